@@ -1,0 +1,75 @@
+# Twinning: one entry point. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PO_FILES := $(wildcard twinning/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_UPDATED := /tmp/.twinning-apt-updated
+
+.PHONY: run demo test test-fast bench messages fmt lint lock setup system-deps browser-deps clean
+
+run: setup ## Set everything up, load the demo network and serve http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: setup ## Reload the demo network from scratch
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --reset
+
+test: setup browser-deps ## Set up and run the whole suite (browser tests included)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+test-fast: setup ## The suite without the browser tests
+	$(BIN)/pytest -m "not browser"
+
+bench: setup ## Benchmarks (printed figures, ratios against a reference measured in the same run)
+	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; \
+	else echo "No benchmark yet."; fi
+
+messages: setup ## Regenerate the he and ar catalogues from the code and templates, then compile them
+	cd twinning && ../$(BIN)/django-admin makemessages --no-obsolete --no-location -l he -l ar \
+		--ignore "*/tests/*" --settings twinning.settings --pythonpath ..
+	$(MAKE) $(MO_FILES)
+
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lint: setup
+	$(BIN)/ruff check .
+
+lock: ## Re-resolve requirements*.in into exact pins
+	scripts/lock.sh
+
+setup: system-deps $(STAMP) $(MO_FILES)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Compiled catalogues are built, not committed: a fresh machine compiles them here.
+twinning/locale/%/LC_MESSAGES/django.mo: twinning/locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+$(APT_UPDATED):
+	$(SUDO) apt-get update -qq
+	touch $@
+
+system-deps:
+	@command -v msgfmt >/dev/null || { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+
+# Debian's Chromium (Playwright's own browser download is not reachable) and fonts that shape
+# Hebrew and Arabic.
+browser-deps:
+	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1; } || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; }
+
+clean:
+	rm -rf $(VENV) var $(MO_FILES)

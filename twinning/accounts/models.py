@@ -1,0 +1,132 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, login: str):
+        # Teachers and staff sign in with their e-mail, pupils (who have none) with a username.
+        login = (login or "").strip()
+        if "@" in login:
+            return self.get(email__iexact=login)
+        return self.get(username__iexact=login)
+
+    def create_user(self, email=None, password=None, **fields):
+        email = self.normalize_email(email).lower() if email else None
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("email_confirmed_at", timezone.now())
+        return self.create_user(email=email, password=password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: teacher, principal, NSO staff, coordinator, pupil or platform administrator.
+
+    Roles are not columns here: a person holds any number of them (see ``Role`` and
+    ``schools.TeacherProfile``). Platform administrators are ``is_superuser``.
+    """
+
+    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
+    username = models.CharField(
+        _("username"), max_length=150, unique=True, null=True, blank=True,
+        help_text=_("Pupils sign in with a username, because they have no e-mail address."),
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    preferred_language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(username__isnull=False), name="user_has_a_login"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.username or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+
+class Role(models.Model):
+    """A role a person holds in one scope: NSO staff of an NSO, coordinator, school principal.
+
+    Teachers are described by ``schools.TeacherProfile`` (it carries their validation), and
+    platform administrators by ``User.is_superuser``.
+    """
+
+    class Kind(models.TextChoices):
+        NSO_STAFF = "nso_staff", _("NSO staff")
+        COORDINATOR = "coordinator", _("Pedagogic coordinator")
+        PRINCIPAL = "principal", _("School principal")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    nso = models.ForeignKey("schools.NSO", null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    programme = models.ForeignKey(
+        "schools.Programme", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        indexes = [models.Index(fields=["kind", "nso"]), models.Index(fields=["kind", "school"])]
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_fits_kind",
+                condition=(
+                    Q(kind="nso_staff", nso__isnull=False, programme__isnull=True, school__isnull=True)
+                    | Q(kind="coordinator", school__isnull=True)
+                    & (Q(nso__isnull=False, programme__isnull=True) | Q(nso__isnull=True, programme__isnull=False))
+                    | Q(kind="principal", school__isnull=False, nso__isnull=True, programme__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.nso or self.programme or self.school
+        return f"{self.get_kind_display()} · {scope}"

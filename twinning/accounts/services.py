@@ -1,0 +1,83 @@
+"""Writes about people: e-mail confirmation, language and time zone, profile."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.accounts.models import User, validate_time_zone
+from twinning.common.errors import ServiceError
+from twinning.common.mail import send_to_person
+
+CONFIRMATION_SALT = "twinning.accounts.confirm-email"
+
+
+class ConfirmationExpired(ServiceError):
+    """The link was genuine but is too old; ``user`` is who it was for, so a new one can be sent."""
+
+    def __init__(self, message, user):
+        super().__init__(message)
+        self.user = user
+
+
+def confirmation_token(user: User) -> str:
+    # The address is signed too: a link sent to an old address cannot confirm a new one.
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT, compress=True)
+
+
+def send_email_confirmation(*, user: User) -> None:
+    """Mail the person a link that confirms their address. Side effect: one e-mail."""
+    link = settings.SITE_URL + reverse("accounts:confirm_email", args=[confirmation_token(user)])
+    hours = settings.EMAIL_CONFIRMATION_MAX_AGE // 3600
+    send_to_person(user=user, template="accounts/email/confirm", context={"link": link, "hours": hours})
+
+
+def _user_from_payload(payload) -> User | None:
+    try:
+        user = User.objects.get(pk=payload["u"])
+    except (User.DoesNotExist, KeyError, TypeError):
+        return None
+    return user if user.email == payload.get("e") else None
+
+
+def confirm_email(*, token: str) -> tuple[User, bool]:
+    """Confirm the address a link was sent to. Returns the person and whether this click confirmed it.
+
+    Raises ``ConfirmationExpired`` for a genuine but old link, ``ServiceError`` for anything else.
+    """
+    try:
+        payload = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        user = _user_from_payload(signing.loads(token, salt=CONFIRMATION_SALT))
+        if user is not None and not user.email_confirmed:
+            raise ConfirmationExpired(_("This confirmation link has expired."), user) from None
+        payload = {"u": user.pk, "e": user.email} if user else {}
+    except signing.BadSignature:
+        raise ServiceError(_("This confirmation link is not valid. Check that you copied all of it.")) from None
+    user = _user_from_payload(payload)
+    if user is None:
+        raise ServiceError(_("This confirmation link is not valid any more: the address has changed."))
+    if user.email_confirmed:
+        return user, False
+    with transaction.atomic():
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user, True
+
+
+def set_preferences(*, user: User, language: str | None = None, time_zone: str | None = None) -> None:
+    """Remember the person's interface language and/or time zone on their account."""
+    fields = []
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise ServiceError(_("That language is not available."))
+        user.preferred_language = language
+        fields.append("preferred_language")
+    if time_zone is not None:
+        validate_time_zone(time_zone)
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    if fields:
+        user.save(update_fields=fields)

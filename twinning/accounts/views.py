@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twinning.accounts import services
+from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
+from twinning.accounts.models import User
+from twinning.accounts.rules import roles_of
+from twinning.common.errors import ServiceError
+from twinning.common.i18n import direction
+from twinning.common.http import redirect_back
+from twinning.schools import queries as school_queries
+from twinning.schools.forms import TeacherProfileForm
+from twinning.schools.profile import teacher_checklist
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "accounts/home.html")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with the e-mail's HTML part written in the reader's direction."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        language = translation.get_language()
+        self.extra_email_context = {"mail_lang": language, "mail_dir": direction(language)}
+        return super().form_valid(form)
+
+
+@login_required
+def dashboard(request):
+    """What this person has to do next, one section per role they hold."""
+    user = request.user
+    roles = roles_of(user)
+    teacher = getattr(user, "teacher", None)
+    context = {"roles": roles, "teacher": teacher}
+    if teacher is not None:
+        context["checklist"] = teacher_checklist(teacher)
+    if roles.nso_staff or roles.admin:
+        context["validation_counts"] = school_queries.validation_counts_for_staff(user)
+        context["queue_preview"] = list(school_queries.validation_queue_for_staff(user)[:5])
+    if roles.principal:
+        context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
+    if roles.coordinator:
+        context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
+        context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)
+    return render(request, "accounts/dashboard.html", context)
+
+
+def confirm_email(request, token):
+    try:
+        user, confirmed_now = services.confirm_email(token=token)
+    except services.ConfirmationExpired as expired:
+        return render(request, "accounts/confirm_expired.html", {"token": token, "email": expired.user.email},
+                      status=410)
+    except ServiceError as error:
+        return render(request, "accounts/confirm_invalid.html", {"message": error.message}, status=400)
+    if confirmed_now:
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
+    else:
+        messages.info(request, _("Your e-mail address was already confirmed."))
+    return redirect("dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@require_POST
+def resend_confirmation(request):
+    """Send a fresh link: to the signed-in person, or to the address a (possibly expired) link named.
+
+    The answer is the same whether or not the address has an account, so nobody learns who is
+    registered from it.
+    """
+    user = request.user if request.user.is_authenticated else None
+    if user is None:
+        form = ResendConfirmationForm(request.POST)
+        if not form.is_valid():
+            return render(request, "accounts/confirm_expired.html", {"form": form}, status=400)
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True).first()
+    if user is not None and not user.email_confirmed:
+        services.send_email_confirmation(user=user)
+    messages.info(request, _("If that address has an account waiting for confirmation, a new link is on its way."))
+    return redirect("dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; remembered in a cookie and, when signed in, on the account."""
+    form = LanguageForm(request.POST)
+    response = redirect_back(request, request.POST.get("next", ""), "home")
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.set_preferences(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE, httponly=True,
+        )
+    return response
+
+
+@login_required
+def profile(request):
+    user = request.user
+    teacher = getattr(user, "teacher", None)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=user, prefix="person")
+        teacher_form = TeacherProfileForm(request.POST, instance=teacher, prefix="teacher") if teacher else None
+        if form.is_valid() and (teacher_form is None or teacher_form.is_valid()):
+            with transaction.atomic():
+                form.save()
+                if teacher_form is not None:
+                    teacher_form.save()
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    else:
+        form = ProfileForm(instance=user, prefix="person")
+        teacher_form = TeacherProfileForm(instance=teacher, prefix="teacher") if teacher else None
+    return render(request, "accounts/profile.html", {"form": form, "teacher_form": teacher_form, "teacher": teacher})

@@ -1,0 +1,68 @@
+"""The cast every test can use, on top of the plain factories in ``twinning.testing``.
+
+Two NSOs (Israel's and the UK's), each with a validated school, validated teachers, a teacher
+waiting for validation, NSO staff; a principal, a coordinator and a platform admin. The UK side
+exists so that every scoping test has data that *could* leak.
+"""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from twinning import testing
+from twinning.accounts.models import Role
+from twinning.schools.models import ValidationStatus
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_plain_static(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_FAILURE_LIMIT = 5
+
+
+@pytest.fixture
+def cast(db):
+    il_nso = testing.make_nso("il", "Israel NSO")
+    uk_nso = testing.make_nso("uk", "UK NSO")
+    israel = testing.make_country("IL", "Israel", nso=il_nso, time_zone="Asia/Jerusalem", week="sun_thu")
+    uk = testing.make_country("GB", "United Kingdom", nso=uk_nso, time_zone="Europe/London")
+    school_a = testing.make_school(country=israel, name="Reali School")
+    school_b = testing.make_school(country=uk, name="King David School")
+    teacher_a = testing.make_teacher(school=school_a, name="Dana Levi")
+    teacher_b = testing.make_teacher(school=school_b, name="Sarah Cohen")
+    pending_il = testing.make_teacher(school=school_a, status=ValidationStatus.PENDING, name="Yossi Mizrahi")
+    pending_uk = testing.make_teacher(school=school_b, status=ValidationStatus.PENDING, name="Oliver Brown")
+    nso_il = testing.make_person(name="Noa Israeli")
+    testing.grant(nso_il, Role.Kind.NSO_STAFF, nso=il_nso)
+    nso_uk = testing.make_person(name="Emma Smith")
+    testing.grant(nso_uk, Role.Kind.NSO_STAFF, nso=uk_nso)
+    principal_a = testing.make_person(name="Ruth Principal")
+    testing.grant(principal_a, Role.Kind.PRINCIPAL, school=school_a)
+    coordinator = testing.make_person(name="Avi Coordinator")
+    testing.grant(coordinator, Role.Kind.COORDINATOR, nso=il_nso)
+    admin = testing.make_person(name="Platform Admin", is_superuser=True, is_staff=True)
+    return SimpleNamespace(**locals())
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright's own browser download is not reachable from this network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture
+def allow_async_orm():
+    """Playwright's sync API runs an event loop in the test thread; the ORM must be allowed there."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

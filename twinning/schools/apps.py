@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolsConfig(AppConfig):
+    name = "twinning.schools"
+    label = "schools"
+    verbose_name = _("Schools and validation")

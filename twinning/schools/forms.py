@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from twinning.accounts.forms import time_zone_choices
+from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
+from twinning.schools.services import NewSchool
+
+AGE_CHOICES = [(age, str(age)) for age in range(2, 26)]
+
+
+class LocalizedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Shows reference data in the reader's language (the model's ``name`` property)."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class LocalizedModelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TeacherSignUpForm(forms.Form):
+    """Sign-up of a teacher: who they are, what they teach, and their school (chosen or new).
+
+    The school part works without JavaScript: "Find my school" re-renders the form with the
+    matching schools to choose from; with htmx the same list appears as the person types.
+    """
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, and not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    country = LocalizedModelChoiceField(
+        label=_("Country of your school"), queryset=Country.objects.filter(nso__isnull=False), empty_label=_("Choose…")
+    )
+    school_search = forms.CharField(label=_("Find your school"), required=False, max_length=100,
+                                    help_text=_("Type part of its name or its city."))
+    school = forms.ModelChoiceField(
+        label=_("Your school"), required=False,
+        queryset=School.objects.exclude(status=ValidationStatus.REJECTED).select_related("country"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("We could not find that school. Search again, or register it as a new school.")},
+    )
+    new_school_name = forms.CharField(label=_("School name (in Latin letters or English)"), max_length=200, required=False)
+    new_school_native_name = forms.CharField(label=_("School name in its own language"), max_length=200,
+                                             required=False)
+    new_school_city = forms.CharField(label=_("City or town"), max_length=120, required=False)
+    new_school_type = forms.ChoiceField(label=_("Type of school"), choices=[("", _("Choose…")), *School.Type.choices],
+                                       required=False)
+    new_school_age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int,
+                                                 required=False, empty_value=None)
+    new_school_age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int,
+                                               required=False, empty_value=None)
+    new_school_languages = LocalizedModelMultipleChoiceField(
+        label=_("Languages of instruction"), queryset=Language.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_school_time_zone = forms.ChoiceField(label=_("Time zone"), choices=[("", _("Choose…")), *time_zone_choices()],
+                                             required=False)
+    new_school_week = forms.ChoiceField(label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices],
+                                       required=False)
+    new_school_website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    subjects = LocalizedModelMultipleChoiceField(
+        label=_("Subjects you teach"), queryset=Subject.objects.all(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one subject.")},
+    )
+    languages = LocalizedModelMultipleChoiceField(
+        label=_("Languages you can work in with a partner"), queryset=Language.objects.all(),
+        widget=forms.CheckboxSelectMultiple, error_messages={"required": _("Choose at least one language.")},
+    )
+
+    NEW_SCHOOL_REQUIRED = (
+        "new_school_name", "new_school_city", "new_school_type", "new_school_age_from", "new_school_age_to",
+        "new_school_languages", "new_school_time_zone", "new_school_week",
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif password1:
+            probe = _PasswordProbe(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        country, school = data.get("country"), data.get("school")
+        if school is not None:
+            if country is not None and school.country_id != country.pk:
+                self.add_error("school", _("This school is not in the country you chose."))
+        elif "school" not in self.errors:
+            self._clean_new_school(data)
+        return data
+
+    def _clean_new_school(self, data):
+        if not any(data.get(name) for name in self.NEW_SCHOOL_REQUIRED):
+            self.add_error("school", _("Choose your school from the list, or register it as a new school below."))
+            return
+        for name in self.NEW_SCHOOL_REQUIRED:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This is needed to register a new school."))
+        age_from, age_to = data.get("new_school_age_from"), data.get("new_school_age_to")
+        if age_from is not None and age_to is not None and age_from > age_to:
+            self.add_error("new_school_age_to", _("The oldest pupils cannot be younger than the youngest."))
+
+    def new_school(self) -> NewSchool | None:
+        data = self.cleaned_data
+        if data.get("school") is not None:
+            return None
+        return NewSchool(
+            name=data["new_school_name"], native_name=data.get("new_school_native_name", ""),
+            country=data["country"], city=data["new_school_city"], school_type=data["new_school_type"],
+            age_from=data["new_school_age_from"], age_to=data["new_school_age_to"],
+            languages=list(data["new_school_languages"]), time_zone=data["new_school_time_zone"],
+            school_week=data["new_school_week"], website=data.get("new_school_website", ""),
+        )
+
+
+class _PasswordProbe:
+    """Stands in for the person not yet created, so the similarity check can compare."""
+
+    def __init__(self, *, email: str, full_name: str):
+        self.email = email
+        self.full_name = full_name
+        self.username = ""
+
+
+class TeacherProfileForm(forms.ModelForm):
+    subjects = LocalizedModelMultipleChoiceField(
+        label=_("Subjects you teach"), queryset=Subject.objects.all(), widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = LocalizedModelMultipleChoiceField(
+        label=_("Languages you can work in with a partner"), queryset=Language.objects.all(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = TeacherProfile
+        fields = ["subjects", "languages", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the teacher will see it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why, so the teacher knows what to change.")},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *[(c.code, c.name) for c in countries]]

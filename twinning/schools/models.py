@@ -1,0 +1,198 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twinning.accounts.models import validate_time_zone
+from twinning.common.i18n import NamedInLanguages
+
+
+class Language(NamedInLanguages):
+    """A language people teach or work in (ISO 639-1 code), e.g. Hebrew, Arabic, French."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["code"]
+
+
+class Subject(NamedInLanguages):
+    """A subject a teacher teaches: history, English as a foreign language, Jewish studies…"""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["code"]
+
+
+class NSO(NamedInLanguages):
+    """A national support organisation: validates the teachers and schools of its countries."""
+
+    slug = models.SlugField(unique=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("national support organisation")
+        verbose_name_plural = _("national support organisations")
+        ordering = ["slug"]
+
+
+class SchoolWeek(models.TextChoices):
+    MON_FRI = "mon_fri", _("Monday to Friday")
+    SUN_THU = "sun_thu", _("Sunday to Thursday")
+    SUN_FRI = "sun_fri", _("Sunday to Friday")
+    MON_SAT = "mon_sat", _("Monday to Saturday")
+    SAT_THU = "sat_thu", _("Saturday to Thursday")
+
+
+# ISO weekday numbers (Monday = 1 … Sunday = 7) on which each school week has lessons.
+SCHOOL_WEEK_DAYS: dict[str, tuple[int, ...]] = {
+    SchoolWeek.MON_FRI: (1, 2, 3, 4, 5),
+    SchoolWeek.SUN_THU: (7, 1, 2, 3, 4),
+    SchoolWeek.SUN_FRI: (7, 1, 2, 3, 4, 5),
+    SchoolWeek.MON_SAT: (1, 2, 3, 4, 5, 6),
+    SchoolWeek.SAT_THU: (6, 7, 1, 2, 3, 4),
+}
+
+
+class Country(NamedInLanguages):
+    """A country, served by exactly one NSO (an NSO may serve several countries)."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    nso = models.ForeignKey(NSO, verbose_name=_("NSO"), null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="countries")
+    default_time_zone = models.CharField(_("usual time zone"), max_length=64, default="UTC",
+                                         validators=[validate_time_zone])
+    default_school_week = models.CharField(_("usual school week"), max_length=8, choices=SchoolWeek.choices,
+                                           default=SchoolWeek.MON_FRI)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["code"]
+
+
+class Programme(NamedInLanguages):
+    """A twinning programme grouping schools across countries, e.g. Israel–diaspora twinning."""
+
+    slug = models.SlugField(unique=True)
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), related_name="programmes", blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["slug"]
+
+
+class ValidationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for validation")
+    VALIDATED = "validated", _("Validated")
+    REJECTED = "rejected", _("Not validated")
+
+
+class School(models.Model):
+    class Type(models.TextChoices):
+        PUBLIC = "public", _("Public school")
+        PRIVATE = "private", _("Private school")
+        DAY = "day", _("Jewish day school")
+        SUPPLEMENTARY = "supplementary", _("Supplementary school")
+        RELIGIOUS = "religious", _("Religious school")
+        REFUGEE = "refugee", _("Refugee school (UNRWA)")
+        INTERNATIONAL = "international", _("International school")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name in Latin letters or in English."))
+    native_name = models.CharField(
+        _("name in the school's own language"), max_length=200, blank=True,
+        help_text=_("As the school writes it, in its own script."),
+    )
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="schools")
+    city = models.CharField(_("city or town"), max_length=120)
+    school_type = models.CharField(_("type of school"), max_length=20, choices=Type.choices)
+    age_from = models.PositiveSmallIntegerField(_("youngest pupils' age"))
+    age_to = models.PositiveSmallIntegerField(_("oldest pupils' age"))
+    languages = models.ManyToManyField(Language, verbose_name=_("languages of instruction"), related_name="schools")
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    school_week = models.CharField(_("school week"), max_length=8, choices=SchoolWeek.choices)
+    website = models.URLField(_("website"), blank=True)
+    programmes = models.ManyToManyField(Programme, verbose_name=_("programmes"), related_name="schools", blank=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=ValidationStatus.choices,
+                              default=ValidationStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    rejection_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["country", "status", "name"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(age_from__lte=F("age_to")), name="school_ages_in_order"),
+            models.CheckConstraint(condition=Q(age_from__gte=2, age_to__lte=25), name="school_ages_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        return SCHOOL_WEEK_DAYS[self.school_week]
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == ValidationStatus.VALIDATED
+
+
+class TeacherProfile(models.Model):
+    """A person teaching at a school, and where their validation by the NSO stands."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="teachers")
+    subjects = models.ManyToManyField(Subject, verbose_name=_("subjects you teach"), related_name="teachers",
+                                      blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages you can work in"),
+                                       related_name="teachers", blank=True)
+    bio = models.TextField(_("about you"), blank=True, max_length=2000,
+                           help_text=_("A few lines for partner teachers: your classes and what you hope to do."))
+
+    status = models.CharField(_("status"), max_length=12, choices=ValidationStatus.choices,
+                              default=ValidationStatus.PENDING)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    rejection_reason = models.TextField(_("reason"), blank=True)
+    vouched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    vouched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["school", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == ValidationStatus.VALIDATED

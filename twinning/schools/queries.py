@@ -1,0 +1,131 @@
+"""Reads about schools and teachers, shaped for the pages that show them."""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from twinning.accounts.rules import roles_of
+from twinning.schools import rules
+from twinning.schools.models import Country, School, TeacherProfile, ValidationStatus
+
+
+def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> QuerySet[TeacherProfile]:
+    """Teachers waiting for this person's decision: confirmed e-mail, in their NSO's countries.
+
+    Vouched-for teachers first (a principal has already confirmed them), then oldest first.
+    """
+    teachers = rules.teachers_validated_by(user).filter(
+        status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False
+    )
+    if country:
+        teachers = teachers.filter(school__country_id=country)
+    if search:
+        teachers = teachers.filter(
+            Q(user__full_name__icontains=search) | Q(user__email__icontains=search) | Q(school__name__icontains=search)
+            | Q(school__native_name__icontains=search)
+        )
+    return (
+        teachers.select_related("user", "school__country", "vouched_by")
+        .prefetch_related("subjects", "languages")
+        .order_by(F("vouched_at").desc(nulls_last=True), "submitted_at", "pk")
+    )
+
+
+def pending_schools_for_staff(user) -> QuerySet[School]:
+    return (
+        rules.schools_validated_by(user)
+        .filter(status=ValidationStatus.PENDING)
+        .select_related("country", "created_by")
+        .prefetch_related("languages")
+        .order_by("created_at", "pk")
+    )
+
+
+def countries_for_staff(user) -> QuerySet[Country]:
+    roles = roles_of(user)
+    if roles.admin:
+        return Country.objects.all()
+    return Country.objects.filter(nso_id__in=roles.nso_ids)
+
+
+def validation_counts_for_staff(user) -> dict[str, int]:
+    teachers = rules.teachers_validated_by(user)
+    since = timezone.now() - timedelta(days=30)
+    counts = teachers.aggregate(
+        waiting=Count("pk", filter=Q(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False)),
+        unconfirmed=Count("pk", filter=Q(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=True)),
+        validated=Count("pk", filter=Q(status=ValidationStatus.VALIDATED)),
+        decided_recently=Count("pk", filter=Q(decided_at__gte=since)),
+    )
+    schools = rules.schools_validated_by(user).aggregate(
+        schools_waiting=Count("pk", filter=Q(status=ValidationStatus.PENDING)),
+        schools_validated=Count("pk", filter=Q(status=ValidationStatus.VALIDATED)),
+    )
+    return {**counts, **schools}
+
+
+def validated_teachers_of(school: School) -> QuerySet[TeacherProfile]:
+    return (
+        school.teachers.filter(status=ValidationStatus.VALIDATED)
+        .select_related("user")
+        .prefetch_related("subjects", "languages")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def schools_for_directory(user, *, search: str = "", country: str = "") -> QuerySet[School]:
+    schools = rules.schools_visible_to(user).filter(status=ValidationStatus.VALIDATED)
+    if country:
+        schools = schools.filter(country_id=country)
+    if search:
+        schools = schools.filter(
+            Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
+        )
+    return schools.select_related("country").order_by("name", "pk")
+
+
+def schools_for_signup(*, country: str, search: str) -> QuerySet[School]:
+    """Schools a new teacher may pick: validated or still waiting, in one country."""
+    return (
+        School.objects.filter(country_id=country, status__in=[ValidationStatus.VALIDATED, ValidationStatus.PENDING])
+        .filter(Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search))
+        .order_by("name", "pk")
+    )
+
+
+def teachers_awaiting_principal(user) -> QuerySet[TeacherProfile]:
+    return (
+        TeacherProfile.objects.filter(
+            school_id__in=roles_of(user).principal_school_ids, status=ValidationStatus.PENDING
+        )
+        .select_related("user", "school", "vouched_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def scope_counts_for_coordinator(user) -> dict[str, int]:
+    """Validated schools and teachers a coordinator accompanies, and those new in 30 days."""
+    roles = roles_of(user)
+    scope = Q(country__nso_id__in=roles.coordinator_nso_ids) | Q(programmes__in=roles.coordinator_programme_ids)
+    school_ids = School.objects.filter(scope, status=ValidationStatus.VALIDATED).values("pk")
+    since = timezone.now() - timedelta(days=30)
+    teachers = TeacherProfile.objects.filter(school__in=school_ids, status=ValidationStatus.VALIDATED)
+    return {
+        "schools": School.objects.filter(pk__in=school_ids).count(),
+        "teachers": teachers.count(),
+        "new_teachers": teachers.filter(decided_at__gte=since).count(),
+    }
+
+
+def new_teachers_for_coordinator(user, *, limit: int = 10) -> list[TeacherProfile]:
+    roles = roles_of(user)
+    scope = Q(school__country__nso_id__in=roles.coordinator_nso_ids) | Q(
+        school__programmes__in=roles.coordinator_programme_ids
+    )
+    return list(
+        TeacherProfile.objects.filter(scope, status=ValidationStatus.VALIDATED)
+        .distinct()
+        .select_related("user", "school__country")
+        .order_by("-decided_at", "-pk")[:limit]
+    )

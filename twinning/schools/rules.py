@@ -1,0 +1,82 @@
+"""Who may see and decide what about schools and teachers.
+
+The ``get_*_for_*`` functions are the only way a view turns an id into an object: anything
+outside the person's reach is a 404, whether or not it exists.
+"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from twinning.accounts.rules import roles_of
+from twinning.schools.models import School, TeacherProfile, ValidationStatus
+
+
+def validator_scope(user) -> Q | None:
+    """The countries whose teachers and schools this person validates, as a filter on ``country``.
+
+    ``None`` when they validate nothing. Platform administrators validate everywhere.
+    """
+    roles = roles_of(user)
+    if roles.admin:
+        return Q()
+    if roles.nso_ids:
+        return Q(country__nso_id__in=roles.nso_ids)
+    return None
+
+
+def can_validate(user) -> bool:
+    return validator_scope(user) is not None
+
+
+def schools_validated_by(user) -> QuerySet[School]:
+    scope = validator_scope(user)
+    return School.objects.none() if scope is None else School.objects.filter(scope)
+
+
+def teachers_validated_by(user) -> QuerySet[TeacherProfile]:
+    scope = validator_scope(user)
+    if scope is None:
+        return TeacherProfile.objects.none()
+    return TeacherProfile.objects.filter(school__in=School.objects.filter(scope))
+
+
+def get_teacher_for_validator(user, pk: int) -> TeacherProfile:
+    return get_object_or_404(
+        teachers_validated_by(user).select_related("user", "school__country", "decided_by", "vouched_by"), pk=pk
+    )
+
+
+def get_school_for_validator(user, pk: int) -> School:
+    return get_object_or_404(schools_validated_by(user).select_related("country"), pk=pk)
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    """Validated schools are visible to everyone signed in; others only to their validators and
+    their own teachers and principals."""
+    visible = Q(status=ValidationStatus.VALIDATED)
+    scope = validator_scope(user)
+    if scope is not None:
+        visible |= scope
+    if hasattr(user, "teacher"):
+        visible |= Q(pk=user.teacher.school_id)
+    roles = roles_of(user)
+    if roles.principal_school_ids:
+        visible |= Q(pk__in=roles.principal_school_ids)
+    return School.objects.filter(visible)
+
+
+def get_school_for_user(user, pk: int) -> School:
+    return get_object_or_404(schools_visible_to(user).select_related("country"), pk=pk)
+
+
+def get_teacher_for_principal(user, pk: int) -> TeacherProfile:
+    schools = roles_of(user).principal_school_ids
+    return get_object_or_404(
+        TeacherProfile.objects.select_related("user", "school"), pk=pk, school_id__in=schools
+    )
+
+
+def can_seek_partners(user) -> bool:
+    """Only validated teachers at validated schools search for partners or join twinnings."""
+    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
+    return bool(teacher and teacher.is_validated and teacher.school.is_validated)

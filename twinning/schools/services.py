@@ -1,0 +1,263 @@
+"""Writes about schools and teachers: registration and the NSO's validation decisions.
+
+Every decision is recorded in the audit log (who, when, why) and the person concerned is told
+by e-mail in their own language once the transaction has committed.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from twinning.accounts.models import User
+from twinning.accounts.rules import roles_of
+from twinning.accounts.services import send_email_confirmation
+from twinning.common import audit
+from twinning.common.errors import ServiceError
+from twinning.common.mail import send_to_person
+from twinning.schools import rules
+from twinning.schools.models import Country, Language, School, Subject, TeacherProfile, ValidationStatus
+
+
+@dataclass(frozen=True)
+class NewSchool:
+    name: str
+    native_name: str
+    country: Country
+    city: str
+    school_type: str
+    age_from: int
+    age_to: int
+    languages: list[Language]
+    time_zone: str
+    school_week: str
+    website: str = ""
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def similar_school_exists(*, name: str, country: Country, city: str) -> School | None:
+    return (
+        School.objects.filter(country=country, name__iexact=name.strip(), city__iexact=city.strip())
+        .exclude(status=ValidationStatus.REJECTED)
+        .first()
+    )
+
+
+def register_teacher(
+    *,
+    full_name: str,
+    email: str,
+    password: str,
+    language: str,
+    time_zone: str,
+    school: School | None,
+    new_school: NewSchool | None,
+    subjects: list[Subject],
+    languages: list[Language],
+    bio: str = "",
+) -> TeacherProfile:
+    """Create a teacher's account (and their school, when it is new), waiting for validation.
+
+    Side effects: an e-mail with a confirmation link; an audit entry; a new school starts as
+    pending, to be validated by its country's NSO.
+    """
+    email = email.strip().lower()
+    if (school is None) == (new_school is None):
+        raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))
+    if school is not None and school.status == ValidationStatus.REJECTED:
+        raise ServiceError(_("This school cannot be chosen. Contact your national support organisation."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(_("An account with this e-mail address already exists. Sign in, or reset your password."))
+    if new_school is not None:
+        existing = similar_school_exists(name=new_school.name, country=new_school.country, city=new_school.city)
+        if existing is not None:
+            raise ServiceError(
+                _("%(school)s in %(city)s is already registered: choose it from the list instead.")
+                % {"school": existing.name, "city": existing.city}
+            )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, full_name=full_name.strip(),
+                preferred_language=language, time_zone=time_zone,
+            )
+            if new_school is not None:
+                school = School.objects.create(
+                    name=new_school.name.strip(), native_name=new_school.native_name.strip(),
+                    country=new_school.country, city=new_school.city.strip(), school_type=new_school.school_type,
+                    age_from=new_school.age_from, age_to=new_school.age_to, time_zone=new_school.time_zone,
+                    school_week=new_school.school_week, website=new_school.website, created_by=user,
+                )
+                school.languages.set(new_school.languages)
+                audit.record(actor=user, action="school.registered", target=school)
+            teacher = TeacherProfile.objects.create(user=user, school=school, bio=bio.strip())
+            teacher.subjects.set(subjects)
+            teacher.languages.set(languages)
+            audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk)
+            transaction.on_commit(lambda: send_email_confirmation(user=user))
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the database's unique index decides.
+        raise ServiceError(
+            _("An account with this e-mail address already exists. Sign in, or reset your password.")
+        ) from None
+    return teacher
+
+
+def _locked_teacher_in_scope(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
+    locked = (
+        TeacherProfile.objects.select_for_update()
+        .filter(pk=teacher.pk, school__in=rules.schools_validated_by(by))
+        .first()
+    )
+    if locked is None:
+        raise ServiceError(_("You cannot decide on teachers from another country."))
+    return TeacherProfile.objects.select_related("user", "school", "decided_by").get(pk=locked.pk)
+
+
+def _already_decided(teacher: TeacherProfile) -> ServiceError:
+    params = {
+        "name": teacher.user.full_name,
+        "by": teacher.decided_by.full_name if teacher.decided_by else _("someone"),
+        "date": _when(teacher.decided_at) if teacher.decided_at else "",
+    }
+    if teacher.status == ValidationStatus.VALIDATED:
+        return ServiceError(_("%(name)s was already validated by %(by)s on %(date)s.") % params)
+    return ServiceError(_("%(name)s was already turned down by %(by)s on %(date)s.") % params)
+
+
+def _approve_school_locked(*, school: School, by: User, note: str = "") -> None:
+    school.status = ValidationStatus.VALIDATED
+    school.decided_at = timezone.now()
+    school.decided_by = by
+    school.rejection_reason = ""
+    school.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+    audit.record(actor=by, action="school.validated", target=school, reason=note)
+
+
+def approve_teacher(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
+    """Validate a teacher (and their school, if it is still waiting).
+
+    Side effects: audit entries; an e-mail to the teacher in their language.
+    """
+    with transaction.atomic():
+        teacher = _locked_teacher_in_scope(teacher=teacher, by=by)
+        if teacher.status == ValidationStatus.VALIDATED:
+            raise _already_decided(teacher)
+        if not teacher.user.email_confirmed:
+            raise ServiceError(_("%(name)s has not confirmed their e-mail address yet.") % {
+                "name": teacher.user.full_name})
+        school = School.objects.select_for_update().get(pk=teacher.school_id)
+        if school.status == ValidationStatus.REJECTED:
+            raise ServiceError(_("%(school)s was not validated, so its teachers cannot be validated.") % {
+                "school": school.name})
+        if school.status == ValidationStatus.PENDING:
+            _approve_school_locked(school=school, by=by, note=_("Validated with its teacher %(name)s.") % {
+                "name": teacher.user.full_name})
+        teacher.status = ValidationStatus.VALIDATED
+        teacher.decided_at = timezone.now()
+        teacher.decided_by = by
+        teacher.rejection_reason = ""
+        teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        audit.record(actor=by, action="teacher.validated", target=teacher)
+        transaction.on_commit(lambda: send_to_person(
+            user=teacher.user, template="schools/email/teacher_validated", context={"teacher": teacher}))
+    return teacher
+
+
+def reject_teacher(*, teacher: TeacherProfile, by: User, reason: str) -> TeacherProfile:
+    """Turn a waiting teacher down with a reason the teacher sees.
+
+    Side effects: an audit entry; an e-mail to the teacher, with the reason, in their language.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Say why, so the teacher knows what to change."))
+    with transaction.atomic():
+        teacher = _locked_teacher_in_scope(teacher=teacher, by=by)
+        if teacher.status != ValidationStatus.PENDING:
+            raise _already_decided(teacher)
+        teacher.status = ValidationStatus.REJECTED
+        teacher.decided_at = timezone.now()
+        teacher.decided_by = by
+        teacher.rejection_reason = reason
+        teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        audit.record(actor=by, action="teacher.rejected", target=teacher, reason=reason)
+        transaction.on_commit(lambda: send_to_person(
+            user=teacher.user, template="schools/email/teacher_rejected", context={"teacher": teacher}))
+    return teacher
+
+
+def vouch_for_teacher(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
+    """The school's principal confirms the teacher works at the school. The NSO still decides."""
+    with transaction.atomic():
+        teacher = TeacherProfile.objects.select_for_update().select_related("user").get(pk=teacher.pk)
+        if teacher.school_id not in roles_of(by).principal_school_ids:
+            raise ServiceError(_("Only the principal of the teacher's school can vouch for them."))
+        if teacher.status != ValidationStatus.PENDING:
+            raise ServiceError(_("%(name)s is not waiting for validation.") % {"name": teacher.user.full_name})
+        if teacher.vouched_at is not None:
+            raise ServiceError(_("You already vouched for %(name)s.") % {"name": teacher.user.full_name})
+        teacher.vouched_by = by
+        teacher.vouched_at = timezone.now()
+        teacher.save(update_fields=["vouched_by", "vouched_at"])
+        audit.record(actor=by, action="teacher.vouched", target=teacher)
+    return teacher
+
+
+def resubmit_teacher(*, teacher: TeacherProfile) -> TeacherProfile:
+    """A turned-down teacher, having changed their profile, asks their NSO to look again."""
+    with transaction.atomic():
+        teacher = TeacherProfile.objects.select_for_update().get(pk=teacher.pk)
+        if teacher.status != ValidationStatus.REJECTED:
+            raise ServiceError(_("Your profile is not waiting for a new decision."))
+        teacher.status = ValidationStatus.PENDING
+        teacher.submitted_at = timezone.now()
+        teacher.save(update_fields=["status", "submitted_at"])
+        audit.record(actor=teacher.user, action="teacher.resubmitted", target=teacher)
+    return teacher
+
+
+def _locked_school_in_scope(*, school: School, by: User) -> School:
+    locked = rules.schools_validated_by(by).select_for_update(of=("self",)).filter(pk=school.pk).first()
+    if locked is None:
+        raise ServiceError(_("You cannot decide on schools from another country."))
+    return locked
+
+
+def approve_school(*, school: School, by: User) -> School:
+    """Validate a new school. Side effect: an audit entry."""
+    with transaction.atomic():
+        school = _locked_school_in_scope(school=school, by=by)
+        if school.status == ValidationStatus.VALIDATED:
+            raise ServiceError(_("%(school)s is already validated.") % {"school": school.name})
+        _approve_school_locked(school=school, by=by)
+    return school
+
+
+def reject_school(*, school: School, by: User, reason: str) -> School:
+    """Turn down a new school; its waiting teachers cannot be validated until it is.
+
+    Side effects: an audit entry; an e-mail to the person who registered it.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Say why, so the school knows what to change."))
+    with transaction.atomic():
+        school = _locked_school_in_scope(school=school, by=by)
+        if school.status != ValidationStatus.PENDING:
+            raise ServiceError(_("%(school)s is not waiting for validation.") % {"school": school.name})
+        school.status = ValidationStatus.REJECTED
+        school.decided_at = timezone.now()
+        school.decided_by = by
+        school.rejection_reason = reason
+        school.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        audit.record(actor=by, action="school.rejected", target=school, reason=reason)
+        creator = school.created_by
+        if creator is not None:
+            transaction.on_commit(lambda: send_to_person(
+                user=creator, template="schools/email/school_rejected", context={"school": school}))
+    return school

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from twinning.schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("join/", views.signup, name="signup"),
+    path("join/schools/", views.signup_school_search, name="signup_school_search"),
+    path("join/again/", views.resubmit, name="resubmit"),
+    path("validation/", views.validation_queue, name="queue"),
+    path("validation/teachers/<int:pk>/", views.teacher_for_validation, name="teacher_validation"),
+    path("validation/teachers/<int:pk>/approve/", views.approve_teacher, name="approve_teacher"),
+    path("validation/teachers/<int:pk>/reject/", views.reject_teacher, name="reject_teacher"),
+    path("validation/schools/<int:pk>/approve/", views.approve_school, name="approve_school"),
+    path("validation/schools/<int:pk>/reject/", views.reject_school, name="reject_school"),
+    path("principal/teachers/<int:pk>/vouch/", views.vouch_for_teacher, name="vouch"),
+    path("schools/", views.school_directory, name="directory"),
+    path("schools/<int:pk>/", views.school_detail, name="detail"),
+]

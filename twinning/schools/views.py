@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twinning.common import audit
+from twinning.common.errors import ServiceError
+from twinning.common.http import redirect_back
+from twinning.schools import queries, rules, services
+from twinning.schools.forms import QueueFilterForm, RejectForm, TeacherSignUpForm
+from twinning.schools.models import Country, School, ValidationStatus
+
+PAGE_SIZE = 25
+
+
+def _back(request):
+    """Back to the page the decision was taken on (the queue with its filters, or a detail page)."""
+    return redirect_back(request, request.POST.get("next", ""), "schools:queue")
+
+
+def _signup_school_choices(form: TeacherSignUpForm) -> list[School]:
+    """The schools to offer as radio buttons: the matches for the search, and the one chosen."""
+    country = form.data.get("country", "")
+    search = (form.data.get("school_search") or "").strip()
+    choices = []
+    if country and len(search) >= 2:
+        choices = list(queries.schools_for_signup(country=country, search=search)[:15])
+    chosen = form.data.get("school")
+    if chosen and chosen.isdigit() and all(str(s.pk) != chosen for s in choices):
+        school = School.objects.exclude(status=ValidationStatus.REJECTED).filter(pk=chosen).first()
+        if school is not None:
+            choices.insert(0, school)
+    return choices
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    # "Find my school" without JavaScript posts the form to show the matches: keep everything
+    # typed, and say nothing about errors until the person actually signs up.
+    searching = request.method == "POST" and "find_school" in request.POST
+    if request.method == "POST" and not searching:
+        form = TeacherSignUpForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                teacher = services.register_teacher(
+                    full_name=data["full_name"], email=data["email"], password=data["password1"],
+                    language=request.LANGUAGE_CODE,
+                    time_zone=data["school"].time_zone if data["school"] else data["new_school_time_zone"],
+                    school=data["school"], new_school=form.new_school(),
+                    subjects=list(data["subjects"]), languages=list(data["languages"]),
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                login(request, teacher.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome! We have sent you an e-mail: click the link in it to confirm your address.")
+                )
+                return redirect("dashboard")
+    elif searching:
+        form = TeacherSignUpForm(request.POST)
+    else:
+        form = TeacherSignUpForm(initial={"country": request.GET.get("country")})
+    return render(request, "schools/signup.html", {
+        "form": form, "searching": searching, "school_choices": _signup_school_choices(form),
+        "chosen": str(form.data.get("school", "")),
+    })
+
+
+def signup_school_search(request):
+    """htmx: the schools matching what is typed, as the radio buttons of the sign-up form."""
+    form = TeacherSignUpForm(request.GET)
+    return render(request, "schools/_school_choices.html", {
+        "school_choices": _signup_school_choices(form), "chosen": request.GET.get("school", ""),
+    })
+
+
+@login_required
+def validation_queue(request):
+    if not rules.can_validate(request.user):
+        raise Http404
+    countries = list(queries.countries_for_staff(request.user))
+    filters = QueueFilterForm(request.GET, countries=countries)
+    filters.is_valid()
+    search, country = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("country", "")
+    page = Paginator(queries.validation_queue_for_staff(request.user, country=country, search=search),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/queue.html", {
+        "page": page, "filters": filters, "countries": countries,
+        "pending_schools": queries.pending_schools_for_staff(request.user)[:PAGE_SIZE],
+        "counts": queries.validation_counts_for_staff(request.user),
+        "reject_form": RejectForm(),
+    })
+
+
+@login_required
+def teacher_for_validation(request, pk):
+    teacher = rules.get_teacher_for_validator(request.user, pk)
+    return render(request, "schools/teacher_validation.html", {
+        "teacher": teacher, "history": audit.entries_for(teacher)[:50],
+        "school_history": audit.entries_for(teacher.school)[:20],
+        "reject_form": RejectForm(),
+    })
+
+
+@login_required
+@require_POST
+def approve_teacher(request, pk):
+    teacher = rules.get_teacher_for_validator(request.user, pk)
+    try:
+        services.approve_teacher(teacher=teacher, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is validated and has been told by e-mail.") % {
+            "name": teacher.user.full_name})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def reject_teacher(request, pk):
+    teacher = rules.get_teacher_for_validator(request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "schools/teacher_validation.html", {
+            "teacher": teacher, "history": audit.entries_for(teacher)[:50],
+            "school_history": audit.entries_for(teacher.school)[:20], "reject_form": form,
+        }, status=400)
+    try:
+        services.reject_teacher(teacher=teacher, by=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s has been told, with your reason, by e-mail.") % {
+            "name": teacher.user.full_name})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def approve_school(request, pk):
+    school = rules.get_school_for_validator(request.user, pk)
+    try:
+        services.approve_school(school=school, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(school)s is validated.") % {"school": school.name})
+    return redirect("schools:queue")
+
+
+@login_required
+@require_POST
+def reject_school(request, pk):
+    school = rules.get_school_for_validator(request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why, so the school knows what to change."))
+        return redirect("schools:queue")
+    try:
+        services.reject_school(school=school, by=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(school)s was turned down.") % {"school": school.name})
+    return redirect("schools:queue")
+
+
+@login_required
+@require_POST
+def vouch_for_teacher(request, pk):
+    teacher = rules.get_teacher_for_principal(request.user, pk)
+    try:
+        services.vouch_for_teacher(teacher=teacher, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the NSO will see that you vouched for %(name)s.") % {
+            "name": teacher.user.full_name})
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def resubmit(request):
+    teacher = getattr(request.user, "teacher", None)
+    if teacher is None:
+        raise Http404
+    try:
+        services.resubmit_teacher(teacher=teacher)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your national support organisation will look at your profile again."))
+    return redirect("dashboard")
+
+
+@login_required
+def school_detail(request, pk):
+    school = rules.get_school_for_user(request.user, pk)
+    page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/school_detail.html", {"school": school, "page": page})
+
+
+@login_required
+def school_directory(request):
+    search = request.GET.get("q", "").strip()[:100]
+    country = request.GET.get("country", "")
+    page = Paginator(queries.schools_for_directory(request.user, search=search, country=country),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/directory.html", {
+        "page": page, "search": search, "country": country, "countries": Country.objects.all(),
+    })

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from twinning.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("accounts/", include("twinning.accounts.urls")),
+    path("", include("twinning.schools.urls")),
+    path("admin/", admin.site.urls),
+]
