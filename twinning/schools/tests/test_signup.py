@@ -1,0 +1,182 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from twinning.accounts.models import User
+from twinning.common.models import AuditEntry
+from twinning.schools.models import School, TeacherProfile, ValidationStatus
+
+PASSWORD = "twinning-with-friends-2026"
+
+
+def signup_data(cast, **overrides):
+    data = {
+        "full_name": "Miriam Katz", "email": "Miriam.Katz@Example.org", "password1": PASSWORD,
+        "password2": PASSWORD, "country": "IL", "school": str(cast.school_a.pk),
+        "subjects": ["history"], "languages": ["en", "he"],
+    }
+    data.update(overrides)
+    return data
+
+
+def new_school_data(cast, **overrides):
+    data = signup_data(cast, school="")
+    data.update({
+        "new_school_name": "Galil Democratic School", "new_school_native_name": "בית הספר הדמוקרטי גליל",
+        "new_school_city": "Karmiel", "new_school_type": "public", "new_school_age_from": "6",
+        "new_school_age_to": "12", "new_school_languages": ["he"], "new_school_time_zone": "Asia/Jerusalem",
+        "new_school_week": "sun_fri",
+    })
+    data.update(overrides)
+    return data
+
+
+def test_signup_with_existing_school_creates_pending_teacher_and_sends_confirmation(
+    client, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("schools:signup"), signup_data(cast))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    user = User.objects.get(email="miriam.katz@example.org")
+    assert user.email_confirmed_at is None
+    assert user.time_zone == "Asia/Jerusalem"
+    teacher = user.teacher
+    assert teacher.school == cast.school_a
+    assert teacher.status == ValidationStatus.PENDING
+    assert sorted(teacher.languages.values_list("code", flat=True)) == ["en", "he"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["miriam.katz@example.org"]
+    assert AuditEntry.objects.filter(action="teacher.registered", target_id=teacher.pk).count() == 1
+
+
+def test_signup_with_new_school_creates_pending_school(client, cast):
+    response = client.post(reverse("schools:signup"), new_school_data(cast))
+
+    assert response.status_code == 302
+    school = School.objects.get(name="Galil Democratic School")
+    assert school.status == ValidationStatus.PENDING
+    assert school.native_name == "בית הספר הדמוקרטי גליל"
+    assert school.created_by.email == "miriam.katz@example.org"
+    assert TeacherProfile.objects.get(user__email="miriam.katz@example.org").school == school
+
+
+def test_signup_in_hebrew_sends_hebrew_email_and_remembers_language(client, cast, django_capture_on_commit_callbacks):
+    client.cookies["twinning_language"] = "he"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("schools:signup"), signup_data(cast))
+
+    assert User.objects.get(email="miriam.katz@example.org").preferred_language == "he"
+    html = mail.outbox[0].alternatives[0][0]
+    assert 'dir="rtl"' in html
+    assert re.search("[\u0590-\u05ff]", mail.outbox[0].subject)
+
+
+def test_signup_duplicate_email_is_refused_and_nothing_is_lost(client, cast):
+    existing = cast.teacher_a.user
+    response = client.post(reverse("schools:signup"), signup_data(cast, email=existing.email.upper()))
+
+    assert response.status_code == 200
+    assert "An account with this e-mail address already exists" in response.content.decode()
+    assert User.objects.filter(email__iexact=existing.email).count() == 1
+    existing.refresh_from_db()
+    assert existing.check_password("a-long-test-passphrase-42")
+    # What the person typed is still in the form.
+    assert 'value="Miriam Katz"' in response.content.decode()
+
+
+def test_signup_unknown_school_is_a_field_error(client, cast):
+    response = client.post(reverse("schools:signup"), signup_data(cast, school="999999"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["school"] == [
+        "We could not find that school. Search again, or register it as a new school."
+    ]
+    assert not User.objects.filter(email="miriam.katz@example.org").exists()
+
+
+def test_signup_school_from_another_country_is_refused(client, cast):
+    response = client.post(reverse("schools:signup"), signup_data(cast, school=str(cast.school_b.pk)))
+
+    assert response.context["form"].errors["school"] == ["This school is not in the country you chose."]
+
+
+def test_signup_without_school_asks_for_one(client, cast):
+    response = client.post(reverse("schools:signup"), signup_data(cast, school=""))
+
+    assert response.context["form"].errors["school"] == [
+        "Choose your school from the list, or register it as a new school below."
+    ]
+
+
+def test_signup_incomplete_new_school_marks_each_missing_field(client, cast):
+    response = client.post(reverse("schools:signup"), new_school_data(cast, new_school_city="", new_school_week=""))
+
+    errors = response.context["form"].errors
+    assert errors["new_school_city"] == ["This is needed to register a new school."]
+    assert errors["new_school_week"] == ["This is needed to register a new school."]
+    assert not School.objects.filter(name="Galil Democratic School").exists()
+
+
+def test_signup_new_school_ages_in_wrong_order_is_refused(client, cast):
+    response = client.post(reverse("schools:signup"), new_school_data(cast, new_school_age_from="14",
+                                                                      new_school_age_to="8"))
+
+    assert response.context["form"].errors["new_school_age_to"] == [
+        "The oldest pupils cannot be younger than the youngest."
+    ]
+
+
+def test_signup_new_school_that_already_exists_points_to_it(client, cast):
+    response = client.post(reverse("schools:signup"), new_school_data(
+        cast, new_school_name="reali school", new_school_city="Springfield"))
+
+    assert "Reali School in Springfield is already registered" in response.content.decode()
+    assert School.objects.filter(name__iexact="reali school").count() == 1
+
+
+def test_signup_weak_password_is_refused(client, cast):
+    response = client.post(reverse("schools:signup"), signup_data(cast, password1="12345678901",
+                                                                  password2="12345678901"))
+
+    assert "password1" in response.context["form"].errors
+    assert not User.objects.filter(email="miriam.katz@example.org").exists()
+
+
+def test_signup_errors_are_in_the_persons_language(client, cast):
+    client.cookies["twinning_language"] = "ar"
+    response = client.post(reverse("schools:signup"), signup_data(cast, password2="something-else-entirely"))
+
+    error = response.context["form"].errors["password2"][0]
+    assert re.search("[\u0600-\u06ff]", error), error
+    assert '<html lang="ar" dir="rtl">' in response.content.decode()
+
+
+def test_signup_find_school_without_javascript_lists_matches_without_errors(client, cast):
+    response = client.post(reverse("schools:signup"), {"country": "IL", "school_search": "real", "find_school": "1",
+                                                      "full_name": "Miriam"})
+
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["school_choices"]] == [cast.school_a.pk]
+    assert "Please correct the marked fields." not in response.content.decode()
+    assert 'value="Miriam"' in response.content.decode()
+
+
+def test_signup_school_search_partial_is_scoped_to_country(client, cast):
+    response = client.get(reverse("schools:signup_school_search"), {"country": "GB", "school_search": "school"},
+                          HTTP_HX_REQUEST="true")
+
+    assert [s.pk for s in response.context["school_choices"]] == [cast.school_b.pk]
+    assert "<html" not in response.content.decode()
+
+
+@pytest.mark.parametrize("status", [ValidationStatus.REJECTED])
+def test_signup_search_never_offers_rejected_schools(client, cast, status):
+    cast.school_b.status = status
+    cast.school_b.save(update_fields=["status"])
+    response = client.get(reverse("schools:signup_school_search"), {"country": "GB", "school_search": "King"})
+
+    assert response.context["school_choices"] == []
