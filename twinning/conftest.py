@@ -15,6 +15,14 @@ from twinning.accounts.models import Role
 from twinning.schools.models import ValidationStatus
 
 
+def pytest_configure(config):
+    # Playwright's sync API keeps an asyncio loop running in the test process from the first
+    # browser test to the end of the session, and Django then refuses every ORM call made in
+    # that process (SynchronousOnlyOperation), in browser tests and in any test after them.
+    # The ORM calls are in fact synchronous, in one thread: the guard does not apply.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_plain_static(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -54,15 +62,3 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"],
     }
-
-
-@pytest.fixture
-def allow_async_orm():
-    """Playwright's sync API runs an event loop in the test thread; the ORM must be allowed there."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
