@@ -14,8 +14,8 @@ from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmatio
 from twinning.accounts.models import User
 from twinning.accounts.rules import roles_of
 from twinning.common.errors import ServiceError
-from twinning.common.i18n import direction
 from twinning.common.http import redirect_back
+from twinning.common.i18n import direction
 from twinning.schools import queries as school_queries
 from twinning.schools.forms import TeacherProfileForm
 from twinning.schools.profile import teacher_checklist

@@ -29,12 +29,12 @@ class NamedInLanguages(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return pick(self.names)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def direction(language: str) -> str:

@@ -46,9 +46,12 @@ class TeacherSignUpForm(forms.Form):
         label=_("Your school"), required=False,
         queryset=School.objects.exclude(status=ValidationStatus.REJECTED).select_related("country"),
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("We could not find that school. Search again, or register it as a new school.")},
+        error_messages={
+            "invalid_choice": _("We could not find that school. Search again, or register it as a new school."),
+        },
     )
-    new_school_name = forms.CharField(label=_("School name (in Latin letters or English)"), max_length=200, required=False)
+    new_school_name = forms.CharField(label=_("School name (in Latin letters or English)"), max_length=200,
+                                      required=False)
     new_school_native_name = forms.CharField(label=_("School name in its own language"), max_length=200,
                                              required=False)
     new_school_city = forms.CharField(label=_("City or town"), max_length=120, required=False)

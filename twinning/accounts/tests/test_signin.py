@@ -1,5 +1,8 @@
+import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from twinning.accounts.models import User
 from twinning.testing import PASSWORD, make_person
 
 
@@ -51,3 +54,8 @@ def test_sign_out_is_post_only(client, cast):
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_email_is_unique_ignoring_case_even_outside_the_services(cast):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email=cast.teacher_a.user.email.upper(), full_name="Copy")
