@@ -169,3 +169,25 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *[(c.code, c.name) for c in countries]]
+
+
+class SchoolForm(forms.ModelForm):
+    languages = LocalizedModelMultipleChoiceField(
+        label=_("Languages of instruction"), queryset=Language.objects.all(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one language.")},
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int)
+    age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = School
+        fields = ["name", "native_name", "city", "school_type", "age_from", "age_to", "languages", "time_zone",
+                  "school_week", "website"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age_from") is not None and data.get("age_to") is not None and data["age_from"] > data["age_to"]:
+            self.add_error("age_to", _("The oldest pupils cannot be younger than the youngest."))
+        return data

@@ -5,6 +5,7 @@ outside the person's reach is a 404, whether or not it exists.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
@@ -74,6 +75,24 @@ def get_teacher_for_principal(user, pk: int) -> TeacherProfile:
     return get_object_or_404(
         TeacherProfile.objects.select_related("user", "school"), pk=pk, school_id__in=schools
     )
+
+
+def school_editable_by(user, school: School) -> bool:
+    """The principal, the school's validated teachers, and its validators keep its details current."""
+    roles = roles_of(user)
+    if school.pk in roles.principal_school_ids:
+        return True
+    teacher = getattr(user, "teacher", None)
+    if teacher is not None and teacher.school_id == school.pk and teacher.is_validated:
+        return True
+    return schools_validated_by(user).filter(pk=school.pk).exists()
+
+
+def get_school_for_editor(user, pk: int) -> School:
+    school = get_school_for_user(user, pk)
+    if not school_editable_by(user, school):
+        raise Http404
+    return school
 
 
 def can_seek_partners(user) -> bool:

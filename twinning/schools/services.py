@@ -261,3 +261,25 @@ def reject_school(*, school: School, by: User, reason: str) -> School:
             transaction.on_commit(lambda: send_to_person(
                 user=creator, template="schools/email/school_rejected", context={"school": school}))
     return school
+
+
+def update_school(*, school: School, by: User, fields: dict, languages: list[Language]) -> School:
+    """Save changed details of a school. Side effect: an audit entry naming the changed fields.
+
+    The country is not among them: moving a school to another country moves it to another NSO,
+    which is an administrator's decision.
+    """
+    with transaction.atomic():
+        school = School.objects.select_for_update().get(pk=school.pk)
+        changed = [name for name, value in fields.items() if getattr(school, name) != value]
+        for name in changed:
+            setattr(school, name, fields[name])
+        if changed:
+            school.full_clean(exclude=["country", "languages", "programmes", "created_by", "decided_by"])
+            school.save(update_fields=changed)
+        if set(school.languages.values_list("code", flat=True)) != {lang.code for lang in languages}:
+            school.languages.set(languages)
+            changed.append("languages")
+        if changed:
+            audit.record(actor=by, action="school.updated", target=school, fields=changed)
+    return school

@@ -17,4 +17,5 @@ urlpatterns = [
     path("principal/teachers/<int:pk>/vouch/", views.vouch_for_teacher, name="vouch"),
     path("schools/", views.school_directory, name="directory"),
     path("schools/<int:pk>/", views.school_detail, name="detail"),
+    path("schools/<int:pk>/edit/", views.edit_school, name="edit"),
 ]

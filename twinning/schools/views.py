@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.schools import queries, rules, services
-from twinning.schools.forms import QueueFilterForm, RejectForm, TeacherSignUpForm
+from twinning.schools.forms import QueueFilterForm, RejectForm, SchoolForm, TeacherSignUpForm
 from twinning.schools.models import Country, School, ValidationStatus
 
 PAGE_SIZE = 25
@@ -206,7 +207,26 @@ def resubmit(request):
 def school_detail(request, pk):
     school = rules.get_school_for_user(request.user, pk)
     page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "schools/school_detail.html", {"school": school, "page": page})
+    return render(request, "schools/school_detail.html", {
+        "school": school, "page": page, "can_edit": rules.school_editable_by(request.user, school),
+    })
+
+
+@login_required
+def edit_school(request, pk):
+    school = rules.get_school_for_editor(request.user, pk)
+    form = SchoolForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "languages"}
+        try:
+            services.update_school(school=school, by=request.user, fields=fields,
+                                   languages=list(form.cleaned_data["languages"]))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The school's details are saved."))
+            return redirect("schools:detail", pk=school.pk)
+    return render(request, "schools/school_edit.html", {"school": school, "form": form})
 
 
 @login_required
