@@ -180,3 +180,13 @@ def test_signup_search_never_offers_rejected_schools(client, cast, status):
     response = client.get(reverse("schools:signup_school_search"), {"country": "GB", "school_search": "King"})
 
     assert response.context["school_choices"] == []
+
+
+def test_signup_choices_are_in_alphabetical_order_of_the_readers_language(client, db):
+    client.cookies["twinning_language"] = "he"
+    form = client.get(reverse("schools:signup")).context["form"]
+
+    labels = [label for _value, label in form.fields["languages"].choices]
+
+    assert labels == sorted(labels)
+    assert labels[0] == "אוקראינית"
