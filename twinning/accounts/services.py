@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts.models import User, validate_time_zone
+from twinning.accounts.models import User
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
 
@@ -49,16 +49,17 @@ def confirm_email(*, token: str) -> tuple[User, bool]:
     """
     try:
         payload = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
+        expired = False
     except signing.SignatureExpired:
-        user = _user_from_payload(signing.loads(token, salt=CONFIRMATION_SALT))
-        if user is not None and not user.email_confirmed:
-            raise ConfirmationExpired(_("This confirmation link has expired."), user) from None
-        payload = {"u": user.pk, "e": user.email} if user else {}
+        payload = signing.loads(token, salt=CONFIRMATION_SALT)
+        expired = True
     except signing.BadSignature:
         raise ServiceError(_("This confirmation link is not valid. Check that you copied all of it.")) from None
     user = _user_from_payload(payload)
     if user is None:
         raise ServiceError(_("This confirmation link is not valid any more: the address has changed."))
+    if expired and not user.email_confirmed:
+        raise ConfirmationExpired(_("This confirmation link has expired."), user)
     if user.email_confirmed:
         return user, False
     with transaction.atomic():
@@ -67,17 +68,9 @@ def confirm_email(*, token: str) -> tuple[User, bool]:
     return user, True
 
 
-def set_preferences(*, user: User, language: str | None = None, time_zone: str | None = None) -> None:
-    """Remember the person's interface language and/or time zone on their account."""
-    fields = []
-    if language is not None:
-        if language not in dict(settings.LANGUAGES):
-            raise ServiceError(_("That language is not available."))
-        user.preferred_language = language
-        fields.append("preferred_language")
-    if time_zone is not None:
-        validate_time_zone(time_zone)
-        user.time_zone = time_zone
-        fields.append("time_zone")
-    if fields:
-        user.save(update_fields=fields)
+def set_language(*, user: User, language: str) -> None:
+    """Remember the person's interface language on their account."""
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("That language is not available."))
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])

@@ -100,14 +100,16 @@ def validation_queue(request):
     })
 
 
-@login_required
-def teacher_for_validation(request, pk):
-    teacher = rules.get_teacher_for_validator(request.user, pk)
+def _teacher_page(request, teacher, *, reject_form, status=200):
     return render(request, "schools/teacher_validation.html", {
         "teacher": teacher, "history": audit.entries_for(teacher)[:50],
-        "school_history": audit.entries_for(teacher.school)[:20],
-        "reject_form": RejectForm(),
-    })
+        "school_history": audit.entries_for(teacher.school)[:20], "reject_form": reject_form,
+    }, status=status)
+
+
+@login_required
+def teacher_for_validation(request, pk):
+    return _teacher_page(request, rules.get_teacher_for_validator(request.user, pk), reject_form=RejectForm())
 
 
 @login_required
@@ -130,10 +132,7 @@ def reject_teacher(request, pk):
     teacher = rules.get_teacher_for_validator(request.user, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return render(request, "schools/teacher_validation.html", {
-            "teacher": teacher, "history": audit.entries_for(teacher)[:50],
-            "school_history": audit.entries_for(teacher.school)[:20], "reject_form": form,
-        }, status=400)
+        return _teacher_page(request, teacher, reject_form=form, status=400)
     try:
         services.reject_teacher(teacher=teacher, by=request.user, reason=form.cleaned_data["reason"])
     except ServiceError as error:
