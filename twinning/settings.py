@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "twinning.common",
     "twinning.accounts",
     "twinning.schools",
+    "twinning.matching",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,21 @@
+"""The matching engine: twinning profiles in, scores, searches and optimal pairings out. No Django."""
+
+from .assign import Matching, MatchingError, Pair, greedy, match
+from .profiles import COMPONENTS, LEVEL_VALUE, WEIGHTS, PairScore, Profile, Refusal, score_pair
+from .search import SearchIndex
+
+__all__ = [
+    "COMPONENTS",
+    "LEVEL_VALUE",
+    "WEIGHTS",
+    "Matching",
+    "MatchingError",
+    "Pair",
+    "PairScore",
+    "Profile",
+    "Refusal",
+    "SearchIndex",
+    "greedy",
+    "match",
+    "score_pair",
+]

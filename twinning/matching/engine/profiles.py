@@ -1,0 +1,223 @@
+"""The plain data the matching engine works on: one twinning profile, and the score's parts.
+
+Nothing here knows about Django: a profile can come from the database, a CSV file or a test.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+# How much each part counts in the score (they add up to 1).
+WEIGHTS: dict[str, float] = {
+    "objectives": 0.25,
+    "ages": 0.20,
+    "language": 0.20,
+    "themes": 0.15,
+    "timetable": 0.10,
+    "class_size": 0.05,
+    "preferences": 0.05,
+}
+COMPONENTS = tuple(WEIGHTS)
+
+# Language levels: 1 basic, 2 good, 3 fluent or native. What a shared language at that level is worth.
+LEVEL_VALUE = {1: 0.5, 2: 0.75, 3: 1.0}
+LEVELS = tuple(LEVEL_VALUE)
+
+# Weekly school time in common (hours, in UTC on days both schools work) that counts as a full timetable fit.
+TIMETABLE_FULL_HOURS = 3.0
+SLOT_MINUTES = 15
+WEEK_MINUTES = 7 * 24 * 60
+
+# Pupils' ages the engine understands (a profile's ages are clipped to this range).
+MIN_AGE, MAX_AGE = 2, 25
+
+# Class-size bands: up to 10, 11–15, 16–20, 21–25, 26–30, more than 30 pupils.
+CLASS_SIZE_BOUNDS = (10, 15, 20, 25, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a school states about the partner it seeks, for one school year.
+
+    `key` identifies the profile in results; `school` identifies the school (a school never
+    partners itself). `days` are ISO weekdays (Monday 1 … Sunday 7) and the school day runs from
+    `day_start` to `day_end`, in minutes after local midnight, in `time_zone`.
+    """
+
+    key: str
+    school: str
+    country: str
+    age_from: int
+    age_to: int
+    languages: dict[str, int]
+    time_zone: str = "UTC"
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    day_start: int = 8 * 60
+    day_end: int = 14 * 60
+    objectives: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+    class_size: int | None = None
+    capacity: int = 1
+    side: str = ""
+    wanted_countries: frozenset[str] = frozenset()
+    excluded_countries: frozenset[str] = frozenset()
+    label: str = ""
+
+    def language_signature(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(self.languages.items()))
+
+    def timetable_signature(self, when: datetime) -> tuple:
+        """The school week in UTC at the instant `when` (its offset then, so daylight saving counts)."""
+        return (utc_offset_minutes(self.time_zone, when), tuple(sorted(set(self.days))), self.day_start, self.day_end)
+
+
+@lru_cache(maxsize=1024)
+def utc_offset_minutes(time_zone: str, when: datetime) -> int:
+    offset = when.astimezone(ZoneInfo(time_zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def class_size_band(size: int | None) -> int | None:
+    if size is None:
+        return None
+    return sum(size > bound for bound in CLASS_SIZE_BOUNDS)
+
+
+def class_size_fit(size_a: int | None, size_b: int | None) -> float:
+    """1 in the same band, 0.6 a band apart, 0.2 two apart; 0.5 when either size is unknown."""
+    band_a, band_b = class_size_band(size_a), class_size_band(size_b)
+    if band_a is None or band_b is None:
+        return 0.5
+    return max(0.0, 1.0 - 0.4 * abs(band_a - band_b))
+
+
+def shared_language(a: Profile, b: Profile) -> tuple[str | None, float]:
+    """The best language both can work in, and its worth (the weaker side's level counts)."""
+    best, worth = None, 0.0
+    for code, level in sorted(a.languages.items()):
+        if code in b.languages:
+            value = LEVEL_VALUE[min(level, b.languages[code])]
+            if value > worth:
+                best, worth = code, value
+    return best, worth
+
+
+def set_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Cosine similarity of two sets (|a∩b| / √(|a|·|b|)); 0 when either is empty."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def ages(profile: Profile) -> range:
+    low = min(max(profile.age_from, MIN_AGE), MAX_AGE)
+    high = min(max(profile.age_to, low), MAX_AGE)
+    return range(low, high + 1)
+
+
+def age_similarity(a: Profile, b: Profile) -> tuple[int, float]:
+    """Years of age both classes cover, and that overlap as a cosine of the two age sets."""
+    ages_a, ages_b = set(ages(a)), set(ages(b))
+    common = len(ages_a & ages_b)
+    return common, common / math.sqrt(len(ages_a) * len(ages_b))
+
+
+@lru_cache(maxsize=4096)
+def weekly_slots(signature: tuple) -> frozenset[int]:
+    """The week's 15-minute slots (in UTC, counted from Monday 00:00) a school is in session."""
+    offset, days, start, end = signature
+    slots = set()
+    for day in days:
+        first = (day - 1) * 24 * 60 + start - offset
+        for minute in range(first, first + max(0, end - start), SLOT_MINUTES):
+            slots.add((minute % WEEK_MINUTES) // SLOT_MINUTES)
+    return frozenset(slots)
+
+
+def preference(a: Profile, b: Profile) -> float:
+    """How well each side's wish list of countries is met, averaged over both sides."""
+
+    def met(x: Profile, y: Profile) -> float:
+        return 1.0 if not x.wanted_countries or y.country in x.wanted_countries else 0.0
+
+    return (met(a, b) + met(b, a)) / 2
+
+
+class Refusal:
+    """Why a pair can never be proposed (hard constraints)."""
+
+    SAME_SCHOOL = "same_school"
+    SAME_COUNTRY = "same_country"
+    EXCLUDED_COUNTRY = "excluded_country"
+    NO_LANGUAGE = "no_language"
+    FORBIDDEN = "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """One pair's score, its parts (each 0–1, before weighting) and the facts behind them."""
+
+    score: float
+    parts: dict[str, float]
+    facts: dict[str, object] = field(default_factory=dict)
+    refusal: str | None = None
+
+
+def score_pair(
+    a: Profile,
+    b: Profile,
+    *,
+    when: datetime,
+    one_pool: bool = False,
+    forbidden: frozenset[tuple[str, str]] = frozenset(),
+) -> PairScore:
+    """The score of one pair, part by part, with the facts an explanation needs.
+
+    This is the reference the vectorised scoring must agree with.
+    """
+    refusal = None
+    language, language_worth = shared_language(a, b)
+    if a.school == b.school:
+        refusal = Refusal.SAME_SCHOOL
+    elif one_pool and a.country == b.country:
+        refusal = Refusal.SAME_COUNTRY
+    elif b.country in a.excluded_countries or a.country in b.excluded_countries:
+        refusal = Refusal.EXCLUDED_COUNTRY
+    elif language is None:
+        refusal = Refusal.NO_LANGUAGE
+    elif (a.school, b.school) in forbidden or (b.school, a.school) in forbidden:
+        refusal = Refusal.FORBIDDEN
+
+    common_years, age_part = age_similarity(a, b)
+    shared_slots = weekly_slots(a.timetable_signature(when)) & weekly_slots(b.timetable_signature(when))
+    shared_hours = len(shared_slots) * SLOT_MINUTES / 60
+    shared_days = len({slot * SLOT_MINUTES // (24 * 60) for slot in shared_slots})
+    parts = {
+        "objectives": set_similarity(a.objectives, b.objectives),
+        "ages": age_part,
+        "language": language_worth,
+        "themes": set_similarity(a.themes, b.themes),
+        "timetable": min(1.0, shared_hours / TIMETABLE_FULL_HOURS),
+        "class_size": class_size_fit(a.class_size, b.class_size),
+        "preferences": preference(a, b),
+    }
+    facts = {
+        "objectives": sorted(a.objectives & b.objectives),
+        "themes": sorted(a.themes & b.themes),
+        "ages": common_years,
+        "language": language,
+        "language_level": min(a.languages[language], b.languages[language]) if language else None,
+        "shared_hours": shared_hours,
+        "shared_days": shared_days,
+        "class_sizes": (a.class_size, b.class_size),
+        "wanted": (
+            not a.wanted_countries or b.country in a.wanted_countries,
+            not b.wanted_countries or a.country in b.wanted_countries,
+        ),
+    }
+    score = sum(WEIGHTS[name] * value for name, value in parts.items())
+    return PairScore(score=0.0 if refusal else score, parts=parts, facts=facts, refusal=refusal)

@@ -1,0 +1,299 @@
+"""Vectorised scoring: every pair of a cohort, or one query against a whole index.
+
+The score is built so that almost all of it is a dot product of two feature vectors (one
+encoding for "this school", one for "its partner"): ages, objectives and themes as normalised
+sets, class size, timetable and country preferences through small lookup tables folded into the
+vectors. One matrix product per block of rows then scores a block of pairs. Only the language
+part (the best shared language, and the hard "no language in common" rule) is a table lookup.
+Hard constraints push a pair's score below zero, so "possible" simply means "score > 0".
+`profiles.score_pair` is the reference each of these must agree with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+
+from .profiles import (
+    CLASS_SIZE_BOUNDS,
+    LEVEL_VALUE,
+    MAX_AGE,
+    MIN_AGE,
+    SLOT_MINUTES,
+    TIMETABLE_FULL_HOURS,
+    WEEK_MINUTES,
+    WEIGHTS,
+    Profile,
+    ages,
+    class_size_band,
+)
+
+HARD = 4.0  # any broken hard constraint takes the score below zero
+AGE_SPAN = MAX_AGE - MIN_AGE + 1
+BANDS = len(CLASS_SIZE_BOUNDS) + 1  # plus one column for "size not given"
+BLOCK = 64  # columns per block when looking for each row's best partners
+
+
+def _band_kernel() -> np.ndarray:
+    kernel = np.full((BANDS + 1, BANDS + 1), 0.5, dtype=np.float32)
+    for i in range(BANDS):
+        for j in range(BANDS):
+            kernel[i, j] = max(0.0, 1.0 - 0.4 * abs(i - j))
+    return kernel
+
+
+BAND_KERNEL = _band_kernel()
+
+
+@lru_cache(maxsize=4096)
+def _slot_mask(signature: tuple) -> np.ndarray:
+    offset, days, start, end = signature
+    mask = np.zeros(WEEK_MINUTES // SLOT_MINUTES, dtype=np.float32)
+    for day in days:
+        first = (day - 1) * 24 * 60 + start - offset
+        minutes = np.arange(first, first + max(0, end - start), SLOT_MINUTES)
+        mask[(minutes % WEEK_MINUTES) // SLOT_MINUTES] = 1.0
+    return mask
+
+
+def _index(values) -> dict:
+    return {value: i for i, value in enumerate(values)}
+
+
+@dataclass
+class Vocabulary:
+    """Everything the profiles of one run mention, numbered, and the pairwise tables built on it."""
+
+    objectives: dict[str, int]
+    themes: dict[str, int]
+    countries: dict[str, int]  # countries named in a wish list or an exclusion; the rest share one column
+    timetables: dict[tuple, int]
+    timetable_fit: np.ndarray  # timetable × timetable → weighted timetable part
+    language_keys: dict[tuple, int]
+    language_table: np.ndarray  # key × key → weighted language part, or -HARD
+    when: datetime
+    one_pool: bool
+
+    @classmethod
+    def build(cls, profiles: list[Profile], *, when: datetime, one_pool: bool) -> Vocabulary:
+        objectives = _index(sorted({o for p in profiles for o in p.objectives}))
+        themes = _index(sorted({t for p in profiles for t in p.themes}))
+        countries = _index(sorted({c for p in profiles for c in p.wanted_countries | p.excluded_countries}))
+        timetables = _index(sorted({p.timetable_signature(when) for p in profiles}))
+        masks = np.stack([_slot_mask(sig) for sig in timetables]) if timetables else np.zeros((0, 1))
+        hours = masks @ masks.T * (SLOT_MINUTES / 60)
+        timetable_fit = (WEIGHTS["timetable"] * np.minimum(1.0, hours / TIMETABLE_FULL_HOURS)).astype(np.float32)
+        language_keys = _index(sorted({cls.language_key(p, one_pool) for p in profiles}))
+        return cls(
+            objectives,
+            themes,
+            countries,
+            timetables,
+            timetable_fit,
+            language_keys,
+            _language_table(list(language_keys), one_pool),
+            when,
+            one_pool,
+        )
+
+    @staticmethod
+    def language_key(profile: Profile, one_pool: bool) -> tuple:
+        # In one pool, schools of the same country never pair: the country joins the key.
+        return (profile.language_signature(), profile.country if one_pool else "")
+
+    @property
+    def width(self) -> int:
+        return (
+            AGE_SPAN
+            + len(self.objectives)
+            + len(self.themes)
+            + BANDS
+            + 1
+            + len(self.timetables)
+            + 2 * (len(self.countries) + 1)
+        )
+
+
+def _language_table(keys: list[tuple], one_pool: bool) -> np.ndarray:
+    table = np.empty((len(keys), len(keys)), dtype=np.float32)
+    for i, (sig_a, country_a) in enumerate(keys):
+        levels_a = dict(sig_a)
+        for j, (sig_b, country_b) in enumerate(keys):
+            worth = max(
+                (LEVEL_VALUE[min(level, levels_a[code])] for code, level in sig_b if code in levels_a), default=0.0
+            )
+            if worth == 0.0 or (one_pool and country_a == country_b):
+                table[i, j] = -HARD
+            else:
+                table[i, j] = WEIGHTS["language"] * worth
+    return table
+
+
+def _multi_hot(sets: list[frozenset[str]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, 1/√size) of a list of sets, flattened."""
+    rows = np.fromiter((i for i, items in enumerate(sets) for _ in items), dtype=np.int64)
+    cols = np.fromiter((index[item] for items in sets for item in items), dtype=np.int64, count=len(rows))
+    sizes = np.fromiter((len(items) for items in sets), dtype=np.float32, count=len(sets))
+    return rows, cols, 1.0 / np.sqrt(np.maximum(sizes[rows], 1.0))
+
+
+def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """The two encodings of each profile: as "this school" (A) and as "the partner" (B)."""
+    n = len(profiles)
+    a = np.zeros((n, vocab.width), dtype=np.float32)
+    b = np.zeros((n, vocab.width), dtype=np.float32)
+    col = 0
+
+    spans = [ages(p) for p in profiles]
+    rows = np.fromiter((i for i, span in enumerate(spans) for _ in span), dtype=np.int64)
+    cols = np.fromiter((age - MIN_AGE for span in spans for age in span), dtype=np.int64, count=len(rows))
+    lengths = np.fromiter((len(span) for span in spans), dtype=np.float32, count=n)
+    a[rows, col + cols] = WEIGHTS["ages"] / np.sqrt(lengths[rows])
+    b[rows, col + cols] = 1.0 / np.sqrt(lengths[rows])
+    col += AGE_SPAN
+
+    for name, index in (("objectives", vocab.objectives), ("themes", vocab.themes)):
+        rows, cols, norm = _multi_hot([getattr(p, name) for p in profiles], index)
+        a[rows, col + cols] = WEIGHTS[name] * norm
+        b[rows, col + cols] = norm
+        col += len(index)
+
+    bands = np.fromiter(
+        (BANDS if (band := class_size_band(p.class_size)) is None else band for p in profiles), dtype=np.int64, count=n
+    )
+    a[:, col : col + BANDS + 1] = WEIGHTS["class_size"] * BAND_KERNEL[bands]
+    b[np.arange(n), col + bands] = 1.0
+    col += BANDS + 1
+
+    groups = np.fromiter(
+        (vocab.timetables[p.timetable_signature(vocab.when)] for p in profiles), dtype=np.int64, count=n
+    )
+    a[:, col : col + len(vocab.timetables)] = vocab.timetable_fit[groups]
+    b[np.arange(n), col + groups] = 1.0
+    col += len(vocab.timetables)
+
+    # Country wishes, in both directions: my wish list against your country, and yours against mine.
+    width = len(vocab.countries) + 1
+    own = np.fromiter((vocab.countries.get(p.country, width - 1) for p in profiles), dtype=np.int64, count=n)
+    wishes = np.full((n, width), WEIGHTS["preferences"] / 2, dtype=np.float32)
+    for i, p in enumerate(profiles):
+        if p.wanted_countries:
+            wishes[i] = 0.0
+            wishes[i, [vocab.countries[c] for c in p.wanted_countries]] = WEIGHTS["preferences"] / 2
+        if p.excluded_countries:
+            wishes[i, [vocab.countries[c] for c in p.excluded_countries]] -= HARD
+    a[:, col : col + width] = wishes
+    b[np.arange(n), col + own] = 1.0
+    a[np.arange(n), col + width + own] = 1.0
+    b[:, col + width : col + 2 * width] = wishes
+    return a, b
+
+
+def language_groups(profiles: list[Profile], vocab: Vocabulary) -> np.ndarray:
+    return np.fromiter(
+        (vocab.language_keys[vocab.language_key(p, vocab.one_pool)] for p in profiles),
+        dtype=np.int32,
+        count=len(profiles),
+    )
+
+
+@dataclass
+class Side:
+    """One side of a run, encoded and ordered by language key (so the language table expands by runs)."""
+
+    order: np.ndarray  # position in the sorted encoding → index in the caller's list
+    a: np.ndarray
+    b: np.ndarray
+    groups: np.ndarray
+    group_counts: np.ndarray
+    schools: np.ndarray  # school index per sorted row (shared numbering across sides)
+
+    @classmethod
+    def build(cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int]) -> Side:
+        groups = language_groups(profiles, vocab)
+        order = np.argsort(groups, kind="stable")
+        a, b = encode([profiles[i] for i in order], vocab)
+        groups = groups[order]
+        schools = np.fromiter((school_index[profiles[i].school] for i in order), dtype=np.int64, count=len(order))
+        return cls(order, a, b, groups, np.bincount(groups, minlength=len(vocab.language_keys)), schools)
+
+
+def _best_in_rows(scores: np.ndarray, k: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of each row's k best entries, via per-block maxima.
+
+    `scores` is padded with -inf to a whole number of blocks; `width` is its real width. A row's
+    k best entries lie in the k blocks with the highest maxima, so only those blocks are searched:
+    far cheaper than partitioning every full row.
+    """
+    rows, padded = scores.shape
+    k = min(k, width)
+    blocks = scores.reshape(rows, padded // BLOCK, BLOCK)
+    kb = min(k, blocks.shape[1])
+    best_blocks = np.argpartition(blocks.max(axis=2), -kb, axis=1)[:, -kb:]
+    gathered = blocks[np.arange(rows)[:, None], best_blocks].reshape(rows, kb * BLOCK)
+    within = np.argpartition(gathered, -k, axis=1)[:, -k:]
+    columns = best_blocks[np.arange(rows)[:, None], within // BLOCK] * BLOCK + within % BLOCK
+    return columns, np.take_along_axis(gathered, within, axis=1)
+
+
+def best_partners(
+    rows: Side,
+    cols: Side,
+    *,
+    vocab: Vocabulary,
+    k: int,
+    same_side: bool,
+    forbidden: set[tuple[int, int]],
+    chunk: int = 512,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's k best possible partners among the columns: (row positions, column positions, scores).
+
+    Positions are in each side's sorted order. Pairs of one school, and forbidden school pairs
+    (already declined or already twinned), are never returned.
+    """
+    out_rows, out_cols, out_scores = [], [], []
+    forbidden_by_school: dict[int, list[int]] = {}
+    for x, y in forbidden:
+        forbidden_by_school.setdefault(x, []).append(y)
+        forbidden_by_school.setdefault(y, []).append(x)
+    col_by_school: dict[int, list[int]] = {}
+    if forbidden_by_school or not same_side:
+        for position, school in enumerate(cols.schools.tolist()):
+            col_by_school.setdefault(school, []).append(position)
+
+    width = len(cols.order)
+    padded = -(-width // BLOCK) * BLOCK
+    partners = np.zeros((padded, cols.b.shape[1]), dtype=np.float32)
+    partners[:width] = cols.b
+    partners = partners.T.copy()
+    for start in range(0, len(rows.order), chunk):
+        stop = min(start + chunk, len(rows.order))
+        scores = rows.a[start:stop] @ partners
+        scores[:, :width] += np.repeat(vocab.language_table[rows.groups[start:stop]], cols.group_counts, axis=1)
+        scores[:, width:] = -np.inf
+        if same_side:
+            scores[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+        for offset, school in enumerate(rows.schools[start:stop].tolist()):
+            blocked = [] if same_side else list(col_by_school.get(school, ()))
+            for other in forbidden_by_school.get(school, ()):
+                blocked.extend(col_by_school.get(other, ()))
+            if blocked:
+                scores[offset, blocked] = -np.inf
+        columns, values = _best_in_rows(scores, k, width)
+        keep = values > 0
+        out_rows.append(np.broadcast_to(np.arange(start, stop)[:, None], columns.shape)[keep])
+        out_cols.append(columns[keep])
+        out_scores.append(values[keep])
+    if not out_rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
+
+
+def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> np.ndarray:
+    """The full score matrix (sorted positions), without school-level exclusions. For small runs and tests."""
+    scores = rows.a @ cols.b.T
+    scores += np.repeat(vocab.language_table[rows.groups], cols.group_counts, axis=1)
+    return scores
