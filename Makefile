@@ -14,8 +14,10 @@ APT_UPDATED := /tmp/.twinning-apt-updated
 run: setup ## Set everything up, load the demo network and serve http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:8000 with a background worker (Ctrl-C to stop both)"
+	$(BIN)/python manage.py run_huey --workers 1 --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: setup ## Reload the demo network from scratch
 	$(BIN)/python manage.py migrate --noinput

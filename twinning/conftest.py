@@ -29,6 +29,14 @@ def _fast_hasher_and_plain_static(settings):
     settings.AXES_FAILURE_LIMIT = 5
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_inline():
+    # Background jobs run inside the test, in memory: no worker, and the result is there at once.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture
 def cast(db):
     il_nso = testing.make_nso("il", "Israel NSO")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "twinning.accounts",
     "twinning.schools",
     "twinning.matching",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,21 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Background jobs (Huey). Embedded: a SQLite file beside the database, and one worker
+# (`manage.py run_huey`, which `make run` starts). Production: TWINNING_QUEUE_URL=redis://host:6379/0.
+# `immediate` is always set explicitly: djhuey would otherwise run tasks inside requests when DEBUG is on.
+QUEUE_URL = os.environ.get("TWINNING_QUEUE_URL", "")
+QUEUE_IMMEDIATE = env_bool("TWINNING_QUEUE_IMMEDIATE", False)
+if QUEUE_URL.startswith("redis"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "twinning", "url": QUEUE_URL, "immediate": QUEUE_IMMEDIATE}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "twinning",
+        "filename": str(VAR_DIR / "queue.sqlite3"),
+        "immediate": QUEUE_IMMEDIATE,
+    }
 
 # E-mail: printed to the console in the demo; SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from twinning.accounts import views as account_views
+from twinning.common import views as common_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("accounts/", include("twinning.accounts.urls")),
     path("", include("twinning.schools.urls")),
+    path("matching/", include("twinning.matching.urls")),
+    path("notifications/", common_views.notifications, name="notifications"),
     path("admin/", admin.site.urls),
 ]

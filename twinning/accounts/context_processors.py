@@ -1,6 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
 from twinning.accounts.rules import roles_of
 
 
 def roles(request):
     user = getattr(request, "user", None)
-    return {"roles": roles_of(user)} if user is not None else {}
+    if user is None:
+        return {}
+    context = {"roles": roles_of(user)}
+    if user.is_authenticated:
+        from twinning.common.notifications import unread_count
+        from twinning.schools.rules import can_seek_partners
+
+        # Lazy: pages that never show the navigation pay nothing.
+        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user))
+        context["can_seek_partners"] = SimpleLazyObject(lambda: can_seek_partners(user))
+    return context

@@ -1,7 +1,7 @@
 """The matching engine: twinning profiles in, scores, searches and optimal pairings out. No Django."""
 
 from .assign import Matching, MatchingError, Pair, greedy, match
-from .profiles import COMPONENTS, LEVEL_VALUE, WEIGHTS, PairScore, Profile, Refusal, score_pair
+from .profiles import COMPONENTS, LEVEL_VALUE, WEIGHTS, PairScore, Profile, Refusal, diagnose, score_pair
 from .search import SearchIndex
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Profile",
     "Refusal",
     "SearchIndex",
+    "diagnose",
     "greedy",
     "match",
     "score_pair",

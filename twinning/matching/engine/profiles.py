@@ -6,6 +6,7 @@ Nothing here knows about Django: a profile can come from the database, a CSV fil
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -221,3 +222,32 @@ def score_pair(
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
     return PairScore(score=0.0 if refusal else score, parts=parts, facts=facts, refusal=refusal)
+
+
+def diagnose(
+    left: list[Profile],
+    right: list[Profile] | None = None,
+    *,
+    when: datetime,
+    forbidden: Iterable[tuple[str, str]] = (),
+    limit: int = 40_000,
+) -> dict[str, int]:
+    """Why pairs of a cohort are impossible: how many pairs each hard constraint rules out.
+
+    For a cohort where nobody is compatible, this is the answer to "why is the result empty?".
+    Large cohorts are sampled evenly (at most `limit` pairs); "examined" says how many were.
+    """
+    one_pool = right is None
+    others = left if one_pool else right
+    forbidden = frozenset(forbidden)
+    step = max(1, int(math.sqrt(len(left) * len(others) / max(limit, 1))))
+    counts = {"examined": 0, "possible": 0}
+    for a in left[::step]:
+        for b in others[::step]:
+            if one_pool and a.key == b.key:
+                continue
+            verdict = score_pair(a, b, when=when, one_pool=one_pool, forbidden=forbidden)
+            counts["examined"] += 1
+            reason = verdict.refusal or "possible"
+            counts[reason] = counts.get(reason, 0) + 1
+    return counts

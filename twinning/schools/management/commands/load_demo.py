@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.models import AuditEntry
+from twinning.matching.demo import load_profiles
 from twinning.schools.demo_data import (
     COUNTRIES,
     DEMO_DOMAIN,
@@ -144,6 +145,7 @@ class Network:
         self.link_teachers(teachers)
         Role.objects.bulk_create(self.roles(nsos, programmes, principals))
         self.record_decisions(schools, teachers)
+        load_profiles(seed=self.rng.randrange(1 << 30))
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}

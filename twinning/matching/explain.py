@@ -1,0 +1,107 @@
+"""A pair's score in words, part by part, in the reader's language."""
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from twinning.matching.engine import WEIGHTS
+from twinning.matching.models import LanguageLevel, Objective
+from twinning.schools.models import Language, Subject
+
+
+@dataclass(frozen=True)
+class Reason:
+    part: str
+    label: str
+    percent: int  # how well this part fits, 0–100
+    weight: int  # how much it counts in the score, in percent
+    text: str
+
+
+LABELS = {
+    "objectives": lambda: _("Objectives"),
+    "ages": lambda: _("Ages"),
+    "language": lambda: _("Working language"),
+    "themes": lambda: _("Themes"),
+    "timetable": lambda: _("Timetable"),
+    "class_size": lambda: _("Class size"),
+    "preferences": lambda: _("Country wishes"),
+}
+
+
+class Explainer:
+    """Turns stored parts and facts into sentences; reads the reference names once."""
+
+    def __init__(self):
+        self.objectives = {o.code: o.name for o in Objective.objects.all()}
+        self.subjects = {s.code: s.name for s in Subject.objects.all()}
+        self.languages = {la.code: la.name for la in Language.objects.all()}
+
+    def names(self, codes, table) -> str:
+        return ", ".join(sorted(table.get(code, code) for code in codes))
+
+    def reasons(self, parts: dict, facts: dict) -> list[Reason]:
+        out = []
+        for part, weight in WEIGHTS.items():
+            value = parts.get(part, 0.0)
+            out.append(
+                Reason(part, LABELS[part](), round(value * 100), round(weight * 100), self.sentence(part, value, facts))
+            )
+        return out
+
+    def sentence(self, part: str, value: float, facts: dict) -> str:
+        if part == "objectives":
+            if facts.get("objectives"):
+                return _("Shared objectives: %(names)s.") % {"names": self.names(facts["objectives"], self.objectives)}
+            return _("No objective in common.")
+        if part == "themes":
+            if facts.get("themes"):
+                return _("Shared themes: %(names)s.") % {"names": self.names(facts["themes"], self.subjects)}
+            return _("No theme in common.")
+        if part == "ages":
+            years = facts.get("ages", 0)
+            if not years:
+                return _("The pupils' ages do not overlap.")
+            return ngettext(
+                "The classes share %(years)d year of age.", "The classes share %(years)d years of age.", years
+            ) % {"years": years}
+        if part == "language":
+            if not facts.get("language"):
+                return _("No language in common.")
+            return _("Both classes can work in %(language)s (level: %(level)s).") % {
+                "language": self.languages.get(facts["language"], facts["language"]),
+                "level": LanguageLevel(facts["language_level"]).label,
+            }
+        if part == "timetable":
+            hours = facts.get("shared_hours", 0)
+            if not hours:
+                return _("The school days never overlap: an asynchronous activity may suit.")
+            return ngettext(
+                "%(hours)s hours a week of school time in common, on %(days)d day.",
+                "%(hours)s hours a week of school time in common, on %(days)d days.",
+                facts.get("shared_days", 0),
+            ) % {"hours": number_format(hours, 2 if hours % 1 else 0), "days": facts.get("shared_days", 0)}
+        if part == "class_size":
+            a, b = facts.get("class_sizes") or (None, None)
+            if a is None or b is None:
+                return _("A class size is not given.")
+            return _("Classes of %(a)d and %(b)d pupils.") % {"a": a, "b": b}
+        wanted = facts.get("wanted") or (True, True)
+        if all(wanted):
+            return _("Fits both schools' country wishes.")
+        return _("Outside the countries one of the schools asked for.")
+
+
+REFUSALS = {
+    "same_school": lambda: _("same school"),
+    "same_country": lambda: _("same country"),
+    "excluded_country": lambda: _("a country left out by one of the schools"),
+    "no_language": lambda: _("no language in common"),
+    "forbidden": lambda: _("already proposed, declined or twinned"),
+}
+
+
+def refusal_summary(counts: dict) -> list[tuple[str, int]]:
+    return [(REFUSALS[key](), n) for key, n in sorted(counts.items(), key=lambda kv: -kv[1]) if key in REFUSALS]

@@ -1,0 +1,86 @@
+"""Who may look for partners, answer proposals and run cohort matching.
+
+`get_*_for_user` are the only way a view turns an id into an object; anything outside the
+person's reach is a 404.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from twinning.accounts.rules import roles_of
+from twinning.matching.models import CohortRun, Proposal, TwinningProfile
+from twinning.schools.models import Country, Programme
+from twinning.schools.rules import can_seek_partners
+
+
+def own_school_id(user) -> int | None:
+    """The school a validated teacher seeks partners for."""
+    return user.teacher.school_id if can_seek_partners(user) else None
+
+
+def profile_school_ids(user) -> set[int]:
+    """Schools whose twinning profile this person keeps: their own as a validated teacher, or as principal."""
+    ids = set(roles_of(user).principal_school_ids)
+    if (school_id := own_school_id(user)) is not None:
+        ids.add(school_id)
+    return ids
+
+
+def proposals_for(user) -> QuerySet[Proposal]:
+    schools = profile_school_ids(user)
+    return Proposal.objects.filter(Q(left__school_id__in=schools) | Q(right__school_id__in=schools))
+
+
+def get_proposal_for_user(user, pk: int) -> Proposal:
+    return get_object_or_404(
+        proposals_for(user).select_related("left__school__country", "right__school__country"), pk=pk
+    )
+
+
+def can_run_cohorts(user) -> bool:
+    roles = roles_of(user)
+    return roles.admin or roles.nso_staff or roles.coordinator
+
+
+def cohort_nsos(user) -> set[int] | None:
+    """NSOs whose cohorts this person may match; None means every NSO (platform administrators)."""
+    roles = roles_of(user)
+    if roles.admin:
+        return None
+    return set(roles.nso_ids | roles.coordinator_nso_ids)
+
+
+def cohort_programmes(user) -> QuerySet[Programme]:
+    roles = roles_of(user)
+    if roles.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=roles.coordinator_programme_ids)
+
+
+def home_countries(user) -> QuerySet[Country]:
+    """Countries a cohort's first side may come from: the person's NSOs' countries, or their programmes'."""
+    nsos = cohort_nsos(user)
+    if nsos is None:
+        return Country.objects.all()
+    programmes = roles_of(user).coordinator_programme_ids
+    return Country.objects.filter(Q(nso_id__in=nsos) | Q(programmes__in=programmes)).distinct()
+
+
+def runs_for(user) -> QuerySet[CohortRun]:
+    nsos = cohort_nsos(user)
+    if nsos is None:
+        return CohortRun.objects.all()
+    return CohortRun.objects.filter(Q(nso_id__in=nsos) | Q(programme_id__in=roles_of(user).coordinator_programme_ids))
+
+
+def get_run_for_user(user, pk: int) -> CohortRun:
+    if not can_run_cohorts(user):
+        raise Http404
+    return get_object_or_404(runs_for(user).select_related("nso", "programme"), pk=pk)
+
+
+def get_own_profile(user, pk: int) -> TwinningProfile:
+    return get_object_or_404(
+        TwinningProfile.objects.select_related("school"), pk=pk, school_id__in=profile_school_ids(user)
+    )

@@ -1,0 +1,303 @@
+"""Writes for matching: profiles, partnership proposals, cohort runs and their approval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.common import audit
+from twinning.common.errors import ServiceError
+from twinning.common.notifications import notify
+from twinning.matching import engine
+from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
+from twinning.matching.queries import engine_profiles, open_profiles, partners_taken, settled_school_pairs
+from twinning.schools.models import ValidationStatus
+
+
+def _school_teachers(school_id: int):
+    from twinning.schools.models import TeacherProfile
+
+    return [
+        t.user
+        for t in TeacherProfile.objects.filter(school_id=school_id, status=ValidationStatus.VALIDATED).select_related(
+            "user"
+        )
+    ]
+
+
+def _notify_school(profile: TwinningProfile, *, kind: str, other: TwinningProfile, url: str) -> None:
+    for user in _school_teachers(profile.school_id):
+        notify(
+            user=user,
+            kind=kind,
+            url=url,
+            school=other.school.name,
+            country=other.school.country.name,
+            own_school=profile.school.name,
+        )
+
+
+def request_partnership(
+    *, from_profile: TwinningProfile, to_profile: TwinningProfile, by, message: str = "", score: float | None = None
+) -> Proposal:
+    """Ask another school to twin. Notifies the other school's validated teachers (in-app and e-mail)."""
+    if from_profile.school_id == to_profile.school_id:
+        raise ServiceError(_("A school cannot twin with itself."))
+    if from_profile.school_year != to_profile.school_year:
+        raise ServiceError(_("Both profiles must be for the same school year."))
+    if not to_profile.looking:
+        raise ServiceError(_("This school is not looking for partners at the moment."))
+    pair = {
+        (str(from_profile.school_id), str(to_profile.school_id)),
+        (str(to_profile.school_id), str(from_profile.school_id)),
+    }
+    if pair & settled_school_pairs(from_profile.school_year):
+        raise ServiceError(_("Your schools already have a proposal this year, or one of you declined it."))
+    if to_profile.capacity <= partners_taken(to_profile.school_year).get(to_profile.pk, 0):
+        raise ServiceError(_("This school already has all the partners it wants."))
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            origin=Proposal.Origin.SEARCH,
+            left=from_profile,
+            right=to_profile,
+            left_accepted=True,
+            message=message,
+            score=score,
+            created_by=by,
+        )
+        audit.record(actor=by, action="proposal.requested", target=proposal)
+        _notify_school(
+            to_profile,
+            kind="proposal_received",
+            other=from_profile,
+            url=reverse("matching:proposal", args=[proposal.pk]),
+        )
+    return proposal
+
+
+def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, reason: str = "") -> Proposal:
+    """One school's yes or no. A no declines the proposal for good; two yeses accept it. Notifies the other school."""
+    if proposal.status != Proposal.Status.PENDING:
+        raise ServiceError(_("This proposal has already been answered."))
+    if school_id not in (proposal.left.school_id, proposal.right.school_id):
+        raise ServiceError(_("Only the two schools can answer this proposal."))
+    if not accept and not reason.strip():
+        raise ServiceError(_("Please say why, so the other school and your coordinator understand."))
+    mine, other = (
+        (proposal.left, proposal.right) if school_id == proposal.left.school_id else (proposal.right, proposal.left)
+    )
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.PENDING:
+            raise ServiceError(_("This proposal has already been answered."))
+        fields = ["status", "decided_at", "decided_by", "reason"]
+        if accept:
+            if school_id == proposal.left.school_id:
+                proposal.left_accepted = True
+                fields.append("left_accepted")
+            else:
+                proposal.right_accepted = True
+                fields.append("right_accepted")
+            if proposal.left_accepted and proposal.right_accepted:
+                proposal.status = Proposal.Status.ACCEPTED
+        else:
+            proposal.status = Proposal.Status.DECLINED
+        proposal.reason = reason.strip()
+        proposal.decided_at, proposal.decided_by = timezone.now(), by
+        proposal.save(update_fields=fields)
+        audit.record(
+            actor=by,
+            action="proposal.accepted" if accept else "proposal.declined",
+            target=proposal,
+            reason=proposal.reason,
+        )
+        if proposal.status != Proposal.Status.PENDING:
+            _notify_school(
+                other,
+                kind="proposal_accepted" if accept else "proposal_declined",
+                other=mine,
+                url=reverse("matching:proposal", args=[proposal.pk]),
+            )
+    return proposal
+
+
+def start_cohort_run(
+    *,
+    by,
+    nso=None,
+    programme=None,
+    school_year: int,
+    shape: str,
+    left_countries,
+    right_countries=(),
+    rules_from: CohortRun | None = None,
+) -> CohortRun:
+    """Create a run and queue it on the task queue. Pins and forbids of `rules_from` carry over."""
+    if shape == CohortRun.Shape.TWO_SIDES and not right_countries:
+        raise ServiceError(_("Choose the countries of the second side."))
+    if shape == CohortRun.Shape.TWO_SIDES and set(left_countries) & set(right_countries):
+        raise ServiceError(_("A country cannot be on both sides."))
+    with transaction.atomic():
+        run = CohortRun.objects.create(
+            created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape
+        )
+        run.left_countries.set(left_countries)
+        run.right_countries.set(right_countries)
+        if rules_from is not None:
+            CohortRule.objects.bulk_create(
+                [
+                    CohortRule(run=run, left_id=r.left_id, right_id=r.right_id, kind=r.kind, created_by=r.created_by)
+                    for r in rules_from.rules.all()
+                ]
+            )
+        audit.record(actor=by, action="cohort.started", target=run)
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from twinning.matching.tasks import run_cohort
+
+    run_cohort(run_id)
+
+
+def cohort_profiles(run: CohortRun):
+    """The run's two sides (or its pool) as engine profiles, with the capacity each still has."""
+    base = open_profiles(run.school_year)
+    if run.programme_id:
+        base = base.filter(programme_id=run.programme_id)
+    taken = partners_taken(run.school_year)
+    left = engine_profiles(base.filter(school__country__in=run.left_countries.all()), taken=taken)
+    right = None
+    if run.shape == CohortRun.Shape.TWO_SIDES:
+        right = engine_profiles(base.filter(school__country__in=run.right_countries.all()), taken=taken)
+    return [p for p in left if p.capacity > 0], right if right is None else [p for p in right if p.capacity > 0]
+
+
+def execute_cohort_run(run_id: int) -> CohortRun:
+    """Do the matching of a queued run, reporting progress on the row. Called by the task queue."""
+    run = CohortRun.objects.get(pk=run_id)
+    run.status, run.progress, run.error = CohortRun.Status.RUNNING, 5, ""
+    run.save(update_fields=["status", "progress", "error"])
+    when = datetime.now(UTC)
+    try:
+        left, right = cohort_profiles(run)
+        _progress(run, 25)
+        pool = left if right is None else left + right
+        keys = {p.key for p in pool}
+        pinned = [
+            (str(a), str(b))
+            for a, b in run.rules.filter(kind=CohortRule.Kind.PIN).values_list("left_id", "right_id")
+            if str(a) in keys and str(b) in keys
+        ]
+        by_key = {p.key: p for p in pool}
+        forbidden = set(settled_school_pairs(run.school_year))
+        forbidden |= {
+            (by_key[str(a)].school, by_key[str(b)].school)
+            for a, b in run.rules.filter(kind=CohortRule.Kind.FORBID).values_list("left_id", "right_id")
+            if str(a) in keys and str(b) in keys
+        }
+        result = engine.match(left, right, when=when, pinned=pinned, forbidden=forbidden)
+        _progress(run, 75)
+        one_pool = right is None
+        pairs = []
+        for pair in result.pairs:
+            verdict = engine.score_pair(by_key[pair.left], by_key[pair.right], when=when, one_pool=one_pool)
+            pairs.append(
+                CohortPair(
+                    run=run,
+                    left_id=int(pair.left),
+                    right_id=int(pair.right),
+                    score=pair.score,
+                    parts=verdict.parts,
+                    facts=verdict.facts,
+                    pinned=pair.pinned,
+                )
+            )
+        stats = {
+            "left": len(left),
+            "right": len(right or ()),
+            "candidates": result.candidates,
+            "unmatched": len(result.unmatched),
+            "pairs": len(pairs),
+        }
+        if not pairs:
+            stats["refusals"] = engine.diagnose(left, right, when=when, forbidden=forbidden)
+        with transaction.atomic():
+            run.pairs.all().delete()
+            CohortPair.objects.bulk_create(pairs, batch_size=2000)
+            run.total_score, run.upper_bound, run.stats = result.total, result.upper_bound, stats
+            run.status, run.progress, run.finished_at = CohortRun.Status.DONE, 100, timezone.now()
+            run.save(update_fields=["total_score", "upper_bound", "stats", "status", "progress", "finished_at"])
+    except engine.MatchingError as error:
+        run.status, run.error, run.finished_at = CohortRun.Status.FAILED, str(error), timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+    return run
+
+
+def _progress(run: CohortRun, value: int) -> None:
+    CohortRun.objects.filter(pk=run.pk).update(progress=value)
+
+
+def set_cohort_rule(*, run: CohortRun, pair: CohortPair, kind: str | None, by) -> None:
+    """Pin or forbid a proposed pair for the next run (None removes the rule)."""
+    if run.status == CohortRun.Status.APPROVED:
+        raise ServiceError(_("This matching has been approved; start a new run to change it."))
+    with transaction.atomic():
+        CohortRule.objects.filter(run=run, left_id=pair.left_id, right_id=pair.right_id).delete()
+        if kind:
+            CohortRule.objects.create(run=run, left_id=pair.left_id, right_id=pair.right_id, kind=kind, created_by=by)
+        audit.record(
+            actor=by, action=f"cohort.rule.{kind or 'cleared'}", target=run, left=pair.left_id, right=pair.right_id
+        )
+
+
+def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
+    """Run the same cohort again with the pins and forbids set on this run."""
+    return start_cohort_run(
+        by=by,
+        nso=run.nso,
+        programme=run.programme,
+        school_year=run.school_year,
+        shape=run.shape,
+        left_countries=list(run.left_countries.all()),
+        right_countries=list(run.right_countries.all()),
+        rules_from=run,
+    )
+
+
+def approve_cohort_run(*, run: CohortRun, by) -> int:
+    """Turn every proposed pair that is not forbidden into a proposal to both schools. Notifies their teachers."""
+    if run.status != CohortRun.Status.DONE:
+        raise ServiceError(_("Only a finished run can be approved."))
+    forbidden = set(run.rules.filter(kind=CohortRule.Kind.FORBID).values_list("left_id", "right_id"))
+    settled = settled_school_pairs(run.school_year)
+    created = 0
+    with transaction.atomic():
+        run = CohortRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != CohortRun.Status.DONE:
+            raise ServiceError(_("Only a finished run can be approved."))
+        for pair in run.pairs.select_related("left__school__country", "right__school__country"):
+            schools = (str(pair.left.school_id), str(pair.right.school_id))
+            if (pair.left_id, pair.right_id) in forbidden or schools in settled or schools[::-1] in settled:
+                continue
+            proposal = Proposal.objects.create(
+                origin=Proposal.Origin.COHORT,
+                left=pair.left,
+                right=pair.right,
+                score=pair.score,
+                cohort_run=run,
+                created_by=by,
+            )
+            url = reverse("matching:proposal", args=[proposal.pk])
+            _notify_school(pair.left, kind="cohort_proposal", other=pair.right, url=url)
+            _notify_school(pair.right, kind="cohort_proposal", other=pair.left, url=url)
+            created += 1
+        run.status, run.approved_at, run.approved_by = CohortRun.Status.APPROVED, timezone.now(), by
+        run.save(update_fields=["status", "approved_at", "approved_by"])
+        audit.record(actor=by, action="cohort.approved", target=run, proposals=created)
+    return created
