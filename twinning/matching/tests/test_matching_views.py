@@ -1,0 +1,266 @@
+"""Partner search, proposals and cohort matching through real requests, persona by persona."""
+
+from datetime import time
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from twinning import testing
+from twinning.common.models import Notification
+from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile, current_school_year
+
+pytestmark = pytest.mark.django_db
+
+
+def make_profile(school, *, languages=None, looking=True, capacity=1, objectives=("identity",), **fields):
+    profile = TwinningProfile.objects.create(
+        school=school,
+        school_year=current_school_year(),
+        vision="Letters and a video meeting each term.",
+        age_from=fields.pop("age_from", 10),
+        age_to=fields.pop("age_to", 12),
+        class_size=24,
+        capacity=capacity,
+        time_zone=school.time_zone,
+        school_week=school.school_week,
+        day_start=time(8),
+        day_end=time(15),
+        looking=looking,
+        **fields,
+    )
+    for code, level in (languages or {"en": 3}).items():
+        ProfileLanguage.objects.create(profile=profile, language_id=code, level=level)
+    profile.objectives.set(objectives)
+    profile.themes.set(["history"])
+    return profile
+
+
+@pytest.fixture
+def profiles(cast):
+    return make_profile(cast.school_a, languages={"he": 3, "en": 2}), make_profile(cast.school_b)
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_search_ranks_partner_with_explanation(client, cast, profiles):
+    response = signed_in(client, cast.teacher_a.user).get("/matching/search/")
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert [r["profile"].pk for r in results] == [profiles[1].pk]
+    reasons = {r.part: r for r in results[0]["reasons"]}
+    assert reasons["language"].text == "Both classes can work in English (level: Good)."
+    assert reasons["ages"].percent == 100
+
+
+def test_search_hides_school_not_looking_or_full(client, cast, profiles):
+    profiles[1].looking = False
+    profiles[1].save()
+    assert signed_in(client, cast.teacher_a.user).get("/matching/search/").context["results"] == []
+    profiles[1].looking = True
+    profiles[1].save()
+    Proposal.objects.create(
+        origin="search", left=profiles[0], right=profiles[1], status="accepted", left_accepted=True, right_accepted=True
+    )
+    # The UK school wanted one partner and has it: nobody else is offered it.
+    other = testing.make_school(country=cast.israel, name="Hadera High")
+    teacher = testing.make_teacher(school=other, name="Gil Ofer")
+    make_profile(other)
+    assert signed_in(client, teacher.user).get("/matching/search/").context["results"] == []
+
+
+def test_search_is_for_validated_teachers_only(client, cast, profiles):
+    assert signed_in(client, cast.pending_il.user).get("/matching/search/").status_code == 404
+    assert signed_in(client, cast.nso_uk).get("/matching/search/").status_code == 404
+
+
+def test_search_filters_by_country(client, cast, profiles):
+    response = signed_in(client, cast.teacher_a.user).get("/matching/search/", {"country": "IL"})
+    assert response.context["results"] == []
+
+
+def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, cast.teacher_a.user).post(
+            f"/matching/request/{profiles[1].pk}/", {"message": "Shalom!"}
+        )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert (proposal.left, proposal.right, proposal.status) == (profiles[0], profiles[1], "pending")
+    note = Notification.objects.get(recipient=cast.teacher_b.user)
+    assert note.kind == "proposal_received"
+    assert [m.to for m in mail.outbox] == [[cast.teacher_b.user.email]]
+    assert "Reali School" in mail.outbox[0].subject
+    again = client.post(f"/matching/request/{profiles[1].pk}/", {"message": "Again"}, follow=True)
+    assert Proposal.objects.count() == 1
+    assert [str(m) for m in again.context["messages"]][-1] == (
+        "Your schools already have a proposal this year, or one of you declined it."
+    )
+
+
+def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, cast, profiles):
+    proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
+    partner = signed_in(client, cast.teacher_b.user)
+    response = partner.post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": ""})
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+    partner.post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "Our timetable is full."})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.reason) == ("declined", "Our timetable is full.")
+    assert Notification.objects.filter(recipient=cast.teacher_a.user, kind="proposal_declined").count() == 1
+    client.force_login(cast.teacher_a.user)
+    assert client.get("/matching/search/").context["results"] == []
+
+
+def test_partner_accepts(client, cast, profiles):
+    proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
+    signed_in(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.right_accepted) == ("accepted", True)
+
+
+def test_outsider_cannot_see_or_answer_proposal(client, cast, profiles):
+    proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
+    outsider_school = testing.make_school(country=cast.uk, name="Outsider School")
+    outsider = testing.make_teacher(school=outsider_school, name="Out Sider")
+    client = signed_in(client, outsider.user)
+    assert client.get(f"/matching/proposals/{proposal.pk}/").status_code == 404
+    assert client.post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"}).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_proposal_list_query_count_does_not_grow(client, cast, profiles, count):
+    for i in range(count):
+        school = testing.make_school(country=cast.uk, name=f"Partner {i}")
+        Proposal.objects.create(origin="search", left=profiles[0], right=make_profile(school), left_accepted=True)
+    client = signed_in(client, cast.teacher_a.user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/matching/proposals/")
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+    assert len(queries) <= 12
+
+
+@pytest.fixture
+def run_cohort(django_capture_on_commit_callbacks):
+    def run(client, user, left, right):
+        # The run is queued when the request's transaction commits; the queue runs it inline in tests.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = signed_in(client, user).post(
+                "/matching/cohorts/", {"shape": "two_sides", "left_countries": left, "right_countries": right}
+            )
+        assert response.status_code == 302, response.context["form"].errors
+        return CohortRun.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+    return run
+
+
+def test_cohort_run_review_and_approve(client, cast, profiles, run_cohort):
+    run = run_cohort(client, cast.nso_il, ["IL"], ["GB"])
+    assert run.status == "done"
+    page = client.get(f"/matching/cohorts/{run.pk}/")
+    assert [(r["pair"].left_id, r["pair"].right_id) for r in page.context["rows"]] == [(profiles[0].pk, profiles[1].pk)]
+    client.post(f"/matching/cohorts/{run.pk}/approve/")
+    run.refresh_from_db()
+    assert run.status == "approved"
+    proposal = Proposal.objects.get()
+    assert (proposal.origin, proposal.cohort_run, proposal.left, proposal.right) == ("cohort", run, *profiles)
+    assert sorted(n.recipient_id for n in Notification.objects.filter(kind="cohort_proposal")) == sorted(
+        [cast.teacher_a.user.pk, cast.teacher_b.user.pk]
+    )
+
+
+def test_cohort_forbid_then_rerun_drops_the_pair(
+    client, cast, profiles, run_cohort, django_capture_on_commit_callbacks
+):
+    run = run_cohort(client, cast.coordinator, ["IL"], ["GB"])
+    pair = run.pairs.get()
+    client.post(f"/matching/cohorts/{run.pk}/pairs/{pair.pk}/rule/", {"kind": "forbid"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/matching/cohorts/{run.pk}/rerun/")
+    again = CohortRun.objects.exclude(pk=run.pk).get()
+    assert response["Location"] == f"/matching/cohorts/{again.pk}/"
+    assert again.pairs.count() == 0
+    page = client.get(f"/matching/cohorts/{again.pk}/")
+    assert page.context["refusals"] == [("already proposed, declined or twinned", 1)]
+
+
+def test_cohort_where_nobody_shares_a_language_says_why(client, cast, profiles, run_cohort):
+    ProfileLanguage.objects.filter(profile=profiles[1]).update(language_id="fr")
+    run = run_cohort(client, cast.nso_il, ["IL"], ["GB"])
+    page = client.get(f"/matching/cohorts/{run.pk}/")
+    assert page.context["refusals"] == [("no language in common", 1)]
+    assert "No pair is possible in this cohort." in page.content.decode()
+
+
+def test_nso_cannot_match_or_see_another_countrys_cohort(client, cast, profiles, run_cohort):
+    run = run_cohort(client, cast.nso_il, ["IL"], ["GB"])
+    other = signed_in(client, cast.nso_uk)
+    assert other.get(f"/matching/cohorts/{run.pk}/").status_code == 404
+    assert other.post(f"/matching/cohorts/{run.pk}/approve/").status_code == 404
+    assert other.post(f"/matching/cohorts/{run.pk}/rerun/").status_code == 404
+    response = other.post(
+        "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"]}
+    )
+    assert response.status_code == 200
+    assert "left_countries" in response.context["form"].errors
+    assert signed_in(client, cast.teacher_a.user).get("/matching/cohorts/").status_code == 404
+
+
+def test_profile_form_rejects_language_at_two_levels(client, cast):
+    response = signed_in(client, cast.teacher_a.user).post(
+        "/matching/profile/",
+        {
+            "vision": "Hello",
+            "objectives": ["identity"],
+            "themes": ["history"],
+            "age_from": 10,
+            "age_to": 9,
+            "capacity": 1,
+            "time_zone": "Asia/Jerusalem",
+            "school_week": "sun_thu",
+            "day_start": "08:00",
+            "day_end": "07:00",
+            "devices": "shared",
+            "languages_fluent": ["he"],
+            "languages_good": ["he"],
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["age_to"] == ["The oldest pupils cannot be younger than the youngest."]
+    assert errors["day_end"] == ["The school day must end after it starts."]
+    assert errors["languages_good"] == ["Hebrew is chosen at two levels: keep one."]
+    assert TwinningProfile.objects.count() == 0
+
+
+def test_profile_form_saves_levels(client, cast):
+    response = signed_in(client, cast.teacher_a.user).post(
+        "/matching/profile/",
+        {
+            "vision": "שלום",
+            "objectives": ["identity", "dialogue"],
+            "themes": ["history"],
+            "age_from": 10,
+            "age_to": 12,
+            "capacity": 2,
+            "time_zone": "Asia/Jerusalem",
+            "school_week": "sun_thu",
+            "day_start": "08:00",
+            "day_end": "14:00",
+            "devices": "shared",
+            "languages_fluent": ["he"],
+            "languages_good": ["en"],
+            "looking": "on",
+        },
+    )
+    assert response.status_code == 302
+    profile = TwinningProfile.objects.get()
+    assert dict(profile.languages.values_list("language_id", "level")) == {"he": 3, "en": 2}
+    assert profile.capacity == 2
