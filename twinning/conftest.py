@@ -37,6 +37,15 @@ def _jobs_run_inline():
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_index(settings):
+    # Each test has its own database: the search index of another test must never answer.
+    from twinning.matching import queries
+
+    settings.MATCHING_INDEX_MAX_AGE = 0
+    queries._indexes.clear()
+
+
 @pytest.fixture
 def cast(db):
     il_nso = testing.make_nso("il", "Israel NSO")

@@ -180,6 +180,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
 
+# Partner search keeps an in-memory index per process; it looks for changes at most this often (seconds).
+MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "30"))
+
 # Background jobs (Huey). Embedded: a SQLite file beside the database, and one worker
 # (`manage.py run_huey`, which `make run` starts). Production: TWINNING_QUEUE_URL=redis://host:6379/0.
 # `immediate` is always set explicitly: djhuey would otherwise run tasks inside requests when DEBUG is on.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -125,34 +127,60 @@ def schools_settled_with(school_id: int, school_year: int) -> frozenset[str]:
 
 
 _index_lock = threading.Lock()
-_indexes: dict[int, tuple[tuple, SearchIndex, dict[str, frozenset[str]]]] = {}
+_indexes: dict[int, tuple[tuple, float, SearchIndex]] = {}
+
+
+def _index_version(school_year: int, profiles: QuerySet[TwinningProfile]) -> tuple:
+    looked = profiles.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    answered = Proposal.objects.filter(left__school_year=school_year).aggregate(
+        n=Count("pk"), decided=Max("decided_at"), made=Max("created_at")
+    )
+    return tuple(looked.values()) + tuple(answered.values())
 
 
 def search_index(school_year: int, *, when: datetime | None = None) -> SearchIndex:
-    """The in-memory index of the year's open profiles with room, rebuilt only when something changed."""
-    profiles = open_profiles(school_year)
-    version = (
-        profiles.aggregate(n=Count("pk"), changed=Max("updated_at")).values(),
-        Proposal.objects.filter(left__school_year=school_year)
-        .aggregate(n=Count("pk"), last=Max("decided_at"), made=Max("created_at"))
-        .values(),
-    )
-    version = tuple(tuple(v) for v in version)
+    """The in-memory index of the year's open profiles with room.
+
+    It is checked for changes at most every `MATCHING_INDEX_MAX_AGE` seconds and rebuilt only when
+    something changed; results are checked against the database before they are shown
+    (`still_open`), so a slightly older index never offers a school that stopped looking.
+    """
+    max_age = getattr(settings, "MATCHING_INDEX_MAX_AGE", 30)
+    now = time.monotonic()
     with _index_lock:
         cached = _indexes.get(school_year)
-        if cached and cached[0] == version:
-            return cached[1]
+    if cached and now - cached[1] < max_age:
+        return cached[2]
+    profiles = open_profiles(school_year)
+    version = _index_version(school_year, profiles)
+    if cached and cached[0] == version:
+        with _index_lock:
+            _indexes[school_year] = (version, now, cached[2])
+        return cached[2]
     taken = partners_taken(school_year)
     people = [p for p in engine_profiles(profiles, taken=taken) if p.capacity > 0]
     programmes = defaultdict(set)
     for pk, programme in profiles.filter(programme__isnull=False).values_list("pk", "programme__slug"):
         programmes[str(pk)].add(programme)
     index = SearchIndex(
-        people, when=when or timezone.now(), programmes=[frozenset(programmes.get(p.key, ())) for p in people]
+        people,
+        when=when or timezone.now(),
+        programmes=[frozenset(programmes.get(p.key, ())) for p in people],
     )
     with _index_lock:
-        _indexes[school_year] = (version, index, {})
+        _indexes[school_year] = (version, now, index)
     return index
+
+
+def still_open(pks: list[int], school_year: int) -> set[int]:
+    """Which of these profiles are, right now, looking with room for another partner."""
+    rows = dict(open_profiles(school_year).filter(pk__in=pks).values_list("pk", "capacity"))
+    accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).filter(Q(left_id__in=pks) | Q(right_id__in=pks))
+    taken: dict[int, int] = defaultdict(int)
+    for left, right in accepted.values_list("left_id", "right_id"):
+        taken[left] += 1
+        taken[right] += 1
+    return {pk for pk, capacity in rows.items() if taken[pk] < capacity}
 
 
 def profiles_by_pk(pks) -> dict[int, TwinningProfile]:

@@ -201,7 +201,15 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             for a, b in run.rules.filter(kind=CohortRule.Kind.FORBID).values_list("left_id", "right_id")
             if str(a) in keys and str(b) in keys
         }
-        result = engine.match(left, right, when=when, pinned=pinned, forbidden=forbidden)
+        last = [0.0]
+
+        def scored(fraction: float) -> None:
+            # A row update at most every 5 %: the page polls it for the progress bar.
+            if fraction - last[0] >= 0.05 or fraction >= 1:
+                last[0] = fraction
+                _progress(run, 25 + round(45 * fraction))
+
+        result = engine.match(left, right, when=when, pinned=pinned, forbidden=forbidden, progress=scored)
         _progress(run, 75)
         one_pool = right is None
         pairs = []

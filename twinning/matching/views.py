@@ -14,7 +14,13 @@ from twinning.matching.engine.search import Filters
 from twinning.matching.explain import Explainer, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile, current_school_year
-from twinning.matching.queries import engine_profiles, profiles_by_pk, schools_settled_with, search_index
+from twinning.matching.queries import (
+    engine_profiles,
+    profiles_by_pk,
+    schools_settled_with,
+    search_index,
+    still_open,
+)
 from twinning.schools.models import School
 
 PAGE_SIZE = 50
@@ -79,6 +85,8 @@ def search(request):
         found = search_index(year).search(
             query, filters, limit=20, forbidden_schools=schools_settled_with(school_id, year)
         )
+        live = still_open([int(p.key) for p, _score in found], year)
+        found = [(p, score) for p, score in found if int(p.key) in live]
         rows = profiles_by_pk(int(p.key) for p, _score in found)
         explainer = Explainer()
         for partner, score in found:

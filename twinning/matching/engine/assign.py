@@ -11,7 +11,7 @@ result reports how close it came to the bound.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -65,6 +65,7 @@ def _edges(
     when: datetime,
     k: int | None,
     forbidden: frozenset[tuple[str, str]],
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate edges as (left index, right index, score) in the caller's numbering.
 
@@ -91,9 +92,16 @@ def _edges(
         i, j = np.nonzero(scores > 0)
         s = scores[i, j]
     else:
-        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, same_side=one_pool, forbidden=pairs)
+        passes = 1 if one_pool else 2
+
+        def report(done: int):
+            return None if progress is None else (lambda fraction: progress((done + fraction) / passes))
+
+        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, same_side=one_pool, forbidden=pairs, progress=report(0))
         if not one_pool:
-            j2, i2, s2 = best_partners(cols, rows, vocab=vocab, k=k, same_side=False, forbidden=pairs)
+            j2, i2, s2 = best_partners(
+                cols, rows, vocab=vocab, k=k, same_side=False, forbidden=pairs, progress=report(1)
+            )
             i, j, s = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([s, s2])
     i, j = rows.order[i], cols.order[j]
     if one_pool:
@@ -149,6 +157,7 @@ def match(
     pinned: Iterable[tuple[str, str]] = (),
     forbidden: Iterable[tuple[str, str]] = (),
     method: str = "flow",
+    progress: Callable[[float], None] | None = None,
 ) -> Matching:
     """Pair the schools of a cohort for the highest total score within every school's capacity.
 
@@ -156,7 +165,8 @@ def match(
     `pinned` profile-key pairs are kept whatever their score (if allowed); `forbidden` school pairs
     (declined, already twinned, or forbidden by a coordinator) are never proposed. `k` is how many
     best candidates per school the solver considers (None: every pair, the exact reference);
-    `method="greedy"` gives the best-edge-first baseline instead of the optimum.
+    `method="greedy"` gives the best-edge-first baseline instead of the optimum. `progress` is
+    called with the share of the scoring done (0–1), for progress bars.
     """
     when = when or datetime.now(UTC)
     one_pool = right is None
@@ -185,7 +195,7 @@ def match(
     if (left_caps < 0).any() or (right_caps < 0).any():
         raise MatchingError("more pinned pairs than a school's capacity")
 
-    tails, heads, scores = _edges(left, right, when=when, k=k, forbidden=forbidden_schools)
+    tails, heads, scores = _edges(left, right, when=when, k=k, forbidden=forbidden_schools, progress=progress)
     upper_bound = None
     if method == "greedy":
         chosen = (

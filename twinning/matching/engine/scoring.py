@@ -11,6 +11,7 @@ Hard constraints push a pair's score below zero, so "possible" simply means "sco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -248,6 +249,7 @@ def best_partners(
     same_side: bool,
     forbidden: set[tuple[int, int]],
     chunk: int = 512,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's k best possible partners among the columns: (row positions, column positions, scores).
 
@@ -287,6 +289,8 @@ def best_partners(
         out_rows.append(np.broadcast_to(np.arange(start, stop)[:, None], columns.shape)[keep])
         out_cols.append(columns[keep])
         out_scores.append(values[keep])
+        if progress is not None:
+            progress(stop / len(rows.order))
     if not out_rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
