@@ -264,3 +264,11 @@ def test_profile_form_saves_levels(client, cast):
     profile = TwinningProfile.objects.get()
     assert dict(profile.languages.values_list("language_id", "level")) == {"he": 3, "en": 2}
     assert profile.capacity == 2
+
+
+def test_search_never_offers_school_that_stopped_looking_even_from_an_older_index(client, cast, profiles, settings):
+    settings.MATCHING_INDEX_MAX_AGE = 3600
+    client = signed_in(client, cast.teacher_a.user)
+    assert [r["profile"].pk for r in client.get("/matching/search/").context["results"]] == [profiles[1].pk]
+    TwinningProfile.objects.filter(pk=profiles[1].pk).update(looking=False)
+    assert client.get("/matching/search/").context["results"] == []
