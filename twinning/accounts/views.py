@@ -16,6 +16,7 @@ from twinning.accounts.rules import roles_of
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.common.i18n import direction
+from twinning.matching.queries import partner_summary_for
 from twinning.schools import queries as school_queries
 from twinning.schools.forms import TeacherProfileForm
 from twinning.schools.profile import teacher_checklist
@@ -62,6 +63,7 @@ def dashboard(request):
         context["queue_preview"] = list(school_queries.validation_queue_for_staff(user)[:5])
     if roles.principal:
         context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
+    context["partners"] = partner_summary_for(user)
     if roles.coordinator:
         context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
         context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from twinning.matching.engine import Profile, SearchIndex
-from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
+from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile, current_school_year
 from twinning.schools.models import SCHOOL_WEEK_DAYS, ValidationStatus
 
 
@@ -185,3 +185,28 @@ def still_open(pks: list[int], school_year: int) -> set[int]:
 
 def profiles_by_pk(pks) -> dict[int, TwinningProfile]:
     return TwinningProfile.objects.select_related("school__country").in_bulk(list(pks))
+
+
+def partner_summary_for(user) -> dict | None:
+    """What a teacher's or principal's dashboard shows about partners this year (a few queries)."""
+    from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
+
+    summary: dict = {}
+    schools = profile_school_ids(user)
+    if schools:
+        year = current_school_year()
+        summary["profile"] = (
+            TwinningProfile.objects.filter(school_id__in=schools, school_year=year).select_related("school").first()
+        )
+        waiting = Proposal.objects.filter(status=Proposal.Status.PENDING, left__school_year=year)
+        summary["to_answer"] = waiting.filter(
+            Q(right__school_id__in=schools, right_accepted=False) | Q(left__school_id__in=schools, left_accepted=False)
+        ).count()
+        summary["accepted"] = (
+            Proposal.objects.filter(status=Proposal.Status.ACCEPTED, left__school_year=year)
+            .filter(Q(left__school_id__in=schools) | Q(right__school_id__in=schools))
+            .count()
+        )
+    if can_run_cohorts(user):
+        summary["last_run"] = runs_for(user).first()
+    return summary or None
