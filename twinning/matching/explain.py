@@ -100,6 +100,7 @@ REFUSALS = {
     "excluded_country": lambda: _("a country left out by one of the schools"),
     "no_language": lambda: _("no language in common"),
     "forbidden": lambda: _("already proposed, declined or twinned"),
+    "below_minimum": lambda: _("a fit below the minimum set for the run"),
 }
 
 

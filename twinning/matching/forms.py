@@ -187,6 +187,13 @@ class CohortForm(forms.Form):
         required=False,
         empty_label=_("Every school looking this year"),
     )
+    min_fit = forms.IntegerField(
+        label=_("Minimum fit (%)"),
+        min_value=0,
+        max_value=95,
+        initial=35,
+        help_text=_("Pairs that fit less well are never proposed; those schools stay for you to pair by hand."),
+    )
 
     def __init__(self, *args, home_countries, programmes, **kwargs):
         super().__init__(*args, **kwargs)

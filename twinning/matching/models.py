@@ -206,6 +206,9 @@ class CohortRun(models.Model):
     right_countries = models.ManyToManyField(
         Country, verbose_name=_("second side: countries"), blank=True, related_name="+"
     )
+    min_score = models.FloatField(
+        _("minimum fit"), default=0.35, validators=[MinValueValidator(0.0), MaxValueValidator(0.95)]
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     total_score = models.FloatField(null=True)

@@ -134,6 +134,7 @@ def start_cohort_run(
     shape: str,
     left_countries,
     right_countries=(),
+    min_score: float = 0.35,
     rules_from: CohortRun | None = None,
 ) -> CohortRun:
     """Create a run and queue it on the task queue. Pins and forbids of `rules_from` carry over."""
@@ -143,7 +144,7 @@ def start_cohort_run(
         raise ServiceError(_("A country cannot be on both sides."))
     with transaction.atomic():
         run = CohortRun.objects.create(
-            created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape
+            created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape, min_score=min_score
         )
         run.left_countries.set(left_countries)
         run.right_countries.set(right_countries)
@@ -209,7 +210,9 @@ def execute_cohort_run(run_id: int) -> CohortRun:
                 last[0] = fraction
                 _progress(run, 25 + round(45 * fraction))
 
-        result = engine.match(left, right, when=when, pinned=pinned, forbidden=forbidden, progress=scored)
+        result = engine.match(
+            left, right, when=when, pinned=pinned, forbidden=forbidden, min_score=run.min_score, progress=scored
+        )
         _progress(run, 75)
         one_pool = right is None
         pairs = []
@@ -234,7 +237,7 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             "pairs": len(pairs),
         }
         if not pairs:
-            stats["refusals"] = engine.diagnose(left, right, when=when, forbidden=forbidden)
+            stats["refusals"] = engine.diagnose(left, right, when=when, forbidden=forbidden, min_score=run.min_score)
         with transaction.atomic():
             run.pairs.all().delete()
             CohortPair.objects.bulk_create(pairs, batch_size=2000)
@@ -274,6 +277,7 @@ def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
         shape=run.shape,
         left_countries=list(run.left_countries.all()),
         right_countries=list(run.right_countries.all()),
+        min_score=run.min_score,
         rules_from=run,
     )
 

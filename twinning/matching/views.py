@@ -198,6 +198,7 @@ def cohorts(request):
                 shape=data["shape"],
                 left_countries=list(data["left_countries"]),
                 right_countries=list(data["right_countries"]) if data["shape"] == CohortRun.Shape.TWO_SIDES else [],
+                min_score=data["min_fit"] / 100,
             )
         except ServiceError as error:
             form.add_error(None, error.message)

@@ -157,6 +157,7 @@ def match(
     pinned: Iterable[tuple[str, str]] = (),
     forbidden: Iterable[tuple[str, str]] = (),
     method: str = "flow",
+    min_score: float = 0.0,
     progress: Callable[[float], None] | None = None,
 ) -> Matching:
     """Pair the schools of a cohort for the highest total score within every school's capacity.
@@ -166,7 +167,9 @@ def match(
     (declined, already twinned, or forbidden by a coordinator) are never proposed. `k` is how many
     best candidates per school the solver considers (None: every pair, the exact reference);
     `method="greedy"` gives the best-edge-first baseline instead of the optimum. `progress` is
-    called with the share of the scoring done (0–1), for progress bars.
+    called with the share of the scoring done (0–1), for progress bars. Pairs scoring below
+    `min_score` are never proposed: without a floor, the optimum fills every school's last place
+    with whatever is left, however poor the fit.
     """
     when = when or datetime.now(UTC)
     one_pool = right is None
@@ -185,7 +188,7 @@ def match(
             x, y = y, x
         if x not in left_index or y not in right_index:
             raise MatchingError(f"pinned pair {x!r}–{y!r} is not in this cohort")
-        verdict = score_pair(by_key[x], by_key[y], when=when, one_pool=one_pool)
+        verdict = score_pair(by_key[x], by_key[y], when=when, one_pool=one_pool, forbidden=frozenset(forbidden_schools))
         if verdict.refusal:
             raise MatchingError(f"pinned pair {x!r}–{y!r} is not allowed ({verdict.refusal})")
         fixed.append(Pair(x, y, verdict.score, pinned=True))
@@ -196,6 +199,9 @@ def match(
         raise MatchingError("more pinned pairs than a school's capacity")
 
     tails, heads, scores = _edges(left, right, when=when, k=k, forbidden=forbidden_schools, progress=progress)
+    if min_score > 0:
+        good = scores >= min_score
+        tails, heads, scores = tails[good], heads[good], scores[good]
     upper_bound = None
     if method == "greedy":
         chosen = (

@@ -230,6 +230,7 @@ def diagnose(
     *,
     when: datetime,
     forbidden: Iterable[tuple[str, str]] = (),
+    min_score: float = 0.0,
     limit: int = 40_000,
 ) -> dict[str, int]:
     """Why pairs of a cohort are impossible: how many pairs each hard constraint rules out.
@@ -248,6 +249,6 @@ def diagnose(
                 continue
             verdict = score_pair(a, b, when=when, one_pool=one_pool, forbidden=forbidden)
             counts["examined"] += 1
-            reason = verdict.refusal or "possible"
+            reason = verdict.refusal or ("below_minimum" if verdict.score < min_score else "possible")
             counts[reason] = counts.get(reason, 0) + 1
     return counts

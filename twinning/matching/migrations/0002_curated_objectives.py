@@ -7,8 +7,11 @@ from django.db import migrations
 
 OBJECTIVES = {
     "identity": ("Identity and belonging", "זהות ושייכות", "الهوية والانتماء"),
-    "peoplehood": ("Jewish peoplehood and connection to Israel", "עמיות יהודית וקשר לישראל",
-                   "الانتماء للشعب اليهودي والصلة بإسرائيل"),
+    "peoplehood": (
+        "Jewish peoplehood and connection to Israel",
+        "עמיות יהודית וקשר לישראל",
+        "الانتماء للشعب اليهودي والصلة بإسرائيل",
+    ),
     "intercultural": ("Intercultural understanding", "הבנה בין־תרבותית", "التفاهم بين الثقافات"),
     "language_practice": ("Practising a foreign language", "תרגול שפה זרה", "ممارسة لغة أجنبية"),
     "citizenship": ("Citizenship and democracy", "אזרחות ודמוקרטיה", "المواطنة والديمقراطية"),

@@ -154,7 +154,8 @@ def run_cohort(django_capture_on_commit_callbacks):
         # The run is queued when the request's transaction commits; the queue runs it inline in tests.
         with django_capture_on_commit_callbacks(execute=True):
             response = signed_in(client, user).post(
-                "/matching/cohorts/", {"shape": "two_sides", "left_countries": left, "right_countries": right}
+                "/matching/cohorts/",
+                {"shape": "two_sides", "left_countries": left, "right_countries": right, "min_fit": 35},
             )
         assert response.status_code == 302, response.context["form"].errors
         return CohortRun.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
@@ -207,7 +208,7 @@ def test_nso_cannot_match_or_see_another_countrys_cohort(client, cast, profiles,
     assert other.post(f"/matching/cohorts/{run.pk}/approve/").status_code == 404
     assert other.post(f"/matching/cohorts/{run.pk}/rerun/").status_code == 404
     response = other.post(
-        "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"]}
+        "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 35}
     )
     assert response.status_code == 200
     assert "left_countries" in response.context["form"].errors
@@ -272,3 +273,21 @@ def test_search_never_offers_school_that_stopped_looking_even_from_an_older_inde
     assert [r["profile"].pk for r in client.get("/matching/search/").context["results"]] == [profiles[1].pk]
     TwinningProfile.objects.filter(pk=profiles[1].pk).update(looking=False)
     assert client.get("/matching/search/").context["results"] == []
+
+
+def test_cohort_minimum_fit_keeps_poor_pairs_out_and_says_so(
+    client, cast, profiles, django_capture_on_commit_callbacks
+):
+    # Ages 16–18 against 10–12, nothing in common but English: a fit well under 50 %.
+    TwinningProfile.objects.filter(pk=profiles[1].pk).update(age_from=16, age_to=18)
+    profiles[1].objectives.set(["environment"])
+    profiles[1].themes.set(["music"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, cast.nso_il).post(
+            "/matching/cohorts/",
+            {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 50},
+        )
+    run = CohortRun.objects.get()
+    assert (response.status_code, run.min_score, run.pairs.count()) == (302, 0.5, 0)
+    page = client.get(f"/matching/cohorts/{run.pk}/")
+    assert page.context["refusals"] == [("a fit below the minimum set for the run", 1)]
