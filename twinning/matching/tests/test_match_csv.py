@@ -1,0 +1,394 @@
+"""Offline cohort matching from a CSV file, through the match_csv command (no database)."""
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from twinning.matching.csv_profiles import (
+    COUNTRY_CODES,
+    LANGUAGE_CODES,
+    OUTPUT_COLUMNS,
+    parse_days,
+    parse_languages,
+    read_profiles,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "profiles.csv"
+DATE = "2025-10-15"  # fixed: daylight saving changes the timetable part
+HEADER = [
+    "left_id",
+    "left_name",
+    "left_country",
+    "right_id",
+    "right_name",
+    "right_country",
+    "score",
+    "objectives",
+    "ages",
+    "language",
+    "themes",
+    "timetable",
+    "class_size",
+    "preferences",
+    "shared_language",
+    "shared_hours_per_week",
+    "common_ages",
+    "common_objectives",
+    "common_themes",
+    "pinned",
+]
+# The optimum for the example (two sides, and one pool too: every place is taken by an Israel–abroad pair).
+EXAMPLE_PAIRS = {
+    ("IL-01", "GB-01"),
+    ("IL-01", "US-01"),
+    ("IL-02", "US-02"),
+    ("IL-03", "US-01"),
+    ("IL-04", "PS-01"),
+    ("IL-05", "FR-01"),
+    ("IL-06", "AR-01"),
+}
+
+
+def example_lines() -> list[str]:
+    return EXAMPLE.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(tmp_path: Path, lines: list[str], name: str = "profiles.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("match_csv", *args, "--date", DATE, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def capacities() -> dict[str, int]:
+    with EXAMPLE.open(encoding="utf-8", newline="") as stream:
+        return {row["id"]: int(row["capacity"]) for row in csv.DictReader(stream)}
+
+
+def rejected(tmp_path: Path, source: Path) -> str:
+    """The command's error for `source`, after checking that it wrote nothing."""
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError) as error:
+        run(str(source), "--out", str(out))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [source.name]
+    return str(error.value)
+
+
+def test_match_csv_example_two_sides(tmp_path):
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(EXAMPLE), "--out", str(out))
+
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfleft_id,left_name,")
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        assert next(csv.reader(stream)) == HEADER
+    rows = read_pairs(out)
+    assert {(row["left_id"], row["right_id"]) for row in rows} == EXAMPLE_PAIRS
+    assert all(row["left_country"] == "IL" for row in rows)
+    used = Counter(row[column] for row in rows for column in ("left_id", "right_id"))
+    assert all(used[key] <= capacity for key, capacity in capacities().items())
+    assert rows[0] == {
+        "left_id": "IL-01",
+        "left_name": "Tel Aviv Arts High School",
+        "left_country": "IL",
+        "right_id": "GB-01",
+        "right_name": "Finchley Park Academy",
+        "right_country": "GB",
+        "score": "0.7467",
+        "objectives": "0.6667",
+        "ages": "1.0000",
+        "language": "0.7500",
+        "themes": "0.3333",
+        "timetable": "1.0000",
+        "class_size": "0.6000",
+        "preferences": "1.0000",
+        "shared_language": "en",
+        "shared_hours_per_week": "15.00",
+        "common_ages": "14-16",
+        "common_objectives": "intercultural;peoplehood",
+        "common_themes": "english",
+        "pinned": "no",
+    }
+    assert summary.splitlines() == [
+        f"profiles read: 12 ({EXAMPLE})",
+        'shape: two sides, "israel" (6) with "partner" (6), by column side',
+        f"date: {DATE} (optimal matching)",
+        "pairs: 7",
+        "total score: 4.3491",
+        "unmatched: 0",
+        f"written: {out}",
+    ]
+
+
+def test_match_csv_example_one_pool(tmp_path):
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(EXAMPLE), "--out", str(out), "--one-pool")
+
+    rows = read_pairs(out)
+    assert list(rows[0]) == HEADER
+    assert {(row["left_id"], row["right_id"]) for row in rows} == EXAMPLE_PAIRS
+    assert [row for row in rows if row["left_country"] == row["right_country"]] == []
+    used = Counter(row[column] for row in rows for column in ("left_id", "right_id"))
+    assert all(used[key] <= capacity for key, capacity in capacities().items())
+    assert summary.splitlines()[1:] == [
+        "shape: one pool (--one-pool), schools of different countries",
+        f"date: {DATE} (optimal matching)",
+        "pairs: 7",
+        "total score: 4.3491",
+        "unmatched: 0",
+        "upper bound: 4.3491 (the total is 100.0% of it)",
+        f"written: {out}",
+    ]
+
+
+def test_match_csv_one_pool_without_side_column(tmp_path):
+    # Drop the side column: schools of one country never pair, whoever they are.
+    lines = [",".join(cells[:3] + cells[4:]) for cells in csv.reader(example_lines())]
+    lines = [line.replace("Al-Karmel School, Haifa", "Al-Karmel School Haifa") for line in lines]
+    source = write_lines(tmp_path, lines)
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(source), "--out", str(out))
+
+    assert summary.splitlines()[1] == 'shape: one pool (no "side" column), schools of different countries'
+    rows = read_pairs(out)
+    assert [row for row in rows if row["left_country"] == row["right_country"]] == []
+    assert ("IL-04", "PS-01") in {(row["left_id"], row["right_id"]) for row in rows}
+
+
+def test_match_csv_greedy_scores_below_optimum(tmp_path):
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(EXAMPLE), "--out", str(out), "--greedy")
+
+    assert summary.splitlines()[2:5] == [f"date: {DATE} (greedy matching)", "pairs: 7", "total score: 4.1123"]
+
+
+def test_match_csv_out_dash_writes_stdout(tmp_path):
+    out = tmp_path / "pairs.csv"
+    run(str(EXAMPLE), "--out", str(out))
+    printed, summary = run(str(EXAMPLE), "--out", "-")
+
+    assert printed == out.read_bytes().decode("utf-8-sig")
+    assert printed.splitlines()[0] == ",".join(HEADER)
+    assert summary.splitlines()[-1] == "written: standard output"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pairs.csv"]
+
+
+def test_match_csv_capacity_column_option(tmp_path):
+    lines = example_lines()
+    lines[0] = lines[0].replace(",capacity,", ",partners,")
+    source = write_lines(tmp_path, lines)
+    out = tmp_path / "pairs.csv"
+    run(str(source), "--out", str(out), "--capacity-column", "Partners")
+
+    assert {(row["left_id"], row["right_id"]) for row in read_pairs(out)} == EXAMPLE_PAIRS
+
+
+def test_match_csv_left_option_swaps_sides(tmp_path):
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(EXAMPLE), "--out", str(out), "--left", "partner")
+
+    assert summary.splitlines()[1] == 'shape: two sides, "partner" (6) with "israel" (6), by column side'
+    assert {(row["right_id"], row["left_id"]) for row in read_pairs(out)} == EXAMPLE_PAIRS
+
+
+def test_match_csv_bom_accepted(tmp_path):
+    source = tmp_path / "profiles.csv"
+    source.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+    out = tmp_path / "pairs.csv"
+    run(str(source), "--out", str(out))
+
+    assert {(row["left_id"], row["right_id"]) for row in read_pairs(out)} == EXAMPLE_PAIRS
+
+
+def test_match_csv_missing_columns_rejected(tmp_path):
+    lines = [line.split(",") for line in example_lines()[:2]]
+    source = write_lines(tmp_path, [",".join(cells[:6] + cells[9:]) for cells in lines])
+
+    assert rejected(tmp_path, source) == (
+        f"{source}: 1 problem, nothing written:\nline 1: missing required columns: age_to, languages, time_zone"
+    )
+
+
+def test_match_csv_semicolon_separated_rejected(tmp_path):
+    source = write_lines(tmp_path, [line.replace(",", ";") for line in example_lines()[:2]])
+
+    assert rejected(tmp_path, source).splitlines()[1] == (
+        "line 1: missing required columns: id, country, age_from, age_to, languages, time_zone; "
+        "the header seems to use semicolons between columns, the format uses commas"
+    )
+
+
+def test_match_csv_unknown_language_rejected(tmp_path):
+    lines = example_lines()
+    lines[6] = lines[6].replace("he:3;en:3", "he:3;xx:3")
+    lines[7] = lines[7].replace("en:3;he:1", "en:3;iw:1")
+    source = write_lines(tmp_path, lines)
+
+    assert rejected(tmp_path, source) == (
+        f"{source}: 2 problems, nothing written:\n"
+        'line 7: languages: unknown language code "xx"\n'
+        'line 8: languages: unknown language code "iw" (did you mean "he"?)'
+    )
+
+
+def test_match_csv_broken_encoding_rejected(tmp_path):
+    source = tmp_path / "profiles.csv"
+    source.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("cp1252"))  # Excel's plain "CSV"
+    offset = source.read_bytes().index(b"Lyc\xe9e") + 3
+
+    assert rejected(tmp_path, source) == (
+        f"{source}: 1 problem, nothing written:\n"
+        f'line 11: not valid UTF-8 (byte 0xE9 at byte offset {offset}); save the file as "CSV UTF-8 (comma delimited)"'
+    )
+
+
+def test_match_csv_utf16_rejected(tmp_path):
+    source = tmp_path / "profiles.csv"
+    source.write_bytes(b"\xff\xfe" + "id,country\n".encode("utf-16-le"))
+
+    assert rejected(tmp_path, source).splitlines()[1] == (
+        'line 1: not valid UTF-8: the file is UTF-16 (byte offset 0; e.g. Excel\'s "Unicode Text"); '
+        'save it as "CSV UTF-8 (comma delimited)"'
+    )
+
+
+def test_match_csv_duplicate_schools_rejected(tmp_path):
+    lines = example_lines()
+    lines.append(lines[3].replace("IL-03,", "IL-07,"))  # the same school under a new id
+    lines.append(lines[4].replace("Gesher", "Gesher Hadash"))  # a new school under a used id
+    source = write_lines(tmp_path, lines)
+
+    assert rejected(tmp_path, source) == (
+        f"{source}: 2 problems, nothing written:\n"
+        'line 14: duplicate school "Beersheba Science Middle School" in IL (first on line 4, id "IL-03")\n'
+        'line 15: duplicate id "IL-04" (first on line 5)'
+    )
+
+
+def test_match_csv_bad_time_zone_rejected(tmp_path):
+    lines = example_lines()
+    lines[2] = lines[2].replace("Asia/Jerusalem", "Mars/Base")
+    source = write_lines(tmp_path, lines)
+
+    assert rejected(tmp_path, source) == (
+        f"{source}: 1 problem, nothing written:\n"
+        'line 3: time_zone: unknown time zone "Mars/Base" (write an IANA name, e.g. Europe/London)'
+    )
+
+
+def test_match_csv_every_problem_reported(tmp_path):
+    lines = example_lines()
+    lines[3] = lines[3].replace(",11,13,", ",13,11,")
+    lines[4] = lines[4].replace("08:00,14:00", "14:00,08:00")
+    lines[10] = lines[10].replace(",FR,", ",UK,")
+    lines[11] = lines[11].replace(",AR,partner,1,", ",AR,partner,two,")
+    lines.append("")  # blank lines are skipped, and still counted
+    lines.append('"AR-02","Escuela ""Bialik""",AR,partner,1,13,15,es:3,America/Bogota,lun-vie,8,13:00,,,0,ZZ,')
+    source = write_lines(tmp_path, lines)
+
+    assert rejected(tmp_path, source).splitlines()[1:] == [
+        "line 4: age_from 13 is after age_to 11",
+        "line 5: day_end 08:00 is not after day_start 14:00",
+        'line 11: country: unknown country code "UK" (did you mean "GB"?)',
+        'line 12: capacity: "two" is not a whole number',
+        'line 15: school_days: unknown day "lun" (write mon … sun, or 1 Monday … 7 Sunday)',
+        'line 15: day_start: "8" is not a time (write HH:MM, e.g. 08:30)',
+        "line 15: class_size: 0 is not 1 or more",
+        'line 15: wanted_countries: unknown country code "ZZ"',
+    ]
+
+
+def test_match_csv_failure_keeps_previous_output(tmp_path):
+    out = tmp_path / "pairs.csv"
+    out.write_text("last week's pairs\n", encoding="utf-8")
+    source = write_lines(tmp_path, example_lines()[:1])
+
+    with pytest.raises(CommandError) as error:
+        run(str(source), "--out", str(out))
+    assert str(error.value) == f"{source}: 1 problem, nothing written:\nline 1: the file has a header but no schools"
+    assert out.read_text(encoding="utf-8") == "last week's pairs\n"
+
+
+def test_match_csv_empty_file_rejected(tmp_path):
+    source = tmp_path / "profiles.csv"
+    source.write_bytes(b"")
+
+    assert rejected(tmp_path, source).splitlines()[1] == (
+        "the file is empty (it needs a header row and one row per school)"
+    )
+
+
+def test_match_csv_side_missing_rejected(tmp_path):
+    lines = example_lines()
+    lines[9] = lines[9].replace(",partner,", ",,")
+    source = write_lines(tmp_path, lines)
+
+    assert rejected(tmp_path, source).splitlines()[1:] == [
+        'line 10: side: empty, while the other schools are on side "israel" or "partner"'
+    ]
+
+
+def test_match_csv_unknown_side_rejected(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run(str(EXAMPLE), "--out", str(tmp_path / "pairs.csv"), "--left", "diaspora")
+    assert (
+        str(error.value).splitlines()[1]
+        == 'side "diaspora" is not in the side column (its values: "israel", "partner")'
+    )
+
+
+def test_code_lists_complete():
+    assert (len(LANGUAGE_CODES), len(COUNTRY_CODES)) == (184, 249)
+    assert {"he", "ar", "en", "fr", "es", "yi", "bh"} <= LANGUAGE_CODES
+    assert {"IL", "PS", "GB", "US", "FR", "AR", "XK", "UK"} & COUNTRY_CODES == {"IL", "PS", "GB", "US", "FR", "AR"}
+    assert len(OUTPUT_COLUMNS) == len(HEADER)
+
+
+@pytest.mark.parametrize(
+    ("cell", "days"),
+    [
+        ("sun-thu", (7, 1, 2, 3, 4)),
+        ("mon-fri", (1, 2, 3, 4, 5)),
+        ("sun-fri", (7, 1, 2, 3, 4, 5)),
+        ("mon-sat", (1, 2, 3, 4, 5, 6)),
+        ("sat-thu", (6, 7, 1, 2, 3, 4)),
+        ("1;2;3;4;5", (1, 2, 3, 4, 5)),
+        ("Monday; Wed", (1, 3)),
+    ],
+)
+def test_parse_days_forms(cell, days):
+    assert parse_days(cell) == days
+
+
+def test_parse_languages_levels():
+    assert parse_languages("he:3; EN:good ;fr:basic;ar:native") == {"he": 3, "en": 2, "fr": 1, "ar": 3}
+
+
+def test_read_profiles_builds_engine_profiles():
+    profile = read_profiles(EXAMPLE.read_bytes()).profiles[11]
+
+    assert (profile.key, profile.school, profile.country, profile.side, profile.label) == (
+        "PS-01",
+        "PS-01",
+        "PS",
+        "partner",
+        "Al-Amal Secondary School",
+    )
+    assert (profile.days, profile.day_start, profile.day_end, profile.capacity) == ((6, 7, 1, 2, 3, 4), 480, 810, 1)
+    assert (profile.wanted_countries, profile.objectives) == (
+        frozenset({"IL"}),
+        frozenset({"peace_dialogue", "intercultural", "citizenship"}),
+    )
