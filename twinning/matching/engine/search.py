@@ -32,6 +32,33 @@ def _numbering(values) -> tuple[np.ndarray, dict]:
     return ids, index
 
 
+def _narrow(ids: np.ndarray) -> np.ndarray:
+    """Group numbers in the smallest integer type that holds them: less memory to read per query."""
+    return ids.astype(np.int16) if len(ids) == 0 or ids.max() < 2**15 else ids
+
+
+BLOCK = 256
+
+
+def _best(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values (any order), searching only the k blocks with the highest maxima.
+
+    The k largest values all lie in those blocks, so the result is exact; and partitioning a
+    whole array full of -inf (rows ruled out) would be slow.
+    """
+    n = len(values)
+    if n <= k:
+        return np.arange(n)
+    whole = n // BLOCK * BLOCK
+    maxima = values[:whole].reshape(-1, BLOCK).max(axis=1)
+    candidates = [np.arange(whole, n)]
+    if len(maxima):
+        blocks = np.argpartition(maxima, -min(k, len(maxima)))[-min(k, len(maxima)) :]
+        candidates.append((blocks[:, None] * BLOCK + np.arange(BLOCK)).ravel())
+    candidates = np.concatenate(candidates)
+    return candidates[np.argpartition(values[candidates], -k)[-k:]]
+
+
 def _bits(sets: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
     masks = np.zeros(len(sets), dtype=np.uint64)
     for i, items in enumerate(sets):
@@ -81,30 +108,67 @@ class SearchIndex:
         self.theme_norm = np.array([1 / np.sqrt(len(p.themes)) if p.themes else 0 for p in profiles], dtype=np.float32)
         bands = [class_size_band(p.class_size) for p in profiles]
         self.bands = np.array([BANDS if b is None else b for b in bands], dtype=np.int8)
+        # Parts that depend on few combinations share one column each, so a query gathers three
+        # columns instead of five: "where" (timetable and country) and "who" (ages and class size).
+        self.where_ids, where = _numbering(zip(self.timetable_ids.tolist(), self.country_ids.tolist(), strict=True))
+        self.who_ids, who = _numbering(zip(self.age_ids.tolist(), self.bands.tolist(), strict=True))
+        self.where_parts = np.array(list(where), dtype=np.int64).reshape(-1, 2)
+        self.who_parts = np.array(list(who), dtype=np.int64).reshape(-1, 2)
+        self.language_ids, self.where_ids, self.who_ids = (
+            _narrow(self.language_ids),
+            _narrow(self.where_ids),
+            _narrow(self.who_ids),
+        )
 
         self.speaks = {code: np.zeros(n, dtype=bool) for code in {c for p in profiles for c in p.languages}}
         for i, p in enumerate(profiles):
             for code in p.languages:
                 self.speaks[code][i] = True
         self.programmes = programmes or [frozenset()] * n
-        self._country_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._country_cache: dict[str, tuple[np.ndarray | float, np.ndarray]] = {}
+        self._language_cache: dict[tuple, np.ndarray] = {}
+        self._age_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._school_rows: dict[str, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.profiles)
 
-    def _their_wishes(self, country: str) -> tuple[np.ndarray, np.ndarray]:
-        """For a searcher from `country`: each row's wish-list part, and whether the row excludes it."""
+    def _their_wishes(self, country: str) -> tuple[np.ndarray | float, np.ndarray]:
+        """For a searcher from `country`: each row's wish-list part, and the rows that exclude it."""
         if country not in self._country_cache:
             wants = np.fromiter(
                 (not p.wanted_countries or country in p.wanted_countries for p in self.profiles),
                 dtype=bool,
                 count=len(self),
             )
-            excludes = np.fromiter(
-                (country in p.excluded_countries for p in self.profiles), dtype=bool, count=len(self)
+            excludes = np.flatnonzero(
+                np.fromiter((country in p.excluded_countries for p in self.profiles), dtype=bool, count=len(self))
             )
-            self._country_cache[country] = (wants.astype(np.float32) * (WEIGHTS["preferences"] / 2), excludes)
+            part = wants.astype(np.float32) * (WEIGHTS["preferences"] / 2)
+            # Nobody's wish list leaves this country out: one number instead of a column.
+            self._country_cache[country] = (float(part[0]) if wants.all() and len(part) else part, excludes)
         return self._country_cache[country]
+
+    def _language_part(self, query: Profile) -> np.ndarray:
+        key = query.language_signature()
+        if key not in self._language_cache:
+            language = np.empty(len(self.languages), dtype=np.float32)
+            for sig, g in self.languages.items():
+                worth = max(
+                    (LEVEL_VALUE[min(level, query.languages[code])] for code, level in sig if code in query.languages),
+                    default=0.0,
+                )
+                language[g] = WEIGHTS["language"] * worth if worth else -HARD
+            self._language_cache[key] = language
+        return self._language_cache[key]
+
+    def _age_part(self, query: Profile) -> np.ndarray:
+        key = (query.age_from, query.age_to)
+        if key not in self._age_cache:
+            self._age_cache[key] = WEIGHTS["ages"] * np.array(
+                [age_similarity(query, Profile("", "", "", a, b, {}))[1] for a, b in self.ages], dtype=np.float32
+            )
+        return self._age_cache[key]
 
     def _mask(self, filters: Filters) -> np.ndarray | None:
         mask = None
@@ -133,53 +197,64 @@ class SearchIndex:
         self, query: Profile, filters: Filters = Filters(), forbidden_schools: frozenset[str] = frozenset()
     ) -> np.ndarray:
         """The query's score with every row; rows it may not be offered score -inf."""
-        language = np.empty(len(self.languages), dtype=np.float32)
-        for sig, g in self.languages.items():
-            worth = max(
-                (LEVEL_VALUE[min(level, query.languages[code])] for code, level in sig if code in query.languages),
-                default=0.0,
-            )
-            language[g] = WEIGHTS["language"] * worth if worth else -HARD
-        ages = (
-            np.array([age_similarity(query, Profile("", "", "", a, b, {}))[1] for a, b in self.ages], dtype=np.float32)
-            * WEIGHTS["ages"]
-        )
+        rows, values = self._scored_rows(query, filters, forbidden_schools)
+        total = np.full(len(self), -np.inf, dtype=np.float32)
+        total[rows if rows is not None else slice(None)] = values
+        return total
+
+    def _scored_rows(
+        self, query: Profile, filters: Filters, forbidden_schools: frozenset[str]
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """(rows, their scores): every row when no filter narrows the search, else only the rows that pass."""
+        mask = self._mask(filters)
+        rows = None if mask is None else np.flatnonzero(mask)
+
+        def column(values: np.ndarray) -> np.ndarray:
+            return values if rows is None else values[rows]
+
         hours = self.timetable_masks @ _slot_mask(query.timetable_signature(self.when)) * (SLOT_MINUTES / 60)
         timetable = (WEIGHTS["timetable"] * np.minimum(1.0, hours / TIMETABLE_FULL_HOURS)).astype(np.float32)
         band = class_size_band(query.class_size)
-        size = BAND_KERNEL[BANDS if band is None else band] * WEIGHTS["class_size"]
+        size = (BAND_KERNEL[BANDS if band is None else band] * WEIGHTS["class_size"]).astype(np.float32)
+        mine = np.full(len(self.countries), WEIGHTS["preferences"] / 2, dtype=np.float32)
+        if query.wanted_countries:
+            mine = np.array([c in query.wanted_countries for c in self.countries], dtype=np.float32)
+            mine *= WEIGHTS["preferences"] / 2
+        for c in query.excluded_countries & self.countries.keys():
+            mine[self.countries[c]] = -HARD
 
-        total = language[self.language_ids]
-        total += ages[self.age_ids]
-        total += timetable[self.timetable_ids]
-        total += size[self.bands]
-        for weight, bits, rows, norm, items in (
+        where = timetable[self.where_parts[:, 0]] + mine[self.where_parts[:, 1]]
+        who = self._age_part(query)[self.who_parts[:, 0]] + size[self.who_parts[:, 1]]
+        total = self._language_part(query)[column(self.language_ids)]
+        total += where[column(self.where_ids)]
+        total += who[column(self.who_ids)]
+        for weight, bits, sets, norm, items in (
             (WEIGHTS["objectives"], self.objective_bits, self.objectives, self.objective_norm, query.objectives),
             (WEIGHTS["themes"], self.theme_bits, self.themes, self.theme_norm, query.themes),
         ):
             if items:
-                mask = np.uint64(sum(1 << bits[item] for item in items if item in bits))
-                shared = np.bitwise_count(rows & mask).astype(np.float32)
-                total += shared * norm * (weight / np.sqrt(len(items)))
+                wanted = np.uint64(sum(1 << bits[item] for item in items if item in bits))
+                shared = np.bitwise_count(column(sets) & wanted)
+                total += shared * column(norm) * np.float32(weight / np.sqrt(len(items)))
 
         their_part, they_exclude = self._their_wishes(query.country)
-        total += their_part
-        mine = np.ones(len(self.countries), dtype=np.float32)
-        if query.wanted_countries:
-            mine = np.array([c in query.wanted_countries for c in self.countries], dtype=np.float32)
-        mine *= WEIGHTS["preferences"] / 2
-        for c in query.excluded_countries & self.countries.keys():
-            mine[self.countries[c]] = -HARD
-        total += mine[self.country_ids]
-        total[they_exclude] = -np.inf
-
-        blocked = [self.schools[s] for s in forbidden_schools | {query.school} if s in self.schools]
+        total += their_part if isinstance(their_part, float) else column(their_part)
+        blocked = list(they_exclude)
+        for school in forbidden_schools | {query.school}:
+            blocked.extend(self._rows_of_school().get(school, ()))
         if blocked:
-            total[np.isin(self.school_ids, blocked)] = -np.inf
-        mask = self._mask(filters)
-        if mask is not None:
-            total[~mask] = -np.inf
-        return total
+            if rows is None:
+                total[blocked] = -np.inf
+            else:
+                total[np.isin(rows, blocked)] = -np.inf
+        return rows, total
+
+    def _rows_of_school(self) -> dict[str, list[int]]:
+        if self._school_rows is None:
+            self._school_rows = {}
+            for i, p in enumerate(self.profiles):
+                self._school_rows.setdefault(p.school, []).append(i)
+        return self._school_rows
 
     def search(
         self,
@@ -190,8 +265,9 @@ class SearchIndex:
         forbidden_schools: frozenset[str] = frozenset(),
     ) -> list[tuple[Profile, float]]:
         """The best `limit` profiles for the query, best first, with their scores."""
-        total = self.scores(query, filters, forbidden_schools)
-        top = np.argpartition(total, -limit)[-limit:] if len(total) > limit else np.arange(len(total))
-        top = top[total[top] > 0]
-        top = top[np.lexsort((top, -total[top]))]
-        return [(self.profiles[i], float(total[i])) for i in top.tolist()]
+        rows, total = self._scored_rows(query, filters, forbidden_schools)
+        best = _best(total, limit)
+        possible = best[total[best] > 0]
+        order = possible[np.lexsort((possible, -total[possible]))]
+        positions = order if rows is None else rows[order]
+        return [(self.profiles[i], float(total[j])) for i, j in zip(positions.tolist(), order.tolist(), strict=True)]
