@@ -41,22 +41,27 @@ BLOCK = 256
 
 
 def _best(values: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k largest values (any order), searching only the k blocks with the highest maxima.
+    """Positions of the k largest values, ties going to the lower position (so pages are stable).
 
-    The k largest values all lie in those blocks, so the result is exact; and partitioning a
-    whole array full of -inf (rows ruled out) would be slow.
+    Only the blocks whose maximum reaches the k-th largest value are searched: the result is
+    exact, and far cheaper than partitioning a whole array that is mostly -inf (rows ruled out).
     """
     n = len(values)
     if n <= k:
         return np.arange(n)
     whole = n // BLOCK * BLOCK
     maxima = values[:whole].reshape(-1, BLOCK).max(axis=1)
-    candidates = [np.arange(whole, n)]
-    if len(maxima):
-        blocks = np.argpartition(maxima, -min(k, len(maxima)))[-min(k, len(maxima)) :]
-        candidates.append((blocks[:, None] * BLOCK + np.arange(BLOCK)).ravel())
-    candidates = np.concatenate(candidates)
-    return candidates[np.argpartition(values[candidates], -k)[-k:]]
+    tail = np.arange(whole, n)
+
+    def rows_of(blocks: np.ndarray) -> np.ndarray:
+        return np.concatenate([(blocks[:, None] * BLOCK + np.arange(BLOCK)).ravel(), tail])
+
+    first = rows_of(np.argpartition(maxima, -min(k, len(maxima)))[-min(k, len(maxima)) :]) if len(maxima) else tail
+    kth = values[first][np.argpartition(values[first], -k)[-k:]].min()
+    candidates = rows_of(np.flatnonzero(maxima >= kth))
+    above = candidates[values[candidates] > kth]
+    ties = np.sort(candidates[values[candidates] == kth])
+    return np.concatenate([above, ties[: k - len(above)]])
 
 
 def _bits(sets: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
