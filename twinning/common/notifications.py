@@ -5,8 +5,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.i18n import pick
 from twinning.common.mail import send_to_person
 from twinning.common.models import Notification
+from twinning.schools.models import Country
 
 # What each kind of notification says. Parameters are filled in when it is shown, in the reader's language.
 MESSAGES = {
@@ -17,28 +19,63 @@ MESSAGES = {
 }
 
 
-def text(notification: Notification) -> str:
+def text(notification: Notification, countries: dict[str, dict] | None = None) -> str:
+    """The notification's sentence in the active language. Countries are stored as codes and named
+    here, in the reader's language; pass `countries` (code → names) when rendering many."""
     template = MESSAGES.get(notification.kind)
     if template is None:
         return notification.kind
+    params = dict(notification.params)
+    if "country" in params:
+        if countries is None:
+            countries = dict(Country.objects.filter(code=params["country"]).values_list("code", "names"))
+        params["country"] = pick(countries.get(params["country"], {})) or params["country"]
     try:
-        return str(template) % notification.params
+        return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def country_names() -> dict[str, dict]:
+    return dict(Country.objects.values_list("code", "names"))
 
 
 def notify(*, user, kind: str, url: str = "", **params) -> Notification:
     """Add a notification to the person's list and, once the transaction commits, e-mail it to them."""
     notification = Notification.objects.create(recipient=user, kind=kind, url=url, params=params)
 
-    def send() -> None:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            message = text(notification)
-        send_to_person(user=user, template="common/email/notification",
-                       context={"message": message, "url": f"{settings.SITE_URL}{url}" if url else ""})
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: email_notification(notification))
     return notification
+
+
+def notify_many(items: list[tuple]) -> list[Notification]:
+    """Many notifications at once, e.g. a whole cohort's proposals: `items` are (user, kind, url, params).
+
+    The rows are written in one query; the e-mails go out from the job queue once the
+    transaction commits, so a large approval does not wait for thousands of e-mails.
+    """
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient=user, kind=kind, url=url, params=params) for user, kind, url, params in items]
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_emails(ids))
+    return rows
+
+
+def _enqueue_emails(ids: list[int]) -> None:
+    from twinning.common.tasks import email_notifications
+
+    for start in range(0, len(ids), 500):
+        email_notifications(ids[start : start + 500])
+
+
+def email_notification(notification: Notification) -> None:
+    user = notification.recipient
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        message = text(notification)
+    url = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+    send_to_person(user=user, template="common/email/notification", context={"message": message, "url": url})
 
 
 def unread_count(user) -> int:

@@ -84,3 +84,22 @@ def get_own_profile(user, pk: int) -> TwinningProfile:
     return get_object_or_404(
         TwinningProfile.objects.select_related("school"), pk=pk, school_id__in=profile_school_ids(user)
     )
+
+
+def cohort_scope(user, *, left_countries, programme) -> tuple:
+    """The (NSO, programme) a new cohort run belongs to; it decides who may see the run later.
+
+    A run over a programme belongs to the programme; otherwise to the one NSO serving the first
+    side's countries, which must be one of the person's own.
+    """
+    from django.utils.translation import gettext as _
+
+    from twinning.common.errors import ServiceError
+
+    if programme is not None:
+        return None, programme
+    nsos = {country.nso_id for country in left_countries}
+    allowed = cohort_nsos(user)
+    if len(nsos) != 1 or None in nsos or (allowed is not None and not nsos <= allowed):
+        raise ServiceError(_("Choose countries served by one of your NSOs, or choose one of your programmes."))
+    return left_countries[0].nso, None

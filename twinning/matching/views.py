@@ -188,12 +188,14 @@ def cohorts(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        nso = data["left_countries"][0].nso if not data.get("programme") else None
         try:
+            nso, programme = rules.cohort_scope(
+                request.user, left_countries=list(data["left_countries"]), programme=data.get("programme")
+            )
             run = services.start_cohort_run(
                 by=request.user,
                 nso=nso,
-                programme=data.get("programme"),
+                programme=programme,
                 school_year=current_school_year(),
                 shape=data["shape"],
                 left_countries=list(data["left_countries"]),

@@ -13,24 +13,38 @@ ROOT = Path(settings.BASE_DIR)
 def run_manage(*args, env_overrides, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWINNING_", "DATABASE_URL"))}
     env.update({"TWINNING_VAR_DIR": str(tmp_path), **env_overrides})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, env_overrides={
-        "TWINNING_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "twinning.example.org",
-    })
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        env_overrides={
+            "TWINNING_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "twinning.example.org",
+        },
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    result = run_manage("check", tmp_path=tmp_path, env_overrides={
-        "TWINNING_ENV": "production", "DJANGO_ALLOWED_HOSTS": "twinning.example.org",
-    })
+    result = run_manage(
+        "check",
+        tmp_path=tmp_path,
+        env_overrides={
+            "TWINNING_ENV": "production",
+            "DJANGO_ALLOWED_HOSTS": "twinning.example.org",
+        },
+    )
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr

@@ -86,7 +86,11 @@ def test_catalogues_contain_every_string_of_the_code(tmp_path):
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{settings.BASE_DIR}"}
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "--no-location", "-l", "he", "--settings", "copy_settings"],
-        cwd=copy, check=True, capture_output=True, timeout=120, env=env,
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env=env,
     )
     fresh = {e["msgid"] for e in parse_po(copy / "locale" / "he" / "LC_MESSAGES" / "django.po") if e["msgid"]}
     committed = {e["msgid"] for e in parse_po(catalogue("he")) if e["msgid"]}

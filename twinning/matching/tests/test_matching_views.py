@@ -163,12 +163,13 @@ def run_cohort(django_capture_on_commit_callbacks):
     return run
 
 
-def test_cohort_run_review_and_approve(client, cast, profiles, run_cohort):
+def test_cohort_run_review_and_approve(client, cast, profiles, run_cohort, django_capture_on_commit_callbacks):
     run = run_cohort(client, cast.nso_il, ["IL"], ["GB"])
     assert run.status == "done"
     page = client.get(f"/matching/cohorts/{run.pk}/")
     assert [(r["pair"].left_id, r["pair"].right_id) for r in page.context["rows"]] == [(profiles[0].pk, profiles[1].pk)]
-    client.post(f"/matching/cohorts/{run.pk}/approve/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/matching/cohorts/{run.pk}/approve/")
     run.refresh_from_db()
     assert run.status == "approved"
     proposal = Proposal.objects.get()
@@ -176,6 +177,8 @@ def test_cohort_run_review_and_approve(client, cast, profiles, run_cohort):
     assert sorted(n.recipient_id for n in Notification.objects.filter(kind="cohort_proposal")) == sorted(
         [cast.teacher_a.user.pk, cast.teacher_b.user.pk]
     )
+    # The e-mails went through the job queue, one to each school's teacher.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.teacher_a.user.email, cast.teacher_b.user.email])
 
 
 def test_cohort_forbid_then_rerun_drops_the_pair(
@@ -291,3 +294,49 @@ def test_cohort_minimum_fit_keeps_poor_pairs_out_and_says_so(
     assert (response.status_code, run.min_score, run.pairs.count()) == (302, 0.5, 0)
     page = client.get(f"/matching/cohorts/{run.pk}/")
     assert page.context["refusals"] == [("a fit below the minimum set for the run", 1)]
+
+
+def test_programme_coordinator_matches_within_their_programme_only(client, cast, profiles, run_cohort):
+    from twinning.accounts.models import Role
+    from twinning.schools.models import Programme
+
+    programme = Programme.objects.create(slug="il-diaspora", names={"en": "Israel–diaspora"})
+    programme.countries.set([cast.israel, cast.uk])
+    TwinningProfile.objects.filter(pk__in=[p.pk for p in profiles]).update(programme=programme)
+    coordinator = testing.make_person(name="Programme Coordinator")
+    testing.grant(coordinator, Role.Kind.COORDINATOR, programme=programme)
+    client = signed_in(client, coordinator)
+    without = client.post(
+        "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 35}
+    )
+    assert without.context["form"].non_field_errors() == [
+        "Choose countries served by one of your NSOs, or choose one of your programmes."
+    ]
+    assert CohortRun.objects.count() == 0
+    with_programme = client.post(
+        "/matching/cohorts/",
+        {
+            "shape": "two_sides",
+            "left_countries": ["IL"],
+            "right_countries": ["GB"],
+            "min_fit": 35,
+            "programme": programme.pk,
+        },
+    )
+    run = CohortRun.objects.get()
+    assert (with_programme.status_code, run.programme, run.nso) == (302, programme, None)
+    assert client.get(f"/matching/cohorts/{run.pk}/").status_code == 200
+    assert signed_in(client, cast.nso_uk).get(f"/matching/cohorts/{run.pk}/").status_code == 404
+
+
+def test_notification_names_the_country_in_the_readers_language(client, cast, profiles):
+    cast.israel.names = {"en": "Israel", "he": "ישראל", "ar": "إسرائيل"}
+    cast.israel.save()
+    signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
+    cast.teacher_b.user.preferred_language = "he"
+    cast.teacher_b.user.save()
+    client.force_login(cast.teacher_b.user)
+    page = client.get("/notifications/")
+    [item] = page.context["items"]
+    # The sentence is Hebrew, and so is the country's name in it (it was stored as a code).
+    assert ("(ישראל)" in item["text"], "Israel" in item["text"], "would like" in item["text"]) == (True, False, False)
