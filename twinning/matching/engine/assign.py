@@ -81,11 +81,7 @@ def _edges(
 
     if k is None:
         scores = all_scores(rows, cols, vocab=vocab)
-        if one_pool:
-            np.fill_diagonal(scores, -np.inf)
-        blocked = (rows.schools[:, None] == cols.schools[None, :]) if not one_pool else None
-        if blocked is not None:
-            scores[blocked] = -np.inf
+        scores[rows.schools[:, None] == cols.schools[None, :]] = -np.inf  # the diagonal too, in one pool
         for x, y in pairs:
             scores[np.ix_(rows.schools == x, cols.schools == y)] = -np.inf
             scores[np.ix_(rows.schools == y, cols.schools == x)] = -np.inf
@@ -97,11 +93,9 @@ def _edges(
         def report(done: int):
             return None if progress is None else (lambda fraction: progress((done + fraction) / passes))
 
-        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, same_side=one_pool, forbidden=pairs, progress=report(0))
+        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, forbidden=pairs, progress=report(0))
         if not one_pool:
-            j2, i2, s2 = best_partners(
-                cols, rows, vocab=vocab, k=k, same_side=False, forbidden=pairs, progress=report(1)
-            )
+            j2, i2, s2 = best_partners(cols, rows, vocab=vocab, k=k, forbidden=pairs, progress=report(1))
             i, j, s = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([s, s2])
     i, j = rows.order[i], cols.order[j]
     if one_pool:

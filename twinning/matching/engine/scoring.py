@@ -246,7 +246,6 @@ def best_partners(
     *,
     vocab: Vocabulary,
     k: int,
-    same_side: bool,
     forbidden: set[tuple[int, int]],
     chunk: int = 512,
     progress: Callable[[float], None] | None = None,
@@ -262,9 +261,8 @@ def best_partners(
         forbidden_by_school.setdefault(x, []).append(y)
         forbidden_by_school.setdefault(y, []).append(x)
     col_by_school: dict[int, list[int]] = {}
-    if forbidden_by_school or not same_side:
-        for position, school in enumerate(cols.schools.tolist()):
-            col_by_school.setdefault(school, []).append(position)
+    for position, school in enumerate(cols.schools.tolist()):
+        col_by_school.setdefault(school, []).append(position)
 
     width = len(cols.order)
     padded = -(-width // BLOCK) * BLOCK
@@ -276,10 +274,9 @@ def best_partners(
         scores = rows.a[start:stop] @ partners
         scores[:, :width] += np.repeat(vocab.language_table[rows.groups[start:stop]], cols.group_counts, axis=1)
         scores[:, width:] = -np.inf
-        if same_side:
-            scores[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         for offset, school in enumerate(rows.schools[start:stop].tolist()):
-            blocked = [] if same_side else list(col_by_school.get(school, ()))
+            # Never a school with itself: in one pool that is the diagonal, and any other profile of it.
+            blocked = list(col_by_school.get(school, ()))
             for other in forbidden_by_school.get(school, ()):
                 blocked.extend(col_by_school.get(other, ()))
             if blocked:

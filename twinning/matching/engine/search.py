@@ -133,25 +133,32 @@ class SearchIndex:
         self._country_cache: dict[str, tuple[np.ndarray | float, np.ndarray]] = {}
         self._language_cache: dict[tuple, np.ndarray] = {}
         self._age_cache: dict[tuple[int, int], np.ndarray] = {}
-        self._school_rows: dict[str, list[int]] | None = None
+        self._wishers = [
+            (i, p.wanted_countries, p.excluded_countries)
+            for i, p in enumerate(profiles)
+            if p.wanted_countries or p.excluded_countries
+        ]
+        self._school_rows: dict[str, list[int]] = {}
+        for i, p in enumerate(profiles):
+            self._school_rows.setdefault(p.school, []).append(i)
 
     def __len__(self) -> int:
         return len(self.profiles)
 
     def _their_wishes(self, country: str) -> tuple[np.ndarray | float, np.ndarray]:
-        """For a searcher from `country`: each row's wish-list part, and the rows that exclude it."""
+        """For a searcher from `country`: each row's wish-list part, and the rows that exclude it.
+
+        Only rows with a wish list or an exclusion are looked at (most profiles have neither).
+        """
         if country not in self._country_cache:
-            wants = np.fromiter(
-                (not p.wanted_countries or country in p.wanted_countries for p in self.profiles),
-                dtype=bool,
-                count=len(self),
-            )
-            excludes = np.flatnonzero(
-                np.fromiter((country in p.excluded_countries for p in self.profiles), dtype=bool, count=len(self))
-            )
-            part = wants.astype(np.float32) * (WEIGHTS["preferences"] / 2)
-            # Nobody's wish list leaves this country out: one number instead of a column.
-            self._country_cache[country] = (float(part[0]) if wants.all() and len(part) else part, excludes)
+            unmet = [i for i, wanted, _excluded in self._wishers if wanted and country not in wanted]
+            excludes = np.array([i for i, _wanted, excluded in self._wishers if country in excluded], dtype=np.int64)
+            if unmet:
+                part = np.full(len(self), WEIGHTS["preferences"] / 2, dtype=np.float32)
+                part[unmet] = 0.0
+            else:
+                part = WEIGHTS["preferences"] / 2  # every row's wishes are met: one number, not a column
+            self._country_cache[country] = (part, excludes)
         return self._country_cache[country]
 
     def _language_part(self, query: Profile) -> np.ndarray:
@@ -213,6 +220,12 @@ class SearchIndex:
         """(rows, their scores): every row when no filter narrows the search, else only the rows that pass."""
         mask = self._mask(filters)
         rows = None if mask is None else np.flatnonzero(mask)
+        if rows is not None and len(rows) > len(self) // 4:
+            # A filter that keeps many rows: scoring every row and striking the others is cheaper
+            # than gathering each column through the row list.
+            rows = None
+        else:
+            mask = None
 
         def column(values: np.ndarray) -> np.ndarray:
             return values if rows is None else values[rows]
@@ -246,20 +259,15 @@ class SearchIndex:
         total += their_part if isinstance(their_part, float) else column(their_part)
         blocked = list(they_exclude)
         for school in forbidden_schools | {query.school}:
-            blocked.extend(self._rows_of_school().get(school, ()))
+            blocked.extend(self._school_rows.get(school, ()))
         if blocked:
             if rows is None:
                 total[blocked] = -np.inf
             else:
                 total[np.isin(rows, blocked)] = -np.inf
+        if mask is not None:
+            total[~mask] = -np.inf
         return rows, total
-
-    def _rows_of_school(self) -> dict[str, list[int]]:
-        if self._school_rows is None:
-            self._school_rows = {}
-            for i, p in enumerate(self.profiles):
-                self._school_rows.setdefault(p.school, []).append(i)
-        return self._school_rows
 
     def search(
         self,

@@ -303,6 +303,15 @@ def test_pool_same_school_is_never_paired():
         assert match([IL_A, year_6], when=NOVEMBER, k=k).pairs == []
 
 
+def test_pool_same_school_is_never_paired_even_when_its_profiles_name_two_countries():
+    # Inconsistent data (one school, two countries) must not slip past the same-country rule.
+    abroad = english("il-a-abroad", school="il-a")
+    assert score_pair(IL_A, abroad, when=NOVEMBER, one_pool=True).refusal == Refusal.SAME_SCHOOL
+
+    for k in (None, 12):
+        assert match([IL_A, abroad], when=NOVEMBER, k=k).pairs == []
+
+
 def test_pool_never_pairs_two_schools_of_one_country():
     # il-a and its twin would score 1.0 together, but they are both Israeli.
     twin = israeli("il-a-twin")
