@@ -191,6 +191,7 @@ QUEUE_IMMEDIATE = env_bool("TWINNING_QUEUE_IMMEDIATE", False)
 if QUEUE_URL.startswith("redis"):
     HUEY = {"huey_class": "huey.RedisHuey", "name": "twinning", "url": QUEUE_URL, "immediate": QUEUE_IMMEDIATE}
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "twinning",
