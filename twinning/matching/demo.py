@@ -3,6 +3,7 @@
 import random
 from datetime import time
 
+from twinning.matching.engine.vision import VisionEncoder, to_bytes
 from twinning.matching.models import ProfileLanguage, TwinningProfile, current_school_year
 from twinning.schools.models import School, ValidationStatus
 
@@ -94,6 +95,10 @@ def load_profiles(*, seed: int, created_by=None) -> int:
         pool = OBJECTIVES_BY_COUNTRY.get(school.country_id, DEFAULT_OBJECTIVES)
         objectives.append(rng.sample(pool, rng.randint(2, 3)))
         themes.append(rng.sample(THEMES, rng.randint(1, 3)))
+    encoder = VisionEncoder.shared()
+    if encoder is not None:
+        for profile, vector in zip(profiles, encoder.encode([p.vision for p in profiles]), strict=True):
+            profile.vision_vector = to_bytes(vector)
     TwinningProfile.objects.bulk_create(profiles)
     ProfileLanguage.objects.bulk_create(
         ProfileLanguage(profile=p, language_id=code, level=level)

@@ -20,6 +20,11 @@ class Reason:
     text: str
 
 
+# Cosines of two visions (language means removed): a vision and its translation score about 0.35–0.6,
+# texts on different topics about −0.1–0.2.
+VISION_CLOSE = 0.3
+VISION_RELATED = 0.15
+
 LABELS = {
     "objectives": lambda: _("Objectives"),
     "ages": lambda: _("Ages"),
@@ -54,8 +59,21 @@ class Explainer:
     def sentence(self, part: str, value: float, facts: dict) -> str:
         if part == "objectives":
             if facts.get("objectives"):
-                return _("Shared objectives: %(names)s.") % {"names": self.names(facts["objectives"], self.objectives)}
-            return _("No objective in common.")
+                curated = _("Shared objectives: %(names)s.") % {
+                    "names": self.names(facts["objectives"], self.objectives)
+                }
+            else:
+                curated = _("No objective in common.")
+            similarity = facts.get("vision")
+            if similarity is None:
+                return curated
+            if similarity >= VISION_CLOSE:
+                vision = _("Your visions say much the same thing.")
+            elif similarity >= VISION_RELATED:
+                vision = _("Your visions have something in common.")
+            else:
+                vision = _("Your visions are about different things.")
+            return f"{curated} {vision}"
         if part == "themes":
             if facts.get("themes"):
                 return _("Shared themes: %(names)s.") % {"names": self.names(facts["themes"], self.subjects)}

@@ -59,6 +59,8 @@ class TwinningProfile(models.Model):
         max_length=4000,
         help_text=_("In your own words, in English, Hebrew or Arabic: what you hope your pupils gain."),
     )
+    # The vision as a vector (float16), so partners writing in another language can be compared with it.
+    vision_vector = models.BinaryField(null=True, blank=True, editable=False)
     objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), related_name="profiles")
     themes = models.ManyToManyField(Subject, verbose_name=_("themes and subjects"), related_name="profiles")
     age_from = models.PositiveSmallIntegerField(

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from twinning.matching.engine import Profile, SearchIndex
+from twinning.matching.engine.vision import from_bytes
 from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile, current_school_year
 from twinning.schools.models import SCHOOL_WEEK_DAYS, ValidationStatus
 
@@ -39,6 +40,7 @@ def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int
             "day_end",
             "class_size",
             "capacity",
+            "vision_vector",
         )
     )
     ids = [row[0] for row in rows]
@@ -84,8 +86,9 @@ def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int
             themes=frozenset(themes[pk]),
             wanted_countries=frozenset(wanted[pk]),
             excluded_countries=frozenset(excluded[pk]),
+            vision=from_bytes(vector),
         )
-        for pk, school_id, country, name, age_from, age_to, zone, week, start, end, size, capacity in rows
+        for pk, school_id, country, name, age_from, age_to, zone, week, start, end, size, capacity, vector in rows
     ]
 
 

@@ -14,6 +14,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify, notify_many
 from twinning.matching import engine
+from twinning.matching.engine.vision import VisionEncoder, to_bytes
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import engine_profiles, open_profiles, partners_taken, settled_school_pairs
 from twinning.schools.models import TeacherProfile, ValidationStatus
@@ -38,6 +39,17 @@ def _notify_school(profile: TwinningProfile, *, kind: str, other: TwinningProfil
             country=other.school.country_id,
             own_school=profile.school.name,
         )
+
+
+def update_vision(*, profile: TwinningProfile) -> bool:
+    """Turn the profile's vision text into its vector (see `engine.vision`). False when no model is installed."""
+    encoder = VisionEncoder.shared()
+    if encoder is None:
+        return False
+    vector = encoder.encode([profile.vision])[0]
+    profile.vision_vector = to_bytes(vector) if vector.any() else None
+    profile.save(update_fields=["vision_vector"])
+    return True
 
 
 def request_partnership(

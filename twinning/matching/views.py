@@ -52,7 +52,9 @@ def edit_profile(request):
         )
     form = TwinningProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile = form.save()
+        if "vision" in form.changed_data or profile.vision_vector is None:
+            services.update_vision(profile=profile)
         messages.success(request, _("Your twinning profile is saved."))
         return redirect("matching:search")
     return render(request, "matching/profile_form.html", {"form": form, "school": school, "year": year})

@@ -12,6 +12,8 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 # How much each part counts in the score (they add up to 1).
 WEIGHTS: dict[str, float] = {
     "objectives": 0.25,
@@ -67,6 +69,8 @@ class Profile:
     wanted_countries: frozenset[str] = frozenset()
     excluded_countries: frozenset[str] = frozenset()
     label: str = ""
+    # The vision text as a unit vector (see `vision.py`), or None when there is no text or no model.
+    vision: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def language_signature(self) -> tuple[tuple[str, int], ...]:
         return tuple(sorted(self.languages.items()))
@@ -112,6 +116,26 @@ def set_similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def vision_similarity(a: Profile, b: Profile) -> float | None:
+    """Cosine of the two vision vectors (after each language's mean is removed), when both have one."""
+    if a.vision is None or b.vision is None:
+        return None
+    return float(np.dot(a.vision, b.vision))
+
+
+def objectives_fit(a: Profile, b: Profile) -> float:
+    """The curated objectives in common; with both visions written, half of it is how alike they read.
+
+    (1 + cosine) / 2 maps the visions' similarity onto 0–1; it is linear in the cosine, so the
+    vectorised scoring can fold it into its matrix product.
+    """
+    curated = set_similarity(a.objectives, b.objectives)
+    similarity = vision_similarity(a, b)
+    if similarity is None:
+        return curated
+    return 0.5 * curated + 0.25 * (1.0 + similarity)
 
 
 def ages(profile: Profile) -> range:
@@ -198,7 +222,7 @@ def score_pair(
     shared_hours = len(shared_slots) * SLOT_MINUTES / 60
     shared_days = len({slot * SLOT_MINUTES // (24 * 60) for slot in shared_slots})
     parts = {
-        "objectives": set_similarity(a.objectives, b.objectives),
+        "objectives": objectives_fit(a, b),
         "ages": age_part,
         "language": language_worth,
         "themes": set_similarity(a.themes, b.themes),
@@ -208,6 +232,7 @@ def score_pair(
     }
     facts = {
         "objectives": sorted(a.objectives & b.objectives),
+        "vision": vision_similarity(a, b),
         "themes": sorted(a.themes & b.themes),
         "ages": common_years,
         "language": language,

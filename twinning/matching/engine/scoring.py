@@ -77,6 +77,7 @@ class Vocabulary:
     language_table: np.ndarray  # key × key → weighted language part, or -HARD
     when: datetime
     one_pool: bool
+    vision_basis: np.ndarray | None = None  # 384 × r: the visions' coordinates used (None: no visions)
 
     @classmethod
     def build(cls, profiles: list[Profile], *, when: datetime, one_pool: bool) -> Vocabulary:
@@ -98,6 +99,7 @@ class Vocabulary:
             _language_table(list(language_keys), one_pool),
             when,
             one_pool,
+            _vision_basis(profiles),
         )
 
     @staticmethod
@@ -115,7 +117,26 @@ class Vocabulary:
             + 1
             + len(self.timetables)
             + 2 * (len(self.countries) + 1)
+            + (0 if self.vision_basis is None else len(self.objectives) + 1 + self.vision_basis.shape[1])
         )
+
+
+# Up to this many visions, the scoring uses all 384 coordinates (exactly the reference score);
+# beyond it, the visions' 64 principal directions, so a large cohort's matrix products stay small.
+VISION_EXACT_LIMIT = 4000
+VISION_REDUCED = 64
+
+
+def _vision_basis(profiles: list[Profile]) -> np.ndarray | None:
+    visions = [p.vision for p in profiles if p.vision is not None]
+    if not visions:
+        return None
+    dimensions = len(visions[0])
+    if len(visions) <= VISION_EXACT_LIMIT:
+        return np.eye(dimensions, dtype=np.float32)
+    stacked = np.asarray(visions, dtype=np.float32)
+    _values, vectors = np.linalg.eigh(stacked.T @ stacked)
+    return np.ascontiguousarray(vectors[:, -VISION_REDUCED:], dtype=np.float32)
 
 
 def _language_table(keys: list[tuple], one_pool: bool) -> np.ndarray:
@@ -161,6 +182,8 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.n
         a[rows, col + cols] = WEIGHTS[name] * norm
         b[rows, col + cols] = norm
         col += len(index)
+        if name == "objectives" and vocab.vision_basis is not None:
+            col = _encode_visions(profiles, vocab, a, b, col, rows, cols, norm)
 
     bands = np.fromiter(
         (BANDS if (band := class_size_band(p.class_size)) is None else band for p in profiles), dtype=np.int64, count=n
@@ -191,6 +214,28 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.n
     a[np.arange(n), col + width + own] = 1.0
     b[:, col + width : col + 2 * width] = wishes
     return a, b
+
+
+def _encode_visions(profiles, vocab, a, b, col, rows, cols, norm) -> int:
+    """Blocks that turn the objectives part into ½·curated + ¼·(1 + vision cosine) when both have a vision.
+
+    With p = 1 for a profile with a vision: w·[c·c − ½·pₐp_b·c·c + ¼·pₐp_b + ¼·pₐp_b·vₐ·v_b].
+    """
+    w = WEIGHTS["objectives"]
+    has = np.array([p.vision is not None for p in profiles], dtype=np.float32)
+    a[rows, col + cols] = -0.5 * w * norm * has[rows]
+    b[rows, col + cols] = norm * has[rows]
+    col += len(vocab.objectives)
+    a[:, col] = 0.25 * w * has
+    b[:, col] = has
+    col += 1
+    basis = vocab.vision_basis
+    with_vision = np.flatnonzero(has)
+    if len(with_vision):
+        projected = np.asarray([profiles[i].vision for i in with_vision], dtype=np.float32) @ basis
+        a[with_vision, col : col + basis.shape[1]] = 0.25 * w * projected
+        b[with_vision, col : col + basis.shape[1]] = projected
+    return col + basis.shape[1]
 
 
 def language_groups(profiles: list[Profile], vocab: Vocabulary) -> np.ndarray:

@@ -133,6 +133,11 @@ class SearchIndex:
         self._country_cache: dict[str, tuple[np.ndarray | float, np.ndarray]] = {}
         self._language_cache: dict[tuple, np.ndarray] = {}
         self._age_cache: dict[tuple[int, int], np.ndarray] = {}
+        # Visions (unit vectors), kept in half precision: rows without one have no slot.
+        self.vision_slot = np.full(n, -1, dtype=np.int64)
+        with_vision = [i for i, p in enumerate(profiles) if p.vision is not None]
+        self.vision_slot[with_vision] = np.arange(len(with_vision))
+        self.visions = np.asarray([profiles[i].vision for i in with_vision], dtype=np.float16) if with_vision else None
         self._wishers = [
             (i, p.wanted_countries, p.excluded_countries)
             for i, p in enumerate(profiles)
@@ -209,15 +214,22 @@ class SearchIndex:
         self, query: Profile, filters: Filters = Filters(), forbidden_schools: frozenset[str] = frozenset()
     ) -> np.ndarray:
         """The query's score with every row; rows it may not be offered score -inf."""
-        rows, values = self._scored_rows(query, filters, forbidden_schools)
+        rows, values, exact = self._scored_rows(query, filters, forbidden_schools)
+        if exact is not None:
+            values = exact(np.arange(len(values)))
         total = np.full(len(self), -np.inf, dtype=np.float32)
         total[rows if rows is not None else slice(None)] = values
         return total
 
     def _scored_rows(
         self, query: Profile, filters: Filters, forbidden_schools: frozenset[str]
-    ) -> tuple[np.ndarray | None, np.ndarray]:
-        """(rows, their scores): every row when no filter narrows the search, else only the rows that pass."""
+    ) -> tuple[np.ndarray | None, np.ndarray, object]:
+        """(rows, their scores, exact): every row when no filter narrows the search, else only the rows that pass.
+
+        When the query and some rows have a vision, those rows' scores are an upper bound (as if the
+        visions read alike) and `exact(indices)` gives the true scores of the entries asked for: the
+        vision cosines are worked out only for the rows that could make the list.
+        """
         mask = self._mask(filters)
         rows = None if mask is None else np.flatnonzero(mask)
         if rows is not None and len(rows) > len(self) // 4:
@@ -250,10 +262,14 @@ class SearchIndex:
             (WEIGHTS["objectives"], self.objective_bits, self.objectives, self.objective_norm, query.objectives),
             (WEIGHTS["themes"], self.theme_bits, self.themes, self.theme_norm, query.themes),
         ):
+            curated = None
             if items:
                 wanted = np.uint64(sum(1 << bits[item] for item in items if item in bits))
                 shared = np.bitwise_count(column(sets) & wanted)
-                total += shared * column(norm) * np.float32(weight / np.sqrt(len(items)))
+                curated = shared * column(norm) * np.float32(weight / np.sqrt(len(items)))
+                total += curated
+            if bits is self.objective_bits:
+                curated_objectives = curated
 
         their_part, they_exclude = self._their_wishes(query.country)
         total += their_part if isinstance(their_part, float) else column(their_part)
@@ -267,7 +283,36 @@ class SearchIndex:
                 total[np.isin(rows, blocked)] = -np.inf
         if mask is not None:
             total[~mask] = -np.inf
-        return rows, total
+        exact = None
+        if query.vision is not None and self.visions is not None:
+            exact = self._vision_bound(query, rows, total, curated_objectives)
+        return rows, total, exact
+
+    def _vision_bound(self, query: Profile, rows, total: np.ndarray, curated: np.ndarray | None):
+        """Raise rows with a vision to their upper bound; return the function giving exact scores.
+
+        With both visions the objectives part is ½·curated + ¼·(1 + cosine) instead of curated.
+        """
+        w = np.float32(WEIGHTS["objectives"])
+        slots = self.vision_slot if rows is None else self.vision_slot[rows]
+        has = slots >= 0
+        raise_by = np.where(has, w * 0.5, 0).astype(np.float32)
+        if curated is not None:
+            raise_by -= np.where(has, 0.5 * curated, 0).astype(np.float32)
+        possible = total > -HARD
+        total[possible] += raise_by[possible]
+        vision = np.asarray(query.vision, dtype=np.float32)
+
+        def exact(indices: np.ndarray) -> np.ndarray:
+            values = total[indices].copy()
+            slot = slots[indices]
+            inside = slot >= 0
+            if inside.any():
+                cosines = self.visions[slot[inside]].astype(np.float32) @ vision
+                values[inside] -= w * 0.25 * (1.0 - cosines)
+            return values
+
+        return exact
 
     def search(
         self,
@@ -278,9 +323,19 @@ class SearchIndex:
         forbidden_schools: frozenset[str] = frozenset(),
     ) -> list[tuple[Profile, float]]:
         """The best `limit` profiles for the query, best first, with their scores."""
-        rows, total = self._scored_rows(query, filters, forbidden_schools)
-        best = _best(total, limit)
-        possible = best[total[best] > 0]
-        order = possible[np.lexsort((possible, -total[possible]))]
-        positions = order if rows is None else rows[order]
-        return [(self.profiles[i], float(total[j])) for i, j in zip(positions.tolist(), order.tolist(), strict=True)]
+        rows, total, exact = self._scored_rows(query, filters, forbidden_schools)
+        if exact is None:
+            best = _best(total, limit)
+            values = total[best]
+        else:
+            # Upper bounds first; then every row whose bound reaches the k-th exact score so far.
+            first = _best(total, limit)
+            found = exact(first)
+            threshold = np.sort(found)[-limit] if len(found) >= limit else 0.0
+            best = np.flatnonzero(total >= max(threshold, np.float32(1e-9)))
+            values = exact(best)
+        keep = values > 0
+        best, values = best[keep], values[keep]
+        order = np.lexsort((best, -values))[:limit]
+        positions = best[order] if rows is None else rows[best[order]]
+        return [(self.profiles[i], float(v)) for i, v in zip(positions.tolist(), values[order].tolist(), strict=True)]

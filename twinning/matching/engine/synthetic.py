@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+
+import numpy as np
 
 from .profiles import Profile
+from .vision import DIMENSIONS
 
 OBJECTIVES = (
     "identity",
@@ -93,16 +97,30 @@ def profile(rng: random.Random, key: str, country: str, *, side: str = "", capac
     )
 
 
-def two_sides(n: int, *, seed: int = 1) -> tuple[list[Profile], list[Profile]]:
+def two_sides(n: int, *, seed: int = 1, visions: bool = False) -> tuple[list[Profile], list[Profile]]:
     """Israeli schools on the left, diaspora and partner-country schools on the right."""
     rng = random.Random(seed)
     others = [c for c in COUNTRIES if c != "IL"]
     left = [profile(rng, f"L{i}", "IL", side="left") for i in range(n)]
     right = [profile(rng, f"R{i}", rng.choice(others), side="right") for i in range(n)]
+    if visions:
+        left, right = with_visions(left, seed), with_visions(right, seed + 1)
     return left, right
 
 
-def pool(n: int, *, seed: int = 1) -> list[Profile]:
+def pool(n: int, *, seed: int = 1, visions: bool = False) -> list[Profile]:
     rng = random.Random(seed)
     countries = sorted(COUNTRIES)
-    return [profile(rng, f"P{i}", rng.choice(countries)) for i in range(n)]
+    everyone = [profile(rng, f"P{i}", rng.choice(countries)) for i in range(n)]
+    return with_visions(everyone, seed) if visions else everyone
+
+
+def with_visions(profiles: list[Profile], seed: int, *, topics: int = 12) -> list[Profile]:
+    """Give every profile a vision vector near one of a few topics, as real visions cluster."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(topics, DIMENSIONS)).astype(np.float32)
+    vectors = centres[rng.integers(topics, size=len(profiles))] + 0.8 * rng.normal(
+        size=(len(profiles), DIMENSIONS)
+    ).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return [replace(p, vision=v) for p, v in zip(profiles, vectors, strict=True)]

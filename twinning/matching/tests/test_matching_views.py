@@ -340,3 +340,35 @@ def test_notification_names_the_country_in_the_readers_language(client, cast, pr
     [item] = page.context["items"]
     # The sentence is Hebrew, and so is the country's name in it (it was stored as a code).
     assert ("(ישראל)" in item["text"], "Israel" in item["text"], "would like" in item["text"]) == (True, False, False)
+
+
+def test_saving_a_profile_stores_its_vision_vector_and_search_explains_it(client, cast, profiles):
+    profiles[1].vision = "Our classes will celebrate and compare the festivals of our two communities."
+    profiles[1].save()
+    from twinning.matching import services
+
+    services.update_vision(profile=profiles[1])
+    signed_in(client, cast.teacher_a.user).post(
+        "/matching/profile/",
+        {
+            "vision": "הכיתות שלנו יחגגו וישוו את החגים של שתי הקהילות שלנו.",
+            "objectives": ["identity"],
+            "themes": ["history"],
+            "age_from": 10,
+            "age_to": 12,
+            "capacity": 1,
+            "time_zone": "Asia/Jerusalem",
+            "school_week": "sun_thu",
+            "day_start": "08:00",
+            "day_end": "14:00",
+            "devices": "shared",
+            "languages_fluent": ["he"],
+            "languages_good": ["en"],
+            "looking": "on",
+        },
+    )
+    profiles[0].refresh_from_db()
+    assert len(bytes(profiles[0].vision_vector)) == 384 * 2
+    [result] = client.get("/matching/search/").context["results"]
+    objectives = next(r for r in result["reasons"] if r.part == "objectives")
+    assert objectives.text == "Shared objectives: Identity and belonging. Your visions say much the same thing."
