@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import TextIO
@@ -19,6 +19,7 @@ from zoneinfo import available_timezones
 
 from .engine import COMPONENTS, Pair, Profile, score_pair
 from .engine.profiles import MAX_AGE, MIN_AGE, ages
+from .engine.vision import VisionEncoder
 
 # Every ISO 639-1 code (184, "bh" included; the withdrawn "iw", "in", "ji", "jw", "mo", "sh" are not).
 LANGUAGE_CODES = frozenset(
@@ -61,6 +62,7 @@ OPTIONAL_COLUMNS = (
     "class_size",
     "wanted_countries",
     "excluded_countries",
+    "vision",
 )
 LEVEL_WORDS = {"basic": 1, "good": 2, "fluent": 3, "native": 3}
 DAY_NAMES = {
@@ -96,6 +98,7 @@ OUTPUT_COLUMNS = (
     "common_ages",
     "common_objectives",
     "common_themes",
+    "vision_similarity",
     "pinned",
 )
 
@@ -275,6 +278,7 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
+    visions: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     header_line = 1
@@ -379,9 +383,11 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
         problems.extend(row_problems)
         if not row_problems and not problems:
             profiles.append(Profile(key=key, school=key, **values))
+            visions.append(cells.text("vision"))
 
     if problems:
         raise ProfileFileError(problems)
+    profiles = _with_visions(profiles, visions)
     return ProfileFile(
         profiles=profiles,
         lines=lines,
@@ -389,6 +395,20 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
         ignored_columns=[name for name in header if name and name not in known],
         side_column=side_column if side_column in header else None,
     )
+
+
+def _with_visions(profiles: list[Profile], visions: list[str]) -> list[Profile]:
+    """Vision texts (any language) as vectors, when the file has some and the model is installed."""
+    if not any(visions):
+        return profiles
+    encoder = VisionEncoder.shared()
+    if encoder is None:
+        return profiles
+    vectors = encoder.encode(visions)
+    return [
+        replace(profile, vision=vector) if text else profile
+        for profile, text, vector in zip(profiles, visions, vectors, strict=True)
+    ]
 
 
 def _time_zone(cell: str) -> str:
@@ -486,6 +506,7 @@ def pair_rows(pairs: Iterable[Pair], profiles: list[Profile], *, when: datetime,
                 _age_range(a, b),
                 ";".join(facts["objectives"]),
                 ";".join(facts["themes"]),
+                "" if facts["vision"] is None else f"{facts['vision']:.2f}",
                 "yes" if pair.pinned else "no",
             ]
         )

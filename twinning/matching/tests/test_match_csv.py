@@ -39,6 +39,7 @@ HEADER = [
     "common_ages",
     "common_objectives",
     "common_themes",
+    "vision_similarity",
     "pinned",
 ]
 # The optimum for the example (two sides, and one pool too: every place is taken by an Israel–abroad pair).
@@ -120,6 +121,7 @@ def test_match_csv_example_two_sides(tmp_path):
         "common_ages": "14-16",
         "common_objectives": "intercultural;peoplehood",
         "common_themes": "english",
+        "vision_similarity": "",
         "pinned": "no",
     }
     assert summary.splitlines() == [
@@ -392,3 +394,24 @@ def test_read_profiles_builds_engine_profiles():
         frozenset({"IL"}),
         frozenset({"peace_dialogue", "intercultural", "citizenship"}),
     )
+
+
+def test_match_csv_vision_column_pairs_schools_whose_visions_agree_across_languages(tmp_path):
+    # Everything else equal: the visions decide, and they are in three languages.
+    common = "10,12,en:3,Europe/London,mon-fri,08:00,14:00,identity,history,25"
+    source = write_lines(
+        tmp_path,
+        [
+            "id,side,country,age_from,age_to,languages,time_zone,school_days,day_start,day_end,objectives,themes,"
+            "class_size,vision",
+            f'IL-1,il,IL,{common},"הכיתות שלנו יחגגו וישוו את החגים של שתי הקהילות שלנו."',
+            f'IL-2,il,IL,{common},"התלמידים ימדדו את איכות האוויר ויטעו עצים סביב בית הספר."',
+            f'GB-1,abroad,GB,{common},"Pupils will measure air quality and plant trees around the school."',
+            f'PS-1,abroad,PS,{common},"ستحتفل صفوفنا بأعياد مجتمعينا وتقارن بينها."',
+        ],
+    )
+    out = tmp_path / "pairs.csv"
+    run(str(source), "--out", str(out))
+    pairs = {(row["left_id"], row["right_id"]): row for row in read_pairs(out)}
+    assert sorted(pairs) == [("GB-1", "IL-2"), ("PS-1", "IL-1")]  # "abroad" sorts first: the left side
+    assert {float(row["vision_similarity"]) > 0.3 for row in pairs.values()} == {True}
