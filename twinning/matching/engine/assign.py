@@ -128,10 +128,18 @@ def _flow(
 
 
 def greedy(
-    tails: np.ndarray, heads: np.ndarray, scores: np.ndarray, left_caps: np.ndarray, right_caps: np.ndarray
+    tails: np.ndarray,
+    heads: np.ndarray,
+    scores: np.ndarray,
+    left_caps: np.ndarray,
+    right_caps: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Best edge first while both ends have room: the simple baseline."""
-    left, right = left_caps.copy(), right_caps.copy()
+    """Best edge first while both ends have room: the simple baseline.
+
+    Without `right_caps` both ends draw on one capacity per school (one pool).
+    """
+    left = left_caps.copy()
+    right = left if right_caps is None else right_caps.copy()
     chosen = np.zeros(len(scores), dtype=bool)
     for e in np.argsort(-scores, kind="stable").tolist():
         t, h = tails[e], heads[e]
@@ -199,9 +207,7 @@ def match(
     upper_bound = None
     if method == "greedy":
         chosen = (
-            _pool_greedy(tails, heads, scores, left_caps)
-            if one_pool
-            else greedy(tails, heads, scores, left_caps, right_caps)
+            greedy(tails, heads, scores, left_caps) if one_pool else greedy(tails, heads, scores, left_caps, right_caps)
         )
     elif one_pool:
         # Double cover: every edge both ways, each school once as a tail and once as a head.
@@ -216,7 +222,7 @@ def match(
             - np.bincount(heads[chosen], minlength=len(left))
         )
         rest = ~chosen
-        rest_chosen = _pool_greedy(tails[rest], heads[rest], scores[rest], residual)
+        rest_chosen = greedy(tails[rest], heads[rest], scores[rest], residual)
         chosen[np.flatnonzero(rest)[rest_chosen]] = True
     else:
         chosen = _flow(tails, heads, scores, left_caps, right_caps) > 0
@@ -228,16 +234,3 @@ def match(
     used = {key for pair in pairs for key in (pair.left, pair.right)}
     unmatched = [p.key for p in everyone if p.capacity > 0 and p.key not in used]
     return Matching(pairs=pairs, candidates=len(scores), upper_bound=upper_bound, unmatched=unmatched)
-
-
-def _pool_greedy(tails: np.ndarray, heads: np.ndarray, scores: np.ndarray, room: np.ndarray) -> np.ndarray:
-    """Best edge first while both schools have room (one capacity per school, either end)."""
-    room = room.copy()
-    chosen = np.zeros(len(scores), dtype=bool)
-    for e in np.argsort(-scores, kind="stable").tolist():
-        t, h = tails[e], heads[e]
-        if room[t] > 0 and room[h] > 0:
-            chosen[e] = True
-            room[t] -= 1
-            room[h] -= 1
-    return chosen
