@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "twinning.accounts",
     "twinning.schools",
     "twinning.matching",
+    "twinning.twinnings",
     "huey.contrib.djhuey",
 ]
 

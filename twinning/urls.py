@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("twinning.accounts.urls")),
     path("", include("twinning.schools.urls")),
     path("matching/", include("twinning.matching.urls")),
+    path("twinnings/", include("twinning.twinnings.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("admin/", admin.site.urls),
 ]

@@ -149,6 +149,13 @@ class Proposal(models.Model):
     right = models.ForeignKey(TwinningProfile, on_delete=models.CASCADE, related_name="proposals_received")
     left_accepted = models.BooleanField(default=False)
     right_accepted = models.BooleanField(default=False)
+    # Who said yes for each school: they become the school's contact in the twinning.
+    left_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    right_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     message = models.TextField(_("message"), blank=True, max_length=2000)
     score = models.FloatField(null=True)

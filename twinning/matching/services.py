@@ -76,6 +76,7 @@ def request_partnership(
             left=from_profile,
             right=to_profile,
             left_accepted=True,
+            left_accepted_by=by,
             message=message,
             score=score,
             created_by=by,
@@ -91,7 +92,10 @@ def request_partnership(
 
 
 def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, reason: str = "") -> Proposal:
-    """One school's yes or no. A no declines the proposal for good; two yeses accept it. Notifies the other school."""
+    """One school's yes or no. A no declines the proposal for good; two yeses accept it.
+
+    Notifies the other school. An accepted proposal opens its twinning, waiting for the coordinator's approval.
+    """
     if proposal.status != Proposal.Status.PENDING:
         raise ServiceError(_("This proposal has already been answered."))
     if school_id not in (proposal.left.school_id, proposal.right.school_id):
@@ -108,11 +112,11 @@ def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, rea
         fields = ["status", "decided_at", "decided_by", "reason"]
         if accept:
             if school_id == proposal.left.school_id:
-                proposal.left_accepted = True
-                fields.append("left_accepted")
+                proposal.left_accepted, proposal.left_accepted_by = True, by
+                fields += ["left_accepted", "left_accepted_by"]
             else:
-                proposal.right_accepted = True
-                fields.append("right_accepted")
+                proposal.right_accepted, proposal.right_accepted_by = True, by
+                fields += ["right_accepted", "right_accepted_by"]
             if proposal.left_accepted and proposal.right_accepted:
                 proposal.status = Proposal.Status.ACCEPTED
         else:
@@ -126,6 +130,10 @@ def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, rea
             target=proposal,
             reason=proposal.reason,
         )
+        if proposal.status == Proposal.Status.ACCEPTED:
+            from twinning.twinnings.services import open_from_proposal
+
+            open_from_proposal(proposal=proposal, by=by)
         if proposal.status != Proposal.Status.PENDING:
             _notify_school(
                 other,

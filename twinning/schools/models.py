@@ -181,6 +181,8 @@ class TeacherProfile(models.Model):
     vouched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     vouched_at = models.DateTimeField(null=True, blank=True)
+    # Set when the principal records that the teacher has left the school: their twinnings hand over.
+    left_at = models.DateTimeField(_("left the school"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("teacher")

@@ -67,7 +67,7 @@ def validation_counts_for_staff(user) -> dict[str, int]:
 
 def validated_teachers_of(school: School) -> QuerySet[TeacherProfile]:
     return (
-        school.teachers.filter(status=ValidationStatus.VALIDATED)
+        school.teachers.filter(status=ValidationStatus.VALIDATED, left_at__isnull=True)
         .select_related("user")
         .prefetch_related("subjects", "languages")
         .order_by("user__full_name", "pk")

@@ -98,4 +98,4 @@ def get_school_for_editor(user, pk: int) -> School:
 def can_seek_partners(user) -> bool:
     """Only validated teachers at validated schools search for partners or join twinnings."""
     teacher = getattr(user, "teacher", None) if user.is_authenticated else None
-    return bool(teacher and teacher.is_validated and teacher.school.is_validated)
+    return bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twinning.accounts.rules import roles_of
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
@@ -206,8 +207,11 @@ def resubmit(request):
 def school_detail(request, pk):
     school = rules.get_school_for_user(request.user, pk)
     page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+    seeker = rules.can_seek_partners(request.user)
     return render(request, "schools/school_detail.html", {
         "school": school, "page": page, "can_edit": rules.school_editable_by(request.user, school),
+        "can_propose": seeker and school.is_validated and request.user.teacher.school_id != school.pk,
+        "is_principal": school.pk in roles_of(request.user).principal_school_ids,
     })
 
 

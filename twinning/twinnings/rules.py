@@ -1,0 +1,84 @@
+"""Who may see a twinning and who may move it along.
+
+`get_twinning_for_user` is the only way a view turns an id into a twinning: anything outside the
+person's reach is a 404, whether or not it exists.
+"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from twinning.accounts.rules import roles_of
+from twinning.schools.models import ValidationStatus
+from twinning.twinnings.models import Membership, Twinning, TwinningSchool
+
+
+def teacher_school_id(user) -> int | None:
+    """The school of a validated teacher who is still there."""
+    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
+    if teacher is None or teacher.status != ValidationStatus.VALIDATED or teacher.left_at is not None:
+        return None
+    return teacher.school_id
+
+
+def _oversight(user) -> Q | None:
+    """Twinnings a person oversees without being a member: coordinators, NSO staff, principals."""
+    roles = roles_of(user)
+    if roles.admin:
+        return Q()
+    scope = Q(coordinator=user)
+    nsos = roles.nso_ids | roles.coordinator_nso_ids
+    if nsos:
+        scope |= Q(schools__school__country__nso_id__in=nsos)
+    if roles.coordinator_programme_ids:
+        scope |= Q(programme_id__in=roles.coordinator_programme_ids)
+    if roles.principal_school_ids:
+        scope |= Q(schools__school_id__in=roles.principal_school_ids)
+    return scope
+
+
+def twinnings_for(user) -> QuerySet[Twinning]:
+    if not user.is_authenticated:
+        return Twinning.objects.none()
+    visible = Q(memberships__user=user, memberships__active=True) | _oversight(user)
+    school = teacher_school_id(user)
+    if school is not None:
+        # Teachers see the twinnings their school is invited to, so they can answer.
+        visible |= Q(
+            schools__school_id=school, schools__status__in=[TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED]
+        )
+    return Twinning.objects.filter(pk__in=Twinning.objects.filter(visible).values("pk"))
+
+
+def get_twinning_for_user(user, pk: int) -> Twinning:
+    return get_object_or_404(twinnings_for(user).select_related("programme", "coordinator"), pk=pk)
+
+
+def own_school_row(user, twinning: Twinning) -> TwinningSchool | None:
+    """The person's school in the twinning, when they teach there."""
+    school = teacher_school_id(user)
+    if school is None:
+        return None
+    return next((row for row in twinning.schools.all() if row.school_id == school), None)
+
+
+def can_oversee(user, twinning: Twinning) -> bool:
+    """Coordinators and NSO staff in scope (and administrators) approve, re-match and close."""
+    roles = roles_of(user)
+    if roles.admin or twinning.coordinator_id == user.pk:
+        return True
+    if twinning.programme_id and twinning.programme_id in roles.coordinator_programme_ids:
+        return True
+    nsos = roles.nso_ids | roles.coordinator_nso_ids
+    return bool(nsos) and twinning.schools.filter(school__country__nso_id__in=nsos).exists()
+
+
+def membership(user, twinning: Twinning) -> Membership | None:
+    return twinning.memberships.filter(user=user, active=True).first()
+
+
+def can_manage(user, twinning: Twinning) -> bool:
+    """Teacher-administrators of a school taking part, and those who oversee the twinning."""
+    member = membership(user, twinning)
+    if member is not None and member.role == Membership.Role.TEACHER_ADMIN:
+        return True
+    return can_oversee(user, twinning)

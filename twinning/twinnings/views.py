@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twinning.accounts.rules import roles_of
+from twinning.common.audit import entries_for
+from twinning.common.errors import ServiceError
+from twinning.matching.models import TwinningProfile, current_school_year
+from twinning.schools.models import School, ValidationStatus
+from twinning.schools.rules import can_seek_partners, get_teacher_for_principal
+from twinning.twinnings import rules, services
+from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
+from twinning.twinnings.models import Twinning, TwinningSchool
+
+PAGE_SIZE = 30
+
+
+def _with_schools(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "schools",
+            queryset=TwinningSchool.objects.select_related("school__country", "contact", "second_contact").order_by(
+                "pk"
+            ),
+        )
+    )
+
+
+@login_required
+def twinning_list(request):
+    rows = _with_schools(rules.twinnings_for(request.user).select_related("programme"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "twinnings/list.html", {"page": page})
+
+
+@login_required
+def propose(request, school_pk: int):
+    if not can_seek_partners(request.user):
+        raise Http404
+    own = request.user.teacher.school
+    partner = get_object_or_404(
+        School.objects.select_related("country"), pk=school_pk, status=ValidationStatus.VALIDATED
+    )
+    if partner.pk == own.pk:
+        raise Http404
+    form = ProposeForm(request.POST or None, initial={"title_en": f"{own.name} – {partner.name}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            twinning = services.propose_twinning(
+                from_school=own,
+                to_schools=[partner],
+                by=request.user,
+                school_year=current_school_year(),
+                titles=form.texts("title"),
+                descriptions=form.texts("description"),
+                programme=form.cleaned_data["programme"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your proposal has been sent to %(school)s.") % {"school": partner.name})
+            return redirect("twinnings:detail", pk=twinning.pk)
+    return render(request, "twinnings/propose.html", {"form": form, "partner": partner, "own": own})
+
+
+@login_required
+def detail(request, pk: int):
+    twinning = rules.get_twinning_for_user(request.user, pk)
+    twinning = _with_schools(Twinning.objects.filter(pk=twinning.pk).select_related("programme", "coordinator"))[0]
+    own = rules.own_school_row(request.user, twinning)
+    oversee = rules.can_oversee(request.user, twinning)
+    return render(
+        request,
+        "twinnings/detail.html",
+        {
+            "twinning": twinning,
+            "own": own,
+            "oversee": oversee,
+            "manage": rules.can_manage(request.user, twinning),
+            "reason_form": ReasonForm(),
+            "history": entries_for(twinning)[:50],
+            "Status": Twinning.Status,
+        },
+    )
+
+
+def _act(request, pk: int, action):
+    """Run one transition for the twinning and come back to its page, with the outcome as a message."""
+    twinning = rules.get_twinning_for_user(request.user, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        done = action(twinning, form.cleaned_data.get("reason", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("twinnings:detail", pk=twinning.pk)
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    def run(twinning, reason):
+        row = rules.own_school_row(request.user, twinning)
+        if row is None or row.status != TwinningSchool.Status.INVITED:
+            raise Http404
+        accept = "accept" in request.POST
+        services.answer_invitation(twinning=twinning, row=row, by=request.user, accept=accept, reason=reason)
+        return _("You joined the twinning.") if accept else _("You declined the twinning.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    def run(twinning, _reason):
+        if not rules.can_oversee(request.user, twinning):
+            raise Http404
+        services.approve_twinning(twinning=twinning, by=request.user)
+        return _("The twinning is approved.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def start(request, pk: int):
+    def run(twinning, _reason):
+        if not rules.can_manage(request.user, twinning):
+            raise Http404
+        services.start_twinning(twinning=twinning, by=request.user)
+        return _("The twinning has started.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    def run(twinning, reason):
+        if not rules.can_manage(request.user, twinning):
+            raise Http404
+        services.close_twinning(twinning=twinning, by=request.user, reason=reason)
+        return _("The twinning is closed. Everything in it stays readable.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    def run(twinning, reason):
+        row = rules.own_school_row(request.user, twinning)
+        if row is None or not rules.can_manage(request.user, twinning):
+            raise Http404
+        services.withdraw_school(twinning=twinning, row=row, by=request.user, reason=reason)
+        return _("Your school has left the twinning.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+def contacts(request, pk: int):
+    twinning = rules.get_twinning_for_user(request.user, pk)
+    row = rules.own_school_row(request.user, twinning)
+    principal_rows = twinning.schools.filter(school_id__in=roles_of(request.user).principal_school_ids)
+    if row is None and principal_rows.exists():
+        row = principal_rows.first()
+    if row is None or row.status != TwinningSchool.Status.JOINED or twinning.read_only:
+        raise Http404
+    teachers = (
+        get_user_model()
+        .objects.filter(
+            teacher__school_id=row.school_id, teacher__status=ValidationStatus.VALIDATED, teacher__left_at__isnull=True
+        )
+        .order_by("full_name")
+    )
+    form = ContactsForm(
+        request.POST or None,
+        teachers=teachers,
+        initial={"contact": row.contact_id, "second_contact": row.second_contact_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_contacts(
+                row=row,
+                contact=form.cleaned_data["contact"],
+                second_contact=form.cleaned_data["second_contact"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The contacts are saved."))
+            return redirect("twinnings:detail", pk=twinning.pk)
+    return render(request, "twinnings/contacts.html", {"form": form, "twinning": twinning, "row": row})
+
+
+@login_required
+def rematch(request):
+    """The coordinators' queue: twinnings that lost their partner, with suggested new partners."""
+    from twinning.matching.engine.search import Filters
+    from twinning.matching.queries import engine_profiles, schools_settled_with, search_index, still_open
+
+    queue = [
+        t
+        for t in _with_schools(rules.twinnings_for(request.user).filter(status=Twinning.Status.NEEDS_PARTNER))
+        if rules.can_oversee(request.user, t)
+    ]
+    year = current_school_year()
+    rows = []
+    for twinning in queue[:50]:
+        remaining = [r for r in twinning.schools.all() if r.status == TwinningSchool.Status.JOINED]
+        suggestions = []
+        profile = TwinningProfile.objects.filter(school__in=[r.school for r in remaining], school_year=year).first()
+        if profile is not None:
+            query = engine_profiles(TwinningProfile.objects.filter(pk=profile.pk))[0]
+            excluded = schools_settled_with(profile.school_id, year) | {
+                str(r.school_id) for r in twinning.schools.all()
+            }
+            found = search_index(year).search(query, Filters(), limit=5, forbidden_schools=frozenset(excluded))
+            live = still_open([int(p.key) for p, _score in found], year)
+            ids = [int(p.key) for p, _score in found if int(p.key) in live]
+            by_pk = TwinningProfile.objects.select_related("school__country").in_bulk(ids)
+            suggestions = [(by_pk[int(p.key)].school, round(score * 100)) for p, score in found if int(p.key) in by_pk]
+        rows.append({"twinning": twinning, "remaining": remaining, "suggestions": suggestions})
+    return render(request, "twinnings/rematch.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def invite(request, pk: int):
+    def run(twinning, _reason):
+        if not rules.can_oversee(request.user, twinning):
+            raise Http404
+        school = get_object_or_404(School, pk=request.POST.get("school") or 0)
+        services.invite_school(twinning=twinning, school=school, by=request.user)
+        return _("%(school)s is invited.") % {"school": school.name}
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def teacher_left(request, teacher_pk: int):
+    teacher = get_teacher_for_principal(request.user, teacher_pk)
+    try:
+        count = services.teacher_leaves(teacher=teacher, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is recorded as having left. Twinnings handed over: %(count)d.")
+            % {"name": teacher.user.full_name, "count": count},
+        )
+    return redirect("schools:detail", pk=teacher.school_id)
