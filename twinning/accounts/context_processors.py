@@ -12,7 +12,7 @@ def roles(request):
         from twinning.common.notifications import unread_count
         from twinning.schools.rules import can_seek_partners
 
-        # Lazy: pages that never show the navigation pay nothing.
-        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user))
+        # A plain int: plural rules (Arabic's uses n % 100) do arithmetic on it. One indexed COUNT.
+        context["unread_notifications"] = unread_count(user)
         context["can_seek_partners"] = SimpleLazyObject(lambda: can_seek_partners(user))
     return context

@@ -1,5 +1,8 @@
 """In-app notifications, with an e-mail copy, written in each recipient's own language."""
 
+import threading
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -53,11 +56,29 @@ def country_names() -> dict[str, dict]:
     return dict(Country.objects.values_list("code", "names"))
 
 
+_muted = threading.local()
+
+
+@contextmanager
+def emails_muted():
+    """Notifications made inside get no e-mail (e.g. while loading the demo network)."""
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = False
+
+
+def _emails_on() -> bool:
+    return not getattr(_muted, "on", False)
+
+
 def notify(*, user, kind: str, url: str = "", **params) -> Notification:
     """Add a notification to the person's list and, once the transaction commits, e-mail it to them."""
     notification = Notification.objects.create(recipient=user, kind=kind, url=url, params=params)
 
-    transaction.on_commit(lambda: email_notification(notification))
+    if _emails_on():
+        transaction.on_commit(lambda: email_notification(notification))
     return notification
 
 
@@ -71,7 +92,7 @@ def notify_many(items: list[tuple]) -> list[Notification]:
         [Notification(recipient=user, kind=kind, url=url, params=params) for user, kind, url, params in items]
     )
     ids = [row.pk for row in rows]
-    if ids:
+    if ids and _emails_on():
         transaction.on_commit(lambda: _enqueue_emails(ids))
     return rows
 

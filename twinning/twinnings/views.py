@@ -16,7 +16,7 @@ from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import can_seek_partners, get_teacher_for_principal
 from twinning.twinnings import rules, services
 from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
-from twinning.twinnings.models import Twinning, TwinningSchool
+from twinning.twinnings.models import HISTORY_LABELS, Twinning, TwinningSchool
 
 PAGE_SIZE = 30
 
@@ -84,7 +84,9 @@ def detail(request, pk: int):
             "oversee": oversee,
             "manage": rules.can_manage(request.user, twinning),
             "reason_form": ReasonForm(),
-            "history": entries_for(twinning)[:50],
+            "history": [
+                (entry, HISTORY_LABELS.get(entry.action, entry.action)) for entry in entries_for(twinning)[:50]
+            ],
             "Status": Twinning.Status,
         },
     )

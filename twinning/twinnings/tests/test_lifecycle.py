@@ -223,3 +223,15 @@ def test_twinning_list_query_count_does_not_grow(client, cast, count):
     assert len(response.context["page"].object_list) == count
     assert len(queries) <= 10
     assert TwinningSchool.objects.count() == 2 * count
+
+
+@pytest.mark.parametrize("language", ["en", "he", "ar"])
+def test_twinning_pages_render_in_each_language_with_unread_notifications(client, cast, proposed, language):
+    # The partner has an unread notification: the navigation's plural count must work in every language.
+    cast.teacher_b.user.preferred_language = language
+    cast.teacher_b.user.save()
+    client = as_(client, cast.teacher_b.user)
+    for url in ("/twinnings/", f"/twinnings/{proposed.pk}/", "/dashboard/"):
+        response = client.get(url)
+        assert (url, response.status_code) == (url, 200)
+        assert f'<html lang="{language}"' in response.content.decode()

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.models import AuditEntry
+from twinning.common.notifications import emails_muted
 from twinning.matching.demo import load_profiles
 from twinning.schools.demo_data import (
     COUNTRIES,
@@ -72,6 +73,8 @@ from twinning.schools.models import (
     TeacherProfile,
     ValidationStatus,
 )
+from twinning.twinnings.demo import load_twinnings
+from twinning.twinnings.models import Twinning
 
 
 def _email_part(text: str) -> str:
@@ -146,6 +149,7 @@ class Network:
         Role.objects.bulk_create(self.roles(nsos, programmes, principals))
         self.record_decisions(schools, teachers)
         load_profiles(seed=self.rng.randrange(1 << 30))
+        load_twinnings(seed=self.rng.randrange(1 << 30))
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}
@@ -526,7 +530,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             if reset:
                 delete_everything()
-            Network(seed=seed, password_hash=make_password(password), now=timezone.now()).load()
+            with emails_muted():  # the demo's own notifications stay in the app, with no e-mail storm
+                Network(seed=seed, password_hash=make_password(password), now=timezone.now()).load()
             text = sign_ins_text(password)
         path = write_sign_ins(text)
 
@@ -564,6 +569,7 @@ def delete_everything() -> None:
     The reference languages and subjects stay: they come from a migration.
     """
     AuditEntry.objects.all().delete()
+    Twinning.objects.all().delete()
     TeacherProfile.objects.all().delete()
     Role.objects.all().delete()
     School.objects.all().delete()

@@ -1,0 +1,67 @@
+"""Twinnings for the demo network, one at each stage of the year, made through the services."""
+
+import random
+
+from twinning.accounts.models import Role
+from twinning.matching.models import current_school_year
+from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
+from twinning.twinnings import services
+
+TITLES = (
+    {"en": "Our names, our stories", "he": "השמות שלנו, הסיפורים שלנו", "ar": "أسماؤنا وحكاياتنا"},
+    {"en": "Festivals of light", "he": "חגי האור"},
+    {"en": "Water in our towns", "ar": "الماء في مدننا"},
+    {"en": "A day in our school", "he": "יום בבית הספר שלנו"},
+    {"en": "Letters across the sea", "he": "מכתבים מעבר לים", "ar": "رسائل عبر البحر"},
+    {"en": "Songs we grew up with"},
+)
+# The stage each demo twinning is left at.
+STAGES = ("proposed", "accepted", "approved", "active", "active", "needs_partner")
+
+
+def load_twinnings(*, seed: int) -> int:
+    rng = random.Random(seed)
+    teachers: dict[int, list] = {}
+    for teacher in TeacherProfile.objects.filter(
+        status=ValidationStatus.VALIDATED, school__status=ValidationStatus.VALIDATED
+    ).select_related("user", "school__country"):
+        teachers.setdefault(teacher.school_id, []).append(teacher.user)
+    schools = {s.pk: s for s in School.objects.filter(pk__in=teachers).select_related("country")}
+    israeli = sorted(pk for pk, s in schools.items() if s.country_id == "IL")
+    abroad = sorted(pk for pk, s in schools.items() if s.country_id not in ("IL", "PS", "JO"))
+    coordinator = (
+        Role.objects.filter(kind=Role.Kind.COORDINATOR, programme__isnull=False).select_related("user").first()
+        or Role.objects.filter(kind=Role.Kind.COORDINATOR).select_related("user").first()
+    )
+    year = current_school_year()
+    made = 0
+    for titles, stage in zip(TITLES, STAGES, strict=True):
+        if not israeli or not abroad:
+            break
+        home, away = schools[israeli.pop(rng.randrange(len(israeli)))], schools[abroad.pop(rng.randrange(len(abroad)))]
+        proposer = teachers[home.pk][0]
+        shared = set(home.programmes.values_list("pk", flat=True)) & set(away.programmes.values_list("pk", flat=True))
+        programme = Programme.objects.filter(pk__in=shared).first()
+        twinning = services.propose_twinning(
+            from_school=home, to_schools=[away], by=proposer, school_year=year, titles=titles, programme=programme
+        )
+        made += 1
+        if stage == "proposed":
+            continue
+        row = twinning.schools.get(school=away)
+        services.answer_invitation(twinning=twinning, row=row, by=teachers[away.pk][0], accept=True)
+        if stage == "accepted" or coordinator is None:
+            continue
+        services.approve_twinning(twinning=twinning, by=coordinator.user)
+        if stage == "approved":
+            continue
+        services.start_twinning(twinning=twinning, by=proposer)
+        if stage == "needs_partner":
+            row.refresh_from_db()
+            services.withdraw_school(
+                twinning=twinning,
+                row=row,
+                by=teachers[away.pk][0],
+                reason="Our partner class changed teacher mid-year.",
+            )
+    return made
