@@ -228,7 +228,10 @@ def rematch(request):
             excluded = schools_settled_with(profile.school_id, year) | {
                 str(r.school_id) for r in twinning.schools.all()
             }
-            found = search_index(year).search(query, Filters(), limit=5, forbidden_schools=frozenset(excluded))
+            # Partners from another country than the schools still taking part, as in any twinning.
+            home = {r.school.country_id for r in remaining}
+            found = search_index(year).search(query, Filters(), limit=30, forbidden_schools=frozenset(excluded))
+            found = [(p, score) for p, score in found if p.country not in home][:5]
             live = still_open([int(p.key) for p, _score in found], year)
             ids = [int(p.key) for p, _score in found if int(p.key) in live]
             by_pk = TwinningProfile.objects.select_related("school__country").in_bulk(ids)
