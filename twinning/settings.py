@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "twinning.schools",
     "twinning.matching",
     "twinning.twinnings",
+    "twinning.workspace",
     "huey.contrib.djhuey",
 ]
 

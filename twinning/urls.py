@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("twinning.schools.urls")),
     path("matching/", include("twinning.matching.urls")),
     path("twinnings/", include("twinning.twinnings.urls")),
+    path("twinnings/", include("twinning.workspace.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("admin/", admin.site.urls),
 ]

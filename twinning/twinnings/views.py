@@ -88,6 +88,9 @@ def detail(request, pk: int):
                 (entry, HISTORY_LABELS.get(entry.action, entry.action)) for entry in entries_for(twinning)[:50]
             ],
             "Status": Twinning.Status,
+            "workspace_open": twinning.status
+            not in (Twinning.Status.PROPOSED, Twinning.Status.ACCEPTED, Twinning.Status.DECLINED)
+            and (rules.membership(request.user, twinning) is not None or oversee),
         },
     )
 

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twinning.twinnings.models import Twinning
+
+
+class Thread(models.Model):
+    """A forum topic inside one twinning's workspace."""
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_post_at = models.DateTimeField(default=timezone.now)
+    post_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_post_at", "-pk"]
+        indexes = [models.Index(fields=["twinning", "-last_post_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Post(models.Model):
+    """A message in a thread; it may quote an earlier post of the same thread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("message"), max_length=10000)
+    quote = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["thread", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id}:{self.pk}"
+
+
+class Event(models.Model):
+    """Something that happened in a workspace, for the feed of what is new since one's last visit."""
+
+    class Kind(models.TextChoices):
+        THREAD = "thread", _("New thread")
+        POST = "post", _("New reply")
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["twinning", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in {self.twinning_id}"
+
+
+class Visit(models.Model):
+    """When a person last looked at a workspace's feed: "new" means after this."""
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["twinning", "user"], name="one_visit_row")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.twinning_id} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,40 @@
+"""Writes in a workspace: threads and replies, each leaving an event for the feed."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.common.errors import ServiceError
+from twinning.twinnings.models import Twinning
+from twinning.workspace.models import Event, Post, Thread, Visit
+
+
+def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
+    """A new forum thread with its first post."""
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise ServiceError(_("A thread needs a title and a first message."))
+    with transaction.atomic():
+        thread = Thread.objects.create(twinning=twinning, title=title, author=by, post_count=1)
+        post = Post.objects.create(thread=thread, author=by, body=body)
+        Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.THREAD, thread=thread, post=post)
+    return thread
+
+
+def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
+    """A reply, optionally quoting an earlier post of the same thread."""
+    body = body.strip()
+    if not body:
+        raise ServiceError(_("Write a message first."))
+    if quote is not None and quote.thread_id != thread.pk:
+        raise ServiceError(_("You can only quote a message of this thread."))
+    with transaction.atomic():
+        post = Post.objects.create(thread=thread, author=by, body=body, quote=quote)
+        Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
+        Event.objects.create(twinning=thread.twinning, actor=by, kind=Event.Kind.POST, thread=thread, post=post)
+    return post
+
+
+def mark_seen(*, twinning: Twinning, user) -> None:
+    Visit.objects.update_or_create(twinning=twinning, user=user, defaults={"seen_at": timezone.now()})

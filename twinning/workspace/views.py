@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from twinning.common.errors import ServiceError
+from twinning.workspace import queries, rules, services
+from twinning.workspace.forms import ReplyForm, ThreadForm
+from twinning.workspace.models import Post, Thread
+
+PAGE_SIZE = 30
+
+
+@login_required
+def home(request, pk: int):
+    """The workspace's front page: what happened since your last visit."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    events, seen = queries.feed_for(request.user, twinning)
+    services.mark_seen(twinning=twinning, user=request.user)
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "twinning": twinning,
+            "events": events,
+            "seen": seen,
+            "can_write": rules.can_write(request.user, twinning),
+        },
+    )
+
+
+@login_required
+def forum(request, pk: int):
+    twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.start_thread(
+                twinning=twinning, by=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("workspace:thread", pk=twinning.pk, thread_pk=thread.pk)
+    page = Paginator(queries.threads_of(twinning), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/forum.html",
+        {
+            "twinning": twinning,
+            "page": page,
+            "form": form,
+            "can_write": rules.can_write(request.user, twinning),
+        },
+    )
+
+
+@login_required
+def thread(request, pk: int, thread_pk: int):
+    twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
+    topic = get_object_or_404(Thread, pk=thread_pk, twinning=twinning)
+    quoting = None
+    quote_id = request.POST.get("quote") or request.GET.get("quote")
+    if quote_id and quote_id.isdigit():
+        quoting = Post.objects.filter(pk=quote_id, thread=topic).select_related("author").first()
+    form = ReplyForm(request.POST or None, initial={"quote": quoting.pk if quoting else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply(thread=topic, by=request.user, body=form.cleaned_data["body"], quote=quoting)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your reply is posted."))
+            return redirect("workspace:thread", pk=twinning.pk, thread_pk=topic.pk)
+    page = Paginator(queries.posts_of(topic), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/thread.html",
+        {
+            "twinning": twinning,
+            "thread": topic,
+            "page": page,
+            "form": form,
+            "quoting": quoting,
+            "can_write": rules.can_write(request.user, twinning),
+        },
+    )
