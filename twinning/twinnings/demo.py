@@ -56,6 +56,7 @@ def load_twinnings(*, seed: int) -> int:
         if stage == "approved":
             continue
         services.start_twinning(twinning=twinning, by=proposer)
+        _first_messages(twinning, proposer, teachers[away.pk][0], rng)
         if stage == "needs_partner":
             row.refresh_from_db()
             services.withdraw_school(
@@ -65,3 +66,25 @@ def load_twinnings(*, seed: int) -> int:
                 reason="Our partner class changed teacher mid-year.",
             )
     return made
+
+
+CONVERSATIONS = (
+    (
+        "Hello from both classes",
+        "שלום לכולם! הכיתה שלנו מתרגשת מאוד להכיר אתכם. נשלח בשבוע הבא סרטון קצר על בית הספר.",
+        "Hello! Our pupils loved your message. We will answer with photos of our town.",
+    ),
+    (
+        "Our first video meeting",
+        "We suggest Tuesday at 10:00 our time. Does that work for your class?",
+        "يناسبنا ذلك تمامًا، سنحضّر أسئلة عن مدينتكم.",
+    ),
+)
+
+
+def _first_messages(twinning, host, guest, rng) -> None:
+    from twinning.workspace import services as workspace
+
+    title, opening, answer = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
+    thread = workspace.start_thread(twinning=twinning, by=host, title=title, body=opening)
+    workspace.reply(thread=thread, by=guest, body=answer, quote=thread.posts.first())
