@@ -41,18 +41,49 @@ class Post(models.Model):
         return f"{self.thread_id}:{self.pk}"
 
 
+class MediaItem(models.Model):
+    """A photo, clip, document or text shared in a workspace. Served only through an access-checked view."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video clip")
+        AUDIO = "audio", _("Audio clip")
+        DOCUMENT = "document", _("Document")
+        TEXT = "text", _("Text")
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="media")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    # A path below MEDIA_ROOT that no URL serves directly (see views.media_file).
+    file = models.FileField(max_length=300)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["twinning", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name or f"#{self.pk}"
+
+
 class Event(models.Model):
     """Something that happened in a workspace, for the feed of what is new since one's last visit."""
 
     class Kind(models.TextChoices):
         THREAD = "thread", _("New thread")
         POST = "post", _("New reply")
+        MEDIA = "media", _("New photo, clip or document")
 
     twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    media = models.ForeignKey(MediaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,5 +1,9 @@
 """Writes in a workspace: threads and replies, each leaving an event for the feed."""
 
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -7,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Twinning
-from twinning.workspace.models import Event, Post, Thread, Visit
+from twinning.workspace.media import examine
+from twinning.workspace.models import Event, MediaItem, Post, Thread, Visit
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -34,6 +39,43 @@ def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
         Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
         Event.objects.create(twinning=thread.twinning, actor=by, kind=Event.Kind.POST, thread=thread, post=post)
     return post
+
+
+def upload_media(*, twinning: Twinning, by, upload, title: str = "") -> MediaItem:
+    """Store a shared file after checking what it really is; photos lose all their metadata.
+
+    All or nothing: if anything fails, neither the row nor the file remains.
+    Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
+    """
+    kind, data = examine(upload)
+    name = f"workspace/{twinning.pk}/{uuid.uuid4().hex}.{kind.extension}"
+    stored = None
+    try:
+        with transaction.atomic():
+            stored = default_storage.save(name, ContentFile(data))
+            item = MediaItem.objects.create(
+                twinning=twinning,
+                uploader=by,
+                kind=kind.code,
+                title=title.strip(),
+                file=stored,
+                content_type=kind.content_type,
+                size=len(data),
+                original_name=_safe_name(upload.name),
+            )
+            Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
+    except BaseException:
+        for leftover in {name, stored} - {None}:
+            if default_storage.exists(leftover):
+                default_storage.delete(leftover)
+        raise
+    return item
+
+
+def _safe_name(name: str | None) -> str:
+    """The uploaded file's name without any folder part or control characters, for the download."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')[:200]
 
 
 def mark_seen(*, twinning: Twinning, user) -> None:

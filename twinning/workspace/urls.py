@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:pk>/workspace/", views.home, name="home"),
     path("<int:pk>/forum/", views.forum, name="forum"),
     path("<int:pk>/forum/<int:thread_pk>/", views.thread, name="thread"),
+    path("<int:pk>/media/", views.media, name="media"),
+    path("<int:pk>/media/<int:item_pk>/file/", views.media_file, name="media_file"),
 ]

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.workspace import queries, rules, services
-from twinning.workspace.forms import ReplyForm, ThreadForm
-from twinning.workspace.models import Post, Thread
+from twinning.workspace.forms import ReplyForm, ThreadForm, UploadForm
+from twinning.workspace.media import KINDS, UploadRefused
+from twinning.workspace.models import MediaItem, Post, Thread
 
 PAGE_SIZE = 30
 
@@ -86,3 +88,54 @@ def thread(request, pk: int, thread_pk: int):
             "can_write": rules.can_write(request.user, twinning),
         },
     )
+
+
+@login_required
+def media(request, pk: int):
+    twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_media(
+                twinning=twinning, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except UploadRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            messages.success(request, _("Shared with the twinning."))
+            return redirect("workspace:media", pk=twinning.pk)
+    page = Paginator(queries.media_of(twinning), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/media.html",
+        {
+            "twinning": twinning,
+            "page": page,
+            "form": form,
+            "can_write": rules.can_write(request.user, twinning),
+        },
+    )
+
+
+INLINE = {kind.content_type for kind in KINDS.values() if kind.inline}
+
+
+@login_required
+def media_file(request, pk: int, item_pk: int):
+    """The file itself, only for those who may read the workspace, with the type found on upload."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    item = get_object_or_404(MediaItem, pk=item_pk, twinning=twinning)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=item.content_type not in INLINE,
+        filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    # A document opened in the browser runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    return response

@@ -1,0 +1,132 @@
+"""Shared files: judged by their bytes, photos stripped of EXIF and GPS, served only to the workspace."""
+
+import io
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from twinning import testing
+from twinning.workspace.models import Event, MediaItem
+from twinning.workspace.tests.test_forum import as_
+from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x0112] = 6  # orientation: rotate 90°
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (32.0, 47.0, 0.0), "E", (35.0, 0.0, 0.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def upload(client, twinning, name, data, title=""):
+    return client.post(f"/twinnings/{twinning.pk}/media/", {"file": SimpleUploadedFile(name, data), "title": title})
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_jpeg_with_gps_is_served_back_with_no_exif_at_all(client, cast, twinning, media_root):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)[2] == (32.0, 47.0, 0.0)
+    response = upload(as_(client, cast.teacher_a.user), twinning, "IMG_0001.JPG", original, "Our playground")
+    item = MediaItem.objects.get()
+    assert response.status_code == 302
+    served = as_(client, cast.teacher_b.user).get(f"/twinnings/{twinning.pk}/media/{item.pk}/file/")
+    body = b"".join(served.streaming_content)
+    photo = Image.open(io.BytesIO(body))
+    assert (served["Content-Type"], photo.format, len(photo.getexif()), b"Exif" in body) == (
+        "image/jpeg",
+        "JPEG",
+        0,
+        False,
+    )
+    assert photo.size == (48, 64)  # turned upright before the orientation tag was dropped
+    assert served["Content-Disposition"] == 'inline; filename="IMG_0001.JPG"'
+    assert Event.objects.get().kind == "media"
+
+
+def test_type_is_judged_by_content_not_by_name(client, cast, twinning, media_root):
+    client = as_(client, cast.teacher_a.user)
+    response = upload(client, twinning, "holiday.jpg", b"<?php system($_GET['c']); ?>\x00\x01")
+    assert response.context["form"].errors["file"][0].startswith("This kind of file cannot be shared here.")
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(png, "PNG")
+    upload(client, twinning, "notes.txt", png.getvalue())
+    item = MediaItem.objects.get()
+    assert (item.kind, item.content_type, item.file.name.endswith(".png")) == ("photo", "image/png", True)
+    assert len(stored_files(media_root)) == 1
+
+
+def test_text_and_documents_are_downloaded_not_shown(client, cast, twinning):
+    client = as_(client, cast.teacher_a.user)
+    upload(client, twinning, "poem.txt", "שיר קטן\nقصيدة صغيرة\n".encode())
+    item = MediaItem.objects.get()
+    response = client.get(f"/twinnings/{twinning.pk}/media/{item.pk}/file/")
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        "text/plain; charset=utf-8",
+        'attachment; filename="poem.txt"',
+    )
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_too_large_for_its_kind_is_refused_with_the_limit(client, cast, twinning, media_root):
+    big_text = b"a" * (1024 * 1024 + 1)
+    response = upload(as_(client, cast.teacher_a.user), twinning, "big.txt", big_text)
+    assert response.context["form"].errors["file"] == ["This file is too large: at most 1 MB."]
+    assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+
+
+def test_broken_photo_is_refused_in_the_readers_language(client, cast, twinning, media_root):
+    cast.teacher_a.user.preferred_language = "he"
+    cast.teacher_a.user.save()
+    response = upload(as_(client, cast.teacher_a.user), twinning, "x.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    assert response.context["form"].errors["file"] == [
+        "לא ניתן היה לקרוא את התמונה. אפשר לשמור אותה שוב כ-JPEG או PNG."
+    ]
+    assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+
+
+def test_upload_that_fails_halfway_leaves_no_row_and_no_file(client, cast, twinning, media_root):
+    failing = mock.patch("twinning.workspace.services.Event.objects.create", side_effect=RuntimeError("disk full"))
+    with failing, pytest.raises(RuntimeError):
+        upload(as_(client, cast.teacher_a.user), twinning, "a.jpg", jpeg_with_gps())
+    assert (MediaItem.objects.count(), Event.objects.count(), stored_files(media_root)) == (0, 0, [])
+
+
+def test_files_are_served_only_to_the_workspace(client, cast, twinning, settings):
+    upload(as_(client, cast.teacher_a.user), twinning, "a.jpg", jpeg_with_gps())
+    item = MediaItem.objects.get()
+    url = f"/twinnings/{twinning.pk}/media/{item.pk}/file/"
+    outsider = testing.make_teacher(school=testing.make_school(country=cast.uk, name="Elsewhere"), name="Out")
+    for person in (outsider.user, cast.pending_uk.user):
+        client = as_(client, person)
+        assert client.get(url).status_code == 404
+        assert client.get(f"/twinnings/{twinning.pk}/media/").status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the sign-in page
+    # No public path: the media folder has no URL of its own.
+    assert client.get(f"/{settings.MEDIA_URL.strip('/')}/{item.file.name}".replace("//", "/")).status_code == 404
+
+
+def test_visitors_see_the_gallery_but_cannot_upload(client, cast, twinning, media_root):
+    coordinator = as_(client, cast.coordinator)
+    assert coordinator.get(f"/twinnings/{twinning.pk}/media/").status_code == 200
+    assert upload(coordinator, twinning, "a.jpg", jpeg_with_gps()).status_code == 404
+    assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
