@@ -27,3 +27,28 @@ class UploadForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.username or obj.email
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("Activity"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    owner = PersonChoice(label=_("Looked after by"), queryset=None, required=False, empty_label=_("Nobody yet"))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
+            self.add_error("due_on", _("The activity cannot be due before it starts."))
+        return data

@@ -70,6 +70,46 @@ class MediaItem(models.Model):
         return self.title or self.original_name or f"#{self.pk}"
 
 
+class Activity(models.Model):
+    """One step of the year's activity plan: what, when, who looks after it, and where it stands."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    starts_on = models.DateField(_("starts on"))
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("looked after by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["twinning", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True) | models.Q(due_on__gte=models.F("starts_on")),
+                name="activity_due_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Event(models.Model):
     """Something that happened in a workspace, for the feed of what is new since one's last visit."""
 
@@ -77,6 +117,7 @@ class Event(models.Model):
         THREAD = "thread", _("New thread")
         POST = "post", _("New reply")
         MEDIA = "media", _("New photo, clip or document")
+        ACTIVITY = "activity", _("New activity in the plan")
 
     twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -84,6 +125,7 @@ class Event(models.Model):
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     media = models.ForeignKey(MediaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,7 +11,7 @@ FEED_SIZE = 50
 def feed_for(user, twinning: Twinning) -> tuple[list[Event], object]:
     """What happened since the person's last visit (newest first, at most FEED_SIZE), and that visit's time."""
     seen = Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True).first()
-    events = Event.objects.filter(twinning=twinning).select_related("actor", "thread", "post", "media")
+    events = Event.objects.filter(twinning=twinning).select_related("actor", "thread", "post", "media", "activity")
     if seen is not None:
         events = events.filter(at__gt=seen)
     return list(events[:FEED_SIZE]), seen

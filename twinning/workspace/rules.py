@@ -29,3 +29,22 @@ def can_write(user, twinning: Twinning) -> bool:
     if twinning.status not in WORKING:
         return False
     return twinning.memberships.filter(user=user, active=True, role__in=WRITERS).exists()
+
+
+TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
+
+
+def get_plan_for_editor(user, pk: int) -> Twinning:
+    """The twinning whose activity plan this teacher may change (pupils and visitors may only read it)."""
+    twinning = get_workspace_for_user(user, pk, write=True)
+    if not twinning.memberships.filter(user=user, active=True, role__in=TEACHERS).exists():
+        raise Http404
+    return twinning
+
+
+def can_edit_plan(user, twinning: Twinning) -> bool:
+    return can_write(user, twinning) and twinning.memberships.filter(user=user, active=True, role__in=TEACHERS).exists()
+
+
+def can_export(user, twinning: Twinning) -> bool:
+    return twinning.memberships.filter(user=user, active=True, role=Membership.Role.TEACHER_ADMIN).exists()

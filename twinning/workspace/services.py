@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Twinning
 from twinning.workspace.media import examine
-from twinning.workspace.models import Event, MediaItem, Post, Thread, Visit
+from twinning.workspace.models import Activity, Event, MediaItem, Post, Thread, Visit
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -76,6 +76,36 @@ def _safe_name(name: str | None) -> str:
     """The uploaded file's name without any folder part or control characters, for the download."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')[:200]
+
+
+def plan_activity(
+    *, twinning: Twinning, by, title: str, starts_on, due_on=None, description: str = "", owner=None
+) -> Activity:
+    """Add a step to the activity plan; the owner, if any, must be a member of the twinning."""
+    if due_on is not None and due_on < starts_on:
+        raise ServiceError(_("The activity cannot be due before it starts."))
+    if owner is not None and not twinning.memberships.filter(user=owner, active=True).exists():
+        raise ServiceError(_("The activity can only be looked after by someone in the twinning."))
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            twinning=twinning,
+            title=title.strip(),
+            description=description.strip(),
+            starts_on=starts_on,
+            due_on=due_on,
+            owner=owner,
+            created_by=by,
+        )
+        Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.ACTIVITY, activity=activity)
+    return activity
+
+
+def set_activity_status(*, activity: Activity, status: str, by) -> Activity:
+    if status not in Activity.Status.values:
+        raise ServiceError(_("Unknown status."))
+    activity.status = status
+    activity.save(update_fields=["status"])
+    return activity
 
 
 def mark_seen(*, twinning: Twinning, user) -> None:

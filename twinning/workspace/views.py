@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.workspace import queries, rules, services
-from twinning.workspace.forms import ReplyForm, ThreadForm, UploadForm
+from twinning.workspace.export import build_zip
+from twinning.workspace.forms import ActivityForm, ReplyForm, ThreadForm, UploadForm
 from twinning.workspace.media import KINDS, UploadRefused
-from twinning.workspace.models import MediaItem, Post, Thread
+from twinning.workspace.models import Activity, MediaItem, Post, Thread
 
 PAGE_SIZE = 30
 
@@ -139,3 +141,78 @@ def media_file(request, pk: int, item_pk: int):
     # A document opened in the browser runs nothing and reaches nothing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response
+
+
+def _members(twinning):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(twinning_memberships__twinning=twinning, twinning_memberships__active=True)
+        .order_by("full_name")
+    )
+
+
+@login_required
+def plan(request, pk: int):
+    twinning = (
+        rules.get_plan_for_editor(request.user, pk)
+        if request.method == "POST"
+        else rules.get_workspace_for_user(request.user, pk)
+    )
+    form = ActivityForm(request.POST or None, members=_members(twinning))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_activity(
+                twinning=twinning,
+                by=request.user,
+                title=data["title"],
+                starts_on=data["starts_on"],
+                due_on=data["due_on"],
+                description=data["description"],
+                owner=data["owner"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The activity is in the plan."))
+            return redirect("workspace:plan", pk=twinning.pk)
+    activities = Activity.objects.filter(twinning=twinning).select_related("owner")
+    return render(
+        request,
+        "workspace/plan.html",
+        {
+            "twinning": twinning,
+            "activities": activities,
+            "form": form,
+            "can_edit": rules.can_edit_plan(request.user, twinning),
+            "statuses": Activity.Status.choices,
+        },
+    )
+
+
+@login_required
+def activity_status(request, pk: int, activity_pk: int):
+    if request.method != "POST":
+        raise Http404
+    twinning = rules.get_plan_for_editor(request.user, pk)
+    activity = get_object_or_404(Activity, pk=activity_pk, twinning=twinning)
+    try:
+        services.set_activity_status(activity=activity, status=request.POST.get("status", ""), by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("workspace:plan", pk=twinning.pk)
+
+
+@login_required
+def export(request, pk: int):
+    """The whole workspace as a ZIP, for the twinning's teacher-administrators."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    if not rules.can_export(request.user, twinning):
+        raise Http404
+    archive = build_zip(twinning)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        archive, content_type="application/zip", as_attachment=True, filename=f"twinning-{twinning.pk}-{stamp}.zip"
+    )
