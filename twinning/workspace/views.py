@@ -30,6 +30,7 @@ def home(request, pk: int):
             "events": events,
             "seen": seen,
             "can_write": rules.can_write(request.user, twinning),
+            "can_export": rules.can_export(request.user, twinning),
         },
     )
 

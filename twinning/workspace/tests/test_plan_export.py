@@ -125,6 +125,10 @@ def test_export_contains_every_item_and_every_file(client, cast, twinning, media
 
 
 def test_only_teacher_admins_export(client, cast, twinning):
+    home = as_(client, cast.teacher_a.user).get(f"/twinnings/{twinning.pk}/workspace/")
+    assert f'href="/twinnings/{twinning.pk}/export/"' in home.content.decode()
+    visitor_home = as_(client, cast.coordinator).get(f"/twinnings/{twinning.pk}/workspace/")
+    assert f'href="/twinnings/{twinning.pk}/export/"' not in visitor_home.content.decode()
     assert as_(client, cast.coordinator).get(f"/twinnings/{twinning.pk}/export/").status_code == 404
     outsider = testing.make_teacher(school=testing.make_school(country=cast.uk, name="Far away"), name="Out")
     assert as_(client, outsider.user).get(f"/twinnings/{twinning.pk}/export/").status_code == 404
