@@ -182,6 +182,18 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
 
+# Cache: each process's memory by default; Redis when TWINNING_CACHE_URL is set (shared by all processes).
+CACHE_URL = os.environ.get("TWINNING_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Sessions live in the database and are read through the cache: most requests skip the session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Partner search keeps an in-memory index per process; it looks for changes at most this often (seconds).
 MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "30"))
 

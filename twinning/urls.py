@@ -13,5 +13,6 @@ urlpatterns = [
     path("twinnings/", include("twinning.twinnings.urls")),
     path("twinnings/", include("twinning.workspace.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
+    path("health/", common_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

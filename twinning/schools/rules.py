@@ -72,9 +72,7 @@ def get_school_for_user(user, pk: int) -> School:
 
 def get_teacher_for_principal(user, pk: int) -> TeacherProfile:
     schools = roles_of(user).principal_school_ids
-    return get_object_or_404(
-        TeacherProfile.objects.select_related("user", "school"), pk=pk, school_id__in=schools
-    )
+    return get_object_or_404(TeacherProfile.objects.select_related("user", "school"), pk=pk, school_id__in=schools)
 
 
 def school_editable_by(user, school: School) -> bool:
@@ -96,6 +94,15 @@ def get_school_for_editor(user, pk: int) -> School:
 
 
 def can_seek_partners(user) -> bool:
-    """Only validated teachers at validated schools search for partners or join twinnings."""
-    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
-    return bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)
+    """Only validated teachers at validated schools search for partners or join twinnings.
+
+    Read once per request (one query, the school with it) and kept on the user object.
+    """
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_can_seek_partners", None)
+    if cached is None:
+        teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+        cached = bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)
+        user._can_seek_partners = cached
+    return cached

@@ -8,13 +8,29 @@ from twinning.workspace.models import Event, MediaItem, Post, Thread, Visit
 FEED_SIZE = 50
 
 
-def feed_for(user, twinning: Twinning) -> tuple[list[Event], object]:
-    """What happened since the person's last visit (newest first, at most FEED_SIZE), and that visit's time."""
+FEED_FIELDS = (
+    "pk",
+    "at",
+    "kind",
+    "actor__full_name",
+    "thread_id",
+    "thread__title",
+    "media_id",
+    "media__title",
+    "media__kind",
+    "activity_id",
+    "activity__title",
+)
+
+
+def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
+    """The latest events (newest first, at most FEED_SIZE) and the time of the person's last visit.
+
+    Events after that time are the ones new to them. Rows are plain dicts of just what the feed
+    shows: the page is read on every visit, so it builds no model objects.
+    """
     seen = Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True).first()
-    events = Event.objects.filter(twinning=twinning).select_related("actor", "thread", "post", "media", "activity")
-    if seen is not None:
-        events = events.filter(at__gt=seen)
-    return list(events[:FEED_SIZE]), seen
+    return list(Event.objects.filter(twinning=twinning).values(*FEED_FIELDS)[:FEED_SIZE]), seen
 
 
 def threads_of(twinning: Twinning) -> QuerySet[Thread]:

@@ -16,19 +16,33 @@ def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
     Members read; those who oversee the twinning (coordinator, NSO, principal) read as visitors.
     Only teachers and pupils of schools taking part write, and only while the twinning is open.
     """
-    twinning = get_twinning_for_user(user, pk)
-    member = twinning.memberships.filter(user=user, active=True).first()
-    if member is None and not can_oversee(user, twinning):
-        raise Http404
+    member = (
+        Membership.objects.filter(twinning_id=pk, user=user, active=True).select_related("twinning").first()
+        if user.is_authenticated
+        else None
+    )
+    if member is not None:
+        # A member's own row is the proof of access: no need for the wider visibility query.
+        twinning = member.twinning
+    else:
+        twinning = get_twinning_for_user(user, pk)
+        if not can_oversee(user, twinning):
+            raise Http404
+    twinning.viewer_membership = member
     if write and (member is None or member.role not in WRITERS or twinning.status not in WORKING):
         raise Http404
     return twinning
 
 
+def _membership(user, twinning: Twinning):
+    if hasattr(twinning, "viewer_membership"):
+        return twinning.viewer_membership
+    return twinning.memberships.filter(user=user, active=True).first()
+
+
 def can_write(user, twinning: Twinning) -> bool:
-    if twinning.status not in WORKING:
-        return False
-    return twinning.memberships.filter(user=user, active=True, role__in=WRITERS).exists()
+    member = _membership(user, twinning)
+    return twinning.status in WORKING and member is not None and member.role in WRITERS
 
 
 TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
@@ -37,7 +51,7 @@ TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
 def get_plan_for_editor(user, pk: int) -> Twinning:
     """The twinning whose activity plan this teacher may change (pupils and visitors may only read it)."""
     twinning = get_workspace_for_user(user, pk, write=True)
-    if not twinning.memberships.filter(user=user, active=True, role__in=TEACHERS).exists():
+    if twinning.viewer_membership.role not in TEACHERS:
         raise Http404
     return twinning
 

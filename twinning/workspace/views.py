@@ -3,8 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twinning.common.errors import ServiceError
 from twinning.workspace import queries, rules, services
@@ -16,17 +22,69 @@ from twinning.workspace.models import Activity, MediaItem, Post, Thread
 PAGE_SIZE = 30
 
 
+# What each kind of event says, in the reader's language; `%(name)s` is the person (escaped below).
+FEED_SENTENCES = {
+    "thread": gettext_lazy("<bdi>%(name)s</bdi> started a thread:"),
+    "post": gettext_lazy("<bdi>%(name)s</bdi> replied in:"),
+    "media": gettext_lazy("<bdi>%(name)s</bdi> shared:"),
+    "activity": gettext_lazy("<bdi>%(name)s</bdi> added to the plan:"),
+}
+
+
+def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
+    """The feed's lines as HTML, and how many are new to the reader.
+
+    The workspace's busiest page builds its lines here in one pass of Python rather than with
+    template tags per line (see bench/workspace_feed.py). Every user-written value is escaped;
+    the sentences come from our own catalogue.
+    """
+    kinds = dict(MediaItem.Kind.choices)
+    forum_url = reverse("workspace:forum", args=[twinning.pk])
+    media_url = reverse("workspace:media", args=[twinning.pk])
+    plan_url = reverse("workspace:plan", args=[twinning.pk])
+    sentences = {kind: str(text) for kind, text in FEED_SENTENCES.items()}
+    badge = f'<span class="badge badge-warn" data-testid="new">{escape(_("New"))}</span> '
+    stamps: dict = {}
+    lines, new = [], 0
+    for event in events:
+        kind = event["kind"]
+        if kind == "media":
+            url = f"{media_url}#media-{event['media_id']}"
+            title = event["media__title"] or kinds.get(event["media__kind"], "")
+        elif kind == "activity":
+            url, title = f"{plan_url}#activity-{event['activity_id']}", event["activity__title"]
+        else:
+            url, title = f"{forum_url}{event['thread_id']}/", event["thread__title"]
+        # The format shows minutes: events of the same minute share one formatting.
+        minute = localtime(event["at"]).replace(second=0, microsecond=0)
+        if minute not in stamps:
+            stamps[minute] = date_format(minute, "SHORT_DATETIME_FORMAT")
+        fresh = seen is None or event["at"] > seen
+        new += fresh
+        sentence = sentences[kind] % {"name": escape(event["actor__full_name"] or "")}
+        lines.append(
+            f'<li data-testid="event">{badge if fresh else ""}{escape(stamps[minute])} · {sentence} '
+            f'<a href="{escape(url)}" dir="auto">{escape(title)}</a></li>'
+        )
+    # Safe: every user-written value above went through escape(); the rest is our own markup and catalogue.
+    return mark_safe("\n".join(lines)), new  # noqa: S308
+
+
 @login_required
 def home(request, pk: int):
-    """The workspace's front page: what happened since your last visit."""
+    """The workspace's front page: the latest events, those since your last visit marked new."""
     twinning = rules.get_workspace_for_user(request.user, pk)
     events, seen = queries.feed_for(request.user, twinning)
-    services.mark_seen(twinning=twinning, user=request.user)
+    lines, new = feed_lines(events, twinning=twinning, seen=seen)
+    if new:
+        # Only a visit that brings news moves the mark: reading the page again writes nothing.
+        services.mark_seen(twinning=twinning, user=request.user)
     return render(
         request,
         "workspace/home.html",
         {
             "twinning": twinning,
+            "lines": lines,
             "events": events,
             "seen": seen,
             "can_write": rules.can_write(request.user, twinning),

@@ -112,14 +112,22 @@ def test_school_that_left_loses_the_workspace_and_a_closed_one_is_read_only(clie
     assert Post.objects.count() == 1
 
 
-def test_feed_shows_what_happened_since_the_last_visit(client, cast, twinning):
+def test_feed_marks_what_happened_since_the_last_visit(client, cast, twinning):
     partner = as_(client, cast.teacher_b.user)
     assert partner.get(f"/twinnings/{twinning.pk}/workspace/").context["events"] == []
     thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Plans", body="Our plan")
     services.reply(thread=thread, by=cast.teacher_a.user, body="And a second thought")
-    events = partner.get(f"/twinnings/{twinning.pk}/workspace/").context["events"]
-    assert [e.kind for e in events] == ["post", "thread"]
-    assert partner.get(f"/twinnings/{twinning.pk}/workspace/").context["events"] == []
+    page = partner.get(f"/twinnings/{twinning.pk}/workspace/")
+    assert [e["kind"] for e in page.context["events"]] == ["post", "thread"]
+    assert page.content.decode().count('data-testid="new"') == 2
+    # Seen now: still listed, no longer new.
+    again = partner.get(f"/twinnings/{twinning.pk}/workspace/")
+    assert ([e["kind"] for e in again.context["events"]], again.content.decode().count('data-testid="new"')) == (
+        ["post", "thread"],
+        0,
+    )
+    services.reply(thread=thread, by=cast.teacher_a.user, body="A third")
+    assert partner.get(f"/twinnings/{twinning.pk}/workspace/").content.decode().count('data-testid="new"') == 1
 
 
 def test_feed_and_forum_query_counts_are_the_same_for_one_and_three_threads(client, cast, twinning):
@@ -144,3 +152,13 @@ def test_feed_and_forum_query_counts_are_the_same_for_one_and_three_threads(clie
     one = counts()
     add_threads(2)
     assert counts() == one
+
+
+def test_feed_escapes_what_people_wrote(client, cast, twinning):
+    cast.teacher_a.user.full_name = "Dana <b>Levi</b>"
+    cast.teacher_a.user.save()
+    services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="<script>alert(1)</script>", body="x")
+    page = as_(client, cast.teacher_b.user).get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<bdi>Dana &lt;b&gt;Levi&lt;/b&gt;</bdi> started a thread:" in page
