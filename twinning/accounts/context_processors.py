@@ -15,4 +15,8 @@ def roles(request):
         # A plain int: plural rules (Arabic's uses n % 100) do arithmetic on it. One indexed COUNT.
         context["unread_notifications"] = unread_count(user)
         context["can_seek_partners"] = SimpleLazyObject(lambda: can_seek_partners(user))
+        # Pupils have a username and no e-mail; only then is the pupil row looked up.
+        context["is_pupil"] = SimpleLazyObject(
+            lambda: bool(user.username) and not user.email and hasattr(user, "pupil")
+        )
     return context

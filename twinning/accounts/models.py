@@ -134,3 +134,40 @@ class Role(models.Model):
     def __str__(self) -> str:
         scope = self.nso or self.programme or self.school
         return f"{self.get_kind_display()} · {scope}"
+
+
+class Pupil(models.Model):
+    """A pupil's account, made by a teacher of their school: a username, no e-mail.
+
+    Others only ever see the display name (a first name and an initial, or a pseudonym); the
+    full name is kept only with consent to show it. The consents say what may be shared of the
+    pupil in a twinning's workspace.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pupil")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE,
+                               related_name="pupils")
+    display_name = models.CharField(
+        _("name shown"), max_length=60, help_text=_("A first name and an initial, or a pseudonym.")
+    )
+    full_name = models.CharField(_("full name"), max_length=200, blank=True,
+                                 help_text=_("Kept and shown only with consent to show it."))
+    consent_face = models.BooleanField(_("may appear in photos"), default=False)
+    consent_video = models.BooleanField(_("may appear in video clips"), default=False)
+    consent_voice = models.BooleanField(_("may be heard in audio and video clips"), default=False)
+    consent_full_name = models.BooleanField(_("full name may be shown"), default=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["display_name", "pk"]
+        indexes = [models.Index(fields=["school", "display_name"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def shown_name(self) -> str:
+        return self.full_name if self.consent_full_name and self.full_name else self.display_name

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from twinning.accounts import views
+from twinning.accounts import pupil_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("pupils/", pupil_views.pupils, name="pupils"),
+    path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
     path("password/change/", auth_views.PasswordChangeView.as_view(
         template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:profile"),
     ), name="password_change"),

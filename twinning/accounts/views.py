@@ -20,6 +20,7 @@ from twinning.matching.queries import partner_summary_for
 from twinning.schools import queries as school_queries
 from twinning.schools.forms import TeacherProfileForm
 from twinning.schools.profile import teacher_checklist
+from twinning.twinnings.models import Twinning
 
 
 def home(request):
@@ -64,6 +65,9 @@ def dashboard(request):
     if roles.principal:
         context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
     context["partners"] = partner_summary_for(user)
+    context["my_twinnings"] = list(
+        Twinning.objects.filter(memberships__user=user, memberships__active=True).order_by("-changed_at")[:10]
+    )
     if roles.coordinator:
         context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
         context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)

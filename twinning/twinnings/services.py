@@ -360,3 +360,30 @@ def teacher_leaves(*, teacher: TeacherProfile, by) -> int:
             handed += 1
         TwinningSchool.objects.filter(second_contact=teacher.user).update(second_contact=None)
     return handed
+
+
+def add_pupils(*, twinning: Twinning, row: TwinningSchool, pupils, by) -> int:
+    """Pupils of a school taking part join the twinning (they see it, and only it, with their class)."""
+    if row.status != TwinningSchool.Status.JOINED or twinning.read_only:
+        raise ServiceError(_("Pupils can join only while their school takes part in an open twinning."))
+    added = 0
+    with transaction.atomic():
+        for pupil in pupils:
+            if pupil.school_id != row.school_id:
+                raise ServiceError(_("Only pupils of your school can join through it."))
+            _membership, created = Membership.objects.update_or_create(
+                twinning=twinning,
+                user=pupil.user,
+                defaults={"school": row.school, "role": Membership.Role.PUPIL, "active": True},
+            )
+            added += 1
+        audit.record(actor=by, action="twinning.pupils_added", target=twinning, school=row.school_id, count=added)
+    return added
+
+
+def remove_pupil(*, twinning: Twinning, row: TwinningSchool, pupil_user, by) -> None:
+    updated = Membership.objects.filter(
+        twinning=twinning, user=pupil_user, school=row.school, role=Membership.Role.PUPIL
+    ).update(active=False)
+    if updated:
+        audit.record(actor=by, action="twinning.pupil_removed", target=twinning, school=row.school_id)

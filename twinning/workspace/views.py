@@ -275,3 +275,54 @@ def export(request, pk: int):
     return FileResponse(
         archive, content_type="application/zip", as_attachment=True, filename=f"twinning-{twinning.pk}-{stamp}.zip"
     )
+
+
+@login_required
+def members(request, pk: int):
+    """Who is in the twinning; a school's teachers add or remove their own pupils."""
+    from twinning.accounts.models import Pupil
+    from twinning.twinnings import services as twinning_services
+    from twinning.twinnings.models import Membership, TwinningSchool
+
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    member = twinning.viewer_membership
+    row = None
+    if member is not None and member.role in rules.TEACHERS and member.school_id:
+        row = TwinningSchool.objects.filter(twinning=twinning, school_id=member.school_id).first()
+    if request.method == "POST":
+        if row is None:
+            raise Http404
+        try:
+            if "remove" in request.POST:
+                pupil = get_object_or_404(Pupil, pk=request.POST.get("remove"), school_id=row.school_id)
+                twinning_services.remove_pupil(twinning=twinning, row=row, pupil_user=pupil.user, by=request.user)
+            else:
+                chosen = Pupil.objects.filter(school_id=row.school_id, pk__in=request.POST.getlist("pupil"))
+                count = twinning_services.add_pupils(twinning=twinning, row=row, pupils=list(chosen), by=request.user)
+                messages.success(request, _("Pupils added: %(count)d.") % {"count": count})
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("workspace:members", pk=twinning.pk)
+    people = (
+        Membership.objects.filter(twinning=twinning, active=True)
+        .select_related("user", "school")
+        .order_by("school__name", "role", "user__full_name")
+    )
+    addable = []
+    if row is not None:
+        inside = {m.user_id for m in people}
+        addable = [
+            p for p in Pupil.objects.filter(school_id=row.school_id).select_related("user") if p.user_id not in inside
+        ]
+    pupil_of = dict(Pupil.objects.filter(user__in=[m.user_id for m in people]).values_list("user_id", "pk"))
+    rows = [(m, pupil_of.get(m.user_id) if row and m.school_id == row.school_id else None) for m in people]
+    return render(
+        request,
+        "workspace/members.html",
+        {
+            "twinning": twinning,
+            "rows": rows,
+            "row": row,
+            "addable": addable,
+        },
+    )

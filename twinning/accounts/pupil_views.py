@@ -1,0 +1,80 @@
+"""Pages where teachers manage their school's pupil accounts."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twinning.accounts import pupils as service
+from twinning.accounts.models import Pupil
+from twinning.common.errors import ServiceError
+
+
+class NewPupilsForm(forms.Form):
+    names = forms.CharField(
+        label=gettext_lazy("Pupils' names, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text=gettext_lazy("A first name and an initial (Maya K.) or a pseudonym. No surnames, no e-mail."),
+    )
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Pupil
+        fields = ["display_name", "consent_face", "consent_video", "consent_voice", "consent_full_name", "full_name"]
+
+
+@login_required
+def pupils(request):
+    managed = service.pupils_of_teacher(request.user)
+    if not managed.exists() and not _is_teacher(request.user):
+        raise Http404
+    form = NewPupilsForm(request.POST or None)
+    if request.method == "POST" and "create" in request.POST and form.is_valid():
+        try:
+            made = service.create_pupils(
+                school=request.user.teacher.school, by=request.user, names=form.cleaned_data["names"].splitlines()
+            )
+        except ServiceError as error:
+            form.add_error("names", error.message)
+        else:
+            # The passwords exist only in this response: print the sheet now.
+            return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
+    if request.method == "POST" and "reset" in request.POST:
+        chosen = list(managed.filter(pk__in=request.POST.getlist("pupil")))
+        if chosen:
+            made = service.reset_passwords(pupils=chosen, by=request.user)
+            return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
+        messages.error(request, _("Choose the pupils whose passwords you want to reset."))
+    return render(request, "accounts/pupils.html", {"form": form, "pupils": managed})
+
+
+def _is_teacher(user) -> bool:
+    from twinning.schools.rules import can_seek_partners
+
+    return can_seek_partners(user)
+
+
+@login_required
+def pupil_consent(request, pk: int):
+    pupil = get_object_or_404(service.pupils_of_teacher(request.user), pk=pk)
+    form = ConsentForm(request.POST or None, instance=pupil)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pupil.display_name = data["display_name"]
+        service.set_consent(
+            pupil=pupil,
+            by=request.user,
+            face=data["consent_face"],
+            video=data["consent_video"],
+            voice=data["consent_voice"],
+            full_name_shown=data["consent_full_name"],
+            full_name=data["full_name"],
+        )
+        Pupil.objects.filter(pk=pupil.pk).update(display_name=data["display_name"])
+        messages.success(request, _("Saved."))
+        return redirect("accounts:pupils")
+    return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil})

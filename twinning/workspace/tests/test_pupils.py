@@ -1,0 +1,162 @@
+"""Pupils: accounts made by their teacher, a login sheet, and only their own twinnings."""
+
+import re
+
+import pytest
+
+from twinning import testing
+from twinning.accounts.models import Pupil
+from twinning.twinnings import services as twinning_services
+from twinning.twinnings.models import Membership
+from twinning.workspace import services
+from twinning.workspace.models import Post
+from twinning.workspace.tests.test_forum import as_
+from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def create(client, teacher, names):
+    response = as_(client, teacher.user).post("/accounts/pupils/", {"create": "1", "names": "\n".join(names)})
+    cards = re.findall(
+        r'<code class="ltr">([^<]+)</code>\s*</span>\s*<span>[^<]*<code class="ltr" data-testid="password">'
+        r"([^<]+)</code>",
+        response.content.decode(),
+    )
+    return response, cards
+
+
+def test_teacher_creates_pupils_and_prints_their_login_sheet(client, cast):
+    response, cards = create(client, cast.teacher_a, ["Maya K.", "Yoni B.", "  "])
+    assert response.status_code == 200
+    assert [p.display_name for p in Pupil.objects.order_by("pk")] == ["Maya K.", "Yoni B."]
+    assert len(cards) == 2
+    username, password = cards[0]
+    pupil = Pupil.objects.get(user__username=username)
+    assert (pupil.school, pupil.user.email, pupil.user.check_password(password)) == (cast.school_a, None, True)
+    # The password is stored only as a hash.
+    assert password not in pupil.user.password
+
+
+def test_pupil_signs_in_with_the_username_from_the_sheet(client, cast):
+    _response, [(username, password)] = create(client, cast.teacher_a, ["Maya K."])
+    client.logout()
+    response = client.post("/accounts/sign-in/", {"username": username, "password": password})
+    assert response.status_code == 302
+    assert client.get("/dashboard/").context["user"].username == username
+
+
+def test_reset_gives_a_new_password_and_the_old_one_stops_working(client, cast):
+    _response, [(username, old)] = create(client, cast.teacher_a, ["Maya K."])
+    pupil = Pupil.objects.get()
+    response = client.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    [new] = re.findall(r'data-testid="password">([^<]+)<', response.content.decode())
+    pupil.user.refresh_from_db()
+    assert (new != old, pupil.user.check_password(new), pupil.user.check_password(old)) == (True, True, False)
+
+
+def test_other_schools_teachers_cannot_manage_these_pupils(client, cast):
+    create(client, cast.teacher_a, ["Maya K."])
+    pupil = Pupil.objects.get()
+    other = as_(client, cast.teacher_b.user)
+    assert other.get(f"/accounts/pupils/{pupil.pk}/").status_code == 404
+    response = other.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    assert 'data-testid="password"' not in response.content.decode()
+    assert as_(client, cast.pending_il.user).get("/accounts/pupils/").status_code == 404
+
+
+def test_consent_is_recorded_and_the_full_name_kept_only_with_consent(client, cast):
+    create(client, cast.teacher_a, ["Maya K."])
+    pupil = Pupil.objects.get()
+    client.post(
+        f"/accounts/pupils/{pupil.pk}/", {"display_name": "Maya K.", "consent_face": "on", "full_name": "Maya Katz"}
+    )
+    pupil.refresh_from_db()
+    assert (pupil.consent_face, pupil.consent_video, pupil.full_name, pupil.user.full_name) == (
+        True,
+        False,
+        "",
+        "Maya K.",
+    )
+    client.post(
+        f"/accounts/pupils/{pupil.pk}/",
+        {"display_name": "Maya K.", "consent_full_name": "on", "full_name": "Maya Katz"},
+    )
+    pupil.refresh_from_db()
+    assert (pupil.full_name, pupil.user.full_name) == ("Maya Katz", "Maya Katz")
+
+
+@pytest.fixture
+def pupils(client, cast, twinning):
+    """A pupil of each school; only the Israeli one is added to the twinning."""
+    create(client, cast.teacher_a, ["Maya K."])
+    create(client, cast.teacher_b, ["Tom W."])
+    ours, theirs = Pupil.objects.get(school=cast.school_a), Pupil.objects.get(school=cast.school_b)
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [ours.pk]})
+    return ours, theirs
+
+
+def test_teacher_adds_own_pupils_but_not_the_partners(client, cast, twinning, pupils):
+    ours, theirs = pupils
+    assert Membership.objects.get(twinning=twinning, user=ours.user).role == "pupil"
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [theirs.pk]})
+    assert not Membership.objects.filter(user=theirs.user).exists()
+
+
+def test_pupil_sees_and_posts_in_their_twinning_only(client, cast, twinning, pupils):
+    ours, theirs = pupils
+    thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
+    pupil = as_(client, ours.user)
+    assert [t.pk for t in pupil.get("/twinnings/").context["page"]] == [twinning.pk]
+    assert pupil.post(f"/twinnings/{twinning.pk}/forum/{thread.pk}/", {"body": "Hi from Maya"}).status_code == 302
+    assert Post.objects.filter(author=ours.user).count() == 1
+    # A pupil may not act on the twinning itself.
+    assert pupil.post(f"/twinnings/{twinning.pk}/close/", {"reason": "x"}).status_code == 404
+
+
+def test_pupil_of_the_partner_school_gets_404_on_every_workspace_url_until_added(client, cast, twinning, pupils):
+    _ours, theirs = pupils
+    thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
+    urls = [
+        f"/twinnings/{twinning.pk}/{tail}"
+        for tail in (
+            "",
+            "workspace/",
+            "forum/",
+            f"forum/{thread.pk}/",
+            "media/",
+            "plan/",
+            "members/",
+            "export/",
+            "contacts/",
+        )
+    ]
+    client = as_(client, theirs.user)
+    for url in urls:
+        assert (url, client.get(url).status_code) == (url, 404)
+        assert (url, client.post(url, {"body": "x", "title": "y"}).status_code) == (url, 404)
+    assert client.get("/twinnings/").context["page"].paginator.count == 0
+    # Another twinning's pupil is no better off.
+    stranger_school = testing.make_school(country=cast.uk, name="Elsewhere")
+    stranger_teacher = testing.make_teacher(school=stranger_school, name="T")
+    create(client, stranger_teacher, ["Zed Q."])
+    stranger = Pupil.objects.get(school=stranger_school)
+    client = as_(client, stranger.user)
+    assert [client.get(url).status_code for url in urls] == [404] * len(urls)
+
+
+def test_removed_pupil_loses_the_workspace(client, cast, twinning, pupils):
+    ours, _theirs = pupils
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"remove": ours.pk})
+    assert as_(client, ours.user).get(f"/twinnings/{twinning.pk}/workspace/").status_code == 404
+
+
+def test_pupils_join_only_while_their_school_takes_part(cast, twinning, pupils):
+    ours, _theirs = pupils
+    row = twinning.schools.get(school=cast.school_a)
+    twinning_services.close_twinning(twinning=twinning, by=cast.teacher_a.user, reason="Done")
+    twinning.refresh_from_db()
+    from twinning.common.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        twinning_services.add_pupils(twinning=twinning, row=row, pupils=[ours], by=cast.teacher_a.user)
