@@ -16,6 +16,11 @@ class ReplyForm(forms.Form):
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class PupilChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.shown_name
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
@@ -27,6 +32,17 @@ class UploadForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
+    pupils = PupilChoice(
+        label=_("Pupils who can be seen or heard in it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their families' consent is checked before the file is shared."),
+    )
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = pupils
 
 
 class PersonChoice(forms.ModelChoiceField):

@@ -60,6 +60,8 @@ class MediaItem(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     original_name = models.CharField(max_length=200, blank=True)
+    # Pupils who can be seen or heard in it: each one's consent was checked at upload.
+    pupils = models.ManyToManyField("accounts.Pupil", verbose_name=_("pupils in it"), blank=True, related_name="media")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Twinning
-from twinning.workspace.media import examine
+from twinning.workspace.media import UploadRefused, examine
 from twinning.workspace.models import Activity, Event, MediaItem, Post, Thread, Visit
 
 
@@ -41,13 +42,39 @@ def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
     return post
 
 
-def upload_media(*, twinning: Twinning, by, upload, title: str = "") -> MediaItem:
+# The consents each kind of file needs from every pupil in it, and what to say when one is missing.
+CONSENT_NEEDED = {
+    "photo": (("consent_face", gettext_lazy("%(names)s may not appear in photos.")),),
+    "video": (
+        ("consent_video", gettext_lazy("%(names)s may not appear in video clips.")),
+        ("consent_voice", gettext_lazy("%(names)s may not be heard in clips.")),
+    ),
+    "audio": (("consent_voice", gettext_lazy("%(names)s may not be heard in clips.")),),
+}
+
+
+def check_consent(kind_code: str, pupils) -> None:
+    """Refuse a file showing or sounding like a pupil whose family has not agreed to it."""
+    problems = []
+    for field, message in CONSENT_NEEDED.get(kind_code, ()):
+        missing = [p.display_name for p in pupils if not getattr(p, field)]
+        if missing:
+            problems.append(str(message) % {"names": ", ".join(missing)})
+    if problems:
+        problems.append(_("Take them out of the file, or ask their teacher to record their family's consent."))
+        raise UploadRefused(" ".join(problems))
+
+
+def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) -> MediaItem:
     """Store a shared file after checking what it really is; photos lose all their metadata.
 
-    All or nothing: if anything fails, neither the row nor the file remains.
+    `pupils` are the pupils who can be seen or heard in it: each must have the consent the kind of
+    file needs. All or nothing: if anything fails, neither the row nor the file remains.
     Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
     """
     kind, data = examine(upload)
+    pupils = list(pupils)
+    check_consent(kind.code, pupils)
     name = f"workspace/{twinning.pk}/{uuid.uuid4().hex}.{kind.extension}"
     stored = None
     try:
@@ -63,6 +90,7 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "") -> MediaIte
                 size=len(data),
                 original_name=_safe_name(upload.name),
             )
+            item.pupils.set(pupils)
             Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
     except BaseException:
         for leftover in {name, stored} - {None}:

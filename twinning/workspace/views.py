@@ -154,11 +154,15 @@ def thread(request, pk: int, thread_pk: int):
 @login_required
 def media(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, pupils=_taggable_pupils(twinning))
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_media(
-                twinning=twinning, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
+                twinning=twinning,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                pupils=form.cleaned_data["pupils"],
             )
         except UploadRefused as refused:
             form.add_error("file", str(refused))
@@ -176,6 +180,20 @@ def media(request, pk: int):
             "can_write": rules.can_write(request.user, twinning),
         },
     )
+
+
+def _taggable_pupils(twinning):
+    """Pupils of the uploader's school who are in the twinning: the ones a file can show."""
+    from twinning.accounts.models import Pupil
+    from twinning.twinnings.models import Membership
+
+    member = twinning.viewer_membership
+    if member is None or member.school_id is None:
+        return Pupil.objects.none()
+    in_twinning = Membership.objects.filter(
+        twinning=twinning, active=True, role=Membership.Role.PUPIL, school_id=member.school_id
+    ).values("user_id")
+    return Pupil.objects.filter(school_id=member.school_id, user_id__in=in_twinning).order_by("display_name")
 
 
 INLINE = {kind.content_type for kind in KINDS.values() if kind.inline}

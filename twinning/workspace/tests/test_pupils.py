@@ -160,3 +160,58 @@ def test_pupils_join_only_while_their_school_takes_part(cast, twinning, pupils):
 
     with pytest.raises(ServiceError):
         twinning_services.add_pupils(twinning=twinning, row=row, pupils=[ours], by=cast.teacher_a.user)
+
+
+def test_upload_showing_a_pupil_without_consent_is_refused_with_their_name(client, cast, twinning, pupils):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from twinning.workspace.models import MediaItem
+    from twinning.workspace.tests.test_media import jpeg_with_gps
+
+    ours, _theirs = pupils
+    teacher = as_(client, cast.teacher_a.user)
+
+    def share(name, data):
+        return teacher.post(
+            f"/twinnings/{twinning.pk}/media/", {"file": SimpleUploadedFile(name, data), "pupils": [ours.pk]}
+        )
+
+    response = share("class.jpg", jpeg_with_gps())
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Maya K. may not appear in photos. Take them out of the file, or ask their teacher to record their "
+        "family's consent."
+    ]
+    assert MediaItem.objects.count() == 0
+    ours.consent_face = True
+    ours.save()
+    assert share("class.jpg", jpeg_with_gps()).status_code == 302
+    assert list(MediaItem.objects.get().pupils.all()) == [ours]
+
+
+def test_audio_needs_voice_consent_and_video_needs_video_and_voice(cast, twinning, pupils):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from twinning.workspace.media import UploadRefused
+
+    ours, _theirs = pupils
+    mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 64
+    mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
+
+    def share(name, data):
+        return services.upload_media(
+            twinning=twinning, by=cast.teacher_a.user, upload=SimpleUploadedFile(name, data), pupils=[ours]
+        )
+
+    with pytest.raises(UploadRefused, match="Maya K. may not be heard in clips"):
+        share("a.mp3", mp3)
+    ours.consent_video = True
+    ours.save()
+    # Video consent alone is not enough: a clip carries the pupil's voice too.
+    with pytest.raises(UploadRefused) as refused:
+        share("v.mp4", mp4)
+    assert str(refused.value).startswith("Maya K. may not be heard in clips.")
+    ours.consent_voice = True
+    ours.save()
+    item = share("v.mp4", mp4)
+    assert (item.kind, list(item.pupils.all())) == ("video", [ours])
