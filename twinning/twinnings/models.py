@@ -35,6 +35,11 @@ class Twinning(models.Model):
         related_name="coordinated_twinnings",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    moderate_pupils = models.BooleanField(
+        _("pupils' posts and uploads wait for a teacher's approval"),
+        default=True,
+        help_text=_("Until one of the pupil's own teachers approves it, the partner school does not see it."),
+    )
     # The proposal (from partner search or cohort matching) this twinning grew out of, if any.
     proposal = models.OneToOneField(
         "matching.Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="twinning"

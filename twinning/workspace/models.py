@@ -24,6 +24,12 @@ class Thread(models.Model):
         return self.title
 
 
+class Moderation(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Waiting for a teacher's approval")
+    REJECTED = "rejected", _("Not approved")
+
+
 class Post(models.Model):
     """A message in a thread; it may quote an earlier post of the same thread."""
 
@@ -31,6 +37,9 @@ class Post(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(_("message"), max_length=10000)
     quote = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The author's school when they wrote it: its teachers moderate a pupil's post.
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -62,6 +71,9 @@ class MediaItem(models.Model):
     original_name = models.CharField(max_length=200, blank=True)
     # Pupils who can be seen or heard in it: each one's consent was checked at upload.
     pupils = models.ManyToManyField("accounts.Pupil", verbose_name=_("pupils in it"), blank=True, related_name="media")
+    # The uploader's school: its teachers moderate a pupil's upload.
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,9 +1,9 @@
 """Reads for a workspace: the feed since the last visit, the forum."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from twinning.twinnings.models import Twinning
-from twinning.workspace.models import Event, MediaItem, Post, Thread, Visit
+from twinning.twinnings.models import Membership, Twinning
+from twinning.workspace.models import Event, MediaItem, Moderation, Post, Thread, Visit
 
 FEED_SIZE = 50
 
@@ -37,9 +37,31 @@ def threads_of(twinning: Twinning) -> QuerySet[Thread]:
     return Thread.objects.filter(twinning=twinning).select_related("author")
 
 
-def posts_of(thread: Thread) -> QuerySet[Post]:
-    return thread.posts.select_related("author", "quote__author")
+def visible_filter(member, user, *, author_field: str) -> Q:
+    visible = Q(status=Moderation.PUBLISHED) | Q(status=Moderation.PENDING, **{author_field: user})
+    if member is not None and member.role in (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER):
+        visible |= Q(status=Moderation.PENDING, school_id=member.school_id)
+    return visible
 
 
-def media_of(twinning: Twinning) -> QuerySet[MediaItem]:
-    return MediaItem.objects.filter(twinning=twinning).select_related("uploader")
+def posts_of(thread: Thread, *, member, user) -> QuerySet[Post]:
+    return thread.posts.filter(visible_filter(member, user, author_field="author")).select_related(
+        "author", "quote__author"
+    )
+
+
+def pending_for(twinning: Twinning, member) -> tuple[QuerySet[Post], QuerySet[MediaItem]]:
+    """What a teacher's school's pupils posted or shared, waiting for approval."""
+    if member is None or member.role not in (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER):
+        return Post.objects.none(), MediaItem.objects.none()
+    posts = Post.objects.filter(thread__twinning=twinning, status=Moderation.PENDING, school_id=member.school_id)
+    media = MediaItem.objects.filter(twinning=twinning, status=Moderation.PENDING, school_id=member.school_id)
+    return posts.select_related("author", "thread"), media.select_related("uploader")
+
+
+def media_of(twinning: Twinning, *, member, user) -> QuerySet[MediaItem]:
+    return (
+        MediaItem.objects.filter(twinning=twinning)
+        .filter(visible_filter(member, user, author_field="uploader"))
+        .select_related("uploader")
+    )

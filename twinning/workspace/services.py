@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twinning.common import audit
 from twinning.common.errors import ServiceError
-from twinning.twinnings.models import Twinning
+from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.media import UploadRefused, examine
-from twinning.workspace.models import Activity, Event, MediaItem, Post, Thread, Visit
+from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Post, Thread, Visit
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -28,18 +29,64 @@ def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
     return thread
 
 
+def _author(twinning: Twinning, user):
+    """(school, held for moderation?) for something this person posts or shares in the twinning."""
+    member = twinning.memberships.filter(user=user, active=True).first()
+    school_id = member.school_id if member else None
+    pupil = member is not None and member.role == Membership.Role.PUPIL
+    return school_id, pupil and twinning.moderate_pupils
+
+
+def _published(post: Post) -> None:
+    thread = post.thread
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
+    Event.objects.create(twinning=thread.twinning, actor=post.author, kind=Event.Kind.POST, thread=thread, post=post)
+
+
 def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
-    """A reply, optionally quoting an earlier post of the same thread."""
+    """A reply, optionally quoting an earlier post of the same thread.
+
+    A pupil's reply waits for one of their own teachers' approval when the twinning moderates
+    pupils; until then only the pupil and their school's teachers see it.
+    """
     body = body.strip()
     if not body:
         raise ServiceError(_("Write a message first."))
     if quote is not None and quote.thread_id != thread.pk:
         raise ServiceError(_("You can only quote a message of this thread."))
+    school_id, held = _author(thread.twinning, by)
     with transaction.atomic():
-        post = Post.objects.create(thread=thread, author=by, body=body, quote=quote)
-        Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
-        Event.objects.create(twinning=thread.twinning, actor=by, kind=Event.Kind.POST, thread=thread, post=post)
+        post = Post.objects.create(
+            thread=thread,
+            author=by,
+            body=body,
+            quote=quote,
+            school_id=school_id,
+            status=Moderation.PENDING if held else Moderation.PUBLISHED,
+        )
+        if not held:
+            _published(post)
     return post
+
+
+def moderate(*, item: Post | MediaItem, by, approve: bool) -> None:
+    """A teacher of the author's school approves (the partner school then sees it) or turns it down."""
+    if item.status != Moderation.PENDING:
+        raise ServiceError(_("This has already been moderated."))
+    with transaction.atomic():
+        item.status = Moderation.PUBLISHED if approve else Moderation.REJECTED
+        item.save(update_fields=["status"])
+        if approve and isinstance(item, Post):
+            _published(item)
+        elif approve:
+            Event.objects.create(twinning=item.twinning, actor=item.uploader, kind=Event.Kind.MEDIA, media=item)
+        audit.record(actor=by, action="workspace.approved" if approve else "workspace.rejected", target=item)
+
+
+def set_moderation(*, twinning: Twinning, on: bool, by) -> None:
+    twinning.moderate_pupils = on
+    twinning.save(update_fields=["moderate_pupils"])
+    audit.record(actor=by, action="workspace.moderation_on" if on else "workspace.moderation_off", target=twinning)
 
 
 # The consents each kind of file needs from every pupil in it, and what to say when one is missing.
@@ -75,6 +122,7 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) 
     kind, data = examine(upload)
     pupils = list(pupils)
     check_consent(kind.code, pupils)
+    school_id, held = _author(twinning, by)
     name = f"workspace/{twinning.pk}/{uuid.uuid4().hex}.{kind.extension}"
     stored = None
     try:
@@ -89,9 +137,12 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) 
                 content_type=kind.content_type,
                 size=len(data),
                 original_name=_safe_name(upload.name),
+                school_id=school_id,
+                status=Moderation.PENDING if held else Moderation.PUBLISHED,
             )
             item.pupils.set(pupils)
-            Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
+            if not held:
+                Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
     except BaseException:
         for leftover in {name, stored} - {None}:
             if default_storage.exists(leftover):

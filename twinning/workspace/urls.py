@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/plan/<int:activity_pk>/status/", views.activity_status, name="activity_status"),
     path("<int:pk>/export/", views.export, name="export"),
     path("<int:pk>/members/", views.members, name="members"),
+    path("<int:pk>/moderation/", views.moderation, name="moderation"),
 ]

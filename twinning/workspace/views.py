@@ -95,7 +95,12 @@ def home(request, pk: int):
 
 @login_required
 def forum(request, pk: int):
-    twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
+    # Teachers open threads; pupils take part by replying (their replies can be moderated).
+    twinning = (
+        rules.get_plan_for_editor(request.user, pk)
+        if request.method == "POST"
+        else rules.get_workspace_for_user(request.user, pk)
+    )
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,6 +120,7 @@ def forum(request, pk: int):
             "page": page,
             "form": form,
             "can_write": rules.can_write(request.user, twinning),
+            "can_start": rules.can_edit_plan(request.user, twinning),
         },
     )
 
@@ -136,7 +142,9 @@ def thread(request, pk: int, thread_pk: int):
         else:
             messages.success(request, _("Your reply is posted."))
             return redirect("workspace:thread", pk=twinning.pk, thread_pk=topic.pk)
-    page = Paginator(queries.posts_of(topic), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.posts_of(topic, member=twinning.viewer_membership, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "workspace/thread.html",
@@ -169,7 +177,9 @@ def media(request, pk: int):
         else:
             messages.success(request, _("Shared with the twinning."))
             return redirect("workspace:media", pk=twinning.pk)
-    page = Paginator(queries.media_of(twinning), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "workspace/media.html",
@@ -203,7 +213,9 @@ INLINE = {kind.content_type for kind in KINDS.values() if kind.inline}
 def media_file(request, pk: int, item_pk: int):
     """The file itself, only for those who may read the workspace, with the type found on upload."""
     twinning = rules.get_workspace_for_user(request.user, pk)
-    item = get_object_or_404(MediaItem, pk=item_pk, twinning=twinning)
+    item = get_object_or_404(
+        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), pk=item_pk
+    )
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as missing:
@@ -342,5 +354,42 @@ def members(request, pk: int):
             "rows": rows,
             "row": row,
             "addable": addable,
+        },
+    )
+
+
+@login_required
+def moderation(request, pk: int):
+    """A school's teachers approve or turn down their pupils' posts and uploads before the partners see them."""
+    twinning = (
+        rules.get_plan_for_editor(request.user, pk)
+        if request.method == "POST"
+        else (rules.get_workspace_for_user(request.user, pk))
+    )
+    member = twinning.viewer_membership
+    if member is None or member.role not in rules.TEACHERS:
+        raise Http404
+    posts, media = queries.pending_for(twinning, member)
+    if request.method == "POST":
+        if "moderation" in request.POST:
+            if member.role != "teacher_admin":
+                raise Http404
+            services.set_moderation(twinning=twinning, on=request.POST.get("moderation") == "on", by=request.user)
+            return redirect("workspace:moderation", pk=twinning.pk)
+        queryset = posts if request.POST.get("what") == "post" else media
+        item = get_object_or_404(queryset, pk=request.POST.get("id") or 0)
+        try:
+            services.moderate(item=item, by=request.user, approve="approve" in request.POST)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("workspace:moderation", pk=twinning.pk)
+    return render(
+        request,
+        "workspace/moderation.html",
+        {
+            "twinning": twinning,
+            "posts": posts,
+            "media": media,
+            "is_admin": member.role == "teacher_admin",
         },
     )

@@ -215,3 +215,76 @@ def test_audio_needs_voice_consent_and_video_needs_video_and_voice(cast, twinnin
     ours.save()
     item = share("v.mp4", mp4)
     assert (item.kind, list(item.pupils.all())) == ("video", [ours])
+
+
+def test_pupils_reply_is_held_until_one_of_their_teachers_approves_it(client, cast, twinning, pupils):
+    ours, _theirs = pupils
+    thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
+    as_(client, ours.user).post(f"/twinnings/{twinning.pk}/forum/{thread.pk}/", {"body": "Hi from Maya"})
+    post = Post.objects.get(author=ours.user)
+    url = f"/twinnings/{twinning.pk}/forum/{thread.pk}/"
+
+    def bodies(user):
+        return [p.body for p in as_(client, user).get(url).context["page"]]
+
+    assert post.status == "pending"
+    assert bodies(ours.user) == ["Hi all", "Hi from Maya"]  # the pupil sees their own
+    assert bodies(cast.teacher_a.user) == ["Hi all", "Hi from Maya"]  # and so do their teachers
+    assert bodies(cast.teacher_b.user) == ["Hi all"]  # the partner school does not, yet
+    feed = as_(client, cast.teacher_b.user).get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
+    assert "replied in" not in feed
+    # The partner's teacher cannot approve it; the pupil's own teacher can.
+    partner = as_(client, cast.teacher_b.user)
+    assert (
+        partner.post(
+            f"/twinnings/{twinning.pk}/moderation/", {"what": "post", "id": post.pk, "approve": "1"}
+        ).status_code
+        == 404
+    )
+    queue = as_(client, cast.teacher_a.user).get(f"/twinnings/{twinning.pk}/moderation/")
+    assert [p.pk for p in queue.context["posts"]] == [post.pk]
+    client.post(f"/twinnings/{twinning.pk}/moderation/", {"what": "post", "id": post.pk, "approve": "1"})
+    post.refresh_from_db()
+    assert post.status == "published"
+    assert bodies(cast.teacher_b.user) == ["Hi all", "Hi from Maya"]
+    assert "replied in" in as_(client, cast.teacher_b.user).get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
+
+
+def test_turned_down_post_is_seen_by_nobody_else(client, cast, twinning, pupils):
+    ours, _theirs = pupils
+    thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
+    post = services.reply(thread=thread, by=ours.user, body="Something unkind")
+    services.moderate(item=post, by=cast.teacher_a.user, approve=False)
+    url = f"/twinnings/{twinning.pk}/forum/{thread.pk}/"
+    assert [p.body for p in as_(client, cast.teacher_b.user).get(url).context["page"]] == ["Hi all"]
+    assert [p.body for p in as_(client, cast.teacher_a.user).get(url).context["page"]] == ["Hi all"]
+
+
+def test_pupils_upload_is_held_and_its_file_not_served_to_the_partner(
+    client, cast, twinning, pupils, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ours, _theirs = pupils
+    item = services.upload_media(twinning=twinning, by=ours.user, upload=SimpleUploadedFile("p.txt", b"my poem"))
+    url = f"/twinnings/{twinning.pk}/media/{item.pk}/file/"
+    assert (item.status, as_(client, cast.teacher_b.user).get(url).status_code) == ("pending", 404)
+    assert as_(client, cast.teacher_a.user).get(url).status_code == 200
+    services.moderate(item=item, by=cast.teacher_a.user, approve=True)
+    assert as_(client, cast.teacher_b.user).get(url).status_code == 200
+
+
+def test_a_teacher_admin_can_relax_moderation_for_the_twinning(client, cast, twinning, pupils):
+    ours, _theirs = pupils
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/moderation/", {"moderation": ""})
+    twinning.refresh_from_db()
+    assert twinning.moderate_pupils is False
+    thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
+    assert services.reply(thread=thread, by=ours.user, body="Straight through").status == "published"
+
+
+def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
+    ours, _theirs = pupils
+    response = as_(client, ours.user).post(f"/twinnings/{twinning.pk}/forum/", {"title": "Mine", "body": "x"})
+    assert response.status_code == 404
