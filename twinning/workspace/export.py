@@ -38,6 +38,7 @@ def workspace_data(twinning: Twinning) -> dict:
                 "at": _when(post.created_at),
                 "body": post.body,
                 "quotes": post.quote_id,
+                "status": post.status,
             }
         )
     media = MediaItem.objects.filter(twinning=twinning).select_related("uploader").order_by("created_at", "pk")
