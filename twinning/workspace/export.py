@@ -41,7 +41,12 @@ def workspace_data(twinning: Twinning) -> dict:
                 "status": post.status,
             }
         )
-    media = MediaItem.objects.filter(twinning=twinning).select_related("uploader").order_by("created_at", "pk")
+    media = (
+        MediaItem.objects.filter(twinning=twinning)
+        .select_related("uploader")
+        .prefetch_related("pupils")
+        .order_by("created_at", "pk")
+    )
     activities = Activity.objects.filter(twinning=twinning).select_related("owner").order_by("starts_on", "pk")
     return {
         "format": FORMAT,
@@ -89,6 +94,8 @@ def workspace_data(twinning: Twinning) -> dict:
                 "content_type": m.content_type,
                 "size": m.size,
                 "file": _archive_name(m),
+                "status": m.status,
+                "pupils": [p.display_name for p in m.pupils.all()],
             }
             for m in media
         ],
