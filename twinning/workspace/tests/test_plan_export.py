@@ -112,6 +112,9 @@ def test_export_contains_every_item_and_every_file(client, cast, twinning, media
         ("Second thread", ["Another"]),
     ]
     assert data["threads"][0]["posts"][1]["quotes"] == first.pk
+    assert {p["status"] for t in data["threads"] for p in t["posts"]} | {m["status"] for m in data["media"]} == {
+        "published"
+    }
     assert [(a["title"], a["starts_on"], a["owner"]) for a in data["plan"]] == [
         ("Letters", "2026-12-01", "Sarah Cohen")
     ]
