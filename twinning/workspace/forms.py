@@ -68,3 +68,16 @@ class ActivityForm(forms.Form):
         if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
             self.add_error("due_on", _("The activity cannot be due before it starts."))
         return data
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
+    source = forms.CharField(
+        label=_("Text"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 16, "dir": "auto"}),
+        help_text=_(
+            "Markdown: **bold**, *italic*, ## a heading, - a list, [a link](https://…). "
+            "A shared photo: ![caption](media:NUMBER), the number shown under it in the gallery."
+        ),
+    )

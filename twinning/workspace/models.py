@@ -124,6 +124,23 @@ class Activity(models.Model):
         return self.title
 
 
+class Page(models.Model):
+    """A page of the workspace: its Markdown as written, and the cleaned HTML shown."""
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="pages")
+    title = models.CharField(_("title"), max_length=200)
+    source = models.TextField(_("text"), max_length=50_000)
+    html = models.TextField(editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Event(models.Model):
     """Something that happened in a workspace, for the feed of what is new since one's last visit."""
 

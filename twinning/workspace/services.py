@@ -14,7 +14,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.media import UploadRefused, examine
-from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Post, Thread, Visit
+from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -185,6 +185,26 @@ def set_activity_status(*, activity: Activity, status: str, by) -> Activity:
     activity.status = status
     activity.save(update_fields=["status"])
     return activity
+
+
+def save_page(*, twinning: Twinning, by, title: str, source: str, page: Page | None = None) -> Page:
+    """Write or rewrite a page; its HTML is made from the Markdown and cleaned here, once."""
+    from twinning.workspace.pages import render
+
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("A page needs a title."))
+    photos = set(
+        MediaItem.objects.filter(twinning=twinning, kind=MediaItem.Kind.PHOTO, status=Moderation.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+    page = page or Page(twinning=twinning)
+    page.title, page.source = title, source
+    page.html = render(source, twinning_id=twinning.pk, photo_ids=photos)
+    page.updated_by, page.updated_at = by, timezone.now()
+    page.save()
+    return page
 
 
 def mark_seen(*, twinning: Twinning, user) -> None:

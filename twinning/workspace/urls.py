@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/export/", views.export, name="export"),
     path("<int:pk>/members/", views.members, name="members"),
     path("<int:pk>/moderation/", views.moderation, name="moderation"),
+    path("<int:pk>/pages/", views.pages, name="pages"),
+    path("<int:pk>/pages/new/", views.edit_page, name="new_page"),
+    path("<int:pk>/pages/<int:page_pk>/", views.page, name="page"),
+    path("<int:pk>/pages/<int:page_pk>/edit/", views.edit_page, name="edit_page"),
 ]

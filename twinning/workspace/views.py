@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from twinning.common.errors import ServiceError
 from twinning.workspace import queries, rules, services
 from twinning.workspace.export import build_zip
-from twinning.workspace.forms import ActivityForm, ReplyForm, ThreadForm, UploadForm
+from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
 from twinning.workspace.media import KINDS, UploadRefused
-from twinning.workspace.models import Activity, MediaItem, Post, Thread
+from twinning.workspace.models import Activity, MediaItem, Page, Post, Thread
 
 PAGE_SIZE = 30
 
@@ -393,3 +393,55 @@ def moderation(request, pk: int):
             "is_admin": member.role == "teacher_admin",
         },
     )
+
+
+@login_required
+def pages(request, pk: int):
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    return render(
+        request,
+        "workspace/pages.html",
+        {
+            "twinning": twinning,
+            "pages": Page.objects.filter(twinning=twinning).select_related("updated_by"),
+            "can_edit": rules.can_edit_plan(request.user, twinning),
+        },
+    )
+
+
+@login_required
+def page(request, pk: int, page_pk: int):
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    shown = get_object_or_404(Page.objects.select_related("updated_by"), pk=page_pk, twinning=twinning)
+    return render(
+        request,
+        "workspace/page.html",
+        {
+            "twinning": twinning,
+            "page": shown,
+            "can_edit": rules.can_edit_plan(request.user, twinning),
+        },
+    )
+
+
+@login_required
+def edit_page(request, pk: int, page_pk: int | None = None):
+    """Teachers write the pages; everyone in the twinning reads them."""
+    twinning = rules.get_plan_for_editor(request.user, pk)
+    existing = get_object_or_404(Page, pk=page_pk, twinning=twinning) if page_pk else None
+    initial = {"title": existing.title, "source": existing.source} if existing else None
+    form = PageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_page(
+                twinning=twinning,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                page=existing,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("workspace:page", pk=twinning.pk, page_pk=saved.pk)
+    return render(request, "workspace/page_form.html", {"twinning": twinning, "form": form, "page": existing})

@@ -1,0 +1,73 @@
+"""Workspace pages: written in Markdown, turned into HTML, and cleaned with an allow-list.
+
+Images come only from the twinning's own shared photos: `![caption](media:42)` shows photo 42
+through the access-checked file view. Any other image, any script, style, event handler or
+`javascript:` link is removed, whatever the writer typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+from django.urls import reverse
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "a",
+    "img",
+    "hr",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "*": {"dir"}}
+MEDIA_REFERENCE = re.compile(r"\]\(media:(\d+)\)")
+
+
+def render(source: str, *, twinning_id: int, photo_ids: set[int]) -> str:
+    """Safe HTML for a page's Markdown. `photo_ids` are the twinning's published photos."""
+
+    def media_url(match: re.Match) -> str:
+        pk = int(match.group(1))
+        if pk in photo_ids:
+            return "](" + reverse("workspace:media_file", args=[twinning_id, pk]) + ")"
+        return "](about:invalid)"
+
+    html = markdown.markdown(
+        MEDIA_REFERENCE.sub(media_url, source), extensions=["tables", "sane_lists"], output_format="html"
+    )
+    own_images = f"/twinnings/{twinning_id}/media/"
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            return value if value.startswith(own_images) else None
+        if tag == "a" and attribute == "href":
+            return value if value.startswith(("http://", "https://", "mailto:", "/", "#")) else None
+        return value
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes={"http", "https", "mailto"},
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer nofollow",
+    )
