@@ -57,6 +57,7 @@ def load_twinnings(*, seed: int) -> int:
             continue
         services.start_twinning(twinning=twinning, by=proposer)
         _first_messages(twinning, proposer, teachers[away.pk][0], rng)
+        _class_of_pupils(twinning, home, proposer, rng)
         if stage == "needs_partner":
             row.refresh_from_db()
             services.withdraw_school(
@@ -88,3 +89,19 @@ def _first_messages(twinning, host, guest, rng) -> None:
     title, opening, answer = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
     thread = workspace.start_thread(twinning=twinning, by=host, title=title, body=opening)
     workspace.reply(thread=thread, by=guest, body=answer, quote=thread.posts.first())
+
+
+PUPIL_NAMES = ("Noa L.", "Amir S.", "Yael D.", "Omer K.", "Tamar G.", "Itai B.")
+
+
+def _class_of_pupils(twinning, school, teacher, rng) -> None:
+    """A few pupils of the home school, in the twinning, one of whose replies waits for approval."""
+    from twinning.accounts.pupils import create_pupils
+    from twinning.workspace import services as workspace
+
+    made = create_pupils(school=school, by=teacher, names=rng.sample(PUPIL_NAMES, 3))
+    row = twinning.schools.get(school=school)
+    services.add_pupils(twinning=twinning, row=row, pupils=[pupil for pupil, _password in made], by=teacher)
+    thread = twinning.threads.first()
+    if thread is not None:
+        workspace.reply(thread=thread, by=made[0][0].user, body="We made a drawing of our classroom for you!")
