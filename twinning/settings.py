@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "twinning.matching",
     "twinning.twinnings",
     "twinning.workspace",
+    "twinning.meetings",
     "huey.contrib.djhuey",
 ]
 
