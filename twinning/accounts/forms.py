@@ -15,7 +15,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("E-mail or username"), max_length=254,
+        label=_("E-mail or username"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "dir": "ltr"}),
     )
     error_messages = {

@@ -48,7 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
     username = models.CharField(
-        _("username"), max_length=150, unique=True, null=True, blank=True,
+        _("username"),
+        max_length=150,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Pupils sign in with a username, because they have no e-mail address."),
     )
     full_name = models.CharField(_("full name"), max_length=200)
@@ -145,13 +149,15 @@ class Pupil(models.Model):
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pupil")
-    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.CASCADE,
-                               related_name="pupils")
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="pupils"
+    )
     display_name = models.CharField(
         _("name shown"), max_length=60, help_text=_("A first name and an initial, or a pseudonym.")
     )
-    full_name = models.CharField(_("full name"), max_length=200, blank=True,
-                                 help_text=_("Kept and shown only with consent to show it."))
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, help_text=_("Kept and shown only with consent to show it.")
+    )
     consent_face = models.BooleanField(_("may appear in photos"), default=False)
     consent_video = models.BooleanField(_("may appear in video clips"), default=False)
     consent_voice = models.BooleanField(_("may be heard in audio and video clips"), default=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from twinning.accounts import pupils as service
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
+from twinning.schools.rules import can_seek_partners
 
 
 class NewPupilsForm(forms.Form):
@@ -29,9 +30,9 @@ class ConsentForm(forms.ModelForm):
 
 @login_required
 def pupils(request):
-    managed = service.pupils_of_teacher(request.user)
-    if not managed.exists() and not _is_teacher(request.user):
+    if not can_seek_partners(request.user):  # validated teachers, still at their school
         raise Http404
+    managed = service.pupils_of_teacher(request.user)
     form = NewPupilsForm(request.POST or None)
     if request.method == "POST" and "create" in request.POST and form.is_valid():
         try:
@@ -52,29 +53,22 @@ def pupils(request):
     return render(request, "accounts/pupils.html", {"form": form, "pupils": managed})
 
 
-def _is_teacher(user) -> bool:
-    from twinning.schools.rules import can_seek_partners
-
-    return can_seek_partners(user)
-
-
 @login_required
 def pupil_consent(request, pk: int):
     pupil = get_object_or_404(service.pupils_of_teacher(request.user), pk=pk)
     form = ConsentForm(request.POST or None, instance=pupil)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        pupil.display_name = data["display_name"]
         service.set_consent(
             pupil=pupil,
             by=request.user,
+            display_name=data["display_name"],
             face=data["consent_face"],
             video=data["consent_video"],
             voice=data["consent_voice"],
             full_name_shown=data["consent_full_name"],
             full_name=data["full_name"],
         )
-        Pupil.objects.filter(pk=pupil.pk).update(display_name=data["display_name"])
         messages.success(request, _("Saved."))
         return redirect("accounts:pupils")
     return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from twinning.accounts.models import Pupil, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.schools.rules import can_seek_partners
 
 # Short, easy words for passwords children can type: three words and two digits.
 WORDS = (
@@ -145,14 +146,36 @@ def reset_passwords(*, pupils: list[Pupil], by) -> list[tuple[Pupil, str]]:
 
 
 def set_consent(
-    *, pupil: Pupil, by, face: bool, video: bool, voice: bool, full_name_shown: bool, full_name: str = ""
+    *,
+    pupil: Pupil,
+    by,
+    face: bool,
+    video: bool,
+    voice: bool,
+    full_name_shown: bool,
+    full_name: str = "",
+    display_name: str | None = None,
 ) -> Pupil:
-    """Record what may be shared of the pupil. Without consent to show it, the full name is not kept."""
+    """Record what may be shared of the pupil (and the name shown). Without consent to show it,
+    the full name is not kept."""
+    if display_name is not None:
+        if not display_name.strip():
+            raise ServiceError(_("A pupil needs a name shown."))
+        pupil.display_name = display_name.strip()
     pupil.consent_face, pupil.consent_video, pupil.consent_voice = face, video, voice
     pupil.consent_full_name = full_name_shown
     pupil.full_name = full_name.strip() if full_name_shown else ""
     with transaction.atomic():
-        pupil.save(update_fields=["consent_face", "consent_video", "consent_voice", "consent_full_name", "full_name"])
+        pupil.save(
+            update_fields=[
+                "display_name",
+                "consent_face",
+                "consent_video",
+                "consent_voice",
+                "consent_full_name",
+                "full_name",
+            ]
+        )
         pupil.user.full_name = pupil.shown_name
         pupil.user.save(update_fields=["full_name"])
         audit.record(
@@ -169,8 +192,6 @@ def set_consent(
 
 def pupils_of_teacher(user):
     """The pupils a teacher manages: those of their school, while they are a validated teacher there."""
-    from twinning.schools.rules import can_seek_partners
-
     if not can_seek_partners(user):
         return Pupil.objects.none()
     return Pupil.objects.filter(school_id=user.teacher.school_id).select_related("user")

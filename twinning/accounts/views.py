@@ -78,8 +78,9 @@ def confirm_email(request, token):
     try:
         user, confirmed_now = services.confirm_email(token=token)
     except services.ConfirmationExpired as expired:
-        return render(request, "accounts/confirm_expired.html", {"token": token, "email": expired.user.email},
-                      status=410)
+        return render(
+            request, "accounts/confirm_expired.html", {"token": token, "email": expired.user.email}, status=410
+        )
     except ServiceError as error:
         return render(request, "accounts/confirm_invalid.html", {"message": error.message}, status=400)
     if confirmed_now:
@@ -118,8 +119,12 @@ def set_language(request):
         if request.user.is_authenticated:
             services.set_language(user=request.user, language=language)
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE, httponly=True,
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            httponly=True,
         )
     return response
 

@@ -11,18 +11,13 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.rules import roles_of
 from twinning.matching.models import CohortRun, Proposal, TwinningProfile
 from twinning.schools.models import Country, Programme
-from twinning.schools.rules import can_seek_partners
-
-
-def own_school_id(user) -> int | None:
-    """The school a validated teacher seeks partners for."""
-    return user.teacher.school_id if can_seek_partners(user) else None
+from twinning.schools.rules import teaching_school_id
 
 
 def profile_school_ids(user) -> set[int]:
     """Schools whose twinning profile this person keeps: their own as a validated teacher, or as principal."""
     ids = set(roles_of(user).principal_school_ids)
-    if (school_id := own_school_id(user)) is not None:
+    if (school_id := teaching_school_id(user)) is not None:
         ids.add(school_id)
     return ids
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -17,20 +16,11 @@ from twinning.matching import engine
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import engine_profiles, open_profiles, partners_taken, settled_school_pairs
-from twinning.schools.models import TeacherProfile, ValidationStatus
-
-
-def _school_teachers(school_id: int):
-    return [
-        t.user
-        for t in TeacherProfile.objects.filter(school_id=school_id, status=ValidationStatus.VALIDATED).select_related(
-            "user"
-        )
-    ]
+from twinning.schools.queries import teacher_users_by_school
 
 
 def _notify_school(profile: TwinningProfile, *, kind: str, other: TwinningProfile, url: str) -> None:
-    for user in _school_teachers(profile.school_id):
+    for user in teacher_users_by_school([profile.school_id])[profile.school_id]:
         notify(
             user=user,
             kind=kind,
@@ -338,12 +328,7 @@ def approve_cohort_run(*, run: CohortRun, by) -> int:
                 for pair in pairs
             ]
         )
-        teachers = defaultdict(list)
-        schools = {p.left.school_id for p in pairs} | {p.right.school_id for p in pairs}
-        for teacher in TeacherProfile.objects.filter(
-            school_id__in=schools, status=ValidationStatus.VALIDATED
-        ).select_related("user"):
-            teachers[teacher.school_id].append(teacher.user)
+        teachers = teacher_users_by_school({p.left.school_id for p in pairs} | {p.right.school_id for p in pairs})
         notes = []
         for proposal in proposals:
             url = reverse("matching:proposal", args=[proposal.pk])

@@ -22,6 +22,7 @@ from twinning.matching.queries import (
     still_open,
 )
 from twinning.schools.models import School
+from twinning.schools.rules import teaching_school_id
 
 PAGE_SIZE = 50
 
@@ -62,7 +63,7 @@ def edit_profile(request):
 
 @login_required
 def search(request):
-    school_id = rules.own_school_id(request.user)
+    school_id = teaching_school_id(request.user)
     if school_id is None:
         raise Http404
     year = current_school_year()
@@ -108,7 +109,7 @@ def search(request):
 @login_required
 @require_POST
 def request_partnership(request, pk: int):
-    school_id = rules.own_school_id(request.user)
+    school_id = teaching_school_id(request.user)
     if school_id is None:
         raise Http404
     year = current_school_year()

@@ -129,3 +129,16 @@ def new_teachers_for_coordinator(user, *, limit: int = 10) -> list[TeacherProfil
         .select_related("user", "school__country")
         .order_by("-decided_at", "-pk")[:limit]
     )
+
+
+def teacher_users_by_school(school_ids) -> dict[int, list]:
+    """The people who teach at each school now: validated, not recorded as having left.
+
+    The ones to tell when something concerns the school (a proposal, a twinning), in one query.
+    """
+    found: dict[int, list] = {school_id: [] for school_id in school_ids}
+    for teacher in TeacherProfile.objects.filter(
+        school_id__in=found, status=ValidationStatus.VALIDATED, left_at__isnull=True
+    ).select_related("user"):
+        found[teacher.school_id].append(teacher.user)
+    return found

@@ -93,6 +93,11 @@ def get_school_for_editor(user, pk: int) -> School:
     return school
 
 
+def teaching_school_id(user) -> int | None:
+    """The school of a validated teacher who is still there, at a validated school; else None."""
+    return user.teacher.school_id if can_seek_partners(user) else None
+
+
 def can_seek_partners(user) -> bool:
     """Only validated teachers at validated schools search for partners or join twinnings.
 

@@ -3,9 +3,11 @@
 import random
 
 from twinning.accounts.models import Role
+from twinning.accounts.pupils import create_pupils
 from twinning.matching.models import current_school_year
 from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
 from twinning.twinnings import services
+from twinning.workspace import services as workspace
 
 TITLES = (
     {"en": "Our names, our stories", "he": "השמות שלנו, הסיפורים שלנו", "ar": "أسماؤنا وحكاياتنا"},
@@ -84,7 +86,6 @@ CONVERSATIONS = (
 
 
 def _first_messages(twinning, host, guest, rng) -> None:
-    from twinning.workspace import services as workspace
 
     title, opening, answer = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
     thread = workspace.start_thread(twinning=twinning, by=host, title=title, body=opening)
@@ -96,8 +97,6 @@ PUPIL_NAMES = ("Noa L.", "Amir S.", "Yael D.", "Omer K.", "Tamar G.", "Itai B.")
 
 def _class_of_pupils(twinning, school, teacher, rng) -> None:
     """A few pupils of the home school, in the twinning, one of whose replies waits for approval."""
-    from twinning.accounts.pupils import create_pupils
-    from twinning.workspace import services as workspace
 
     made = create_pupils(school=school, by=teacher, names=rng.sample(PUPIL_NAMES, 3))
     row = twinning.schools.get(school=school)

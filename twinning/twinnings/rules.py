@@ -8,20 +8,15 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
-from twinning.schools.models import ValidationStatus
+from twinning.schools.rules import teaching_school_id
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 
-def teacher_school_id(user) -> int | None:
-    """The school of a validated teacher who is still there."""
-    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
-    if teacher is None or teacher.status != ValidationStatus.VALIDATED or teacher.left_at is not None:
-        return None
-    return teacher.school_id
+def _oversight(user, *, principals: bool = True) -> Q:
+    """Twinnings a person oversees without being a member: coordinators, NSO staff, (principals).
 
-
-def _oversight(user) -> Q | None:
-    """Twinnings a person oversees without being a member: coordinators, NSO staff, principals."""
+    Without `principals`, the same scope as `can_oversee`: those who approve, re-match and close.
+    """
     roles = roles_of(user)
     if roles.admin:
         return Q()
@@ -31,16 +26,23 @@ def _oversight(user) -> Q | None:
         scope |= Q(schools__school__country__nso_id__in=nsos)
     if roles.coordinator_programme_ids:
         scope |= Q(programme_id__in=roles.coordinator_programme_ids)
-    if roles.principal_school_ids:
+    if principals and roles.principal_school_ids:
         scope |= Q(schools__school_id__in=roles.principal_school_ids)
     return scope
+
+
+def twinnings_overseen_by(user) -> QuerySet[Twinning]:
+    """The twinnings this person approves, re-matches and closes (as `can_oversee`), in one query."""
+    if not user.is_authenticated:
+        return Twinning.objects.none()
+    return Twinning.objects.filter(pk__in=Twinning.objects.filter(_oversight(user, principals=False)).values("pk"))
 
 
 def twinnings_for(user) -> QuerySet[Twinning]:
     if not user.is_authenticated:
         return Twinning.objects.none()
     visible = Q(memberships__user=user, memberships__active=True) | _oversight(user)
-    school = teacher_school_id(user)
+    school = teaching_school_id(user)
     if school is not None:
         # Teachers see the twinnings their school is invited to, so they can answer.
         visible |= Q(
@@ -55,7 +57,7 @@ def get_twinning_for_user(user, pk: int) -> Twinning:
 
 def own_school_row(user, twinning: Twinning) -> TwinningSchool | None:
     """The person's school in the twinning, when they teach there."""
-    school = teacher_school_id(user)
+    school = teaching_school_id(user)
     if school is None:
         return None
     return next((row for row in twinning.schools.all() if row.school_id == school), None)

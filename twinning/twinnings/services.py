@@ -16,6 +16,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify_many
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
+from twinning.schools.queries import teacher_users_by_school
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 Status = Twinning.Status
@@ -23,12 +24,7 @@ OPEN = (Status.PROPOSED, Status.ACCEPTED, Status.APPROVED, Status.ACTIVE, Status
 
 
 def _teachers(school_id: int):
-    return [
-        t.user
-        for t in TeacherProfile.objects.filter(
-            school_id=school_id, status=ValidationStatus.VALIDATED, left_at__isnull=True
-        ).select_related("user")
-    ]
+    return teacher_users_by_school([school_id])[school_id]
 
 
 def _principals(school_id: int):

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 from twinning.accounts.rules import roles_of
 from twinning.common.audit import entries_for
 from twinning.common.errors import ServiceError
+from twinning.matching.engine.search import Filters
 from twinning.matching.models import TwinningProfile, current_school_year
+from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
 from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import can_seek_partners, get_teacher_for_principal
 from twinning.twinnings import rules, services
@@ -211,35 +213,49 @@ def contacts(request, pk: int):
 
 @login_required
 def rematch(request):
-    """The coordinators' queue: twinnings that lost their partner, with suggested new partners."""
-    from twinning.matching.engine.search import Filters
-    from twinning.matching.queries import engine_profiles, schools_settled_with, search_index, still_open
+    """The coordinators' queue: twinnings that lost their partner, with suggested new partners.
 
-    queue = [
-        t
-        for t in _with_schools(rules.twinnings_for(request.user).filter(status=Twinning.Status.NEEDS_PARTNER))
-        if rules.can_oversee(request.user, t)
-    ]
+    A fixed number of queries whatever the queue's length: the remaining schools' profiles, the
+    year's settled pairs and the suggestions' live check are each read once.
+    """
+
+    queue = list(
+        _with_schools(rules.twinnings_overseen_by(request.user).filter(status=Twinning.Status.NEEDS_PARTNER))[:50]
+    )
     year = current_school_year()
-    rows = []
-    for twinning in queue[:50]:
-        remaining = [r for r in twinning.schools.all() if r.status == TwinningSchool.Status.JOINED]
-        suggestions = []
-        profile = TwinningProfile.objects.filter(school__in=[r.school for r in remaining], school_year=year).first()
-        if profile is not None:
-            query = engine_profiles(TwinningProfile.objects.filter(pk=profile.pk))[0]
-            excluded = schools_settled_with(profile.school_id, year) | {
-                str(r.school_id) for r in twinning.schools.all()
-            }
-            # Partners from another country than the schools still taking part, as in any twinning.
-            home = {r.school.country_id for r in remaining}
-            found = search_index(year).search(query, Filters(), limit=30, forbidden_schools=frozenset(excluded))
-            found = [(p, score) for p, score in found if p.country not in home][:5]
-            live = still_open([int(p.key) for p, _score in found], year)
-            ids = [int(p.key) for p, _score in found if int(p.key) in live]
-            by_pk = TwinningProfile.objects.select_related("school__country").in_bulk(ids)
-            suggestions = [(by_pk[int(p.key)].school, round(score * 100)) for p, score in found if int(p.key) in by_pk]
-        rows.append({"twinning": twinning, "remaining": remaining, "suggestions": suggestions})
+    remaining = {t.pk: [r for r in t.schools.all() if r.status == TwinningSchool.Status.JOINED] for t in queue}
+    profiles = TwinningProfile.objects.filter(
+        school__in=[r.school_id for rows in remaining.values() for r in rows], school_year=year
+    )
+    query_of = {int(p.school): p for p in engine_profiles(profiles)} if remaining else {}
+    settled = settled_school_pairs(year)
+    index = search_index(year) if query_of else None
+    found_for = {}
+    for twinning in queue:
+        query = next((query_of[r.school_id] for r in remaining[twinning.pk] if r.school_id in query_of), None)
+        if query is None:
+            continue
+        excluded = {b for a, b in settled if a == query.school} | {a for a, b in settled if b == query.school}
+        excluded |= {str(r.school_id) for r in twinning.schools.all()}
+        # Partners from another country than the schools still taking part, as in any twinning.
+        home = {r.school.country_id for r in remaining[twinning.pk]}
+        found = index.search(query, Filters(), limit=30, forbidden_schools=frozenset(excluded))
+        found_for[twinning.pk] = [(p, score) for p, score in found if p.country not in home][:5]
+    keys = [int(p.key) for found in found_for.values() for p, _score in found]
+    live = still_open(keys, year) if keys else set()
+    by_pk = TwinningProfile.objects.select_related("school__country").in_bulk(live)
+    rows = [
+        {
+            "twinning": twinning,
+            "remaining": remaining[twinning.pk],
+            "suggestions": [
+                (by_pk[int(p.key)].school, round(score * 100))
+                for p, score in found_for.get(twinning.pk, ())
+                if int(p.key) in by_pk
+            ],
+        }
+        for twinning in queue
+    ]
     return render(request, "twinnings/rematch.html", {"rows": rows})
 
 

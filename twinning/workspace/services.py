@@ -15,6 +15,7 @@ from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.media import UploadRefused, examine
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
+from twinning.workspace.pages import render
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -189,7 +190,6 @@ def set_activity_status(*, activity: Activity, status: str, by) -> Activity:
 
 def save_page(*, twinning: Twinning, by, title: str, source: str, page: Page | None = None) -> Page:
     """Write or rewrite a page; its HTML is made from the Markdown and cleaned here, once."""
-    from twinning.workspace.pages import render
 
     title = title.strip()
     if not title:

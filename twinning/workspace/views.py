@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -12,7 +13,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
+from twinning.twinnings import services as twinning_services
+from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
 from twinning.workspace.export import build_zip
 from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
@@ -194,8 +198,6 @@ def media(request, pk: int):
 
 def _taggable_pupils(twinning):
     """Pupils of the uploader's school who are in the twinning: the ones a file can show."""
-    from twinning.accounts.models import Pupil
-    from twinning.twinnings.models import Membership
 
     member = twinning.viewer_membership
     if member is None or member.school_id is None:
@@ -233,7 +235,6 @@ def media_file(request, pk: int, item_pk: int):
 
 
 def _members(twinning):
-    from django.contrib.auth import get_user_model
 
     return (
         get_user_model()
@@ -310,9 +311,6 @@ def export(request, pk: int):
 @login_required
 def members(request, pk: int):
     """Who is in the twinning; a school's teachers add or remove their own pupils."""
-    from twinning.accounts.models import Pupil
-    from twinning.twinnings import services as twinning_services
-    from twinning.twinnings.models import Membership, TwinningSchool
 
     twinning = rules.get_workspace_for_user(request.user, pk)
     member = twinning.viewer_membership

@@ -6,49 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='role',
-            name='nso',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='schools.nso'),
+            model_name="role",
+            name="nso",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to="schools.nso",
+            ),
         ),
         migrations.AddField(
-            model_name='role',
-            name='programme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='schools.programme'),
+            model_name="role",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to="schools.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='role',
-            name='school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='schools.school'),
+            model_name="role",
+            name="school",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to="schools.school",
+            ),
         ),
         migrations.AddField(
-            model_name='role',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL),
+            model_name="role",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="roles", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('email__isnull', False), ('username__isnull', False), _connector='OR'), name='user_has_a_login'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email__isnull", False), ("username__isnull", False), _connector="OR"),
+                name="user_has_a_login",
+            ),
         ),
         migrations.AddIndex(
-            model_name='role',
-            index=models.Index(fields=['kind', 'nso'], name='accounts_ro_kind_0ecb2f_idx'),
+            model_name="role",
+            index=models.Index(fields=["kind", "nso"], name="accounts_ro_kind_0ecb2f_idx"),
         ),
         migrations.AddIndex(
-            model_name='role',
-            index=models.Index(fields=['kind', 'school'], name='accounts_ro_kind_b183b9_idx'),
+            model_name="role",
+            index=models.Index(fields=["kind", "school"], name="accounts_ro_kind_b183b9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'nso_staff'), ('nso__isnull', False), ('programme__isnull', True), ('school__isnull', True)), models.Q(('kind', 'coordinator'), ('school__isnull', True), models.Q(models.Q(('nso__isnull', False), ('programme__isnull', True)), models.Q(('nso__isnull', True), ('programme__isnull', False)), _connector='OR')), models.Q(('kind', 'principal'), ('nso__isnull', True), ('programme__isnull', True), ('school__isnull', False)), _connector='OR'), name='role_scope_fits_kind'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "nso_staff"),
+                        ("nso__isnull", False),
+                        ("programme__isnull", True),
+                        ("school__isnull", True),
+                    ),
+                    models.Q(
+                        ("kind", "coordinator"),
+                        ("school__isnull", True),
+                        models.Q(
+                            models.Q(("nso__isnull", False), ("programme__isnull", True)),
+                            models.Q(("nso__isnull", True), ("programme__isnull", False)),
+                            _connector="OR",
+                        ),
+                    ),
+                    models.Q(
+                        ("kind", "principal"),
+                        ("nso__isnull", True),
+                        ("programme__isnull", True),
+                        ("school__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_scope_fits_kind",
+            ),
         ),
     ]

@@ -7,33 +7,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_case_insensitive_logins'),
-        ('schools', '0003_teacherprofile_left_at'),
+        ("accounts", "0003_case_insensitive_logins"),
+        ("schools", "0003_teacherprofile_left_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(help_text='A first name and an initial, or a pseudonym.', max_length=60, verbose_name='name shown')),
-                ('full_name', models.CharField(blank=True, help_text='Kept and shown only with consent to show it.', max_length=200, verbose_name='full name')),
-                ('consent_face', models.BooleanField(default=False, verbose_name='may appear in photos')),
-                ('consent_video', models.BooleanField(default=False, verbose_name='may appear in video clips')),
-                ('consent_voice', models.BooleanField(default=False, verbose_name='may be heard in audio and video clips')),
-                ('consent_full_name', models.BooleanField(default=False, verbose_name='full name may be shown')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pupils', to='schools.school', verbose_name='school')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pupil', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "display_name",
+                    models.CharField(
+                        help_text="A first name and an initial, or a pseudonym.",
+                        max_length=60,
+                        verbose_name="name shown",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Kept and shown only with consent to show it.",
+                        max_length=200,
+                        verbose_name="full name",
+                    ),
+                ),
+                ("consent_face", models.BooleanField(default=False, verbose_name="may appear in photos")),
+                ("consent_video", models.BooleanField(default=False, verbose_name="may appear in video clips")),
+                (
+                    "consent_voice",
+                    models.BooleanField(default=False, verbose_name="may be heard in audio and video clips"),
+                ),
+                ("consent_full_name", models.BooleanField(default=False, verbose_name="full name may be shown")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pupils",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pupil", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pupil',
-                'verbose_name_plural': 'pupils',
-                'ordering': ['display_name', 'pk'],
-                'indexes': [models.Index(fields=['school', 'display_name'], name='accounts_pu_school__e44610_idx')],
+                "verbose_name": "pupil",
+                "verbose_name_plural": "pupils",
+                "ordering": ["display_name", "pk"],
+                "indexes": [models.Index(fields=["school", "display_name"], name="accounts_pu_school__e44610_idx")],
             },
         ),
     ]

@@ -4,11 +4,17 @@ from django.urls import reverse
 def test_profile_saves_person_and_teacher_fields(client, cast):
     client.force_login(cast.pending_il.user)
 
-    response = client.post(reverse("accounts:profile"), {
-        "person-full_name": "Yossi Mizrahi-Cohen", "person-preferred_language": "he",
-        "person-time_zone": "Asia/Jerusalem", "teacher-subjects": ["history", "civics"],
-        "teacher-languages": ["he", "en"], "teacher-bio": "Grade 8 history, keen on a partner in France.",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "person-full_name": "Yossi Mizrahi-Cohen",
+            "person-preferred_language": "he",
+            "person-time_zone": "Asia/Jerusalem",
+            "teacher-subjects": ["history", "civics"],
+            "teacher-languages": ["he", "en"],
+            "teacher-bio": "Grade 8 history, keen on a partner in France.",
+        },
+    )
 
     assert response.status_code == 302
     cast.pending_il.refresh_from_db()
@@ -23,9 +29,14 @@ def test_profile_unknown_time_zone_is_refused_and_nothing_changes(client, cast):
     user = cast.teacher_a.user
     client.force_login(user)
 
-    response = client.post(reverse("accounts:profile"), {
-        "person-full_name": "Changed", "person-preferred_language": "en", "person-time_zone": "Mars/Olympus",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "person-full_name": "Changed",
+            "person-preferred_language": "en",
+            "person-time_zone": "Mars/Olympus",
+        },
+    )
 
     assert response.status_code == 200
     assert "time_zone" in response.context["form"].errors

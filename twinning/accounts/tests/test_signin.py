@@ -7,8 +7,9 @@ from twinning.testing import PASSWORD, make_person
 
 
 def test_sign_in_with_email_in_any_case(client, cast):
-    response = client.post(reverse("accounts:login"),
-                           {"username": cast.teacher_a.user.email.upper(), "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": cast.teacher_a.user.email.upper(), "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")

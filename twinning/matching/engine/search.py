@@ -129,7 +129,11 @@ class SearchIndex:
         for i, p in enumerate(profiles):
             for code in p.languages:
                 self.speaks[code][i] = True
-        self.programmes = programmes or [frozenset()] * n
+        # Like the languages: one column per programme, so the filter is a lookup, not a pass over profiles.
+        self.in_programme: dict[str, np.ndarray] = {}
+        for i, slugs in enumerate(programmes or ()):
+            for slug in slugs:
+                self.in_programme.setdefault(slug, np.zeros(n, dtype=bool))[i] = True
         self._country_cache: dict[str, tuple[np.ndarray | float, np.ndarray]] = {}
         self._language_cache: dict[tuple, np.ndarray] = {}
         self._age_cache: dict[tuple[int, int], np.ndarray] = {}
@@ -207,7 +211,7 @@ class SearchIndex:
             bit = self.theme_bits.get(filters.theme)
             narrow((self.themes & np.uint64(1 << bit)) != 0 if bit is not None else np.zeros(len(self), bool))
         if filters.programme:
-            narrow(np.fromiter((filters.programme in p for p in self.programmes), dtype=bool, count=len(self)))
+            narrow(self.in_programme.get(filters.programme, np.zeros(len(self), dtype=bool)))
         return mask
 
     def scores(

@@ -235,3 +235,37 @@ def test_twinning_pages_render_in_each_language_with_unread_notifications(client
         response = client.get(url)
         assert (url, response.status_code) == (url, 200)
         assert f'<html lang="{language}"' in response.content.decode()
+
+
+def test_rematch_queue_makes_the_same_queries_for_one_and_three_twinnings(client, cast):
+    from twinning.matching.tests.test_matching_views import make_profile
+    from twinning.twinnings import services
+
+    make_profile(cast.school_a)
+
+    def lose_partner(n):
+        for i in range(n):
+            partner = testing.make_school(country=cast.uk, name=f"Gone {i}")
+            teacher = testing.make_teacher(school=partner, name=f"T{i}")
+            make_profile(testing.make_school(country=cast.uk, name=f"Candidate {i}"))
+            twinning = services.propose_twinning(
+                from_school=cast.school_a, to_schools=[partner], by=cast.teacher_a.user, school_year=2026
+            )
+            row = twinning.schools.get(school=partner)
+            services.answer_invitation(twinning=twinning, row=row, by=teacher.user, accept=True)
+            services.approve_twinning(twinning=twinning, by=cast.coordinator)
+            row.refresh_from_db()
+            services.withdraw_school(twinning=twinning, row=row, by=teacher.user, reason="Moved away")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/twinnings/rematch/")
+        return len(page.context["rows"]), len(captured), page.context["rows"][0]["suggestions"] != []
+
+    client = as_(client, cast.coordinator)
+    lose_partner(1)
+    one = queries()
+    lose_partner(2)
+    three = queries()
+    assert (one[0], three[0], one[2], three[2]) == (1, 3, True, True)
+    assert one[1] == three[1]
