@@ -46,6 +46,13 @@ def text(notification: Notification, countries: dict[str, dict] | None = None) -
         if countries is None:
             countries = dict(Country.objects.filter(code=params["country"]).values_list("code", "names"))
         params["country"] = pick(countries.get(params["country"], {})) or params["country"]
+    # Names and titles people wrote are in any script: isolate each (FSI … PDI) so a Latin school name
+    # keeps its order inside an Arabic or Hebrew sentence, in the page and in the e-mail alike. The
+    # country is already named in the reader's language.
+    params = {
+        key: f"\u2068{value}\u2069" if isinstance(value, str) and key != "country" else value
+        for key, value in params.items()
+    }
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

@@ -10,7 +10,9 @@ LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))
 class ProposeForm(forms.Form):
     """A title and a description in any of the three languages (at least one title)."""
 
-    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=_("Title in English"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
     title_he = forms.CharField(
         label=_("Title in Hebrew"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
     )

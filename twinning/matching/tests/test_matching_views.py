@@ -372,3 +372,12 @@ def test_saving_a_profile_stores_its_vision_vector_and_search_explains_it(client
     [result] = client.get("/matching/search/").context["results"]
     objectives = next(r for r in result["reasons"] if r.part == "objectives")
     assert objectives.text == "Shared objectives: Identity and belonging. Your visions say much the same thing."
+
+
+def test_notification_isolates_the_names_people_wrote(client, cast, profiles):
+    # A Latin school name inside an Arabic sentence keeps its own order: it travels wrapped in
+    # first-strong isolates, in the page and in the e-mail.
+    signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
+    [item] = signed_in(client, cast.teacher_b.user).get("/notifications/").context["items"]
+    assert "\u2068Reali School\u2069" in item["text"]
+    assert "\u2068King David School\u2069" in item["text"]
