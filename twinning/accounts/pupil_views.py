@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from twinning.accounts import pupils as service
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_ids
 from twinning.schools.rules import can_seek_partners
 
 
@@ -45,7 +46,7 @@ def pupils(request):
             # The passwords exist only in this response: print the sheet now.
             return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
     if request.method == "POST" and "reset" in request.POST:
-        chosen = list(managed.filter(pk__in=request.POST.getlist("pupil")))
+        chosen = list(managed.filter(pk__in=posted_ids(request, "pupil")))
         if chosen:
             made = service.reset_passwords(pupils=chosen, by=request.user)
             return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})

@@ -9,3 +9,14 @@ def redirect_back(request, candidate: str, default: str):
     ):
         return redirect(candidate)
     return redirect(default)
+
+
+def posted_ids(request, name: str) -> list[int]:
+    """The whole numbers posted under `name`; anything else (a tampered form) is ignored."""
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+
+def posted_id(request, name: str) -> int:
+    """The one id posted under `name`, or 0 (which matches nothing) when it is missing or not a number."""
+    ids = posted_ids(request, name)
+    return ids[0] if ids else 0

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from twinning.accounts.rules import roles_of
 from twinning.common.audit import entries_for
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_id
 from twinning.matching.engine.search import Filters
 from twinning.matching.models import TwinningProfile, current_school_year
 from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
@@ -265,7 +266,7 @@ def invite(request, pk: int):
     def run(twinning, _reason):
         if not rules.can_oversee(request.user, twinning):
             raise Http404
-        school = get_object_or_404(School, pk=request.POST.get("school") or 0)
+        school = get_object_or_404(School, pk=posted_id(request, "school"))
         services.invite_school(twinning=twinning, school=school, by=request.user)
         return _("%(school)s is invited.") % {"school": school.name}
 

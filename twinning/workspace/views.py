@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_id, posted_ids
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
@@ -322,10 +323,10 @@ def members(request, pk: int):
             raise Http404
         try:
             if "remove" in request.POST:
-                pupil = get_object_or_404(Pupil, pk=request.POST.get("remove"), school_id=row.school_id)
+                pupil = get_object_or_404(Pupil, pk=posted_id(request, "remove"), school_id=row.school_id)
                 twinning_services.remove_pupil(twinning=twinning, row=row, pupil_user=pupil.user, by=request.user)
             else:
-                chosen = Pupil.objects.filter(school_id=row.school_id, pk__in=request.POST.getlist("pupil"))
+                chosen = Pupil.objects.filter(school_id=row.school_id, pk__in=posted_ids(request, "pupil"))
                 count = twinning_services.add_pupils(twinning=twinning, row=row, pupils=list(chosen), by=request.user)
                 messages.success(request, _("Pupils added: %(count)d.") % {"count": count})
         except ServiceError as error:
@@ -375,7 +376,7 @@ def moderation(request, pk: int):
             services.set_moderation(twinning=twinning, on=request.POST.get("moderation") == "on", by=request.user)
             return redirect("workspace:moderation", pk=twinning.pk)
         queryset = posts if request.POST.get("what") == "post" else media
-        item = get_object_or_404(queryset, pk=request.POST.get("id") or 0)
+        item = get_object_or_404(queryset, pk=posted_id(request, "id"))
         try:
             services.moderate(item=item, by=request.user, approve="approve" in request.POST)
         except ServiceError as error:

@@ -288,3 +288,26 @@ def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
     ours, _theirs = pupils
     response = as_(client, ours.user).post(f"/twinnings/{twinning.pk}/forum/", {"title": "Mine", "body": "x"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("members/", {"remove": "abc"}),
+        ("members/", {"pupil": ["abc", "1 OR 1=1"]}),
+        ("moderation/", {"what": "post", "id": "abc", "approve": "1"}),
+    ],
+)
+def test_tampered_ids_are_ignored_not_a_server_error(client, cast, twinning, pupils, path, data):
+    response = as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/{path}", data)
+    assert response.status_code in (302, 404)
+
+
+def test_tampered_pupil_ids_on_the_pupils_page_reset_nothing(client, cast, pupils):
+    response = as_(client, cast.teacher_a.user).post("/accounts/pupils/", {"reset": "1", "pupil": ["abc"]})
+    assert (response.status_code, 'data-testid="password"' in response.content.decode()) == (200, False)
+
+
+def test_tampered_school_id_on_invite_is_a_404(client, cast, twinning):
+    response = as_(client, cast.coordinator).post(f"/twinnings/{twinning.pk}/invite/", {"school": "abc"})
+    assert response.status_code == 404
