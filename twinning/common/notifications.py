@@ -2,10 +2,12 @@
 
 import threading
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import pick
@@ -32,6 +34,12 @@ MESSAGES = {
     "twinning_contact_needed": _(
         "The contact of %(school)s in the twinning %(title)s has left the school: please name a new one."
     ),
+    "meeting_proposed": _("%(school)s proposes a live meeting, %(title)s, on %(when)s: does it suit your class?"),
+    "meeting_confirmed": _("The live meeting %(title)s on %(when)s is confirmed."),
+    "meeting_declined": _("%(school)s cannot meet for %(title)s on %(when)s."),
+    "meeting_cancelled": _("The live meeting %(title)s on %(when)s is cancelled."),
+    "meeting_tomorrow": _("Reminder: the live meeting %(title)s is on %(when)s."),
+    "meeting_soon": _("The live meeting %(title)s starts soon, at %(when)s."),
 }
 
 
@@ -49,8 +57,15 @@ def text(notification: Notification, countries: dict[str, dict] | None = None) -
     # Names and titles people wrote are in any script: isolate each (FSI … PDI) so a Latin school name
     # keeps its order inside an Arabic or Hebrew sentence, in the page and in the e-mail alike. The
     # country is already named in the reader's language.
+    if "when" in params:
+        # Stored in UTC; shown in the reader's time zone (the request's, or the recipient's for e-mail).
+        try:
+            moment = timezone.localtime(datetime.fromisoformat(params["when"]))
+            params["when"] = f"{date_format(moment, 'DATE_FORMAT')} {date_format(moment, 'TIME_FORMAT')}"
+        except (TypeError, ValueError):
+            pass
     params = {
-        key: f"\u2068{value}\u2069" if isinstance(value, str) and key != "country" else value
+        key: f"\u2068{value}\u2069" if isinstance(value, str) and key not in ("country", "when") else value
         for key, value in params.items()
     }
     try:
@@ -113,7 +128,7 @@ def _enqueue_emails(ids: list[int]) -> None:
 
 def email_notification(notification: Notification) -> None:
     user = notification.recipient
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         message = text(notification)
     url = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
     send_to_person(user=user, template="common/email/notification", context={"message": message, "url": url})

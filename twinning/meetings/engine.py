@@ -144,12 +144,20 @@ def meeting_windows(calendars: list[SchoolCalendar], first: date, last: date, *,
     return sorted(windows, key=lambda w: (-w.score, w.start))
 
 
-def why_no_window(calendars: list[SchoolCalendar], first: date, last: date) -> str | None:
-    """When there is no window at all, the reason in plain words (English; the web layer translates kinds)."""
+NEVER_MEET, DAYS_OFF = "never_meet", "days_off"
+
+
+def no_window_kind(calendars: list[SchoolCalendar], first: date, last: date) -> str:
+    """Why there is no window: the school days NEVER_MEET (time zones, weeks), or DAYS_OFF in this range."""
     check_range(first, last)
     week = [first + timedelta(days=n) for n in range(7)]
     plain = [SchoolCalendar(c.key, c.time_zone, c.hours, name=c.name) for c in calendars]
-    if not meeting_windows(plain, week[0], week[-1], min_minutes=1):
+    return NEVER_MEET if not meeting_windows(plain, week[0], week[-1], min_minutes=1) else DAYS_OFF
+
+
+def why_no_window(calendars: list[SchoolCalendar], first: date, last: date) -> str | None:
+    """When there is no window at all, the reason in plain English (the web layer words `no_window_kind` itself)."""
+    if no_window_kind(calendars, first, last) == NEVER_MEET:
         names = " and ".join(c.name or c.key for c in calendars)
         return f"{names}: their school days never meet in UTC; an asynchronous activity may suit."
     return "Holidays, closures or terms leave no common time in this range."

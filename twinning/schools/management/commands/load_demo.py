@@ -34,6 +34,7 @@ from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
 from twinning.matching.demo import load_profiles
+from twinning.meetings.demo import load_meetings
 from twinning.schools.demo_data import (
     COUNTRIES,
     DEMO_DOMAIN,
@@ -112,13 +113,17 @@ class Network:
         self.used_names.add(f"{first} {last}")
         return first, last
 
-    def person(self, country: str, *, time_zone: str, joined: datetime, jewish: bool = False,
-               confirmed: bool = True) -> User:
+    def person(
+        self, country: str, *, time_zone: str, joined: datetime, jewish: bool = False, confirmed: bool = True
+    ) -> User:
         first, last = self.draw_name(country, jewish=jewish)
         user = User(
             email=f"{_email_part(first)}.{_email_part(last)}.{next(self.numbers)}@{DEMO_DOMAIN}",
-            full_name=f"{first} {last}", password=self.password_hash,
-            preferred_language=INTERFACE_LANGUAGE.get(country, "en"), time_zone=time_zone, date_joined=joined,
+            full_name=f"{first} {last}",
+            password=self.password_hash,
+            preferred_language=INTERFACE_LANGUAGE.get(country, "en"),
+            time_zone=time_zone,
+            date_joined=joined,
             email_confirmed_at=joined + timedelta(minutes=self.rng.randint(2, 90)) if confirmed else None,
         )
         self.users.append(user)
@@ -150,46 +155,66 @@ class Network:
         self.record_decisions(schools, teachers)
         load_profiles(seed=self.rng.randrange(1 << 30))
         load_twinnings(seed=self.rng.randrange(1 << 30))
+        load_meetings()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}
         for code, (en, he, ar, time_zone, week) in COUNTRIES.items():
             slug = code.lower()
             nsos[code] = NSO(
-                slug=slug, email=f"nso-{slug}@example.org", website=f"https://nso-{slug}.example.org",
-                names={"en": f"National Support Organisation – {en}", "he": f"ארגון התמיכה הלאומי – {he}",
-                       "ar": f"منظمة الدعم الوطنية – {ar}"},
+                slug=slug,
+                email=f"nso-{slug}@example.org",
+                website=f"https://nso-{slug}.example.org",
+                names={
+                    "en": f"National Support Organisation – {en}",
+                    "he": f"ארגון התמיכה הלאומי – {he}",
+                    "ar": f"منظمة الدعم الوطنية – {ar}",
+                },
             )
-            countries[code] = Country(code=code, names={"en": en, "he": he, "ar": ar}, nso=nsos[code],
-                                      default_time_zone=time_zone, default_school_week=week)
+            countries[code] = Country(
+                code=code,
+                names={"en": en, "he": he, "ar": ar},
+                nso=nsos[code],
+                default_time_zone=time_zone,
+                default_school_week=week,
+            )
         NSO.objects.bulk_create(nsos.values())
         Country.objects.bulk_create(countries.values())
         return nsos, countries
 
     def load_programmes(self) -> dict[str, Programme]:
         programmes = {
-            slug: Programme(slug=slug, names=dict(zip(("en", "he", "ar"), names, strict=True)),
-                            descriptions=dict(zip(("en", "he", "ar"), descriptions, strict=True)))
+            slug: Programme(
+                slug=slug,
+                names=dict(zip(("en", "he", "ar"), names, strict=True)),
+                descriptions=dict(zip(("en", "he", "ar"), descriptions, strict=True)),
+            )
             for slug, (names, descriptions, _codes) in PROGRAMMES.items()
         }
         Programme.objects.bulk_create(programmes.values())
         through = Programme.countries.through
         through.objects.bulk_create(
             through(programme_id=programmes[slug].pk, country_id=code)
-            for slug, (_names, _descriptions, codes) in PROGRAMMES.items() for code in codes
+            for slug, (_names, _descriptions, codes) in PROGRAMMES.items()
+            for code in codes
         )
         return programmes
 
     def make_staff(self, nsos: dict[str, NSO]) -> None:
         joined = self.now - timedelta(days=1200)
         self.admin = User(
-            email=f"admin@{DEMO_DOMAIN}", full_name="Platform Administrator", password=self.password_hash,
-            is_staff=True, is_superuser=True, time_zone="UTC", date_joined=joined, email_confirmed_at=joined,
+            email=f"admin@{DEMO_DOMAIN}",
+            full_name="Platform Administrator",
+            password=self.password_hash,
+            is_staff=True,
+            is_superuser=True,
+            time_zone="UTC",
+            date_joined=joined,
+            email_confirmed_at=joined,
         )
         self.users.append(self.admin)
         self.nso_staff = {
-            code: self.person(code, time_zone=COUNTRIES[code][3], joined=self.days_ago(1100, 1200))
-            for code in nsos
+            code: self.person(code, time_zone=COUNTRIES[code][3], joined=self.days_ago(1100, 1200)) for code in nsos
         }
         self.coordinators = [
             (self.person("IL", time_zone="Asia/Jerusalem", joined=self.days_ago(900, 1100)), D),
@@ -202,8 +227,13 @@ class Network:
         for spec in SCHOOLS:
             country = countries[spec.country]
             school = School(
-                name=spec.name, native_name=spec.native_name, country=country, city=spec.city,
-                school_type=spec.school_type, age_from=spec.ages[0], age_to=spec.ages[1],
+                name=spec.name,
+                native_name=spec.native_name,
+                country=country,
+                city=spec.city,
+                school_type=spec.school_type,
+                age_from=spec.ages[0],
+                age_to=spec.ages[1],
                 time_zone=spec.time_zone or country.default_time_zone,
                 school_week=spec.week or country.default_school_week,
             )
@@ -356,8 +386,9 @@ class Network:
         for teacher in teachers:
             country = teacher.school.spec.country
             if teacher.status != ValidationStatus.PENDING:
-                teacher.decided_at = teacher.submitted_at + timedelta(days=self.rng.randint(1, 10),
-                                                                      hours=self.rng.randint(0, 8))
+                teacher.decided_at = teacher.submitted_at + timedelta(
+                    days=self.rng.randint(1, 10), hours=self.rng.randint(0, 8)
+                )
                 teacher.decided_by = self.nso_staff[country]
         for school in schools:
             if school.spec.pending:
@@ -377,38 +408,53 @@ class Network:
     def link_schools(self, schools: list[School], programmes: dict[str, Programme]) -> None:
         languages, in_programmes = School.languages.through, School.programmes.through
         languages.objects.bulk_create(
-            languages(school_id=school.pk, language_id=code) for school in schools
+            languages(school_id=school.pk, language_id=code)
+            for school in schools
             for code in school.spec.languages.split()
         )
         in_programmes.objects.bulk_create(
-            in_programmes(school_id=school.pk, programme_id=programmes[slug].pk) for school in schools
+            in_programmes(school_id=school.pk, programme_id=programmes[slug].pk)
+            for school in schools
             for slug in school.spec.programmes
         )
 
     def link_teachers(self, teachers: list[TeacherProfile]) -> None:
         subjects, languages = TeacherProfile.subjects.through, TeacherProfile.languages.through
         subjects.objects.bulk_create(
-            subjects(teacherprofile_id=teacher.pk, subject_id=code) for teacher in teachers
+            subjects(teacherprofile_id=teacher.pk, subject_id=code)
+            for teacher in teachers
             for code in teacher.subject_codes
         )
         languages.objects.bulk_create(
-            languages(teacherprofile_id=teacher.pk, language_id=code) for teacher in teachers
+            languages(teacherprofile_id=teacher.pk, language_id=code)
+            for teacher in teachers
             for code in teacher.language_codes
         )
 
     def roles(self, nsos, programmes, principals) -> list[Role]:
         roles = [
-            Role(user=user, kind=Role.Kind.NSO_STAFF, nso=nsos[code], granted_at=user.date_joined,
-                 granted_by=self.admin)
+            Role(
+                user=user, kind=Role.Kind.NSO_STAFF, nso=nsos[code], granted_at=user.date_joined, granted_by=self.admin
+            )
             for code, user in self.nso_staff.items()
         ]
         for user, scope in self.coordinators:
             scoped = {"programme": programmes[scope]} if scope in programmes else {"nso": nsos[scope]}
-            roles.append(Role(user=user, kind=Role.Kind.COORDINATOR, granted_at=user.date_joined,
-                              granted_by=self.admin, **scoped))
+            roles.append(
+                Role(
+                    user=user, kind=Role.Kind.COORDINATOR, granted_at=user.date_joined, granted_by=self.admin, **scoped
+                )
+            )
         for user, school in principals:
-            roles.append(Role(user=user, kind=Role.Kind.PRINCIPAL, school=school, granted_at=user.date_joined,
-                              granted_by=self.nso_staff[school.spec.country]))
+            roles.append(
+                Role(
+                    user=user,
+                    kind=Role.Kind.PRINCIPAL,
+                    school=school,
+                    granted_at=user.date_joined,
+                    granted_by=self.nso_staff[school.spec.country],
+                )
+            )
         return roles
 
     def record_decisions(self, schools: list[School], teachers: list[TeacherProfile]) -> None:
@@ -424,21 +470,32 @@ class Network:
             else:
                 record(school.created_at, actor=school.created_by, action="school.registered", target=school)
         for teacher in teachers:
-            record(teacher.submitted_at, actor=teacher.user, action="teacher.registered", target=teacher,
-                   school=teacher.school.pk)
+            record(
+                teacher.submitted_at,
+                actor=teacher.user,
+                action="teacher.registered",
+                target=teacher,
+                school=teacher.school.pk,
+            )
             if teacher.vouched_by is not None:
                 record(teacher.vouched_at, actor=teacher.vouched_by, action="teacher.vouched", target=teacher)
             if teacher.status == ValidationStatus.VALIDATED:
                 record(teacher.decided_at, actor=teacher.decided_by, action="teacher.validated", target=teacher)
             elif teacher.status == ValidationStatus.REJECTED:
-                record(teacher.decided_at, actor=teacher.decided_by, action="teacher.rejected", target=teacher,
-                       reason=teacher.rejection_reason)
+                record(
+                    teacher.decided_at,
+                    actor=teacher.decided_by,
+                    action="teacher.rejected",
+                    target=teacher,
+                    reason=teacher.rejection_reason,
+                )
         for entry, at in entries:
             entry.at = at
         AuditEntry.objects.bulk_update([entry for entry, _at in entries], ["at"], batch_size=200)
 
 
 # Sign-ins -----------------------------------------------------------------------------------------
+
 
 def sign_ins_path() -> Path:
     return Path(settings.VAR_DIR) / SIGN_INS_FILE
@@ -452,8 +509,12 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     if admin:
         rows.append(("Platform admin", admin.email))
     for code in ("IL", "PS", "GB"):
-        role = (Role.objects.filter(kind=Role.Kind.NSO_STAFF, nso__countries__code=code, **demo)
-                .select_related("user").order_by("pk").first())
+        role = (
+            Role.objects.filter(kind=Role.Kind.NSO_STAFF, nso__countries__code=code, **demo)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
         if role:
             rows.append((f"NSO staff, {COUNTRIES[code][0]}", role.user.email))
     coordinator = Role.objects.filter(kind=Role.Kind.COORDINATOR, **demo).select_related("user", "programme", "nso")
@@ -468,8 +529,9 @@ def demo_sign_ins() -> list[tuple[str, str]]:
         teacher = teachers.filter(status=ValidationStatus.VALIDATED, school__country=code).first()
         if teacher:
             rows.append((f"Validated teacher, {teacher.school} ({COUNTRIES[code][0]})", teacher.user.email))
-    waiting = teachers.filter(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False,
-                              school__country="IL").first()
+    waiting = teachers.filter(
+        status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False, school__country="IL"
+    ).first()
     if waiting:
         rows.append((f"Teacher waiting for validation, {waiting.school}", waiting.user.email))
     return rows
@@ -506,25 +568,34 @@ def password_in(text: str) -> str | None:
 
 # The command ------------------------------------------------------------------------------------
 
+
 class Command(BaseCommand):
     help = "Load a demo school-twinning network (countries, NSOs, schools, teachers, staff) with demo sign-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete every person, school, programme, country, NSO and audit entry first.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete every person, school, programme, country, NSO and audit entry first.",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed, the same network.")
 
     def handle(self, *args, reset: bool, seed: int, **options):
         started = time.perf_counter()
-        loaded = (NSO.objects.filter(slug=MARKER_NSO).exists()
-                  or User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists())
+        loaded = (
+            NSO.objects.filter(slug=MARKER_NSO).exists()
+            or User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists()
+        )
         if loaded and not reset:
             self.show_existing()
             return
-        if not reset and (Country.objects.exists() or NSO.objects.exists() or Programme.objects.exists()
-                          or School.objects.exists()):
-            raise CommandError("The database already holds countries or schools that are not the demo's. "
-                               "Run with --reset to replace everything with the demo network.")
+        if not reset and (
+            Country.objects.exists() or NSO.objects.exists() or Programme.objects.exists() or School.objects.exists()
+        ):
+            raise CommandError(
+                "The database already holds countries or schools that are not the demo's. "
+                "Run with --reset to replace everything with the demo network."
+            )
 
         password = secrets.token_urlsafe(9)
         with transaction.atomic():
@@ -535,12 +606,14 @@ class Command(BaseCommand):
             text = sign_ins_text(password)
         path = write_sign_ins(text)
 
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the demo network (seed {seed}) in {time.perf_counter() - started:.1f} s: "
-            f"{Country.objects.count()} countries, {NSO.objects.count()} NSOs, {Programme.objects.count()} "
-            f"programmes, {School.objects.count()} schools, {TeacherProfile.objects.count()} teachers, "
-            f"{User.objects.count()} people."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo network (seed {seed}) in {time.perf_counter() - started:.1f} s: "
+                f"{Country.objects.count()} countries, {NSO.objects.count()} NSOs, {Programme.objects.count()} "
+                f"programmes, {School.objects.count()} schools, {TeacherProfile.objects.count()} teachers, "
+                f"{User.objects.count()} people."
+            )
+        )
         self.stdout.write(f"Sign-ins written to {path}\n\n")
         self.stdout.write(text)
 
@@ -558,8 +631,10 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").update(password=make_password(password))
         text = sign_ins_text(password)
         path = write_sign_ins(text)
-        self.stdout.write("The demo network is already loaded (run with --reset to load it afresh). "
-                          f"The demo accounts have a new password, written to {path}\n\n")
+        self.stdout.write(
+            "The demo network is already loaded (run with --reset to load it afresh). "
+            f"The demo accounts have a new password, written to {path}\n\n"
+        )
         self.stdout.write(text)
 
 

@@ -1,0 +1,176 @@
+"""Reads for calendars and meetings: common school time of a twinning, its meetings, overviews."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.meetings.calendars import calendars_for
+from twinning.meetings.engine import NEVER_MEET, SchoolCalendar, Window, meeting_windows, no_window_kind
+from twinning.meetings.models import Meeting, MeetingSchool
+from twinning.schools.models import School
+from twinning.twinnings.models import Membership, Twinning, TwinningSchool
+
+TAKING_PART = (TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED)
+
+
+def schools_of(twinning: Twinning) -> list[School]:
+    """The schools taking part, in the order they joined."""
+    return list(
+        School.objects.filter(twinnings__twinning=twinning, twinnings__status__in=TAKING_PART)
+        .select_related("country")
+        .order_by("twinnings__pk")
+    )
+
+
+def calendars_of(schools: list[School], first: date, last: date) -> dict[int, SchoolCalendar]:
+    return calendars_for(schools, first, last)
+
+
+def why_none(schools: list[School], calendars: list[SchoolCalendar], first: date, last: date) -> str:
+    """Why the schools have no common time, in the reader's language."""
+    if no_window_kind(calendars, first, last) == NEVER_MEET:
+        names = ", ".join(f"\u2068{school.name}\u2069" for school in schools)
+        return _("The school days of %(schools)s never meet, whatever the week: an asynchronous activity may suit.") % {
+            "schools": names
+        }
+    return _("Holidays, closures or terms of one of the schools leave no common time in these dates.")
+
+
+@dataclass
+class CommonTime:
+    schools: list[School]
+    windows: list[Window]
+    why_none: str | None
+
+
+def common_time(twinning: Twinning, first: date, last: date, *, min_minutes: int = 30) -> CommonTime:
+    """The windows in which every school of the twinning is in session, best first, and why none if so."""
+    schools = schools_of(twinning)
+    if len(schools) < 2:
+        return CommonTime(schools, [], None)
+    calendars = calendars_of(schools, first, last)
+    ordered = [calendars[s.pk] for s in schools]
+    windows = meeting_windows(ordered, first, last, min_minutes=min_minutes)
+    return CommonTime(schools, windows, None if windows else why_none(schools, ordered, first, last))
+
+
+def meetings_of(twinning: Twinning) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(twinning=twinning).prefetch_related(
+        Prefetch("schools", queryset=MeetingSchool.objects.select_related("school"))
+    )
+
+
+def meetings_for_user(user, *, since: datetime) -> QuerySet[Meeting]:
+    """The meetings of every twinning the person is an active member of, from `since`, for their calendar.
+
+    Pupils' and visitors' copies carry no video link (see `ics`): the link is for the teachers who run the call.
+    """
+    return (
+        Meeting.objects.filter(twinning__memberships__user=user, twinning__memberships__active=True, ends_at__gte=since)
+        .exclude(status=Meeting.Status.DECLINED)
+        .select_related("twinning")
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class OverviewRow:
+    twinning: Twinning
+    schools: list[School]
+    next_meeting: datetime | None
+    last_held: datetime | None
+    held: int
+    common_minutes: int
+    first_window: Window | None
+    why_none: str | None
+
+
+def overview_for(twinnings: QuerySet[Twinning], first: date, last: date) -> list[OverviewRow]:
+    """For each twinning: its next and last meeting, meetings held, and its common school time in the range.
+
+    Calendars of all the schools are read in a fixed number of queries, then the engine runs per twinning.
+    """
+    now = timezone.now()
+    twinnings = list(
+        twinnings.annotate(
+            next_meeting=Min(
+                "meetings__starts_at",
+                filter=Q(
+                    meetings__starts_at__gte=now,
+                    meetings__status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED],
+                ),
+            ),
+            last_held=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD)),
+        ).prefetch_related(
+            Prefetch(
+                "schools",
+                queryset=TwinningSchool.objects.filter(status__in=TAKING_PART).select_related("school__country"),
+                to_attr="taking_part",
+            )
+        )
+    )
+    held_counts = _held_counts([t.pk for t in twinnings])
+    all_schools = {row.school.pk: row.school for t in twinnings for row in t.taking_part}
+    calendars = calendars_for(list(all_schools.values()), first, last)
+    out = []
+    for twinning in twinnings:
+        schools = [row.school for row in twinning.taking_part]
+        windows, why = [], None
+        if len(schools) >= 2:
+            ordered = [calendars[s.pk] for s in schools]
+            windows = meeting_windows(ordered, first, last)
+            why = None if windows else why_none(schools, ordered, first, last)
+        out.append(
+            OverviewRow(
+                twinning=twinning,
+                schools=schools,
+                next_meeting=twinning.next_meeting,
+                last_held=twinning.last_held,
+                held=held_counts.get(twinning.pk, 0),
+                common_minutes=sum(w.minutes for w in windows),
+                first_window=min(windows, key=lambda w: w.start) if windows else None,
+                why_none=why,
+            )
+        )
+    return out
+
+
+def _held_counts(ids: list[int]) -> dict[int, int]:
+    return dict(
+        Meeting.objects.filter(twinning_id__in=ids, status=Meeting.Status.HELD)
+        .values("twinning_id")
+        .annotate(n=Count("pk"))
+        .values_list("twinning_id", "n")
+    )
+
+
+def heatmap(twinning_windows: list[Window], first: date, last: date, zone) -> list[tuple[date, int]]:
+    """Minutes of common time per day of the range, in the viewer's time zone."""
+    minutes: dict[date, int] = {}
+    for window in twinning_windows:
+        start = window.start.astimezone(zone)
+        end = window.end.astimezone(zone)
+        while start < end:
+            midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), zone)
+            piece_end = min(end, midnight)
+            minutes[start.date()] = minutes.get(start.date(), 0) + int((piece_end - start).total_seconds() // 60)
+            start = piece_end
+    days, day = [], first
+    while day <= last:
+        days.append((day, minutes.get(day, 0)))
+        day += timedelta(days=1)
+    return days
+
+
+def video_link_twinning_ids(user) -> set[int]:
+    """Twinnings in which the person's calendar copies carry the video link: every role but pupil."""
+    return set(
+        Membership.objects.filter(user=user, active=True)
+        .exclude(role=Membership.Role.PUPIL)
+        .values_list("twinning_id", flat=True)
+    )

@@ -1,0 +1,327 @@
+"""School calendars and meetings: every change is checked here, logged, and told to the people concerned.
+
+A meeting's life: proposed by a teacher inside a common school time → each partner school accepts
+(then it is confirmed) or declines → reminders the day before and the hour before → afterwards a
+record: held (attendance, notes, photos shared to the workspace) or cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from twinning.common import audit
+from twinning.common.errors import ServiceError
+from twinning.common.notifications import notify_many
+from twinning.meetings import queries
+from twinning.meetings.engine import school_intervals
+from twinning.meetings.models import (
+    CalendarFeed,
+    CalendarSettings,
+    Closure,
+    Meeting,
+    MeetingSchool,
+    SchoolDay,
+    Term,
+    new_feed_token,
+)
+from twinning.schools.models import School
+from twinning.twinnings.models import Membership, Twinning
+from twinning.workspace import services as workspace_services
+
+SHORTEST, LONGEST = timedelta(minutes=15), timedelta(hours=4)
+DAY_BEFORE, HOUR_BEFORE = timedelta(hours=24), timedelta(hours=1)
+TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
+WORKING = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
+
+
+# --- School calendars -------------------------------------------------------------------------
+
+
+def save_timetable(
+    *, school: School, by, hours: dict[int, tuple[time, time] | None], subdivision: str, date_calendar: str
+) -> None:
+    """Replace the school's hours per weekday (None: no lessons that day) and its calendar choices."""
+    week = {day: pair for day, pair in hours.items() if pair is not None}
+    if not week:
+        raise ServiceError(_("Give the hours of at least one school day."))
+    for start, end in week.values():
+        if end <= start:
+            raise ServiceError(_("A school day must end after it starts."))
+    with transaction.atomic():
+        SchoolDay.objects.filter(school=school).delete()
+        SchoolDay.objects.bulk_create(
+            [SchoolDay(school=school, weekday=day, starts=start, ends=end) for day, (start, end) in week.items()]
+        )
+        CalendarSettings.objects.update_or_create(
+            school=school, defaults={"subdivision": subdivision, "date_calendar": date_calendar}
+        )
+        audit.record(actor=by, action="calendar.timetable", target=school, days=sorted(week))
+
+
+def add_term(*, school: School, by, name: str, first_day, last_day) -> Term:
+    if last_day < first_day:
+        raise ServiceError(_("The term cannot end before it starts."))
+    if (last_day - first_day).days > 366:
+        raise ServiceError(_("A term cannot be longer than a year."))
+    with transaction.atomic():
+        if Term.objects.filter(school=school, first_day__lte=last_day, last_day__gte=first_day).exists():
+            raise ServiceError(_("This term overlaps another term of the school."))
+        term = Term.objects.create(school=school, name=name.strip(), first_day=first_day, last_day=last_day)
+        audit.record(actor=by, action="calendar.term_added", target=school, name=term.name)
+    return term
+
+
+def add_closure(*, school: School, by, kind: str, reason: str, first_day, last_day) -> Closure:
+    if last_day < first_day:
+        raise ServiceError(_("The closure cannot end before it starts."))
+    if (last_day - first_day).days > 366:
+        raise ServiceError(_("A closure cannot be longer than a year."))
+    with transaction.atomic():
+        closure = Closure.objects.create(
+            school=school, kind=kind, reason=reason.strip(), first_day=first_day, last_day=last_day, created_by=by
+        )
+        audit.record(actor=by, action="calendar.closure_added", target=school, reason=closure.reason)
+    return closure
+
+
+def remove_calendar_entry(*, entry: Term | Closure, by) -> None:
+    with transaction.atomic():
+        audit.record(actor=by, action="calendar.entry_removed", target=entry.school, name=str(entry))
+        entry.delete()
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _local(moment: datetime, zone: str) -> str:
+    return date_format(timezone.localtime(moment, timezone=_zone(zone)), "SHORT_DATETIME_FORMAT")
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def check_in_common_time(twinning: Twinning, starts_at: datetime, ends_at: datetime) -> None:
+    """Refuse a time at which one of the schools has no lessons, naming the school and its local time."""
+    schools = queries.schools_of(twinning)
+    first = (starts_at - timedelta(days=1)).date()
+    last = (ends_at + timedelta(days=1)).date()
+    calendars = queries.calendars_of(schools, first, last)
+    for school in schools:
+        intervals = school_intervals(calendars[school.pk], first, last)
+        if not any(start <= starts_at and ends_at <= end for start, end in intervals):
+            raise ServiceError(
+                _("%(school)s is not in session then (%(local)s, its local time). Choose a time in the common hours.")
+                % {"school": f"\u2068{school.name}\u2069", "local": _local(starts_at, school.time_zone)}
+            )
+
+
+def _teacher_members(twinning: Twinning, *, schools=None, exclude=None):
+    rows = Membership.objects.filter(twinning=twinning, active=True, role__in=TEACHERS).select_related("user")
+    if schools is not None:
+        rows = rows.filter(school_id__in=schools)
+    return [row.user for row in rows if exclude is None or row.user_id != exclude.pk]
+
+
+def _tell(people, meeting: Meeting, kind: str, **params) -> None:
+    url = reverse("meetings:detail", args=[meeting.twinning_id, meeting.pk])
+    params = {"title": meeting.title, "when": meeting.starts_at.isoformat(), **params}
+    notify_many([(person, kind, url, params) for person in {p.pk: p for p in people}.values()])
+
+
+def propose_meeting(
+    *,
+    twinning: Twinning,
+    by,
+    school: School,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    agenda: str = "",
+    video_link: str = "",
+    now: datetime | None = None,
+) -> Meeting:
+    """A teacher proposes a meeting inside the schools' common hours; their own school has accepted it.
+
+    Side effects: one answer row per school taking part; the other schools' teachers are notified.
+    """
+    now = now or timezone.now()
+    if twinning.status not in WORKING:
+        raise ServiceError(_("Meetings can be planned once the twinning is approved, until it closes."))
+    if starts_at <= now:
+        raise ServiceError(_("Choose a time in the future."))
+    if ends_at - starts_at < SHORTEST:
+        raise ServiceError(_("A meeting lasts at least 15 minutes."))
+    if ends_at - starts_at > LONGEST:
+        raise ServiceError(_("A meeting lasts at most four hours."))
+    check_in_common_time(twinning, starts_at, ends_at)
+    schools = queries.schools_of(twinning)
+    if school.pk not in {s.pk for s in schools}:
+        raise ServiceError(_("Your school is not taking part in this twinning."))
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            twinning=twinning,
+            title=title.strip(),
+            agenda=agenda.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            video_link=video_link.strip(),
+            proposed_by=by,
+        )
+        MeetingSchool.objects.bulk_create(
+            [
+                MeetingSchool(
+                    meeting=meeting,
+                    school=s,
+                    answer=MeetingSchool.Answer.ACCEPTED if s.pk == school.pk else MeetingSchool.Answer.PENDING,
+                    answered_by=by if s.pk == school.pk else None,
+                    answered_at=now if s.pk == school.pk else None,
+                )
+                for s in schools
+            ]
+        )
+        audit.record(actor=by, action="meeting.proposed", target=meeting, starts_at=starts_at.isoformat())
+        others = [s.pk for s in schools if s.pk != school.pk]
+        _tell(_teacher_members(twinning, schools=others), meeting, "meeting_proposed", school=school.name)
+    return meeting
+
+
+def answer_meeting(*, meeting: Meeting, by, school: School, accept: bool, reason: str = "") -> Meeting:
+    """A partner school accepts or declines. All accepted: confirmed. One declined: the meeting is off."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.PROPOSED:
+            raise ServiceError(_("This meeting has already been answered."))
+        row = MeetingSchool.objects.filter(meeting=meeting, school=school).first()
+        if row is None or row.answer != MeetingSchool.Answer.PENDING:
+            raise ServiceError(_("Your school has already answered."))
+        row.answer = MeetingSchool.Answer.ACCEPTED if accept else MeetingSchool.Answer.DECLINED
+        row.answered_by, row.answered_at, row.reason = by, timezone.now(), reason.strip()
+        row.save(update_fields=["answer", "answered_by", "answered_at", "reason"])
+        pending = MeetingSchool.objects.filter(meeting=meeting, answer=MeetingSchool.Answer.PENDING).exists()
+        if not accept:
+            _set_status(meeting, Meeting.Status.DECLINED)
+            _tell(_teacher_members(meeting.twinning, exclude=by), meeting, "meeting_declined", school=school.name)
+        elif not pending:
+            _set_status(meeting, Meeting.Status.CONFIRMED)
+            _tell(_teacher_members(meeting.twinning, exclude=by), meeting, "meeting_confirmed")
+        audit.record(
+            actor=by, action="meeting.accepted" if accept else "meeting.declined", target=meeting, reason=reason
+        )
+    return meeting
+
+
+def _set_status(meeting: Meeting, status: str) -> None:
+    meeting.status = status
+    meeting.sequence += 1
+    meeting.changed_at = timezone.now()
+    meeting.save(update_fields=["status", "sequence", "changed_at"])
+
+
+def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
+    """Call off a meeting that is still ahead; everyone's calendar copy is cancelled through the feed."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not meeting.open:
+            raise ServiceError(_("Only a meeting still ahead can be cancelled."))
+        _set_status(meeting, Meeting.Status.CANCELLED)
+        audit.record(actor=by, action="meeting.cancelled", target=meeting, reason=reason)
+        _tell(_teacher_members(meeting.twinning, exclude=by), meeting, "meeting_cancelled")
+    return meeting
+
+
+def record_meeting(
+    *,
+    meeting: Meeting,
+    by,
+    held: bool,
+    attendance: dict[int, tuple[int | None, int | None]],
+    notes: str,
+    photos=(),
+    now: datetime | None = None,
+) -> Meeting:
+    """After the start: held (with each school's attendance, notes and photos shared to the workspace) or not.
+
+    All or nothing: a photo that cannot be shared leaves no trace of the record or of the other photos.
+    """
+    now = now or timezone.now()
+    if meeting.starts_at > now:
+        raise ServiceError(_("A meeting can be recorded once it has started."))
+    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED):
+        raise ServiceError(_("Only a confirmed meeting can be recorded."))
+    stored = []
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            for upload in photos:
+                item = workspace_services.upload_media(
+                    twinning=meeting.twinning, by=by, upload=upload, title=meeting.title
+                )
+                stored.append(item.file.name)
+                meeting.photos.add(item)
+            for row in MeetingSchool.objects.filter(meeting=meeting):
+                pupils, teachers = attendance.get(row.school_id, (None, None)) if held else (None, None)
+                row.pupils_present, row.teachers_present = pupils, teachers
+                row.save(update_fields=["pupils_present", "teachers_present"])
+            meeting.status = Meeting.Status.HELD if held else Meeting.Status.CANCELLED
+            meeting.notes, meeting.recorded_by, meeting.recorded_at = notes.strip(), by, now
+            meeting.sequence += 1
+            meeting.changed_at = now
+            meeting.save(update_fields=["status", "notes", "recorded_by", "recorded_at", "sequence", "changed_at"])
+            audit.record(actor=by, action="meeting.recorded", target=meeting, held=held)
+    except BaseException:
+        for name in stored:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        raise
+    return meeting
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind the teachers of every confirmed meeting the day before and the hour before it starts.
+
+    Each reminder is claimed with a conditional update before anything is sent, so two workers, or
+    the job run twice, never send the same reminder twice. Returns how many reminders went out.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for field, lead, kind in (
+        ("reminded_hour_before_at", HOUR_BEFORE, "meeting_soon"),
+        ("reminded_day_before_at", DAY_BEFORE, "meeting_tomorrow"),
+    ):
+        due = Meeting.objects.filter(
+            status=Meeting.Status.CONFIRMED, starts_at__gt=now, starts_at__lte=now + lead, **{f"{field}__isnull": True}
+        ).select_related("twinning")
+        for meeting in due.iterator(chunk_size=500):
+            claim = {field: now}
+            if field == "reminded_hour_before_at":
+                # An hour-before reminder also stands for the day-before one.
+                claim["reminded_day_before_at"] = meeting.reminded_day_before_at or now
+            with transaction.atomic():
+                if not Meeting.objects.filter(pk=meeting.pk, **{f"{field}__isnull": True}).update(**claim):
+                    continue
+                _tell(_teacher_members(meeting.twinning), meeting, kind)
+            sent += 1
+    return sent
+
+
+def feed_of(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def replace_feed(user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = feed_of(user)
+    feed.token, feed.created_at = new_feed_token(), timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    return feed

@@ -1,0 +1,14 @@
+"""Meetings shown inside other apps' pages (the workspace's activity plan), without those apps importing meetings."""
+
+from django import template
+from django.utils import timezone
+
+from twinning.meetings.models import Meeting
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_plan_meetings.html")
+def plan_meetings(twinning):
+    meetings = Meeting.objects.filter(twinning=twinning).exclude(status=Meeting.Status.DECLINED).order_by("starts_at")
+    return {"twinning": twinning, "meetings": list(meetings), "now": timezone.now()}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from twinning.meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("twinnings/<int:pk>/meetings/", views.twinning_meetings, name="twinning"),
+    path("twinnings/<int:pk>/meetings/<int:meeting_pk>/", views.detail, name="detail"),
+    path("twinnings/<int:pk>/meetings/<int:meeting_pk>/answer/", views.answer, name="answer"),
+    path("twinnings/<int:pk>/meetings/<int:meeting_pk>/cancel/", views.cancel, name="cancel"),
+    path("twinnings/<int:pk>/meetings/<int:meeting_pk>/record/", views.record, name="record"),
+    path("twinnings/<int:pk>/meetings/<int:meeting_pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("meetings/", views.overview, name="overview"),
+    path("meetings/calendar/", views.feed_settings, name="feed"),
+    path("meetings/calendar/<str:token>.ics", views.feed_ics, name="feed_ics"),
+    path("schools/<int:school_pk>/calendar/", views.school_calendar, name="school_calendar"),
+]

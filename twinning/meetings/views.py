@@ -1,0 +1,431 @@
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format, get_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twinning.common.errors import ServiceError
+from twinning.common.i18n import direction
+from twinning.matching.models import current_school_year
+from twinning.meetings import drawing, ics, queries, rules, services
+from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
+from twinning.meetings.dates import other_date
+from twinning.meetings.engine import CalendarError
+from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm
+from twinning.meetings.models import CalendarFeed, CalendarSettings, Closure, Meeting, SchoolDay, Term
+from twinning.schools import rules as school_rules
+from twinning.twinnings.rules import twinnings_overseen_by
+from twinning.workspace.media import UploadRefused
+from twinning.workspace.rules import WORKING
+
+OVERVIEW_PAGE = 50
+
+
+def _date_calendars(schools) -> list[str]:
+    """The other calendars the twinning's schools read dates in (Hebrew, Hijri), each once."""
+    chosen = dict(
+        CalendarSettings.objects.filter(school__in=schools)
+        .exclude(date_calendar="")
+        .values_list("school_id", "date_calendar")
+    )
+    out = []
+    for school in schools:
+        calendar = chosen.get(school.pk) or default_date_calendar(school)
+        if calendar and calendar not in out:
+            out.append(calendar)
+    return out
+
+
+def _other_dates(day: date, calendars: list[str]) -> list[str]:
+    language = translation.get_language() or "en"
+    return [text for text in (other_date(day, c, language[:2]) for c in calendars) if text]
+
+
+def _local_times(window_start: datetime, window_end: datetime, schools) -> list[dict]:
+    """Each school's own clock for the interval."""
+    out = []
+    for school in schools:
+        zone = ZoneInfo(school.time_zone)
+        start, end = timezone.localtime(window_start, zone), timezone.localtime(window_end, zone)
+        out.append(
+            {
+                "school": school,
+                "day": date_format(start, "D j M"),
+                "start": date_format(start, "TIME_FORMAT"),
+                "end": date_format(end, "TIME_FORMAT"),
+            }
+        )
+    return out
+
+
+def _week_start(value: str | None, today: date) -> date:
+    """The first day of the viewer's week (as their language counts weeks) containing the given date."""
+    try:
+        day = date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    first = int(get_format("FIRST_DAY_OF_WEEK"))  # 0 Sunday … 6 Saturday
+    return day - timedelta(days=(day.isoweekday() - (first or 7)) % 7)
+
+
+@login_required
+def twinning_meetings(request, pk: int):
+    """The twinning's meetings, its common school time as a week grid and a year heatmap, and the proposal form."""
+    twinning = rules.get_twinning_for_meetings(request.user, pk, plan=request.method == "POST")
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    week = _week_start(request.GET.get("week"), today)
+    days = [week + timedelta(days=n) for n in range(7)]
+    year = current_school_year(today)
+    year_first, year_last = date(year, 9, 1), date(year + 1, 7, 31)
+    schools = queries.schools_of(twinning)
+    rtl = direction(translation.get_language()) == "rtl"
+    error, week_windows, grid, heat, why_none = None, [], None, None, None
+    if len(schools) >= 2:
+        try:
+            whole = queries.common_time(twinning, min(year_first, week), max(year_last, days[-1]))
+        except CalendarError as problem:
+            error = str(problem)
+        else:
+            week_windows = sorted(
+                (w for w in whole.windows if days[0] <= w.start.astimezone(zone).date() <= days[-1]),
+                key=lambda w: w.start,
+            )
+            why_none = whole.why_none
+            grid = drawing.week_grid(week_windows, days, zone, rtl=rtl)
+            in_year = [w for w in whole.windows if year_first <= w.start.astimezone(zone).date() <= year_last]
+            heat = drawing.year_heatmap(
+                queries.heatmap(in_year, year_first, year_last, zone),
+                first_weekday=days[0].isoweekday(),
+                rtl=rtl,
+            )
+    form = MeetingForm(request.POST or None, initial=_initial_from(request.GET.get("at"), zone))
+    member_school = rules.school_of_member(twinning)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.propose_meeting(
+                twinning=twinning,
+                by=request.user,
+                school=member_school,
+                title=form.cleaned_data["title"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                agenda=form.cleaned_data["agenda"],
+                video_link=form.cleaned_data["video_link"],
+            )
+        except ServiceError as problem:
+            form.add_error(None, problem.message)
+        else:
+            messages.success(request, _("The meeting is proposed; the partners are asked to accept it."))
+            return redirect("meetings:detail", pk=twinning.pk, meeting_pk=meeting.pk)
+    all_meetings = list(queries.meetings_of(twinning))
+    now = timezone.now()
+    calendars = _date_calendars(schools)
+    return render(
+        request,
+        "meetings/twinning_meetings.html",
+        {
+            "twinning": twinning,
+            "schools": schools,
+            "upcoming": [m for m in all_meetings if m.open and m.ends_at >= now],
+            "past": [m for m in reversed(all_meetings) if not (m.open and m.ends_at >= now)],
+            "week": week,
+            "previous_week": week - timedelta(days=7),
+            "next_week": week + timedelta(days=7),
+            "grid": grid,
+            "heat": heat,
+            "windows": [
+                {
+                    "window": w,
+                    "local": timezone.localtime(w.start),
+                    "local_end": timezone.localtime(w.end),
+                    "others": _local_times(w.start, w.end, schools),
+                    "other_dates": _other_dates(timezone.localtime(w.start).date(), calendars),
+                    "propose": f"?week={week.isoformat()}&at={timezone.localtime(w.start):%Y-%m-%dT%H:%M}#propose",
+                }
+                for w in week_windows
+            ],
+            "why_none": why_none,
+            "error": error,
+            "form": form,
+            "can_plan": rules.can_plan(twinning),
+            "viewer_zone": str(zone),
+            "year_label": f"{year}–{year + 1}",
+        },
+    )
+
+
+def _initial_from(value: str | None, zone) -> dict:
+    """A proposal form filled from a window the person clicked (its start, in their time zone)."""
+    if not value:
+        return {}
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return {}
+    return {"day": moment.date(), "start": moment.time(), "minutes": 45}
+
+
+def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None, status: int = 200):
+    twinning = meeting.twinning
+    rows = list(meeting.schools.select_related("school__country"))
+    meeting._prefetched_objects_cache = {"schools": rows}
+    schools = [row.school for row in rows]
+    own = rules.own_answer(meeting)
+    if record_form is None:
+        record_form = RecordForm(
+            initial={
+                "held": "no" if meeting.status == Meeting.Status.CANCELLED else "yes",
+                "notes": meeting.notes,
+                **{f"pupils_{r.school_id}": r.pupils_present for r in rows},
+                **{f"teachers_{r.school_id}": r.teachers_present for r in rows},
+            },
+            schools=schools,
+        )
+    started = meeting.starts_at <= timezone.now()
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "twinning": twinning,
+            "meeting": meeting,
+            "rows": rows,
+            "local_times": _local_times(meeting.starts_at, meeting.ends_at, schools),
+            "other_dates": _other_dates(timezone.localtime(meeting.starts_at).date(), _date_calendars(schools)),
+            "own": own,
+            "can_answer": own is not None and own.answer == "pending" and meeting.status == Meeting.Status.PROPOSED,
+            "can_cancel": own is not None and meeting.open,
+            "can_record": own is not None and started and meeting.status != Meeting.Status.DECLINED,
+            "record_form": record_form,
+            "answer_form": AnswerForm(),
+            "sees_link": rules.sees_video_link(twinning),
+            "photos": meeting.photos.filter(status="published"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request, pk: int, meeting_pk: int):
+    return _detail(request, rules.get_meeting_for_user(request.user, pk, meeting_pk))
+
+
+@login_required
+@require_POST
+def answer(request, pk: int, meeting_pk: int):
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
+    own = rules.own_answer(meeting)
+    if own is None:
+        raise Http404
+    form = AnswerForm(request.POST)
+    accept = request.POST.get("answer") == "accept"
+    if form.is_valid():
+        try:
+            services.answer_meeting(
+                meeting=meeting, by=request.user, school=own.school, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as problem:
+            messages.error(request, problem.message)
+        else:
+            messages.success(
+                request, _("Thank you: the partners are told.") if accept else _("The meeting is declined.")
+            )
+    return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int, meeting_pk: int):
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
+    if rules.own_answer(meeting) is None:
+        raise Http404
+    try:
+        services.cancel_meeting(meeting=meeting, by=request.user, reason=request.POST.get("reason", "")[:300])
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, _("The meeting is cancelled; the partners are told."))
+    return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def record(request, pk: int, meeting_pk: int):
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
+    if rules.own_answer(meeting) is None:
+        raise Http404
+    schools = [row.school for row in meeting.schools.select_related("school")]
+    form = RecordForm(request.POST, request.FILES, schools=schools)
+    if form.is_valid():
+        try:
+            services.record_meeting(
+                meeting=meeting,
+                by=request.user,
+                held=form.cleaned_data["held"],
+                attendance=form.counts(),
+                notes=form.cleaned_data["notes"],
+                photos=form.cleaned_data["photos"],
+            )
+        except ServiceError as problem:
+            form.add_error(None, problem.message)
+        except UploadRefused as refused:
+            form.add_error("photos", str(refused))
+        else:
+            messages.success(request, _("The meeting's record is saved."))
+            return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+    # The form again with its errors and what was typed; nothing was saved.
+    return _detail(request, meeting, record_form=form, status=400)
+
+
+@login_required
+def meeting_ics(request, pk: int, meeting_pk: int):
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk)
+    body = ics.calendar([meeting], name=meeting.title, with_link=lambda m: rules.sees_video_link(meeting.twinning))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+# --- The personal feed --------------------------------------------------------------------------
+
+
+@login_required
+def feed_settings(request):
+    if request.method == "POST":
+        services.replace_feed(request.user)
+        messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+        return redirect("meetings:feed")
+    feed = services.feed_of(request.user)
+    url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[feed.token]))
+    return render(request, "meetings/feed.html", {"feed": feed, "url": url})
+
+
+def feed_ics(request, token: str):
+    """The person's meetings for their calendar application; the secret address is the only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    since = timezone.now() - timedelta(days=60)
+    meetings = list(queries.meetings_for_user(feed.user, since=since))
+    linked = queries.video_link_twinning_ids(feed.user)
+    body = ics.calendar(meetings, name=_("Twinning meetings"), with_link=lambda m: m.twinning_id in linked)
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- School calendars ---------------------------------------------------------------------------
+
+
+@login_required
+def school_calendar(request, school_pk: int):
+    """A school's hours, terms, closures and holidays; its teachers and principal change them."""
+    school = school_rules.get_school_for_user(request.user, school_pk)
+    can_edit = school_rules.school_editable_by(request.user, school)
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    subdivisions = subdivisions_of(school.country_id)
+    settings_row = CalendarSettings.objects.filter(school=school).first()
+    calendar = queries.calendars_of([school], date.today(), date.today())[school.pk]
+    initial = {
+        "subdivision": settings_row.subdivision if settings_row else "",
+        "date_calendar": settings_row.date_calendar if settings_row else default_date_calendar(school),
+    }
+    for weekday, (start, end) in calendar.hours.items():
+        initial[f"start_{weekday}"], initial[f"end_{weekday}"] = start, end
+    action = request.POST.get("action")
+    timetable = TimetableForm(
+        request.POST if action == "timetable" else None, initial=initial, subdivisions=subdivisions
+    )
+    term_form = TermForm(request.POST if action == "term" else None, prefix="term")
+    closure_form = ClosureForm(request.POST if action == "closure" else None, prefix="closure")
+    if request.method == "POST":
+        done = _save_calendar(request, school, action, timetable, term_form, closure_form)
+        if done:
+            return redirect("meetings:school_calendar", school_pk=school.pk)
+    today = timezone.localdate()
+    year = current_school_year(today)
+    first, last = date(year, 8, 1), date(year + 1, 7, 31)
+    language = (translation.get_language() or "en")[:2]
+    date_calendar = (settings_row.date_calendar if settings_row else "") or default_date_calendar(school)
+    try:
+        holidays = [
+            {"day": day, "name": name, "other": other_date(day, date_calendar, language) if date_calendar else ""}
+            for day, name in holiday_names(school, first, last, language)
+        ]
+        holiday_error = None
+    except CalendarError:
+        holidays, holiday_error = [], _("There is no public holiday calendar for this country yet.")
+    return render(
+        request,
+        "meetings/school_calendar.html",
+        {
+            "school": school,
+            "can_edit": can_edit,
+            "timetable": timetable,
+            "term_form": term_form,
+            "closure_form": closure_form,
+            "terms": Term.objects.filter(school=school, last_day__gte=first - timedelta(days=366)),
+            "closures": Closure.objects.filter(school=school, last_day__gte=today - timedelta(days=60)),
+            "holidays": holidays,
+            "holiday_error": holiday_error,
+            "own_hours": SchoolDay.objects.filter(school=school).exists(),
+            "year_label": f"{year}–{year + 1}",
+        },
+    )
+
+
+def _save_calendar(request, school, action, timetable, term_form, closure_form) -> bool:
+    try:
+        if action == "timetable" and timetable.is_valid():
+            services.save_timetable(
+                school=school,
+                by=request.user,
+                hours=timetable.cleaned_data["hours"],
+                subdivision=timetable.cleaned_data["subdivision"],
+                date_calendar=timetable.cleaned_data["date_calendar"],
+            )
+            messages.success(request, _("The school's hours are saved."))
+            return True
+        if action == "term" and term_form.is_valid():
+            services.add_term(school=school, by=request.user, **term_form.cleaned_data)
+            messages.success(request, _("The term is added."))
+            return True
+        if action == "closure" and closure_form.is_valid():
+            services.add_closure(school=school, by=request.user, **closure_form.cleaned_data)
+            messages.success(request, _("The closure is added."))
+            return True
+        if action in ("remove_term", "remove_closure"):
+            model = Term if action == "remove_term" else Closure
+            entry = model.objects.filter(school=school, pk=request.POST.get("entry", "0")).first()
+            if entry is not None:
+                services.remove_calendar_entry(entry=entry, by=request.user)
+                messages.success(request, _("Removed."))
+            return True
+    except ServiceError as problem:
+        form = {"timetable": timetable, "term": term_form, "closure": closure_form}.get(action)
+        if form is not None:
+            form.add_error(None, problem.message)
+    return False
+
+
+# --- Coordinators ---------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    """The meetings of every twinning the person oversees, and each one's common school time in the next four weeks."""
+    twinnings = twinnings_overseen_by(request.user).filter(status__in=WORKING).order_by("pk")
+    page = Paginator(twinnings, OVERVIEW_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    first, last = today, today + timedelta(days=27)
+    ids = [t.pk for t in page.object_list]
+    rows = queries.overview_for(twinnings.filter(pk__in=ids).select_related("programme"), first, last)
+    return render(request, "meetings/overview.html", {"page": page, "rows": rows, "first": first, "last": last})
