@@ -49,7 +49,7 @@ def week_grid(windows: list[Window], days: list[date], zone, *, rtl: bool) -> di
     if any(p[1].time() == time() for p in pieces):
         last_hour = 24
     width = LABEL_WIDTH + DAY_WIDTH * len(days)
-    height = HEADER + HOUR_HEIGHT * (last_hour - first_hour)
+    height = HEADER + HOUR_HEIGHT * (last_hour - first_hour) + 8
 
     def x_of(column: int, span: int = DAY_WIDTH) -> int:
         x = LABEL_WIDTH + DAY_WIDTH * column
@@ -63,7 +63,8 @@ def week_grid(windows: list[Window], days: list[date], zone, *, rtl: bool) -> di
         column = days.index(start.date())
         y_start = y_of(start)
         y_end = HEADER + HOUR_HEIGHT * (last_hour - first_hour) if end.time() == time() else y_of(end)
-        label = f"{date_format(start, 'TIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
+        # 24-hour labels, as on the grid's axis: they fit inside the block in every language.
+        label = f"{start:%H:%M}–{end:%H:%M}" if end.time() != time() else f"{start:%H:%M}–24:00"
         blocks.append(Block(x_of(column) + 4, y_start, DAY_WIDTH - 8, max(y_end - y_start, 6), label, start, end))
     columns = [
         {"x": x_of(n), "middle": x_of(n) + DAY_WIDTH // 2, "day": day, "label": date_format(day, "D j/n")}

@@ -16,13 +16,14 @@ class TimetableForm(forms.Form):
     subdivision = forms.ChoiceField(label=_("Region for public holidays"), required=False)
     date_calendar = forms.ChoiceField(label=_("Dates shown"), choices=DateCalendar.choices, required=False)
 
-    def __init__(self, *args, subdivisions: tuple[str, ...], **kwargs):
+    def __init__(self, *args, subdivisions: tuple[str, ...], first_weekday: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subdivision"].choices = [("", _("The whole country"))] + [(s, s) for s in subdivisions]
         if not subdivisions:
             self.fields["subdivision"].widget = forms.HiddenInput()
         self.days = []
-        for number, name in WEEKDAYS:
+        # The days in the order of the school's own week (Sunday first in Israel, Saturday in Palestine).
+        for number, name in sorted(WEEKDAYS, key=lambda day: (day[0] - first_weekday) % 7):
             start = forms.TimeField(
                 label=_("%(day)s: first lesson") % {"day": name},
                 required=False,

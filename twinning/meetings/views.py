@@ -22,6 +22,7 @@ from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm
 from twinning.meetings.models import CalendarFeed, CalendarSettings, Closure, Meeting, SchoolDay, Term
 from twinning.schools import rules as school_rules
+from twinning.schools.models import SCHOOL_WEEK_DAYS
 from twinning.twinnings.rules import twinnings_overseen_by
 from twinning.workspace.media import UploadRefused
 from twinning.workspace.rules import WORKING
@@ -342,7 +343,10 @@ def school_calendar(request, school_pk: int):
         initial[f"start_{weekday}"], initial[f"end_{weekday}"] = start, end
     action = request.POST.get("action")
     timetable = TimetableForm(
-        request.POST if action == "timetable" else None, initial=initial, subdivisions=subdivisions
+        request.POST if action == "timetable" else None,
+        initial=initial,
+        subdivisions=subdivisions,
+        first_weekday=SCHOOL_WEEK_DAYS[school.school_week][0],
     )
     term_form = TermForm(request.POST if action == "term" else None, prefix="term")
     closure_form = ClosureForm(request.POST if action == "closure" else None, prefix="closure")
