@@ -16,37 +16,57 @@ def make_nso(slug: str, name: str) -> NSO:
 
 
 def make_country(code: str, name: str, *, nso: NSO | None, time_zone: str = "UTC", week: str = "mon_fri") -> Country:
-    return Country.objects.create(code=code, names={"en": name}, nso=nso, default_time_zone=time_zone,
-                                  default_school_week=week)
+    return Country.objects.create(
+        code=code, names={"en": name}, nso=nso, default_time_zone=time_zone, default_school_week=week
+    )
 
 
-def make_person(*, name: str = "", email: str | None = None, language: str = "en", confirmed: bool = True,
-                **fields) -> User:
+def make_person(
+    *, name: str = "", email: str | None = None, language: str = "en", confirmed: bool = True, **fields
+) -> User:
     n = next(_seq)
     return User.objects.create_user(
-        email=email if email is not None else f"person{n}@example.org", password=PASSWORD,
-        full_name=name or f"Person {n}", preferred_language=language,
-        email_confirmed_at=timezone.now() if confirmed else None, **fields,
+        email=email if email is not None else f"person{n}@example.org",
+        password=PASSWORD,
+        full_name=name or f"Person {n}",
+        preferred_language=language,
+        email_confirmed_at=timezone.now() if confirmed else None,
+        **fields,
     )
 
 
 def make_school(*, country: Country, name: str = "", status: str = ValidationStatus.VALIDATED, **fields) -> School:
     n = next(_seq)
     values = {
-        "name": name or f"School {n}", "city": "Springfield", "school_type": School.Type.PUBLIC,
-        "age_from": 10, "age_to": 14, "time_zone": country.default_time_zone,
-        "school_week": country.default_school_week, "status": status, **fields,
+        "name": name or f"School {n}",
+        "city": "Springfield",
+        "school_type": School.Type.PUBLIC,
+        "age_from": 10,
+        "age_to": 14,
+        "time_zone": country.default_time_zone,
+        "school_week": country.default_school_week,
+        "status": status,
+        **fields,
     }
     school = School.objects.create(country=country, **values)
     school.languages.set(Language.objects.filter(code__in=["en"]))
     return school
 
 
-def make_teacher(*, school: School, status: str = ValidationStatus.VALIDATED, confirmed: bool = True,
-                 name: str = "", language: str = "en", **user_fields) -> TeacherProfile:
+def make_teacher(
+    *,
+    school: School,
+    status: str = ValidationStatus.VALIDATED,
+    confirmed: bool = True,
+    name: str = "",
+    language: str = "en",
+    **user_fields,
+) -> TeacherProfile:
     user = make_person(name=name, confirmed=confirmed, language=language, **user_fields)
     teacher = TeacherProfile.objects.create(
-        user=user, school=school, status=status,
+        user=user,
+        school=school,
+        status=status,
         decided_at=timezone.now() if status != ValidationStatus.PENDING else None,
     )
     teacher.subjects.set(Subject.objects.filter(code="history"))
@@ -54,6 +74,7 @@ def make_teacher(*, school: School, status: str = ValidationStatus.VALIDATED, co
     return teacher
 
 
-def grant(user: User, kind: str, *, nso: NSO | None = None, programme: Programme | None = None,
-          school: School | None = None) -> Role:
+def grant(
+    user: User, kind: str, *, nso: NSO | None = None, programme: Programme | None = None, school: School | None = None
+) -> Role:
     return Role.objects.create(user=user, kind=kind, nso=nso, programme=programme, school=school)

@@ -77,45 +77,135 @@ SUPP = "sun_thu"
 SCHOOLS = [
     # Israel: state, state-religious and a few private schools, Hebrew names.
     S("IL", "Reali School", "בית הספר הריאלי", "Haifa", "private", (12, 18), "he en", (D,)),
-    S("IL", "Ironi Aleph High School", "תיכון עירוני א'", "Tel Aviv", "public", (14, 18), "he en", (D, E),
-      week="sun_thu"),
-    S("IL", "Givat Ram Comprehensive School", "בית הספר המקיף גבעת רם", "Jerusalem", "public", (12, 18), "he en",
-      (D,)),
+    S(
+        "IL",
+        "Ironi Aleph High School",
+        "תיכון עירוני א'",
+        "Tel Aviv",
+        "public",
+        (14, 18),
+        "he en",
+        (D, E),
+        week="sun_thu",
+    ),
+    S("IL", "Givat Ram Comprehensive School", "בית הספר המקיף גבעת רם", "Jerusalem", "public", (12, 18), "he en", (D,)),
     S("IL", "Ramot Elementary School", "בית הספר היסודי רמות", "Jerusalem", "public", (6, 12), "he", (D,)),
     S("IL", "Makif Gimel Be'er Sheva", "מקיף ג' באר שבע", "Be'er Sheva", "public", (12, 18), "he en ru", (D,)),
     S("IL", "Yavne Ulpana for Girls", "אולפנת יבנה", "Yavne", "religious", (12, 18), "he", (D,)),
     S("IL", "Kfar Saba Green School", "בית הספר הירוק כפר סבא", "Kfar Saba", "public", (6, 12), "he", (D,)),
     S("IL", "Hadar Middle School", "חטיבת הביניים הדר", "Haifa", "public", (12, 15), "he en", (D, E)),
-    S("IL", "Modi'in Democratic School", "בית הספר הדמוקרטי מודיעין", "Modi'in", "private", (6, 18), "he en",
-      (D,), week="sun_thu"),
-    S("IL", "Netanya Science High School", "תיכון מדעים נתניה", "Netanya", "public", (14, 18), "he en fr", (D, E),
-      week="sun_thu"),
+    S(
+        "IL",
+        "Modi'in Democratic School",
+        "בית הספר הדמוקרטי מודיעין",
+        "Modi'in",
+        "private",
+        (6, 18),
+        "he en",
+        (D,),
+        week="sun_thu",
+    ),
+    S(
+        "IL",
+        "Netanya Science High School",
+        "תיכון מדעים נתניה",
+        "Netanya",
+        "public",
+        (14, 18),
+        "he en fr",
+        (D, E),
+        week="sun_thu",
+    ),
     S("IL", "Galil Elementary School", "בית הספר היסודי גליל", "Karmiel", "public", (6, 12), "he ru", (D,)),
-    S("IL", "Eilat Regional High School", "התיכון האזורי אילת", "Eilat", "public", (12, 18), "he en", (D,),
-      pending=True),
+    S(
+        "IL",
+        "Eilat Regional High School",
+        "התיכון האזורי אילת",
+        "Eilat",
+        "public",
+        (12, 18),
+        "he en",
+        (D,),
+        pending=True,
+    ),
     # Palestine: Palestinian Authority schools and UNRWA schools in the West Bank refugee camps.
-    S("PS", "Ramallah Secondary School for Girls", "مدرسة بنات رام الله الثانوية", "Ramallah", "public",
-      (15, 18), "ar en", (E,)),
-    S("PS", "Al-Bireh Basic School for Boys", "مدرسة ذكور البيرة الأساسية", "Al-Bireh", "public", (6, 15), "ar",
-      (E,)),
-    S("PS", "Balata Boys' Preparatory School (UNRWA)", "مدرسة ذكور بلاطة الإعدادية", "Nablus", "refugee",
-      (6, 15), "ar en", (E,)),
-    S("PS", "Aida Camp Girls' School (UNRWA)", "مدرسة بنات مخيم عايدة", "Bethlehem", "refugee", (6, 15), "ar",
-      (E,)),
-    S("PS", "Jalazone Co-educational School (UNRWA)", "مدرسة الجلزون المختلطة", "Jalazone", "refugee", (6, 12),
-      "ar", (E,)),
-    S("PS", "Hebron Secondary School for Boys", "مدرسة الخليل الثانوية للبنين", "Hebron", "public", (15, 18),
-      "ar en", (E,)),
+    S(
+        "PS",
+        "Ramallah Secondary School for Girls",
+        "مدرسة بنات رام الله الثانوية",
+        "Ramallah",
+        "public",
+        (15, 18),
+        "ar en",
+        (E,),
+    ),
+    S("PS", "Al-Bireh Basic School for Boys", "مدرسة ذكور البيرة الأساسية", "Al-Bireh", "public", (6, 15), "ar", (E,)),
+    S(
+        "PS",
+        "Balata Boys' Preparatory School (UNRWA)",
+        "مدرسة ذكور بلاطة الإعدادية",
+        "Nablus",
+        "refugee",
+        (6, 15),
+        "ar en",
+        (E,),
+    ),
+    S("PS", "Aida Camp Girls' School (UNRWA)", "مدرسة بنات مخيم عايدة", "Bethlehem", "refugee", (6, 15), "ar", (E,)),
+    S(
+        "PS",
+        "Jalazone Co-educational School (UNRWA)",
+        "مدرسة الجلزون المختلطة",
+        "Jalazone",
+        "refugee",
+        (6, 12),
+        "ar",
+        (E,),
+    ),
+    S(
+        "PS",
+        "Hebron Secondary School for Boys",
+        "مدرسة الخليل الثانوية للبنين",
+        "Hebron",
+        "public",
+        (15, 18),
+        "ar en",
+        (E,),
+    ),
     S("PS", "Al-Amal School Bethlehem", "مدرسة الأمل - بيت لحم", "Bethlehem", "private", (4, 18), "ar en", (E,)),
     S("PS", "Nablus Model School", "المدرسة النموذجية - نابلس", "Nablus", "private", (6, 18), "ar en", (E,)),
     S("PS", "Jericho Secondary School", "مدرسة أريحا الثانوية", "Jericho", "public", (15, 18), "ar en", (E,)),
-    S("PS", "Jenin Basic School for Girls", "مدرسة بنات جنين الأساسية", "Jenin", "public", (6, 15), "ar", (E,),
-      pending=True),
+    S(
+        "PS",
+        "Jenin Basic School for Girls",
+        "مدرسة بنات جنين الأساسية",
+        "Jenin",
+        "public",
+        (6, 15),
+        "ar",
+        (E,),
+        pending=True,
+    ),
     # Jordan.
-    S("JO", "Jabal Amman Secondary School for Girls", "مدرسة جبل عمان الثانوية للبنات", "Amman", "public",
-      (12, 18), "ar en", (E,)),
-    S("JO", "Baqa'a Preparatory Boys' School (UNRWA)", "مدرسة ذكور البقعة الإعدادية", "Baqa'a", "refugee",
-      (6, 15), "ar", (E,)),
+    S(
+        "JO",
+        "Jabal Amman Secondary School for Girls",
+        "مدرسة جبل عمان الثانوية للبنات",
+        "Amman",
+        "public",
+        (12, 18),
+        "ar en",
+        (E,),
+    ),
+    S(
+        "JO",
+        "Baqa'a Preparatory Boys' School (UNRWA)",
+        "مدرسة ذكور البقعة الإعدادية",
+        "Baqa'a",
+        "refugee",
+        (6, 15),
+        "ar",
+        (E,),
+    ),
     # United Kingdom: Jewish day and supplementary schools, and state schools in eTwinning.
     S("GB", "Hendon Jewish Primary School", "", "London", "day", (4, 11), "en he", (D,)),
     S("GB", "Edgware Jewish Secondary School", "", "London", "day", (11, 18), "en he", (D,)),
@@ -128,60 +218,201 @@ SCHOOLS = [
     # United States: day schools and congregational (supplementary) schools across four time zones.
     S("US", "Riverdale Hebrew Academy", "", "New York", "day", (5, 14), "en he", (D,)),
     S("US", "Upper West Side Jewish Day School", "", "New York", "day", (5, 14), "en he", (D,)),
-    S("US", "Shalom Academy of Los Angeles", "", "Los Angeles", "day", (5, 18), "en he", (D,),
-      time_zone="America/Los_Angeles"),
-    S("US", "Temple Beth Torah Religious School", "", "Chicago", "supplementary", (5, 13), "en he", (D,),
-      time_zone="America/Chicago", week=SUPP),
-    S("US", "Brookline Community Hebrew School", "", "Boston", "supplementary", (5, 13), "en he", (D,),
-      week=SUPP),
+    S(
+        "US",
+        "Shalom Academy of Los Angeles",
+        "",
+        "Los Angeles",
+        "day",
+        (5, 18),
+        "en he",
+        (D,),
+        time_zone="America/Los_Angeles",
+    ),
+    S(
+        "US",
+        "Temple Beth Torah Religious School",
+        "",
+        "Chicago",
+        "supplementary",
+        (5, 13),
+        "en he",
+        (D,),
+        time_zone="America/Chicago",
+        week=SUPP,
+    ),
+    S("US", "Brookline Community Hebrew School", "", "Boston", "supplementary", (5, 13), "en he", (D,), week=SUPP),
     S("US", "Miami Hebrew Academy", "", "Miami", "day", (4, 18), "en he es", (D,)),
     S("US", "Denver Jewish Day School", "", "Denver", "day", (5, 14), "en he", (D,), time_zone="America/Denver"),
-    S("US", "Bay Area Midrasha", "", "San Francisco", "supplementary", (13, 18), "en he", (D,),
-      time_zone="America/Los_Angeles", week=SUPP),
-    S("US", "Phoenix Hebrew High School", "", "Phoenix", "day", (14, 18), "en he", (D,),
-      time_zone="America/Phoenix", pending=True),
+    S(
+        "US",
+        "Bay Area Midrasha",
+        "",
+        "San Francisco",
+        "supplementary",
+        (13, 18),
+        "en he",
+        (D,),
+        time_zone="America/Los_Angeles",
+        week=SUPP,
+    ),
+    S(
+        "US",
+        "Phoenix Hebrew High School",
+        "",
+        "Phoenix",
+        "day",
+        (14, 18),
+        "en he",
+        (D,),
+        time_zone="America/Phoenix",
+        pending=True,
+    ),
     # Canada.
     S("CA", "Toronto Hebrew Day School", "", "Toronto", "day", (4, 14), "en he fr", (D,)),
     S("CA", "École juive de Montréal", "École juive de Montréal", "Montreal", "day", (5, 17), "fr en he", (D,)),
-    S("CA", "Vancouver Jewish Community School", "", "Vancouver", "day", (5, 13), "en he", (D,),
-      time_zone="America/Vancouver"),
+    S(
+        "CA",
+        "Vancouver Jewish Community School",
+        "",
+        "Vancouver",
+        "day",
+        (5, 13),
+        "en he",
+        (D,),
+        time_zone="America/Vancouver",
+    ),
     # France: public schools in eTwinning, Jewish schools in the Israel–diaspora programme.
     S("FR", "Lycée Victor Hugo", "Lycée Victor Hugo", "Marseille", "public", (15, 18), "fr en", (E,)),
     S("FR", "Collège Jean Moulin", "Collège Jean Moulin", "Lyon", "public", (11, 15), "fr en de", (E,)),
-    S("FR", "École élémentaire des Tilleuls", "École élémentaire des Tilleuls", "Nantes", "public", (6, 11), "fr",
-      (E,)),
+    S(
+        "FR",
+        "École élémentaire des Tilleuls",
+        "École élémentaire des Tilleuls",
+        "Nantes",
+        "public",
+        (6, 11),
+        "fr",
+        (E,),
+    ),
     S("FR", "École juive du Marais", "École juive du Marais", "Paris", "day", (3, 11), "fr he", (D,)),
-    S("FR", "Collège-lycée juif de Strasbourg", "Collège-lycée juif de Strasbourg", "Strasbourg", "day",
-      (11, 18), "fr he en", (D,)),
-    S("FR", "Talmud Torah de Toulouse", "Talmud Torah de Toulouse", "Toulouse", "supplementary", (6, 13),
-      "fr he", (D,), week=SUPP),
+    S(
+        "FR",
+        "Collège-lycée juif de Strasbourg",
+        "Collège-lycée juif de Strasbourg",
+        "Strasbourg",
+        "day",
+        (11, 18),
+        "fr he en",
+        (D,),
+    ),
+    S(
+        "FR",
+        "Talmud Torah de Toulouse",
+        "Talmud Torah de Toulouse",
+        "Toulouse",
+        "supplementary",
+        (6, 13),
+        "fr he",
+        (D,),
+        week=SUPP,
+    ),
     # Germany.
-    S("DE", "Goethe-Gymnasium Frankfurt", "Goethe-Gymnasium Frankfurt", "Frankfurt am Main", "public", (10, 18),
-      "de en fr", (E,)),
-    S("DE", "Jüdische Oberschule Berlin-Mitte", "Jüdische Oberschule Berlin-Mitte", "Berlin", "day", (10, 18),
-      "de he en", (D,)),
-    S("DE", "Jüdische Grundschule München", "Jüdische Grundschule München", "Munich", "day", (6, 10), "de he",
-      (D,)),
+    S(
+        "DE",
+        "Goethe-Gymnasium Frankfurt",
+        "Goethe-Gymnasium Frankfurt",
+        "Frankfurt am Main",
+        "public",
+        (10, 18),
+        "de en fr",
+        (E,),
+    ),
+    S(
+        "DE",
+        "Jüdische Oberschule Berlin-Mitte",
+        "Jüdische Oberschule Berlin-Mitte",
+        "Berlin",
+        "day",
+        (10, 18),
+        "de he en",
+        (D,),
+    ),
+    S("DE", "Jüdische Grundschule München", "Jüdische Grundschule München", "Munich", "day", (6, 10), "de he", (D,)),
     S("DE", "Gesamtschule am Rhein", "Gesamtschule am Rhein", "Cologne", "public", (10, 19), "de en tr", (E,)),
-    S("DE", "Heinrich-Heine-Realschule", "Heinrich-Heine-Realschule", "Hamburg", "public", (10, 16), "de en",
-      (E,), pending=True),
+    S(
+        "DE",
+        "Heinrich-Heine-Realschule",
+        "Heinrich-Heine-Realschule",
+        "Hamburg",
+        "public",
+        (10, 16),
+        "de en",
+        (E,),
+        pending=True,
+    ),
     # Argentina.
-    S("AR", "Colegio Judío de Belgrano", "Colegio Judío de Belgrano", "Buenos Aires", "day", (3, 18), "es he en",
-      (D,)),
-    S("AR", "Escuela Hebrea de Villa Crespo", "Escuela Hebrea de Villa Crespo", "Buenos Aires", "day", (6, 12),
-      "es he", (D,)),
-    S("AR", "Colegio Hebreo de Córdoba", "Colegio Hebreo de Córdoba", "Córdoba", "day", (5, 17), "es he", (D,),
-      time_zone="America/Argentina/Cordoba"),
-    S("AR", "Escuela Comunitaria Judía de Rosario", "Escuela Comunitaria Judía de Rosario", "Rosario",
-      "supplementary", (6, 13), "es he", (D,), time_zone="America/Argentina/Cordoba", week=SUPP, pending=True),
+    S("AR", "Colegio Judío de Belgrano", "Colegio Judío de Belgrano", "Buenos Aires", "day", (3, 18), "es he en", (D,)),
+    S(
+        "AR",
+        "Escuela Hebrea de Villa Crespo",
+        "Escuela Hebrea de Villa Crespo",
+        "Buenos Aires",
+        "day",
+        (6, 12),
+        "es he",
+        (D,),
+    ),
+    S(
+        "AR",
+        "Colegio Hebreo de Córdoba",
+        "Colegio Hebreo de Córdoba",
+        "Córdoba",
+        "day",
+        (5, 17),
+        "es he",
+        (D,),
+        time_zone="America/Argentina/Cordoba",
+    ),
+    S(
+        "AR",
+        "Escuela Comunitaria Judía de Rosario",
+        "Escuela Comunitaria Judía de Rosario",
+        "Rosario",
+        "supplementary",
+        (6, 13),
+        "es he",
+        (D,),
+        time_zone="America/Argentina/Cordoba",
+        week=SUPP,
+        pending=True,
+    ),
     # Australia.
     S("AU", "Bondi Jewish College", "", "Sydney", "day", (5, 18), "en he", (D,)),
-    S("AU", "Caulfield Hebrew College", "", "Melbourne", "day", (5, 18), "en he", (D,),
-      time_zone="Australia/Melbourne"),
-    S("AU", "Perth Jewish Community School", "", "Perth", "day", (4, 12), "en he", (D,),
-      time_zone="Australia/Perth"),
-    S("AU", "Brisbane Hebrew Sunday School", "", "Brisbane", "supplementary", (5, 13), "en he", (D,),
-      time_zone="Australia/Brisbane", week=SUPP),
+    S(
+        "AU",
+        "Caulfield Hebrew College",
+        "",
+        "Melbourne",
+        "day",
+        (5, 18),
+        "en he",
+        (D,),
+        time_zone="Australia/Melbourne",
+    ),
+    S("AU", "Perth Jewish Community School", "", "Perth", "day", (4, 12), "en he", (D,), time_zone="Australia/Perth"),
+    S(
+        "AU",
+        "Brisbane Hebrew Sunday School",
+        "",
+        "Brisbane",
+        "supplementary",
+        (5, 13),
+        "en he",
+        (D,),
+        time_zone="Australia/Brisbane",
+        week=SUPP,
+    ),
 ]
 
 
@@ -190,70 +421,115 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 FIRST_NAMES = {
-    "IL": _names("Noa, Yael, Tamar, Michal, Shira, Avigail, Maya, Efrat, Hila, Orly, Ronit, Dana, Adi, Liat, Sigal, "
-                 "Keren, Galit, Inbal, Yossi, Avi, Eitan, Oren, Amir, Itai, Guy, Moshe, Yonatan, Ido, Nir, Ofer, Uri, "
-                 "Gilad, Roni, Erez"),
-    "PS": _names("Ahmad, Mohammad, Omar, Khaled, Yousef, Samer, Rami, Tariq, Basel, Fadi, Ibrahim, Mahmoud, Hani, "
-                 "Majd, Layla, Rana, Hiba, Noor, Amal, Reem, Dalia, Samira, Maha, Suha, Yasmin, Lina, Manal, Nadia, "
-                 "Aseel, Ruba"),
+    "IL": _names(
+        "Noa, Yael, Tamar, Michal, Shira, Avigail, Maya, Efrat, Hila, Orly, Ronit, Dana, Adi, Liat, Sigal, "
+        "Keren, Galit, Inbal, Yossi, Avi, Eitan, Oren, Amir, Itai, Guy, Moshe, Yonatan, Ido, Nir, Ofer, Uri, "
+        "Gilad, Roni, Erez"
+    ),
+    "PS": _names(
+        "Ahmad, Mohammad, Omar, Khaled, Yousef, Samer, Rami, Tariq, Basel, Fadi, Ibrahim, Mahmoud, Hani, "
+        "Majd, Layla, Rana, Hiba, Noor, Amal, Reem, Dalia, Samira, Maha, Suha, Yasmin, Lina, Manal, Nadia, "
+        "Aseel, Ruba"
+    ),
     "JO": _names("Zaid, Hamza, Laith, Qais, Faris, Rakan, Yazan, Dana, Rawan, Sara, Tala, Haya, Lubna, Shatha"),
-    "GB": _names("Oliver, Harry, George, James, Daniel, Samuel, Thomas, Simon, Rachel, Hannah, Rebecca, Sarah, "
-                 "Emily, Charlotte, Sophie, Lucy, Claire, Helen, Katie, Jonathan, Matthew, Amira, Priya, Chloe"),
-    "US": _names("Michael, David, Jennifer, Jessica, Ashley, Matthew, Aaron, Rachel, Sarah, Lauren, Emily, Daniel, "
-                 "Adam, Jacob, Ethan, Megan, Stephanie, Brian, Kevin, Maria, Carlos, Tanisha, Jamal, Allison"),
-    "CA": _names("Emma, Olivia, Liam, Noah, Ethan, Chloé, Gabriel, Félix, Sarah, Rachel, Justin, Megan, Ryan, "
-                 "Isabelle, Mathieu"),
-    "FR": _names("Camille, Léa, Manon, Chloé, Inès, Julie, Claire, Nathalie, Isabelle, Sandrine, Thomas, Nicolas, "
-                 "Julien, Antoine, Pierre, Mathieu, Sébastien, Laurent, Céline, Élodie"),
-    "DE": _names("Anna, Lena, Julia, Katharina, Sophie, Laura, Petra, Sabine, Lukas, Jonas, Felix, Maximilian, "
-                 "Tobias, Jan, Stefan, Michael, Jürgen, Andrea, Kerstin, Matthias"),
-    "AR": _names("Martín, Sofía, Valentina, Lucía, Camila, Florencia, Gabriela, Mariana, Santiago, Matías, Nicolás, "
-                 "Diego, Pablo, Federico, Alejandro, Daniela, Romina, Agustina"),
-    "AU": _names("Jack, Liam, Noah, Charlotte, Olivia, Amelia, Isla, Chloe, Mia, Ruby, Lachlan, Cooper, Hamish, Zoe, "
-                 "Hannah, Josh, Ben, Sam, Kate, Tom"),
+    "GB": _names(
+        "Oliver, Harry, George, James, Daniel, Samuel, Thomas, Simon, Rachel, Hannah, Rebecca, Sarah, "
+        "Emily, Charlotte, Sophie, Lucy, Claire, Helen, Katie, Jonathan, Matthew, Amira, Priya, Chloe"
+    ),
+    "US": _names(
+        "Michael, David, Jennifer, Jessica, Ashley, Matthew, Aaron, Rachel, Sarah, Lauren, Emily, Daniel, "
+        "Adam, Jacob, Ethan, Megan, Stephanie, Brian, Kevin, Maria, Carlos, Tanisha, Jamal, Allison"
+    ),
+    "CA": _names(
+        "Emma, Olivia, Liam, Noah, Ethan, Chloé, Gabriel, Félix, Sarah, Rachel, Justin, Megan, Ryan, Isabelle, Mathieu"
+    ),
+    "FR": _names(
+        "Camille, Léa, Manon, Chloé, Inès, Julie, Claire, Nathalie, Isabelle, Sandrine, Thomas, Nicolas, "
+        "Julien, Antoine, Pierre, Mathieu, Sébastien, Laurent, Céline, Élodie"
+    ),
+    "DE": _names(
+        "Anna, Lena, Julia, Katharina, Sophie, Laura, Petra, Sabine, Lukas, Jonas, Felix, Maximilian, "
+        "Tobias, Jan, Stefan, Michael, Jürgen, Andrea, Kerstin, Matthias"
+    ),
+    "AR": _names(
+        "Martín, Sofía, Valentina, Lucía, Camila, Florencia, Gabriela, Mariana, Santiago, Matías, Nicolás, "
+        "Diego, Pablo, Federico, Alejandro, Daniela, Romina, Agustina"
+    ),
+    "AU": _names(
+        "Jack, Liam, Noah, Charlotte, Olivia, Amelia, Isla, Chloe, Mia, Ruby, Lachlan, Cooper, Hamish, Zoe, "
+        "Hannah, Josh, Ben, Sam, Kate, Tom"
+    ),
 }
 LAST_NAMES = {
-    "IL": _names("Cohen, Levi, Mizrahi, Peretz, Biton, Friedman, Shapiro, Avraham, Dahan, Katz, Ben-David, Azoulay, "
-                 "Rosen, Goldberg, Malka, Sasson, Ohana, Hadad, Shalom, Bar-On, Golan, Tal, Segal, Amsalem, Gabay, "
-                 "Alon"),
-    "PS": _names("Khalil, Haddad, Nasser, Awad, Hamdan, Saleh, Odeh, Qasem, Abu Ali, Darwish, Mansour, Shaheen, "
-                 "Jaber, Zaidan, Salameh, Hijazi, Issa, Khoury, Sabbagh, Tamimi, Yassin, Abu Eid, Qaraeen, "
-                 "Shawamreh"),
-    "JO": _names("Al-Masri, Al-Khatib, Haddadin, Obeidat, Al-Zoubi, Khasawneh, Al-Momani, Bataineh, Nsour, Twal, "
-                 "Al-Rawashdeh, Hiyari"),
-    "GB": _names("Smith, Jones, Taylor, Brown, Davies, Evans, Wilson, Patel, Harris, Clarke, Roberts, Walker, "
-                 "Wright, Hughes, Bennett, Phillips, Morris, Khan, Ahmed, Murphy"),
-    "US": _names("Johnson, Williams, Brown, Garcia, Martinez, Miller, Davis, Rodriguez, Wilson, Anderson, Taylor, "
-                 "Thomas, Moore, Jackson, Nguyen, Lee, Robinson, Walker"),
-    "CA": _names("Tremblay, Gagnon, Roy, Côté, Bouchard, Gauthier, Smith, Brown, MacDonald, Wilson, Campbell, "
-                 "Martin, Li, Singh"),
-    "FR": _names("Martin, Bernard, Dubois, Thomas, Robert, Richard, Petit, Durand, Leroy, Moreau, Laurent, "
-                 "Lefebvre, Girard, Bonnet, Fontaine, Rousseau, Mercier, Lambert"),
-    "DE": _names("Müller, Schmidt, Schneider, Fischer, Weber, Meyer, Wagner, Becker, Schulz, Hoffmann, Koch, "
-                 "Richter, Wolf, Neumann, Schwarz, Zimmermann, Yilmaz, Kaya"),
-    "AR": _names("González, Rodríguez, Fernández, López, Martínez, Pérez, Gómez, Sánchez, Romero, Díaz, Álvarez, "
-                 "Torres, Ruiz, Benítez"),
-    "AU": _names("Smith, Jones, Williams, Brown, Wilson, Taylor, Nguyen, Kelly, Ryan, Walsh, Murphy, Campbell, "
-                 "Thompson, Mitchell"),
+    "IL": _names(
+        "Cohen, Levi, Mizrahi, Peretz, Biton, Friedman, Shapiro, Avraham, Dahan, Katz, Ben-David, Azoulay, "
+        "Rosen, Goldberg, Malka, Sasson, Ohana, Hadad, Shalom, Bar-On, Golan, Tal, Segal, Amsalem, Gabay, "
+        "Alon"
+    ),
+    "PS": _names(
+        "Khalil, Haddad, Nasser, Awad, Hamdan, Saleh, Odeh, Qasem, Abu Ali, Darwish, Mansour, Shaheen, "
+        "Jaber, Zaidan, Salameh, Hijazi, Issa, Khoury, Sabbagh, Tamimi, Yassin, Abu Eid, Qaraeen, "
+        "Shawamreh"
+    ),
+    "JO": _names(
+        "Al-Masri, Al-Khatib, Haddadin, Obeidat, Al-Zoubi, Khasawneh, Al-Momani, Bataineh, Nsour, Twal, "
+        "Al-Rawashdeh, Hiyari"
+    ),
+    "GB": _names(
+        "Smith, Jones, Taylor, Brown, Davies, Evans, Wilson, Patel, Harris, Clarke, Roberts, Walker, "
+        "Wright, Hughes, Bennett, Phillips, Morris, Khan, Ahmed, Murphy"
+    ),
+    "US": _names(
+        "Johnson, Williams, Brown, Garcia, Martinez, Miller, Davis, Rodriguez, Wilson, Anderson, Taylor, "
+        "Thomas, Moore, Jackson, Nguyen, Lee, Robinson, Walker"
+    ),
+    "CA": _names(
+        "Tremblay, Gagnon, Roy, Côté, Bouchard, Gauthier, Smith, Brown, MacDonald, Wilson, Campbell, Martin, Li, Singh"
+    ),
+    "FR": _names(
+        "Martin, Bernard, Dubois, Thomas, Robert, Richard, Petit, Durand, Leroy, Moreau, Laurent, "
+        "Lefebvre, Girard, Bonnet, Fontaine, Rousseau, Mercier, Lambert"
+    ),
+    "DE": _names(
+        "Müller, Schmidt, Schneider, Fischer, Weber, Meyer, Wagner, Becker, Schulz, Hoffmann, Koch, "
+        "Richter, Wolf, Neumann, Schwarz, Zimmermann, Yilmaz, Kaya"
+    ),
+    "AR": _names(
+        "González, Rodríguez, Fernández, López, Martínez, Pérez, Gómez, Sánchez, Romero, Díaz, Álvarez, "
+        "Torres, Ruiz, Benítez"
+    ),
+    "AU": _names(
+        "Smith, Jones, Williams, Brown, Wilson, Taylor, Nguyen, Kelly, Ryan, Walsh, Murphy, Campbell, "
+        "Thompson, Mitchell"
+    ),
 }
 # Teachers at Jewish schools in the diaspora: more often these names.
-JEWISH_FIRST_NAMES = _names("Avi, Noam, Tamar, Yael, Eli, Ari, Shira, Naomi, Ilana, Rivka, Dov, Miriam, Talia, "
-                            "Gideon, Ezra, Leah")
+JEWISH_FIRST_NAMES = _names(
+    "Avi, Noam, Tamar, Yael, Eli, Ari, Shira, Naomi, Ilana, Rivka, Dov, Miriam, Talia, Gideon, Ezra, Leah"
+)
 JEWISH_LAST_NAMES = {
-    "GB": _names("Cohen, Levy, Green, Marks, Jacobs, Stern, Rosen, Franks, Goldman, Samuels, Lewis, Myers, Salmon, "
-                 "Abrahams"),
-    "US": _names("Goldstein, Rosenberg, Weiss, Schwartz, Feldman, Kaplan, Bernstein, Greenberg, Horowitz, Klein, "
-                 "Siegel, Adler, Katz, Levine"),
-    "CA": _names("Segal, Cohen, Shapiro, Kaufman, Wiseman, Levine, Greenspan, Rosen, Gold, Perlman, Weinberg, "
-                 "Adelman"),
-    "FR": _names("Cohen, Levy, Benhamou, Attal, Sebag, Azoulay, Bensimon, Hassan, Zerbib, Elbaz, Amar, Benichou, "
-                 "Dreyfus, Bloch"),
-    "DE": _names("Rosenthal, Löwenstein, Grünberg, Kahn, Feldmann, Oppenheim, Hirsch, Kaufmann, Bloch, Cohn, Lewin, "
-                 "Guttmann, Rabinovich, Goldmann"),
-    "AR": _names("Goldberg, Schwarcz, Kohan, Feldman, Rosenthal, Zylberstein, Grinberg, Waisman, Bursztyn, Kaplan, "
-                 "Mizrahi, Sutton, Rubinstein, Gurevich"),
-    "AU": _names("Rubinstein, Gold, Roth, Frenkel, Slonim, Katz, Landau, Adler, Werdiger, Liebermann, Blashki, "
-                 "Lowenstein"),
+    "GB": _names(
+        "Cohen, Levy, Green, Marks, Jacobs, Stern, Rosen, Franks, Goldman, Samuels, Lewis, Myers, Salmon, Abrahams"
+    ),
+    "US": _names(
+        "Goldstein, Rosenberg, Weiss, Schwartz, Feldman, Kaplan, Bernstein, Greenberg, Horowitz, Klein, "
+        "Siegel, Adler, Katz, Levine"
+    ),
+    "CA": _names("Segal, Cohen, Shapiro, Kaufman, Wiseman, Levine, Greenspan, Rosen, Gold, Perlman, Weinberg, Adelman"),
+    "FR": _names(
+        "Cohen, Levy, Benhamou, Attal, Sebag, Azoulay, Bensimon, Hassan, Zerbib, Elbaz, Amar, Benichou, Dreyfus, Bloch"
+    ),
+    "DE": _names(
+        "Rosenthal, Löwenstein, Grünberg, Kahn, Feldmann, Oppenheim, Hirsch, Kaufmann, Bloch, Cohn, Lewin, "
+        "Guttmann, Rabinovich, Goldmann"
+    ),
+    "AR": _names(
+        "Goldberg, Schwarcz, Kohan, Feldman, Rosenthal, Zylberstein, Grinberg, Waisman, Bursztyn, Kaplan, "
+        "Mizrahi, Sutton, Rubinstein, Gurevich"
+    ),
+    "AU": _names(
+        "Rubinstein, Gold, Roth, Frenkel, Slonim, Katz, Landau, Adler, Werdiger, Liebermann, Blashki, Lowenstein"
+    ),
 }
 
 # The interface exists in English, Hebrew and Arabic only.
@@ -261,21 +537,99 @@ INTERFACE_LANGUAGE = {"IL": "he", "PS": "ar", "JO": "ar"}
 
 # What teachers teach, by kind of school.
 SUBJECTS_BY_KIND = {
-    "il": ("english-foreign", "english-foreign", "history", "civics", "literature", "hebrew", "mathematics",
-           "science", "geography", "arts", "music", "environment", "computing", "arabic", "physical-education"),
-    "il-religious": ("jewish-studies", "jewish-studies", "religious-education", "english-foreign", "history",
-                     "hebrew", "mathematics", "science", "literature"),
-    "arab": ("arabic", "english-foreign", "english-foreign", "religious-education", "social-studies", "geography",
-             "history", "science", "mathematics", "environment", "arts", "computing"),
-    "jewish": ("jewish-studies", "jewish-studies", "hebrew", "hebrew", "history", "literature", "mathematics",
-               "science", "arts", "music", "geography"),
+    "il": (
+        "english-foreign",
+        "english-foreign",
+        "history",
+        "civics",
+        "literature",
+        "hebrew",
+        "mathematics",
+        "science",
+        "geography",
+        "arts",
+        "music",
+        "environment",
+        "computing",
+        "arabic",
+        "physical-education",
+    ),
+    "il-religious": (
+        "jewish-studies",
+        "jewish-studies",
+        "religious-education",
+        "english-foreign",
+        "history",
+        "hebrew",
+        "mathematics",
+        "science",
+        "literature",
+    ),
+    "arab": (
+        "arabic",
+        "english-foreign",
+        "english-foreign",
+        "religious-education",
+        "social-studies",
+        "geography",
+        "history",
+        "science",
+        "mathematics",
+        "environment",
+        "arts",
+        "computing",
+    ),
+    "jewish": (
+        "jewish-studies",
+        "jewish-studies",
+        "hebrew",
+        "hebrew",
+        "history",
+        "literature",
+        "mathematics",
+        "science",
+        "arts",
+        "music",
+        "geography",
+    ),
     "supplementary": ("jewish-studies", "jewish-studies", "hebrew", "hebrew", "religious-education", "music"),
-    "public-en": ("history", "geography", "literature", "science", "mathematics", "other-languages", "arts", "music",
-                  "environment", "computing", "civics", "religious-education"),
-    "public": ("english-foreign", "english-foreign", "history", "geography", "literature", "science", "mathematics",
-               "other-languages", "arts", "environment", "civics"),
-    "primary": ("primary-class", "primary-class", "primary-class", "primary-class", "special-education", "music",
-                "arts", "physical-education"),
+    "public-en": (
+        "history",
+        "geography",
+        "literature",
+        "science",
+        "mathematics",
+        "other-languages",
+        "arts",
+        "music",
+        "environment",
+        "computing",
+        "civics",
+        "religious-education",
+    ),
+    "public": (
+        "english-foreign",
+        "english-foreign",
+        "history",
+        "geography",
+        "literature",
+        "science",
+        "mathematics",
+        "other-languages",
+        "arts",
+        "environment",
+        "civics",
+    ),
+    "primary": (
+        "primary-class",
+        "primary-class",
+        "primary-class",
+        "primary-class",
+        "special-education",
+        "music",
+        "arts",
+        "physical-education",
+    ),
 }
 SUBJECT_LANGUAGE = {"english-foreign": "en", "hebrew": "he", "jewish-studies": "he", "arabic": "ar"}
 EXTRA_LANGUAGES = {
@@ -292,11 +646,25 @@ EXTRA_LANGUAGES = {
 }
 
 SUBJECT_PHRASES = {
-    "english-foreign": "English", "hebrew": "Hebrew", "arabic": "Arabic", "other-languages": "modern languages",
-    "jewish-studies": "Jewish studies", "religious-education": "religious education", "history": "history",
-    "geography": "geography", "civics": "civics", "social-studies": "social studies", "literature": "literature",
-    "mathematics": "maths", "science": "science", "environment": "environmental studies", "computing": "computing",
-    "arts": "art", "music": "music", "physical-education": "PE", "special-education": "special education",
+    "english-foreign": "English",
+    "hebrew": "Hebrew",
+    "arabic": "Arabic",
+    "other-languages": "modern languages",
+    "jewish-studies": "Jewish studies",
+    "religious-education": "religious education",
+    "history": "history",
+    "geography": "geography",
+    "civics": "civics",
+    "social-studies": "social studies",
+    "literature": "literature",
+    "mathematics": "maths",
+    "science": "science",
+    "environment": "environmental studies",
+    "computing": "computing",
+    "arts": "art",
+    "music": "music",
+    "physical-education": "PE",
+    "special-education": "special education",
 }
 HOPES_EN = (
     "We would love to exchange letters with a partner class and meet on video once a month.",
@@ -320,7 +688,7 @@ HOPES_AR = (
 # A turned-down teacher reads the reason in their own language.
 REJECTION_REASONS = {
     "en": "We could not confirm that you teach at this school. Please ask your principal to vouch for you, "
-          "or sign up again with your school e-mail address.",
+    "or sign up again with your school e-mail address.",
     "he": "לא הצלחנו לאמת את ההעסקה בבית הספר. נא לשלוח אישור העסקה או לבקש מהנהלת בית הספר לאשר את הפרטים.",
     "ar": "لم نتمكن من التحقق من عملك في هذه المدرسة. يرجى إرسال إثبات عمل أو الطلب من إدارة المدرسة تأكيد بياناتك.",
 }

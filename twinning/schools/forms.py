@@ -46,7 +46,9 @@ class TeacherSignUpForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters, not only digits, and not a common password."),
     )
     password2 = forms.CharField(
@@ -55,48 +57,67 @@ class TeacherSignUpForm(forms.Form):
     country = LocalizedModelChoiceField(
         label=_("Country of your school"), queryset=Country.objects.filter(nso__isnull=False), empty_label=_("Choose…")
     )
-    school_search = forms.CharField(label=_("Find your school"), required=False, max_length=100,
-                                    help_text=_("Type part of its name or its city."))
+    school_search = forms.CharField(
+        label=_("Find your school"), required=False, max_length=100, help_text=_("Type part of its name or its city.")
+    )
     school = forms.ModelChoiceField(
-        label=_("Your school"), required=False,
+        label=_("Your school"),
+        required=False,
         queryset=School.objects.exclude(status=ValidationStatus.REJECTED).select_related("country"),
         widget=forms.RadioSelect,
         error_messages={
             "invalid_choice": _("We could not find that school. Search again, or register it as a new school."),
         },
     )
-    new_school_name = forms.CharField(label=_("School name (in Latin letters or English)"), max_length=200,
-                                      required=False)
-    new_school_native_name = forms.CharField(label=_("School name in its own language"), max_length=200,
-                                             required=False)
+    new_school_name = forms.CharField(
+        label=_("School name (in Latin letters or English)"), max_length=200, required=False
+    )
+    new_school_native_name = forms.CharField(label=_("School name in its own language"), max_length=200, required=False)
     new_school_city = forms.CharField(label=_("City or town"), max_length=120, required=False)
-    new_school_type = forms.ChoiceField(label=_("Type of school"), choices=[("", _("Choose…")), *School.Type.choices],
-                                       required=False)
-    new_school_age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int,
-                                                 required=False, empty_value=None)
-    new_school_age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int,
-                                               required=False, empty_value=None)
+    new_school_type = forms.ChoiceField(
+        label=_("Type of school"), choices=[("", _("Choose…")), *School.Type.choices], required=False
+    )
+    new_school_age_from = forms.TypedChoiceField(
+        label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int, required=False, empty_value=None
+    )
+    new_school_age_to = forms.TypedChoiceField(
+        label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int, required=False, empty_value=None
+    )
     new_school_languages = LocalizedModelMultipleChoiceField(
-        label=_("Languages of instruction"), queryset=Language.objects.all(), required=False,
+        label=_("Languages of instruction"),
+        queryset=Language.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    new_school_time_zone = forms.ChoiceField(label=_("Time zone"), choices=[("", _("Choose…")), *time_zone_choices()],
-                                             required=False)
-    new_school_week = forms.ChoiceField(label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices],
-                                       required=False)
+    new_school_time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[("", _("Choose…")), *time_zone_choices()], required=False
+    )
+    new_school_week = forms.ChoiceField(
+        label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices], required=False
+    )
     new_school_website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     subjects = LocalizedModelMultipleChoiceField(
-        label=_("Subjects you teach"), queryset=Subject.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label=_("Subjects you teach"),
+        queryset=Subject.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one subject.")},
     )
     languages = LocalizedModelMultipleChoiceField(
-        label=_("Languages you can work in with a partner"), queryset=Language.objects.all(),
-        widget=forms.CheckboxSelectMultiple, error_messages={"required": _("Choose at least one language.")},
+        label=_("Languages you can work in with a partner"),
+        queryset=Language.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one language.")},
     )
 
     NEW_SCHOOL_REQUIRED = (
-        "new_school_name", "new_school_city", "new_school_type", "new_school_age_from", "new_school_age_to",
-        "new_school_languages", "new_school_time_zone", "new_school_week",
+        "new_school_name",
+        "new_school_city",
+        "new_school_type",
+        "new_school_age_from",
+        "new_school_age_to",
+        "new_school_languages",
+        "new_school_time_zone",
+        "new_school_week",
     )
 
     def clean_email(self):
@@ -137,11 +158,17 @@ class TeacherSignUpForm(forms.Form):
         if data.get("school") is not None:
             return None
         return NewSchool(
-            name=data["new_school_name"], native_name=data.get("new_school_native_name", ""),
-            country=data["country"], city=data["new_school_city"], school_type=data["new_school_type"],
-            age_from=data["new_school_age_from"], age_to=data["new_school_age_to"],
-            languages=list(data["new_school_languages"]), time_zone=data["new_school_time_zone"],
-            school_week=data["new_school_week"], website=data.get("new_school_website", ""),
+            name=data["new_school_name"],
+            native_name=data.get("new_school_native_name", ""),
+            country=data["country"],
+            city=data["new_school_city"],
+            school_type=data["new_school_type"],
+            age_from=data["new_school_age_from"],
+            age_to=data["new_school_age_to"],
+            languages=list(data["new_school_languages"]),
+            time_zone=data["new_school_time_zone"],
+            school_week=data["new_school_week"],
+            website=data.get("new_school_website", ""),
         )
 
 
@@ -156,12 +183,16 @@ class _PasswordProbe:
 
 class TeacherProfileForm(forms.ModelForm):
     subjects = LocalizedModelMultipleChoiceField(
-        label=_("Subjects you teach"), queryset=Subject.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label=_("Subjects you teach"),
+        queryset=Subject.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     languages = LocalizedModelMultipleChoiceField(
-        label=_("Languages you can work in with a partner"), queryset=Language.objects.all(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Languages you can work in with a partner"),
+        queryset=Language.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -172,7 +203,9 @@ class TeacherProfileForm(forms.ModelForm):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the teacher will see it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason (the teacher will see it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why, so the teacher knows what to change.")},
     )
 
@@ -188,7 +221,9 @@ class QueueFilterForm(forms.Form):
 
 class SchoolForm(forms.ModelForm):
     languages = LocalizedModelMultipleChoiceField(
-        label=_("Languages of instruction"), queryset=Language.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label=_("Languages of instruction"),
+        queryset=Language.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one language.")},
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
@@ -198,8 +233,18 @@ class SchoolForm(forms.ModelForm):
 
     class Meta:
         model = School
-        fields = ["name", "native_name", "city", "school_type", "age_from", "age_to", "languages", "time_zone",
-                  "school_week", "website"]
+        fields = [
+            "name",
+            "native_name",
+            "city",
+            "school_type",
+            "age_from",
+            "age_to",
+            "languages",
+            "time_zone",
+            "school_week",
+            "website",
+        ]
 
     def clean(self):
         data = super().clean()

@@ -65,12 +65,15 @@ class Country(NamedInLanguages):
     """A country, served by exactly one NSO (an NSO may serve several countries)."""
 
     code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
-    nso = models.ForeignKey(NSO, verbose_name=_("NSO"), null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="countries")
-    default_time_zone = models.CharField(_("usual time zone"), max_length=64, default="UTC",
-                                         validators=[validate_time_zone])
-    default_school_week = models.CharField(_("usual school week"), max_length=8, choices=SchoolWeek.choices,
-                                           default=SchoolWeek.MON_FRI)
+    nso = models.ForeignKey(
+        NSO, verbose_name=_("NSO"), null=True, blank=True, on_delete=models.SET_NULL, related_name="countries"
+    )
+    default_time_zone = models.CharField(
+        _("usual time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    default_school_week = models.CharField(
+        _("usual school week"), max_length=8, choices=SchoolWeek.choices, default=SchoolWeek.MON_FRI
+    )
 
     class Meta:
         verbose_name = _("country")
@@ -110,7 +113,9 @@ class School(models.Model):
 
     name = models.CharField(_("name"), max_length=200, help_text=_("The name in Latin letters or in English."))
     native_name = models.CharField(
-        _("name in the school's own language"), max_length=200, blank=True,
+        _("name in the school's own language"),
+        max_length=200,
+        blank=True,
         help_text=_("As the school writes it, in its own script."),
     )
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="schools")
@@ -124,14 +129,17 @@ class School(models.Model):
     website = models.URLField(_("website"), blank=True)
     programmes = models.ManyToManyField(Programme, verbose_name=_("programmes"), related_name="schools", blank=True)
 
-    status = models.CharField(_("status"), max_length=12, choices=ValidationStatus.choices,
-                              default=ValidationStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ValidationStatus.choices, default=ValidationStatus.PENDING
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rejection_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -164,22 +172,31 @@ class TeacherProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="teachers")
-    subjects = models.ManyToManyField(Subject, verbose_name=_("subjects you teach"), related_name="teachers",
-                                      blank=True)
-    languages = models.ManyToManyField(Language, verbose_name=_("languages you can work in"),
-                                       related_name="teachers", blank=True)
-    bio = models.TextField(_("about you"), blank=True, max_length=2000,
-                           help_text=_("A few lines for partner teachers: your classes and what you hope to do."))
+    subjects = models.ManyToManyField(
+        Subject, verbose_name=_("subjects you teach"), related_name="teachers", blank=True
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages you can work in"), related_name="teachers", blank=True
+    )
+    bio = models.TextField(
+        _("about you"),
+        blank=True,
+        max_length=2000,
+        help_text=_("A few lines for partner teachers: your classes and what you hope to do."),
+    )
 
-    status = models.CharField(_("status"), max_length=12, choices=ValidationStatus.choices,
-                              default=ValidationStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ValidationStatus.choices, default=ValidationStatus.PENDING
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rejection_reason = models.TextField(_("reason"), blank=True)
-    vouched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    vouched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     vouched_at = models.DateTimeField(null=True, blank=True)
     # Set when the principal records that the teacher has left the school: their twinnings hand over.
     left_at = models.DateTimeField(_("left the school"), null=True, blank=True)

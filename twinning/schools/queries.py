@@ -22,7 +22,9 @@ def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> 
         teachers = teachers.filter(school__country_id=country)
     if search:
         teachers = teachers.filter(
-            Q(user__full_name__icontains=search) | Q(user__email__icontains=search) | Q(school__name__icontains=search)
+            Q(user__full_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(school__name__icontains=search)
             | Q(school__native_name__icontains=search)
         )
     return (

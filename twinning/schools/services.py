@@ -82,15 +82,25 @@ def register_teacher(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=email, password=password, full_name=full_name.strip(),
-                preferred_language=language, time_zone=time_zone,
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                preferred_language=language,
+                time_zone=time_zone,
             )
             if new_school is not None:
                 school = School.objects.create(
-                    name=new_school.name.strip(), native_name=new_school.native_name.strip(),
-                    country=new_school.country, city=new_school.city.strip(), school_type=new_school.school_type,
-                    age_from=new_school.age_from, age_to=new_school.age_to, time_zone=new_school.time_zone,
-                    school_week=new_school.school_week, website=new_school.website, created_by=user,
+                    name=new_school.name.strip(),
+                    native_name=new_school.native_name.strip(),
+                    country=new_school.country,
+                    city=new_school.city.strip(),
+                    school_type=new_school.school_type,
+                    age_from=new_school.age_from,
+                    age_to=new_school.age_to,
+                    time_zone=new_school.time_zone,
+                    school_week=new_school.school_week,
+                    website=new_school.website,
+                    created_by=user,
                 )
                 school.languages.set(new_school.languages)
                 audit.record(actor=user, action="school.registered", target=school)
@@ -148,23 +158,29 @@ def approve_teacher(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
         if teacher.status == ValidationStatus.VALIDATED:
             raise _already_decided(teacher)
         if not teacher.user.email_confirmed:
-            raise ServiceError(_("%(name)s has not confirmed their e-mail address yet.") % {
-                "name": teacher.user.full_name})
+            raise ServiceError(
+                _("%(name)s has not confirmed their e-mail address yet.") % {"name": teacher.user.full_name}
+            )
         school = School.objects.select_for_update().get(pk=teacher.school_id)
         if school.status == ValidationStatus.REJECTED:
-            raise ServiceError(_("%(school)s was not validated, so its teachers cannot be validated.") % {
-                "school": school.name})
+            raise ServiceError(
+                _("%(school)s was not validated, so its teachers cannot be validated.") % {"school": school.name}
+            )
         if school.status == ValidationStatus.PENDING:
-            _approve_school_locked(school=school, by=by, note=_("Validated with its teacher %(name)s.") % {
-                "name": teacher.user.full_name})
+            _approve_school_locked(
+                school=school, by=by, note=_("Validated with its teacher %(name)s.") % {"name": teacher.user.full_name}
+            )
         teacher.status = ValidationStatus.VALIDATED
         teacher.decided_at = timezone.now()
         teacher.decided_by = by
         teacher.rejection_reason = ""
         teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         audit.record(actor=by, action="teacher.validated", target=teacher)
-        transaction.on_commit(lambda: send_to_person(
-            user=teacher.user, template="schools/email/teacher_validated", context={"teacher": teacher}))
+        transaction.on_commit(
+            lambda: send_to_person(
+                user=teacher.user, template="schools/email/teacher_validated", context={"teacher": teacher}
+            )
+        )
     return teacher
 
 
@@ -186,8 +202,11 @@ def reject_teacher(*, teacher: TeacherProfile, by: User, reason: str) -> Teacher
         teacher.rejection_reason = reason
         teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         audit.record(actor=by, action="teacher.rejected", target=teacher, reason=reason)
-        transaction.on_commit(lambda: send_to_person(
-            user=teacher.user, template="schools/email/teacher_rejected", context={"teacher": teacher}))
+        transaction.on_commit(
+            lambda: send_to_person(
+                user=teacher.user, template="schools/email/teacher_rejected", context={"teacher": teacher}
+            )
+        )
     return teacher
 
 
@@ -258,8 +277,11 @@ def reject_school(*, school: School, by: User, reason: str) -> School:
         audit.record(actor=by, action="school.rejected", target=school, reason=reason)
         creator = school.created_by
         if creator is not None:
-            transaction.on_commit(lambda: send_to_person(
-                user=creator, template="schools/email/school_rejected", context={"school": school}))
+            transaction.on_commit(
+                lambda: send_to_person(
+                    user=creator, template="schools/email/school_rejected", context={"school": school}
+                )
+            )
     return school
 
 

@@ -51,11 +51,15 @@ def signup(request):
             data = form.cleaned_data
             try:
                 teacher = services.register_teacher(
-                    full_name=data["full_name"], email=data["email"], password=data["password1"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    password=data["password1"],
                     language=request.LANGUAGE_CODE,
                     time_zone=data["school"].time_zone if data["school"] else data["new_school_time_zone"],
-                    school=data["school"], new_school=form.new_school(),
-                    subjects=list(data["subjects"]), languages=list(data["languages"]),
+                    school=data["school"],
+                    new_school=form.new_school(),
+                    subjects=list(data["subjects"]),
+                    languages=list(data["languages"]),
                 )
             except ServiceError as error:
                 form.add_error(None, error.message)
@@ -69,18 +73,29 @@ def signup(request):
         form = TeacherSignUpForm(request.POST)
     else:
         form = TeacherSignUpForm(initial={"country": request.GET.get("country")})
-    return render(request, "schools/signup.html", {
-        "form": form, "searching": searching, "school_choices": _signup_school_choices(form),
-        "chosen": str(form.data.get("school", "")),
-    })
+    return render(
+        request,
+        "schools/signup.html",
+        {
+            "form": form,
+            "searching": searching,
+            "school_choices": _signup_school_choices(form),
+            "chosen": str(form.data.get("school", "")),
+        },
+    )
 
 
 def signup_school_search(request):
     """htmx: the schools matching what is typed, as the radio buttons of the sign-up form."""
     form = TeacherSignUpForm(request.GET)
-    return render(request, "schools/_school_choices.html", {
-        "school_choices": _signup_school_choices(form), "chosen": request.GET.get("school", ""),
-    })
+    return render(
+        request,
+        "schools/_school_choices.html",
+        {
+            "school_choices": _signup_school_choices(form),
+            "chosen": request.GET.get("school", ""),
+        },
+    )
 
 
 @login_required
@@ -91,21 +106,35 @@ def validation_queue(request):
     filters = QueueFilterForm(request.GET, countries=countries)
     filters.is_valid()
     search, country = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("country", "")
-    page = Paginator(queries.validation_queue_for_staff(request.user, country=country, search=search),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "schools/queue.html", {
-        "page": page, "filters": filters, "countries": countries,
-        "pending_schools": queries.pending_schools_for_staff(request.user)[:PAGE_SIZE],
-        "counts": queries.validation_counts_for_staff(request.user),
-        "reject_form": RejectForm(),
-    })
+    page = Paginator(
+        queries.validation_queue_for_staff(request.user, country=country, search=search), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "countries": countries,
+            "pending_schools": queries.pending_schools_for_staff(request.user)[:PAGE_SIZE],
+            "counts": queries.validation_counts_for_staff(request.user),
+            "reject_form": RejectForm(),
+        },
+    )
 
 
 def _teacher_page(request, teacher, *, reject_form, status=200):
-    return render(request, "schools/teacher_validation.html", {
-        "teacher": teacher, "history": audit.entries_for(teacher)[:50],
-        "school_history": audit.entries_for(teacher.school)[:20], "reject_form": reject_form,
-    }, status=status)
+    return render(
+        request,
+        "schools/teacher_validation.html",
+        {
+            "teacher": teacher,
+            "history": audit.entries_for(teacher)[:50],
+            "school_history": audit.entries_for(teacher.school)[:20],
+            "reject_form": reject_form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -122,8 +151,9 @@ def approve_teacher(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s is validated and has been told by e-mail.") % {
-            "name": teacher.user.full_name})
+        messages.success(
+            request, _("%(name)s is validated and has been told by e-mail.") % {"name": teacher.user.full_name}
+        )
     return _back(request)
 
 
@@ -139,8 +169,9 @@ def reject_teacher(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s has been told, with your reason, by e-mail.") % {
-            "name": teacher.user.full_name})
+        messages.success(
+            request, _("%(name)s has been told, with your reason, by e-mail.") % {"name": teacher.user.full_name}
+        )
     return _back(request)
 
 
@@ -183,8 +214,9 @@ def vouch_for_teacher(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Thank you: the NSO will see that you vouched for %(name)s.") % {
-            "name": teacher.user.full_name})
+        messages.success(
+            request, _("Thank you: the NSO will see that you vouched for %(name)s.") % {"name": teacher.user.full_name}
+        )
     return redirect("dashboard")
 
 
@@ -208,11 +240,17 @@ def school_detail(request, pk):
     school = rules.get_school_for_user(request.user, pk)
     page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
     seeker = rules.can_seek_partners(request.user)
-    return render(request, "schools/school_detail.html", {
-        "school": school, "page": page, "can_edit": rules.school_editable_by(request.user, school),
-        "can_propose": seeker and school.is_validated and request.user.teacher.school_id != school.pk,
-        "is_principal": school.pk in roles_of(request.user).principal_school_ids,
-    })
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "page": page,
+            "can_edit": rules.school_editable_by(request.user, school),
+            "can_propose": seeker and school.is_validated and request.user.teacher.school_id != school.pk,
+            "is_principal": school.pk in roles_of(request.user).principal_school_ids,
+        },
+    )
 
 
 @login_required
@@ -222,8 +260,9 @@ def edit_school(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "languages"}
         try:
-            services.update_school(school=school, by=request.user, fields=fields,
-                                   languages=list(form.cleaned_data["languages"]))
+            services.update_school(
+                school=school, by=request.user, fields=fields, languages=list(form.cleaned_data["languages"])
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -236,8 +275,16 @@ def edit_school(request, pk):
 def school_directory(request):
     search = request.GET.get("q", "").strip()[:100]
     country = request.GET.get("country", "")
-    page = Paginator(queries.schools_for_directory(request.user, search=search, country=country),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "schools/directory.html", {
-        "page": page, "search": search, "country": country, "countries": Country.objects.all(),
-    })
+    page = Paginator(queries.schools_for_directory(request.user, search=search, country=country), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "schools/directory.html",
+        {
+            "page": page,
+            "search": search,
+            "country": country,
+            "countries": Country.objects.all(),
+        },
+    )

@@ -44,8 +44,11 @@ SUBJECTS = {
     "arts": ("Visual arts", "אמנות", "الفنون البصرية"),
     "music": ("Music", "מוזיקה", "الموسيقى"),
     "physical-education": ("Physical education", "חינוך גופני", "التربية البدنية"),
-    "primary-class": ("Primary class teaching (all subjects)", "הוראה בכיתה יסודית (כל המקצועות)",
-                      "تدريس صفوف المرحلة الابتدائية (جميع المواد)"),
+    "primary-class": (
+        "Primary class teaching (all subjects)",
+        "הוראה בכיתה יסודית (כל המקצועות)",
+        "تدريس صفوف المرحلة الابتدائية (جميع المواد)",
+    ),
     "special-education": ("Special education", "חינוך מיוחד", "التربية الخاصة"),
 }
 

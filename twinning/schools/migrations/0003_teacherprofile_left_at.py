@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_reference_languages_subjects'),
+        ("schools", "0002_reference_languages_subjects"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='teacherprofile',
-            name='left_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='left the school'),
+            model_name="teacherprofile",
+            name="left_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="left the school"),
         ),
     ]

@@ -31,9 +31,21 @@ def password_in_file(tmp_path) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [User, Role, NSO, Country, Programme, School, TeacherProfile, AuditEntry,
-              School.languages.through, School.programmes.through, Programme.countries.through,
-              TeacherProfile.subjects.through, TeacherProfile.languages.through]
+    models = [
+        User,
+        Role,
+        NSO,
+        Country,
+        Programme,
+        School,
+        TeacherProfile,
+        AuditEntry,
+        School.languages.through,
+        School.programmes.through,
+        Programme.countries.through,
+        TeacherProfile.subjects.through,
+        TeacherProfile.languages.through,
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 

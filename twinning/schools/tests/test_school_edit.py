@@ -6,9 +6,18 @@ from twinning.testing import make_teacher
 
 
 def edit_data(**overrides):
-    data = {"name": "Reali School", "native_name": "בית הספר הריאלי העברי", "city": "Haifa", "school_type": "public",
-            "age_from": "12", "age_to": "18", "languages": ["he", "en"], "time_zone": "Asia/Jerusalem",
-            "school_week": "sun_fri", "website": "https://reali.example.org"}
+    data = {
+        "name": "Reali School",
+        "native_name": "בית הספר הריאלי העברי",
+        "city": "Haifa",
+        "school_type": "public",
+        "age_from": "12",
+        "age_to": "18",
+        "languages": ["he", "en"],
+        "time_zone": "Asia/Jerusalem",
+        "school_week": "sun_fri",
+        "website": "https://reali.example.org",
+    }
     data.update(overrides)
     return data
 
@@ -43,8 +52,10 @@ def test_school_edit_is_for_its_people_and_its_nso_only(client, cast):
 def test_school_edit_bad_input_keeps_what_was_saved(client, cast):
     client.force_login(cast.principal_a)
 
-    response = client.post(reverse("schools:edit", args=[cast.school_a.pk]),
-                           edit_data(age_from="16", age_to="9", time_zone="Nowhere/Land", languages=[]))
+    response = client.post(
+        reverse("schools:edit", args=[cast.school_a.pk]),
+        edit_data(age_from="16", age_to="9", time_zone="Nowhere/Land", languages=[]),
+    )
 
     errors = response.context["form"].errors
     assert errors["age_to"] == ["The oldest pupils cannot be younger than the youngest."]

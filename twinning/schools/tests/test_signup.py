@@ -13,9 +13,14 @@ PASSWORD = "twinning-with-friends-2026"
 
 def signup_data(cast, **overrides):
     data = {
-        "full_name": "Miriam Katz", "email": "Miriam.Katz@Example.org", "password1": PASSWORD,
-        "password2": PASSWORD, "country": "IL", "school": str(cast.school_a.pk),
-        "subjects": ["history"], "languages": ["en", "he"],
+        "full_name": "Miriam Katz",
+        "email": "Miriam.Katz@Example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "country": "IL",
+        "school": str(cast.school_a.pk),
+        "subjects": ["history"],
+        "languages": ["en", "he"],
     }
     data.update(overrides)
     return data
@@ -23,12 +28,19 @@ def signup_data(cast, **overrides):
 
 def new_school_data(cast, **overrides):
     data = signup_data(cast, school="")
-    data.update({
-        "new_school_name": "Galil Democratic School", "new_school_native_name": "בית הספר הדמוקרטי גליל",
-        "new_school_city": "Karmiel", "new_school_type": "public", "new_school_age_from": "6",
-        "new_school_age_to": "12", "new_school_languages": ["he"], "new_school_time_zone": "Asia/Jerusalem",
-        "new_school_week": "sun_fri",
-    })
+    data.update(
+        {
+            "new_school_name": "Galil Democratic School",
+            "new_school_native_name": "בית הספר הדמוקרטי גליל",
+            "new_school_city": "Karmiel",
+            "new_school_type": "public",
+            "new_school_age_from": "6",
+            "new_school_age_to": "12",
+            "new_school_languages": ["he"],
+            "new_school_time_zone": "Asia/Jerusalem",
+            "new_school_week": "sun_fri",
+        }
+    )
     data.update(overrides)
     return data
 
@@ -122,8 +134,9 @@ def test_signup_incomplete_new_school_marks_each_missing_field(client, cast):
 
 
 def test_signup_new_school_ages_in_wrong_order_is_refused(client, cast):
-    response = client.post(reverse("schools:signup"), new_school_data(cast, new_school_age_from="14",
-                                                                      new_school_age_to="8"))
+    response = client.post(
+        reverse("schools:signup"), new_school_data(cast, new_school_age_from="14", new_school_age_to="8")
+    )
 
     assert response.context["form"].errors["new_school_age_to"] == [
         "The oldest pupils cannot be younger than the youngest."
@@ -131,16 +144,18 @@ def test_signup_new_school_ages_in_wrong_order_is_refused(client, cast):
 
 
 def test_signup_new_school_that_already_exists_points_to_it(client, cast):
-    response = client.post(reverse("schools:signup"), new_school_data(
-        cast, new_school_name="reali school", new_school_city="Springfield"))
+    response = client.post(
+        reverse("schools:signup"), new_school_data(cast, new_school_name="reali school", new_school_city="Springfield")
+    )
 
     assert "Reali School in Springfield is already registered" in response.content.decode()
     assert School.objects.filter(name__iexact="reali school").count() == 1
 
 
 def test_signup_weak_password_is_refused(client, cast):
-    response = client.post(reverse("schools:signup"), signup_data(cast, password1="12345678901",
-                                                                  password2="12345678901"))
+    response = client.post(
+        reverse("schools:signup"), signup_data(cast, password1="12345678901", password2="12345678901")
+    )
 
     assert "password1" in response.context["form"].errors
     assert not User.objects.filter(email="miriam.katz@example.org").exists()
@@ -156,8 +171,9 @@ def test_signup_errors_are_in_the_persons_language(client, cast):
 
 
 def test_signup_find_school_without_javascript_lists_matches_without_errors(client, cast):
-    response = client.post(reverse("schools:signup"), {"country": "IL", "school_search": "real", "find_school": "1",
-                                                      "full_name": "Miriam"})
+    response = client.post(
+        reverse("schools:signup"), {"country": "IL", "school_search": "real", "find_school": "1", "full_name": "Miriam"}
+    )
 
     assert response.status_code == 200
     assert [s.pk for s in response.context["school_choices"]] == [cast.school_a.pk]
@@ -166,8 +182,9 @@ def test_signup_find_school_without_javascript_lists_matches_without_errors(clie
 
 
 def test_signup_school_search_partial_is_scoped_to_country(client, cast):
-    response = client.get(reverse("schools:signup_school_search"), {"country": "GB", "school_search": "school"},
-                          HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("schools:signup_school_search"), {"country": "GB", "school_search": "school"}, HTTP_HX_REQUEST="true"
+    )
 
     assert [s.pk for s in response.context["school_choices"]] == [cast.school_b.pk]
     assert "<html" not in response.content.decode()

@@ -151,8 +151,9 @@ def test_reject_after_approval_is_refused(client, cast):
     client.force_login(cast.nso_il)
     client.post(reverse("schools:approve_teacher", args=[cast.pending_il.pk]))
 
-    response = client.post(reverse("schools:reject_teacher", args=[cast.pending_il.pk]), {"reason": "late"},
-                           follow=True)
+    response = client.post(
+        reverse("schools:reject_teacher", args=[cast.pending_il.pk]), {"reason": "late"}, follow=True
+    )
 
     assert "was already validated by Noa Israeli" in response.content.decode()
     cast.pending_il.refresh_from_db()
