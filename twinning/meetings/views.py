@@ -73,6 +73,8 @@ def _week_start(value: str | None, today: date) -> date:
         day = date.fromisoformat(value) if value else today
     except ValueError:
         day = today
+    if abs((day - today).days) > 366:
+        day = today  # a year either way keeps the page's range (with the heatmap's year) under two years
     first = int(get_format("FIRST_DAY_OF_WEEK"))  # 0 Sunday … 6 Saturday
     return day - timedelta(days=(day.isoweekday() - (first or 7)) % 7)
 

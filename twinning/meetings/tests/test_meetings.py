@@ -414,3 +414,11 @@ def test_meeting_pages_render_right_to_left(client, people, twinning, language):
         page = reader.get(url)
         assert page.status_code == 200, url
         assert f'lang="{language}" dir="rtl"' in page.content.decode()
+
+
+@pytest.mark.parametrize("week", ["2031-01-05", "yesterday", "2020-13-40"])
+def test_a_week_far_away_or_mistyped_shows_this_week(client, people, twinning, week):
+    page = as_(client, people.teacher_a.user).get(f"/twinnings/{twinning.pk}/meetings/?week={week}")
+    assert page.status_code == 200
+    assert page.context["error"] is None
+    assert abs((page.context["week"] - timezone.localdate()).days) < 7
