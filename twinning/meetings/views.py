@@ -91,7 +91,7 @@ def twinning_meetings(request, pk: int):
     year_first, year_last = date(year, 9, 1), date(year + 1, 7, 31)
     schools = queries.schools_of(twinning)
     rtl = direction(translation.get_language()) == "rtl"
-    error, week_windows, grid, heat, why_none = None, [], None, None, None
+    error, week_windows, suggested, grid, heat, why_none = None, [], [], None, None, None
     if len(schools) >= 2:
         try:
             whole = queries.common_time(twinning, min(year_first, week), max(year_last, days[-1]))
@@ -103,6 +103,9 @@ def twinning_meetings(request, pk: int):
                 key=lambda w: w.start,
             )
             why_none = whole.why_none
+            # The engine's ranking (longer first, away from the first and last lesson) over the next four weeks.
+            soon = (timezone.now() + timedelta(days=1), timezone.now() + timedelta(days=29))
+            suggested = [w for w in whole.windows if soon[0] <= w.start <= soon[1]][:3]
             grid = drawing.week_grid(week_windows, days, zone, rtl=rtl)
             in_year = [w for w in whole.windows if year_first <= w.start.astimezone(zone).date() <= year_last]
             heat = drawing.year_heatmap(
@@ -145,17 +148,8 @@ def twinning_meetings(request, pk: int):
             "next_week": week + timedelta(days=7),
             "grid": grid,
             "heat": heat,
-            "windows": [
-                {
-                    "window": w,
-                    "local": timezone.localtime(w.start),
-                    "local_end": timezone.localtime(w.end),
-                    "others": _local_times(w.start, w.end, schools),
-                    "other_dates": _other_dates(timezone.localtime(w.start).date(), calendars),
-                    "propose": f"?week={week.isoformat()}&at={timezone.localtime(w.start):%Y-%m-%dT%H:%M}#propose",
-                }
-                for w in week_windows
-            ],
+            "windows": [_window_row(w, schools, calendars) for w in week_windows],
+            "suggested": [_window_row(w, schools, calendars) for w in suggested],
             "why_none": why_none,
             "error": error,
             "form": form,
@@ -164,6 +158,19 @@ def twinning_meetings(request, pk: int):
             "year_label": f"{year}–{year + 1}",
         },
     )
+
+
+def _window_row(window, schools, calendars) -> dict:
+    local = timezone.localtime(window.start)
+    week = _week_start(local.date().isoformat(), local.date())
+    return {
+        "window": window,
+        "local": local,
+        "local_end": timezone.localtime(window.end),
+        "others": _local_times(window.start, window.end, schools),
+        "other_dates": _other_dates(local.date(), calendars),
+        "propose": f"?week={week.isoformat()}&at={local:%Y-%m-%dT%H:%M}#propose",
+    }
 
 
 def _initial_from(value: str | None, zone) -> dict:

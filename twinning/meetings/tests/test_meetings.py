@@ -422,3 +422,13 @@ def test_a_week_far_away_or_mistyped_shows_this_week(client, people, twinning, w
     assert page.status_code == 200
     assert page.context["error"] is None
     assert abs((page.context["week"] - timezone.localdate()).days) < 7
+
+
+def test_the_engines_best_times_of_the_next_four_weeks_are_suggested(client, people, twinning):
+    page = as_(client, people.teacher_a.user).get(f"/twinnings/{twinning.pk}/meetings/")
+    suggested = page.context["suggested"]
+    assert 1 <= len(suggested) <= 3
+    scores = [row["window"].score for row in suggested]
+    assert scores == sorted(scores, reverse=True)
+    assert all(timezone.now() < row["window"].start < timezone.now() + timedelta(days=30) for row in suggested)
+    assert 'data-testid="suggested"' in page.content.decode()
