@@ -17,6 +17,7 @@ from twinning.common.i18n import direction
 from twinning.matching.models import current_school_year
 from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
+from twinning.meetings.clock import clock
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm
@@ -60,8 +61,8 @@ def _local_times(window_start: datetime, window_end: datetime, schools) -> list[
             {
                 "school": school,
                 "day": date_format(start, "D j M"),
-                "start": date_format(start, "TIME_FORMAT"),
-                "end": date_format(end, "TIME_FORMAT"),
+                "start": clock(start.time()),  # the school's own clock, not the reader's
+                "end": clock(end.time()),
             }
         )
     return out

@@ -87,6 +87,11 @@ def test_common_times_show_in_the_viewers_time_zone_with_the_partners_clock(clie
     assert window.start.astimezone(JERUSALEM).time() == time(10) and window.start.astimezone(LONDON).time() == time(8)
     assert window.start.astimezone(JERUSALEM).isoweekday() in (1, 2, 3, 4)
     assert "King David School</bdi>: " in body
+    first = next(row for row in page.context["windows"] if row["window"] == window)
+    assert [(o["school"].name, o["start"], o["end"]) for o in first["others"]] == [
+        ("Reali School", "10 a.m.", "2 p.m."),
+        ("King David School", "8 a.m.", "noon"),
+    ]
     assert '<svg class="week-grid"' in body and '<svg class="heatmap"' in body
     assert body.count('data-testid="window"') >= 1
 
