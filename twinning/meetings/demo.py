@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from twinning.matching.models import current_school_year
 from twinning.meetings import services
+from twinning.meetings.calendars import default_date_calendar
 from twinning.meetings.models import Meeting, MeetingSchool, Term
 from twinning.meetings.queries import common_time, schools_of
 from twinning.schools.models import SCHOOL_WEEK_DAYS
@@ -48,7 +49,9 @@ def _calendar(school, year: int) -> None:
         hours[day] = (start, SHORT_FRIDAY if day == 5 and school.school_week in ("sun_fri", "sat_thu") else end)
     teacher = Membership.objects.filter(school=school).select_related("user").first()
     by = teacher.user if teacher else None
-    services.save_timetable(school=school, by=by, hours=hours, subdivision="", date_calendar="")
+    services.save_timetable(
+        school=school, by=by, hours=hours, subdivision="", date_calendar=default_date_calendar(school)
+    )
     for name, (m1, d1), (m2, d2) in TERMS.get(school.country_id, ()):
         first = date(year if m1 >= 8 else year + 1, m1, d1)
         last = date(year if m2 >= 8 else year + 1, m2, d2)

@@ -32,15 +32,14 @@ OVERVIEW_PAGE = 50
 
 
 def _date_calendars(schools) -> list[str]:
-    """The other calendars the twinning's schools read dates in (Hebrew, Hijri), each once."""
-    chosen = dict(
-        CalendarSettings.objects.filter(school__in=schools)
-        .exclude(date_calendar="")
-        .values_list("school_id", "date_calendar")
-    )
+    """The other calendars the twinning's schools read dates in (Hebrew, Hijri), each once.
+
+    A school that saved its choice gets it (Gregorian only included); others get their country's usual one.
+    """
+    chosen = dict(CalendarSettings.objects.filter(school__in=schools).values_list("school_id", "date_calendar"))
     out = []
     for school in schools:
-        calendar = chosen.get(school.pk) or default_date_calendar(school)
+        calendar = chosen[school.pk] if school.pk in chosen else default_date_calendar(school)
         if calendar and calendar not in out:
             out.append(calendar)
     return out
@@ -368,7 +367,7 @@ def school_calendar(request, school_pk: int):
     year = current_school_year(today)
     first, last = date(year, 8, 1), date(year + 1, 7, 31)
     language = (translation.get_language() or "en")[:2]
-    date_calendar = (settings_row.date_calendar if settings_row else "") or default_date_calendar(school)
+    date_calendar = initial["date_calendar"]
     try:
         holidays = [
             {"day": day, "name": name, "other": other_date(day, date_calendar, language) if date_calendar else ""}

@@ -437,3 +437,11 @@ def test_the_engines_best_times_of_the_next_four_weeks_are_suggested(client, peo
     assert scores == sorted(scores, reverse=True)
     assert all(timezone.now() < row["window"].start < timezone.now() + timedelta(days=30) for row in suggested)
     assert 'data-testid="suggested"' in page.content.decode()
+
+
+def test_a_school_that_chose_gregorian_only_sees_no_hebrew_dates(client, people):
+    page = as_(client, people.teacher_a.user).get(f"/schools/{people.school_a.pk}/calendar/")
+    assert "Tishrei" in page.content.decode()  # an Israeli school sees Hebrew dates unless it chose otherwise
+    hours = {f"start_{d}": "08:00" for d in (7, 1, 2, 3, 4)} | {f"end_{d}": "13:00" for d in (7, 1, 2, 3, 4)}
+    client.post(f"/schools/{people.school_a.pk}/calendar/", {"action": "timetable", "date_calendar": "", **hours})
+    assert "Tishrei" not in client.get(f"/schools/{people.school_a.pk}/calendar/").content.decode()
