@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "twinning.twinnings",
     "twinning.workspace",
     "twinning.meetings",
+    "twinning.coordination",
     "huey.contrib.djhuey",
 ]
 

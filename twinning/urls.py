@@ -13,6 +13,7 @@ urlpatterns = [
     path("twinnings/", include("twinning.twinnings.urls")),
     path("twinnings/", include("twinning.workspace.urls")),
     path("", include("twinning.meetings.urls")),
+    path("coordination/", include("twinning.coordination.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("health/", common_views.health, name="health"),
     path("admin/", admin.site.urls),

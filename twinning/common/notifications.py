@@ -40,6 +40,11 @@ MESSAGES = {
     "meeting_cancelled": _("The live meeting %(title)s on %(when)s is cancelled."),
     "meeting_tomorrow": _("Reminder: the live meeting %(title)s is on %(when)s."),
     "meeting_soon": _("The live meeting %(title)s starts soon, at %(when)s."),
+    "nudge_silent": _(
+        "%(school)s has not posted in the twinning %(title)s for %(days)s days. A short message or a photo keeps "
+        "your partners with you!"
+    ),
+    "nudge_coordinator": _("%(school)s has been silent for %(days)s days in the twinning %(title)s."),
 }
 
 

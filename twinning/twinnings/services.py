@@ -43,6 +43,11 @@ def _overseers(twinning: Twinning):
     return list({r.user for r in scoped})
 
 
+def overseers_of(twinning: Twinning):
+    """Who is alerted about a twinning: its named coordinator, or the programme's and the NSOs' coordinators."""
+    return _overseers(twinning)
+
+
 def _tell(people, twinning: Twinning, kind: str, **params) -> None:
     url = reverse("twinnings:detail", args=[twinning.pk])
     seen = set()

@@ -33,6 +33,7 @@ from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
+from twinning.coordination.demo import load_caseload
 from twinning.matching.demo import load_profiles
 from twinning.meetings.demo import load_meetings
 from twinning.schools.demo_data import (
@@ -156,6 +157,7 @@ class Network:
         load_profiles(seed=self.rng.randrange(1 << 30))
         load_twinnings(seed=self.rng.randrange(1 << 30))
         load_meetings()
+        load_caseload()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}

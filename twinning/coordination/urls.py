@@ -1,0 +1,10 @@
+from django.urls import path
+
+from twinning.coordination import views
+
+app_name = "coordination"
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

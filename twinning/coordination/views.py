@@ -1,0 +1,147 @@
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twinning.common.errors import ServiceError
+from twinning.coordination import queries, rules, services
+from twinning.coordination.forms import CaseloadFilter, GuidanceForm
+from twinning.coordination.models import GuidanceEntry, Nudge, State, TwinningHealth
+from twinning.schools.models import Programme
+from twinning.twinnings.models import TwinningSchool
+from twinning.twinnings.rules import twinnings_overseen_by
+
+PAGE_SIZE = 200
+
+# Why a twinning is not thriving, in the reader's language.
+REASONS = {
+    "silent": gettext_lazy("a school has been silent past the programme's limit"),
+    "quiet": gettext_lazy("a school has gone quiet"),
+    "overdue": gettext_lazy("planned activities are overdue"),
+    "pending": gettext_lazy("pupils' posts wait for a teacher"),
+    "slow_replies": gettext_lazy("answers take over a week"),
+    "no_meeting": gettext_lazy("no live meeting yet"),
+}
+
+
+@login_required
+def caseload(request):
+    """Every twinning in the person's care with its health, sortable and filterable."""
+    overseen = twinnings_overseen_by(request.user)
+    if not overseen.exists():
+        raise Http404
+    programmes = Programme.objects.filter(pk__in=overseen.values("programme_id"))
+    form = CaseloadFilter(request.GET or None, programmes=programmes)
+    filters = form.cleaned_data if form.is_valid() else {}
+    twinnings = queries.caseload_for(
+        request.user,
+        state=filters.get("state") or "",
+        programme=filters.get("programme"),
+        sort=filters.get("sort") or "silent",
+    )
+    page = Paginator(twinnings, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        TwinningHealth.objects.filter(twinning__in=overseen)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    rows = []
+    for twinning in page.object_list:
+        health = getattr(twinning, "health", None)
+        rows.append(
+            {
+                "twinning": twinning,
+                "health": health,
+                "reasons": [str(REASONS[r]) for r in (health.reasons if health else []) if r in REASONS],
+                "step": twinning.open_steps[0] if twinning.open_steps else None,
+                **_reply(health),
+            }
+        )
+    return render(
+        request,
+        "coordination/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "counts": [(value, label, counts.get(value, 0)) for value, label in State.choices],
+            "computed_at": TwinningHealth.objects.filter(twinning__in=overseen)
+            .order_by("-computed_at")
+            .values_list("computed_at", flat=True)
+            .first(),
+        },
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    """One twinning's health in detail and its guidance log."""
+    twinning = rules.get_twinning_for_coordinator(request.user, pk)
+    form = GuidanceForm(request.POST or None, initial={"happened_on": timezone.localdate()})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "recompute":
+            services.compute_health(twinning_ids=[twinning.pk])
+            messages.success(request, _("The twinning's health is up to date."))
+            return redirect("coordination:detail", pk=twinning.pk)
+        if action == "done":
+            entry = get_object_or_404(GuidanceEntry, pk=request.POST.get("entry", "0") or 0, twinning=twinning)
+            services.mark_step_done(entry=entry, by=request.user)
+            return redirect("coordination:detail", pk=twinning.pk)
+        if form.is_valid():
+            try:
+                services.add_guidance(twinning=twinning, by=request.user, **form.cleaned_data)
+            except ServiceError as problem:
+                form.add_error("text", problem.message)
+            else:
+                messages.success(request, _("Added to the guidance log."))
+                return redirect("coordination:detail", pk=twinning.pk)
+    health = TwinningHealth.objects.filter(twinning=twinning).first()
+    schools = []
+    for row in TwinningSchool.objects.filter(twinning=twinning, status=TwinningSchool.Status.JOINED).select_related(
+        "school__country", "contact", "second_contact"
+    ):
+        last = (health.last_activity or {}).get(str(row.school_id)) if health else None
+        schools.append(
+            {
+                "row": row,
+                "last": datetime.fromisoformat(last) if last else None,
+                "silent_days": _days_since(last, health),
+            }
+        )
+    return render(
+        request,
+        "coordination/detail.html",
+        {
+            "twinning": twinning,
+            "health": health,
+            "reasons": [str(REASONS[r]) for r in (health.reasons if health else []) if r in REASONS],
+            "schools": schools,
+            "guidance": queries.guidance_of(twinning),
+            "nudges": Nudge.objects.filter(twinning=twinning).select_related("school")[:20],
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _reply(health) -> dict:
+    hours = health.median_reply_hours if health else None
+    if hours is None:
+        return {"reply_hours": None, "reply_days": None}
+    return {"reply_hours": round(hours), "reply_days": round(hours / 24)}
+
+
+def _days_since(last: str | None, health) -> int | None:
+    if health is None:
+        return None
+    moment = datetime.fromisoformat(last) if last else health.twinning.created_at
+    return max(0, (health.computed_at - moment).days)
