@@ -59,10 +59,14 @@ def main() -> None:
     print("Meeting windows (school year 2026-09-01 to 2027-06-30, terms and national holidays)")
     print("-" * 80)
     print(f"  one school's days laid out (reference)   {reference * 1000:7.2f} ms")
-    print(f"  three-school twinning, whole year        {one * 1000:7.2f} ms  "
-          f"{'PASS' if one <= 0.050 else 'FAIL'} (<= 50 ms; {one / reference:.1f} x the reference)")
-    print(f"  overview of 500 twinnings, whole year    {overview:7.2f} s   "
-          f"{'PASS' if overview <= 5 else 'FAIL'} (<= 5 s; {found:,} windows)")
+    print(
+        f"  three-school twinning, whole year        {one * 1000:7.2f} ms  "
+        f"{'PASS' if one <= 0.050 else 'FAIL'} (<= 50 ms; {one / reference:.1f} x the reference)"
+    )
+    print(
+        f"  overview of 500 twinnings, whole year    {overview:7.2f} s   "
+        f"{'PASS' if overview <= 5 else 'FAIL'} (<= 5 s; {found:,} windows)"
+    )
 
 
 # The coordinator's overview page as the platform computes it, from the database: 500 open twinnings
@@ -124,11 +128,16 @@ def overview_from_database() -> list[tuple[str, int, float]]:
 
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as workdir:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "twinning.settings",
-               "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3", "TWINNING_QUEUE_IMMEDIATE": "1"}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "twinning.settings",
+            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+            "TWINNING_QUEUE_IMMEDIATE": "1",
+        }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
-        out = subprocess.run([sys.executable, "-c", OVERVIEW_SEED], cwd=root, env=env, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", OVERVIEW_SEED], cwd=root, env=env, check=True, capture_output=True, text=True
+        ).stdout
     rows = []
     for line in out.splitlines():
         *label, count, seconds = line.split()
@@ -139,5 +148,7 @@ def overview_from_database() -> list[tuple[str, int, float]]:
 if __name__ == "__main__":
     main()
     for label, count, seconds in overview_from_database():
-        print(f"  overview page from the database, {count} twinnings, {label:10} {seconds:5.2f} s   "
-              f"{'PASS' if seconds <= 5 else 'FAIL'} (<= 5 s; calendars, terms, closures read in bulk)")
+        print(
+            f"  overview page from the database, {count} twinnings, {label:10} {seconds:5.2f} s   "
+            f"{'PASS' if seconds <= 5 else 'FAIL'} (<= 5 s; calendars, terms, closures read in bulk)"
+        )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -253,14 +253,26 @@ def _send(nudges: list[tuple], teachers: dict, now: datetime) -> int:
     for role in Role.objects.filter(kind=Role.Kind.PRINCIPAL, school_id__in=wanted).select_related("user"):
         principals[role.school_id].append(role.user)
     users = get_user_model().objects.in_bulk({u for ids in teachers.values() for u in ids})
+    fresh = [n for n in nudges if n[1] not in sent_before]
+    # Claim them all at once: a key another run inserted a moment ago is skipped by the unique index, and
+    # only the rows stamped with this run's own time are this run's to send.
+    Nudge.objects.bulk_create(
+        [
+            Nudge(key=key, kind=kind, twinning=twinning, school_id=row.school_id, sent_at=now)
+            for kind, key, twinning, row, _days in fresh
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    mine = set()
+    fresh_keys = [n[1] for n in fresh]
+    for start in range(0, len(fresh_keys), 1000):
+        mine |= set(
+            Nudge.objects.filter(key__in=fresh_keys[start : start + 1000], sent_at=now).values_list("key", flat=True)
+        )
     items, made = [], 0
-    for kind, key, twinning, row, days in nudges:
-        if key in sent_before:
-            continue
-        try:
-            with transaction.atomic():
-                Nudge.objects.create(key=key, kind=kind, twinning=twinning, school_id=row.school_id, sent_at=now)
-        except IntegrityError:
+    for kind, key, twinning, row, days in fresh:
+        if key not in mine:
             continue  # another run sent it a moment ago
         made += 1
         url = reverse("workspace:home", args=[twinning.pk])
