@@ -78,3 +78,21 @@ def grant(
     user: User, kind: str, *, nso: NSO | None = None, programme: Programme | None = None, school: School | None = None
 ) -> Role:
     return Role.objects.create(user=user, kind=kind, nso=nso, programme=programme, school=school)
+
+
+def approved_twinning_with_new_partner(cast, *, name: str):
+    """An approved twinning between the cast's Israeli school and a new British school (and its teacher)."""
+    from twinning.twinnings import services
+
+    school = make_school(country=cast.uk, name=name)
+    teacher = make_teacher(school=school, name=f"Teacher of {name}")
+    twinning = services.propose_twinning(
+        from_school=cast.school_a,
+        to_schools=[school],
+        by=cast.teacher_a.user,
+        school_year=2026,
+        titles={"en": f"Twinning with {name}"},
+    )
+    services.answer_invitation(twinning=twinning, row=twinning.schools.get(school=school), by=teacher.user, accept=True)
+    services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    return twinning

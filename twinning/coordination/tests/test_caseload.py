@@ -159,19 +159,7 @@ def test_caseload_makes_the_same_queries_for_one_and_three_twinnings(client, cas
     count()  # the session's first request also writes the session
     one = count()
     for n in range(2):
-        school = testing.make_school(country=cast.uk, name=f"Partner {n}")
-        teacher = testing.make_teacher(school=school, name=f"Teacher {n}")
-        other = twinning_services.propose_twinning(
-            from_school=cast.school_a,
-            to_schools=[school],
-            by=cast.teacher_a.user,
-            school_year=2026,
-            titles={"en": f"Twinning {n}"},
-        )
-        twinning_services.answer_invitation(
-            twinning=other, row=other.schools.get(school=school), by=teacher.user, accept=True
-        )
-        twinning_services.approve_twinning(twinning=other, by=cast.coordinator)
+        other = testing.approved_twinning_with_new_partner(cast, name=f"Partner {n}")
         GuidanceEntry.objects.create(twinning=other, author=cast.coordinator, kind="next_step", text="Call")
     compute_health()
     assert len(as_(client, cast.coordinator).get("/coordination/").context["rows"]) == 3

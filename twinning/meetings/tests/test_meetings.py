@@ -388,18 +388,7 @@ def test_coordinators_overview_makes_the_same_queries_for_one_and_three_twinning
     count()  # the first request of a session also writes the session
     one = count()
     for n in range(2):
-        school = testing.make_school(country=people.uk, name=f"Partner {n}")
-        teacher = testing.make_teacher(school=school, name=f"Teacher {n}")
-        other = twinning_services.propose_twinning(
-            from_school=people.school_a,
-            to_schools=[school],
-            by=people.teacher_a.user,
-            school_year=2026,
-            titles={"en": f"Twinning {n}"},
-        )
-        row = other.schools.get(school=school)
-        twinning_services.answer_invitation(twinning=other, row=row, by=teacher.user, accept=True)
-        twinning_services.approve_twinning(twinning=other, by=people.coordinator)
+        other = testing.approved_twinning_with_new_partner(people, name=f"Partner {n}")
         make_meeting(other, people, starts_at=first_window(twinning).start)
     assert count() == one
 
