@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_id
 from twinning.coordination import queries, rules, services
 from twinning.coordination.forms import CaseloadFilter, GuidanceForm
 from twinning.coordination.models import GuidanceEntry, Nudge, State, TwinningHealth
@@ -93,7 +94,7 @@ def detail(request, pk: int):
             messages.success(request, _("The twinning's health is up to date."))
             return redirect("coordination:detail", pk=twinning.pk)
         if action == "done":
-            entry = get_object_or_404(GuidanceEntry, pk=request.POST.get("entry", "0") or 0, twinning=twinning)
+            entry = get_object_or_404(GuidanceEntry, pk=posted_id(request, "entry"), twinning=twinning)
             services.mark_step_done(entry=entry, by=request.user)
             return redirect("coordination:detail", pk=twinning.pk)
         if form.is_valid():
@@ -109,14 +110,11 @@ def detail(request, pk: int):
     for row in TwinningSchool.objects.filter(twinning=twinning, status=TwinningSchool.Status.JOINED).select_related(
         "school__country", "contact", "second_contact"
     ):
-        last = (health.last_activity or {}).get(str(row.school_id)) if health else None
-        schools.append(
-            {
-                "row": row,
-                "last": datetime.fromisoformat(last) if last else None,
-                "silent_days": _days_since(last, health),
-            }
-        )
+        stamp = (health.last_activity or {}).get(str(row.school_id)) if health else None
+        last = datetime.fromisoformat(stamp) if stamp else None
+        # Days of silence as of the last check, counted from the twinning's start when the school never shared.
+        silent = max(0, (health.computed_at - (last or twinning.created_at)).days) if health else None
+        schools.append({"row": row, "last": last, "silent_days": silent})
     return render(
         request,
         "coordination/detail.html",
@@ -138,10 +136,3 @@ def _reply(health) -> dict:
     if hours is None:
         return {"reply_hours": None, "reply_days": None}
     return {"reply_hours": round(hours), "reply_days": round(hours / 24)}
-
-
-def _days_since(last: str | None, health) -> int | None:
-    if health is None:
-        return None
-    moment = datetime.fromisoformat(last) if last else health.twinning.created_at
-    return max(0, (health.computed_at - moment).days)

@@ -7,7 +7,7 @@ the `holidays` package for its country and region.
 """
 
 from collections import defaultdict
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from twinning.matching.models import TwinningProfile, current_school_year
@@ -47,7 +47,7 @@ def calendars_for(schools: list[School], first: date, last: date) -> dict[int, S
         day = max(row.first_day, first)
         while day <= min(row.last_day, last):
             closed[row.school_id].add(day)
-            day = date.fromordinal(day.toordinal() + 1)
+            day += timedelta(days=1)
     profiles = {
         school_id: (start, end)
         for school_id, start, end in TwinningProfile.objects.filter(

@@ -106,8 +106,15 @@ def heat_level(minutes: int) -> int:
     return 3
 
 
-def year_heatmap(per_day: list[tuple[date, int]], *, first_weekday: int, rtl: bool) -> dict:
-    """One column per week, one row per weekday (starting at `first_weekday`, ISO 1–7), as on a wall calendar."""
+def year_heatmap(windows: list[Window], first: date, last: date, zone, *, first_weekday: int, rtl: bool) -> dict:
+    """One column per week, one row per weekday (starting at `first_weekday`, ISO 1–7), as on a wall calendar;
+    each day shaded by its minutes of common time in the viewer's time zone."""
+    minutes: dict[date, int] = {}
+    for start, end, _window in split_by_day(windows, zone):
+        minutes[start.date()] = minutes.get(start.date(), 0) + int((end - start).total_seconds() // 60)
+    per_day = [
+        (first + timedelta(days=n), minutes.get(first + timedelta(days=n), 0)) for n in range((last - first).days + 1)
+    ]
     if not per_day:
         return {"width": 0, "height": 0, "cells": [], "months": []}
     first = per_day[0][0]

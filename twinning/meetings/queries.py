@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -147,24 +147,6 @@ def _held_counts(ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .values_list("twinning_id", "n")
     )
-
-
-def heatmap(twinning_windows: list[Window], first: date, last: date, zone) -> list[tuple[date, int]]:
-    """Minutes of common time per day of the range, in the viewer's time zone."""
-    minutes: dict[date, int] = {}
-    for window in twinning_windows:
-        start = window.start.astimezone(zone)
-        end = window.end.astimezone(zone)
-        while start < end:
-            midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), zone)
-            piece_end = min(end, midnight)
-            minutes[start.date()] = minutes.get(start.date(), 0) + int((piece_end - start).total_seconds() // 60)
-            start = piece_end
-    days, day = [], first
-    while day <= last:
-        days.append((day, minutes.get(day, 0)))
-        day += timedelta(days=1)
-    return days
 
 
 def video_link_twinning_ids(user) -> set[int]:

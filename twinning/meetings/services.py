@@ -8,6 +8,7 @@ record: held (attendance, notes, photos shared to the workspace) or cancelled.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -38,6 +39,8 @@ from twinning.workspace import services as workspace_services
 SHORTEST, LONGEST = timedelta(minutes=15), timedelta(hours=4)
 DAY_BEFORE, HOUR_BEFORE = timedelta(hours=24), timedelta(hours=1)
 TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
+# A meeting that was confirmed can be recorded, and a record corrected.
+RECORDABLE = (Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED)
 WORKING = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
 
 
@@ -101,13 +104,7 @@ def remove_calendar_entry(*, entry: Term | Closure, by) -> None:
 
 
 def _local(moment: datetime, zone: str) -> str:
-    return date_format(timezone.localtime(moment, timezone=_zone(zone)), "SHORT_DATETIME_FORMAT")
-
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
+    return date_format(timezone.localtime(moment, timezone=ZoneInfo(zone)), "SHORT_DATETIME_FORMAT")
 
 
 def check_in_common_time(twinning: Twinning, starts_at: datetime, ends_at: datetime) -> None:
@@ -256,7 +253,7 @@ def record_meeting(
     now = now or timezone.now()
     if meeting.starts_at > now:
         raise ServiceError(_("A meeting can be recorded once it has started."))
-    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED):
+    if meeting.status not in RECORDABLE:
         raise ServiceError(_("Only a confirmed meeting can be recorded."))
     stored = []
     try:

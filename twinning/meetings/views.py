@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_id
 from twinning.common.i18n import direction
 from twinning.matching.models import current_school_year
 from twinning.meetings import drawing, ics, queries, rules, services
@@ -107,13 +108,10 @@ def twinning_meetings(request, pk: int):
             soon = (timezone.now() + timedelta(days=1), timezone.now() + timedelta(days=29))
             suggested = [w for w in whole.windows if soon[0] <= w.start <= soon[1]][:3]
             grid = drawing.week_grid(week_windows, days, zone, rtl=rtl)
-            in_year = [w for w in whole.windows if year_first <= w.start.astimezone(zone).date() <= year_last]
             heat = drawing.year_heatmap(
-                queries.heatmap(in_year, year_first, year_last, zone),
-                first_weekday=days[0].isoweekday(),
-                rtl=rtl,
+                whole.windows, year_first, year_last, zone, first_weekday=days[0].isoweekday(), rtl=rtl
             )
-    form = MeetingForm(request.POST or None, initial=_initial_from(request.GET.get("at"), zone))
+    form = MeetingForm(request.POST or None, initial=_initial_from(request.GET.get("at")))
     member_school = rules.school_of_member(twinning)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +171,7 @@ def _window_row(window, schools, calendars) -> dict:
     }
 
 
-def _initial_from(value: str | None, zone) -> dict:
+def _initial_from(value: str | None) -> dict:
     """A proposal form filled from a window the person clicked (its start, in their time zone)."""
     if not value:
         return {}
@@ -213,7 +211,7 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             "own": own,
             "can_answer": own is not None and own.answer == "pending" and meeting.status == Meeting.Status.PROPOSED,
             "can_cancel": own is not None and meeting.open,
-            "can_record": own is not None and started and meeting.status != Meeting.Status.DECLINED,
+            "can_record": own is not None and started and meeting.status in services.RECORDABLE,
             "record_form": record_form,
             "answer_form": AnswerForm(),
             "sees_link": rules.sees_video_link(twinning),
@@ -343,7 +341,8 @@ def school_calendar(request, school_pk: int):
         raise Http404
     subdivisions = subdivisions_of(school.country_id)
     settings_row = CalendarSettings.objects.filter(school=school).first()
-    calendar = queries.calendars_of([school], date.today(), date.today())[school.pk]
+    today = timezone.localdate()
+    calendar = queries.calendars_of([school], today, today)[school.pk]
     initial = {
         "subdivision": settings_row.subdivision if settings_row else "",
         "date_calendar": settings_row.date_calendar if settings_row else default_date_calendar(school),
@@ -363,7 +362,6 @@ def school_calendar(request, school_pk: int):
         done = _save_calendar(request, school, action, timetable, term_form, closure_form)
         if done:
             return redirect("meetings:school_calendar", school_pk=school.pk)
-    today = timezone.localdate()
     year = current_school_year(today)
     first, last = date(year, 8, 1), date(year + 1, 7, 31)
     language = (translation.get_language() or "en")[:2]
@@ -417,7 +415,7 @@ def _save_calendar(request, school, action, timetable, term_form, closure_form) 
             return True
         if action in ("remove_term", "remove_closure"):
             model = Term if action == "remove_term" else Closure
-            entry = model.objects.filter(school=school, pk=request.POST.get("entry", "0")).first()
+            entry = model.objects.filter(school=school, pk=posted_id(request, "entry")).first()
             if entry is not None:
                 services.remove_calendar_entry(entry=entry, by=request.user)
                 messages.success(request, _("Removed."))

@@ -175,3 +175,8 @@ def test_caseload_pages_render_right_to_left(client, cast, twinning, language):
         page = as_(client, cast.coordinator).get(url)
         assert page.status_code == 200
         assert f'lang="{language}" dir="rtl"' in page.content.decode()
+
+
+def test_a_tampered_guidance_entry_id_is_a_404_not_an_error(client, cast, twinning):
+    response = as_(client, cast.coordinator).post(f"/coordination/{twinning.pk}/", {"action": "done", "entry": "abc"})
+    assert response.status_code == 404

@@ -434,3 +434,28 @@ def test_a_school_that_chose_gregorian_only_sees_no_hebrew_dates(client, people)
     hours = {f"start_{d}": "08:00" for d in (7, 1, 2, 3, 4)} | {f"end_{d}": "13:00" for d in (7, 1, 2, 3, 4)}
     client.post(f"/schools/{people.school_a.pk}/calendar/", {"action": "timetable", "date_calendar": "", **hours})
     assert "Tishrei" not in client.get(f"/schools/{people.school_a.pk}/calendar/").content.decode()
+
+
+def test_a_tampered_entry_id_on_the_calendar_page_removes_nothing(client, people):
+    editor = as_(client, people.teacher_b.user)
+    editor.post(
+        f"/schools/{people.school_b.pk}/calendar/",
+        {
+            "action": "closure",
+            "closure-kind": "trip",
+            "closure-first_day": "2027-02-01",
+            "closure-last_day": "2027-02-01",
+        },
+    )
+    for value in ("abc", "-1", ""):
+        response = editor.post(f"/schools/{people.school_b.pk}/calendar/", {"action": "remove_closure", "entry": value})
+        assert response.status_code == 302
+    assert Closure.objects.count() == 1
+
+
+def test_a_proposal_nobody_confirmed_offers_no_record_form(client, people, twinning):
+    meeting = make_meeting(
+        twinning, people, starts_at=timezone.now() - timedelta(hours=2), status=Meeting.Status.PROPOSED
+    )
+    page = as_(client, people.teacher_b.user).get(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/")
+    assert page.context["can_record"] is False
