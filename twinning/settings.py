@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "twinning.workspace",
     "twinning.meetings",
     "twinning.coordination",
+    "twinning.library",
+    "twinning.reporting",
     "huey.contrib.djhuey",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("twinnings/", include("twinning.workspace.urls")),
     path("", include("twinning.meetings.urls")),
     path("coordination/", include("twinning.coordination.urls")),
+    path("library/", include("twinning.library.urls")),
+    path("reports/", include("twinning.reporting.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("health/", common_views.health, name="health"),
     path("admin/", admin.site.urls),
