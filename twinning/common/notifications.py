@@ -45,6 +45,8 @@ MESSAGES = {
         "your partners with you!"
     ),
     "nudge_coordinator": _("%(school)s has been silent for %(days)s days in the twinning %(title)s."),
+    "library_published": _("Your activity %(title)s is published in the library."),
+    "library_returned": _("Your activity %(title)s was returned with a reviewer's note: see what to change."),
 }
 
 

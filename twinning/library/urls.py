@@ -1,7 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from twinning.library import views  # noqa: F401
+from twinning.library import views
 
 app_name = "library"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("review/", views.review, name="review"),
+    path("<int:pk>/", views.activity, name="activity"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/add-to-plan/", views.add_to_plan, name="add_to_plan"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/versions/<int:number>/", views.version, name="version"),
+    path("<int:pk>/attachments/", views.attach, name="attach"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.detach, name="detach"),
+]

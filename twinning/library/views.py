@@ -1,1 +1,319 @@
-"""Pages of the app."""
+"""The activity library's pages: search, an activity, writing and reviewing versions, adding to a plan."""
+
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from twinning.common.errors import ServiceError
+from twinning.library import queries, rules, services
+from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, SearchForm, VersionForm, WithdrawForm
+from twinning.library.models import Activity, Attachment, Version
+from twinning.workspace.media import UploadRefused
+
+PAGE_SIZE = 20
+# The fields a reviewer compares with the published text, in the order they appear on the page.
+COMPARED = ("title", "summary", "goals", "steps", "materials")
+
+
+def _reader(request):
+    if not rules.can_read(request.user):
+        raise Http404
+
+
+@login_required
+def index(request):
+    """Search the published library; writers see their drafts and reviewers the queue's length."""
+    _reader(request)
+    form = SearchForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else {}
+    page = Paginator(queries.library_for(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    reviewer = rules.can_review(request.user)
+    return render(
+        request,
+        "library/index.html",
+        {
+            "form": form,
+            "page": page,
+            "for_twinning": form.cleaned_data.get("twinning") if form.is_bound and form.is_valid() else None,
+            "can_write": rules.can_write(request.user),
+            "drafts": queries.drafts_of(request.user)[:10],
+            "waiting": queries.review_queue_for(request.user).count() if reviewer else None,
+        },
+    )
+
+
+def _save(request, form, version=None):
+    """Write the form into a version (a new activity when there is none); True when it is saved."""
+    try:
+        if version is None:
+            version = services.start_activity(by=request.user, text=form.text())
+        else:
+            services.save_version(version=version, by=request.user, text=form.text())
+        if request.POST.get("action") == "submit":
+            services.submit(version=version, by=request.user)
+    except ServiceError as problem:
+        form.add_error(None, problem.message)
+        return None
+    if version.state == Version.State.SUBMITTED:
+        messages.success(request, _("Sent for review. A coordinator will read it before it is published."))
+    else:
+        messages.success(request, _("Saved as a draft. Only you and the reviewers see it."))
+    return version
+
+
+@login_required
+def new(request):
+    _reader(request)
+    if not rules.can_write(request.user):
+        raise Http404
+    form = VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = _save(request, form)
+        if version is not None:
+            return redirect("library:edit", pk=version.activity_id)
+    return render(request, "library/edit.html", {"form": form, "activity": None, "version": None})
+
+
+@login_required
+def edit(request, pk: int):
+    """Write the next version. The published text stays as it is until a reviewer publishes this one."""
+    activity = rules.get_activity_for_editor(request.user, pk)
+    open_version = activity.versions.filter(state__in=Version.OPEN).select_related("author").first()
+    # Someone else's draft is theirs to finish; a reviewer may still mend it.
+    someone_else = open_version is not None and open_version.author_id not in (None, request.user.pk)
+    if someone_else and not rules.can_review(request.user):
+        raise Http404
+    base = open_version or activity.versions.order_by("-number").first()
+    # A fresh draft starts from the latest words, with an empty note of what changed.
+    initial = {"change_note": ""} if open_version is None else {}
+    form = VersionForm(request.POST or None, instance=base, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = open_version or services.open_version(activity=activity, by=request.user)
+        if _save(request, form, version) is not None:
+            return redirect("library:edit", pk=activity.pk)
+    return render(
+        request,
+        "library/edit.html",
+        {
+            "form": form,
+            "activity": activity,
+            "version": open_version,
+            "attachments": open_version.attachments.all() if open_version else (),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+def attach(request, pk: int):
+    if request.method != "POST":
+        raise Http404
+    activity = rules.get_activity_for_editor(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("library:edit", pk=activity.pk)
+    try:
+        version = services.open_version(activity=activity, by=request.user)
+        services.attach(version=version, by=request.user, upload=form.cleaned_data["file"])
+    except (ServiceError, UploadRefused) as problem:
+        messages.error(request, getattr(problem, "message", str(problem)))
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect("library:edit", pk=activity.pk)
+
+
+@login_required
+def detach(request, pk: int, attachment_pk: int):
+    if request.method != "POST":
+        raise Http404
+    activity = rules.get_activity_for_editor(request.user, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("version"),
+        pk=attachment_pk,
+        version__activity=activity,
+        version__state__in=Version.OPEN,
+    )
+    try:
+        services.detach(attachment=attachment)
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    return redirect("library:edit", pk=activity.pk)
+
+
+@login_required
+def attachment(request, pk: int, attachment_pk: int):
+    """A file of a version the person may see, downloaded with the type found on upload."""
+    activity = rules.get_activity_for_user(request.user, pk)
+    item = get_object_or_404(Attachment.objects.select_related("version"), pk=attachment_pk, version__activity=activity)
+    if not rules.can_see_version(request.user, item.version):
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.content_type.startswith("image/"),
+        filename=item.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def activity(request, pk: int):
+    """The published activity, its history, and the one-step form to put it in a twinning's plan."""
+    activity = rules.get_activity_for_user(request.user, pk)
+    if activity.published_id is None:
+        latest = activity.versions.order_by("-number").first()
+        return redirect("library:version", pk=activity.pk, number=latest.number)
+    twinnings = list(rules.plans_editable_by(request.user).order_by("-changed_at")[:50])
+    chosen = request.GET.get("twinning", "")
+    plan_form = AddToPlanForm(twinnings=twinnings, initial={"twinning": int(chosen)} if chosen.isdigit() else {})
+    return _page(request, activity, plan_form=plan_form, twinnings=twinnings)
+
+
+def _page(request, activity: Activity, *, plan_form, twinnings, status=200):
+    version = queries.version_with_everything(activity.published)
+    open_version = activity.versions.filter(state__in=Version.OPEN).first()
+    return render(
+        request,
+        "library/activity.html",
+        {
+            "activity": activity,
+            "version": version,
+            "history": activity.versions.filter(state__in=[Version.State.PUBLISHED, Version.State.SUPERSEDED])
+            .select_related("author")
+            .order_by("-number"),
+            "open_version": open_version
+            if open_version and rules.can_see_version(request.user, open_version)
+            else None,
+            "plan_form": plan_form if twinnings else None,
+            "can_edit": rules.can_edit(request.user, activity),
+            "can_review": rules.can_review(request.user),
+            "withdraw_form": WithdrawForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def add_to_plan(request, pk: int):
+    """One step: the published version becomes a step of the chosen twinning's plan."""
+    if request.method != "POST":
+        raise Http404
+    activity = rules.get_activity_for_user(request.user, pk)
+    twinnings = list(rules.plans_editable_by(request.user).order_by("-changed_at")[:50])
+    form = AddToPlanForm(request.POST, twinnings=twinnings)
+    if form.is_valid():
+        # The choice is checked again against the plans this person may edit (a tampered id is a 404).
+        twinning = get_object_or_404(rules.plans_editable_by(request.user), pk=form.cleaned_data["twinning"])
+        try:
+            use = services.add_to_plan(
+                activity=activity,
+                twinning=twinning,
+                by=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ServiceError as problem:
+            form.add_error(None, problem.message)
+        else:
+            messages.success(request, _("The activity is in the plan."))
+            return redirect(f"{_plan_url(twinning.pk)}#activity-{use.step_id}")
+    if activity.published_id is None:
+        raise Http404
+    return _page(request, activity, plan_form=form, twinnings=twinnings, status=400)
+
+
+def _plan_url(twinning_pk: int) -> str:
+    return reverse("workspace:plan", args=[twinning_pk])
+
+
+def _changes(old: Version | None, new: Version) -> list[dict]:
+    """What a version changes in the published text, field by field, line by line."""
+    if old is None or old.pk == new.pk:
+        return []
+    changes = []
+    for name in COMPARED:
+        before, after = getattr(old, name).splitlines(), getattr(new, name).splitlines()
+        if before == after:
+            continue
+        lines = [
+            {"op": line[0], "text": line[2:]}
+            for line in difflib.ndiff(before, after)
+            if line[:1] in "+- " and not line.startswith("? ")
+        ]
+        changes.append({"label": Version._meta.get_field(name).verbose_name, "lines": lines})
+    return changes
+
+
+@login_required
+def version(request, pk: int, number: int):
+    """One version as written, what it changes, and (for a reviewer) publish or return it."""
+    version = rules.get_version_for_user(request.user, pk, number)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not rules.may_review(request.user, version):
+            raise Http404
+        if form.is_valid():
+            try:
+                if request.POST.get("action") == "publish":
+                    services.publish(version=version, by=request.user, note=form.cleaned_data["note"])
+                    messages.success(request, _("Published. Everybody can now find and use this version."))
+                    return redirect("library:activity", pk=pk)
+                services.return_version(version=version, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("Returned to the author with your note."))
+                return redirect("library:review")
+            except ServiceError as problem:
+                form.add_error("note", problem.message)
+    activity = version.activity
+    published = activity.published
+    return render(
+        request,
+        "library/version.html",
+        {
+            "activity": activity,
+            "version": queries.version_with_everything(version),
+            "changes": _changes(published, version),
+            "review_form": form if rules.may_review(request.user, version) else None,
+            "can_edit": version.is_open and rules.can_edit(request.user, activity),
+        },
+    )
+
+
+@login_required
+def review(request):
+    if not rules.can_review(request.user):
+        raise Http404
+    page = Paginator(queries.review_queue_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "library/review.html", {"page": page})
+
+
+@login_required
+def withdraw(request, pk: int):
+    if request.method != "POST" or not rules.can_review(request.user):
+        raise Http404
+    activity = rules.get_activity_for_user(request.user, pk)
+    try:
+        if activity.status == Activity.Status.WITHDRAWN:
+            services.restore(activity=activity, by=request.user)
+            messages.success(request, _("The activity is back in the library."))
+        else:
+            form = WithdrawForm(request.POST)
+            services.withdraw(
+                activity=activity, by=request.user, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+            )
+            messages.success(request, _("Withdrawn: it no longer appears in the library; plans keep their steps."))
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    return redirect("library:activity", pk=activity.pk)

@@ -153,6 +153,12 @@ def _clean_animation(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def safe_name(name: str | None) -> str:
+    """The uploaded file's name without any folder part or control characters, for the download."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')[:200]
+
+
 def examine(upload) -> tuple[Kind, bytes]:
     """(kind, the bytes to store) for an uploaded file, or UploadRefused with the reason."""
     if upload.size > LARGEST:

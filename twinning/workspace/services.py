@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
-from twinning.workspace.media import UploadRefused, examine
+from twinning.workspace.media import UploadRefused, examine, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
 
@@ -137,7 +137,7 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) 
                 file=stored,
                 content_type=kind.content_type,
                 size=len(data),
-                original_name=_safe_name(upload.name),
+                original_name=safe_name(upload.name),
                 school_id=school_id,
                 status=Moderation.PENDING if held else Moderation.PUBLISHED,
             )
@@ -150,12 +150,6 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) 
                 default_storage.delete(leftover)
         raise
     return item
-
-
-def _safe_name(name: str | None) -> str:
-    """The uploaded file's name without any folder part or control characters, for the download."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')[:200]
 
 
 def plan_activity(

@@ -269,7 +269,7 @@ def plan(request, pk: int):
         else:
             messages.success(request, _("The activity is in the plan."))
             return redirect("workspace:plan", pk=twinning.pk)
-    activities = Activity.objects.filter(twinning=twinning).select_related("owner")
+    activities = Activity.objects.filter(twinning=twinning).select_related("owner", "library_use")
     return render(
         request,
         "workspace/plan.html",
