@@ -40,3 +40,15 @@ class GuidanceForm(forms.Form):
         if data.get("due_on") and data.get("happened_on") and data["due_on"] < data["happened_on"]:
             self.add_error("due_on", _("A next step cannot be due before the day it was written."))
         return data
+
+
+class PolicyForm(forms.Form):
+    remind_after_days = forms.IntegerField(label=_("Remind a silent school after (days)"), min_value=3, max_value=90)
+    alert_after_days = forms.IntegerField(label=_("Alert the coordinator after (days)"), min_value=4, max_value=180)
+
+    def clean(self):
+        data = super().clean()
+        remind, alert = data.get("remind_after_days"), data.get("alert_after_days")
+        if remind is not None and alert is not None and alert <= remind:
+            self.add_error("alert_after_days", _("The coordinator is alerted later than the school is reminded."))
+        return data

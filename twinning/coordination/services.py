@@ -306,3 +306,23 @@ def mark_step_done(*, entry: GuidanceEntry, by) -> None:
     entry.done = True
     entry.save(update_fields=["done"])
     audit.record(actor=by, action="guidance.done", target=entry.twinning, kind=entry.kind)
+
+
+def set_nudge_policy(*, programme, by, remind_after_days: int, alert_after_days: int) -> NudgePolicy:
+    """How long the programme's schools may stay silent before a reminder, and before an alert.
+
+    The next nightly run uses it; nudges already sent are not sent again. Recorded in the audit log.
+    """
+    if not 3 <= remind_after_days <= 90:
+        raise ServiceError(_("Remind a silent school after 3 to 90 days."))
+    if not remind_after_days < alert_after_days <= 180:
+        raise ServiceError(_("Alert the coordinator later than the reminder, and within 180 days."))
+    with transaction.atomic():
+        policy, _created = NudgePolicy.objects.update_or_create(
+            programme=programme,
+            defaults={"remind_after_days": remind_after_days, "alert_after_days": alert_after_days},
+        )
+        audit.record(
+            actor=by, action="coordination.policy", target=programme, remind=remind_after_days, alert=alert_after_days
+        )
+    return policy

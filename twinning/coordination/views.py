@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.coordination import queries, rules, services
-from twinning.coordination.forms import CaseloadFilter, GuidanceForm
-from twinning.coordination.models import GuidanceEntry, Nudge, State, TwinningHealth
+from twinning.coordination.forms import CaseloadFilter, GuidanceForm, PolicyForm
+from twinning.coordination.health import Policy
+from twinning.coordination.models import GuidanceEntry, Nudge, NudgePolicy, State, TwinningHealth
 from twinning.schools.models import Programme
 from twinning.twinnings.models import TwinningSchool
 from twinning.twinnings.rules import twinnings_overseen_by
@@ -74,6 +75,7 @@ def caseload(request):
             "page": page,
             "rows": rows,
             "counts": [(value, label, counts.get(value, 0)) for value, label in State.choices],
+            "manages_limits": rules.programmes_managed_by(request.user).exists(),
             "computed_at": TwinningHealth.objects.filter(twinning__in=overseen)
             .order_by("-computed_at")
             .values_list("computed_at", flat=True)
@@ -136,3 +138,45 @@ def _reply(health) -> dict:
     if hours is None:
         return {"reply_hours": None, "reply_days": None}
     return {"reply_hours": round(hours), "reply_days": round(hours / 24)}
+
+
+def _limits(programmes) -> list[dict]:
+    stored = {p.programme_id: p for p in NudgePolicy.objects.filter(programme__in=programmes)}
+    default = Policy()
+    return [
+        {
+            "programme": programme,
+            "remind": stored[programme.pk].remind_after_days if programme.pk in stored else default.remind_after,
+            "alert": stored[programme.pk].alert_after_days if programme.pk in stored else default.alert_after,
+            "custom": programme.pk in stored,
+        }
+        for programme in programmes
+    ]
+
+
+@login_required
+def policies(request):
+    """Each programme's silence limits, for those who set them."""
+    programmes = list(rules.programmes_managed_by(request.user).order_by("slug"))
+    if not programmes:
+        raise Http404
+    return render(request, "coordination/policies.html", {"rows": _limits(programmes)})
+
+
+@login_required
+def policy(request, programme_pk: int):
+    programme = rules.get_programme_for_manager(request.user, programme_pk)
+    (current,) = _limits([programme])
+    form = PolicyForm(
+        request.POST or None,
+        initial={"remind_after_days": current["remind"], "alert_after_days": current["alert"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_nudge_policy(programme=programme, by=request.user, **form.cleaned_data)
+        except ServiceError as problem:
+            form.add_error(None, problem.message)
+        else:
+            messages.success(request, _("Saved. Tonight's health check uses the new limits."))
+            return redirect("coordination:policies")
+    return render(request, "coordination/policy.html", {"programme": programme, "form": form})
