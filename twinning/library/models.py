@@ -154,7 +154,7 @@ class Use(models.Model):
     """An activity put into a twinning's plan, with the version it was taken from."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="uses")
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(Version, on_delete=models.RESTRICT, related_name="+")
     twinning = models.ForeignKey("twinnings.Twinning", on_delete=models.CASCADE, related_name="+")
     step = models.OneToOneField("workspace.Activity", on_delete=models.CASCADE, related_name="library_use")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -72,7 +72,11 @@ def new(request):
     _reader(request)
     if not rules.can_write(request.user):
         raise Http404
-    form = VersionForm(request.POST or None)
+    language = (request.LANGUAGE_CODE or "en").split("-")[0]
+    form = VersionForm(
+        request.POST or None,
+        initial={"age_from": 10, "age_to": 14, "duration_minutes": 45, "text_language": language},
+    )
     if request.method == "POST" and form.is_valid():
         version = _save(request, form)
         if version is not None:
@@ -277,14 +281,16 @@ def version(request, pk: int, number: int):
             except ServiceError as problem:
                 form.add_error("note", problem.message)
     activity = version.activity
-    published = activity.published
+    # An open version is compared with what readers see now; an earlier one with the one before it.
+    base = activity.published if version.is_open else activity.versions.filter(number__lt=version.number).first()
     return render(
         request,
         "library/version.html",
         {
             "activity": activity,
             "version": queries.version_with_everything(version),
-            "changes": _changes(published, version),
+            "changes": _changes(base, version),
+            "compared_with_published": version.is_open,
             "review_form": form if rules.may_review(request.user, version) else None,
             "can_edit": version.is_open and rules.can_edit(request.user, activity),
         },

@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('step', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='library_use', to='workspace.activity')),
                 ('twinning', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='twinnings.twinning')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='library.version')),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='library.version')),
             ],
         ),
         migrations.CreateModel(

@@ -133,6 +133,9 @@ def test_library_new_version_waits_for_review_while_the_published_one_stays(clie
     assert list(activity.versions.values_list("number", "state")) == [(2, "published"), (1, "superseded")]
     page = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/").content.decode()
     assert '<h1 dir="auto">Our streets, our stories (with a map)</h1>' in page
+    # The history shows what each version changed from the one before it.
+    history = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/versions/2/").content.decode()
+    assert "Changes from the version before" in history and '<li class="diff-added">' in history
     # Earlier versions stay readable in the history.
     assert as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/versions/1/").status_code == 200
     # Another teacher uses it as it is: no editing.

@@ -34,6 +34,8 @@ from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
 from twinning.coordination.demo import load_caseload
+from twinning.library.demo import load_library
+from twinning.library.models import Activity as LibraryActivity
 from twinning.matching.demo import load_profiles
 from twinning.meetings.demo import load_meetings
 from twinning.schools.demo_data import (
@@ -157,6 +159,7 @@ class Network:
         load_profiles(seed=self.rng.randrange(1 << 30))
         load_twinnings(seed=self.rng.randrange(1 << 30))
         load_meetings()
+        load_library()
         load_caseload()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
@@ -641,11 +644,12 @@ class Command(BaseCommand):
 
 
 def delete_everything() -> None:
-    """Empty the demo database: people, schools, programmes, countries, NSOs and the audit log.
+    """Empty the demo database: people, schools, programmes, countries, NSOs, the library and the audit log.
 
     The reference languages and subjects stay: they come from a migration.
     """
     AuditEntry.objects.all().delete()
+    LibraryActivity.objects.all().delete()
     Twinning.objects.all().delete()
     TeacherProfile.objects.all().delete()
     Role.objects.all().delete()
