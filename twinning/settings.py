@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "twinning.coordination",
     "twinning.library",
     "twinning.reporting",
+    "twinning.recognition",
     "huey.contrib.djhuey",
 ]
 

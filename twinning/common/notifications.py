@@ -47,6 +47,14 @@ MESSAGES = {
     "nudge_coordinator": _("%(school)s has been silent for %(days)s days in the twinning %(title)s."),
     "library_published": _("Your activity %(title)s is published in the library."),
     "library_returned": _("Your activity %(title)s was returned with a reviewer's note: see what to change."),
+    "label_awarded": _("Congratulations! The twinning %(title)s has earned you the National Quality Label."),
+    "label_not_awarded": _(
+        "Your quality label application for %(title)s was not successful this time: see the feedback."
+    ),
+    "label_international": _("Congratulations! The twinning %(title)s has earned the International Quality Label."),
+    "school_label_awarded": _("%(school)s has been awarded the Twinning School Label."),
+    "school_label_refused": _("The school label request of %(school)s was not successful: see the reason."),
+    "award_won": _("Congratulations! Your project won the conference award: %(category)s."),
 }
 
 
