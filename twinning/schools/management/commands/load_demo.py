@@ -38,6 +38,7 @@ from twinning.library.demo import load_library
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching.demo import load_profiles
 from twinning.meetings.demo import load_meetings
+from twinning.recognition.demo import load_recognition
 from twinning.schools.demo_data import (
     COUNTRIES,
     DEMO_DOMAIN,
@@ -161,6 +162,7 @@ class Network:
         load_meetings()
         load_library()
         load_caseload()
+        load_recognition()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}
