@@ -1,7 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from twinning.reporting import views  # noqa: F401
+from twinning.reporting import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/new/", views.survey_new, name="survey_new"),
+    path("surveys/<int:pk>/", views.survey, name="survey"),
+    path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
+    path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
+]

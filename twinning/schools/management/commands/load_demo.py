@@ -39,6 +39,7 @@ from twinning.library.models import Activity as LibraryActivity
 from twinning.matching.demo import load_profiles
 from twinning.meetings.demo import load_meetings
 from twinning.recognition.demo import load_recognition
+from twinning.reporting.demo import load_surveys
 from twinning.schools.demo_data import (
     COUNTRIES,
     DEMO_DOMAIN,
@@ -163,6 +164,7 @@ class Network:
         load_library()
         load_caseload()
         load_recognition()
+        load_surveys(seed=self.rng.randrange(1 << 30))
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}

@@ -1,0 +1,161 @@
+"""Pre/post questionnaires an NSO puts to the pupils and teachers of its twinnings.
+
+An NSO writes a short questionnaire for a school year (each question answered on a 1–5 agreement
+scale), opens it at the start of the year, closes it, and opens it again at the end; the results
+compare the two waves. Who answered is kept apart from what they answered: a `Participation` says
+that a person has answered a wave (and makes a second answer impossible), a `Response` holds the
+answers with only the respondent's group and country, so the results can never name anyone.
+
+The reports themselves store nothing: they are counted from the other apps' tables (`queries.py`).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twinning.common.i18n import pick
+from twinning.schools.models import NSO, Country
+
+LOWEST, HIGHEST = 1, 5
+
+
+class Wave(models.TextChoices):
+    START = "start", _("Start of the year")
+    END = "end", _("End of the year")
+
+
+class Group(models.TextChoices):
+    PUPILS = "pupils", _("Pupils")
+    TEACHERS = "teachers", _("Teachers")
+
+
+class Survey(models.Model):
+    """A questionnaire of an NSO for one school year, answered twice: at the start and at the end."""
+
+    class Audience(models.TextChoices):
+        PUPILS = "pupils", _("Pupils")
+        TEACHERS = "teachers", _("Teachers")
+        BOTH = "both", _("Pupils and teachers")
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Not open yet")
+        START_OPEN = "start_open", _("Start of the year: open for answers")
+        START_CLOSED = "start_closed", _("Start of the year: closed")
+        END_OPEN = "end_open", _("End of the year: open for answers")
+        CLOSED = "closed", _("Closed")
+
+    nso = models.ForeignKey(NSO, verbose_name=_("NSO"), on_delete=models.CASCADE, related_name="surveys")
+    school_year = models.PositiveSmallIntegerField(_("school year"), help_text=_("The year it starts in."))
+    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    audience = models.CharField(_("who answers"), max_length=10, choices=Audience.choices, default=Audience.BOTH)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["-school_year", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["stage", "school_year"])]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+    @property
+    def title(self) -> str:
+        return pick(self.titles)
+
+    @property
+    def open_wave(self) -> str | None:
+        """The wave people can answer now, if any."""
+        return {self.Stage.START_OPEN: Wave.START, self.Stage.END_OPEN: Wave.END}.get(self.stage)
+
+    @property
+    def groups(self) -> list[str]:
+        if self.audience == self.Audience.BOTH:
+            return [Group.PUPILS, Group.TEACHERS]
+        return [self.audience]
+
+
+class Question(models.Model):
+    """One statement of the questionnaire; people say how much they agree, from 1 to 5."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"))
+    texts = models.JSONField(_("statement"), default=dict)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "position"]
+        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="question_position_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick(self.texts)
+
+
+class Participation(models.Model):
+    """That a person answered a wave: one answer per person per wave. It does not say what they answered."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
+    wave = models.CharField(max_length=5, choices=Wave.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "wave", "person"], name="one_answer_per_person_per_wave")
+        ]
+        indexes = [models.Index(fields=["person", "survey"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} answered {self.survey_id} ({self.wave})"
+
+
+class Response(models.Model):
+    """One person's answers to one wave, with nothing that names them: only their group and country.
+
+    A random key, not a counter: a counter would run in step with the participations' and pair them up.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    wave = models.CharField(_("wave"), max_length=5, choices=Wave.choices)
+    group = models.CharField(_("group"), max_length=10, choices=Group.choices)
+    country = models.ForeignKey(Country, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("set of answers")
+        verbose_name_plural = _("sets of answers")
+        indexes = [models.Index(fields=["survey", "wave", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.wave} {self.group}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(_("agreement (1–5)"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question"),
+            models.CheckConstraint(condition=Q(value__gte=LOWEST, value__lte=HIGHEST), name="answer_on_the_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value}"

@@ -1,0 +1,356 @@
+"""Reads for the reports and the questionnaires' results.
+
+`report_for` counts the network per school year, country and programme in a fixed number of
+aggregate queries (GROUP BY in the database, never a query per school or per row): five sources
+(schools in twinnings, members, meetings, plan activities, quality labels), each read at four levels
+(the table's rows, per country, per school year, all together). The levels are counted separately because the
+numbers are distinct counts: a twinning between an Israeli and a British school is one twinning in
+Israel's row and one in the United Kingdom's, and one, not two, in the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from twinning.common.models import AuditEntry
+from twinning.meetings.models import Meeting, MeetingSchool
+from twinning.recognition.models import Label
+from twinning.reporting.models import HIGHEST, LOWEST, Answer, Group, Response, Survey, Wave
+from twinning.reporting.rules import TEACHERS, Scope
+from twinning.schools.models import Country, Programme, ValidationStatus
+from twinning.twinnings.models import Membership, Twinning, TwinningSchool
+from twinning.workspace.models import Activity
+
+# A programme filter value meaning "twinnings that belong to no programme".
+NO_PROGRAMME = 0
+# Fewer answers than this in a group and wave, and its results are not shown: pupils are minors.
+SMALLEST_GROUP = 5
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    definition: str
+    by_country: str  # the charts' titles, whole sentences for the translators
+    by_year: str
+
+
+# What each number counts, in the words shown under the table, in the downloads and in the charts' titles.
+MEASURES = (
+    Measure(
+        "schools",
+        _("Schools"),
+        _(
+            "Validated schools of the country taking part in at least one of the twinnings counted "
+            "(a school that withdrew from a twinning is not counted for it)."
+        ),
+        _("Schools by country"),
+        _("Schools by school year"),
+    ),
+    Measure(
+        "teachers",
+        _("Teachers"),
+        _(
+            "Validated teachers who are members of a twinning counted, through a school of the country. "
+            "A teacher who has since left the school still counts for the years they took part."
+        ),
+        _("Teachers by country"),
+        _("Teachers by school year"),
+    ),
+    Measure(
+        "pupils",
+        _("Pupils"),
+        _("Pupils who are members of a twinning counted, through a school of the country."),
+        _("Pupils by country"),
+        _("Pupils by school year"),
+    ),
+    Measure(
+        "twinnings",
+        _("Twinnings"),
+        _(
+            "Twinnings approved and under way, looking for a new partner, or closed after approval, in which "
+            "a school of the country takes part. Proposals, declined twinnings and those closed before "
+            "approval are not counted."
+        ),
+        _("Twinnings by country"),
+        _("Twinnings by school year"),
+    ),
+    Measure(
+        "meetings",
+        _("Meetings held"),
+        _("Live meetings recorded as held in those twinnings in which a school of the country took part."),
+        _("Meetings held by country"),
+        _("Meetings held by school year"),
+    ),
+    Measure(
+        "attendance",
+        _("Pupils at meetings"),
+        _(
+            "Pupils present at those meetings, as the teachers recorded them, added up over the meetings: "
+            "a pupil at three meetings counts three times."
+        ),
+        _("Pupils at meetings by country"),
+        _("Pupils at meetings by school year"),
+    ),
+    Measure(
+        "activities",
+        _("Activities completed"),
+        _("Steps of those twinnings' activity plans marked as done."),
+        _("Activities completed by country"),
+        _("Activities completed by school year"),
+    ),
+    Measure(
+        "labels",
+        _("Quality labels"),
+        _(
+            "National Quality Labels awarded for those twinnings to teachers of the country's schools: a "
+            "twinning can bring a label to a teacher of each partner school."
+        ),
+        _("Quality labels by country"),
+        _("Quality labels by school year"),
+    ),
+)
+KEYS = tuple(m.key for m in MEASURES)
+
+
+@dataclass
+class Line:
+    school_year: int
+    country: Country
+    programme: Programme | None
+    counts: dict[str, int]
+
+
+@dataclass
+class Report:
+    lines: list[Line] = field(default_factory=list)
+    by_country: list[tuple[Country, dict[str, int]]] = field(default_factory=list)
+    by_year: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+    total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KEYS, 0))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table counted: where its twinning, its school's country and its filter are."""
+
+    model: type
+    twinning: str
+    country: str
+    where: Q
+    counts: dict
+
+
+def _counted(twinning: str = "") -> Q:
+    """Twinnings under way or done: approved, active, looking for a new partner, or closed after approval.
+
+    `twinning` is the path to the twinning (empty on the twinning itself). Closing is open to proposals
+    too, so a closed twinning counts only if its audit log says it was approved first.
+    """
+    path = f"{twinning}__" if twinning else ""
+    kind = ContentType.objects.get_for_model(Twinning)
+    approved = AuditEntry.objects.filter(
+        target_type=kind, target_id=OuterRef(f"{twinning}_id" if twinning else "pk"), action="twinning.approved"
+    )
+    working = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
+    return Q(**{f"{path}status__in": working}) | (Q(**{f"{path}status": Twinning.Status.CLOSED}) & Exists(approved))
+
+
+def _sources() -> tuple[Source, ...]:
+    joined = TwinningSchool.Status.JOINED
+    validated = ValidationStatus.VALIDATED
+    school_joined = Exists(
+        TwinningSchool.objects.filter(
+            twinning_id=OuterRef("twinning_id"), school_id=OuterRef("school_id"), status=joined
+        )
+    )
+    return (
+        Source(
+            TwinningSchool,
+            "twinning",
+            "school__country",
+            Q(status=joined, school__status=validated),
+            {"schools": Count("school", distinct=True), "twinnings": Count("twinning", distinct=True)},
+        ),
+        Source(
+            Membership,
+            "twinning",
+            "school__country",
+            Q(school__status=validated)
+            & school_joined
+            & (
+                Q(role=Membership.Role.PUPIL, active=True)
+                | Q(role__in=TEACHERS, user__teacher__status=validated)
+                & (Q(active=True) | Q(user__teacher__left_at__isnull=False))
+            ),
+            {
+                "teachers": Count("user", distinct=True, filter=Q(role__in=TEACHERS)),
+                "pupils": Count("user", distinct=True, filter=Q(role=Membership.Role.PUPIL)),
+            },
+        ),
+        Source(
+            MeetingSchool,
+            "meeting__twinning",
+            "school__country",
+            Q(meeting__status=Meeting.Status.HELD, school__status=validated),
+            {"meetings": Count("meeting", distinct=True), "attendance": Coalesce(Sum("pupils_present"), 0)},
+        ),
+        # One filter() call, so the school of the country and the joined school are the same row.
+        Source(
+            Activity,
+            "twinning",
+            "twinning__schools__school__country",
+            Q(
+                status=Activity.Status.DONE,
+                twinning__schools__status=joined,
+                twinning__schools__school__status=validated,
+            ),
+            {"activities": Count("pk", distinct=True)},
+        ),
+        Source(
+            Label,
+            "twinning",
+            "school__country",
+            Q(kind=Label.Kind.NATIONAL, school__status=validated),
+            {"labels": Count("pk", distinct=True)},
+        ),
+    )
+
+
+def _programme_q(source: Source, programme: int | None) -> Q:
+    if programme is None:
+        return Q()
+    if programme == NO_PROGRAMME:
+        return Q(**{f"{source.twinning}__programme__isnull": True})
+    return Q(**{f"{source.twinning}__programme_id": programme})
+
+
+def report_for(
+    scope: Scope, *, school_year: int | None = None, programme: int | None = None, country: str | None = None
+) -> Report:
+    """Counts per (school year, country, programme) in the scope, per country, per school year (every year,
+    for the trend) and all together; each level counts distinct schools, people, twinnings and meetings."""
+    empty = dict.fromkeys(KEYS, 0)
+    lines: dict[tuple, dict[str, int]] = {}
+    per_country: dict[str, dict[str, int]] = {}
+    per_year: dict[int, dict[str, int]] = {}
+    total = dict(empty)
+    for source in _sources():
+        year_path = f"{source.twinning}__school_year"
+        programme_path = f"{source.twinning}__programme"
+        every_year = (
+            source.where
+            & _counted(source.twinning)
+            & scope.q(country=source.country, programme=f"{source.twinning}__programme_id")
+            & _programme_q(source, programme)
+            & (Q(**{f"{source.country}_id": country}) if country else Q())
+        )
+        # Everything in one filter(): a multi-valued join (an activity's schools) is then made once.
+        rows = source.model.objects.filter(every_year & (Q(**{year_path: school_year}) if school_year else Q()))
+        for row in (
+            rows.values(year=F(year_path), place=F(f"{source.country}_id"), plan=F(programme_path))
+            .annotate(**source.counts)
+            .order_by()
+        ):
+            counts = lines.setdefault((row["year"], row["place"], row["plan"]), dict(empty))
+            counts.update({key: row[key] for key in source.counts})
+        for row in rows.values(place=F(f"{source.country}_id")).annotate(**source.counts).order_by():
+            per_country.setdefault(row["place"], dict(empty)).update({key: row[key] for key in source.counts})
+        for row in (
+            source.model.objects.filter(every_year).values(year=F(year_path)).annotate(**source.counts).order_by()
+        ):
+            per_year.setdefault(row["year"], dict(empty)).update({key: row[key] for key in source.counts})
+        total.update(rows.order_by().aggregate(**source.counts))
+    countries = Country.objects.in_bulk({place for _year, place, _plan in lines} | set(per_country))
+    programmes = Programme.objects.in_bulk({plan for _year, _place, plan in lines if plan is not None})
+    report = Report(total=total)
+    for (year, place, plan), counts in lines.items():
+        report.lines.append(Line(year, countries[place], programmes.get(plan), counts))
+    report.lines.sort(key=lambda line: (line.school_year, line.country.name.casefold(), _programme_key(line.programme)))
+    report.by_country = sorted(
+        ((countries[place], counts) for place, counts in per_country.items()), key=lambda pair: pair[0].name.casefold()
+    )
+    report.by_year = sorted(per_year.items())
+    return report
+
+
+def _programme_key(programme: Programme | None) -> tuple:
+    return (1, "") if programme is None else (0, programme.name.casefold())
+
+
+def school_years_counted() -> list[int]:
+    """The school years that have a twinning under way or done, newest first (for the filter)."""
+    return list(
+        Twinning.objects.filter(_counted()).order_by("-school_year").values_list("school_year", flat=True).distinct()
+    )
+
+
+# Questionnaires ------------------------------------------------------------------------------
+
+
+@dataclass
+class WaveResult:
+    n: int
+    hidden: bool
+    mean: float | None = None
+    distribution: list[int] = field(default_factory=list)  # how many answered 1, 2, 3, 4, 5
+
+
+@dataclass
+class QuestionResult:
+    position: int
+    text: str
+    waves: dict[str, WaveResult]
+
+
+@dataclass
+class GroupResult:
+    group: str
+    label: str
+    answered: dict[str, int]  # wave → number of people who answered
+    questions: list[QuestionResult]
+
+    @property
+    def hidden_everywhere(self) -> bool:
+        return all(n < SMALLEST_GROUP for n in self.answered.values())
+
+
+def results_of(survey: Survey) -> list[GroupResult]:
+    """Per group (pupils, teachers) and question, each wave's mean and distribution; a wave with fewer than
+    SMALLEST_GROUP answers in a group is hidden. Three queries, whatever the number of answers."""
+    questions = list(survey.questions.all())
+    answered = {
+        (row["group"], row["wave"]): row["n"]
+        for row in Response.objects.filter(survey=survey).values("group", "wave").annotate(n=Count("pk")).order_by()
+    }
+    tally: dict[tuple, int] = {}
+    for row in (
+        Answer.objects.filter(response__survey=survey)
+        .values("response__group", "response__wave", "question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        tally[(row["response__group"], row["response__wave"], row["question_id"], row["value"])] = row["n"]
+    results = []
+    for group in survey.groups:
+        counts = {wave: answered.get((group, wave), 0) for wave in Wave.values}
+        rows = []
+        for question in questions:
+            waves = {}
+            for wave in Wave.values:
+                n = counts[wave]
+                if n < SMALLEST_GROUP:
+                    waves[wave] = WaveResult(n=n, hidden=True)
+                    continue
+                spread = [tally.get((group, wave, question.pk, value), 0) for value in range(LOWEST, HIGHEST + 1)]
+                given = sum(spread)
+                total = sum(value * count for value, count in zip(range(LOWEST, HIGHEST + 1), spread, strict=True))
+                waves[wave] = WaveResult(n=n, hidden=False, mean=total / given if given else None, distribution=spread)
+            rows.append(QuestionResult(question.position, question.text, waves))
+        results.append(GroupResult(group, str(Group(group).label), counts, rows))
+    return results

@@ -1,0 +1,164 @@
+"""Who sees which numbers, and who writes, runs and answers the questionnaires.
+
+Reports: platform administrators see everything; NSO staff and NSO coordinators see the countries of
+their NSOs (a twinning with a foreign partner counts only their own schools; the partner country is
+never shown); programme coordinators see their programmes, in every country. Anyone else, teachers
+and pupils included, gets a 404.
+
+Questionnaires: NSO staff write and run their NSO's (administrators any NSO's); the pupils and
+teachers who are active members of a twinning of that school year, through a school in the NSO's
+countries, answer them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from twinning.accounts.rules import roles_of
+from twinning.reporting.models import Group, Survey
+from twinning.schools.models import NSO, Country, Programme, ValidationStatus
+from twinning.twinnings.models import Membership, Twinning
+
+TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
+# Twinnings under way or done: approved and after (a closed one only if it was approved first, see queries).
+WORKING = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER, Twinning.Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the network a person's reports cover: everything, or NSOs' countries and/or programmes."""
+
+    everything: bool = False
+    nso_ids: frozenset[int] = frozenset()
+    programme_ids: frozenset[int] = frozenset()
+
+    def q(self, *, country: str, programme: str) -> Q:
+        """The scope as a filter, given the paths to the country's code and the twinning's programme id."""
+        if self.everything:
+            return Q()
+        scope = Q(pk__in=[])
+        if self.nso_ids:
+            scope |= Q(**{f"{country}__nso_id__in": self.nso_ids})
+        if self.programme_ids:
+            scope |= Q(**{f"{programme}__in": self.programme_ids})
+        return scope
+
+    @property
+    def all_countries(self) -> bool:
+        """Programme coordinators follow their programmes wherever the schools are."""
+        return self.everything or bool(self.programme_ids)
+
+
+def report_scope(user) -> Scope | None:
+    roles = roles_of(user)
+    if roles.admin:
+        return Scope(everything=True)
+    nsos = roles.nso_ids | roles.coordinator_nso_ids
+    if not nsos and not roles.coordinator_programme_ids:
+        return None
+    return Scope(nso_ids=frozenset(nsos), programme_ids=frozenset(roles.coordinator_programme_ids))
+
+
+def get_report_scope(user) -> Scope:
+    """The reports' scope, or a 404 for anyone who reads no report."""
+    scope = report_scope(user) if user.is_authenticated else None
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def countries_in(scope: Scope) -> QuerySet[Country]:
+    if scope.all_countries:
+        return Country.objects.all()
+    return Country.objects.filter(nso_id__in=scope.nso_ids)
+
+
+def programmes_in(scope: Scope) -> QuerySet[Programme]:
+    if scope.everything or scope.nso_ids:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=scope.programme_ids)
+
+
+# Questionnaires ------------------------------------------------------------------------------
+
+
+def survey_nsos_of(user) -> QuerySet[NSO]:
+    """The NSOs whose questionnaires this person writes and runs: their own, or any for an administrator."""
+    roles = roles_of(user)
+    if roles.admin:
+        return NSO.objects.all()
+    return NSO.objects.filter(pk__in=roles.nso_ids)
+
+
+def can_run_surveys(user) -> bool:
+    roles = roles_of(user)
+    return roles.admin or roles.nso_staff
+
+
+def surveys_run_by(user) -> QuerySet[Survey]:
+    roles = roles_of(user)
+    if roles.admin:
+        return Survey.objects.all()
+    return Survey.objects.filter(nso_id__in=roles.nso_ids)
+
+
+def get_survey_for_organiser(user, pk: int) -> Survey:
+    """A questionnaire of the person's own NSO (any, for an administrator); anything else is a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(surveys_run_by(user).select_related("nso"), pk=pk)
+
+
+def _respondent_memberships(user, survey: Survey) -> QuerySet[Membership]:
+    roles = []
+    if survey.audience in (Survey.Audience.PUPILS, Survey.Audience.BOTH):
+        roles.append(Membership.Role.PUPIL)
+    if survey.audience in (Survey.Audience.TEACHERS, Survey.Audience.BOTH):
+        roles += TEACHERS
+    return Membership.objects.filter(
+        Q(role=Membership.Role.PUPIL) | Q(user__teacher__status=ValidationStatus.VALIDATED),
+        user=user,
+        active=True,
+        role__in=roles,
+        twinning__school_year=survey.school_year,
+        twinning__status__in=WORKING,
+        school__country__nso_id=survey.nso_id,
+    )
+
+
+def respondent_place(user, survey: Survey) -> tuple[str, str] | None:
+    """(group, country code) under which this person answers, or None if the questionnaire is not theirs."""
+    member = _respondent_memberships(user, survey).select_related("school").order_by("pk").first()
+    if member is None:
+        return None
+    group = Group.PUPILS if member.role == Membership.Role.PUPIL else Group.TEACHERS
+    return group, member.school.country_id
+
+
+def surveys_for_respondent(user) -> QuerySet[Survey]:
+    """Open questionnaires this person may answer (whether or not they have answered the open wave)."""
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    members = Membership.objects.filter(
+        Q(role=Membership.Role.PUPIL) | Q(role__in=TEACHERS, user__teacher__status=ValidationStatus.VALIDATED),
+        user=user,
+        active=True,
+        twinning__status__in=WORKING,
+    ).values_list("role", "twinning__school_year", "school__country__nso_id")
+    scope = Q(pk__in=[])
+    for role, year, nso_id in members:
+        if nso_id is None:
+            continue
+        own = Survey.Audience.PUPILS if role == Membership.Role.PUPIL else Survey.Audience.TEACHERS
+        audiences = [Survey.Audience.BOTH, own]
+        scope |= Q(nso_id=nso_id, school_year=year, audience__in=audiences)
+    return Survey.objects.filter(scope, stage__in=[Survey.Stage.START_OPEN, Survey.Stage.END_OPEN])
+
+
+def get_survey_for_respondent(user, pk: int) -> Survey:
+    """An open questionnaire the person may answer; anything else is a 404."""
+    return get_object_or_404(surveys_for_respondent(user).prefetch_related("questions"), pk=pk)

@@ -1,0 +1,108 @@
+"""Writes for the questionnaires: define one, move it through its waves, answer it.
+
+A questionnaire goes draft → start of the year open → start closed → end of the year open → closed.
+Its statements are fixed once the first wave opens, so the two waves answer the same questions.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.common import audit
+from twinning.common.errors import ServiceError
+from twinning.reporting import rules
+from twinning.reporting.models import HIGHEST, LOWEST, Answer, Participation, Question, Response, Survey
+from twinning.schools.models import NSO
+
+LANGUAGE_CODES = ("en", "he", "ar")
+MOST_QUESTIONS = 8
+
+# The one step each stage may take, and the audit action it records.
+NEXT_STAGE = {
+    Survey.Stage.DRAFT: (Survey.Stage.START_OPEN, "survey.start_opened"),
+    Survey.Stage.START_OPEN: (Survey.Stage.START_CLOSED, "survey.start_closed"),
+    Survey.Stage.START_CLOSED: (Survey.Stage.END_OPEN, "survey.end_opened"),
+    Survey.Stage.END_OPEN: (Survey.Stage.CLOSED, "survey.closed"),
+}
+
+
+def _texts(texts: dict[str, str]) -> dict[str, str]:
+    return {code: text.strip() for code, text in texts.items() if code in LANGUAGE_CODES and text and text.strip()}
+
+
+def create_survey(
+    *, nso: NSO, by, school_year: int, titles: dict[str, str], questions: list[dict[str, str]], audience: str
+) -> Survey:
+    """An NSO's questionnaire for a school year, not yet open. Only the NSO's staff (or an administrator) define it."""
+    if not rules.survey_nsos_of(by).filter(pk=nso.pk).exists():
+        raise ServiceError(_("Only the NSO's own staff can write its questionnaires."))
+    titles = _texts(titles)
+    questions = [texts for texts in (_texts(q) for q in questions) if texts]
+    if not titles:
+        raise ServiceError(_("Give the questionnaire a title in at least one language."))
+    if not questions:
+        raise ServiceError(_("Write at least one statement."))
+    if len(questions) > MOST_QUESTIONS:
+        raise ServiceError(_("A questionnaire has at most eight statements: keep it short."))
+    if audience not in Survey.Audience.values:
+        raise ServiceError(_("Choose who answers."))
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            nso=nso, school_year=school_year, titles=titles, audience=audience, created_by=by
+        )
+        Question.objects.bulk_create(
+            [Question(survey=survey, position=n, texts=texts) for n, texts in enumerate(questions, start=1)]
+        )
+        audit.record(actor=by, action="survey.created", target=survey)
+    return survey
+
+
+def advance_survey(*, survey: Survey, by, expected: str) -> Survey:
+    """Open the start wave, close it, open the end wave, or close the questionnaire: the next step only.
+
+    `expected` is the stage the person saw when they chose the step, so a double click (or two organisers
+    at once) never skips a wave.
+    """
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.stage != expected or survey.stage not in NEXT_STAGE:
+            raise ServiceError(_("The questionnaire has already moved on: look at where it stands now."))
+        survey.stage, action = NEXT_STAGE[survey.stage]
+        survey.changed_at = timezone.now()
+        survey.save(update_fields=["stage", "changed_at"])
+        audit.record(actor=by, action=action, target=survey)
+    return survey
+
+
+def submit_answers(*, survey: Survey, by, values: dict[int, int]) -> Response:
+    """A pupil's or teacher's answers to the open wave: every statement, each from 1 to 5, once.
+
+    Side effects: a participation (who answered which wave) and, apart from it, the answers with only the
+    person's group and country. Nothing is written if anything is refused.
+    """
+    wave = survey.open_wave
+    if wave is None:
+        raise ServiceError(_("This questionnaire is not open for answers."))
+    place = rules.respondent_place(by, survey)
+    if place is None:
+        raise ServiceError(_("This questionnaire is for others."))
+    questions = list(survey.questions.values_list("pk", flat=True))
+    if set(values) != set(questions):
+        raise ServiceError(_("Answer every statement."))
+    if any(not isinstance(v, int) or not LOWEST <= v <= HIGHEST for v in values.values()):
+        raise ServiceError(_("Each answer is a number from 1 to 5."))
+    if Participation.objects.filter(survey=survey, wave=wave, person=by).exists():
+        raise ServiceError(_("You have already answered this questionnaire; answers cannot be changed."))
+    group, country = place
+    try:
+        with transaction.atomic():
+            Participation.objects.create(survey=survey, wave=wave, person=by)
+            response = Response.objects.create(survey=survey, wave=wave, group=group, country_id=country)
+            Answer.objects.bulk_create(
+                [Answer(response=response, question_id=pk, value=values[pk]) for pk in questions]
+            )
+    except IntegrityError as clash:  # answered a moment ago, in another tab
+        raise ServiceError(_("You have already answered this questionnaire; answers cannot be changed.")) from clash
+    return response
