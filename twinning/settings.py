@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "twinning.library",
     "twinning.reporting",
     "twinning.recognition",
+    "twinning.communities",
     "huey.contrib.djhuey",
 ]
 

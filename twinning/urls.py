@@ -17,6 +17,7 @@ urlpatterns = [
     path("library/", include("twinning.library.urls")),
     path("reports/", include("twinning.reporting.urls")),
     path("labels/", include("twinning.recognition.urls")),
+    path("communities/", include("twinning.communities.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("health/", common_views.health, name="health"),
     path("admin/", admin.site.urls),

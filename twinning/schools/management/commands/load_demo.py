@@ -33,6 +33,8 @@ from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
+from twinning.communities.demo import load_communities
+from twinning.communities.models import Community
 from twinning.coordination.demo import load_caseload
 from twinning.library.demo import load_library
 from twinning.library.models import Activity as LibraryActivity
@@ -165,6 +167,7 @@ class Network:
         load_caseload()
         load_recognition()
         load_surveys(seed=self.rng.randrange(1 << 30))
+        load_communities()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}
@@ -648,12 +651,14 @@ class Command(BaseCommand):
 
 
 def delete_everything() -> None:
-    """Empty the demo database: people, schools, programmes, countries, NSOs, the library and the audit log.
+    """Empty the demo database: people, schools, programmes, countries, NSOs, the library, the communities
+    and the audit log.
 
     The reference languages and subjects stay: they come from a migration.
     """
     AuditEntry.objects.all().delete()
     LibraryActivity.objects.all().delete()
+    Community.objects.all().delete()
     Twinning.objects.all().delete()
     TeacherProfile.objects.all().delete()
     Role.objects.all().delete()

@@ -1,0 +1,166 @@
+"""Reads for communities: the listing, discussions, resources, members and invitations.
+
+Every list here is read in a fixed number of queries whatever its length: counters are stored on
+the community, the reader's own membership is an indexed subquery, and related rows are joined or
+prefetched once per page.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from twinning.accounts.models import Role, User
+from twinning.accounts.rules import roles_of
+from twinning.communities import rules
+from twinning.communities.models import (
+    Answer,
+    Community,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Resource,
+    Thread,
+    ThreadVisit,
+)
+from twinning.schools.models import ValidationStatus
+
+
+def communities_for_listing(
+    user,
+    *,
+    text: str = "",
+    subject: str = "",
+    theme: str = "",
+    country: str = "",
+    access: str = "",
+    archived: bool = False,
+) -> QuerySet[Community]:
+    """Active communities (with `archived`, archived ones too) matching every filter, the person's
+    own first, then the most recently active.
+
+    Words are looked for in the names and descriptions in every language (a stored lower-cased
+    text). The region is filtered with EXISTS, so a community of many countries is listed once.
+    """
+    statuses = [Community.Status.ACTIVE, Community.Status.ARCHIVED] if archived else [Community.Status.ACTIVE]
+    found = rules.communities_for(user).filter(status__in=statuses)
+    for word in text.lower().split()[:8]:
+        found = found.filter(search_text__contains=word)
+    if subject:
+        found = found.filter(subject_id=subject)
+    if theme:
+        found = found.filter(theme_id=theme)
+    if country:
+        through = Community.countries.through
+        found = found.filter(Exists(through.objects.filter(community_id=OuterRef("pk"), country_id=country)))
+    if access:
+        found = found.filter(access=access)
+    own = Membership.objects.filter(community=OuterRef("pk"), user=user)
+    return (
+        found.annotate(
+            mine=Exists(own),
+            my_role=Subquery(own.values("role")[:1]),
+            asked=Exists(JoinRequest.objects.filter(community=OuterRef("pk"), user=user, status=Answer.PENDING)),
+        )
+        .select_related("subject", "theme")
+        .prefetch_related("countries")
+        .order_by("-mine", "-last_activity_at", "-pk")
+    )
+
+
+def proposals_for(user) -> QuerySet[Community]:
+    """Proposals waiting for this person's decision, and the person's own proposals not yet open."""
+    roles = roles_of(user)
+    shown = Q(created_by=user, status__in=[Community.Status.PROPOSED, Community.Status.DECLINED])
+    if roles.admin:
+        shown |= Q(status=Community.Status.PROPOSED)
+    elif roles.nso_ids:
+        shown |= Q(status=Community.Status.PROPOSED, nso_id__in=roles.nso_ids)
+    return Community.objects.filter(shown).select_related("created_by").order_by("created_at", "pk")
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(user=user, status=Answer.PENDING, community__status=Community.Status.ACTIVE)
+        .select_related("community", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def threads_of(community: Community, user, *, moderator: bool) -> QuerySet[Thread]:
+    """Pinned threads first, then the latest; each with when the reader last read it (`seen_at`).
+
+    A hidden thread is shown to moderators only.
+    """
+    threads = Thread.objects.filter(community=community)
+    if not moderator:
+        threads = threads.filter(hidden_at__isnull=True)
+    seen = ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values("seen_at")[:1]
+    return threads.annotate(seen_at=Subquery(seen)).select_related("author")
+
+
+def posts_of(thread: Thread):
+    return thread.posts.select_related("author__teacher__school__country", "hidden_by")
+
+
+def moderator_ids(community: Community) -> set[int]:
+    return set(
+        Membership.objects.filter(community=community, role=Membership.Role.MODERATOR).values_list("user_id", flat=True)
+    )
+
+
+def moderators_of(community: Community, *, limit: int = 20) -> list[Membership]:
+    return list(
+        Membership.objects.filter(community=community, role=Membership.Role.MODERATOR)
+        .select_related("user")
+        .order_by("user__full_name", "pk")[:limit]
+    )
+
+
+def resources_of(community: Community) -> QuerySet[Resource]:
+    return Resource.objects.filter(community=community).select_related("added_by")
+
+
+def members_of(community: Community, *, text: str = "") -> QuerySet[Membership]:
+    """Moderators first, then by name; with each person's school, country and staff roles."""
+    members = Membership.objects.filter(community=community)
+    for word in text.split()[:4]:
+        members = members.filter(user__full_name__icontains=word)
+    return (
+        members.select_related("user__teacher__school__country")
+        .prefetch_related(Prefetch("user__roles", Role.objects.exclude(kind=Role.Kind.PRINCIPAL).order_by("kind")))
+        .order_by("-role", "user__full_name", "pk")
+    )
+
+
+def requests_for(community: Community) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(community=community, status=Answer.PENDING).select_related(
+        "user__teacher__school__country"
+    )
+
+
+def pending_invitations_of(community: Community) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(community=community, status=Answer.PENDING).select_related("user", "invited_by")
+
+
+def people_to_invite(community: Community, text: str, *, limit: int = 20) -> list[User]:
+    """People who may take part, found by name (or their whole e-mail address), who are not members yet."""
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    eligible = (
+        Q(
+            teacher__status=ValidationStatus.VALIDATED,
+            teacher__left_at__isnull=True,
+            teacher__school__status=ValidationStatus.VALIDATED,
+        )
+        | Q(is_superuser=True)
+        | Q(roles__kind__in=[Role.Kind.NSO_STAFF, Role.Kind.COORDINATOR])
+    )
+    found = Q(email__iexact=text) if "@" in text else Q(full_name__icontains=text)
+    people = (
+        User.objects.filter(found, eligible, is_active=True)
+        .exclude(pk__in=Membership.objects.filter(community=community).values("user_id"))
+        .exclude(pupil__isnull=False)
+        .distinct()
+        .select_related("teacher__school__country")
+        .order_by("full_name", "pk")
+    )
+    return list(people[:limit])

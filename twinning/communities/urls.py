@@ -1,0 +1,29 @@
+from django.urls import path
+
+from twinning.communities import views
+
+app_name = "communities"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.community, name="community"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/leave/", views.leave, name="leave"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/archive/", views.archive, name="archive"),
+    path("<int:pk>/threads/", views.threads, name="threads"),
+    path("<int:pk>/threads/<int:thread_pk>/", views.thread, name="thread"),
+    path("<int:pk>/threads/<int:thread_pk>/pin/", views.pin, name="pin"),
+    path("<int:pk>/posts/<int:post_pk>/hide/", views.hide, name="hide"),
+    path("<int:pk>/resources/", views.resources, name="resources"),
+    path("<int:pk>/resources/<int:resource_pk>/file/", views.resource_file, name="resource_file"),
+    path("<int:pk>/resources/<int:resource_pk>/remove/", views.remove_resource, name="remove_resource"),
+    path("<int:pk>/members/", views.members, name="members"),
+    path("<int:pk>/members/<int:member_pk>/", views.member, name="member"),
+    path("<int:pk>/invitations/", views.invitations, name="invitations"),
+    path("<int:pk>/requests/<int:request_pk>/", views.answer_request, name="answer_request"),
+    path("<int:pk>/invitations/<int:invitation_pk>/answer/", views.answer_invitation, name="answer_invitation"),
+    path("<int:pk>/invitations/<int:invitation_pk>/withdraw/", views.withdraw_invitation, name="withdraw_invitation"),
+]
