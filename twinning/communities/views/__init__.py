@@ -1,0 +1,51 @@
+"""Pages of the communities of practice: the listing, a community, its discussions, resources,
+members and invitations. Who may do what is decided in `rules`; anything out of reach is a 404.
+
+- `communities`: the listing, opening or proposing, the about page, editing, deciding, archiving.
+- `membership`: joining and leaving, the members' list and moderators, invitations and requests.
+- `discussions`: threads, a thread with its replies, pinning, hiding messages.
+- `sharing`: resources, i.e. sharing links and files, serving the files, removing them.
+- `_common`: what the pages share (the reader check, POST-only, the tabs' context, the page size).
+"""
+
+from .communities import archive, community, decide, edit, index, new
+from .discussions import hide, pin, thread, threads
+from .membership import (
+    answer_invitation,
+    answer_request,
+    invitations,
+    join,
+    leave,
+    member,
+    members,
+    withdraw_invitation,
+)
+from .sharing import remove_resource, resource_file, resources
+
+__all__ = [
+    # communities
+    "archive",
+    "community",
+    "decide",
+    "edit",
+    "index",
+    "new",
+    # membership
+    "answer_invitation",
+    "answer_request",
+    "invitations",
+    "join",
+    "leave",
+    "member",
+    "members",
+    "withdraw_invitation",
+    # discussions
+    "hide",
+    "pin",
+    "thread",
+    "threads",
+    # sharing
+    "remove_resource",
+    "resource_file",
+    "resources",
+]

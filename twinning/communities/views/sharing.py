@@ -1,0 +1,99 @@
+"""Shared resources: the list with its two forms to share, the files themselves, removing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from twinning.common.errors import ServiceError
+from twinning.communities import queries, rules, services
+from twinning.communities.forms import FileForm, LinkForm
+from twinning.communities.models import Resource
+from twinning.workspace.media import UploadRefused
+
+from ._common import PAGE_SIZE, _context, _post_only
+
+
+@login_required
+def resources(request, pk: int):
+    write = request.method == "POST"
+    community = rules.get_community_inside(request.user, pk, write=write)
+    what = request.POST.get("what")
+    file_form = FileForm(request.POST if what == "file" else None, request.FILES if what == "file" else None)
+    link_form = LinkForm(request.POST if what == "link" else None)
+    if write:
+        form = file_form if what == "file" else link_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if what == "file":
+                    services.share_file(
+                        community=community,
+                        by=request.user,
+                        upload=data["file"],
+                        title=data["title"],
+                        description=data["description"],
+                    )
+                else:
+                    services.share_link(
+                        community=community,
+                        by=request.user,
+                        url=data["url"],
+                        title=data["title"],
+                        description=data["description"],
+                    )
+            except UploadRefused as refused:
+                form.add_error("file", str(refused))
+            except ServiceError as problem:
+                form.add_error("url" if what == "link" else None, problem.message)
+            else:
+                messages.success(request, _("Shared with the community."))
+                return redirect("communities:resources", pk=community.pk)
+    page = Paginator(queries.resources_of(community), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communities/resources.html",
+        _context(request, community, "resources", page=page, file_form=file_form, link_form=link_form, what=what),
+        status=400 if write else 200,
+    )
+
+
+@login_required
+def resource_file(request, pk: int, resource_pk: int):
+    """The file itself, only for those who see inside the community, with the type found on upload."""
+    community = rules.get_community_inside(request.user, pk)
+    item = get_object_or_404(Resource, pk=resource_pk, community=community, kind=Resource.Kind.FILE)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.content_type.startswith("image/"),
+        filename=item.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    # A document opened in the browser runs nothing and reaches nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def remove_resource(request, pk: int, resource_pk: int):
+    """Moderators remove any resource; members remove what they shared themselves."""
+    _post_only(request)
+    community = rules.get_community_inside(request.user, pk, write=True)
+    item = get_object_or_404(Resource, pk=resource_pk, community=community)
+    if not (rules.can_moderate(request.user, community) or item.added_by_id == request.user.pk):
+        raise Http404
+    item.community = community
+    try:
+        services.remove_resource(resource=item, by=request.user)
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, _("The resource is removed."))
+    return redirect("communities:resources", pk=community.pk)
