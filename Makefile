@@ -64,8 +64,14 @@ $(APT_UPDATED):
 	$(SUDO) apt-get update -qq
 	touch $@
 
+# gettext compiles the catalogues. WeasyPrint (course certificates) needs Pango and the Noto fonts
+# that shape Hebrew and Arabic; the certificate tests turn a PDF into a PNG with poppler's pdftoppm.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+
 system-deps:
 	@command -v msgfmt >/dev/null || { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }
 
 # Debian's Chromium (Playwright's own browser download is not reachable) and fonts that shape
 # Hebrew and Arabic.

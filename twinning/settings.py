@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "twinning.coordination",
     "twinning.library",
     "twinning.reporting",
+    "twinning.learning",
     "twinning.recognition",
     "twinning.communities",
     "huey.contrib.djhuey",

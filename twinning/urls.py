@@ -16,6 +16,7 @@ urlpatterns = [
     path("coordination/", include("twinning.coordination.urls")),
     path("library/", include("twinning.library.urls")),
     path("reports/", include("twinning.reporting.urls")),
+    path("learning/", include("twinning.learning.urls")),
     path("labels/", include("twinning.recognition.urls")),
     path("communities/", include("twinning.communities.urls")),
     path("notifications/", common_views.notifications, name="notifications"),

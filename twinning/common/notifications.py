@@ -68,6 +68,11 @@ MESSAGES = {
     "community_proposed": _("%(name)s proposes a new community, %(community)s: it is waiting for your approval."),
     "community_approved": _("The community %(community)s you proposed is open. You are its moderator."),
     "community_declined": _("The community %(community)s you proposed was not approved. The reason: %(reason)s"),
+    "learning_seat": _("A seat opened up in %(title)s and it is yours: you are registered. It starts on %(when)s."),
+    "learning_changed": _("The dates of %(title)s have changed: it now starts on %(when)s. See the new times."),
+    "learning_cancelled": _("%(title)s, planned to start on %(when)s, is cancelled."),
+    "learning_certificate": _("Your certificate for %(title)s is ready: download it from the page."),
+    "learning_revoked": _("Your certificate for %(title)s has been revoked by its issuer."),
 }
 
 

@@ -103,11 +103,12 @@ def test_a_questionnaire_from_definition_to_results(client, cast, classes):
         ("teachers", "IL"),
     ]
 
-    # A second answer is refused, and the first is kept as it was.
+    # A second answer is refused, in the pupil's own language (Hebrew), and the first is kept as it was.
+    assert israeli[0].preferred_language == "he"
     again = answer(client, israeli[0], survey, [5, 5])
     assert again.status_code == 302
     assert list(client.get("/reports/surveys/").context["messages"])[-1].message == (
-        "You have already answered this questionnaire; answers cannot be changed."
+        "כבר עניתם על השאלון הזה; אי אפשר לשנות תשובות."
     )
     assert Participation.objects.filter(survey=survey, person=israeli[0]).count() == 1
     assert Answer.objects.filter(response__survey=survey).count() == 14

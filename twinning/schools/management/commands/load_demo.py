@@ -36,6 +36,7 @@ from twinning.common.notifications import emails_muted
 from twinning.communities.demo import load_communities
 from twinning.communities.models import Community
 from twinning.coordination.demo import load_caseload
+from twinning.learning.demo import load_learning
 from twinning.library.demo import load_library
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching.demo import load_profiles
@@ -164,6 +165,7 @@ class Network:
         load_twinnings(seed=self.rng.randrange(1 << 30))
         load_meetings()
         load_library()
+        load_learning()
         load_caseload()
         load_recognition()
         load_surveys(seed=self.rng.randrange(1 << 30))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "twinning.learning"
+    label = "learning"
+    verbose_name = _("Professional development")
