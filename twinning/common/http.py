@@ -1,3 +1,4 @@
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -20,3 +21,20 @@ def posted_id(request, name: str) -> int:
     """The one id posted under `name`, or 0 (which matches nothing) when it is missing or not a number."""
     ids = posted_ids(request, name)
     return ids[0] if ids else 0
+
+
+def stored_file_response(file, *, content_type: str, filename: str, inline: bool) -> FileResponse:
+    """A stored upload, sent after the caller has checked who may have it.
+
+    Sent with the type found when it was uploaded (never guessed from the name); the browser keeps
+    it private, and a document opened in the browser runs nothing and reaches nothing. A file
+    missing from storage is a 404.
+    """
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    return response

@@ -5,12 +5,13 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import stored_file_response
 from twinning.library import queries, rules, services
 from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, SearchForm, VersionForm, WithdrawForm
 from twinning.library.models import Activity, Attachment, Version
@@ -158,19 +159,12 @@ def attachment(request, pk: int, attachment_pk: int):
     item = get_object_or_404(Attachment.objects.select_related("version"), pk=attachment_pk, version__activity=activity)
     if not rules.can_see_version(request.user, item.version):
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
+    return stored_file_response(
+        item.file,
         content_type=item.content_type,
-        as_attachment=not item.content_type.startswith("image/"),
         filename=item.original_name,
+        inline=item.content_type.startswith("image/"),
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 @login_required

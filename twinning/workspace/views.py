@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
-from twinning.common.http import posted_id, posted_ids
+from twinning.common.http import posted_id, posted_ids, stored_file_response
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
@@ -219,20 +219,12 @@ def media_file(request, pk: int, item_pk: int):
     item = get_object_or_404(
         queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), pk=item_pk
     )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
+    return stored_file_response(
+        item.file,
         content_type=item.content_type,
-        as_attachment=item.content_type not in INLINE,
         filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
+        inline=item.content_type in INLINE,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    # A document opened in the browser runs nothing and reaches nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
-    return response
 
 
 def _members(twinning):

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import stored_file_response
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import FileForm, LinkForm
 from twinning.communities.models import Resource
@@ -65,20 +66,12 @@ def resource_file(request, pk: int, resource_pk: int):
     """The file itself, only for those who see inside the community, with the type found on upload."""
     community = rules.get_community_inside(request.user, pk)
     item = get_object_or_404(Resource, pk=resource_pk, community=community, kind=Resource.Kind.FILE)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
+    return stored_file_response(
+        item.file,
         content_type=item.content_type,
-        as_attachment=not item.content_type.startswith("image/"),
         filename=item.original_name,
+        inline=item.content_type.startswith("image/"),
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    # A document opened in the browser runs nothing and reaches nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 @login_required
