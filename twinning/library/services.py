@@ -8,11 +8,9 @@ writes the plan step, remembers which version it came from and counts the twinni
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -26,7 +24,7 @@ from twinning.common.notifications import notify
 from twinning.library.models import Activity, Attachment, Use, Version
 from twinning.twinnings.models import Twinning
 from twinning.workspace import services as workspace
-from twinning.workspace.media import UploadRefused, examine, safe_name
+from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 
 MAX_ATTACHMENTS = 10
 CONTENT = (
@@ -224,24 +222,15 @@ def attach(*, version: Version, by, upload) -> Attachment:
     kind, data = examine(upload)
     if kind.code in ("video", "audio"):
         raise UploadRefused(_("Video and audio belong in a twinning's workspace; attach documents and pictures here."))
-    name = f"library/{version.activity_id}/{uuid.uuid4().hex}.{kind.extension}"
-    stored = None
-    try:
-        with transaction.atomic():
-            stored = default_storage.save(name, ContentFile(data))
-            return Attachment.objects.create(
-                version=version,
-                file=stored,
-                content_type=kind.content_type,
-                size=len(data),
-                original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
-                uploaded_by=by,
-            )
-    except BaseException:
-        for leftover in {name, stored} - {None}:
-            if default_storage.exists(leftover):
-                default_storage.delete(leftover)
-        raise
+    with kept_file(f"library/{version.activity_id}", kind, data) as stored:
+        return Attachment.objects.create(
+            version=version,
+            file=stored,
+            content_type=kind.content_type,
+            size=len(data),
+            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            uploaded_by=by,
+        )
 
 
 def detach(*, attachment: Attachment) -> None:

@@ -8,9 +8,15 @@ pixels survives (no EXIF, no GPS position, no camera serial, no embedded thumbna
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -179,3 +185,18 @@ def examine(upload) -> tuple[Kind, bytes]:
     if kind.code == "photo":
         data = clean_photo(data, key)
     return kind, data
+
+
+@contextmanager
+def kept_file(folder: str, kind: Kind, data: bytes) -> Iterator[str]:
+    """Store checked bytes under a fresh name in `folder` and give that name to the block, which
+    writes its rows inside a transaction. If the block fails, its rows are rolled back and the
+    file is deleted: all or nothing."""
+    stored = default_storage.save(f"{folder}/{uuid.uuid4().hex}.{kind.extension}", ContentFile(data))
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        if default_storage.exists(stored):
+            default_storage.delete(stored)
+        raise

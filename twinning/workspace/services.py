@@ -1,9 +1,5 @@
 """Writes in a workspace: threads and replies, each leaving an event for the feed."""
 
-import uuid
-
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
-from twinning.workspace.media import UploadRefused, examine, safe_name
+from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
 
@@ -124,31 +120,22 @@ def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) 
     pupils = list(pupils)
     check_consent(kind.code, pupils)
     school_id, held = _author(twinning, by)
-    name = f"workspace/{twinning.pk}/{uuid.uuid4().hex}.{kind.extension}"
-    stored = None
-    try:
-        with transaction.atomic():
-            stored = default_storage.save(name, ContentFile(data))
-            item = MediaItem.objects.create(
-                twinning=twinning,
-                uploader=by,
-                kind=kind.code,
-                title=title.strip(),
-                file=stored,
-                content_type=kind.content_type,
-                size=len(data),
-                original_name=safe_name(upload.name),
-                school_id=school_id,
-                status=Moderation.PENDING if held else Moderation.PUBLISHED,
-            )
-            item.pupils.set(pupils)
-            if not held:
-                Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
-    except BaseException:
-        for leftover in {name, stored} - {None}:
-            if default_storage.exists(leftover):
-                default_storage.delete(leftover)
-        raise
+    with kept_file(f"workspace/{twinning.pk}", kind, data) as stored:
+        item = MediaItem.objects.create(
+            twinning=twinning,
+            uploader=by,
+            kind=kind.code,
+            title=title.strip(),
+            file=stored,
+            content_type=kind.content_type,
+            size=len(data),
+            original_name=safe_name(upload.name),
+            school_id=school_id,
+            status=Moderation.PENDING if held else Moderation.PUBLISHED,
+        )
+        item.pupils.set(pupils)
+        if not held:
+            Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
     return item
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -15,7 +12,7 @@ from django.utils.translation import gettext as _
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.communities.models import Community, Resource
-from twinning.workspace.media import UploadRefused, examine, safe_name
+from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 
 from ._common import _active
 
@@ -58,30 +55,21 @@ def share_file(*, community: Community, by, upload, title: str, description: str
     kind, data = examine(upload)
     if kind.code in ("video", "audio"):
         raise UploadRefused(_("Video and audio are too large to keep here: share them as a link."))
-    name = f"communities/{community.pk}/{uuid.uuid4().hex}.{kind.extension}"
-    stored = None
-    try:
-        with transaction.atomic():
-            stored = default_storage.save(name, ContentFile(data))
-            resource = Resource.objects.create(
-                community=community,
-                kind=Resource.Kind.FILE,
-                title=title,
-                description=description,
-                file=stored,
-                content_type=kind.content_type,
-                size=len(data),
-                original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
-                added_by=by,
-            )
-            Community.objects.filter(pk=community.pk).update(
-                resource_count=F("resource_count") + 1, last_activity_at=resource.added_at
-            )
-    except BaseException:
-        for leftover in {name, stored} - {None}:
-            if default_storage.exists(leftover):
-                default_storage.delete(leftover)
-        raise
+    with kept_file(f"communities/{community.pk}", kind, data) as stored:
+        resource = Resource.objects.create(
+            community=community,
+            kind=Resource.Kind.FILE,
+            title=title,
+            description=description,
+            file=stored,
+            content_type=kind.content_type,
+            size=len(data),
+            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            added_by=by,
+        )
+        Community.objects.filter(pk=community.pk).update(
+            resource_count=F("resource_count") + 1, last_activity_at=resource.added_at
+        )
     return resource
 
 
