@@ -1,0 +1,52 @@
+"""Materials: files for an offering's participants, checked on the way in, and removing them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from twinning.common.errors import ServiceError
+from twinning.learning.models import Material, Offering
+from twinning.workspace.media import examine, safe_name
+
+MAX_MATERIALS = 30
+
+
+def add_material(*, offering: Offering, by, upload) -> Material:
+    """A file for the participants, checked for what it really is (photos lose their metadata).
+
+    Raises UploadRefused or ServiceError with the reason; on failure no row and no file remain.
+    """
+    if offering.materials.count() >= MAX_MATERIALS:
+        raise ServiceError(_("At most %(n)d files go with one offering.") % {"n": MAX_MATERIALS})
+    kind, data = examine(upload)
+    name = f"learning/{offering.pk}/{uuid.uuid4().hex}.{kind.extension}"
+    stored = None
+    try:
+        with transaction.atomic():
+            stored = default_storage.save(name, ContentFile(data))
+            return Material.objects.create(
+                offering=offering,
+                file=stored,
+                content_type=kind.content_type,
+                size=len(data),
+                original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+                uploaded_by=by,
+            )
+    except BaseException:
+        for leftover in {name, stored} - {None}:
+            if default_storage.exists(leftover):
+                default_storage.delete(leftover)
+        raise
+
+
+def remove_material(*, material: Material, by) -> None:
+    name = material.file.name
+    with transaction.atomic():
+        material.delete()
+    if default_storage.exists(name):
+        default_storage.delete(name)
