@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.learning.models import Material, Offering
-from twinning.workspace.media import examine, safe_name
+from twinning.workspace.media import examine, kept_file, safe_name
 
 MAX_MATERIALS = 30
 
@@ -24,24 +21,15 @@ def add_material(*, offering: Offering, by, upload) -> Material:
     if offering.materials.count() >= MAX_MATERIALS:
         raise ServiceError(_("At most %(n)d files go with one offering.") % {"n": MAX_MATERIALS})
     kind, data = examine(upload)
-    name = f"learning/{offering.pk}/{uuid.uuid4().hex}.{kind.extension}"
-    stored = None
-    try:
-        with transaction.atomic():
-            stored = default_storage.save(name, ContentFile(data))
-            return Material.objects.create(
-                offering=offering,
-                file=stored,
-                content_type=kind.content_type,
-                size=len(data),
-                original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
-                uploaded_by=by,
-            )
-    except BaseException:
-        for leftover in {name, stored} - {None}:
-            if default_storage.exists(leftover):
-                default_storage.delete(leftover)
-        raise
+    with kept_file(f"learning/{offering.pk}", kind, data) as stored:
+        return Material.objects.create(
+            offering=offering,
+            file=stored,
+            content_type=kind.content_type,
+            size=len(data),
+            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            uploaded_by=by,
+        )
 
 
 def remove_material(*, material: Material, by) -> None:

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import stored_file_response
 from twinning.learning import rules, services
 from twinning.learning.forms import MaterialForm
 from twinning.learning.models import Material
@@ -34,19 +34,12 @@ def material_add(request, pk: int):
 @login_required
 def material(request, pk: int, material_pk: int):
     item = rules.get_material_for_user(request.user, pk, material_pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
+    return stored_file_response(
+        item.file,
         content_type=item.content_type,
-        as_attachment=not item.content_type.startswith("image/"),
         filename=item.original_name,
+        inline=item.content_type.startswith("image/"),
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 @login_required
