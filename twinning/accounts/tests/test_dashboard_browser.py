@@ -25,7 +25,7 @@ def test_dashboard_in_english_then_hebrew_mirrors_the_layout(page, live_server, 
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "Hello, Noa"
     assert page.locator("[data-testid=nso-queue]").is_visible()
-    english_nav = boxes(page, "[data-testid=main-nav] li")
+    english_nav = boxes(page, "[data-testid=main-nav] > ul > li")
     assert english_nav[0][0] < english_nav[-1][0], "in English the navigation reads left to right"
 
     page.click("form.language-switcher button[value=he]")
@@ -34,7 +34,7 @@ def test_dashboard_in_english_then_hebrew_mirrors_the_layout(page, live_server, 
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.get_attribute("html", "lang") == "he"
     assert page.locator("[data-testid=nso-queue] h2").inner_text() == "אימות"
-    nav = boxes(page, "[data-testid=main-nav] li")
+    nav = boxes(page, "[data-testid=main-nav] > ul > li")
     width = page.viewport_size["width"]
     brand_left, brand_right = boxes(page, ".brand")[0]
     assert nav[0][1] > nav[-1][1], "the first navigation item is the right-most"

@@ -4,3 +4,18 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// The navigation's menus open without a script (<details>); this closes an open one when the reader
+// clicks elsewhere, opens another, or presses Escape.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll(".main-nav details[open]")) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll(".main-nav details[open]")) {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  }
+});
