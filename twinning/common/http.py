@@ -14,7 +14,7 @@ def redirect_back(request, candidate: str, default: str):
 
 def posted_ids(request, name: str) -> list[int]:
     """The whole numbers posted under `name`; anything else (a tampered form) is ignored."""
-    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+    return [int(value) for value in request.POST.getlist(name) if value.isascii() and value.isdigit()]
 
 
 def posted_id(request, name: str) -> int:

@@ -66,8 +66,15 @@ def can_edit(user, activity: Activity) -> bool:
 
 
 def get_activity_for_editor(user, pk: int) -> Activity:
+    """An activity this person may write the next version of (its text, its files).
+
+    Someone else's open version is theirs to finish: a reviewer who rewrote a teacher's version
+    could otherwise publish it alone, and the four eyes would be two.
+    """
     activity = get_activity_for_user(user, pk)
     if not can_edit(user, activity):
+        raise Http404
+    if activity.versions.filter(state__in=Version.OPEN).exclude(author=user).exclude(author=None).exists():
         raise Http404
     return activity
 

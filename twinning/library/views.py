@@ -32,7 +32,8 @@ def index(request):
     """Search the published library; writers see their drafts and reviewers the queue's length."""
     _reader(request)
     form = SearchForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else {}
+    form.is_valid()  # the valid filters apply even when another is mistyped
+    filters = form.filters() if form.is_bound else {}
     page = Paginator(queries.library_for(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     reviewer = rules.can_review(request.user)
     return render(
@@ -90,10 +91,6 @@ def edit(request, pk: int):
     """Write the next version. The published text stays as it is until a reviewer publishes this one."""
     activity = rules.get_activity_for_editor(request.user, pk)
     open_version = activity.versions.filter(state__in=Version.OPEN).select_related("author").first()
-    # Someone else's draft is theirs to finish; a reviewer may still mend it.
-    someone_else = open_version is not None and open_version.author_id not in (None, request.user.pk)
-    if someone_else and not rules.can_review(request.user):
-        raise Http404
     base = open_version or activity.versions.order_by("-number").first()
     # A fresh draft starts from the latest words, with an empty note of what changed.
     initial = {"change_note": ""} if open_version is None else {}
@@ -176,7 +173,9 @@ def activity(request, pk: int):
         return redirect("library:version", pk=activity.pk, number=latest.number)
     twinnings = list(rules.plans_editable_by(request.user).order_by("-changed_at")[:50])
     chosen = request.GET.get("twinning", "")
-    plan_form = AddToPlanForm(twinnings=twinnings, initial={"twinning": int(chosen)} if chosen.isdigit() else {})
+    plan_form = AddToPlanForm(
+        twinnings=twinnings, initial={"twinning": int(chosen)} if chosen.isascii() and chosen.isdigit() else {}
+    )
     return _page(request, activity, plan_form=plan_form, twinnings=twinnings)
 
 
@@ -261,7 +260,7 @@ def version(request, pk: int, number: int):
     version = rules.get_version_for_user(request.user, pk, number)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        if not rules.may_review(request.user, version):
+        if not rules.may_review(request.user, version) or request.POST.get("action") not in ("publish", "return"):
             raise Http404
         if form.is_valid():
             try:

@@ -349,7 +349,7 @@ def awards(request):
             return redirect("recognition:awards")
     year = request.GET.get("year", "")
     categories = AwardCategory.objects.all()
-    if year.isdigit():
+    if year.isascii() and year.isdigit():
         categories = categories.filter(school_year=int(year))
     page = Paginator(queries.awards_for(categories.order_by("-school_year", "nso_id", "pk")), 20).get_page(
         request.GET.get("page")

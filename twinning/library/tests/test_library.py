@@ -316,3 +316,22 @@ def test_library_search_queries_do_not_grow_with_results(client, cast):
         body = reader.get("/library/?sort=title").content.decode()
     assert body.count('data-testid="library-result"') == 3
     assert len(three) == len(one)
+
+
+def test_library_a_reviewer_cannot_rewrite_a_teachers_version_and_publish_it_alone(client, cast, media_root):
+    activity = write(client, cast.teacher_a.user)
+    reviewer = as_(client, cast.coordinator)
+    assert reviewer.post(f"/library/{activity.pk}/edit/", text(title="Rewritten")).status_code == 404
+    upload = {"file": SimpleUploadedFile("map.png", png_bytes())}
+    assert reviewer.post(f"/library/{activity.pk}/attachments/", upload).status_code == 404
+    # A review with no decision in it decides nothing.
+    assert reviewer.post(f"/library/{activity.pk}/versions/1/", {"note": "?"}).status_code == 404
+    version = activity.versions.get()
+    assert (version.title, version.state, version.attachments.count()) == ("Our streets, our stories", "submitted", 0)
+
+
+def test_library_one_mistyped_filter_keeps_the_others_and_odd_digits_are_no_error(client, cast):
+    published(client, cast, title="Streets")
+    reader = as_(client, cast.teacher_b.user)
+    assert titles_found(client, cast.teacher_b.user, "q=nomatch&age=abc") == []
+    assert reader.get(f"/library/{Activity.objects.get().pk}/?twinning=²").status_code == 200
