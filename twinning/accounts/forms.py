@@ -33,6 +33,12 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "preferred_language", "time_zone"]
         labels = {"full_name": _("Full name"), "preferred_language": _("Language of the platform")}
 
+    def __init__(self, *args, may_rename: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_rename:
+            # A posted name is ignored, not refused: the field is simply not part of the form.
+            del self.fields["full_name"]
+
 
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"dir": "ltr"}))

@@ -54,3 +54,9 @@ def roles_of(user) -> Roles:
     )
     user._twinning_roles = roles
     return roles
+
+
+def may_change_own_name(user) -> bool:
+    """A pupil's shown name is set by their teacher (with the family's consent for a full name),
+    never by the pupil: a pupil could otherwise skip that consent or pass for a teacher."""
+    return not hasattr(user, "pupil")

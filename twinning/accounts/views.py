@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from twinning.accounts import services
 from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
-from twinning.accounts.rules import roles_of
+from twinning.accounts.rules import may_change_own_name, roles_of
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.common.i18n import direction
@@ -133,8 +133,9 @@ def set_language(request):
 def profile(request):
     user = request.user
     teacher = getattr(user, "teacher", None)
+    may_rename = may_change_own_name(user)
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=user, prefix="person")
+        form = ProfileForm(request.POST, instance=user, prefix="person", may_rename=may_rename)
         teacher_form = TeacherProfileForm(request.POST, instance=teacher, prefix="teacher") if teacher else None
         if form.is_valid() and (teacher_form is None or teacher_form.is_valid()):
             with transaction.atomic():
@@ -144,6 +145,10 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
     else:
-        form = ProfileForm(instance=user, prefix="person")
+        form = ProfileForm(instance=user, prefix="person", may_rename=may_rename)
         teacher_form = TeacherProfileForm(instance=teacher, prefix="teacher") if teacher else None
-    return render(request, "accounts/profile.html", {"form": form, "teacher_form": teacher_form, "teacher": teacher})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "teacher_form": teacher_form, "teacher": teacher, "may_rename": may_rename},
+    )

@@ -2,6 +2,9 @@
 
 Nothing is lost when a project ends or moves: `workspace.json` holds every text with its authors
 and dates, and `media/` every shared file as it was stored (photos already without metadata).
+The archive holds what the person exporting may read in the workspace (`rules.readable`): what is
+published, and their own school's pupils' posts and files still waiting for approval; never the
+partner school's waiting items, nor anything turned down.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from twinning.twinnings.models import Twinning
 from twinning.workspace.models import Activity, MediaItem, Post, Thread
+from twinning.workspace.rules import readable
 
 FORMAT = "twinning-workspace/1"
 
@@ -26,9 +30,19 @@ def _when(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def workspace_data(twinning: Twinning) -> dict:
+def _media(twinning: Twinning, *, member, user):
+    return MediaItem.objects.filter(twinning=twinning).filter(readable(member, user, author_field="uploader"))
+
+
+def workspace_data(twinning: Twinning, *, member, user) -> dict:
     threads = Thread.objects.filter(twinning=twinning).select_related("author").order_by("created_at", "pk")
-    posts = Post.objects.filter(thread__twinning=twinning).select_related("author").order_by("created_at", "pk")
+    posts = (
+        Post.objects.filter(thread__twinning=twinning)
+        .filter(readable(member, user, author_field="author"))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    shown = {post.pk for post in posts}
     by_thread: dict[int, list] = {}
     for post in posts:
         by_thread.setdefault(post.thread_id, []).append(
@@ -37,12 +51,13 @@ def workspace_data(twinning: Twinning) -> dict:
                 "author": _person(post.author),
                 "at": _when(post.created_at),
                 "body": post.body,
-                "quotes": post.quote_id,
+                # A quoted post the exporter may not read is not named either.
+                "quotes": post.quote_id if post.quote_id in shown else None,
                 "status": post.status,
             }
         )
     media = (
-        MediaItem.objects.filter(twinning=twinning)
+        _media(twinning, member=member, user=user)
         .select_related("uploader")
         .prefetch_related("pupils")
         .order_by("created_at", "pk")
@@ -107,14 +122,15 @@ def _archive_name(item: MediaItem) -> str:
     return f"media/{item.pk}.{extension}"
 
 
-def build_zip(twinning: Twinning):
-    """The archive in a temporary file (spilled to disk when large), rewound and ready to send."""
-    data = workspace_data(twinning)
+def build_zip(twinning: Twinning, *, member, user):
+    """The archive of what `user` (whose membership is `member`) may read, in a temporary file
+    (spilled to disk when large), rewound and ready to send."""
+    data = workspace_data(twinning, member=member, user=user)
     # Handed to the response, which closes it after sending: no context manager here.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("workspace.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for item in MediaItem.objects.filter(twinning=twinning):
+        for item in _media(twinning, member=member, user=user):
             with item.file.open("rb") as source, archive.open(_archive_name(item), "w") as target:
                 for chunk in iter(lambda: source.read(1024 * 1024), b""):
                     target.write(chunk)

@@ -41,6 +41,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "*
 MEDIA_REFERENCE = re.compile(r"\]\(media:(\d+)\)")
 
 
+def _safe_link(value: str) -> bool:
+    """Web and mail links, anchors, and addresses of this site (not `//host`, which leaves it)."""
+    if value.startswith(("http://", "https://", "mailto:", "#")):
+        return True
+    return value.startswith("/") and not value.startswith("//") and "\\" not in value
+
+
 def render(source: str, *, twinning_id: int, photo_ids: set[int]) -> str:
     """Safe HTML for a page's Markdown. `photo_ids` are the twinning's published photos."""
 
@@ -53,13 +60,16 @@ def render(source: str, *, twinning_id: int, photo_ids: set[int]) -> str:
     html = markdown.markdown(
         MEDIA_REFERENCE.sub(media_url, source), extensions=["tables", "sane_lists"], output_format="html"
     )
-    own_images = f"/twinnings/{twinning_id}/media/"
+    # The only images: the twinning's own published photos, by the exact address of the file view.
+    # A prefix test would let `/twinnings/5/media/../../notifications/` make every reader's browser
+    # call another address with their cookies.
+    own_images = {reverse("workspace:media_file", args=[twinning_id, pk]) for pk in photo_ids}
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
-            return value if value.startswith(own_images) else None
+            return value if value in own_images else None
         if tag == "a" and attribute == "href":
-            return value if value.startswith(("http://", "https://", "mailto:", "/", "#")) else None
+            return value if _safe_link(value) else None
         return value
 
     return nh3.clean(

@@ -1,9 +1,10 @@
 """Reads for a workspace: the feed since the last visit, the forum."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.models import Event, MediaItem, Moderation, Post, Thread, Visit
+from twinning.workspace.rules import may_read, readable
 
 FEED_SIZE = 50
 
@@ -37,17 +38,25 @@ def threads_of(twinning: Twinning) -> QuerySet[Thread]:
     return Thread.objects.filter(twinning=twinning).select_related("author")
 
 
-def visible_filter(member, user, *, author_field: str) -> Q:
-    visible = Q(status=Moderation.PUBLISHED) | Q(status=Moderation.PENDING, **{author_field: user})
-    if member is not None and member.role in (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER):
-        visible |= Q(status=Moderation.PENDING, school_id=member.school_id)
-    return visible
-
-
 def posts_of(thread: Thread, *, member, user) -> QuerySet[Post]:
-    return thread.posts.filter(visible_filter(member, user, author_field="author")).select_related(
-        "author", "quote__author"
-    )
+    """The posts of a thread this person may read, each with the post it quotes (shown only if
+    that one is readable too: see `shown_quotes`)."""
+    return thread.posts.filter(readable(member, user, author_field="author")).select_related("author", "quote__author")
+
+
+def readable_post(thread: Thread, pk, *, member, user) -> Post | None:
+    """One post of the thread by its id, if this person may read it (a reply can only quote that)."""
+    if not (isinstance(pk, int) or (isinstance(pk, str) and pk.isascii() and pk.isdigit())):
+        return None
+    return posts_of(thread, member=member, user=user).filter(pk=int(pk)).first()
+
+
+def shown_quotes(posts, *, member, user) -> None:
+    """Set `shown_quote` on each post: the post it quotes, or None when the reader may not read
+    that one (still waiting for approval, or turned down after the reply was written)."""
+    for post in posts:
+        quoted = post.quote
+        post.shown_quote = quoted if quoted is not None and may_read(quoted, member=member, user=user) else None
 
 
 def pending_for(twinning: Twinning, member) -> tuple[QuerySet[Post], QuerySet[MediaItem]]:
@@ -62,6 +71,6 @@ def pending_for(twinning: Twinning, member) -> tuple[QuerySet[Post], QuerySet[Me
 def media_of(twinning: Twinning, *, member, user) -> QuerySet[MediaItem]:
     return (
         MediaItem.objects.filter(twinning=twinning)
-        .filter(visible_filter(member, user, author_field="uploader"))
+        .filter(readable(member, user, author_field="uploader"))
         .select_related("uploader")
     )

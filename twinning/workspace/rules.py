@@ -1,20 +1,42 @@
-"""Who may read and write in a twinning's workspace. Anything outside a person's reach is a 404."""
+"""Who may read and write in a twinning's workspace. Anything outside a person's reach is a 404.
 
+What a person may read of the moderated things in a workspace (forum posts and shared files) is
+one rule, `readable` (for queries) and `may_read` (for one object already loaded), used by every
+place that shows or hands out workspace content: the forum and its quotes, the gallery and the
+file view, the feed, the pages, and the ZIP export.
+"""
+
+from django.db.models import Q
 from django.http import Http404
 
-from twinning.twinnings.models import Membership, Twinning
+from twinning.accounts.rules import roles_of
+from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.twinnings.rules import can_oversee, get_twinning_for_user
+from twinning.workspace.models import Moderation
 
 WRITERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER, Membership.Role.PUPIL)
+TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
 # A workspace is open for work once the twinning is approved, until it is closed.
 WORKING = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
+
+
+def is_principal_of_participant(user, twinning: Twinning) -> bool:
+    """A principal of a school taking part: they answer for its pupils, so they read as visitors."""
+    schools = roles_of(user).principal_school_ids
+    return (
+        bool(schools)
+        and TwinningSchool.objects.filter(
+            twinning=twinning, school_id__in=schools, status=TwinningSchool.Status.JOINED
+        ).exists()
+    )
 
 
 def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
     """The twinning whose workspace this person may read (or, with `write`, post in).
 
-    Members read; those who oversee the twinning (coordinator, NSO, principal) read as visitors.
-    Only teachers and pupils of schools taking part write, and only while the twinning is open.
+    Members read; those who oversee the twinning (coordinator, NSO, administrator) and the
+    principals of the schools taking part read as visitors. Only teachers and pupils of schools
+    taking part write, and only while the twinning is open.
     """
     member = (
         Membership.objects.filter(twinning_id=pk, user=user, active=True).select_related("twinning").first()
@@ -26,7 +48,7 @@ def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
         twinning = member.twinning
     else:
         twinning = get_twinning_for_user(user, pk)
-        if not can_oversee(user, twinning):
+        if not (can_oversee(user, twinning) or is_principal_of_participant(user, twinning)):
             raise Http404
     twinning.viewer_membership = member
     if write and (member is None or member.role not in WRITERS or twinning.status not in WORKING):
@@ -40,12 +62,36 @@ def _membership(user, twinning: Twinning):
     return twinning.memberships.filter(user=user, active=True).first()
 
 
+def _teaches_in(member) -> bool:
+    return member is not None and member.role in TEACHERS
+
+
+def readable(member, user, *, author_field: str) -> Q:
+    """The posts or files (of one twinning) a person may read, as a filter.
+
+    Everyone who may open the workspace reads what is published. A pupil's post or upload that
+    waits for approval is read by its author and by the teachers of the author's school, who
+    decide; the partner school and visitors never see it. What was turned down is read by nobody.
+    """
+    visible = Q(status=Moderation.PUBLISHED) | Q(status=Moderation.PENDING, **{author_field: user})
+    if _teaches_in(member):
+        visible |= Q(status=Moderation.PENDING, school_id=member.school_id)
+    return visible
+
+
+def may_read(item, *, member, user) -> bool:
+    """`readable` for one post or file already loaded (e.g. the post a reply quotes)."""
+    if item.status == Moderation.PUBLISHED:
+        return True
+    if item.status != Moderation.PENDING:
+        return False
+    author_id = item.author_id if hasattr(item, "author_id") else item.uploader_id
+    return author_id == user.pk or (_teaches_in(member) and item.school_id == member.school_id)
+
+
 def can_write(user, twinning: Twinning) -> bool:
     member = _membership(user, twinning)
     return twinning.status in WORKING and member is not None and member.role in WRITERS
-
-
-TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
 
 
 def get_plan_for_editor(user, pk: int) -> Twinning:
@@ -62,3 +108,27 @@ def can_edit_plan(user, twinning: Twinning) -> bool:
 
 def can_export(user, twinning: Twinning) -> bool:
     return twinning.memberships.filter(user=user, active=True, role=Membership.Role.TEACHER_ADMIN).exists()
+
+
+def can_see_moderation(user, twinning: Twinning) -> bool:
+    """The teachers of a school taking part see what their own pupils wait to share."""
+    return _teaches_in(_membership(user, twinning))
+
+
+def can_moderate(user, twinning: Twinning, item) -> bool:
+    """Only a teacher of the author's own school decides on a pupil's post or upload, while the
+    workspace is open; never the partner school's teachers, never a visitor."""
+    member = _membership(user, twinning)
+    return (
+        twinning.status in WORKING
+        and _teaches_in(member)
+        and item.status == Moderation.PENDING
+        and item.school_id is not None
+        and item.school_id == member.school_id
+    )
+
+
+def can_set_moderation(user, twinning: Twinning) -> bool:
+    """Whether pupils' posts wait for approval is the teacher-administrators' choice."""
+    member = _membership(user, twinning)
+    return twinning.status in WORKING and member is not None and member.role == Membership.Role.TEACHER_ADMIN

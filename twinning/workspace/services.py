@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
+from twinning.workspace import rules
 from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
@@ -26,9 +27,9 @@ def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
     return thread
 
 
-def _author(twinning: Twinning, user):
+def _author(twinning: Twinning, user, member=None):
     """(school, held for moderation?) for something this person posts or shares in the twinning."""
-    member = twinning.memberships.filter(user=user, active=True).first()
+    member = member or twinning.memberships.filter(user=user, active=True).first()
     school_id = member.school_id if member else None
     pupil = member is not None and member.role == Membership.Role.PUPIL
     return school_id, pupil and twinning.moderate_pupils
@@ -51,7 +52,11 @@ def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
         raise ServiceError(_("Write a message first."))
     if quote is not None and quote.thread_id != thread.pk:
         raise ServiceError(_("You can only quote a message of this thread."))
-    school_id, held = _author(thread.twinning, by)
+    member = thread.twinning.memberships.filter(user=by, active=True).first()
+    if quote is not None and not rules.may_read(quote, member=member, user=by):
+        # Quoting would copy a post that is not published (waiting or turned down) to everyone.
+        raise ServiceError(_("This message cannot be quoted."))
+    school_id, held = _author(thread.twinning, by, member)
     with transaction.atomic():
         post = Post.objects.create(
             thread=thread,
@@ -67,9 +72,15 @@ def reply(*, thread: Thread, by, body: str, quote: Post | None = None) -> Post:
 
 
 def moderate(*, item: Post | MediaItem, by, approve: bool) -> None:
-    """A teacher of the author's school approves (the partner school then sees it) or turns it down."""
+    """A teacher of the author's school approves (the partner school then sees it) or turns it down.
+
+    Records the decision in the audit log; an approved post or file appears in the feed.
+    """
     if item.status != Moderation.PENDING:
         raise ServiceError(_("This has already been moderated."))
+    twinning = item.thread.twinning if isinstance(item, Post) else item.twinning
+    if not rules.can_moderate(by, twinning, item):
+        raise ServiceError(_("Only a teacher of the pupil's own school can decide on this."))
     with transaction.atomic():
         item.status = Moderation.PUBLISHED if approve else Moderation.REJECTED
         item.save(update_fields=["status"])
@@ -81,6 +92,9 @@ def moderate(*, item: Post | MediaItem, by, approve: bool) -> None:
 
 
 def set_moderation(*, twinning: Twinning, on: bool, by) -> None:
+    """Turn on or off the approval of pupils' posts and uploads; audited."""
+    if not rules.can_set_moderation(by, twinning):
+        raise ServiceError(_("Only the twinning's teacher-administrators choose this."))
     twinning.moderate_pupils = on
     twinning.save(update_fields=["moderate_pupils"])
     audit.record(actor=by, action="workspace.moderation_on" if on else "workspace.moderation_off", target=twinning)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
@@ -20,9 +21,9 @@ from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
 from twinning.workspace.export import build_zip
-from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
+from twinning.workspace.forms import ActivityForm, DecisionForm, PageForm, ReplyForm, ThreadForm, UploadForm
 from twinning.workspace.media import KINDS, UploadRefused
-from twinning.workspace.models import Activity, MediaItem, Page, Post, Thread
+from twinning.workspace.models import Activity, MediaItem, Page, Thread
 
 PAGE_SIZE = 30
 
@@ -134,10 +135,12 @@ def forum(request, pk: int):
 def thread(request, pk: int, thread_pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
     topic = get_object_or_404(Thread, pk=thread_pk, twinning=twinning)
-    quoting = None
-    quote_id = request.POST.get("quote") or request.GET.get("quote")
-    if quote_id and quote_id.isdigit():
-        quoting = Post.objects.filter(pk=quote_id, thread=topic).select_related("author").first()
+    member = twinning.viewer_membership
+    # Only a post this person may read can be quoted: never a pupil's post still waiting for
+    # approval at the partner school, nor one that was turned down.
+    quoting = queries.readable_post(
+        topic, request.POST.get("quote") or request.GET.get("quote"), member=member, user=request.user
+    )
     form = ReplyForm(request.POST or None, initial={"quote": quoting.pk if quoting else None})
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,9 +150,10 @@ def thread(request, pk: int, thread_pk: int):
         else:
             messages.success(request, _("Your reply is posted."))
             return redirect("workspace:thread", pk=twinning.pk, thread_pk=topic.pk)
-    page = Paginator(queries.posts_of(topic, member=twinning.viewer_membership, user=request.user), PAGE_SIZE).get_page(
+    page = Paginator(queries.posts_of(topic, member=member, user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    queries.shown_quotes(page, member=member, user=request.user)
     return render(
         request,
         "workspace/thread.html",
@@ -294,7 +298,7 @@ def export(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk)
     if not rules.can_export(request.user, twinning):
         raise Http404
-    archive = build_zip(twinning)
+    archive = build_zip(twinning, member=twinning.viewer_membership, user=request.user)
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         archive, content_type="application/zip", as_attachment=True, filename=f"twinning-{twinning.pk}-{stamp}.zip"
@@ -351,29 +355,11 @@ def members(request, pk: int):
 
 @login_required
 def moderation(request, pk: int):
-    """A school's teachers approve or turn down their pupils' posts and uploads before the partners see them."""
-    twinning = (
-        rules.get_plan_for_editor(request.user, pk)
-        if request.method == "POST"
-        else (rules.get_workspace_for_user(request.user, pk))
-    )
-    member = twinning.viewer_membership
-    if member is None or member.role not in rules.TEACHERS:
+    """A school's teachers see their pupils' posts and uploads that wait before the partners see them."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    if not rules.can_see_moderation(request.user, twinning):
         raise Http404
-    posts, media = queries.pending_for(twinning, member)
-    if request.method == "POST":
-        if "moderation" in request.POST:
-            if member.role != "teacher_admin":
-                raise Http404
-            services.set_moderation(twinning=twinning, on=request.POST.get("moderation") == "on", by=request.user)
-            return redirect("workspace:moderation", pk=twinning.pk)
-        queryset = posts if request.POST.get("what") == "post" else media
-        item = get_object_or_404(queryset, pk=posted_id(request, "id"))
-        try:
-            services.moderate(item=item, by=request.user, approve="approve" in request.POST)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        return redirect("workspace:moderation", pk=twinning.pk)
+    posts, media = queries.pending_for(twinning, twinning.viewer_membership)
     return render(
         request,
         "workspace/moderation.html",
@@ -381,9 +367,53 @@ def moderation(request, pk: int):
             "twinning": twinning,
             "posts": posts,
             "media": media,
-            "is_admin": member.role == "teacher_admin",
+            "can_decide": twinning.status in rules.WORKING,
+            "can_set_moderation": rules.can_set_moderation(request.user, twinning),
         },
     )
+
+
+def _decide(request, pk: int, item_pk: int, *, what: str):
+    twinning = rules.get_workspace_for_user(request.user, pk, write=True)
+    posts, media = queries.pending_for(twinning, twinning.viewer_membership)
+    item = get_object_or_404(posts if what == "post" else media, pk=item_pk)
+    if not rules.can_moderate(request.user, twinning, item):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve it or turn it down."))
+    else:
+        try:
+            services.moderate(item=item, by=request.user, approve=form.cleaned_data["decision"] == "approve")
+        except ServiceError as error:
+            messages.error(request, error.message)
+    return redirect("workspace:moderation", pk=twinning.pk)
+
+
+@login_required
+@require_POST
+def decide_post(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school approves or turns down a pupil's post."""
+    return _decide(request, pk, item_pk, what="post")
+
+
+@login_required
+@require_POST
+def decide_media(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school approves or turns down a pupil's upload."""
+    return _decide(request, pk, item_pk, what="media")
+
+
+@login_required
+@require_POST
+def moderation_setting(request, pk: int):
+    """A teacher-administrator chooses whether pupils' posts and uploads wait for approval."""
+    twinning = rules.get_workspace_for_user(request.user, pk, write=True)
+    if not rules.can_set_moderation(request.user, twinning):
+        raise Http404
+    services.set_moderation(twinning=twinning, on=request.POST.get("moderation") == "on", by=request.user)
+    messages.success(request, _("Saved."))
+    return redirect("workspace:moderation", pk=twinning.pk)
 
 
 @login_required

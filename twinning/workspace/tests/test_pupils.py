@@ -236,14 +236,12 @@ def test_pupils_reply_is_held_until_one_of_their_teachers_approves_it(client, ca
     # The partner's teacher cannot approve it; the pupil's own teacher can.
     partner = as_(client, cast.teacher_b.user)
     assert (
-        partner.post(
-            f"/twinnings/{twinning.pk}/moderation/", {"what": "post", "id": post.pk, "approve": "1"}
-        ).status_code
+        partner.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/", {"decision": "approve"}).status_code
         == 404
     )
     queue = as_(client, cast.teacher_a.user).get(f"/twinnings/{twinning.pk}/moderation/")
     assert [p.pk for p in queue.context["posts"]] == [post.pk]
-    client.post(f"/twinnings/{twinning.pk}/moderation/", {"what": "post", "id": post.pk, "approve": "1"})
+    client.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/", {"decision": "approve"})
     post.refresh_from_db()
     assert post.status == "published"
     assert bodies(cast.teacher_b.user) == ["Hi all", "Hi from Maya"]
@@ -277,7 +275,7 @@ def test_pupils_upload_is_held_and_its_file_not_served_to_the_partner(
 
 def test_a_teacher_admin_can_relax_moderation_for_the_twinning(client, cast, twinning, pupils):
     ours, _theirs = pupils
-    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/moderation/", {"moderation": ""})
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/moderation/setting/", {"moderation": ""})
     twinning.refresh_from_db()
     assert twinning.moderate_pupils is False
     thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Hello", body="Hi all")
@@ -295,7 +293,8 @@ def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
     [
         ("members/", {"remove": "abc"}),
         ("members/", {"pupil": ["abc", "1 OR 1=1"]}),
-        ("moderation/", {"what": "post", "id": "abc", "approve": "1"}),
+        ("moderation/posts/999999/", {"decision": "approve"}),
+        ("moderation/media/999999/", {"decision": "approve"}),
     ],
 )
 def test_tampered_ids_are_ignored_not_a_server_error(client, cast, twinning, pupils, path, data):
