@@ -15,7 +15,7 @@ run: setup ## Set everything up, load the demo network and serve http://127.0.0.
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000 with a background worker (Ctrl-C to stop both)"
-	$(BIN)/python manage.py run_huey --workers 1 --quiet & worker=$$!; \
+	$(BIN)/python manage.py run_worker --quiet & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
