@@ -48,6 +48,23 @@ def referenced_names() -> set[str]:
     return names
 
 
+def named_by_a_row(name: str) -> bool | None:
+    """Whether any row's FileField holds `name`; None when the database cannot be asked right now.
+
+    For the upload path when a commit's outcome is unknown (the connection broke during COMMIT):
+    keep the file if a row names it, delete it if none does, and keep it when the answer is None
+    (the sweep removes it a day later if no row names it by then)."""
+    from django.db import DatabaseError, close_old_connections
+
+    try:
+        return any(
+            model._default_manager.filter(**{model_field.name: name}).exists() for model, model_field in file_fields()
+        )
+    except DatabaseError:
+        close_old_connections()
+        return None
+
+
 def stored_names(storage=default_storage, folder: str = "") -> Iterator[str]:
     """Every file in the storage, as the names its rows would hold ('workspace/3/ab12.jpg')."""
     try:

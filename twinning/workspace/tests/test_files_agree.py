@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from twinning.common.files import file_fields, sweep
+from twinning.common.files import file_fields, named_by_a_row, sweep
 from twinning.workspace import services
 from twinning.workspace.tests.test_forum import as_
 from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
@@ -98,3 +98,9 @@ def test_sweep_command_dry_run_removes_nothing(cast, twinning, media_root, capsy
 
     assert (media_root / orphan).exists()
     assert "would remove 1 that no row names" in capsys.readouterr().out
+
+
+def test_sweep_helper_tells_whether_a_row_names_a_stored_file(cast, twinning, media_root):
+    item = _upload(twinning, cast.teacher_a.user)
+
+    assert (named_by_a_row(item.file.name), named_by_a_row("workspace/1/unknown.jpg")) == (True, False)
