@@ -9,13 +9,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.twinning-apt-updated
 
-.PHONY: run demo test test-fast bench messages fmt lint lock setup system-deps browser-deps clean
+.PHONY: run demo test test-fast bench messages fmt lint lock setup system-deps browser-deps bench-deps clean
 
 run: setup ## Set everything up, load the demo network and serve http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000 with a background worker (Ctrl-C to stop both)"
-	$(BIN)/python manage.py run_huey --workers 1 --quiet & worker=$$!; \
+	$(BIN)/python manage.py run_worker --quiet & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -30,7 +30,7 @@ test: setup browser-deps ## Set up and run the whole suite (browser tests includ
 test-fast: setup ## The suite without the browser tests
 	$(BIN)/pytest -m "not browser"
 
-bench: setup ## Benchmarks (printed figures, ratios against a reference measured in the same run)
+bench: setup bench-deps ## Benchmarks (printed figures, ratios against a reference measured in the same run)
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; \
 	else echo "No benchmark yet."; fi
 
@@ -78,6 +78,11 @@ system-deps:
 browser-deps:
 	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1; } || \
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; }
+
+# bench/faults.py starts its own PostgreSQL cluster and Redis (on spare ports, in a temp folder).
+bench-deps:
+	@{ command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; }
 
 clean:
 	rm -rf $(VENV) var $(MO_FILES)

@@ -132,7 +132,7 @@ def overview_from_database() -> list[tuple[str, int, float]]:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "twinning.settings",
             "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-            "TWINNING_QUEUE_IMMEDIATE": "1",
+            "TWINNING_JOBS_IMMEDIATE": "1",
         }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
         out = subprocess.run(

@@ -141,7 +141,7 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "twinning.settings",
             "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
             "TWINNING_VAR_DIR": workdir,
-            "TWINNING_QUEUE_IMMEDIATE": "1",
+            "TWINNING_JOBS_IMMEDIATE": "1",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)

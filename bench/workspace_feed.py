@@ -112,7 +112,7 @@ def main() -> None:
         **os.environ,
         "TWINNING_VAR_DIR": str(workdir),
         "DJANGO_DEBUG": "0",
-        "TWINNING_QUEUE_IMMEDIATE": "1",
+        "TWINNING_JOBS_IMMEDIATE": "1",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "twinning.settings",
         "PYTHONPATH": str(ROOT),

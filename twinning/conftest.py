@@ -30,11 +30,14 @@ def _fast_hasher_and_plain_static(settings):
 
 
 @pytest.fixture(autouse=True)
-def _jobs_run_inline():
-    # Background jobs run inside the test, in memory: no worker, and the result is there at once.
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.immediate = True
+def _jobs_run_inline(settings):
+    # Background jobs are written to the queue as in production, then run by the test's own
+    # process once their transaction commits (`django_capture_on_commit_callbacks(execute=True)`).
+    settings.JOBS_IMMEDIATE = True
+    # Django's test set-up swaps EMAIL_BACKEND for its in-memory one: put the queue back in front,
+    # and let the queue deliver into `mail.outbox`.
+    settings.EMAIL_BACKEND = "twinning.common.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "twinning.learning",
     "twinning.recognition",
     "twinning.communities",
-    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +119,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'twinning.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after a database restart the
+        # first requests reconnect instead of failing on a dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -191,39 +193,40 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
 
-# Cache: each process's memory by default; Redis when TWINNING_CACHE_URL is set (shared by all processes).
+# Cache: each process's memory by default; Redis when TWINNING_CACHE_URL is set (shared by all
+# processes). The cache is an optimisation only: when Redis is gone, reads miss and writes are
+# dropped (common/cache.py), with short time-outs so an outage never holds a page up.
 CACHE_URL = os.environ.get("TWINNING_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "twinning.common.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Sessions live in the database and are read through the cache: most requests skip the session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: signing in never depends on the cache (one indexed query a request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Partner search keeps an in-memory index per process; it looks for changes at most this often (seconds).
 MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "30"))
 
-# Background jobs (Huey). Embedded: a SQLite file beside the database, and one worker
-# (`manage.py run_huey`, which `make run` starts). Production: TWINNING_QUEUE_URL=redis://host:6379/0.
-# `immediate` is always set explicitly: djhuey would otherwise run tasks inside requests when DEBUG is on.
-QUEUE_URL = os.environ.get("TWINNING_QUEUE_URL", "")
-QUEUE_IMMEDIATE = env_bool("TWINNING_QUEUE_IMMEDIATE", False)
-if QUEUE_URL.startswith("redis"):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "twinning", "url": QUEUE_URL, "immediate": QUEUE_IMMEDIATE}
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    HUEY = {
-        "huey_class": "huey.SqliteHuey",
-        "name": "twinning",
-        "filename": str(VAR_DIR / "queue.sqlite3"),
-        "immediate": QUEUE_IMMEDIATE,
-    }
+# Background jobs: rows in the database (common/jobs), drained by `manage.py run_worker` on any
+# number of machines. A claimed job's lease is renewed while it runs; when a worker dies, its jobs
+# are taken again once the lease has run out.
+JOBS_IMMEDIATE = env_bool("TWINNING_JOBS_IMMEDIATE", False)  # run jobs in the process that queues them (debugging)
+JOBS_LEASE_SECONDS = int(os.environ.get("TWINNING_JOBS_LEASE_SECONDS", "60"))
+JOBS_POLL_SECONDS = float(os.environ.get("TWINNING_JOBS_POLL_SECONDS", "1"))
+# The readiness page (/ready/) reports the queue as late when its oldest due job has waited longer.
+JOBS_LATE_SECONDS = int(os.environ.get("TWINNING_JOBS_LATE_SECONDS", "600"))
 
-# E-mail: printed to the console in the demo; SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
+# E-mail: every message is queued (common/mail.py) and delivered by the worker through
+# EMAIL_DELIVERY_BACKEND: printed to the console in the demo, SMTP from the environment in production.
+EMAIL_BACKEND = "twinning.common.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
@@ -232,6 +235,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server counts as failed (the send is then tried again later).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twinning <no-reply@twinning.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -240,6 +245,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# An expired form gets a translated page that keeps the text typed into it (common/drafts.js).
+CSRF_FAILURE_VIEW = "twinning.common.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

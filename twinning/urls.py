@@ -21,5 +21,9 @@ urlpatterns = [
     path("communities/", include("twinning.communities.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("health/", common_views.health, name="health"),
+    path("ready/", common_views.ready, name="ready"),
     path("admin/", admin.site.urls),
 ]
+
+# Rendered without the database: an outage is a translated 503 with Retry-After, not a bare 500.
+handler500 = "twinning.common.views.server_error"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class CommonConfig(AppConfig):
     name = "twinning.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self):
+        # Every app's background jobs (`<app>/tasks.py`) are declared before a worker asks for them.
+        autodiscover_modules("tasks")

@@ -1,17 +1,142 @@
-"""E-mail to one person, written in that person's own language."""
+"""E-mail: written in each recipient's own language, and never sent inside a web request.
+
+`EMAIL_BACKEND` is `QueuedEmailBackend`: every message Django is asked to send (ours, the password
+reset, anything calling `send_mail`) becomes an `Email` row and a job, in the current transaction.
+The worker then delivers it through `EMAIL_DELIVERY_BACKEND` (SMTP in production, with
+`EMAIL_TIMEOUT`), retrying with back-off; a page never waits on a mail server, and a mail server
+that is down or slow loses nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from twinning.common.i18n import direction
+from twinning.common.jobs import PermanentError
 
 
-def send_to_person(*, user, template: str, context: dict) -> None:
-    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in the recipient's language and send.
+class QueuedEmailBackend(BaseEmailBackend):
+    """Puts each message in the outbox (an `Email` row and a delivery job) instead of sending it.
 
-    The HTML part carries ``lang`` and ``dir`` so Hebrew and Arabic mail reads right-to-left.
+    A message may carry `queue_key`: a second message with the same key is not queued (a job that
+    writes e-mails and runs again writes none twice)."""
+
+    def send_messages(self, email_messages):
+        queued = 0
+        for message in email_messages:
+            if queue_message(message, key=getattr(message, "queue_key", None)) is not None:
+                queued += 1
+        return queued
+
+
+def _domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)
+    return address[1].strip(" >") if len(address) == 2 else "twinning.localhost"
+
+
+def queue_message(message, *, key: str | None = None):
+    """Store one Django e-mail message in the outbox and queue its delivery. Returns the row, or
+    None when a message with this key is already there."""
+    from twinning.common.models import Email
+    from twinning.common.tasks import send_email
+
+    headers = {name: str(value) for name, value in message.extra_headers.items()}
+    message_id = headers.pop("Message-ID", None) or make_msgid(domain=_domain())
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if isinstance(content, str):
+            content = content.encode()
+        attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
+    fields = {
+        "key": key,
+        "message_id": message_id,
+        "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "subject": str(message.subject)[:1000],
+        "body": message.body,
+        "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        "headers": headers,
+        "attachments": attachments,
+    }
+    try:
+        with transaction.atomic():
+            row = Email.objects.create(**fields)
+            send_email.enqueue(email_id=row.pk)
+    except IntegrityError:
+        if key is None:
+            raise
+        return None
+    return row
+
+
+def as_message(row) -> EmailMultiAlternatives:
+    """The stored row as a Django message again, with the same Message-ID on every try."""
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body,
+        from_email=row.from_email,
+        to=row.to,
+        cc=row.cc,
+        bcc=row.bcc,
+        reply_to=row.reply_to,
+        headers={**row.headers, "Message-ID": row.message_id},
+    )
+    for content, mimetype in row.alternatives:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in row.attachments:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    return message
+
+
+def deliver(email_id: int) -> None:
+    """Send one queued e-mail unless it was already sent. Raises so the job is tried again later;
+    `PermanentError` when the server refused every recipient (trying again would not help)."""
+    from twinning.common.models import Email
+
+    row = Email.objects.filter(pk=email_id).first()
+    if row is None or row.status != Email.Status.QUEUED:
+        return
+    Email.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
+    try:
+        connection.send_messages([as_message(row)])
+    except smtplib.SMTPRecipientsRefused as error:
+        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000])
+        raise PermanentError(f"Every recipient was refused: {error}") from error
+    except Exception as error:
+        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
+        raise
+    # Marked at once: the window in which a crash could make a later try send it again is this one query.
+    Email.objects.filter(pk=row.pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+
+
+def mark_failed(*, email_id: int, error: str) -> None:
+    """The last try failed: the e-mail stays visible to administrators as failed."""
+    from twinning.common.models import Email
+
+    Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).update(
+        status=Email.Status.FAILED, last_error=error[:2000]
+    )
+
+
+def send_to_person(*, user, template: str, context: dict, key: str | None = None) -> None:
+    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in the recipient's language and queue it.
+
+    The HTML part carries ``lang`` and ``dir`` so Hebrew and Arabic mail reads right-to-left. The
+    e-mail is written in the caller's transaction and sent by the worker after it commits.
     """
     if not user.email:
         return
@@ -29,4 +154,4 @@ def send_to_person(*, user, template: str, context: dict) -> None:
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
-    message.send()
+    queue_message(message, key=key)

@@ -57,3 +57,105 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class Job(models.Model):
+    """One piece of background work, recorded in the same transaction as the data that asks for it.
+
+    The table is the queue (a transactional outbox): a worker claims a row for a short lease that
+    it keeps renewing while the work runs. A worker that dies stops renewing, its lease runs out
+    and another worker takes the job again, so committed work runs at least once; each job's work
+    is written to be safe to repeat. See `common.jobs`.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("job"), max_length=100)
+    args = models.JSONField(_("arguments"), default=dict, blank=True)
+    # At most one job per key, e.g. one per periodic job and time slot, whatever the number of workers.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    run_at = models.DateTimeField(_("not before"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=5)
+    locked_by = models.CharField(_("worker"), max_length=100, blank=True)
+    locked_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "run_at"], name="common_job_due"),
+            models.Index(fields=["status", "locked_until"], name="common_job_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"
+
+
+class WorkerBeat(models.Model):
+    """A running worker process, as it last reported itself: who is draining the queue, and since when."""
+
+    name = models.CharField(max_length=100, unique=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Email(models.Model):
+    """One outgoing e-mail, written when it is asked for and delivered by a background job.
+
+    Its own row records whether it was sent, so a job that runs again never sends it twice; its
+    Message-ID stays the same on every try, so a receiving server can also tell a repeat.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    # One e-mail per key, e.g. per notification, however often the job that writes it runs.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250)
+    from_email = models.CharField(_("from"), max_length=250)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=1000)
+    body = models.TextField(_("text"))
+    alternatives = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="common_email_status")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

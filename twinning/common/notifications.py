@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -129,42 +128,44 @@ def _emails_on() -> bool:
 
 
 def notify(*, user, kind: str, url: str = "", **params) -> Notification:
-    """Add a notification to the person's list and, once the transaction commits, e-mail it to them."""
+    """Add a notification to the person's list and queue its e-mail copy, in the same transaction
+    (the worker sends it once that commits; nothing is sent for a change that is rolled back)."""
     notification = Notification.objects.create(recipient=user, kind=kind, url=url, params=params)
-
     if _emails_on():
-        transaction.on_commit(lambda: email_notification(notification))
+        email_notification(notification)
     return notification
 
 
 def notify_many(items: list[tuple]) -> list[Notification]:
     """Many notifications at once, e.g. a whole cohort's proposals: `items` are (user, kind, url, params).
 
-    The rows are written in one query; the e-mails go out from the job queue once the
-    transaction commits, so a large approval does not wait for thousands of e-mails.
+    The rows are written in one query, with jobs (in the same transaction) that write their e-mails
+    in the background, so a large approval does not wait for thousands of e-mails to be written.
     """
     rows = Notification.objects.bulk_create(
         [Notification(recipient=user, kind=kind, url=url, params=params) for user, kind, url, params in items]
     )
     ids = [row.pk for row in rows]
     if ids and _emails_on():
-        transaction.on_commit(lambda: _enqueue_emails(ids))
+        from twinning.common.tasks import email_notifications
+
+        for start in range(0, len(ids), 500):
+            email_notifications.enqueue(ids=ids[start : start + 500])
     return rows
 
 
-def _enqueue_emails(ids: list[int]) -> None:
-    from twinning.common.tasks import email_notifications
-
-    for start in range(0, len(ids), 500):
-        email_notifications(ids[start : start + 500])
-
-
 def email_notification(notification: Notification) -> None:
+    """Queue the notification's e-mail, in the recipient's language and time zone (at most once)."""
     user = notification.recipient
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         message = text(notification)
     url = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-    send_to_person(user=user, template="common/email/notification", context={"message": message, "url": url})
+    send_to_person(
+        user=user,
+        template="common/email/notification",
+        context={"message": message, "url": url},
+        key=f"notification:{notification.pk}",
+    )
 
 
 def unread_count(user) -> int:

@@ -1,12 +1,48 @@
-"""Background jobs shared by every app."""
+"""Background jobs shared by every app: e-mail delivery, and keeping the job and e-mail tables tidy."""
 
-from huey.contrib.djhuey import db_task
+from datetime import timedelta
 
-from twinning.common.models import Notification
-from twinning.common.notifications import email_notification
+from django.utils import timezone
+
+from twinning.common import mail
+from twinning.common.jobs import daily, job, periodic
+from twinning.common.models import Email, Job, Notification, WorkerBeat
+
+# About nine hours of tries (back-off doubling from 15 s up to an hour) before an e-mail is failed.
+EMAIL_ATTEMPTS = 12
 
 
-@db_task()
-def email_notifications(ids: list[int]) -> None:
+@job("common.send_email", max_attempts=EMAIL_ATTEMPTS, on_failure=mail.mark_failed)
+def send_email(*, email_id: int) -> None:
+    mail.deliver(email_id)
+
+
+@job("common.email_notifications")
+def email_notifications(*, ids: list[int]) -> None:
+    """Write the e-mail copy of many notifications (e.g. a cohort's proposals); each is keyed by
+    its notification, so running this again writes none twice."""
+    from twinning.common.notifications import email_notification
+
     for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
         email_notification(notification)
+
+
+@periodic("common.prune_queue", daily(hour=3, minute=10))
+def prune_queue() -> dict:
+    """Finished jobs after two weeks, sent e-mails after 30 days (they hold addresses and texts),
+    failed jobs and e-mails after 90, and workers not seen for a day."""
+    now = timezone.now()
+    jobs, _ = Job.objects.filter(status=Job.Status.DONE, finished_at__lt=now - timedelta(days=14)).delete()
+    sent, _ = Email.objects.filter(status=Email.Status.SENT, sent_at__lt=now - timedelta(days=30)).delete()
+    failed, _ = Email.objects.filter(status=Email.Status.FAILED, created_at__lt=now - timedelta(days=90)).delete()
+    Job.objects.filter(status=Job.Status.FAILED, created_at__lt=now - timedelta(days=90)).delete()
+    WorkerBeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+    return {"jobs": jobs, "sent": sent, "failed": failed}
+
+
+@periodic("common.sweep_files", daily(hour=3, minute=40))
+def sweep_files() -> dict:
+    """Stored files that no row names, a day after they were written, are removed (see common.files)."""
+    from twinning.common.files import sweep
+
+    return sweep().as_dict()

@@ -1,8 +1,16 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template import loader
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 
+from twinning.common.health import readiness
+from twinning.common.i18n import direction
 from twinning.common.models import Notification
 from twinning.common.notifications import country_names, text
 
@@ -19,10 +27,60 @@ def notifications(request):
 
 
 def health(request):
-    """For load balancers and uptime checks: the app answers and its database does too."""
-    from django.db import connection
-    from django.http import HttpResponse
-
+    """Liveness, for load balancers and uptime checks: the app answers and its database does too."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def ready(request):
+    """Readiness, for operators and load balancers: the database, the cache and the job queue.
+
+    503 when the database or the queue cannot be read (pages cannot work); 200 otherwise, with
+    `"status": "degraded"` when the cache is unreachable (pages work, slower) or the queue is late
+    (its oldest due job has waited longer than JOBS_LATE_SECONDS) or holds failed jobs or e-mails.
+    """
+    report = readiness()
+    status = 503 if report["status"] == "unavailable" else 200
+    return JsonResponse(report, status=status, json_dumps_params={"indent": 2})
+
+
+def _database_outage(error: BaseException | None) -> bool:
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def _static_page(request, template: str, *, status: int) -> HttpResponse:
+    """An error page rendered from the template alone: no database, no session, no context processor,
+    in the reader's language (the one already chosen for the request, else cookie and browser)."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        language = translation.get_language()
+        body = loader.get_template(template).render(
+            {"html_lang": language.split("-")[0], "html_dir": direction(language), "retry_after": RETRY_AFTER}
+        )
+    response = HttpResponse(body, status=status)
+    response.headers["Content-Language"] = language
+    return response
+
+
+# Seconds a reader (and a client) is asked to wait before trying again while the database is away.
+RETRY_AFTER = 30
+
+
+def server_error(request):
+    """The 500 handler: a database outage is a 503 with Retry-After; anything else a translated 500."""
+    if _database_outage(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return _static_page(request, "500.html", status=500)
+
+
+def database_unavailable(request):
+    response = _static_page(request, "503.html", status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid token (expired, or after signing out): say so, keep the text."""
+    return _static_page(request, "403_csrf.html", status=403)

@@ -165,14 +165,19 @@ def start_cohort_run(
                 ]
             )
         audit.record(actor=by, action="cohort.started", target=run)
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        # Recorded with the run itself: a committed run is always run, whatever stops in between.
+        from twinning.matching.tasks import run_cohort
+
+        run_cohort.enqueue(run_id=run.pk)
     return run
 
 
-def _enqueue(run_id: int) -> None:
-    from twinning.matching.tasks import run_cohort
-
-    run_cohort(run_id)
+def mark_cohort_run_stopped(*, run_id: int) -> None:
+    """The background job gave up on a run (its worker stopped on every try): the page says so and
+    offers to run it again. Side effect: none beyond the run's status."""
+    CohortRun.objects.filter(pk=run_id, status__in=[CohortRun.Status.QUEUED, CohortRun.Status.RUNNING]).update(
+        status=CohortRun.Status.FAILED, error="", finished_at=timezone.now()
+    )
 
 
 def cohort_profiles(run: CohortRun):
@@ -189,8 +194,13 @@ def cohort_profiles(run: CohortRun):
 
 
 def execute_cohort_run(run_id: int) -> CohortRun:
-    """Do the matching of a queued run, reporting progress on the row. Called by the task queue."""
+    """Do the matching of a queued run, reporting progress on the row. Called by the task queue.
+
+    Safe to run again: a run already finished is left alone, and one stopped half-way starts over
+    (its pairs are replaced in one transaction)."""
     run = CohortRun.objects.get(pk=run_id)
+    if run.status not in (CohortRun.Status.QUEUED, CohortRun.Status.RUNNING):
+        return run
     run.status, run.progress, run.error = CohortRun.Status.RUNNING, 5, ""
     run.save(update_fields=["status", "progress", "error"])
     when = datetime.now(UTC)

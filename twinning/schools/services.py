@@ -108,7 +108,7 @@ def register_teacher(
             teacher.subjects.set(subjects)
             teacher.languages.set(languages)
             audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk)
-            transaction.on_commit(lambda: send_email_confirmation(user=user))
+            send_email_confirmation(user=user)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database's unique index decides.
         raise ServiceError(
@@ -176,11 +176,7 @@ def approve_teacher(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
         teacher.rejection_reason = ""
         teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         audit.record(actor=by, action="teacher.validated", target=teacher)
-        transaction.on_commit(
-            lambda: send_to_person(
-                user=teacher.user, template="schools/email/teacher_validated", context={"teacher": teacher}
-            )
-        )
+        send_to_person(user=teacher.user, template="schools/email/teacher_validated", context={"teacher": teacher})
     return teacher
 
 
@@ -202,11 +198,7 @@ def reject_teacher(*, teacher: TeacherProfile, by: User, reason: str) -> Teacher
         teacher.rejection_reason = reason
         teacher.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         audit.record(actor=by, action="teacher.rejected", target=teacher, reason=reason)
-        transaction.on_commit(
-            lambda: send_to_person(
-                user=teacher.user, template="schools/email/teacher_rejected", context={"teacher": teacher}
-            )
-        )
+        send_to_person(user=teacher.user, template="schools/email/teacher_rejected", context={"teacher": teacher})
     return teacher
 
 
@@ -277,11 +269,7 @@ def reject_school(*, school: School, by: User, reason: str) -> School:
         audit.record(actor=by, action="school.rejected", target=school, reason=reason)
         creator = school.created_by
         if creator is not None:
-            transaction.on_commit(
-                lambda: send_to_person(
-                    user=creator, template="schools/email/school_rejected", context={"school": school}
-                )
-            )
+            send_to_person(user=creator, template="schools/email/school_rejected", context={"school": school})
     return school
 
 

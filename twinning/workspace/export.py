@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from twinning.twinnings.models import Twinning
 from twinning.workspace.models import Activity, MediaItem, Post, Thread
@@ -122,17 +123,44 @@ def _archive_name(item: MediaItem) -> str:
     return f"media/{item.pk}.{extension}"
 
 
+def _copy_into(archive: zipfile.ZipFile, item: MediaItem) -> bool:
+    """Copy one stored file into the archive; False when it cannot be read (nothing is written then)."""
+    try:
+        source = item.file.open("rb")
+    except OSError:
+        return False
+    with source, archive.open(_archive_name(item), "w") as target:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            target.write(chunk)
+    return True
+
+
+def _missing_note(missing: list[MediaItem]) -> str:
+    lines = [
+        _("These files are listed in workspace.json but could not be read from storage when this archive was made:"),
+        "",
+    ]
+    for item in missing:
+        lines.append(f"{_archive_name(item)}\t{item.title}\t{_person(item.uploader) or ''}\t{_when(item.created_at)}")
+    return "\n".join(lines) + "\n"
+
+
 def build_zip(twinning: Twinning, *, member, user):
     """The archive of what `user` (whose membership is `member`) may read, in a temporary file
-    (spilled to disk when large), rewound and ready to send."""
+    (spilled to disk when large), rewound and ready to send.
+
+    A file that cannot be read (lost from storage) does not stop the export: it is named in
+    MISSING.txt, and everything else is in the archive."""
     data = workspace_data(twinning, member=member, user=user)
     # Handed to the response, which closes it after sending: no context manager here.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    missing = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("workspace.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for item in _media(twinning, member=member, user=user):
-            with item.file.open("rb") as source, archive.open(_archive_name(item), "w") as target:
-                for chunk in iter(lambda: source.read(1024 * 1024), b""):
-                    target.write(chunk)
+        for item in _media(twinning, member=member, user=user).select_related("uploader").order_by("pk"):
+            if not _copy_into(archive, item):
+                missing.append(item)
+        if missing:
+            archive.writestr("MISSING.txt", _missing_note(missing))
     out.seek(0)
     return out

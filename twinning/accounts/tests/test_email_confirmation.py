@@ -30,7 +30,7 @@ def test_confirm_link_twice_says_already_confirmed(client, unconfirmed):
     assert "Your e-mail address was already confirmed." in response.content.decode()
 
 
-def test_confirm_expired_link_offers_a_new_one(client, unconfirmed, settings):
+def test_confirm_expired_link_offers_a_new_one(client, unconfirmed, settings, django_capture_on_commit_callbacks):
     token = confirmation_token(unconfirmed)
     settings.EMAIL_CONFIRMATION_MAX_AGE = -1
 
@@ -41,7 +41,8 @@ def test_confirm_expired_link_offers_a_new_one(client, unconfirmed, settings):
     unconfirmed.refresh_from_db()
     assert not unconfirmed.email_confirmed
 
-    client.post(reverse("accounts:resend_confirmation"), {"email": unconfirmed.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:resend_confirmation"), {"email": unconfirmed.email})
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [unconfirmed.email]
@@ -70,26 +71,29 @@ def test_confirm_link_for_an_old_address_does_not_confirm_the_new_one(client, un
     assert not unconfirmed.email_confirmed
 
 
-def test_resend_does_not_reveal_whether_an_address_is_registered(client, cast):
-    known = client.post(reverse("accounts:resend_confirmation"), {"email": cast.teacher_a.user.email}, follow=True)
-    unknown = client.post(reverse("accounts:resend_confirmation"), {"email": "nobody@example.org"}, follow=True)
+def test_resend_does_not_reveal_whether_an_address_is_registered(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("accounts:resend_confirmation"), {"email": cast.teacher_a.user.email}, follow=True)
+        unknown = client.post(reverse("accounts:resend_confirmation"), {"email": "nobody@example.org"}, follow=True)
 
     assert [str(m) for m in known.context["messages"]] == [str(m) for m in unknown.context["messages"]]
     assert known.redirect_chain == unknown.redirect_chain
     assert mail.outbox == []
 
 
-def test_resend_from_dashboard_sends_to_signed_in_person(client, unconfirmed):
+def test_resend_from_dashboard_sends_to_signed_in_person(client, unconfirmed, django_capture_on_commit_callbacks):
     client.force_login(unconfirmed)
 
-    client.post(reverse("accounts:resend_confirmation"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:resend_confirmation"))
 
     assert [m.to for m in mail.outbox] == [[unconfirmed.email]]
 
 
-def test_confirmation_email_link_works_end_to_end(client, unconfirmed):
+def test_confirmation_email_link_works_end_to_end(client, unconfirmed, django_capture_on_commit_callbacks):
     client.force_login(unconfirmed)
-    client.post(reverse("accounts:resend_confirmation"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:resend_confirmation"))
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm/" in line).strip()
 
     client.get(link.replace("http://127.0.0.1:8000", ""))

@@ -1,0 +1,151 @@
+"""Background jobs: a transactional outbox in the database, drained by `manage.py run_worker`.
+
+Why this design: a job is a row written in the same transaction as the data that asks for it, so
+a job is never lost when the web process, the worker or a cache dies, and never runs for data that
+was rolled back. A worker claims a row for a lease it renews while it works (`worker.py`); when a
+worker is killed its lease runs out and another worker runs the job again. Work is therefore done
+at least once, and every job is written so that doing it twice has the effect of doing it once
+(an e-mail row marked sent, a cohort run rewritten whole, reminders and nudges claimed by key).
+The same tables work on SQLite (the demo, one worker) and PostgreSQL (any number of workers on
+any number of machines; rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
+
+Declaring a job, in an app's `tasks.py` (imported when Django starts)::
+
+    @job("matching.run_cohort", max_attempts=3, on_failure=mark_run_failed)
+    def run_cohort(*, run_id: int) -> None: ...
+
+    run_cohort.enqueue(run_id=run.pk)    # inside the service's transaction
+
+    @periodic("coordination.daily_health", daily(hour=4, minute=30))
+    def daily_health() -> None: ...
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+logger = logging.getLogger(__name__)
+
+
+class PermanentError(Exception):
+    """Raised by a job whose failure no retry can mend (e.g. a recipient the mail server refuses)."""
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every `minutes` minutes on the clock, counted from midnight UTC (5: at :00, :05, :10 ...).
+
+    `minutes` divides a day (5, 15, 60, 360 ...), so every day has the same slots."""
+
+    minutes: int
+
+    def latest(self, now: datetime) -> datetime:
+        midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        elapsed = int((now - midnight).total_seconds() // 60)
+        return midnight + timedelta(minutes=elapsed - elapsed % self.minutes)
+
+    @property
+    def period(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class Daily:
+    """Once a day at `hour`:`minute` UTC."""
+
+    hour: int
+    minute: int = 0
+
+    def latest(self, now: datetime) -> datetime:
+        today = now.astimezone(UTC).replace(hour=self.hour, minute=self.minute, second=0, microsecond=0)
+        return today if today <= now else today - timedelta(days=1)
+
+    @property
+    def period(self) -> timedelta:
+        return timedelta(days=1)
+
+
+def every(*, minutes: int) -> Every:
+    if minutes <= 0 or 1440 % minutes:
+        raise ValueError("The minutes of a periodic job must divide a day.")
+    return Every(minutes)
+
+
+def daily(*, hour: int, minute: int = 0) -> Daily:
+    return Daily(hour, minute)
+
+
+@dataclass
+class JobSpec:
+    name: str
+    func: Callable[..., object]
+    max_attempts: int = 5
+    on_failure: Callable[..., None] | None = None
+    schedule: Every | Daily | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __call__(self, **kwargs):
+        return self.func(**kwargs)
+
+    def enqueue(self, *, key: str | None = None, run_at: datetime | None = None, **kwargs):
+        """Record the job in the current transaction; see `enqueue`."""
+        return enqueue(self.name, key=key, run_at=run_at, **kwargs)
+
+
+registry: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, max_attempts: int = 5, on_failure: Callable[..., None] | None = None):
+    """Declare a background job. `on_failure(error=..., **kwargs)` runs once when its last attempt fails."""
+
+    def register(func):
+        spec = JobSpec(name=name, func=func, max_attempts=max_attempts, on_failure=on_failure)
+        registry[name] = spec
+        return spec
+
+    return register
+
+
+def periodic(name: str, schedule: Every | Daily, *, max_attempts: int = 3):
+    """Declare a job the workers queue once per slot of `schedule`, however many workers run."""
+
+    def register(func):
+        spec = JobSpec(name=name, func=func, max_attempts=max_attempts, schedule=schedule)
+        registry[name] = spec
+        return spec
+
+    return register
+
+
+def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None, **kwargs):
+    """Record a job in the current transaction (it is queued when that transaction commits, and
+    not at all when it rolls back). With a `key`, a second job with the same key is not added and
+    None is returned. The keyword arguments must be JSON values."""
+    from twinning.common.models import Job
+
+    spec = registry.get(name)
+    if spec is None:
+        raise LookupError(f"No background job is declared under the name {name!r}.")
+    fields = {"name": name, "args": kwargs, "key": key, "max_attempts": spec.max_attempts}
+    if run_at is not None:
+        fields["run_at"] = run_at
+    if key is None:
+        row = Job.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                row = Job.objects.create(**fields)
+        except IntegrityError:
+            return None
+    if settings.JOBS_IMMEDIATE:
+        # Debugging and tests: this process runs the job itself once the data is committed.
+        from twinning.common.jobs.worker import run_job_now
+
+        transaction.on_commit(lambda: run_job_now(row.pk))
+    return row
