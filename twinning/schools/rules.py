@@ -9,17 +9,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
+from twinning.common.scopes import everything
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 
 
 def validator_scope(user) -> Q | None:
-    """The countries whose teachers and schools this person validates, as a filter on ``country``.
+    """The schools (and so the teachers) this person validates, as a filter on ``School``.
 
     ``None`` when they validate nothing. Platform administrators validate everywhere.
     """
     roles = roles_of(user)
     if roles.admin:
-        return Q()
+        return everything()
     if roles.nso_ids:
         return Q(country__nso_id__in=roles.nso_ids)
     return None

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
+from twinning.common.scopes import everything
 from twinning.schools.rules import teaching_school_id
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
@@ -19,7 +20,7 @@ def _oversight(user, *, principals: bool = True) -> Q:
     """
     roles = roles_of(user)
     if roles.admin:
-        return Q()
+        return everything()
     scope = Q(coordinator=user)
     nsos = roles.nso_ids | roles.coordinator_nso_ids
     if nsos:
