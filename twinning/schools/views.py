@@ -33,7 +33,7 @@ def _signup_school_choices(form: TeacherSignUpForm) -> list[School]:
         choices = list(queries.schools_for_signup(country=country, search=search)[:15])
     chosen = form.data.get("school")
     if chosen and chosen.isdigit() and all(str(s.pk) != chosen for s in choices):
-        school = School.objects.exclude(status=ValidationStatus.REJECTED).filter(pk=chosen).first()
+        school = School.objects.filter(pk=chosen, status=ValidationStatus.VALIDATED).first()
         if school is not None:
             choices.insert(0, school)
     return choices
