@@ -85,3 +85,10 @@ def can_manage(user, twinning: Twinning) -> bool:
     if member is not None and member.role == Membership.Role.TEACHER_ADMIN:
         return True
     return can_oversee(user, twinning)
+
+
+def partner_school_ids_of_pupil(user) -> QuerySet:
+    """The schools of the twinnings a pupil is in, which their pages link to (see ``schools.rules``)."""
+    return TwinningSchool.objects.filter(twinning__memberships__user=user, twinning__memberships__active=True).values(
+        "school_id"
+    )
