@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
+from twinning.workspace.export import build_zip
 from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
@@ -190,3 +191,23 @@ def save_page(*, twinning: Twinning, by, title: str, source: str, page: Page | N
 
 def mark_seen(*, twinning: Twinning, user) -> None:
     Visit.objects.update_or_create(twinning=twinning, user=user, defaults={"seen_at": timezone.now()})
+
+
+def export_workspace(*, twinning: Twinning, by):
+    """The whole workspace as a ZIP (see ``export.build_zip``), ready to send.
+
+    Side effect: an audit entry naming who took the copy, because the people's texts, names and
+    photos in it leave the platform with them.
+    """
+    archive = build_zip(twinning)
+    member = twinning.memberships.filter(user=by, active=True).first()
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="workspace.exported",
+            target=twinning,
+            school=member.school_id if member else None,
+            media=MediaItem.objects.filter(twinning=twinning).count(),
+            threads=Thread.objects.filter(twinning=twinning).count(),
+        )
+    return archive
