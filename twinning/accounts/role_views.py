@@ -55,9 +55,9 @@ def _admin_form(user, model, prefix: str, data=None) -> AppointForm | None:
 def _roles_page(request, *, bound: dict | None = None, status: int = 200):
     """The page, with a posted form and its errors in place of its empty one."""
     user = request.user
+    kinds = [(value, label) for value, label in Role.Kind.choices if value in rules.kinds_managed_by(user)]
     kind = request.GET.get("kind", "")
-    kinds = dict(Role.Kind.choices)
-    if kind not in kinds:
+    if kind not in dict(kinds):
         kind = ""
     search = request.GET.get("school", "").strip()[:100]
     forms = {
@@ -75,7 +75,7 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
             **forms,
             "page": page,
             "kind": kind,
-            "kinds": Role.Kind.choices,
+            "kinds": kinds,
             "appoints_principals": roles.admin or roles.nso_staff,
             "school_search": search,
             "schools": queries.schools_for_principals(user, search=search),

@@ -155,6 +155,19 @@ def _managed(user) -> Q | None:
     return scope if roles.appoints else None
 
 
+def kinds_managed_by(user) -> list[str]:
+    """The kinds of role this person appoints somewhere, in the order of ``Role.Kind``."""
+    roles = roles_of(user)
+    kinds = set()
+    if roles.admin:
+        kinds = set(Role.Kind.values)
+    if roles.nso_ids:
+        kinds |= {Role.Kind.PRINCIPAL, Role.Kind.COORDINATOR}
+    if roles.programme_admin_ids:
+        kinds.add(Role.Kind.COORDINATOR)
+    return [kind for kind in Role.Kind.values if kind in kinds]
+
+
 def roles_managed_by(user) -> QuerySet[Role]:
     """The roles in this person's reach: the ones the roles page lists and lets them remove."""
     scope = _managed(user)

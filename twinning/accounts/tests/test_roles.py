@@ -421,3 +421,17 @@ def test_roles_pages_read_right_to_left_in_hebrew_and_arabic(client, cast, langu
         body = client.get(url).content.decode()
         assert f'<html lang="{language}" dir="rtl">' in body, url
         assert "Roles" not in body.split("<main", 1)[1], url
+
+
+def test_roles_page_filters_by_the_kinds_the_viewer_appoints(client, cast, programmes):
+    signed_in(client, cast.nso_il)
+
+    page = client.get("/accounts/roles/", {"kind": "principal"})
+
+    assert [value for value, _label in page.context["kinds"]] == ["coordinator", "principal"]
+    assert [role.user.full_name for role in page.context["page"]] == ["Ruth Principal"]
+    # A kind they do not appoint (or nonsense) shows what they manage, nothing more.
+    page = client.get("/accounts/roles/", {"kind": "nso_staff"})
+    assert (page.context["kind"], len(page.context["page"].object_list)) == ("", 2)
+    assert rules.kinds_managed_by(programmes[2]) == ["coordinator"]
+    assert rules.kinds_managed_by(cast.admin) == ["nso_staff", "coordinator", "principal", "programme_admin"]
