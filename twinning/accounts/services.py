@@ -83,7 +83,7 @@ def set_language(*, user: User, language: str) -> None:
 # --- Roles ---------------------------------------------------------------------------------------
 
 
-def _scope_fields(kind: str, scope) -> dict:
+def _scope_fields(kind: str, scope: NSO | Programme | School) -> dict:
     """The Role columns for a scope, or a refusal when the scope does not fit the kind."""
     fits = {
         Role.Kind.PRINCIPAL: (School,),
@@ -110,7 +110,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def grant_role(*, by: User, person: User, kind: str, scope, reason: str) -> Role:
+def grant_role(*, by: User, person: User, kind: str, scope: NSO | Programme | School, reason: str) -> Role:
     """Give `person` the role `kind` in `scope` (an NSO, a programme or a school), for `reason`.
 
     The person must already have an active account with a confirmed e-mail address: nobody is
