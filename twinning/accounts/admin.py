@@ -7,10 +7,21 @@ from twinning.accounts.models import Role, User
 
 
 class RoleInline(admin.TabularInline):
+    """Shown, not edited: roles are given and removed on the roles page, which records who, when and
+    why and tells the person (``accounts:roles``)."""
+
     model = Role
     fk_name = "user"
     extra = 0
-    raw_id_fields = ("school", "granted_by")
+    fields = ("kind", "nso", "programme", "school", "granted_at", "granted_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class PersonCreationForm(BaseUserCreationForm):

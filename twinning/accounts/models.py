@@ -98,16 +98,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.Model):
-    """A role a person holds in one scope: NSO staff of an NSO, coordinator, school principal.
+    """A role a person holds in one scope: NSO staff of an NSO, coordinator of an NSO or a programme,
+    school principal, programme administrator.
 
     Teachers are described by ``schools.TeacherProfile`` (it carries their validation), and
-    platform administrators by ``User.is_superuser``.
+    platform administrators by ``User.is_superuser``. Roles are given and taken away on the roles
+    page (``accounts.services.grant_role``/``remove_role``), which records who, when and why.
     """
 
     class Kind(models.TextChoices):
         NSO_STAFF = "nso_staff", _("NSO staff")
         COORDINATOR = "coordinator", _("Pedagogic coordinator")
         PRINCIPAL = "principal", _("School principal")
+        PROGRAMME_ADMIN = "programme_admin", _("Programme administrator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
@@ -131,13 +134,30 @@ class Role(models.Model):
                     | Q(kind="coordinator", school__isnull=True)
                     & (Q(nso__isnull=False, programme__isnull=True) | Q(nso__isnull=True, programme__isnull=False))
                     | Q(kind="principal", school__isnull=False, nso__isnull=True, programme__isnull=True)
+                    | Q(kind="programme_admin", programme__isnull=False, nso__isnull=True, school__isnull=True)
                 ),
+            ),
+            # A person holds a role once in a scope (exactly one of the three is set, see above).
+            models.UniqueConstraint(
+                fields=["user", "kind", "nso"], condition=Q(nso__isnull=False), name="role_once_per_nso"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "programme"],
+                condition=Q(programme__isnull=False),
+                name="role_once_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "school"], condition=Q(school__isnull=False), name="role_once_per_school"
             ),
         ]
 
     def __str__(self) -> str:
-        scope = self.nso or self.programme or self.school
-        return f"{self.get_kind_display()} · {scope}"
+        return f"{self.get_kind_display()} · {self.scope}"
+
+    @property
+    def scope(self):
+        """The NSO, programme or school the role is held in."""
+        return self.nso or self.programme or self.school
 
 
 class Pupil(models.Model):

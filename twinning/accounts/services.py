@@ -1,15 +1,19 @@
-"""Writes about people: e-mail confirmation, language and time zone, profile."""
+"""Writes about people: e-mail confirmation, language and time zone, profile, roles."""
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts.models import User
+from twinning.accounts import rules
+from twinning.accounts.models import Role, User
+from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
+from twinning.common.notifications import notify
+from twinning.schools.models import NSO, Programme, School
 
 CONFIRMATION_SALT = "twinning.accounts.confirm-email"
 
@@ -74,3 +78,98 @@ def set_language(*, user: User, language: str) -> None:
         raise ServiceError(_("That language is not available."))
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+# --- Roles ---------------------------------------------------------------------------------------
+
+
+def _scope_fields(kind: str, scope: NSO | Programme | School) -> dict:
+    """The Role columns for a scope, or a refusal when the scope does not fit the kind."""
+    fits = {
+        Role.Kind.PRINCIPAL: (School,),
+        Role.Kind.COORDINATOR: (NSO, Programme),
+        Role.Kind.NSO_STAFF: (NSO,),
+        Role.Kind.PROGRAMME_ADMIN: (Programme,),
+    }
+    if not isinstance(scope, fits.get(kind, ())):
+        raise ServiceError(_("This role cannot be given there."))
+    name = {School: "school", NSO: "nso", Programme: "programme"}[type(scope)]
+    return {"nso": None, "programme": None, "school": None, name: scope}
+
+
+def _scope_name(scope):
+    """The scope as a notification names it: a school's own name, an NSO's or a programme's names in
+    every language (the reader's is picked when the notification is shown)."""
+    return scope.name if isinstance(scope, School) else dict(scope.names)
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why: the reason is kept in the audit log with your name and the date."))
+    return reason
+
+
+def grant_role(*, by: User, person: User, kind: str, scope: NSO | Programme | School, reason: str) -> Role:
+    """Give `person` the role `kind` in `scope` (an NSO, a programme or a school), for `reason`.
+
+    The person must already have an active account with a confirmed e-mail address: nobody is
+    created here. Side effects: an audit entry ``role.granted`` on the scope (who, when, why); a
+    notification to the person, in the app and by e-mail in their language.
+    """
+    fields = _scope_fields(kind, scope)
+    reason = _reason(reason)
+    if not rules.may_appoint(by, kind, scope):
+        raise ServiceError(_("You cannot give this role there."))
+    if person.pk == by.pk:
+        raise ServiceError(_("Someone else must give you a role."))
+    if not person.is_active or not person.email or hasattr(person, "pupil"):
+        raise ServiceError(_("This account cannot be given a role."))
+    if not person.email_confirmed:
+        raise ServiceError(
+            _("%(name)s has not confirmed their e-mail address yet: ask them to, then appoint them.")
+            % {"name": person.full_name}
+        )
+    already = _("%(name)s already holds this role.") % {"name": person.full_name}
+    try:
+        with transaction.atomic():
+            if Role.objects.filter(user=person, kind=kind, **fields).exists():
+                raise ServiceError(already)
+            role = Role.objects.create(user=person, kind=kind, granted_by=by, granted_at=timezone.now(), **fields)
+            audit.record(
+                actor=by, action="role.granted", target=scope, reason=reason, kind=kind, person=person.pk, role=role.pk
+            )
+            notify(user=person, kind=f"role_granted_{kind}", url=reverse("dashboard"), scope=_scope_name(scope))
+    except IntegrityError:
+        # The same role given twice at the same moment: the database's unique index decides.
+        raise ServiceError(already) from None
+    return role
+
+
+def remove_role(*, by: User, role: Role, reason: str) -> None:
+    """Take a role away, for `reason`.
+
+    Side effects: an audit entry ``role.removed`` on the scope (who, when, why, and when and by whom
+    the role had been given); a notification to the person, in the app and by e-mail.
+    """
+    reason = _reason(reason)
+    if not rules.may_remove_role(by, role):
+        raise ServiceError(_("You cannot remove this role."))
+    scope = role.scope
+    with transaction.atomic():
+        locked = Role.objects.select_for_update().filter(pk=role.pk).first()
+        if locked is None:
+            raise ServiceError(_("This role has already been removed."))
+        audit.record(
+            actor=by,
+            action="role.removed",
+            target=scope,
+            reason=reason,
+            kind=locked.kind,
+            person=locked.user_id,
+            role=locked.pk,
+            granted_at=locked.granted_at.isoformat(),
+            granted_by=locked.granted_by_id,
+        )
+        locked.delete()
+        notify(user=role.user, kind=f"role_removed_{locked.kind}", scope=_scope_name(scope))

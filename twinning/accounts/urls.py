@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from twinning.accounts import pupil_views, views
+from twinning.accounts import pupil_views, role_views, views
 
 app_name = "accounts"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("pupils/", pupil_views.pupils, name="pupils"),
     path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
+    path("roles/", role_views.roles, name="roles"),
+    path("roles/coordinators/", role_views.appoint_coordinator, name="appoint_coordinator"),
+    path("roles/nso-staff/", role_views.appoint_nso_staff, name="appoint_nso_staff"),
+    path("roles/programme-administrators/", role_views.appoint_programme_admin, name="appoint_programme_admin"),
+    path("roles/schools/<int:pk>/", role_views.school_roles, name="school_roles"),
+    path("roles/schools/<int:pk>/principals/", role_views.appoint_principal, name="appoint_principal"),
+    path("roles/<int:pk>/remove/", role_views.remove_role, name="remove_role"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

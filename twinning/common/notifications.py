@@ -72,6 +72,14 @@ MESSAGES = {
     "learning_cancelled": _("%(title)s, planned to start on %(when)s, is cancelled."),
     "learning_certificate": _("Your certificate for %(title)s is ready: download it from the page."),
     "learning_revoked": _("Your certificate for %(title)s has been revoked by its issuer."),
+    "role_granted_nso_staff": _("You are now on the staff of %(scope)s on the platform."),
+    "role_granted_coordinator": _("You are now a pedagogic coordinator of %(scope)s."),
+    "role_granted_principal": _("You are now a principal of %(scope)s on the platform."),
+    "role_granted_programme_admin": _("You are now an administrator of the programme %(scope)s."),
+    "role_removed_nso_staff": _("You are no longer on the staff of %(scope)s on the platform."),
+    "role_removed_coordinator": _("You are no longer a pedagogic coordinator of %(scope)s."),
+    "role_removed_principal": _("You are no longer a principal of %(scope)s on the platform."),
+    "role_removed_programme_admin": _("You are no longer an administrator of the programme %(scope)s."),
 }
 
 
@@ -81,7 +89,8 @@ def text(notification: Notification, countries: dict[str, dict] | None = None) -
     template = MESSAGES.get(notification.kind)
     if template is None:
         return notification.kind
-    params = dict(notification.params)
+    # A name kept in every language (an NSO's, a programme's) is shown in the reader's.
+    params = {key: pick(value) if isinstance(value, dict) else value for key, value in notification.params.items()}
     if "country" in params:
         if countries is None:
             countries = dict(Country.objects.filter(code=params["country"]).values_list("code", "names"))

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from twinning.common.ics import one_line
 from twinning.learning.models import Offering, Session
 
 
@@ -20,7 +21,8 @@ def calendar(offering: Offering, sessions: list[Session]) -> bytes:
     cal.add("prodid", "-//Twinning//Learning//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", offering.title)
+    title = one_line(offering.title)
+    cal.add("x-wr-calname", title)
     page = f"{settings.SITE_URL}{reverse('learning:offering', args=[offering.pk])}"
     now = timezone.now()
     cancelled = offering.status == Offering.Status.CANCELLED
@@ -30,15 +32,16 @@ def calendar(offering: Offering, sessions: list[Session]) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
-        name = offering.title if len(sessions) == 1 else f"{offering.title} ({number}/{len(sessions)})"
-        event.add("summary", f"{name}: {session.title}" if session.title else name)
+        name = title if len(sessions) == 1 else f"{title} ({number}/{len(sessions)})"
+        session_title = one_line(session.title)
+        event.add("summary", f"{name}: {session_title}" if session_title else name)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         event.add("sequence", session.sequence + (1 if cancelled else 0))
         event.add("url", page)
         lines = []
         if session.place:
-            event.add("location", session.place)
-            lines.append(session.place)
+            event.add("location", one_line(session.place))
+            lines.append(one_line(session.place))
         if session.online_link:
             if not session.place:
                 event.add("location", session.online_link)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
+from twinning.common.scopes import everything
 from twinning.learning.models import Certificate, Material, Offering, Registration, Session
 from twinning.schools.models import NSO, Programme, School, TeacherProfile, ValidationStatus
 from twinning.schools.rules import can_seek_partners
@@ -36,7 +37,7 @@ def organiser_scope(user) -> Q | None:
     if not user.is_authenticated:
         return None
     if roles.admin:
-        return Q()
+        return everything()
     nsos = roles.nso_ids | roles.coordinator_nso_ids
     if not nsos and not roles.coordinator_programme_ids:
         return None

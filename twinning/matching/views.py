@@ -106,6 +106,17 @@ def search(request):
     )
 
 
+def _pair_score(own: TwinningProfile, partner: TwinningProfile) -> float | None:
+    """The pair's score, kept with the request; None when there is no pair to score (a school's own
+    profile, which the service refuses with a clear message)."""
+    if own.school_id == partner.school_id:
+        return None
+    query, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[own.pk, partner.pk]))
+    if query.key != str(own.pk):
+        query, other = other, query
+    return engine.score_pair(query, other, when=datetime.now(UTC)).score
+
+
 @login_required
 @require_POST
 def request_partnership(request, pk: int):
@@ -122,15 +133,12 @@ def request_partnership(request, pk: int):
     form = RequestForm(request.POST)
     form.is_valid()
     try:
-        query, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[own.pk, partner.pk]))
-        if query.key != str(own.pk):
-            query, other = other, query
         proposal = services.request_partnership(
             from_profile=own,
             to_profile=partner,
             by=request.user,
             message=form.cleaned_data.get("message", ""),
-            score=engine.score_pair(query, other, when=datetime.now(UTC)).score,
+            score=_pair_score(own, partner),
         )
     except ServiceError as error:
         messages.error(request, error.message)

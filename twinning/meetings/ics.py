@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from twinning.common.ics import one_line, text_block
 from twinning.meetings.models import Meeting
 
 STATUS = {
@@ -27,7 +28,7 @@ def calendar(meetings, *, name: str, with_link) -> bytes:
     cal.add("prodid", "-//Twinning//Mifgash//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     now = timezone.now()
     for meeting in meetings:
         page = f"{settings.SITE_URL}{reverse('meetings:detail', args=[meeting.twinning_id, meeting.pk])}"
@@ -36,13 +37,13 @@ def calendar(meetings, *, name: str, with_link) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting.ends_at)
-        event.add("summary", meeting.title)
+        event.add("summary", one_line(meeting.title))
         event.add("status", STATUS[meeting.status])
         event.add("sequence", meeting.sequence)
         event.add("url", page)
-        lines = [meeting.agenda] if meeting.agenda else []
+        lines = [text_block(meeting.agenda)] if meeting.agenda else []
         if meeting.video_link and with_link(meeting):
-            event.add("location", meeting.video_link)
+            event.add("location", one_line(meeting.video_link))
             lines.append(meeting.video_link)
         lines.append(page)
         event.add("description", "\n\n".join(lines))

@@ -106,3 +106,22 @@ def submit_answers(*, survey: Survey, by, values: dict[int, int]) -> Response:
     except IntegrityError as clash:  # answered a moment ago, in another tab
         raise ServiceError(_("You have already answered this questionnaire; answers cannot be changed.")) from clash
     return response
+
+
+def record_report_download(*, by, kind: str, scope: rules.Scope, filters: dict) -> None:
+    """Note in the audit log who downloaded the report (CSV or XLSX), for which part of the network
+    and with which filters. The entry's target is the reader: a report may span several NSOs and
+    programmes, or everything."""
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="report.downloaded",
+            target=by,
+            format=kind,
+            everything=scope.everything,
+            nsos=sorted(scope.nso_ids),
+            programmes=sorted(scope.programme_ids),
+            school_year=filters.get("school_year"),
+            country=filters.get("country"),
+            programme=filters.get("programme"),
+        )

@@ -112,6 +112,7 @@ def _export(request, kind: str):
         problems = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
     result = queries.report_for(scope, **filters)
+    services.record_report_download(by=request.user, kind=kind, scope=scope, filters=filters)
     stem = f"twinning-report-{timezone.localdate():%Y-%m-%d}"
     if kind == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -63,7 +63,8 @@ class TeacherSignUpForm(forms.Form):
     school = forms.ModelChoiceField(
         label=_("Your school"),
         required=False,
-        queryset=School.objects.exclude(status=ValidationStatus.REJECTED).select_related("country"),
+        # Only validated schools are ever offered (the page is public); a tampered id of any other is "not found".
+        queryset=School.objects.filter(status=ValidationStatus.VALIDATED).select_related("country"),
         widget=forms.RadioSelect,
         error_messages={
             "invalid_choice": _("We could not find that school. Search again, or register it as a new school."),

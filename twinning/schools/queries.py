@@ -88,9 +88,11 @@ def schools_for_directory(user, *, search: str = "", country: str = "") -> Query
 
 
 def schools_for_signup(*, country: str, search: str) -> QuerySet[School]:
-    """Schools a new teacher may pick: validated or still waiting, in one country."""
+    """Schools a new teacher may pick, in one country: validated ones only, because anyone may search
+    here without signing in. A teacher of a school still waiting describes it again and joins it
+    (see ``services.register_teacher``)."""
     return (
-        School.objects.filter(country_id=country, status__in=[ValidationStatus.VALIDATED, ValidationStatus.PENDING])
+        School.objects.filter(country_id=country, status=ValidationStatus.VALIDATED)
         .filter(Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search))
         .order_by("name", "pk")
     )

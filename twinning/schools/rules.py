@@ -4,22 +4,27 @@ The ``get_*_for_*`` functions are the only way a view turns an id into an object
 outside the person's reach is a 404, whether or not it exists.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from twinning.accounts.models import Pupil
 from twinning.accounts.rules import roles_of
+from twinning.common.scopes import everything
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 
 
 def validator_scope(user) -> Q | None:
-    """The countries whose teachers and schools this person validates, as a filter on ``country``.
+    """The schools (and so the teachers) this person validates, as a filter on ``School``.
 
     ``None`` when they validate nothing. Platform administrators validate everywhere.
     """
     roles = roles_of(user)
     if roles.admin:
-        return Q()
+        return everything()
     if roles.nso_ids:
         return Q(country__nso_id__in=roles.nso_ids)
     return None
@@ -51,9 +56,45 @@ def get_school_for_validator(user, pk: int) -> School:
     return get_object_or_404(schools_validated_by(user).select_related("country"), pk=pk)
 
 
+# Apps above this one name the other schools a pupil needs to see, e.g. the partner schools of their
+# twinnings: each source maps the pupil's user to a query of school ids. Filled in AppConfig.ready().
+_pupil_school_sources: list[Callable[[Any], QuerySet]] = []
+
+
+def add_pupil_school_source(source: Callable[[Any], QuerySet]) -> None:
+    if source not in _pupil_school_sources:
+        _pupil_school_sources.append(source)
+
+
+def pupil_school_id(user) -> int | None:
+    """The school of a pupil's account; None for everyone else (read once, kept on the user)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_pupil_school_id", False)
+    if cached is False:
+        # Pupils have a username and no e-mail: only then is the pupil row looked up.
+        cached = None
+        if user.username and not user.email:
+            cached = Pupil.objects.filter(user=user).values_list("school_id", flat=True).first()
+        user._pupil_school_id = cached
+    return cached
+
+
+def may_browse_schools(user) -> bool:
+    """The directory of schools and the lists of teachers are for adults: pupils are children."""
+    return user.is_authenticated and pupil_school_id(user) is None
+
+
 def schools_visible_to(user) -> QuerySet[School]:
     """Validated schools are visible to everyone signed in; others only to their validators and
-    their own teachers and principals."""
+    their own teachers and principals. A pupil sees their own school and the schools their other
+    apps name (their twinnings' partners), nothing else."""
+    pupil_school = pupil_school_id(user)
+    if pupil_school is not None:
+        visible = Q(pk=pupil_school)
+        for source in _pupil_school_sources:
+            visible |= Q(pk__in=source(user))
+        return School.objects.filter(visible)
     visible = Q(status=ValidationStatus.VALIDATED)
     scope = validator_scope(user)
     if scope is not None:

@@ -72,13 +72,19 @@ def register_teacher(
         raise ServiceError(_("This school cannot be chosen. Contact your national support organisation."))
     if User.objects.filter(email__iexact=email).exists():
         raise ServiceError(_("An account with this e-mail address already exists. Sign in, or reset your password."))
+    joined_pending = False
     if new_school is not None:
         existing = similar_school_exists(name=new_school.name, country=new_school.country, city=new_school.city)
-        if existing is not None:
+        if existing is not None and existing.is_validated:
             raise ServiceError(
                 _("%(school)s in %(city)s is already registered: choose it from the list instead.")
                 % {"school": existing.name, "city": existing.city}
             )
+        if existing is not None:
+            # Pending schools are never listed on the public sign-up page, so their teachers describe
+            # them again: they join the school already waiting (one school for the NSO to validate),
+            # and the page answers exactly as for a new school, so it tells nobody the school exists.
+            school, new_school, joined_pending = existing, None, True
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -107,7 +113,8 @@ def register_teacher(
             teacher = TeacherProfile.objects.create(user=user, school=school, bio=bio.strip())
             teacher.subjects.set(subjects)
             teacher.languages.set(languages)
-            audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk)
+            extra = {"joined_pending_school": True} if joined_pending else {}
+            audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk, **extra)
             send_email_confirmation(user=user)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database's unique index decides.

@@ -33,7 +33,7 @@ def _signup_school_choices(form: TeacherSignUpForm) -> list[School]:
         choices = list(queries.schools_for_signup(country=country, search=search)[:15])
     chosen = form.data.get("school")
     if chosen and chosen.isdigit() and all(str(s.pk) != chosen for s in choices):
-        school = School.objects.exclude(status=ValidationStatus.REJECTED).filter(pk=chosen).first()
+        school = School.objects.filter(pk=chosen, status=ValidationStatus.VALIDATED).first()
         if school is not None:
             choices.insert(0, school)
     return choices
@@ -238,7 +238,11 @@ def resubmit(request):
 @login_required
 def school_detail(request, pk):
     school = rules.get_school_for_user(request.user, pk)
-    page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Pupils see a school's page without its teachers.
+    sees_teachers = rules.may_browse_schools(request.user)
+    page = None
+    if sees_teachers:
+        page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
     seeker = rules.can_seek_partners(request.user)
     return render(
         request,
@@ -246,6 +250,7 @@ def school_detail(request, pk):
         {
             "school": school,
             "page": page,
+            "sees_teachers": sees_teachers,
             "can_edit": rules.school_editable_by(request.user, school),
             "can_propose": seeker and school.is_validated and request.user.teacher.school_id != school.pk,
             "is_principal": school.pk in roles_of(request.user).principal_school_ids,
@@ -273,6 +278,8 @@ def edit_school(request, pk):
 
 @login_required
 def school_directory(request):
+    if not rules.may_browse_schools(request.user):
+        raise Http404
     search = request.GET.get("q", "").strip()[:100]
     country = request.GET.get("country", "")
     page = Paginator(queries.schools_for_directory(request.user, search=search, country=country), PAGE_SIZE).get_page(

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
+from twinning.common.scopes import everything
 from twinning.schools.rules import teaching_school_id
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
@@ -19,7 +20,7 @@ def _oversight(user, *, principals: bool = True) -> Q:
     """
     roles = roles_of(user)
     if roles.admin:
-        return Q()
+        return everything()
     scope = Q(coordinator=user)
     nsos = roles.nso_ids | roles.coordinator_nso_ids
     if nsos:
@@ -84,3 +85,10 @@ def can_manage(user, twinning: Twinning) -> bool:
     if member is not None and member.role == Membership.Role.TEACHER_ADMIN:
         return True
     return can_oversee(user, twinning)
+
+
+def partner_school_ids_of_pupil(user) -> QuerySet:
+    """The schools of the twinnings a pupil is in, which their pages link to (see ``schools.rules``)."""
+    return TwinningSchool.objects.filter(twinning__memberships__user=user, twinning__memberships__active=True).values(
+        "school_id"
+    )

@@ -10,6 +10,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import rules
+from twinning.workspace.export import build_zip
 from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
@@ -204,3 +205,25 @@ def save_page(*, twinning: Twinning, by, title: str, source: str, page: Page | N
 
 def mark_seen(*, twinning: Twinning, user) -> None:
     Visit.objects.update_or_create(twinning=twinning, user=user, defaults={"seen_at": timezone.now()})
+
+
+def export_workspace(*, twinning: Twinning, by):
+    """The whole workspace as a ZIP (see ``export.build_zip``), ready to send.
+
+    Side effect: an audit entry naming who took the copy, because the people's texts, names and
+    photos in it leave the platform with them.
+    """
+    member = getattr(twinning, "viewer_membership", None) or twinning.memberships.filter(user=by, active=True).first()
+    archive = build_zip(twinning, member=member, user=by)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="workspace.exported",
+            target=twinning,
+            school=member.school_id if member else None,
+            media=MediaItem.objects.filter(twinning=twinning)
+            .filter(rules.readable(member, by, author_field="uploader"))
+            .count(),
+            threads=Thread.objects.filter(twinning=twinning).count(),
+        )
+    return archive

@@ -20,7 +20,6 @@ from twinning.common.http import posted_id, posted_ids, stored_file_response
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
-from twinning.workspace.export import build_zip
 from twinning.workspace.forms import ActivityForm, DecisionForm, PageForm, ReplyForm, ThreadForm, UploadForm
 from twinning.workspace.media import KINDS, UploadRefused
 from twinning.workspace.models import Activity, MediaItem, Page, Thread
@@ -298,7 +297,7 @@ def export(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk)
     if not rules.can_export(request.user, twinning):
         raise Http404
-    archive = build_zip(twinning, member=twinning.viewer_membership, user=request.user)
+    archive = services.export_workspace(twinning=twinning, by=request.user)
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         archive, content_type="application/zip", as_attachment=True, filename=f"twinning-{twinning.pk}-{stamp}.zip"

@@ -24,7 +24,7 @@ from .offerings import (
     session_remove,
 )
 from .registration import calendar, leave, register
-from .verification import VERIFIED_FIELDS, VERIFY_FAILURES_PER_HOUR, verify, verify_code
+from .verification import UNKNOWN_CODES, VERIFIED_FIELDS, verify, verify_code
 
 __all__ = [
     # offerings
@@ -55,7 +55,7 @@ __all__ = [
     "material_remove",
     # verification
     "VERIFIED_FIELDS",
-    "VERIFY_FAILURES_PER_HOUR",
+    "UNKNOWN_CODES",
     "verify",
     "verify_code",
 ]

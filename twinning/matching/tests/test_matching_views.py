@@ -102,6 +102,18 @@ def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, dj
     )
 
 
+def test_request_to_own_school_says_why_and_creates_nothing(client, cast, profiles):
+    cast.teacher_a.user.preferred_language = "he"
+    cast.teacher_a.user.save(update_fields=["preferred_language"])
+    client = signed_in(client, cast.teacher_a.user)
+
+    response = client.post(f"/matching/request/{profiles[0].pk}/", {"message": "Me"}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["בית ספר לא יכול ליצור שותפות תאומות עם עצמו."]
+    assert (Proposal.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
+
+
 def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
     partner = signed_in(client, cast.teacher_b.user)

@@ -13,5 +13,6 @@ def teacher_labels(user):
 
 
 @register.inclusion_tag("recognition/_labels.html")
-def school_labels(school):
-    return {"labels": queries.labels_of_school(school), "show_teacher": True}
+def school_labels(school, show_teacher=True):
+    """`show_teacher` is off for readers who see no list of teachers (pupils)."""
+    return {"labels": queries.labels_of_school(school), "show_teacher": show_teacher}

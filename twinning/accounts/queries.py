@@ -1,0 +1,111 @@
+"""Reads for the roles page: the roles in a person's reach and their recent history."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from twinning.accounts import rules
+from twinning.accounts.models import Role, User
+from twinning.common.models import AuditEntry
+from twinning.common.scopes import everything
+from twinning.schools.models import NSO, Programme, School
+
+ROLE_ACTIONS = ("role.granted", "role.removed")
+
+
+def roles_for_manager(user, *, kind: str = "") -> QuerySet[Role]:
+    """The roles this person may remove, newest first, with who holds them, where and who gave them."""
+    roles = rules.roles_managed_by(user)
+    if kind:
+        roles = roles.filter(kind=kind)
+    return roles.select_related("user", "granted_by", "nso", "programme", "school__country").order_by(
+        "-granted_at", "-pk"
+    )
+
+
+def principals_of(school: School) -> QuerySet[Role]:
+    return (
+        Role.objects.filter(kind=Role.Kind.PRINCIPAL, school=school)
+        .select_related("user", "granted_by")
+        .order_by("-granted_at", "-pk")
+    )
+
+
+def schools_for_principals(user, *, search: str, limit: int = 20) -> list[School]:
+    """Schools whose principals this person appoints, matching a part of their name or city."""
+    if len(search) < 2:
+        return []
+    schools = rules.schools_for_principals_by(user).filter(
+        Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
+    )
+    return list(schools.select_related("country").order_by("name", "pk")[:limit])
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """One grant or removal as the history shows it."""
+
+    at: datetime
+    granted: bool
+    actor: User | None
+    person: User | None
+    kind_label: str
+    scope: object | None
+    reason: str
+
+
+def _history_scope(user) -> Q | None:
+    """The role changes this person may read: those in the scope where they appoint (the kinds they
+    appoint there). A platform administrator reads them all."""
+    roles = rules.roles_of(user)
+    if roles.admin:
+        return everything()
+    types = ContentType.objects.get_for_models(School, NSO, Programme)
+    scope = Q(pk__in=[])
+    if roles.nso_ids:
+        scope |= Q(
+            target_type=types[School],
+            target_id__in=School.objects.filter(country__nso_id__in=roles.nso_ids).values("pk"),
+            data__kind=Role.Kind.PRINCIPAL,
+        )
+        scope |= Q(target_type=types[NSO], target_id__in=roles.nso_ids, data__kind=Role.Kind.COORDINATOR)
+    if roles.programme_admin_ids:
+        scope |= Q(
+            target_type=types[Programme], target_id__in=roles.programme_admin_ids, data__kind=Role.Kind.COORDINATOR
+        )
+    return scope if roles.appoints else None
+
+
+def role_history_for(user, *, limit: int = 30) -> list[RoleChange]:
+    """The latest grants and removals in this person's scope, each with who, whom, where and why.
+
+    A fixed number of queries whatever the length: the entries, then the people and the scopes they
+    name, each kind in one query.
+    """
+    scope = _history_scope(user)
+    if scope is None:
+        return []
+    entries = list(
+        AuditEntry.objects.filter(scope, action__in=ROLE_ACTIONS).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+    people = User.objects.in_bulk({entry.data.get("person") for entry in entries} - {None})
+    models = {model: ContentType.objects.get_for_model(model).pk for model in (School, NSO, Programme)}
+    scopes = {
+        type_id: model.objects.in_bulk({e.target_id for e in entries if e.target_type_id == type_id})
+        for model, type_id in models.items()
+    }
+    labels = dict(Role.Kind.choices)
+    return [
+        RoleChange(
+            at=entry.at,
+            granted=entry.action == "role.granted",
+            actor=entry.actor,
+            person=people.get(entry.data.get("person")),
+            kind_label=labels.get(entry.data.get("kind"), entry.data.get("kind", "")),
+            scope=scopes.get(entry.target_type_id, {}).get(entry.target_id),
+            reason=entry.reason,
+        )
+        for entry in entries
+    ]
