@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from twinning.accounts.models import Role
 
 
@@ -54,3 +56,47 @@ def roles_of(user) -> Roles:
     )
     user._twinning_roles = roles
     return roles
+
+
+def is_pupil(user) -> bool:
+    """Pupils sign in with a username and have no e-mail; only then is the pupil row looked up."""
+    return user.is_authenticated and not user.email and bool(user.username) and hasattr(user, "pupil")
+
+
+def mfa_required(user) -> bool:
+    """Whether this person must pass a second factor after their password.
+
+    Platform administrators, NSO staff and coordinators can read every child's data in their
+    scope, and whoever can open the admin site can change anyone's: a password alone is not
+    enough for them. Teachers and principals may choose to use one; pupils have none.
+    """
+    if not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    return roles.admin or roles.nso_staff or roles.coordinator or user.is_staff
+
+
+def may_use_second_factor(user) -> bool:
+    """Adults may set up an authenticator app; pupils (children on shared computers) are not offered one."""
+    return user.is_authenticated and not is_pupil(user)
+
+
+def may_remove_own_second_factor(user) -> bool:
+    """Removing one's second factor is refused while a role needs it (replacing it is always possible)."""
+    return may_use_second_factor(user) and not mfa_required(user)
+
+
+def may_reset_second_factor(actor, person) -> bool:
+    """A platform administrator may remove another person's second factor (a lost phone), never their own:
+    their own goes through removal with a current code, like everyone's."""
+    return actor.is_authenticated and roles_of(actor).admin and actor.pk != person.pk
+
+
+def idle_limit_seconds(user) -> int:
+    """How long this person's session may sit unused before it ends (``settings.SESSION_IDLE_LIMITS``)."""
+    limits = settings.SESSION_IDLE_LIMITS
+    if is_pupil(user):
+        return limits["pupil"]
+    if mfa_required(user):
+        return limits["staff"]
+    return limits["adult"]

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from twinning.common.net import client_address
 from twinning.learning import services
 from twinning.learning.forms import VerifyForm
 from twinning.learning.models import Certificate
@@ -14,7 +15,8 @@ VERIFY_FAILURES_PER_HOUR = 60
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # The real client behind the site's reverse proxies, not the proxy itself.
+    return client_address(request)
 
 
 def verify(request):
