@@ -77,7 +77,8 @@ class RemoveSecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your app"),
         max_length=10,
-        widget=_code_widget(numeric=True),
+        # At the foot of a page of several choices: no jumping to it.
+        widget=_code_widget(numeric=True, autofocus=False),
         error_messages={"required": _("Type the six digits your app shows now.")},
     )
 

@@ -57,9 +57,12 @@ def test_second_factor_required_roles_reach_no_page_before_setting_one_up(cast, 
     cast.pending_il.refresh_from_db()
     assert cast.pending_il.status == "pending"
 
+    assert 'href="/dashboard/"' not in client.get(SETUP).content.decode(), "the header offers no other page"
+
     response, codes = set_up_app(client)
     assert response.status_code == 200
     assert len(codes) == 10
+    assert 'href="/dashboard/"' in response.content.decode()
     assert client.get("/dashboard/").status_code == 200
     assert AuditEntry.objects.filter(action="mfa.enrolled", target_id=user.pk).count() == 1
 
