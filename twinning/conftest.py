@@ -26,7 +26,12 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_plain_static(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.AXES_FAILURE_LIMIT = 5
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose ``force_login`` also passes the second step (``testing.Client``)."""
+    return testing.Client()
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +52,25 @@ def _fresh_search_index(settings):
 
     settings.MATCHING_INDEX_MAX_AGE = 0
     queries._indexes.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock, standing still until a test moves it: ``clock.advance(minutes=5)``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    class Clock:
+        def __init__(self):
+            self.now = timezone.now()
+
+        def advance(self, **delta):
+            self.now += timedelta(**delta)
+
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: moved.now)
+    return moved
 
 
 @pytest.fixture

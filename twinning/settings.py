@@ -45,6 +45,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS when TWINNING_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the site (addresses or networks such as 10.0.0.0/8). Only a request
+# from one of them has its X-Forwarded-For believed (see common.net.client_address); with none
+# listed, the client's address is the connection's own.
+TRUSTED_PROXIES = env_list("TWINNING_TRUSTED_PROXIES", [])
 
 # The public address of the site, used in links inside e-mails sent outside a request.
 SITE_URL = os.environ.get("TWINNING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -59,7 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    # Second factor: devices for authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "twinning.common",
     "twinning.accounts",
     "twinning.schools",
@@ -84,12 +91,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
     "twinning.common.middleware.PersonPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle sessions first, then holds a signed-in person at the second step (or at setting one
+    # up, when their role needs it) until it is passed: every page, the admin site included.
+    "twinning.accounts.middleware.SessionTimeoutMiddleware",
+    "twinning.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, so that it sees the failed logins of the views above it.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "twinning.urls"
@@ -133,9 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    # Looks people up by e-mail or pupil username: see accounts.models.UserManager.
-    "django.contrib.auth.backends.ModelBackend",
+    # Looks people up by e-mail or pupil username (accounts.models.UserManager) and throttles
+    # password checks per account and per client address (accounts.throttle).
+    "twinning.accounts.backends.SignInBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -151,14 +162,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: five failures for one account from one address lock that pair for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
+# Sign-in throttling (accounts.throttle). An account, however its e-mail or username is spelled and
+# wherever the guesses come from, gets ACCOUNT_FAILURES password checks; then it is paused for
+# FIRST_DELAY seconds, twice as long after each further pause, at most MAX_DELAY, until a correct
+# password. Pauses are short on purpose: a classmate who types a pupil's username wrongly delays
+# that pupil by a minute, not a lesson. One client address may fail ADDRESS_FAILURES times within
+# ADDRESS_WINDOW seconds, across all accounts, before it is paused the same way.
+SIGNIN_THROTTLE = {
+    "ACCOUNT_FAILURES": int(os.environ.get("TWINNING_SIGNIN_ACCOUNT_FAILURES", "5")),
+    "ADDRESS_FAILURES": int(os.environ.get("TWINNING_SIGNIN_ADDRESS_FAILURES", "30")),
+    "ADDRESS_WINDOW": 15 * 60,
+    "FIRST_DELAY": 60,
+    "MAX_DELAY": 15 * 60,
+    # After a day without a failure, earlier pauses are forgotten.
+    "FORGET_AFTER": 24 * 3600,
+    # Sign-ups one address may send an hour (a school's staff room shares one address).
+    "SIGNUPS_PER_HOUR": int(os.environ.get("TWINNING_SIGNUPS_PER_HOUR", "20")),
+}
+
+# Sessions: how long a session may sit unused, by who holds it, and how long any session lasts.
+# Pupils use shared classroom computers: their session also ends when the browser closes.
+SESSION_IDLE_LIMITS = {
+    "pupil": int(os.environ.get("TWINNING_IDLE_PUPIL", str(30 * 60))),
+    # Platform admins, NSO staff and coordinators (the roles that need a second factor).
+    "staff": int(os.environ.get("TWINNING_IDLE_STAFF", str(2 * 3600))),
+    "adult": int(os.environ.get("TWINNING_IDLE_ADULT", str(8 * 3600))),
+}
+SESSION_MAX_AGE = int(os.environ.get("TWINNING_SESSION_MAX_AGE", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+
+# Second factor (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Twinning"
+# django-otp's admin pages are not registered (accounts.admin): keys are never shown there either.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # How long an e-mail confirmation link stays valid.
 EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))

@@ -1,14 +1,60 @@
 """Plain factories for tests: small functions that make valid rows with sensible defaults."""
 
 import itertools
+import time
 
+import django.test
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from twinning.accounts import rules, second_factor, sessions
 from twinning.accounts.models import Role, User
 from twinning.schools.models import NSO, Country, Language, Programme, School, Subject, TeacherProfile, ValidationStatus
 
 PASSWORD = "a-long-test-passphrase-42"
 _seq = itertools.count(1)
+
+
+def enrol_second_factor(user: User) -> TOTPDevice:
+    """The person's authenticator app (one is set up for them when they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name=second_factor.APP_DEVICE_NAME, confirmed=True)
+
+
+def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now (or ``steps_ahead`` periods of 30 s later: a code is
+    accepted once, and the next period's is accepted too, as a clock a little ahead would show)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def pass_second_step(client: django.test.Client, user: User) -> None:
+    """Mark the client's session as having passed the second step, as the person's code would.
+
+    Someone whose role needs a second factor and who has none gets an app first. Someone with no
+    app and no such role is recorded as owing nothing, as the sign-in page does.
+    """
+    fresh = User.objects.get(pk=user.pk)  # roles are cached on the object: read them afresh
+    session = client.session
+    if rules.mfa_required(fresh) or second_factor.has_authenticator(fresh):
+        session[DEVICE_ID_SESSION_KEY] = enrol_second_factor(fresh).persistent_id
+    else:
+        session[sessions.NO_SECOND_FACTOR] = True
+    session.save()
+
+
+class Client(django.test.Client):
+    """The test client every test gets (see conftest). ``force_login`` also passes the second step
+    (``pass_second_step``), so a test about a page need not go through it; tests of the second step
+    itself use Django's plain client, whose ``force_login`` leaves it owed.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        pass_second_step(self, user)
 
 
 def make_nso(slug: str, name: str) -> NSO:

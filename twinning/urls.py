@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from twinning.accounts import views as account_views
 from twinning.common import views as common_views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("notifications/", common_views.notifications, name="notifications"),
     path("health/", common_views.health, name="health"),
     path("ready/", common_views.ready, name="ready"),
+    # The admin site signs in through the site's own page: the same throttle and second step.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

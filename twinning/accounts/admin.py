@@ -1,9 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from twinning.accounts import second_factor
 from twinning.accounts.models import Role, User
+
+# Second factors change only through the site's pages, which keep the audit log (a reset names its
+# reason); django-otp's own admin pages would let them be edited or deleted without a trace.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class RoleInline(admin.TabularInline):
@@ -38,9 +49,22 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_superuser", "preferred_language")
     inlines = [RoleInline]
     add_form = PersonCreationForm
+    readonly_fields = ("second_factor_state",)
     fieldsets = (
-        (None, {"fields": ("email", "username", "password")}),
+        (None, {"fields": ("email", "username", "password", "second_factor_state")}),
         (_("Person"), {"fields": ("full_name", "preferred_language", "time_zone", "email_confirmed_at")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    @admin.display(description=_("Second factor"))
+    def second_factor_state(self, obj):
+        if obj.pk is None:
+            return ""
+        state = _("authenticator app") if second_factor.has_authenticator(obj) else _("none")
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            state,
+            reverse("accounts:second_factor_reset", args=[obj.pk]),
+            _("Reset…"),
+        )

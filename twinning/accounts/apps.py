@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "twinning.accounts"
     label = "accounts"
     verbose_name = _("People")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from twinning.accounts import sessions
+
+        user_logged_in.connect(sessions.on_user_logged_in, dispatch_uid="twinning.accounts.sessions.start")

@@ -47,3 +47,53 @@ class ResendConfirmationForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+def _code_widget(*, numeric: bool, autofocus: bool = True) -> forms.TextInput:
+    attrs = {"autocomplete": "one-time-code", "dir": "ltr", "spellcheck": "false"}
+    if autofocus:
+        attrs["autofocus"] = True
+    if numeric:
+        attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+    return forms.TextInput(attrs=attrs)
+
+
+class SecondStepForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=_code_widget(numeric=False),
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+        error_messages={"required": _("Type the code your app shows, or a recovery code.")},
+    )
+
+
+class AuthenticatorSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        # The QR code comes first: on a phone, focusing the field would scroll it away.
+        widget=_code_widget(numeric=True, autofocus=False),
+        help_text=_("The six digits the app shows for Twinning."),
+        error_messages={"required": _("Type the six digits the app shows.")},
+    )
+
+
+class RemoveSecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=10,
+        # At the foot of a page of several choices: no jumping to it.
+        widget=_code_widget(numeric=True, autofocus=False),
+        error_messages={"required": _("Type the six digits your app shows now.")},
+    )
+
+
+class ResetSecondFactorForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("For example: lost phone, confirmed by a call on 3 March. Kept in the audit log."),
+        error_messages={"required": _("Say why: the reason is kept in the audit log.")},
+    )

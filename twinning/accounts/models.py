@@ -15,12 +15,17 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
+def normalise_login(login: str | None) -> str:
+    """The one spelling of what a person types to sign in: ``ADMIN@x.org `` and ``admin@x.org`` are one."""
+    return (login or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, login: str):
         # Teachers and staff sign in with their e-mail, pupils (who have none) with a username.
-        login = (login or "").strip()
+        login = normalise_login(login)
         if "@" in login:
             return self.get(email__iexact=login)
         return self.get(username__iexact=login)
@@ -197,3 +202,36 @@ class Pupil(models.Model):
     @property
     def shown_name(self) -> str:
         return self.full_name if self.consent_full_name and self.full_name else self.display_name
+
+
+class Throttle(models.Model):
+    """Failed attempts counted for one key in one scope, and the pause they have earned.
+
+    Scopes: an account's failed sign-ins (keyed by the person, or by the normalised login when no
+    account has it), a client address's failed sign-ins across accounts, a client address's
+    sign-ups, and the e-mails telling an account's owner that someone signed up with their address.
+    ``strikes`` is how many pauses came one after another: each one lasts twice as long.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        ADDRESS = "address", _("client address")
+        SIGNUP = "signup", _("sign-ups from an address")
+        SIGNUP_NOTICE = "signup_notice", _("sign-up notices to an account")
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=300)
+    failures = models.PositiveIntegerField(default=0)
+    strikes = models.PositiveSmallIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="throttle_one_row_per_key")]
+        indexes = [models.Index(fields=["last_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from twinning.accounts import pupils as service
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
-from twinning.common.http import posted_ids
+from twinning.common.http import no_store, posted_ids
 from twinning.schools.rules import can_seek_partners
 
 
@@ -30,6 +30,7 @@ class ConsentForm(forms.ModelForm):
 
 
 @login_required
+@no_store  # the login sheet with the new passwords is this page's answer to a POST
 def pupils(request):
     if not can_seek_partners(request.user):  # validated teachers, still at their school
         raise Http404

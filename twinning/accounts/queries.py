@@ -1,4 +1,4 @@
-"""Reads for the roles page: the roles in a person's reach and their recent history."""
+"""Reads about people: the roles in a person's reach and their recent history, who needs a second factor."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,3 +109,11 @@ def role_history_for(user, *, limit: int = 30) -> list[RoleChange]:
         )
         for entry in entries
     ]
+
+
+def people_needing_a_second_factor() -> QuerySet[User]:
+    """Everyone for whom ``rules.mfa_required`` holds, in one query (a test keeps the two in step)."""
+    staff_roles = Role.objects.filter(kind__in=[Role.Kind.NSO_STAFF, Role.Kind.PROGRAMME_ADMIN, Role.Kind.COORDINATOR])
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(is_staff=True) | Q(pk__in=staff_roles.values("user_id"))
+    ).distinct()

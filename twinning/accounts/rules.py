@@ -9,6 +9,7 @@ appoints outside their scope, and whoever may appoint a role in a scope may also
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -85,7 +86,7 @@ def roles_of(user) -> Roles:
 def may_change_own_name(user) -> bool:
     """A pupil's shown name is set by their teacher (with the family's consent for a full name),
     never by the pupil: a pupil could otherwise skip that consent or pass for a teacher."""
-    return not hasattr(user, "pupil")
+    return not is_pupil(user)
 
 
 # --- Appointing roles ---------------------------------------------------------------------------
@@ -214,3 +215,48 @@ def coordinator_scopes_for(user) -> tuple[QuerySet[NSO], QuerySet[Programme]]:
     if roles.admin:
         return NSO.objects.all(), Programme.objects.all()
     return NSO.objects.filter(pk__in=roles.nso_ids), Programme.objects.filter(pk__in=roles.programme_admin_ids)
+
+
+def is_pupil(user) -> bool:
+    """Pupils sign in with a username and have no e-mail; only then is the pupil row looked up."""
+    return user.is_authenticated and not user.email and bool(user.username) and hasattr(user, "pupil")
+
+
+def mfa_required(user) -> bool:
+    """Whether this person must pass a second factor after their password.
+
+    Platform administrators, NSO staff, programme administrators and coordinators can read every
+    child's data in their scope or hand out the roles that can, and whoever can open the admin site
+    can change anyone's: a password alone is not enough for them. Teachers and principals may
+    choose to use one; pupils have none.
+    """
+    if not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    return roles.admin or roles.nso_staff or roles.programme_admin or roles.coordinator or user.is_staff
+
+
+def may_use_second_factor(user) -> bool:
+    """Adults may set up an authenticator app; pupils (children on shared computers) are not offered one."""
+    return user.is_authenticated and not is_pupil(user)
+
+
+def may_remove_own_second_factor(user) -> bool:
+    """Removing one's second factor is refused while a role needs it (replacing it is always possible)."""
+    return may_use_second_factor(user) and not mfa_required(user)
+
+
+def may_reset_second_factor(actor, person) -> bool:
+    """A platform administrator may remove another person's second factor (a lost phone), never their own:
+    their own goes through removal with a current code, like everyone's."""
+    return actor.is_authenticated and roles_of(actor).admin and actor.pk != person.pk
+
+
+def idle_limit_seconds(user) -> int:
+    """How long this person's session may sit unused before it ends (``settings.SESSION_IDLE_LIMITS``)."""
+    limits = settings.SESSION_IDLE_LIMITS
+    if is_pupil(user):
+        return limits["pupil"]
+    if mfa_required(user):
+        return limits["staff"]
+    return limits["adult"]

@@ -1,4 +1,4 @@
-"""Writes about people: e-mail confirmation, language and time zone, profile, roles."""
+"""Writes about people: e-mail confirmation, passwords, language and time zone, profile, roles."""
 
 from django.conf import settings
 from django.core import signing
@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts import rules
+from twinning.accounts import rules, throttle
 from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
@@ -173,3 +173,36 @@ def remove_role(*, by: User, role: Role, reason: str) -> None:
         )
         locked.delete()
         notify(user=role.user, kind=f"role_removed_{locked.kind}", scope=_scope_name(scope))
+
+
+def set_password(*, user: User, password: str, how: str, address: str = "") -> None:
+    """Give the person a new password: ``how`` is "changed" (they knew the old one) or "reset" (by an
+    e-mailed link). Side effects: every other session of theirs ends (Django ties sessions to the
+    password); an audit entry, which never holds the password.
+    """
+    if how not in {"changed", "reset"}:
+        raise ValueError(how)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=user, action=f"password.{how}", target=user, address=address)
+
+
+def tell_owner_of_signup_attempt(*, user: User, address: str = "") -> None:
+    """Someone tried to sign up with this person's address: tell them, in their language, with links
+    to sign in and to reset the password, instead of telling whoever typed it that the account exists.
+
+    Side effects: an audit entry; one e-mail queued with it, at most one an hour per account (more
+    would let anyone flood the owner's inbox).
+    """
+    audit.record(actor=None, action="account.signup_attempted", target=user, address=address)
+    try:
+        throttle.count_within_hour(scope=throttle.Scope.SIGNUP_NOTICE, key=f"user:{user.pk}", limit=1)
+    except throttle.Refused:
+        return
+    context = {
+        "sign_in_link": settings.SITE_URL + reverse("accounts:login"),
+        "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+    }
+    # Queued with the audit entry, in the caller's transaction (the outbox sends it).
+    send_to_person(user=user, template="accounts/email/signup_attempt", context=context)

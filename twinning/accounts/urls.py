@@ -1,17 +1,24 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from twinning.accounts import pupil_views, role_views, views
+from twinning.accounts import pupil_views, role_views, second_factor_views, views
+from twinning.common.http import no_store
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/code/", second_factor_views.second_step, name="second_step"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("profile/second-factor/", second_factor_views.overview, name="second_factor"),
+    path("profile/second-factor/set-up/", second_factor_views.setup, name="second_factor_setup"),
+    path("profile/second-factor/recovery-codes/", second_factor_views.recovery_codes, name="recovery_codes"),
+    path("profile/second-factor/remove/", second_factor_views.remove, name="second_factor_remove"),
+    path("people/<int:pk>/second-factor/reset/", second_factor_views.reset, name="second_factor_reset"),
     path("pupils/", pupil_views.pupils, name="pupils"),
     path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
     path("roles/", role_views.roles, name="roles"),
@@ -21,31 +28,17 @@ urlpatterns = [
     path("roles/schools/<int:pk>/", role_views.school_roles, name="school_roles"),
     path("roles/schools/<int:pk>/principals/", role_views.appoint_principal, name="appoint_principal"),
     path("roles/<int:pk>/remove/", role_views.remove_role, name="remove_role"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:profile"),
-        ),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        no_store(auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")),
         name="password_reset_done",
     ),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
-    ),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        no_store(auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")),
         name="password_reset_complete",
     ),
 ]

@@ -1,21 +1,27 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.accounts import services
+from twinning.accounts import rules, second_factor, services, sessions
 from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
 from twinning.accounts.rules import may_change_own_name, roles_of
 from twinning.common.errors import ServiceError
-from twinning.common.http import redirect_back
+from twinning.common.http import no_store, redirect_back
 from twinning.common.i18n import direction
+from twinning.common.net import client_address
 from twinning.matching.queries import partner_summary_for
 from twinning.schools import queries as school_queries
 from twinning.schools.forms import TeacherProfileForm
@@ -30,11 +36,73 @@ def home(request):
 
 
 class SignInView(auth_views.LoginView):
+    """The password step. While the account or the address is paused, a page says how long to wait;
+    after a right password, the second step comes next when the person has (or needs) one."""
+
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # Why the person is here again, when a session ended by itself (see accounts.middleware).
+        return {**super().get_context_data(**kwargs), "ended": self.request.GET.get("ended", "")}
 
+    def form_invalid(self, form):
+        refused = getattr(self.request, "sign_in_refused", None)
+        if refused is None:
+            return super().form_invalid(form)
+        response = render(self.request, "accounts/locked_out.html", {"minutes": refused.minutes}, status=429)
+        response["Retry-After"] = str(int(refused.wait.total_seconds()) + 1)
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        owed = sessions.second_step_owed(self.request)
+        if owed is None:
+            return response
+        page = "accounts:second_step" if owed == sessions.VERIFY else "accounts:second_factor_setup"
+        return HttpResponseRedirect(f"{reverse(page)}?{urlencode({'next': self.get_success_url()})}")
+
+
+@method_decorator(no_store, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change of password, written by the service (audited) instead of the form."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        services.set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            how="changed",
+            address=client_address(self.request),
+        )
+        # This session stays signed in; the person's other sessions end.
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, _("Your password is changed."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(no_store, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset by e-mailed link, written by the service (audited) instead of the form."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        services.set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            how="reset",
+            address=client_address(self.request),
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(no_store, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, with the e-mail's HTML part written in the reader's direction."""
 
@@ -150,5 +218,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "teacher_form": teacher_form, "teacher": teacher, "may_rename": may_rename},
+        {
+            "form": form,
+            "teacher_form": teacher_form,
+            "teacher": teacher,
+            "may_rename": may_rename,
+            "may_use_second_factor": rules.may_use_second_factor(user),
+            "has_authenticator": second_factor.has_authenticator(user),
+        },
     )

@@ -6,13 +6,17 @@ from django.db import models
 from twinning.common.models import AuditEntry
 
 
-def record(*, actor, action: str, target: models.Model, reason: str = "", **data) -> AuditEntry:
-    """Append one entry to the audit log. Call it inside the service's transaction."""
+def record(*, actor, action: str, target: models.Model | None, reason: str = "", **data) -> AuditEntry:
+    """Append one entry to the audit log. Call it inside the service's transaction.
+
+    ``target`` is None only when there is no object to point at, such as a failed sign-in to an
+    account that does not exist. Never pass a password or a code in ``data``.
+    """
     return AuditEntry.objects.create(
         actor=actor,
         action=action,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
         reason=reason,
         data=data,
     )

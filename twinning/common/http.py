@@ -1,15 +1,22 @@
+from functools import wraps
+
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def redirect_back(request, candidate: str, default: str):
-    """Redirect to ``candidate`` if it is a page of this site, else to ``default`` (a URL name or path)."""
+def safe_next(request, candidate: str) -> str:
+    """``candidate`` if it is a page of this site (fit for a link or a redirect), else ""."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(candidate)
-    return redirect(default)
+        return candidate
+    return ""
+
+
+def redirect_back(request, candidate: str, default: str):
+    """Redirect to ``candidate`` if it is a page of this site, else to ``default`` (a URL name or path)."""
+    return redirect(safe_next(request, candidate) or default)
 
 
 def posted_ids(request, name: str) -> list[int]:
@@ -38,3 +45,19 @@ def stored_file_response(file, *, content_type: str, filename: str, inline: bool
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response
+
+
+def no_store(view):
+    """For pages that show a secret (a new password, a reset link's form, an authenticator secret,
+    recovery codes): no browser or proxy keeps a copy, so the Back button on a shared classroom
+    computer cannot bring one back. ``Pragma`` is for old HTTP/1.0 caches.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
+
+    return wrapped

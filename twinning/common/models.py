@@ -9,7 +9,8 @@ class AuditEntry(models.Model):
     """One recorded decision or change: who did what to which object, when and why.
 
     Rows are only ever added. The target is stored as a content type and primary key so the
-    log can record decisions on any kind of object without a column per kind.
+    log can record decisions on any kind of object without a column per kind; it is empty only
+    when there is no object to point at (a failed sign-in to an unknown account).
     """
 
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -22,8 +23,8 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.TextField(_("why"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -34,7 +35,8 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} #{self.target_id}"
+        target = f" #{self.target_id}" if self.target_id is not None else ""
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}{target}"
 
 
 class Notification(models.Model):

@@ -9,22 +9,21 @@ slowed down, so a whole school behind one address is not punished for one pupil'
 import ipaddress
 from dataclasses import dataclass
 
-from axes.helpers import get_client_ip_address
 from django.core.cache import cache
+
+from twinning.common import net
 
 
 def client_address(request) -> str:
-    """Who is asking, as the sign-in throttle sees them (so a deployment behind a proxy configures it
-    once, for both). An IPv6 client is its /64 network: one household or office gets a whole /64 and
-    could otherwise pick a new address for every try."""
-    address = get_client_ip_address(request) or ""
+    """Who is asking, as the sign-in throttle sees them (the real client behind the proxies this
+    deployment trusts, see `common.net`). An IPv6 client is its /64 network: one household or
+    office gets a whole /64 and could otherwise pick a new address for every try."""
+    address = net.client_address(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
 

@@ -6,13 +6,14 @@ by e-mail in their own language once the transaction has committed.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from twinning.accounts.models import User
 from twinning.accounts.rules import roles_of
-from twinning.accounts.services import send_email_confirmation
+from twinning.accounts.services import send_email_confirmation, tell_owner_of_signup_attempt
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
@@ -59,19 +60,23 @@ def register_teacher(
     subjects: list[Subject],
     languages: list[Language],
     bio: str = "",
-) -> TeacherProfile:
+    address: str = "",
+) -> TeacherProfile | None:
     """Create a teacher's account (and their school, when it is new), waiting for validation.
 
     Side effects: an e-mail with a confirmation link; an audit entry; a new school starts as
     pending, to be validated by its country's NSO.
+
+    When the address already has an account, nothing is created and None is returned: the owner
+    is told by e-mail instead (``accounts.services.tell_owner_of_signup_attempt``), and the caller
+    answers exactly as for a new account, so that sign-up never tells anyone who has an account.
+    ``address`` is the client's, for the audit log.
     """
     email = email.strip().lower()
     if (school is None) == (new_school is None):
         raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))
     if school is not None and school.status == ValidationStatus.REJECTED:
         raise ServiceError(_("This school cannot be chosen. Contact your national support organisation."))
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(_("An account with this e-mail address already exists. Sign in, or reset your password."))
     joined_pending = False
     if new_school is not None:
         existing = similar_school_exists(name=new_school.name, country=new_school.country, city=new_school.city)
@@ -85,6 +90,9 @@ def register_teacher(
             # them again: they join the school already waiting (one school for the NSO to validate),
             # and the page answers exactly as for a new school, so it tells nobody the school exists.
             school, new_school, joined_pending = existing, None, True
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        return _signed_up_again(owner=owner, password=password, address=address)
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -118,10 +126,19 @@ def register_teacher(
             send_email_confirmation(user=user)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database's unique index decides.
-        raise ServiceError(
-            _("An account with this e-mail address already exists. Sign in, or reset your password.")
-        ) from None
+        owner = User.objects.filter(email__iexact=email).first()
+        if owner is None:
+            raise
+        return _signed_up_again(owner=owner, password=None, address=address)
     return teacher
+
+
+def _signed_up_again(*, owner: User, password: str | None, address: str) -> None:
+    if password is not None:
+        # Hash it as a new account would, so the answer takes as long as a real sign-up.
+        make_password(password)
+    with transaction.atomic():
+        tell_owner_of_signup_attempt(user=owner, address=address)
 
 
 def _locked_teacher_in_scope(*, teacher: TeacherProfile, by: User) -> TeacherProfile:

@@ -6,6 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("join/", views.signup, name="signup"),
+    path("join/sent/", views.signup_sent, name="signup_sent"),
     path("join/schools/", views.signup_school_search, name="signup_school_search"),
     path("join/again/", views.resubmit, name="resubmit"),
     path("validation/", views.validation_queue, name="queue"),

@@ -1,17 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from twinning.accounts import throttle
 from twinning.accounts.rules import roles_of
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
+from twinning.common.net import client_address
 from twinning.schools import queries, rules, services
 from twinning.schools.forms import QueueFilterForm, RejectForm, SchoolForm, TeacherSignUpForm
 from twinning.schools.models import Country, School, ValidationStatus
@@ -49,8 +52,29 @@ def signup(request):
         form = TeacherSignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            address = client_address(request)
             try:
-                teacher = services.register_teacher(
+                throttle.count_within_hour(
+                    scope=throttle.Scope.SIGNUP,
+                    key=throttle.address_key(address),
+                    limit=settings.SIGNIN_THROTTLE["SIGNUPS_PER_HOUR"],
+                )
+            except throttle.Refused as refused:
+                # What was typed stays in the form; the person can send it again later.
+                form.add_error(
+                    None,
+                    ngettext(
+                        "Many people have joined from your network in the last hour. "
+                        "Please try again in %(minutes)d minute.",
+                        "Many people have joined from your network in the last hour. "
+                        "Please try again in %(minutes)d minutes.",
+                        refused.minutes,
+                    )
+                    % {"minutes": refused.minutes},
+                )
+                return _signup_page(request, form, searching=False, status=429)
+            try:
+                services.register_teacher(
                     full_name=data["full_name"],
                     email=data["email"],
                     password=data["password1"],
@@ -60,19 +84,22 @@ def signup(request):
                     new_school=form.new_school(),
                     subjects=list(data["subjects"]),
                     languages=list(data["languages"]),
+                    address=address,
                 )
             except ServiceError as error:
                 form.add_error(None, error.message)
             else:
-                login(request, teacher.user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(
-                    request, _("Welcome! We have sent you an e-mail: click the link in it to confirm your address.")
-                )
-                return redirect("dashboard")
+                # The same answer whether the address was new (an account is waiting for its
+                # confirmation) or already had an account (its owner has been told by e-mail).
+                return redirect("schools:signup_sent")
     elif searching:
         form = TeacherSignUpForm(request.POST)
     else:
         form = TeacherSignUpForm(initial={"country": request.GET.get("country")})
+    return _signup_page(request, form, searching=searching)
+
+
+def _signup_page(request, form: TeacherSignUpForm, *, searching: bool, status: int = 200):
     return render(
         request,
         "schools/signup.html",
@@ -82,7 +109,13 @@ def signup(request):
             "school_choices": _signup_school_choices(form),
             "chosen": str(form.data.get("school", "")),
         },
+        status=status,
     )
+
+
+def signup_sent(request):
+    """After a sign-up: check your e-mail. Shown whatever the address was (see ``signup``)."""
+    return render(request, "schools/signup_sent.html")
 
 
 def signup_school_search(request):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from twinning.testing import PASSWORD
+from twinning.testing import PASSWORD, current_code, enrol_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,10 +14,15 @@ def boxes(page, selector):
 
 
 def test_dashboard_in_english_then_hebrew_mirrors_the_layout(page, live_server, cast):
+    device = enrol_second_factor(cast.nso_il)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.fill("input[name=username]", cast.nso_il.email)
     page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    # NSO staff type the code of their authenticator app next.
+    page.wait_for_url(f"{live_server.url}/accounts/sign-in/code/?next=%2Fdashboard%2F")
+    page.fill("input[name=code]", current_code(device))
     page.click("main button[type=submit]")
 
     page.wait_for_url(f"{live_server.url}/dashboard/")

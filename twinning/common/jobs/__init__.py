@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -132,9 +133,14 @@ def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None
     spec = registry.get(name)
     if spec is None:
         raise LookupError(f"No background job is declared under the name {name!r}.")
-    fields = {"name": name, "args": kwargs, "key": key, "max_attempts": spec.max_attempts}
-    if run_at is not None:
-        fields["run_at"] = run_at
+    # The same clock the workers claim by (not the model's default), so a job is due at once.
+    fields = {
+        "name": name,
+        "args": kwargs,
+        "key": key,
+        "max_attempts": spec.max_attempts,
+        "run_at": run_at if run_at is not None else timezone.now(),
+    }
     if key is None:
         row = Job.objects.create(**fields)
     else:

@@ -65,7 +65,7 @@ def test_pages_load_nothing_from_outside(client, cast):
 
 
 def test_forms_need_csrf(cast):
-    from django.test import Client
+    from twinning.testing import Client
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(cast.nso_il)

@@ -149,3 +149,44 @@ def test_demo_missing_sign_ins_file_gets_a_new_password(load, tmp_path):
     email = EMAIL.findall(output)[0]
     assert signs_in(email, new)
     assert not signs_in(email, old)
+
+
+def key_in_file(tmp_path) -> str:
+    text = (tmp_path / "demo-sign-ins.txt").read_text(encoding="utf-8")
+    return re.search(r"^Authenticator key: ([A-Z2-7 ]+)$", text, flags=re.MULTILINE).group(1)
+
+
+def test_demo_staff_have_an_app_with_the_printed_key_and_demo_code_prints_its_code(load, tmp_path):
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twinning.accounts import rules
+    from twinning.accounts.queries import people_needing_a_second_factor
+
+    output = load()
+
+    key = key_in_file(tmp_path)
+    assert f"Authenticator key: {key}" in output
+    hex_key = b32decode(key.replace(" ", "")).hex()
+    staff = set(people_needing_a_second_factor().values_list("pk", flat=True))
+    assert staff == {user.pk for user in User.objects.all() if rules.mfa_required(user)}
+    assert set(TOTPDevice.objects.filter(key=hex_key, confirmed=True).values_list("user_id", flat=True)) == staff
+    out = io.StringIO()
+    call_command("demo_code", stdout=out, stderr=io.StringIO())
+    device = TOTPDevice.objects.filter(user__is_superuser=True).first()
+    assert device.verify_token(out.getvalue().strip())
+
+
+def test_demo_missing_sign_ins_file_gets_a_new_authenticator_key(load, tmp_path):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    load()
+    old = key_in_file(tmp_path)
+    (tmp_path / "demo-sign-ins.txt").unlink()
+
+    load()
+
+    new = key_in_file(tmp_path)
+    assert new != old
+    assert TOTPDevice.objects.values("key").distinct().count() == 1

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from twinning import testing
 from twinning.accounts.models import User
 from twinning.common.models import AuditEntry
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
@@ -52,7 +53,8 @@ def test_signup_with_existing_school_creates_pending_teacher_and_sends_confirmat
         response = client.post(reverse("schools:signup"), signup_data(cast))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("schools:signup_sent")
+    assert "_auth_user_id" not in client.session, "she signs in once she has read her e-mail"
     user = User.objects.get(email="miriam.katz@example.org")
     assert user.email_confirmed_at is None
     assert user.time_zone == "Asia/Jerusalem"
@@ -87,17 +89,83 @@ def test_signup_in_hebrew_sends_hebrew_email_and_remembers_language(client, cast
     assert re.search("[\u0590-\u05ff]", mail.outbox[0].subject)
 
 
-def test_signup_duplicate_email_is_refused_and_nothing_is_lost(client, cast):
+def test_signup_with_an_address_that_has_an_account_answers_as_for_a_new_one(
+    client, cast, django_capture_on_commit_callbacks
+):
     existing = cast.teacher_a.user
-    response = client.post(reverse("schools:signup"), signup_data(cast, email=existing.email.upper()))
+    existing.preferred_language = "he"
+    existing.save(update_fields=["preferred_language"])
+    counts_before = {model: model.objects.count() for model in (User, School, TeacherProfile)}
 
-    assert response.status_code == 200
-    assert "An account with this e-mail address already exists" in response.content.decode()
-    assert User.objects.filter(email__iexact=existing.email).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        new = testing.Client().post(reverse("schools:signup"), new_school_data(cast), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(
+            reverse("schools:signup"),
+            new_school_data(cast, email=existing.email.upper(), new_school_name="Another School"),
+            follow=True,
+        )
+
+    def seen(response):
+        return response.status_code, response.redirect_chain, page_text(response)
+
+    assert seen(taken) == seen(new)
+    # Nothing new for the taken address: only the other sign-up's account, teacher and school.
+    assert {model: model.objects.count() - n for model, n in counts_before.items()} == {
+        User: 1,
+        School: 1,
+        TeacherProfile: 1,
+    }
+    assert not School.objects.filter(name="Another School").exists()
     existing.refresh_from_db()
     assert existing.check_password("a-long-test-passphrase-42")
-    # What the person typed is still in the form.
-    assert 'value="Miriam Katz"' in response.content.decode()
+    # Its owner is told, in her language, with links to sign in and to reset the password.
+    notice = mail.outbox[-1]
+    assert notice.to == [existing.email]
+    assert re.search("[\u0590-\u05ff]", notice.subject)
+    assert "http://127.0.0.1:8000/accounts/sign-in/" in notice.body
+    assert "http://127.0.0.1:8000/accounts/password/reset/" in notice.body
+    assert 'dir="rtl"' in notice.alternatives[0][0]
+    entry = AuditEntry.objects.get(action="account.signup_attempted")
+    assert (entry.actor, entry.target_id) == (None, existing.pk)
+
+
+def page_text(response) -> str:
+    """The page without the values that differ on every request (CSRF tokens)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_signup_with_a_taken_address_tells_its_owner_at_most_once_an_hour(
+    client, cast, clock, django_capture_on_commit_callbacks
+):
+    existing = cast.teacher_a.user
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("schools:signup"), signup_data(cast, email=existing.email))
+    clock.advance(minutes=61)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("schools:signup"), signup_data(cast, email=existing.email))
+
+    assert [message.to for message in mail.outbox] == [[existing.email], [existing.email]]
+    assert AuditEntry.objects.filter(action="account.signup_attempted").count() == 4
+
+
+def test_signup_from_one_address_is_limited_per_hour_and_keeps_what_was_typed(client, cast, settings):
+    settings.SIGNIN_THROTTLE = {**settings.SIGNIN_THROTTLE, "SIGNUPS_PER_HOUR": 2}
+    for n in range(2):
+        client.post(reverse("schools:signup"), signup_data(cast, email=f"teacher{n}@example.org"))
+
+    response = client.post(reverse("schools:signup"), signup_data(cast, email="teacher9@example.org"))
+
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Many people have joined from your network in the last hour" in body
+    assert 'value="teacher9@example.org"' in body
+    assert not User.objects.filter(email="teacher9@example.org").exists()
+    other = testing.Client().post(
+        reverse("schools:signup"), signup_data(cast, email="teacher8@example.org"), REMOTE_ADDR="198.51.100.8"
+    )
+    assert other.status_code == 302
 
 
 def test_signup_unknown_school_is_a_field_error(client, cast):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add_pupil(twinning, school, name):
-    user = testing.make_person(name=name, email=None, username=name.lower().replace(" ", "").replace(".", ""))
+    user = testing.make_person(name=name, email="", username=name.lower().replace(" ", "").replace(".", ""))
     pupil = Pupil.objects.create(user=user, school=school, display_name=name)
     Membership.objects.create(twinning=twinning, user=user, school=school, role=Membership.Role.PUPIL)
     return pupil

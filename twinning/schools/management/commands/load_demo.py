@@ -6,7 +6,9 @@ Ten countries with their NSOs, two programmes, about sixty schools and a hundred
 teachers at every stage of validation, NSO staff, coordinators, principals and a platform admin.
 School and person names are invented (a name may resemble a real one by kind, never by data);
 cities, time zones and school weeks are real. Every demo account shares one random password,
-written with a few sign-ins to ``VAR_DIR/demo-sign-ins.txt``.
+written with a few sign-ins to ``VAR_DIR/demo-sign-ins.txt``; the staff accounts whose role needs a
+second factor share one authenticator key, written there too (``manage.py demo_code`` prints the
+code it gives now).
 
 The same seed gives the same network (only the dates, which count back from today, and the
 password differ). Running the command again without ``--reset`` loads nothing and prints the
@@ -19,6 +21,7 @@ import re
 import secrets
 import time
 import unicodedata
+from base64 import b32decode
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,8 +31,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from twinning.accounts import second_factor
 from twinning.accounts.models import Role, User
+from twinning.accounts.queries import people_needing_a_second_factor
 from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
@@ -551,7 +557,7 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     return rows
 
 
-def sign_ins_text(password: str) -> str:
+def sign_ins_text(password: str, app_key: str) -> str:
     rows = [("Who", "E-mail"), *demo_sign_ins()]
     width = max(len(who) for who, _email in rows)
     lines = [
@@ -560,11 +566,34 @@ def sign_ins_text(password: str) -> str:
         "",
         f"Password: {password}",
         "",
+        "The platform admin, NSO staff and coordinators then type a code from an authenticator app.",
+        "Add this key to one (a time-based key: FreeOTP, Aegis, Google or Microsoft Authenticator...),",
+        "or print the current code with: .venv/bin/python manage.py demo_code",
+        "",
+        f"Authenticator key: {second_factor.secret_for_typing(app_key)}",
+        "",
         f"{rows[0][0]:<{width}}  {rows[0][1]}",
         f"{'-' * width}  {'-' * max(len(email) for _who, email in rows)}",
         *(f"{who:<{width}}  {email}" for who, email in rows[1:]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def give_staff_an_app(app_key: str) -> None:
+    """Every demo account whose role needs a second factor gets an authenticator app with one shared
+    key (like the shared password), so that one entry in an evaluator's app signs them all in."""
+    demo_staff = people_needing_a_second_factor().filter(email__endswith=f"@{DEMO_DOMAIN}")
+    TOTPDevice.objects.filter(user__in=demo_staff).delete()
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=user, name=second_factor.APP_DEVICE_NAME, key=app_key, confirmed=True) for user in demo_staff]
+    )
+
+
+def app_key_in(text: str) -> str | None:
+    match = re.search(r"^Authenticator key: ([A-Z2-7 ]+)$", text, flags=re.MULTILINE)
+    if not match:
+        return None
+    return b32decode(match.group(1).replace(" ", "")).hex()
 
 
 def write_sign_ins(text: str) -> Path:
@@ -611,13 +640,14 @@ class Command(BaseCommand):
                 "Run with --reset to replace everything with the demo network."
             )
 
-        password = secrets.token_urlsafe(9)
+        password, app_key = secrets.token_urlsafe(9), second_factor.new_secret()
         with transaction.atomic():
             if reset:
                 delete_everything()
             with emails_muted():  # the demo's own notifications stay in the app, with no e-mail storm
                 Network(seed=seed, password_hash=make_password(password), now=timezone.now()).load()
-            text = sign_ins_text(password)
+            give_staff_an_app(app_key)
+            text = sign_ins_text(password, app_key)
         path = write_sign_ins(text)
 
         self.stdout.write(
@@ -634,16 +664,24 @@ class Command(BaseCommand):
     def show_existing(self) -> None:
         path = sign_ins_path()
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-        password = password_in(text)
+        password, app_key = password_in(text), app_key_in(text)
         someone = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").order_by("pk").first()
         if password and someone and check_password(password, someone.password):
+            if app_key is None or not TOTPDevice.objects.filter(key=app_key).exists():
+                # Loaded before staff needed an app: give them one now.
+                app_key = second_factor.new_secret()
+                give_staff_an_app(app_key)
+                text = sign_ins_text(password, app_key)
+                write_sign_ins(text)
             self.stdout.write("The demo network is already loaded (run with --reset to load it afresh).\n\n")
             self.stdout.write(text)
             return
-        # The file is gone, or belongs to another database: give the demo accounts a new password.
-        password = secrets.token_urlsafe(9)
+        # The file is gone, or belongs to another database: give the demo accounts a new password
+        # and their authenticator apps a new key.
+        password, app_key = secrets.token_urlsafe(9), second_factor.new_secret()
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").update(password=make_password(password))
-        text = sign_ins_text(password)
+        give_staff_an_app(app_key)
+        text = sign_ins_text(password, app_key)
         path = write_sign_ins(text)
         self.stdout.write(
             "The demo network is already loaded (run with --reset to load it afresh). "
