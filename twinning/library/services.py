@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify
-from twinning.common.uploads import examine, kept_file, safe_name
+from twinning.common.uploads import examine, kept_file
 from twinning.library.models import Activity, Attachment, Use, Version
 from twinning.twinnings.models import Twinning
 from twinning.workspace import services as workspace
@@ -229,7 +229,7 @@ def attach(*, version: Version, by, upload) -> Attachment:
             file=stored,
             content_type=checked.kind.content_type,
             size=checked.size,
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             uploaded_by=by,
         )
 

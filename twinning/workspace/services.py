@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
-from twinning.common.uploads import UploadRefused, examine, kept_file, safe_name
+from twinning.common.uploads import UploadRefused, examine, kept_file
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
@@ -134,7 +134,7 @@ def upload_media(
                 file=stored,
                 content_type=kind.content_type,
                 size=checked.size,
-                original_name=safe_name(upload.name),
+                original_name=checked.name,
                 school_id=school_id,
                 status=Moderation.PENDING if held else Moderation.PUBLISHED,
             )

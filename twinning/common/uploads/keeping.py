@@ -8,6 +8,7 @@ private temporary folder, where every step works on files. That folder is remove
 
 from __future__ import annotations
 
+import re
 import tempfile
 import uuid
 from collections.abc import Collection, Iterator
@@ -39,6 +40,7 @@ from twinning.common.uploads.kinds import (
 )
 
 COPY_CHUNK = 1024 * 1024
+KINDS_CONVERTED = re.compile(r"\.(heic|heif)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Checked:
     kind: Kind
     path: Path
     size: int
+    name: str  # the uploader's file name, safe to send back, with the extension of what is kept
 
 
 def safe_name(name: str | None) -> str:
@@ -95,12 +98,21 @@ def examine(upload, *, accept: Collection[str] | None = None, refusal: str | Non
         kind = KINDS[key]
         if accept is not None and kind.code not in accept:
             raise UploadRefused(refusal or str(unknown_kind()))
+        first_key = key
         clean, key = _clean(source, key, work)
         kind = KINDS[key]
         size = clean.stat().st_size
         if upload.size > kind.limit:
             raise too_large(kind.limit)
-        yield Checked(kind=kind, path=clean, size=size)
+        yield Checked(kind=kind, path=clean, size=size, name=_download_name(upload.name, converted=key != first_key))
+
+
+def _download_name(name: str | None, *, converted: bool) -> str:
+    """A photo kept in another format (HEIC as JPEG) is downloaded under its new extension."""
+    name = safe_name(name)
+    if converted and KINDS_CONVERTED.search(name):
+        name = KINDS_CONVERTED.sub(".jpg", name)
+    return name
 
 
 def _copy(upload, target: Path, limit: int) -> None:

@@ -79,7 +79,6 @@ def _too_large(request, limit: int):
 
 
 def _refuse(request, status: int, message: str):
-    response = render(request, "common/request_refused.html", {"message": message}, status=status)
-    # The rest of the body is never read: the connection cannot carry another request.
-    response["Connection"] = "close"
-    return response
+    # The rest of the body is never read; the server closes the connection (no WSGI application
+    # may set the hop-by-hop Connection header itself).
+    return render(request, "common/request_refused.html", {"message": message}, status=status)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
-from twinning.common.uploads import examine, kept_file, safe_name
+from twinning.common.uploads import examine, kept_file
 from twinning.communities.models import Community, Resource
 
 from ._common import _active
@@ -65,7 +65,7 @@ def share_file(*, community: Community, by, upload, title: str, description: str
             file=stored,
             content_type=checked.kind.content_type,
             size=checked.size,
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             added_by=by,
         )
         Community.objects.filter(pk=community.pk).update(

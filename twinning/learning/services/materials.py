@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
-from twinning.common.uploads import examine, kept_file, safe_name
+from twinning.common.uploads import examine, kept_file
 from twinning.learning.models import Material, Offering
 
 MAX_MATERIALS = 30
@@ -26,7 +26,7 @@ def add_material(*, offering: Offering, by, upload) -> Material:
             file=stored,
             content_type=checked.kind.content_type,
             size=checked.size,
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             uploaded_by=by,
         )
 

@@ -180,3 +180,19 @@ def test_hostile_file_is_refused_in_arabic_for_an_arabic_reader(client, cast, tw
         "هذه الصورة كبيرة جدًا: 50 ميغابكسل على الأكثر. صغّرها وشاركها من جديد."
     ]
     assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+
+
+def test_iphone_photo_is_kept_as_jpeg_without_its_place(client, cast, twinning, media_root):
+    original = corpus.heic_with_gps()
+    assert b"PhoneMaker" in original
+    assert upload(as_(client, cast.teacher_a.user), twinning, "IMG_0042.HEIC", original).status_code == 302
+    item = MediaItem.objects.get()
+    body = item.file.read()
+    photo = Image.open(io.BytesIO(body))
+    assert (item.original_name, item.content_type, photo.format, len(photo.getexif())) == (
+        "IMG_0042.jpg",
+        "image/jpeg",
+        "JPEG",
+        0,
+    )
+    assert b"PhoneMaker" not in body

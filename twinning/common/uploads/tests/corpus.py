@@ -79,16 +79,16 @@ def heic_with_gps() -> bytes:
     return (SAMPLES / "phone.heic").read_bytes()
 
 
-def png_bomb(width: int = 10_000, height: int = 7_600) -> bytes:
-    """A black-and-white PNG of 76 megapixels that weighs a few KiB: written row by row."""
+def png_bomb(width: int = 10_000, height: int = 7_600, *, colour: bool = False) -> bytes:
+    """A plain PNG of 76 megapixels that weighs a few KiB (black and white, or RGB): written row by row."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    row = b"\x00" + b"\x00" * (width * 3 if colour else (width + 7) // 8)
     packer = zlib.compressobj(9)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8 if colour else 1, 2 if colour else 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
@@ -123,6 +123,11 @@ def gif_huge_canvas(frames: int = 40, side: int = 7_000) -> bytes:
 @functools.cache
 def gif_many_frames(frames: int = 800) -> bytes:
     return _gif_frames(frames, (16, 16))
+
+
+def gif_frames(frames: int, size: tuple[int, int]) -> bytes:
+    """An animation of plain frames, each a different colour (none is merged with the one before)."""
+    return _gif_frames(frames, size)
 
 
 def gif_animation(frames: int = 12, size: tuple[int, int] = (120, 90)) -> bytes:
