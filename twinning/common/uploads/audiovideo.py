@@ -60,7 +60,8 @@ def binaries() -> tuple[str, str]:
 
 
 def probe(ffprobe: str, path: Path, work: Path, demuxer: str | None) -> dict:
-    command = [ffprobe, "-v", "error", "-hide_banner", "-protocol_whitelist", "file"]
+    # One decoding thread: probing decodes a few frames, and a thread per core would not fit the cap.
+    command = [ffprobe, "-v", "error", "-hide_banner", "-threads", "1", "-protocol_whitelist", "file"]
     if demuxer:
         command += ["-f", demuxer]
     command += ["-show_entries", PROBE_ENTRIES, "-of", "json", f"file:{path}"]
@@ -110,7 +111,7 @@ def clean_audio_video(source: Path, key: str, work: Path) -> tuple[Path, str]:
     target = work / f"clean.{KINDS[out_key].extension}"
     maps = ["-map", "0:V", "-map", "0:a?"] if KINDS[out_key].code == VIDEO else ["-map", "0:a"]
     command = [
-        ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-protocol_whitelist", "file",
+        ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-threads", "1", "-protocol_whitelist", "file",
         "-f", demuxer, "-i", f"file:{source}",
         *maps, "-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1", "-dn", "-sn",
         "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",

@@ -18,7 +18,9 @@ from pathlib import Path
 from twinning.common.uploads.engine import limits
 
 log = logging.getLogger(__name__)
-ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+# Two malloc arenas at most: on a many-core server each thread's arena would otherwise reserve
+# address space until the cap refuses a photo that fits easily.
+ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 UPLOADS_DIR = Path(__file__).resolve().parent
 # The child loads `engine` as a top-level package from this folder: no Django, no settings.
 BOOTSTRAP = "import sys; sys.path[:0] = [sys.argv.pop(1)]; from engine.worker import main; main()"
