@@ -21,7 +21,7 @@ from .refusal import Refused
 FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "heic": "HEIF"}
 # Pillow's own guard, as a second line: above this it refuses instead of decoding.
 Image.MAX_IMAGE_PIXELS = limits.PHOTO_MAX_PIXELS
-UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
 
 
 def clean_photo(source: Path, target: Path, key: str) -> dict:
@@ -52,7 +52,7 @@ def clean_photo(source: Path, target: Path, key: str) -> dict:
                         _write_webp_animation(image, target)
                     return {"key": key}
                 return {"key": _write_still(image, target, key)}
-    except Image.DecompressionBombWarning as error:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise Refused("too_many_pixels", megapixels=limits.PHOTO_MAX_PIXELS // 1_000_000) from error
     except UNREADABLE as error:
         raise Refused("unreadable_photo") from error

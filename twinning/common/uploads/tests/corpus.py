@@ -340,9 +340,11 @@ PHONE_TAGS = ("-metadata", f"location={PLACE}", "-metadata", "title=Maya at home
 
 @functools.cache
 def phone_mp4() -> bytes:
-    """An MP4 as a phone writes it: H.264 and AAC, the place in a `©xyz` atom, a title, the make."""
+    """An MP4 as a phone writes it: H.264 and AAC, the place in a `©xyz` atom, a title, the make,
+    and a data track beside the sound and pictures (a timecode track, as cameras write)."""
     return _ffmpeg(
         *TEST_VIDEO, *TEST_SOUND, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", *PHONE_TAGS,
+        "-timecode", "01:00:00:00",
         "-f", "mov", "-brand", "mp42", suffix=".mp4",
     )  # fmt: skip
 

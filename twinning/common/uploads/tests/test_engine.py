@@ -96,6 +96,14 @@ def test_engine_pdf_with_an_attachment_is_refused(media_root):
     )
 
 
+def test_engine_photo_whose_header_claims_a_huge_size_is_refused_before_decoding(media_root):
+    data = bytearray(corpus.jpeg_with_gps())
+    at = data.index(b"\xff\xc0")  # the frame header: 60000 x 60000
+    data[at + 5 : at + 9] = (60_000).to_bytes(2, "big") * 2
+    with pytest.raises(UploadRefused, match=PIXELS):
+        kept(bytes(data))
+
+
 def test_engine_text_must_be_utf8_without_nul(media_root):
     for data in ("Café, naïve".encode("latin-1"), b"plain\x00text"):
         with pytest.raises(UploadRefused, match=UNKNOWN):
@@ -106,7 +114,11 @@ def test_engine_text_must_be_utf8_without_nul(media_root):
 def test_engine_phone_mp4_loses_its_place_title_and_make(media_root, tmp_path):
     original = corpus.phone_mp4()
     assert b"\xa9xyz" in original and corpus.PLACE_BYTES in original
-    assert all_tags(probe(original, tmp_path))["location"] == corpus.PLACE
+    report = probe(original, tmp_path)
+    assert (all_tags(report)["location"], {s["codec_type"] for s in report["streams"]}) == (
+        corpus.PLACE,
+        {"video", "audio", "data"},
+    )
     content_type, clean = kept(original, "VID_0001.mp4")
     assert content_type == "video/mp4"
     assert (b"\xa9xyz" in clean, corpus.PLACE_BYTES in clean, b"Maya" in clean, b"PhoneMaker" in clean) == (
