@@ -239,7 +239,7 @@ def main() -> int:
         cases.append(("body declaring 300 MB (refused unread)", cases[0][1], str(300 * MIB)))
 
         print("Uploads through the workspace media view, one fresh process each")
-        print(f"{'file':<52} {'outcome':<58} {'time':>7} {'peak':>8} {'added':>8} {'x photo':>7}")
+        print(f"{'file':<54} {'outcome':<58} {'time':>7} {'peak':>8} {'added':>8} {'x photo':>7}")
         results = []
         reference = None
         for label, body, declared in cases:
@@ -251,7 +251,7 @@ def main() -> int:
             ratio = added / reference
             results.append((label, ratio))
             outcome = figures["outcome"][:58]
-            print(f"{label:<52} {outcome:<58} {figures['seconds']:6.2f}s {peak:6.0f}MB {added:6.0f}MB {ratio:6.2f}x")
+            print(f"{label:<54} {outcome:<58} {figures['seconds']:6.2f}s {peak:6.0f}MB {added:6.0f}MB {ratio:6.2f}x")
             body_left = [p for p in (workdir / "tmp").rglob("*") if p.is_file()]
             assert body_left == [], f"temporary files left behind: {body_left}"
         over = [(label, ratio) for label, ratio in results if ratio > RATIO_LIMIT]
