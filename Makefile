@@ -67,11 +67,16 @@ $(APT_UPDATED):
 # gettext compiles the catalogues. WeasyPrint (course certificates) needs Pango and the Noto fonts
 # that shape Hebrew and Arabic; the certificate tests turn a PDF into a PNG with poppler's pdftoppm.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+# Shared video and sound are checked and remuxed without metadata by ffmpeg/ffprobe (without them
+# the site refuses clips); util-linux's prlimit caps their memory and processor time.
+MEDIA_PACKAGES := ffmpeg util-linux
 
 system-deps:
 	@command -v msgfmt >/dev/null || { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || \
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }
+	@{ command -v ffmpeg && command -v ffprobe && command -v prlimit; } >/dev/null || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MEDIA_PACKAGES); }
 
 # Debian's Chromium (Playwright's own browser download is not reachable) and fonts that shape
 # Hebrew and Arabic.

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed the second step.
     "django_otp.middleware.OTPMiddleware",
     "twinning.common.middleware.PersonPreferencesMiddleware",
+    # Before anything reads the body (the CSRF check does), and after the language is known.
+    "twinning.common.uploads.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle sessions first, then holds a signed-in person at the second step (or at setting one
     # up, when their role needs it) until it is passed: every page, the admin site included.
@@ -228,6 +230,21 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploads (twinning/common/uploads/). Set here rather than left to Django's defaults: form fields
+# other than files are held in memory up to 2.5 MB; an uploaded file above 2.5 MB goes to a
+# temporary file on disk as it arrives, never to memory; at most 20 files a request. A body larger
+# than the largest upload kind (200 MB video) plus the form's fields is answered 413 before it is
+# read (RequestSizeLimitMiddleware); a proxy in front should refuse it even earlier.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Where uploads are streamed and checked; the system's temporary folder when unset.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("TWINNING_UPLOAD_TEMP_DIR") or None
+# Video and sound are checked and remuxed by ffmpeg (installed by `make system-deps`); without it
+# they are refused, never kept unchecked.
+FFMPEG_BINARY = os.environ.get("TWINNING_FFMPEG", "ffmpeg")
+FFPROBE_BINARY = os.environ.get("TWINNING_FFPROBE", "ffprobe")
 
 # Cache: each process's memory by default; Redis when TWINNING_CACHE_URL is set (shared by all
 # processes). The cache is an optimisation only: when Redis is gone, reads miss and writes are

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify
+from twinning.common.uploads import examine, kept_file
 from twinning.library.models import Activity, Attachment, Use, Version
 from twinning.twinnings.models import Twinning
 from twinning.workspace import services as workspace
-from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 
 MAX_ATTACHMENTS = 10
 CONTENT = (
@@ -219,16 +219,17 @@ def attach(*, version: Version, by, upload) -> Attachment:
         raise ServiceError(_("This version can no longer be changed."))
     if version.attachments.count() >= MAX_ATTACHMENTS:
         raise ServiceError(_("At most %(n)d files go with an activity.") % {"n": MAX_ATTACHMENTS})
-    kind, data = examine(upload)
-    if kind.code in ("video", "audio"):
-        raise UploadRefused(_("Video and audio belong in a twinning's workspace; attach documents and pictures here."))
-    with kept_file(f"library/{version.activity_id}", kind, data) as stored:
+    refusal = _("Video and audio belong in a twinning's workspace; attach documents and pictures here.")
+    with (
+        examine(upload, accept=("photo", "document", "text"), refusal=refusal) as checked,
+        kept_file(f"library/{version.activity_id}", checked) as stored,
+    ):
         return Attachment.objects.create(
             version=version,
             file=stored,
-            content_type=kind.content_type,
-            size=len(data),
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            content_type=checked.kind.content_type,
+            size=checked.size,
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             uploaded_by=by,
         )
 

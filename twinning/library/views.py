@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
+from twinning.common.uploads import UploadRefused
 from twinning.library import queries, rules, services
 from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, SearchForm, VersionForm, WithdrawForm
 from twinning.library.models import Activity, Attachment, Version
-from twinning.workspace.media import UploadRefused
 
 PAGE_SIZE = 20
 # The fields a reviewer compares with the published text, in the order they appear on the page.

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.meetings.models import WEEKDAYS, Closure, DateCalendar
+from twinning.workspace.forms import PupilChoice
 
 TIME = {"type": "time"}
 DATE = {"type": "date"}
@@ -163,9 +164,17 @@ class RecordForm(forms.Form):
         required=False,
         help_text=_("Shared to the workspace's photos without their location and camera details."),
     )
+    pupils = PupilChoice(
+        label=_("Pupils who can be seen in the photos"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their families' consent is checked before the photos are shared."),
+    )
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, pupils, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = pupils
         self.attendance = []
         for school in schools:
             pupils = forms.IntegerField(

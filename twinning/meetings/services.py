@@ -244,11 +244,14 @@ def record_meeting(
     attendance: dict[int, tuple[int | None, int | None]],
     notes: str,
     photos=(),
+    pupils=(),
     now: datetime | None = None,
 ) -> Meeting:
     """After the start: held (with each school's attendance, notes and photos shared to the workspace) or not.
 
-    All or nothing: a photo that cannot be shared leaves no trace of the record or of the other photos.
+    `pupils` are the pupils who can be seen in the photos: as for any photo in the workspace, each
+    must have their family's consent to appear in photos. All or nothing: a photo that cannot be
+    shared leaves no trace of the record or of the other photos.
     """
     now = now or timezone.now()
     if meeting.starts_at > now:
@@ -261,7 +264,13 @@ def record_meeting(
             meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
             for upload in photos:
                 item = workspace_services.upload_media(
-                    twinning=meeting.twinning, by=by, upload=upload, title=meeting.title
+                    twinning=meeting.twinning,
+                    by=by,
+                    upload=upload,
+                    title=meeting.title,
+                    pupils=pupils,
+                    accept=("photo",),
+                    refusal=_("Only photos can be added to a meeting's record; share clips in the workspace."),
                 )
                 stored.append(item.file.name)
                 meeting.photos.add(item)

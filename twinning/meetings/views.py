@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import direction
+from twinning.common.uploads import UploadRefused
 from twinning.matching.models import current_school_year
 from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
@@ -26,7 +27,7 @@ from twinning.meetings.models import CalendarFeed, CalendarSettings, Closure, Me
 from twinning.schools import rules as school_rules
 from twinning.schools.models import SCHOOL_WEEK_DAYS
 from twinning.twinnings.rules import twinnings_overseen_by
-from twinning.workspace.media import UploadRefused
+from twinning.workspace import queries as workspace_queries
 from twinning.workspace.rules import WORKING
 
 OVERVIEW_PAGE = 50
@@ -197,6 +198,7 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
                 **{f"teachers_{r.school_id}": r.teachers_present for r in rows},
             },
             schools=schools,
+            pupils=_taggable_pupils(meeting, own),
         )
     started = meeting.starts_at <= timezone.now()
     return render(
@@ -268,10 +270,11 @@ def cancel(request, pk: int, meeting_pk: int):
 @require_POST
 def record(request, pk: int, meeting_pk: int):
     meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
-    if rules.own_answer(meeting) is None:
+    own = rules.own_answer(meeting)
+    if own is None:
         raise Http404
     schools = [row.school for row in meeting.schools.select_related("school")]
-    form = RecordForm(request.POST, request.FILES, schools=schools)
+    form = RecordForm(request.POST, request.FILES, schools=schools, pupils=_taggable_pupils(meeting, own))
     if form.is_valid():
         try:
             services.record_meeting(
@@ -281,6 +284,7 @@ def record(request, pk: int, meeting_pk: int):
                 attendance=form.counts(),
                 notes=form.cleaned_data["notes"],
                 photos=form.cleaned_data["photos"],
+                pupils=form.cleaned_data["pupils"],
             )
         except ServiceError as problem:
             form.add_error(None, problem.message)
@@ -291,6 +295,11 @@ def record(request, pk: int, meeting_pk: int):
             return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
     # The form again with its errors and what was typed; nothing was saved.
     return _detail(request, meeting, record_form=form, status=400)
+
+
+def _taggable_pupils(meeting, own):
+    """Pupils of the recording teacher's school in the twinning: the ones its photos can show."""
+    return workspace_queries.taggable_pupils(meeting.twinning, own.school_id if own is not None else None)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from twinning.accounts.models import Pupil
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.models import Event, MediaItem, Moderation, Post, Thread, Visit
 from twinning.workspace.rules import may_read, readable
@@ -74,3 +75,13 @@ def media_of(twinning: Twinning, *, member, user) -> QuerySet[MediaItem]:
         .filter(readable(member, user, author_field="uploader"))
         .select_related("uploader")
     )
+
+
+def taggable_pupils(twinning: Twinning, school_id: int | None) -> QuerySet[Pupil]:
+    """Pupils of one school who are in the twinning: the ones a file its teacher shares can show."""
+    if school_id is None:
+        return Pupil.objects.none()
+    in_twinning = Membership.objects.filter(
+        twinning=twinning, active=True, role=Membership.Role.PUPIL, school_id=school_id
+    ).values("user_id")
+    return Pupil.objects.filter(school_id=school_id, user_id__in=in_twinning).order_by("display_name")

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.uploads import UploadRefused, examine, kept_file
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import rules
 from twinning.workspace.export import build_zip
-from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
 
@@ -124,33 +124,38 @@ def check_consent(kind_code: str, pupils) -> None:
         raise UploadRefused(" ".join(problems))
 
 
-def upload_media(*, twinning: Twinning, by, upload, title: str = "", pupils=()) -> MediaItem:
-    """Store a shared file after checking what it really is; photos lose all their metadata.
+def upload_media(
+    *, twinning: Twinning, by, upload, title: str = "", pupils=(), accept=None, refusal: str | None = None
+) -> MediaItem:
+    """Store a shared file after checking what it really is; nothing that says who made it or where
+    survives (see twinning.common.uploads).
 
     `pupils` are the pupils who can be seen or heard in it: each must have the consent the kind of
-    file needs. All or nothing: if anything fails, neither the row nor the file remains.
+    file needs. `accept` limits the kinds of file (refused with `refusal`). All or nothing: if
+    anything fails, neither the row nor the file remains.
     Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
     """
-    kind, data = examine(upload)
     pupils = list(pupils)
-    check_consent(kind.code, pupils)
     school_id, held = _author(twinning, by)
-    with kept_file(f"workspace/{twinning.pk}", kind, data) as stored:
-        item = MediaItem.objects.create(
-            twinning=twinning,
-            uploader=by,
-            kind=kind.code,
-            title=title.strip(),
-            file=stored,
-            content_type=kind.content_type,
-            size=len(data),
-            original_name=safe_name(upload.name),
-            school_id=school_id,
-            status=Moderation.PENDING if held else Moderation.PUBLISHED,
-        )
-        item.pupils.set(pupils)
-        if not held:
-            Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
+    with examine(upload, accept=accept, refusal=refusal) as checked:
+        kind = checked.kind
+        check_consent(kind.code, pupils)
+        with kept_file(f"workspace/{twinning.pk}", checked) as stored:
+            item = MediaItem.objects.create(
+                twinning=twinning,
+                uploader=by,
+                kind=kind.code,
+                title=title.strip(),
+                file=stored,
+                content_type=kind.content_type,
+                size=checked.size,
+                original_name=checked.name,
+                school_id=school_id,
+                status=Moderation.PENDING if held else Moderation.PUBLISHED,
+            )
+            item.pupils.set(pupils)
+            if not held:
+                Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
     return item
 
 

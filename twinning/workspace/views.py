@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, posted_ids, stored_file_response
+from twinning.common.uploads import KINDS, UploadRefused
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
 from twinning.workspace.forms import ActivityForm, DecisionForm, PageForm, ReplyForm, ThreadForm, UploadForm
-from twinning.workspace.media import KINDS, UploadRefused
 from twinning.workspace.models import Activity, MediaItem, Page, Thread
 
 PAGE_SIZE = 30
@@ -202,14 +202,8 @@ def media(request, pk: int):
 
 def _taggable_pupils(twinning):
     """Pupils of the uploader's school who are in the twinning: the ones a file can show."""
-
     member = twinning.viewer_membership
-    if member is None or member.school_id is None:
-        return Pupil.objects.none()
-    in_twinning = Membership.objects.filter(
-        twinning=twinning, active=True, role=Membership.Role.PUPIL, school_id=member.school_id
-    ).values("user_id")
-    return Pupil.objects.filter(school_id=member.school_id, user_id__in=in_twinning).order_by("display_name")
+    return queries.taggable_pupils(twinning, member.school_id if member is not None else None)
 
 
 INLINE = {kind.content_type for kind in KINDS.values() if kind.inline}

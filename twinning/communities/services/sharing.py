@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.uploads import examine, kept_file
 from twinning.communities.models import Community, Resource
-from twinning.workspace.media import UploadRefused, examine, kept_file, safe_name
 
 from ._common import _active
 
@@ -52,19 +52,20 @@ def share_file(*, community: Community, by, upload, title: str, description: str
     """
     _active(community)
     title, description = _resource_text(title, description)
-    kind, data = examine(upload)
-    if kind.code in ("video", "audio"):
-        raise UploadRefused(_("Video and audio are too large to keep here: share them as a link."))
-    with kept_file(f"communities/{community.pk}", kind, data) as stored:
+    refusal = _("Video and audio are too large to keep here: share them as a link.")
+    with (
+        examine(upload, accept=("photo", "document", "text"), refusal=refusal) as checked,
+        kept_file(f"communities/{community.pk}", checked) as stored,
+    ):
         resource = Resource.objects.create(
             community=community,
             kind=Resource.Kind.FILE,
             title=title,
             description=description,
             file=stored,
-            content_type=kind.content_type,
-            size=len(data),
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            content_type=checked.kind.content_type,
+            size=checked.size,
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             added_by=by,
         )
         Community.objects.filter(pk=community.pk).update(

@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from twinning.common.models import Notification
+from twinning.common.uploads.tests.corpus import jpeg_with_gps
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.communities import services
 from twinning.communities.models import Community, Post, Resource, Thread
 from twinning.communities.tests.test_communities import make
 from twinning.communities.text import render
 from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_media import jpeg_with_gps
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +207,20 @@ def test_moderating_one_community_gives_no_power_in_another(client, cast, commun
     assert coordinator.post(f"/communities/{community.pk}/posts/{post.pk}/hide/", {"reason": "x"}).status_code == 404
     post.refresh_from_db()
     assert post.hidden_at is None
+
+
+def test_community_files_refuse_a_picture_bomb_and_keep_pdfs_without_their_author(client, cast, community, media_root):
+    from twinning.common.uploads.tests import corpus
+
+    member = as_(client, cast.teacher_a.user)
+    url = f"/communities/{community.pk}/resources/"
+    refused = member.post(
+        url, {"what": "file", "file": SimpleUploadedFile("map.png", corpus.png_bomb()), "title": "Map"}
+    )
+    assert refused.status_code == 400
+    assert "This picture is too large: at most 50 megapixels." in refused.content.decode()
+    assert (Resource.objects.count(), corpus.stored_files(media_root)) == (0, [])
+    pdf = corpus.pdf_with_author()
+    member.post(url, {"what": "file", "file": SimpleUploadedFile("guide.pdf", pdf), "title": "Guide"})
+    body = Resource.objects.get().file.read()
+    assert (corpus.AUTHOR.encode() in pdf, corpus.AUTHOR.encode() in body, b"Exif" in body) == (True, False, False)

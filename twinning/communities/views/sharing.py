@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
+from twinning.common.uploads import UploadRefused
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import FileForm, LinkForm
 from twinning.communities.models import Resource
-from twinning.workspace.media import UploadRefused
 
 from ._common import PAGE_SIZE, _context, _post_only
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
+from twinning.common.uploads import examine, kept_file
 from twinning.learning.models import Material, Offering
-from twinning.workspace.media import examine, kept_file, safe_name
 
 MAX_MATERIALS = 30
 
@@ -20,14 +20,13 @@ def add_material(*, offering: Offering, by, upload) -> Material:
     """
     if offering.materials.count() >= MAX_MATERIALS:
         raise ServiceError(_("At most %(n)d files go with one offering.") % {"n": MAX_MATERIALS})
-    kind, data = examine(upload)
-    with kept_file(f"learning/{offering.pk}", kind, data) as stored:
+    with examine(upload) as checked, kept_file(f"learning/{offering.pk}", checked) as stored:
         return Material.objects.create(
             offering=offering,
             file=stored,
-            content_type=kind.content_type,
-            size=len(data),
-            original_name=safe_name(upload.name) or stored.rsplit("/", 1)[-1],
+            content_type=checked.kind.content_type,
+            size=checked.size,
+            original_name=checked.name or stored.rsplit("/", 1)[-1],
             uploaded_by=by,
         )
 

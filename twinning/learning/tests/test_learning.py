@@ -15,11 +15,12 @@ from twinning import testing
 from twinning.accounts.models import Pupil, User
 from twinning.common.models import Notification
 from twinning.common.notifications import text
+from twinning.common.uploads.tests import corpus
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.learning import services
 from twinning.learning.models import Attendance, Certificate, Material, Offering, Registration, Session
 from twinning.learning.tests.helpers import START, into_the_past, make_offering, teacher
 from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -394,7 +395,7 @@ def test_learning_another_nso_cannot_see_or_take_attendance(client, cast):
 def test_learning_materials_place_and_link_are_for_registered_participants(client, cast, media_root):
     offering = make_offering(cast, capacity=1, sessions=2)
     as_(client, cast.nso_il).post(
-        f"/learning/{offering.pk}/materials/", {"file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%%EOF\n")}
+        f"/learning/{offering.pk}/materials/", {"file": SimpleUploadedFile("slides.pdf", corpus.pdf_with_author())}
     )
     material = Material.objects.get()
     url = f"/learning/{offering.pk}/materials/{material.pk}/"
@@ -550,3 +551,16 @@ def test_learning_cancelled_offering_tells_everyone_registered_or_waiting(client
     page = as_(client, waiting).get(f"/learning/{offering.pk}/").content.decode()
     assert "The trainer is ill; a new date will follow." in page
     assert messages_of(register(client, teacher(cast, "Late Comer"), offering))[-1] == "Registration is not open."
+
+
+def test_learning_materials_keep_a_recorded_talk_without_its_place(client, cast, media_root):
+    offering = make_offering(cast)
+    url = f"/learning/{offering.pk}/materials/"
+    organiser = as_(client, cast.nso_il)
+    response = organiser.post(url, {"file": SimpleUploadedFile("talk.mp4", corpus.ftyp_garbage())}, follow=True)
+    assert messages_of(response)[0].startswith("This clip could not be read as sound or video.")
+    assert (Material.objects.count(), corpus.stored_files(media_root)) == (0, [])
+    organiser.post(url, {"file": SimpleUploadedFile("talk.mp4", corpus.phone_mp4())})
+    material = Material.objects.get()
+    body = material.file.read()
+    assert (material.content_type, corpus.PLACE_BYTES in body, b"\xa9xyz" in body) == ("video/mp4", False, False)

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
+from twinning.common.uploads import UploadRefused
 from twinning.learning import rules, services
 from twinning.learning.forms import MaterialForm
 from twinning.learning.models import Material
-from twinning.workspace.media import UploadRefused
 
 
 @login_required

@@ -12,12 +12,12 @@ from PIL import Image
 
 from twinning import testing
 from twinning.common.models import Notification
+from twinning.common.uploads.tests.corpus import jpeg_with_gps
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.library.models import Activity, Attachment, Use, Version
 from twinning.workspace.models import Activity as PlanStep
 from twinning.workspace.tests.test_forum import as_
 from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import jpeg_with_gps
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +335,20 @@ def test_library_one_mistyped_filter_keeps_the_others_and_odd_digits_are_no_erro
     reader = as_(client, cast.teacher_b.user)
     assert titles_found(client, cast.teacher_b.user, "q=nomatch&age=abc") == []
     assert reader.get(f"/library/{Activity.objects.get().pk}/?twinning=²").status_code == 200
+
+
+def test_library_word_file_loses_its_author_and_a_zip_bomb_is_refused(client, cast, media_root):
+    from twinning.common.uploads.tests import corpus
+
+    activity = write(client, cast.teacher_a.user, action="save")
+    author = as_(client, cast.teacher_a.user)
+    url = f"/library/{activity.pk}/attachments/"
+    response = author.post(url, {"file": SimpleUploadedFile("plan.docx", corpus.docx_zip_bomb())}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1:] == [
+        "This document holds far more data than its size suggests, so it cannot be shared. "
+        "Save it again from the program that made it."
+    ]
+    assert (Attachment.objects.count(), corpus.stored_files(media_root)) == (0, [])
+    author.post(url, {"file": SimpleUploadedFile("plan.docx", corpus.docx_with_author())})
+    body = Attachment.objects.get().file.read()
+    assert (corpus.AUTHOR.encode() in body, corpus.COMPANY.encode() in body) == (False, False)

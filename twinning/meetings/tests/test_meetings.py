@@ -18,6 +18,7 @@ from twinning import testing
 from twinning.accounts.pupils import create_pupils
 from twinning.common.models import Notification
 from twinning.common.notifications import text
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.meetings import services
 from twinning.meetings.models import CalendarFeed, Closure, Meeting, MeetingSchool, SchoolDay
 from twinning.meetings.queries import common_time
@@ -25,7 +26,6 @@ from twinning.twinnings import services as twinning_services
 from twinning.workspace.models import MediaItem
 from twinning.workspace.tests.test_forum import as_
 from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 JERUSALEM, LONDON = ZoneInfo("Asia/Jerusalem"), ZoneInfo("Europe/London")
@@ -459,3 +459,37 @@ def test_a_proposal_nobody_confirmed_offers_no_record_form(client, people, twinn
     )
     page = as_(client, people.teacher_b.user).get(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/")
     assert page.context["can_record"] is False
+
+
+def test_record_photos_need_the_consent_of_the_pupils_they_show(client, people, twinning, media_root):
+    """A meeting's photos go to the workspace: the same consent check as any photo shared there."""
+    from twinning.common.uploads.tests.corpus import jpeg_with_gps, phone_mp4, stored_files
+
+    (pupil, _password), *_ = create_pupils(school=people.school_b, by=people.teacher_b.user, names=["Noa L."])
+    row = twinning.schools.get(school=people.school_b)
+    twinning_services.add_pupils(twinning=twinning, row=row, pupils=[pupil], by=people.teacher_b.user)
+    meeting = make_meeting(twinning, people, starts_at=timezone.now() - timedelta(hours=2))
+    url = f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/record/"
+    teacher = as_(client, people.teacher_b.user)
+    page = teacher.get(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/").content.decode()
+    assert "Pupils who can be seen in the photos" in page and "Noa L." in page
+
+    def record(*files):
+        return teacher.post(url, {"held": "yes", "notes": "We sang.", "photos": list(files), "pupils": [pupil.pk]})
+
+    response = record(SimpleUploadedFile("IMG_1.JPG", jpeg_with_gps(), "image/jpeg"))
+    assert response.status_code == 400
+    assert response.context["record_form"].errors["photos"] == [
+        "Noa L. may not appear in photos. Take them out of the file, or ask their teacher to record their "
+        "family's consent."
+    ]
+    assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+    response = record(SimpleUploadedFile("clip.mp4", phone_mp4(), "video/mp4"))
+    assert response.context["record_form"].errors["photos"] == [
+        "Only photos can be added to a meeting's record; share clips in the workspace."
+    ]
+    pupil.consent_face = True
+    pupil.save()
+    assert record(SimpleUploadedFile("IMG_1.JPG", jpeg_with_gps(), "image/jpeg")).status_code == 302
+    (photo,) = meeting.photos.all()
+    assert (photo.kind, list(photo.pupils.all()), b"Exif" in photo.file.read()) == ("photo", [pupil], False)

@@ -104,3 +104,39 @@ def test_sweep_helper_tells_whether_a_row_names_a_stored_file(cast, twinning, me
     item = _upload(twinning, cast.teacher_a.user)
 
     assert (named_by_a_row(item.file.name), named_by_a_row("workspace/1/unknown.jpg")) == (True, False)
+
+
+def _commit_fails(*, after_committing: bool):
+    """Make the next COMMIT raise as when the connection breaks: after the data is in (the answer was
+    lost) or before it (nothing was written)."""
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    real = connection.commit
+
+    def commit():
+        if after_committing:
+            real()
+        else:
+            connection.rollback()
+        raise OperationalError("server closed the connection unexpectedly")
+
+    return mock.patch.object(connection, "commit", side_effect=commit)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("after_committing", [True, False])
+def test_upload_whose_commit_outcome_is_unknown_keeps_the_file_only_if_its_row_exists(
+    cast, twinning, media_root, after_committing
+):
+    from django.db import OperationalError
+
+    from twinning.workspace.models import MediaItem
+
+    with _commit_fails(after_committing=after_committing), pytest.raises(OperationalError):
+        _upload(twinning, cast.teacher_a.user)
+    stored = [str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file()]
+    rows = list(MediaItem.objects.values_list("file", flat=True))
+    # Files and rows agree either way: a row with its file, or neither.
+    assert (len(rows), sorted(stored)) == ((1, rows) if after_committing else (0, []))

@@ -1,7 +1,8 @@
-"""Shared files: judged by their bytes, photos stripped of EXIF and GPS, served only to the workspace."""
+"""Shared files through the workspace's page: judged by their bytes, nothing that tells who made them or
+where survives, hostile files refused in the uploader's language with nothing left behind, served
+only to the workspace."""
 
 import io
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -9,6 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from twinning import testing
+from twinning.common.uploads.tests import corpus
+from twinning.common.uploads.tests.corpus import jpeg_with_gps, stored_files
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.workspace.models import Event, MediaItem
 from twinning.workspace.tests.test_forum import as_
 from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
@@ -17,29 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (64, 48), (200, 10, 10))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # camera make
-    exif[0x0112] = 6  # orientation: rotate 90°
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (32.0, 47.0, 0.0), "E", (35.0, 0.0, 0.0)
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
+def _files_under_tmp(media_root):
+    """Every test here keeps its stored and temporary files under one folder it can look into."""
 
 
 def upload(client, twinning, name, data, title=""):
     return client.post(f"/twinnings/{twinning.pk}/media/", {"file": SimpleUploadedFile(name, data), "title": title})
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()]
 
 
 def test_jpeg_with_gps_is_served_back_with_no_exif_at_all(client, cast, twinning, media_root):
@@ -130,3 +117,82 @@ def test_visitors_see_the_gallery_but_cannot_upload(client, cast, twinning, medi
     assert coordinator.get(f"/twinnings/{twinning.pk}/media/").status_code == 200
     assert upload(coordinator, twinning, "a.jpg", jpeg_with_gps()).status_code == 404
     assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+
+
+HOSTILE = {
+    "png_bomb": "This picture is too large: at most 50 megapixels. Make it smaller and share it again.",
+    "gif_huge_canvas": "This animation is too large:",
+    "gif_many_frames": "This animation is too large:",
+    "docx_zip_bomb": "This document holds far more data than its size suggests",
+    "odt_huge_mimetype": "This document holds far more data than its size suggests",
+    "docx_with_nested_zip": "This document has other files embedded in it.",
+    "docx_without_parts": "This kind of file cannot be shared here.",
+    "not_a_pdf": "This document could not be read.",
+    "ftyp_garbage": "This clip could not be read as sound or video.",
+    "mp4_only_tags": "This clip could not be read as sound or video.",
+}
+
+
+@pytest.mark.parametrize(("maker", "message"), HOSTILE.items())
+def test_hostile_file_is_refused_and_leaves_no_row_no_file_and_no_temporary_file(
+    maker, message, client, cast, twinning, media_root
+):
+    response = upload(as_(client, cast.teacher_a.user), twinning, "holiday.jpg", getattr(corpus, maker)())
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(message)
+    assert (MediaItem.objects.count(), Event.objects.count(), stored_files(media_root)) == (0, 0, [])
+
+
+def test_phone_video_is_shared_without_its_place(client, cast, twinning, media_root):
+    original = corpus.phone_mp4()
+    assert b"\xa9xyz" in original and corpus.PLACE_BYTES in original
+    assert upload(as_(client, cast.teacher_a.user), twinning, "VID_0001.mp4", original).status_code == 302
+    item = MediaItem.objects.get()
+    served = as_(client, cast.teacher_b.user).get(f"/twinnings/{twinning.pk}/media/{item.pk}/file/")
+    body = b"".join(served.streaming_content)
+    assert (item.kind, served["Content-Type"], item.size, len(body)) == ("video", "video/mp4", len(body), item.size)
+    assert (b"\xa9xyz" in body, corpus.PLACE_BYTES in body, b"Maya at home" in body) == (False, False, False)
+    assert [p.name for p in stored_files(media_root)] == [item.file.name.rsplit("/", 1)[-1]]
+
+
+def test_pdf_and_word_files_are_shared_without_their_authors(client, cast, twinning, media_root):
+    teacher = as_(client, cast.teacher_a.user)
+    upload(teacher, twinning, "report.pdf", corpus.pdf_with_author(script=True))
+    upload(teacher, twinning, "letter.docx", corpus.docx_with_author())
+    for item in MediaItem.objects.order_by("pk"):
+        body = item.file.read()
+        assert (corpus.AUTHOR.encode() in body, corpus.COMPANY.encode() in body, b"JavaScript" in body) == (
+            False,
+            False,
+            False,
+        )
+    assert [i.content_type for i in MediaItem.objects.order_by("pk")] == [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]
+
+
+def test_hostile_file_is_refused_in_arabic_for_an_arabic_reader(client, cast, twinning, media_root):
+    cast.teacher_a.user.preferred_language = "ar"
+    cast.teacher_a.user.save()
+    response = upload(as_(client, cast.teacher_a.user), twinning, "big.png", corpus.png_bomb())
+    assert response.context["form"].errors["file"] == [
+        "هذه الصورة كبيرة جدًا: 50 ميغابكسل على الأكثر. صغّرها وشاركها من جديد."
+    ]
+    assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
+
+
+def test_iphone_photo_is_kept_as_jpeg_without_its_place(client, cast, twinning, media_root):
+    original = corpus.heic_with_gps()
+    assert b"PhoneMaker" in original
+    assert upload(as_(client, cast.teacher_a.user), twinning, "IMG_0042.HEIC", original).status_code == 302
+    item = MediaItem.objects.get()
+    body = item.file.read()
+    photo = Image.open(io.BytesIO(body))
+    assert (item.original_name, item.content_type, photo.format, len(photo.getexif())) == (
+        "IMG_0042.jpg",
+        "image/jpeg",
+        "JPEG",
+        0,
+    )
+    assert b"PhoneMaker" not in body

@@ -6,6 +6,7 @@ import pytest
 
 from twinning import testing
 from twinning.accounts.models import Pupil
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership
 from twinning.workspace import services
@@ -162,11 +163,11 @@ def test_pupils_join_only_while_their_school_takes_part(cast, twinning, pupils):
         twinning_services.add_pupils(twinning=twinning, row=row, pupils=[ours], by=cast.teacher_a.user)
 
 
-def test_upload_showing_a_pupil_without_consent_is_refused_with_their_name(client, cast, twinning, pupils):
+def test_upload_showing_a_pupil_without_consent_is_refused_with_their_name(client, cast, twinning, pupils, media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from twinning.common.uploads.tests.corpus import jpeg_with_gps
     from twinning.workspace.models import MediaItem
-    from twinning.workspace.tests.test_media import jpeg_with_gps
 
     ours, _theirs = pupils
     teacher = as_(client, cast.teacher_a.user)
@@ -189,14 +190,14 @@ def test_upload_showing_a_pupil_without_consent_is_refused_with_their_name(clien
     assert list(MediaItem.objects.get().pupils.all()) == [ours]
 
 
-def test_audio_needs_voice_consent_and_video_needs_video_and_voice(cast, twinning, pupils):
+def test_audio_needs_voice_consent_and_video_needs_video_and_voice(cast, twinning, pupils, media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from twinning.workspace.media import UploadRefused
+    from twinning.common.uploads import UploadRefused
+    from twinning.common.uploads.tests import corpus
 
     ours, _theirs = pupils
-    mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 64
-    mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
+    mp3, mp4 = corpus.mp3_with_tags(), corpus.phone_mp4()
 
     def share(name, data):
         return services.upload_media(
