@@ -153,8 +153,8 @@ def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
             except Exception as error:  # noqa: BLE001  (a server error is an outcome to report)
                 return Seen(outcome=500, status=500, error=f"{type(error).__name__}: {error}")
             outcome, location = _outcome(response)
+            # Reading a streamed body to its end closes it; the client has closed any other one.
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            response.close()
             changed = refusal and _fingerprint(world) != world.fingerprint
         finally:
             transaction.set_rollback(True)
