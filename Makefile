@@ -43,8 +43,12 @@ fmt: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Ruff's lint and format, bandit's security lint (pyproject.toml), migrations in step with the models.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r twinning -q
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 lock: ## Re-resolve requirements*.in into exact pins
 	scripts/lock.sh
