@@ -39,7 +39,7 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when TWINNING_ENV=production.")
     # Only ever used by the local demo; production refuses to start without its own key.
-    SECRET_KEY = "demo-only-insecure-key-9f3b1c7e2a0d4b6f8e1c3a5d7f9b2e4c6a8d0f1e3b5c7d9"
+    SECRET_KEY = "demo-only-insecure-key-9f3b1c7e2a0d4b6f8e1c3a5d7f9b2e4c6a8d0f1e3b5c7d9"  # nosec B105  # demo only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:

@@ -2,6 +2,7 @@
 
 import itertools
 import time
+from types import SimpleNamespace
 
 import django.test
 from django.utils import timezone
@@ -142,3 +143,27 @@ def approved_twinning_with_new_partner(cast, *, name: str):
     services.answer_invitation(twinning=twinning, row=twinning.schools.get(school=school), by=teacher.user, accept=True)
     services.approve_twinning(twinning=twinning, by=cast.coordinator)
     return twinning
+
+
+def make_cast() -> SimpleNamespace:
+    """The cast of the ``cast`` fixture (see ``twinning/conftest.py``), for fixtures of wider scope too."""
+    il_nso = make_nso("il", "Israel NSO")
+    uk_nso = make_nso("uk", "UK NSO")
+    israel = make_country("IL", "Israel", nso=il_nso, time_zone="Asia/Jerusalem", week="sun_thu")
+    uk = make_country("GB", "United Kingdom", nso=uk_nso, time_zone="Europe/London")
+    school_a = make_school(country=israel, name="Reali School")
+    school_b = make_school(country=uk, name="King David School")
+    teacher_a = make_teacher(school=school_a, name="Dana Levi")
+    teacher_b = make_teacher(school=school_b, name="Sarah Cohen")
+    pending_il = make_teacher(school=school_a, status=ValidationStatus.PENDING, name="Yossi Mizrahi")
+    pending_uk = make_teacher(school=school_b, status=ValidationStatus.PENDING, name="Oliver Brown")
+    nso_il = make_person(name="Noa Israeli")
+    grant(nso_il, Role.Kind.NSO_STAFF, nso=il_nso)
+    nso_uk = make_person(name="Emma Smith")
+    grant(nso_uk, Role.Kind.NSO_STAFF, nso=uk_nso)
+    principal_a = make_person(name="Ruth Principal")
+    grant(principal_a, Role.Kind.PRINCIPAL, school=school_a)
+    coordinator = make_person(name="Avi Coordinator")
+    grant(coordinator, Role.Kind.COORDINATOR, nso=il_nso)
+    admin = make_person(name="Platform Admin", is_superuser=True, is_staff=True)
+    return SimpleNamespace(**locals())

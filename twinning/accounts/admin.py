@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm, UsernameField
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,24 @@ class PersonCreationForm(BaseUserCreationForm):
         fields = ("email", "full_name")
 
 
+class OptionalUsernameField(UsernameField):
+    """Django's username field, for a username that stays empty (NULL) for all but pupils.
+
+    Django's own field measures the cleaned value, which is None for an empty NULL-able column: saving
+    a teacher (who signs in with an e-mail) from the admin site was a server error.
+    """
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        return None if value is None else super().to_python(value)
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"username": OptionalUsernameField}
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("full_name",)
@@ -50,6 +69,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [RoleInline]
     add_form = PersonCreationForm
     readonly_fields = ("second_factor_state",)
+    form = PersonChangeForm
     fieldsets = (
         (None, {"fields": ("email", "username", "password", "second_factor_state")}),
         (_("Person"), {"fields": ("full_name", "preferred_language", "time_zone", "email_confirmed_at")}),

@@ -60,7 +60,7 @@ def load_surveys(*, seed: int = 0, nso_slug: str = "il", school_year: int | None
 
     Returns how many sets of answers were given (0 if none, or if the NSO has a questionnaire already).
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded, for a demo that is the same each time: no secret
     nso = NSO.objects.filter(slug=nso_slug).first()
     staff = Role.objects.filter(kind=Role.Kind.NSO_STAFF, nso=nso).select_related("user").order_by("pk").first()
     if nso is None or staff is None or Survey.objects.filter(nso=nso).exists():

@@ -1,0 +1,823 @@
+"""Who may use which URL: every URL name of the project, declared once, checked by ``test_access_matrix``.
+
+Adding a URL (the suite fails, naming it, until it is declared here) is one entry in ``CASES``::
+
+    case("app:name", kw(pk="twinning.pk"), get={MEMBERS_AB: OK}, post={TEACHERS_AB: OK}),
+
+- ``kw(...)`` builds the URL's kwargs from the network of ``access_network.build()``: each value is
+  a dotted path into it (``"twinning.pk"``, ``"feed.token"``) or a constant. If the URL needs an
+  object the network does not have yet, add it there (a few lines, through the app's services).
+- ``get`` and ``post`` map persona groups (below) or single personas (``access_network.PERSONAS``)
+  to what they get; later entries override earlier ones. Anyone not named gets the project's
+  default: the anonymous visitor is sent to the sign-in page (``SIGN_IN``), a signed-in person gets
+  404 (not theirs). So ``{MEMBERS_AB: OK}`` reads: the twinning's members may, everyone else signed
+  in gets 404, the anonymous visitor signs in first. ``POST_ONLY`` is the usual answer to a GET on a
+  ``@login_required @require_POST`` view.
+- Outcomes: ``OK`` (any 2xx or 3xx but a redirect to the sign-in page), ``SIGN_IN`` (sent to sign
+  in: refused), ``TO_SIGN_IN`` (done, and the answer leads to the sign-in page, as signing out
+  does), ``ADMIN_SIGN_IN`` (sent to the admin site's sign-in), ``INVALID`` (400: allowed, the empty
+  form is refused) or an exact status: 404, 405, 403... A POST answered with a refusal (sign-in,
+  403, 404, 405) must also change nothing: the row counts of every table of the project's apps
+  (the audit log among them) are compared before and after it.
+- ``variant="..."`` declares the same URL name again over other objects (an open and an
+  invitation-only community; its test is ``test_access[name/variant]``); ``query`` adds a query
+  string; ``data`` is the POST body (empty by default: the point is access, not the form).
+- A cell where the code is known to be wrong is declared with the right outcome wrapped in
+  ``known(outcome, WHY)``: it runs as a strict xfail (``test_known_defect``), so the day the code is
+  fixed the suite turns red and the wrapper goes. A server error is never an outcome.
+- ``SECRETS`` lists texts of the network only some people may read: no response to anyone else, on
+  any URL, may contain them; ``SHOWN`` says where a reader does see each, so the check means something.
+
+A new kind of person is a new entry in ``access_network.PERSONAS`` and ``build()``'s ``people``, then
+in the groups below. The Django admin site is declared as one group (``admin_cases``): the platform
+administrator uses it, everyone else is sent to its sign-in page; ``ADMIN_EXCEPTIONS`` lists where
+the administrator gets something else on purpose.
+
+Run it alone with ``.venv/bin/pytest twinning/common/tests/test_access_matrix.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+from twinning.common.tests import access_network as net
+from twinning.common.tests.access_network import PERSONAS
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+OK = "ok"
+SIGN_IN = "sign-in"
+TO_SIGN_IN = "to-sign-in"
+ADMIN_SIGN_IN = "admin-sign-in"
+INVALID = 400
+
+# Outcomes that refuse: a POST answered with one of these must change nothing.
+REFUSALS = frozenset({SIGN_IN, ADMIN_SIGN_IN, 403, 404, 405})
+
+
+@dataclass(frozen=True)
+class Known:
+    """The right outcome of a cell where the code is known to be wrong (run as a strict xfail)."""
+
+    outcome: object
+    reason: str
+
+
+def known(outcome, reason: str) -> Known:
+    return Known(outcome, reason)
+
+
+# --- Persona groups -----------------------------------------------------------------------------
+
+EVERYONE = frozenset(PERSONAS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+PUPILS = frozenset({"pupil_a", "pupil_b"})
+ADULTS = SIGNED_IN - PUPILS
+NSO_STAFF = frozenset({"nso_a", "nso_b", "nso_c"})
+# Coordinators, NSO staff and the administrator: they review, match cohorts, read reports, organise.
+STAFF = NSO_STAFF | {"coordinator", "admin"}
+# Validated teachers at validated schools, still there: they look for partners and take part.
+TEACHERS = frozenset({"teacher_a", "teacher_a2", "colleague_a", "teacher_b", "teacher_c"})
+TEACHERS_OF_A = frozenset({"teacher_a", "teacher_a2", "colleague_a"})
+# The twinning of A and B: its teacher-administrators, its teachers, its teachers and pupils.
+ADMINS_AB = frozenset({"teacher_a", "teacher_b"})
+TEACHERS_AB = ADMINS_AB | {"teacher_a2"}
+MEMBERS_AB = TEACHERS_AB | PUPILS
+# Who oversees it without teaching in it (the administrator too, see ADMIN_TWINNINGS).
+OVERSEERS_AB = frozenset({"coordinator", "nso_a", "nso_b"})
+# Those who run Israel's NSO's courses, questionnaires and communities.
+ORGANISERS_A = frozenset({"coordinator", "nso_a", "admin"})
+NOBODY = frozenset()
+
+# --- Cases --------------------------------------------------------------------------------------
+
+
+def kw(**paths) -> Callable[[object], dict]:
+    """URL kwargs from the network: each value a dotted path into it, or a constant (not a str)."""
+
+    def build(network) -> dict:
+        return {key: attrgetter(value)(network) if isinstance(value, str) else value for key, value in paths.items()}
+
+    return build
+
+
+def no_kwargs(_network) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    kwargs: Callable[[object], dict]
+    get: Mapping[str, object]
+    post: Mapping[str, object]
+    variant: str = ""
+    query: Callable[[object], str] | None = None
+    data: Callable[[object], dict] | None = None
+    # Secrets this URL may show to more people than SECRETS says (the marker -> who).
+    may_show: Mapping[str, frozenset] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}/{self.variant}" if self.variant else self.name
+
+    def expected(self, method: str) -> Mapping[str, object]:
+        return self.get if method == "GET" else self.post
+
+
+def _resolve(spec: Mapping) -> dict[str, object]:
+    outcome = dict.fromkeys(PERSONAS, 404)
+    outcome["anonymous"] = SIGN_IN
+    for who, what in spec.items():
+        for persona in [who] if isinstance(who, str) else who:
+            if persona not in outcome:
+                raise ValueError(f"unknown persona {persona!r}")
+            outcome[persona] = what
+    return outcome
+
+
+def case(name, kwargs=no_kwargs, *, get, post, variant="", query=None, data=None, may_show=None) -> Case:
+    return Case(
+        name=name,
+        kwargs=kwargs,
+        get=_resolve(get),
+        post=_resolve(post),
+        variant=variant,
+        query=query,
+        data=data,
+        may_show=may_show or {},
+    )
+
+
+def readers(case: Case, marker: str) -> frozenset:
+    """Who may read a secret in this case's responses."""
+    return SECRETS[marker][1] | case.may_show.get(marker, NOBODY)
+
+
+# --- Known defects -------------------------------------------------------------------------------
+
+ADMIN_TWINNINGS = (
+    "the platform administrator oversees every twinning, but gets 404: his scope is an empty Q(), which "
+    "`Q(...) | Q()` drops (twinnings.rules.twinnings_for)"
+)
+ADMIN_PENDING_SCHOOLS = (
+    "the platform administrator validates every school, but gets 404 on a pending one: his scope is an "
+    "empty Q(), which `|=` drops (schools.rules.schools_visible_to)"
+)
+ADMIN_COURSES = (
+    "the platform administrator organises every course, but gets 404 on an NSO's own and draft ones: his "
+    "scope is an empty Q(), which `|=` drops (learning.rules.offerings_for)"
+)
+PUPILS_SCHOOLS = "pupils browse the school directory and other schools' pages (their teachers' names)"
+PENDING_SCHOOLS_AT_SIGN_UP = "the sign-up's school search (/join/schools/) shows schools still waiting for their NSO"
+QUOTED_PENDING_POST = "?quote=<id> shows a pupil's post still waiting for moderation to the partner school"
+OWN_PROFILE_500 = "asking one's own school's profile for a partnership is a 500 (ValueError), not a 404"
+PRINCIPAL_WORKSPACE = "principals of a school taking part read the workspace as visitors (workspace.rules), but get 404"
+
+# --- Secrets ------------------------------------------------------------------------------------
+
+# Text of the network -> (what it is, who may read it). No other response, on any URL, may contain
+# it (the admin site's own pages excepted for the administrator: he reads every row there).
+SECRETS: dict[str, tuple[str, frozenset]] = {
+    net.SECRET_PENDING_POST: (
+        "a pupil's post waiting for moderation",
+        frozenset({"pupil_a", "teacher_a", "teacher_a2"}),
+    ),
+    net.SECRET_REJECTED_POST: ("a pupil's post turned down by their teacher", NOBODY),
+    net.SECRET_PENDING_PHOTO: (
+        "a pupil's photo waiting for moderation",
+        frozenset({"pupil_a", "teacher_a", "teacher_a2"}),
+    ),
+    net.SECRET_PENDING_SCHOOL: ("a school waiting for its NSO", frozenset({"nso_a", "admin"})),
+    net.SECRET_DRAFT_ACTIVITY: ("a library activity waiting for review", STAFF | {"teacher_b"}),
+    net.SECRET_GUIDANCE: ("the coordinators' guidance log", OVERSEERS_AB | {"admin"}),
+    net.SECRET_VIDEO_LINK: (
+        "a meeting's video link (not for pupils)",
+        TEACHERS_AB | OVERSEERS_AB | {"principal_a", "admin"},
+    ),
+    net.SECRET_INVITE_ONLY_THREAD: (
+        "a thread of an invitation-only community",
+        frozenset({"teacher_b", "coordinator", "nso_a", "admin"}),
+    ),
+    net.SECRET_DRAFT_COURSE: ("a course not published yet", ORGANISERS_A),
+}
+
+# Where one of its readers sees each secret (case, persona): proof that the marker is on a page, so
+# that its absence elsewhere means something. The turned-down post has no reader to see it.
+SHOWN: dict[str, tuple[str, str]] = {
+    net.SECRET_PENDING_POST: ("workspace:thread", "teacher_a"),
+    net.SECRET_PENDING_PHOTO: ("workspace:moderation", "teacher_a2"),
+    net.SECRET_PENDING_SCHOOL: ("schools:queue", "nso_a"),
+    net.SECRET_DRAFT_ACTIVITY: ("library:review", "coordinator"),
+    net.SECRET_GUIDANCE: ("coordination:detail", "nso_b"),
+    net.SECRET_VIDEO_LINK: ("meetings:detail", "teacher_b"),
+    net.SECRET_INVITE_ONLY_THREAD: ("communities:threads/invitation-only", "nso_a"),
+    net.SECRET_DRAFT_COURSE: ("learning:organise", "coordinator"),
+}
+
+# --- The declarations ---------------------------------------------------------------------------
+
+ANYONE = {EVERYONE: OK}
+SIGNED = {SIGNED_IN: OK}
+POST_ONLY = {SIGNED_IN: 405}  # @login_required before @require_POST: the anonymous visitor signs in first
+GET_404 = {SIGNED_IN: 404}  # POST-only views that answer any other method with 404
+twinning = kw(pk="twinning.pk")
+# The twinning of A and B, read: its members, those who oversee it, and (see the known defects) its
+# principal and the administrator.
+READ_AB = {
+    MEMBERS_AB | OVERSEERS_AB: OK,
+    "principal_a": known(OK, PRINCIPAL_WORKSPACE),
+    "admin": known(OK, ADMIN_TWINNINGS),
+}
+
+CASES: list[Case] = [
+    case("home", get=ANYONE, post=ANYONE),
+    case("dashboard", get=SIGNED, post=SIGNED),
+    case("notifications", get=SIGNED, post=SIGNED),
+    case("health", get=ANYONE, post=ANYONE),
+    # --- accounts
+    case("accounts:login", get=ANYONE, post=ANYONE),
+    case("accounts:logout", get={EVERYONE: 405}, post={EVERYONE: TO_SIGN_IN}),
+    case(
+        "accounts:confirm_email",
+        kw(token="confirm_token"),
+        get={"anonymous": TO_SIGN_IN, SIGNED_IN: OK},
+        post={"anonymous": TO_SIGN_IN, SIGNED_IN: OK},
+    ),
+    case("accounts:resend_confirmation", get={EVERYONE: 405}, post={"anonymous": INVALID, SIGNED_IN: OK}),
+    case("accounts:set_language", get={EVERYONE: 405}, post=ANYONE),
+    case("accounts:profile", get=SIGNED, post=SIGNED),
+    case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case("accounts:pupil_consent", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("accounts:password_change", get=SIGNED, post=SIGNED),
+    case("accounts:password_reset", get=ANYONE, post=ANYONE),
+    case("accounts:password_reset_done", get=ANYONE, post={EVERYONE: 405}),
+    case("accounts:password_reset_confirm", kw(uidb64="reset_uid", token="reset_token"), get=ANYONE, post=ANYONE),
+    case("accounts:password_reset_complete", get=ANYONE, post={EVERYONE: 405}),
+    # --- schools
+    case("schools:signup", get=ANYONE, post=ANYONE),
+    case(
+        "schools:signup_school_search",
+        query=lambda n: "country=IL&school_search=Zephyr",
+        get={EVERYONE: known(OK, PENDING_SCHOOLS_AT_SIGN_UP), ("nso_a", "admin"): OK},
+        post={EVERYONE: known(OK, PENDING_SCHOOLS_AT_SIGN_UP), ("nso_a", "admin"): OK},
+    ),
+    case("schools:resubmit", get=POST_ONLY, post={TEACHERS | {"pending_a"}: OK}),
+    case("schools:queue", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    case(
+        "schools:teacher_validation",
+        kw(pk="pending_il.pk"),
+        get={("nso_a", "admin"): OK},
+        post={("nso_a", "admin"): OK},
+    ),
+    case("schools:approve_teacher", kw(pk="pending_il.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("schools:reject_teacher", kw(pk="pending_il.pk"), get=POST_ONLY, post={("nso_a", "admin"): INVALID}),
+    case("schools:approve_school", kw(pk="pending_school.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("schools:reject_school", kw(pk="pending_school.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("schools:vouch", kw(pk="pending_il.pk"), get=POST_ONLY, post={"principal_a": OK}),
+    case(
+        "schools:directory",
+        get={ADULTS: OK, PUPILS: known(404, PUPILS_SCHOOLS)},
+        post={ADULTS: OK, PUPILS: known(404, PUPILS_SCHOOLS)},
+    ),
+    case(
+        "schools:detail",
+        kw(pk="school_b.pk"),
+        get={ADULTS: OK, PUPILS: known(404, PUPILS_SCHOOLS)},
+        post={ADULTS: OK, PUPILS: known(404, PUPILS_SCHOOLS)},
+    ),
+    case(
+        "schools:detail",
+        kw(pk="pending_school.pk"),
+        variant="pending",
+        get={"nso_a": OK, "admin": known(OK, ADMIN_PENDING_SCHOOLS)},
+        post={"nso_a": OK, "admin": known(OK, ADMIN_PENDING_SCHOOLS)},
+    ),
+    case(
+        "schools:edit",
+        kw(pk="school_a.pk"),
+        get={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    # --- matching
+    case("matching:profile", get={TEACHERS | {"principal_a"}: OK}, post={TEACHERS | {"principal_a"}: OK}),
+    case("matching:search", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case(
+        "matching:request",
+        kw(pk="profile_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS: OK, TEACHERS_OF_A: known(404, OWN_PROFILE_500)},
+    ),
+    case("matching:proposals", get=SIGNED, post=SIGNED),  # each sees their schools' own (often none)
+    case(
+        "matching:proposal",
+        kw(pk="proposal.pk"),
+        get={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+    ),
+    case("matching:cohorts", get={STAFF: OK}, post={STAFF: OK}),
+    case("matching:cohort", kw(pk="cohort.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+    case(
+        "matching:cohort_rule",
+        kw(pk="cohort.pk", pair_pk="cohort_pair.pk"),
+        get=POST_ONLY,
+        post={ORGANISERS_A: OK},
+    ),
+    case("matching:cohort_rerun", kw(pk="cohort.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case("matching:cohort_approve", kw(pk="cohort.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    # --- twinnings
+    case("twinnings:list", get=SIGNED, post=SIGNED),
+    case(
+        "twinnings:propose",
+        kw(school_pk="school_b.pk"),
+        get={TEACHERS - {"teacher_b"}: OK},
+        post={TEACHERS - {"teacher_b"}: OK},
+    ),
+    case("twinnings:rematch", get=SIGNED, post=SIGNED),  # the queue of what one oversees (often empty)
+    case("twinnings:teacher_left", kw(teacher_pk="teacher_a2.pk"), get=POST_ONLY, post={"principal_a": OK}),
+    case(
+        "twinnings:detail",
+        twinning,
+        get={MEMBERS_AB | OVERSEERS_AB | {"colleague_a", "principal_a"}: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+        post={MEMBERS_AB | OVERSEERS_AB | {"colleague_a", "principal_a"}: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+    ),
+    case(
+        "twinnings:detail",
+        kw(pk="proposed.pk"),
+        variant="proposed-to-c",
+        get={
+            TEACHERS_OF_A | {"teacher_c", "principal_a", "coordinator", "nso_a", "nso_c"}: OK,
+            "admin": known(OK, ADMIN_TWINNINGS),
+        },
+        post={
+            TEACHERS_OF_A | {"teacher_c", "principal_a", "coordinator", "nso_a", "nso_c"}: OK,
+            "admin": known(OK, ADMIN_TWINNINGS),
+        },
+    ),
+    case("twinnings:answer", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
+    case(
+        "twinnings:approve",
+        twinning,
+        get=POST_ONLY,
+        post={OVERSEERS_AB: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+    ),
+    case(
+        "twinnings:start",
+        twinning,
+        get=POST_ONLY,
+        post={ADMINS_AB | OVERSEERS_AB: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+    ),
+    case(
+        "twinnings:close",
+        twinning,
+        get=POST_ONLY,
+        post={ADMINS_AB | OVERSEERS_AB: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+    ),
+    case("twinnings:withdraw", twinning, get=POST_ONLY, post={ADMINS_AB: OK}),
+    # Any teacher of a school taking part (and its principal) names the school's contacts.
+    case(
+        "twinnings:contacts",
+        twinning,
+        get={TEACHERS_OF_A | {"teacher_b", "principal_a"}: OK},
+        post={TEACHERS_OF_A | {"teacher_b", "principal_a"}: OK},
+    ),
+    case(
+        "twinnings:invite",
+        twinning,
+        data=lambda n: {"school": n.school_c.pk},
+        get=POST_ONLY,
+        post={OVERSEERS_AB: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+    ),
+    # --- workspace
+    case("workspace:home", twinning, get=READ_AB, post=READ_AB),
+    case("workspace:forum", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case("workspace:thread", kw(pk="twinning.pk", thread_pk="thread.pk"), get=READ_AB, post={MEMBERS_AB: OK}),
+    case(
+        "workspace:thread",
+        kw(pk="twinning.pk", thread_pk="thread.pk"),
+        variant="quoting-a-pending-post",
+        query=lambda n: f"quote={n.pending_post.pk}",
+        get={**READ_AB, ("pupil_b", "teacher_b"): known(OK, QUOTED_PENDING_POST)},
+        post={MEMBERS_AB: OK, ("pupil_b", "teacher_b"): known(OK, QUOTED_PENDING_POST)},
+    ),
+    case("workspace:media", twinning, get=READ_AB, post={MEMBERS_AB: OK}),
+    case("workspace:media_file", kw(pk="twinning.pk", item_pk="photo.pk"), get=READ_AB, post=READ_AB),
+    case(
+        "workspace:media_file",
+        kw(pk="twinning.pk", item_pk="pending_photo.pk"),
+        variant="pending",
+        get={("pupil_a", "teacher_a", "teacher_a2"): OK},
+        post={("pupil_a", "teacher_a", "teacher_a2"): OK},
+    ),
+    case("workspace:plan", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case(
+        "workspace:activity_status",
+        kw(pk="twinning.pk", activity_pk="plan_step.pk"),
+        get=GET_404,
+        post={TEACHERS_AB: OK},
+    ),
+    case("workspace:export", twinning, get={ADMINS_AB: OK}, post={ADMINS_AB: OK}),
+    case("workspace:members", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case(
+        "workspace:moderation",
+        twinning,
+        data=lambda n: {"what": "post", "id": n.pending_post.pk},
+        get={TEACHERS_AB: OK},
+        post={("teacher_a", "teacher_a2"): OK},  # the pupil's own teachers decide
+    ),
+    case("workspace:pages", twinning, get=READ_AB, post=READ_AB),
+    case("workspace:new_page", twinning, get={TEACHERS_AB: OK}, post={TEACHERS_AB: OK}),
+    case("workspace:page", kw(pk="twinning.pk", page_pk="page.pk"), get=READ_AB, post=READ_AB),
+    case(
+        "workspace:edit_page",
+        kw(pk="twinning.pk", page_pk="page.pk"),
+        get={TEACHERS_AB: OK},
+        post={TEACHERS_AB: OK},
+    ),
+    # --- meetings
+    case("meetings:twinning", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case("meetings:detail", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=READ_AB, post=READ_AB),
+    case("meetings:answer", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case("meetings:cancel", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case(
+        "meetings:record",
+        kw(pk="twinning.pk", meeting_pk="meeting.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_AB: INVALID},
+    ),
+    case("meetings:ics", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=READ_AB, post=READ_AB),
+    case("meetings:overview", get=SIGNED, post=SIGNED),  # the meetings of what one oversees (often none)
+    case("meetings:feed", get=SIGNED, post=SIGNED),
+    # Teacher A's private calendar address: whoever holds it reads teacher A's meetings, links included.
+    case(
+        "meetings:feed_ics",
+        kw(token="feed.token"),
+        get=ANYONE,
+        post=ANYONE,
+        may_show={net.SECRET_VIDEO_LINK: EVERYONE},
+    ),
+    # A school's hours, terms and holidays, for everyone signed in; its people change them.
+    case(
+        "meetings:school_calendar",
+        kw(school_pk="school_a.pk"),
+        get=SIGNED,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    # --- coordination
+    case("coordination:caseload", get={STAFF: OK}, post={STAFF: OK}),
+    case(
+        "coordination:detail",
+        twinning,
+        get={OVERSEERS_AB: OK, "admin": known(OK, ADMIN_TWINNINGS)},
+        post={OVERSEERS_AB: INVALID, "admin": known(INVALID, ADMIN_TWINNINGS)},
+    ),
+    case("coordination:policies", get={"admin": OK}, post={"admin": OK}),  # and programme coordinators
+    case("coordination:policy", kw(programme_pk="programme.pk"), get={"admin": OK}, post={"admin": OK}),
+    # --- library
+    case("library:index", get={ADULTS: OK}, post={ADULTS: OK}),
+    case("library:new", get={TEACHERS | STAFF: OK}, post={TEACHERS | STAFF: OK}),
+    case("library:review", get={STAFF: OK}, post={STAFF: OK}),
+    case("library:activity", kw(pk="library_activity.pk"), get={ADULTS: OK}, post={ADULTS: OK}),
+    case(
+        "library:activity",
+        kw(pk="draft_activity.pk"),
+        variant="waiting-for-review",
+        get={STAFF | {"teacher_b"}: OK},
+        post={STAFF | {"teacher_b"}: OK},
+    ),
+    case(
+        "library:edit",
+        kw(pk="library_activity.pk"),
+        get={STAFF | {"teacher_a"}: OK},
+        post={STAFF | {"teacher_a"}: OK},
+    ),
+    case("library:add_to_plan", kw(pk="library_activity.pk"), get=GET_404, post={ADULTS: INVALID}),
+    case("library:withdraw", kw(pk="library_activity.pk"), get=GET_404, post={STAFF: OK}),
+    case("library:version", kw(pk="library_activity.pk", number=1), get={ADULTS: OK}, post={}),
+    case(
+        "library:version",
+        kw(pk="draft_activity.pk", number=1),
+        variant="waiting-for-review",
+        data=lambda n: {"action": "return"},
+        get={STAFF | {"teacher_b"}: OK},
+        post={STAFF: OK},  # never its own author
+    ),
+    case("library:attach", kw(pk="library_activity.pk"), get=GET_404, post={STAFF | {"teacher_a"}: OK}),
+    case(
+        "library:attachment",
+        kw(pk="library_activity.pk", attachment_pk="attachment.pk"),
+        get={ADULTS: OK},
+        post={ADULTS: OK},
+    ),
+    case(
+        "library:attachment",
+        kw(pk="draft_activity.pk", attachment_pk="draft_attachment.pk"),
+        variant="waiting-for-review",
+        get={STAFF | {"teacher_b"}: OK},
+        post={STAFF | {"teacher_b"}: OK},
+    ),
+    case(
+        "library:detach",
+        kw(pk="draft_activity.pk", attachment_pk="draft_attachment.pk"),
+        get=GET_404,
+        post={"teacher_b": OK},  # the open version's author only
+    ),
+    # --- reporting
+    case("reporting:report", get={STAFF: OK}, post={STAFF: OK}),
+    case("reporting:export_csv", get={STAFF: OK}, post={STAFF: OK}),
+    case("reporting:export_xlsx", get={STAFF: OK}, post={STAFF: OK}),
+    case("reporting:surveys", get=SIGNED, post=SIGNED),  # what one answers and what one runs (often none)
+    case("reporting:survey_new", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: INVALID}),
+    case("reporting:survey", kw(pk="survey.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
+    case(
+        "reporting:survey_results",
+        kw(pk="survey.pk"),
+        get={("nso_a", "admin"): OK},
+        post={("nso_a", "admin"): OK},
+    ),
+    case(
+        "reporting:survey_answer",
+        kw(pk="survey.pk"),
+        get={("pupil_a", "teacher_a", "teacher_a2"): OK},
+        post={("pupil_a", "teacher_a", "teacher_a2"): INVALID},
+    ),
+    # --- learning
+    case("learning:index", get={ADULTS: OK}, post={ADULTS: OK}),
+    case("learning:organise", get={STAFF: OK}, post={STAFF: OK}),
+    case("learning:new", get={STAFF: OK}, post={STAFF: OK}),
+    case(
+        "learning:offering",
+        kw(pk="course.pk"),
+        variant="for-israels-nso",
+        get={
+            TEACHERS_OF_A | {"pending_a", "principal_a", "coordinator", "nso_a"}: OK,
+            "admin": known(OK, ADMIN_COURSES),
+        },
+        post={
+            TEACHERS_OF_A | {"pending_a", "principal_a", "coordinator", "nso_a"}: OK,
+            "admin": known(OK, ADMIN_COURSES),
+        },
+    ),
+    case("learning:offering", kw(pk="network_course.pk"), get={ADULTS: OK}, post={ADULTS: OK}),
+    case(
+        "learning:offering",
+        kw(pk="draft_course.pk"),
+        variant="draft",
+        get={("coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+        post={("coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+    ),
+    case("learning:edit", kw(pk="course.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+    case("learning:publish", kw(pk="draft_course.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case("learning:cancel", kw(pk="network_course.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case("learning:register", kw(pk="network_course.pk"), get=POST_ONLY, post={ADULTS: OK}),
+    case(
+        "learning:leave",
+        kw(pk="course.pk"),
+        get=POST_ONLY,
+        post={
+            TEACHERS_OF_A | {"pending_a", "principal_a", "coordinator", "nso_a"}: OK,
+            "admin": known(OK, ADMIN_COURSES),
+        },
+    ),
+    case(
+        "learning:calendar",
+        kw(pk="course.pk"),
+        get={("teacher_a", "coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+        post={("teacher_a", "coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+    ),
+    case("learning:session_new", kw(pk="course.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+    case(
+        "learning:session_edit",
+        kw(pk="course.pk", session_pk="session.pk"),
+        get={ORGANISERS_A: OK},
+        post={ORGANISERS_A: OK},
+    ),
+    case(
+        "learning:session_remove",
+        kw(pk="course.pk", session_pk="session.pk"),
+        get=POST_ONLY,
+        post={ORGANISERS_A: OK},
+    ),
+    case(
+        "learning:attendance",
+        kw(pk="course.pk", session_pk="session.pk"),
+        get={ORGANISERS_A: OK},
+        post={ORGANISERS_A: OK},
+    ),
+    case("learning:participants", kw(pk="course.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+    case("learning:issue", kw(pk="course.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case("learning:material_add", kw(pk="course.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case(
+        "learning:material",
+        kw(pk="course.pk", material_pk="material.pk"),
+        get={("teacher_a", "coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+        post={("teacher_a", "coordinator", "nso_a"): OK, "admin": known(OK, ADMIN_COURSES)},
+    ),
+    case(
+        "learning:material_remove",
+        kw(pk="course.pk", material_pk="material.pk"),
+        get=POST_ONLY,
+        post={ORGANISERS_A: OK},
+    ),
+    case(
+        "learning:certificate_pdf",
+        kw(certificate_pk="certificate.pk"),
+        get={ORGANISERS_A | {"teacher_a"}: OK},
+        post={ORGANISERS_A | {"teacher_a"}: OK},
+    ),
+    case("learning:revoke", kw(certificate_pk="certificate.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
+    case("learning:verify", get=ANYONE, post=ANYONE),
+    case("learning:verify_code", kw(code="certificate.code"), get=ANYONE, post=ANYONE),
+    # --- recognition
+    case("recognition:index", get={ADULTS: OK}, post={ADULTS: OK}),
+    case("recognition:apply", kw(twinning_pk="twinning.pk"), get=GET_404, post={TEACHERS_AB: OK}),
+    case("recognition:application", kw(pk="application.pk"), get={"teacher_a": OK}, post={"teacher_a": OK}),
+    case("recognition:evaluations", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    case("recognition:evaluate", kw(pk="application.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
+    case("recognition:international", get={"admin": OK}, post={"admin": OK}),
+    case(
+        "recognition:school",
+        get={NSO_STAFF | {"principal_a", "admin"}: OK},
+        post={NSO_STAFF | {"principal_a", "admin"}: OK},
+    ),
+    case("recognition:awards", get={ADULTS: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    # --- communities: an open one (the coordinator moderates, teacher A is a member) and one by
+    # invitation (teacher B is a member); Israel's NSO looks after both.
+    case("communities:index", get={ADULTS: OK}, post={ADULTS: OK}),
+    case("communities:new", get={TEACHERS | STAFF: OK}, post={TEACHERS | STAFF: OK}),
+]
+for _variant, _community, _member, _moderators, _inside in (
+    ("", "community", "teacher_a", {"teacher_a", "coordinator"}, ADULTS),
+    ("invitation-only", "closed_community", "teacher_b", {"teacher_b", "coordinator"}, {"teacher_b", *ORGANISERS_A}),
+):
+    _pk = kw(pk=f"{_community}.pk")
+    CASES += [
+        case("communities:community", _pk, variant=_variant, get={ADULTS: OK}, post={ADULTS: OK}),
+        case("communities:edit", _pk, variant=_variant, get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+        case(
+            "communities:join",
+            _pk,
+            variant=_variant,
+            get=GET_404,
+            post={(TEACHERS | STAFF) - {_member, "coordinator"}: OK},
+        ),
+        case("communities:leave", _pk, variant=_variant, get=GET_404, post={ADULTS: OK}),
+        case("communities:decide", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
+        case("communities:archive", _pk, variant=_variant, get=GET_404, post={ORGANISERS_A: OK}),
+        case(
+            "communities:threads",
+            _pk,
+            variant=_variant,
+            get={frozenset(_inside): OK},
+            post={frozenset(_moderators): OK},
+        ),
+        case(
+            "communities:resources",
+            _pk,
+            variant=_variant,
+            get={frozenset(_inside): OK},
+            post={frozenset(_moderators): INVALID},
+        ),
+        case(
+            "communities:members",
+            _pk,
+            variant=_variant,
+            get={frozenset(_inside) - {"pending_a", "principal_a"}: OK},
+            post={frozenset(_inside) - {"pending_a", "principal_a"}: OK},
+        ),
+        case("communities:invitations", _pk, variant=_variant, get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
+    ]
+CASES += [
+    case(
+        "communities:thread",
+        kw(pk="community.pk", thread_pk="community_thread.pk"),
+        get={ADULTS: OK},
+        post={("teacher_a", "coordinator"): OK},
+    ),
+    case(
+        "communities:thread",
+        kw(pk="closed_community.pk", thread_pk="closed_thread.pk"),
+        variant="invitation-only",
+        get={("teacher_b", *ORGANISERS_A): OK},
+        post={("teacher_b", "coordinator"): OK},
+    ),
+    case(
+        "communities:pin",
+        kw(pk="community.pk", thread_pk="community_thread.pk"),
+        get=GET_404,
+        post={ORGANISERS_A: OK},
+    ),
+    case("communities:hide", kw(pk="community.pk", post_pk="community_post.pk"), get=GET_404, post={ORGANISERS_A: OK}),
+    case(
+        "communities:resource_file",
+        kw(pk="community.pk", resource_pk="resource.pk"),
+        get={ADULTS: OK},
+        post={ADULTS: OK},
+    ),
+    case(
+        "communities:remove_resource",
+        kw(pk="community.pk", resource_pk="resource.pk"),
+        get=GET_404,
+        post={("teacher_a", "coordinator"): OK},  # who shared it, and the moderators who are members
+    ),
+    case(
+        "communities:member",
+        kw(pk="community.pk", member_pk="community_member.pk"),
+        data=lambda n: {"action": "member"},
+        get=GET_404,
+        post={ORGANISERS_A: OK},
+    ),
+    case(
+        "communities:answer_request",
+        kw(pk="closed_community.pk", request_pk="join_request.pk"),
+        get=GET_404,
+        post={ORGANISERS_A: OK},
+    ),
+    case(
+        "communities:answer_invitation",
+        kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
+        get=GET_404,
+        post={"colleague_a": OK},  # only the invitee
+    ),
+    case(
+        "communities:withdraw_invitation",
+        kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
+        get=GET_404,
+        post={ORGANISERS_A: OK},
+    ),
+]
+
+
+# --- The Django admin site, as one group ------------------------------------------------------------
+
+
+def _admin_kwargs(name: str, route: str) -> Callable[[object], dict]:
+    """Kwargs for an admin URL: an object's id is the first row of its model (0 when there is none)."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    models = {f"admin:{m._meta.app_label}_{m._meta.model_name}_": m for m in admin.site._registry}
+    # Django's UserAdmin names its password page after auth.User whatever the user model.
+    models["admin:auth_user_"] = get_user_model()
+    model = next((m for prefix, m in models.items() if name.startswith(prefix)), None)
+
+    def build(_network) -> dict:
+        if "content_type_id" in route:  # "view on site": a school
+            from twinning.schools.models import School
+
+            school = School.objects.order_by("pk").first()
+            return {"content_type_id": ContentType.objects.get_for_model(School).pk, "object_id": school.pk}
+        kwargs = {}
+        if "object_id" in route or "<id>" in route:
+            key = "object_id" if "object_id" in route else "id"
+            kwargs[key] = str(model._default_manager.order_by("pk").values_list("pk", flat=True).first() or 0)
+        if "app_label" in route:
+            kwargs["app_label"] = "schools"
+        return kwargs
+
+    return build
+
+
+def _admin(get=OK, post=OK) -> tuple[dict, dict]:
+    """The administrator gets `get` and `post`; everyone else is sent to the admin site's sign-in."""
+    others = {SIGNED_IN - {"admin"}: ADMIN_SIGN_IN, "anonymous": ADMIN_SIGN_IN}
+    return {**others, "admin": get}, {**others, "admin": post}
+
+
+# Where the administrator gets something else than OK, on purpose: read-only tables refuse to add,
+# change or delete (403), views that take one method (405), "view on site" of a school with no public
+# page (404), the autocomplete asked nothing (403).
+READ_ONLY = _admin(get=403, post=403)
+ADMIN_EXCEPTIONS: dict[str, tuple[dict, dict]] = {
+    "admin:autocomplete": _admin(get=403, post=405),
+    "admin:jsi18n": _admin(post=405),
+    "admin:password_change_done": _admin(post=405),
+    "admin:view_on_site": _admin(get=404, post=404),
+    "admin:axes_accessattempt_add": READ_ONLY,
+    "admin:axes_accessfailurelog_add": READ_ONLY,
+    "admin:axes_accesslog_add": READ_ONLY,
+    "admin:common_auditentry_add": READ_ONLY,
+    "admin:common_auditentry_change": _admin(post=403),
+    "admin:common_auditentry_delete": READ_ONLY,
+    "admin:reporting_participation_add": READ_ONLY,
+    "admin:reporting_participation_change": _admin(post=403),
+    "admin:reporting_response_add": READ_ONLY,
+    # Its sign-in page answers everyone; signing out is a POST, and the admin site sends anyone who
+    # is not its user back to /admin/ (which sends them to its sign-in).
+    "admin:login": ({EVERYONE: OK}, {EVERYONE: OK}),
+    "admin:logout": ({EVERYONE: OK, "admin": 405}, {EVERYONE: OK, "admin": TO_SIGN_IN}),
+}
+
+
+def admin_cases(routes: Mapping[str, str]) -> list[Case]:
+    """Every URL of the admin site: the platform administrator uses it; everyone else signs in there."""
+    cases = []
+    for name, route in sorted(routes.items()):
+        if not name.startswith("admin:"):
+            continue
+        get, post = ADMIN_EXCEPTIONS.get(name) or _admin()
+        cases.append(case(name, _admin_kwargs(name, route), get=get, post=post))
+    return cases

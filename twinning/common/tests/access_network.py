@@ -1,0 +1,384 @@
+"""One realistic network for the access matrix: every URL's kwargs resolve to a real object in it.
+
+Built once per test process (see ``test_access_matrix.py``) through the apps' own services and
+test factories, so its rows are the rows people make. Two NSOs' countries (Israel, the UK) and a
+third country with its own NSO (France); school A (Israel) and partner school B (the UK) in an
+active twinning of a programme, with a workspace full of things (a pupil's published post, a
+pupil's pending post, a post turned down, photos published and pending, a page, a plan step, a
+meeting); a school C in France with its teacher; the library, courses, labels, reports,
+questionnaires, communities and cohort matching each with what their pages show.
+
+Some texts carry a marker (``SECRET_*``): the matrix checks that no page shows one to a person
+who may not read it (see ``access_matrix.SECRETS``).
+"""
+
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from PIL import Image
+
+from twinning import testing
+from twinning.accounts import services as account_services
+from twinning.accounts.models import Role
+from twinning.accounts.pupils import create_pupils
+from twinning.communities import services as community_services
+from twinning.communities.models import Community
+from twinning.communities.services.communities import About
+from twinning.coordination import services as coordination_services
+from twinning.coordination.models import GuidanceEntry
+from twinning.learning import services as learning_services
+from twinning.learning.models import Offering, Registration
+from twinning.learning.tests.helpers import into_the_past, make_offering
+from twinning.library import services as library_services
+from twinning.library.models import Activity as LibraryActivity
+from twinning.matching import services as matching_services
+from twinning.matching.models import CohortRun, Proposal, current_school_year
+from twinning.matching.tests.test_matching_views import make_profile
+from twinning.meetings import services as meeting_services
+from twinning.meetings.tests.test_meetings import make_meeting
+from twinning.recognition import rubric
+from twinning.recognition import services as recognition_services
+from twinning.reporting import services as reporting_services
+from twinning.reporting.models import Survey
+from twinning.schools import services as school_services
+from twinning.schools.models import Language, Programme, Subject
+from twinning.twinnings import services as twinning_services
+from twinning.workspace import services as workspace_services
+
+# Texts only some people may read; each appears in exactly one row of the network.
+SECRET_PENDING_POST = "Secret-pending-post-Qx7"
+SECRET_REJECTED_POST = "Secret-rejected-post-Jw3"
+SECRET_PENDING_PHOTO = "Secret-pending-photo-Vt5"
+SECRET_PENDING_SCHOOL = "Zephyrine Pending Academy"
+SECRET_DRAFT_ACTIVITY = "Secret-draft-activity-Km2"
+SECRET_GUIDANCE = "Secret-guidance-note-Hd8"
+SECRET_VIDEO_LINK = "https://meet.example.org/secret-video-Rb4"
+SECRET_INVITE_ONLY_THREAD = "Secret-invite-only-thread-Lp9"
+SECRET_DRAFT_COURSE = "Secret-draft-course-Nc6"
+
+# Who is who: the persona names the declarations use, in the order the matrix reports them.
+PERSONAS = (
+    "anonymous",
+    "pupil_a",  # a pupil of school A, in the twinning
+    "pupil_b",  # a pupil of partner school B, in the twinning
+    "teacher_a",  # school A's teacher-administrator of the twinning (its contact)
+    "teacher_a2",  # another teacher of school A, the twinning's second contact (a plain teacher member)
+    "colleague_a",  # a validated teacher of school A who is not in the twinning
+    "pending_a",  # a teacher of school A waiting for validation
+    "teacher_b",  # partner school B's teacher-administrator of the twinning
+    "teacher_c",  # a teacher of school C, in a third country (France), outside the twinning
+    "principal_a",  # school A's principal
+    "coordinator",  # a pedagogic coordinator of Israel's NSO, the twinning's named coordinator
+    "nso_a",  # NSO staff of school A's side (Israel)
+    "nso_b",  # NSO staff of school B's side (the UK)
+    "nso_c",  # NSO staff of the third country (France)
+    "admin",  # the platform administrator (superuser)
+)
+
+
+def png(colour=(30, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf() -> bytes:
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def build() -> SimpleNamespace:
+    """Every row the matrix's URLs point at. Returns a namespace of them, plus ``people`` by persona."""
+    n = SimpleNamespace(**vars(testing.make_cast()))
+    year = current_school_year()
+    english = Language.objects.get(code="en")
+    history = Subject.objects.get(code="history")
+
+    # A third country with its own NSO, school and teacher.
+    n.fr_nso = testing.make_nso("fr", "France NSO")
+    n.france = testing.make_country("FR", "France", nso=n.fr_nso, time_zone="Europe/Paris")
+    n.school_c = testing.make_school(country=n.france, name="Lycée Molière")
+    n.teacher_c = testing.make_teacher(school=n.school_c, name="Claire Martin")
+    n.nso_fr = testing.make_person(name="Luc Bernard")
+    testing.grant(n.nso_fr, Role.Kind.NSO_STAFF, nso=n.fr_nso)
+    n.teacher_a2 = testing.make_teacher(school=n.school_a, name="Miriam Adler")
+    n.colleague_a = testing.make_teacher(school=n.school_a, name="Eitan Barak")
+    n.unconfirmed = testing.make_teacher(school=n.school_b, confirmed=False, name="Unconfirmed Teacher")
+
+    # A school registered at sign-up, waiting for its NSO, with the teacher who registered it.
+    n.pending_school_teacher = school_services.register_teacher(
+        full_name="Pending Registrant",
+        email="registrant@example.org",
+        password=testing.PASSWORD,
+        language="en",
+        time_zone="Asia/Jerusalem",
+        school=None,
+        new_school=school_services.NewSchool(
+            name=SECRET_PENDING_SCHOOL,
+            native_name="",
+            country=n.israel,
+            city="Zephyr Town",
+            school_type="public",
+            age_from=10,
+            age_to=14,
+            languages=[english],
+            time_zone="Asia/Jerusalem",
+            school_week="sun_thu",
+        ),
+        subjects=[history],
+        languages=[english],
+    )
+    n.pending_school = n.pending_school_teacher.school
+
+    # A programme across the two NSOs' countries; A and B take part.
+    n.programme = Programme.objects.create(slug="global", names={"en": "Global twinning"})
+    n.programme.countries.set([n.israel, n.uk])
+    n.school_a.programmes.add(n.programme)
+    n.school_b.programmes.add(n.programme)
+
+    # Twinning profiles and a partnership request (C asks A), for the school year under way.
+    n.profile_a = make_profile(n.school_a, languages={"he": 3, "en": 2})
+    n.profile_b = make_profile(n.school_b)
+    n.profile_c = make_profile(n.school_c, languages={"en": 3, "fr": 3})
+    n.proposal = Proposal.objects.create(
+        origin=Proposal.Origin.SEARCH, left=n.profile_c, right=n.profile_a, score=0.5, created_by=n.teacher_c.user
+    )
+
+    # The twinning: A proposes, B accepts, the coordinator approves, A starts it.
+    n.twinning = twinning_services.propose_twinning(
+        from_school=n.school_a,
+        to_schools=[n.school_b],
+        by=n.teacher_a.user,
+        school_year=year,
+        titles={"en": "Our towns"},
+        programme=n.programme,
+    )
+    row_b = n.twinning.schools.get(school=n.school_b)
+    twinning_services.answer_invitation(twinning=n.twinning, row=row_b, by=n.teacher_b.user, accept=True)
+    twinning_services.approve_twinning(twinning=n.twinning, by=n.coordinator)
+    twinning_services.start_twinning(twinning=n.twinning, by=n.teacher_a.user)
+    n.row_a = n.twinning.schools.get(school=n.school_a)
+    twinning_services.set_contacts(
+        row=n.row_a, contact=n.teacher_a.user, second_contact=n.teacher_a2.user, by=n.teacher_a.user
+    )
+    # A proposal from A to C, waiting for C's answer.
+    n.proposed = twinning_services.propose_twinning(
+        from_school=n.school_a, to_schools=[n.school_c], by=n.teacher_a.user, school_year=year
+    )
+
+    # Pupils of A and B, in the twinning.
+    (n.pupil_a, _password), (n.pupil_a_out, _password) = create_pupils(
+        school=n.school_a, by=n.teacher_a.user, names=["Maya K.", "Noam T."]
+    )
+    ((n.pupil_b, _password),) = create_pupils(school=n.school_b, by=n.teacher_b.user, names=["Tom W."])
+    twinning_services.add_pupils(twinning=n.twinning, row=n.row_a, pupils=[n.pupil_a], by=n.teacher_a.user)
+    twinning_services.add_pupils(twinning=n.twinning, row=row_b, pupils=[n.pupil_b], by=n.teacher_b.user)
+
+    # The workspace: a thread, a pupil's published, pending and turned-down posts, photos, a page, a plan step.
+    n.thread = workspace_services.start_thread(
+        twinning=n.twinning, by=n.teacher_a.user, title="Hello from Haifa", body="Shalom to our partners!"
+    )
+    n.published_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body="Hi from Maya")
+    workspace_services.moderate(item=n.published_post, by=n.teacher_a.user, approve=True)
+    n.rejected_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body=SECRET_REJECTED_POST)
+    workspace_services.moderate(item=n.rejected_post, by=n.teacher_a.user, approve=False)
+    n.pending_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body=SECRET_PENDING_POST)
+    n.photo = workspace_services.upload_media(
+        twinning=n.twinning, by=n.teacher_a.user, upload=SimpleUploadedFile("town.png", png()), title="Our town"
+    )
+    n.pending_photo = workspace_services.upload_media(
+        twinning=n.twinning,
+        by=n.pupil_a.user,
+        upload=SimpleUploadedFile("street.png", png((200, 40, 40))),
+        title=SECRET_PENDING_PHOTO,
+    )
+    n.page = workspace_services.save_page(
+        twinning=n.twinning, by=n.teacher_a.user, title="Our map", source="Both towns on **one** map."
+    )
+    today = timezone.localdate()
+    n.plan_step = workspace_services.plan_activity(
+        twinning=n.twinning, by=n.teacher_a.user, title="Exchange letters", starts_on=today + timedelta(days=7)
+    )
+
+    # A confirmed meeting next week, and teacher A's private calendar feed.
+    n.meeting = make_meeting(n.twinning, n, starts_at=timezone.now() + timedelta(days=7))
+    n.meeting.video_link = SECRET_VIDEO_LINK
+    n.meeting.save(update_fields=["video_link"])
+    n.feed = meeting_services.feed_of(n.teacher_a.user)
+
+    # Coordination: the guidance log and the programme's silence limits.
+    n.guidance = coordination_services.add_guidance(
+        twinning=n.twinning,
+        by=n.coordinator,
+        kind=GuidanceEntry.Kind.NOTE,
+        text=SECRET_GUIDANCE,
+        happened_on=today,
+    )
+    n.programme_coordinator = testing.make_person(name="Programme Coordinator")
+    testing.grant(n.programme_coordinator, Role.Kind.COORDINATOR, programme=n.programme)
+    coordination_services.set_nudge_policy(
+        programme=n.programme, by=n.programme_coordinator, remind_after_days=14, alert_after_days=28
+    )
+
+    # The library: a published activity with a file (used in the plan), and another teacher's version
+    # waiting for review, with a file of its own.
+    def text(title: str) -> library_services.Text:
+        return library_services.Text(
+            title=title,
+            summary="Each class photographs its street and writes to the partner class about it.",
+            goals="Describe a place",
+            steps="Walk the street\nTake three photographs",
+            age_from=10,
+            age_to=14,
+            duration_minutes=90,
+            text_language=english,
+            themes=[history],
+            languages=[english],
+        )
+
+    version = library_services.start_activity(by=n.teacher_a.user, text=text("Our streets, our stories"))
+    n.attachment = library_services.attach(
+        version=version, by=n.teacher_a.user, upload=SimpleUploadedFile("street.png", png())
+    )
+    library_services.submit(version=version, by=n.teacher_a.user)
+    library_services.publish(version=version, by=n.coordinator)
+    n.library_activity = LibraryActivity.objects.get(pk=version.activity_id)
+    library_services.add_to_plan(
+        activity=n.library_activity, twinning=n.twinning, by=n.teacher_a.user, starts_on=today + timedelta(days=14)
+    )
+    draft = library_services.start_activity(by=n.teacher_b.user, text=text(SECRET_DRAFT_ACTIVITY))
+    n.draft_attachment = library_services.attach(
+        version=draft, by=n.teacher_b.user, upload=SimpleUploadedFile("plan.pdf", pdf())
+    )
+    library_services.submit(version=draft, by=n.teacher_b.user)
+    n.draft_activity = draft.activity
+
+    # Learning: a course for Israel's NSO's own teachers (over, with teacher A's certificate and a
+    # file for its participants), a course open to the network, and a draft only its organisers see.
+    n.course = make_offering(n, capacity=5, titles={"en": "Teaching with tablets"})
+    learning_services.register(offering=n.course, user=n.teacher_a.user)
+    n.course = into_the_past(n.course)
+    n.session = n.course.sessions.get()
+    learning_services.record_attendance(
+        session=n.session,
+        by=n.nso_il,
+        present={Registration.objects.get(offering=n.course, user=n.teacher_a.user).pk},
+    )
+    n.certificate = n.course.certificates.get(holder=n.teacher_a.user)
+    n.material = learning_services.add_material(
+        offering=n.course, by=n.nso_il, upload=SimpleUploadedFile("notes.pdf", pdf())
+    )
+    n.network_course = make_offering(
+        n, audience=Offering.Audience.NETWORK, titles={"en": "Twinning for beginners"}, start=n.session.starts_at
+    )
+    n.network_course.refresh_from_db()
+    n.draft_course = make_offering(n, titles={"en": SECRET_DRAFT_COURSE}, publish=False)
+
+    # Recognition: teacher A's label application, sent; an award category of Israel's NSO.
+    n.application = recognition_services.start_application(twinning=n.twinning, teacher=n.teacher_a.user)
+    recognition_services.save_application(
+        application=n.application,
+        eligibility=dict.fromkeys(rubric.ELIGIBILITY_CODES, True),
+        texts={c.code: f"What we did for {c.code}." for c in rubric.CRITERIA},
+        evidence={"pages": [n.page.pk]},
+    )
+    recognition_services.submit_application(application=n.application, by=n.teacher_a.user)
+    n.award_category = recognition_services.add_category(
+        nso=n.il_nso, school_year=year, names={"en": "Best twinning"}, by=n.nso_il
+    )
+
+    # Reporting: Israel's NSO's questionnaire for pupils and teachers, open for the first answers.
+    n.survey = reporting_services.create_survey(
+        nso=n.il_nso,
+        by=n.nso_il,
+        school_year=year,
+        titles={"en": "Our partners"},
+        questions=[{"en": "I know how my partners live"}],
+        audience=Survey.Audience.BOTH,
+    )
+    reporting_services.advance_survey(survey=n.survey, by=n.nso_il, expected=Survey.Stage.DRAFT)
+
+    # Communities: an open one (a thread, a file) and one by invitation (B's teacher is a member;
+    # A's colleague is invited; C's teacher asked to join).
+    n.community = community_services.create_community(
+        by=n.coordinator,
+        about=About(names={"en": "English teachers"}, subject=Subject.objects.get(code="english-foreign")),
+        nso=n.il_nso,
+    )
+    community_services.join(community=n.community, user=n.teacher_a.user)
+    n.community_thread = community_services.start_thread(
+        community=n.community, by=n.teacher_a.user, title="Songs that work", body="Ours: a round."
+    )
+    n.community_post = n.community_thread.posts.get()
+    n.community_member = n.community.memberships.get(user=n.teacher_a.user)
+    n.resource = community_services.share_file(
+        community=n.community, by=n.teacher_a.user, upload=SimpleUploadedFile("song.pdf", pdf()), title="A song"
+    )
+    n.closed_community = community_services.create_community(
+        by=n.coordinator,
+        about=About(names={"en": "Heads of history"}, subject=history, access=Community.Access.INVITATION),
+        nso=n.il_nso,
+    )
+    n.invitation = community_services.invite(community=n.closed_community, by=n.coordinator, invitee=n.teacher_b.user)
+    community_services.answer_invitation(invitation=n.invitation, user=n.teacher_b.user, accept=True)
+    n.closed_thread = community_services.start_thread(
+        community=n.closed_community, by=n.teacher_b.user, title=SECRET_INVITE_ONLY_THREAD, body="Members only."
+    )
+    n.pending_invitation = community_services.invite(
+        community=n.closed_community, by=n.coordinator, invitee=n.colleague_a.user
+    )
+    n.join_request = community_services.request_to_join(community=n.closed_community, user=n.teacher_c.user)
+
+    # Cohort matching: Israel's NSO matches Israel with the UK; the run is done and has a pair.
+    n.cohort = matching_services.start_cohort_run(
+        by=n.nso_il,
+        nso=n.il_nso,
+        school_year=year,
+        shape=CohortRun.Shape.TWO_SIDES,
+        left_countries=[n.israel],
+        right_countries=[n.uk],
+        min_score=0,
+    )
+    matching_services.execute_cohort_run(n.cohort.pk)
+    n.cohort.refresh_from_db()
+    n.cohort_pair = n.cohort.pairs.first()
+
+    n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
+    n.reset_uid = urlsafe_base64_encode(force_bytes(n.teacher_c.user.pk))
+    n.reset_token = default_token_generator.make_token(n.teacher_c.user)
+
+    n.people = {
+        "anonymous": None,
+        "pupil_a": n.pupil_a.user,
+        "pupil_b": n.pupil_b.user,
+        "teacher_a": n.teacher_a.user,
+        "teacher_a2": n.teacher_a2.user,
+        "colleague_a": n.colleague_a.user,
+        "pending_a": n.pending_il.user,
+        "teacher_b": n.teacher_b.user,
+        "teacher_c": n.teacher_c.user,
+        "principal_a": n.principal_a,
+        "coordinator": n.coordinator,
+        "nso_a": n.nso_il,
+        "nso_b": n.nso_uk,
+        "nso_c": n.nso_fr,
+        "admin": n.admin,
+    }
+    assert tuple(n.people) == PERSONAS
+    return n
+
+
+def session_cookies(people: dict) -> dict:
+    """Each persona's signed-in session cookie (none for the anonymous visitor)."""
+    cookies = {}
+    for name, user in people.items():
+        client = testing.Client()
+        if user is not None:
+            client.force_login(user)
+        cookies[name] = dict(client.cookies.items())
+    return cookies

@@ -1,0 +1,282 @@
+"""The access matrix: every URL name, fifteen kinds of people, GET and POST (declared in ``access_matrix``).
+
+The network is built once per test process and module, inside a transaction rolled back at the
+end; each request runs in its own savepoint, rolled back after it, so no request sees another's
+effects and the declarations stay independent of their order.
+"""
+
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.signals import got_request_exception
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from twinning.common.tests import access_matrix as matrix
+from twinning.common.tests import access_network
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("GET", "POST")
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+# --- The network, once per module -----------------------------------------------------------------
+
+
+class LeanClient(Client):
+    """The test client without its capture of every rendered template and context.
+
+    The matrix reads statuses, headers and bodies only; copying each template's context for
+    ``response.context`` was a quarter of its time. Server errors are still raised, as by ``Client``.
+    """
+
+    def request(self, **request):
+        environ = self._base_environ(**request)
+        uid = f"request-exception-{id(request)}"
+        got_request_exception.connect(self.store_exc_info, dispatch_uid=uid)
+        try:
+            response = self.handler(environ)
+        finally:
+            got_request_exception.disconnect(dispatch_uid=uid)
+        self.check_exception(response)
+        return response
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("access-matrix-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            network = access_network.build()
+            cookies = access_network.session_cookies(network.people)
+            world = SimpleNamespace(
+                network=network,
+                cookies=cookies,
+                clients={persona: LeanClient() for persona in access_network.PERSONAS},
+                fingerprint_sql=_fingerprint_sql(),
+            )
+            # Every request is rolled back: the database before any of them is this one.
+            world.fingerprint = _fingerprint(world)
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _fingerprint_sql() -> str:
+    """One query counting the rows of every table of the project's apps (the audit log among them)."""
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models()
+            if model.__module__.startswith("twinning.") and not model._meta.proxy
+        }
+    )
+    quote = connection.ops.quote_name
+    return "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+
+
+def _fingerprint(world) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(world.fingerprint_sql)
+        return cursor.fetchone()
+
+
+# --- One request, judged ------------------------------------------------------------------------------
+
+
+@dataclass
+class Seen:
+    outcome: object  # OK, SIGN_IN, ADMIN_SIGN_IN or a status code
+    status: int
+    location: str = ""
+    error: str = ""
+    changed: bool = False
+    found: tuple = ()  # the secrets the body shows
+    leaks: tuple = ()  # those the persona may not read
+
+    def describe(self) -> str:
+        if self.error:
+            return f"500 ({self.error})"
+        where = f" → {self.location}" if self.location else ""
+        return f"{self.outcome} ({self.status}{where})"
+
+
+_LOGIN = urlsplit(reverse("accounts:login")).path
+_ADMIN_LOGIN = urlsplit(reverse("admin:login")).path
+
+
+def _outcome(response) -> tuple[object, str]:
+    code = response.status_code
+    if code in REDIRECTS:
+        location = response["Location"]
+        path = urlsplit(location).path
+        if path == _LOGIN:
+            return matrix.SIGN_IN, location
+        if path == _ADMIN_LOGIN:
+            return matrix.ADMIN_SIGN_IN, location
+        return matrix.OK, location
+    return (matrix.OK if 200 <= code < 300 else code), ""
+
+
+def url_of(case: matrix.Case, network) -> str:
+    url = reverse(case.name, kwargs=case.kwargs(network))
+    return f"{url}?{case.query(network)}" if case.query else url
+
+
+def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
+    """Send one request as the persona, in a savepoint rolled back afterwards."""
+    network = world.network
+    client = world.clients[persona]
+    client.cookies = SimpleCookie(world.cookies[persona])
+    url = url_of(case, network)
+    refusal = method == "POST" and _plain(case.expected(method)[persona]) in matrix.REFUSALS
+    with transaction.atomic():
+        try:
+            try:
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, case.data(network) if case.data else {})
+            except Exception as error:  # noqa: BLE001  (a server error is an outcome to report)
+                return Seen(outcome=500, status=500, error=f"{type(error).__name__}: {error}")
+            outcome, location = _outcome(response)
+            # Reading a streamed body to its end closes it; the client has closed any other one.
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            changed = refusal and _fingerprint(world) != world.fingerprint
+        finally:
+            transaction.set_rollback(True)
+    found = tuple(marker for marker in matrix.SECRETS if marker.encode() in body)
+    # The admin site shows every row to the administrator: that is what it is for.
+    everything = persona == "admin" and case.name.startswith("admin:")
+    leaks = tuple(marker for marker in found if not everything and persona not in matrix.readers(case, marker))
+    return Seen(outcome, response.status_code, location, changed=changed, found=found, leaks=leaks)
+
+
+def _plain(expected):
+    return expected.outcome if isinstance(expected, matrix.Known) else expected
+
+
+def _matches(expected, seen: Seen) -> bool:
+    if seen.error or seen.changed or seen.leaks:
+        return False
+    if expected == matrix.TO_SIGN_IN:
+        return seen.outcome == matrix.SIGN_IN
+    return expected == seen.outcome
+
+
+def problem(case: matrix.Case, persona: str, method: str, expected, seen: Seen) -> str:
+    lines = [f"{method} {case.id} as {persona}: expected {expected}, got {seen.describe()}"]
+    if seen.changed:
+        lines.append("    and this refused POST changed the database (row counts differ)")
+    for marker in seen.leaks:
+        lines.append(f"    and it shows {matrix.SECRETS[marker][0]} ({marker!r}), not theirs to read")
+    return "\n".join(lines)
+
+
+# --- Which URLs exist -------------------------------------------------------------------------------
+
+
+def url_names(resolver=None, namespace=()) -> dict[str, str]:
+    """Every named URL of the project (namespaces included) -> its route, walking the resolver."""
+    found = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + ((pattern.namespace,) if pattern.namespace else ())
+            found.update(url_names(pattern, inner))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found[":".join((*namespace, pattern.name))] = str(pattern.pattern)
+    return found
+
+
+ALL_CASES = matrix.CASES + matrix.admin_cases(url_names())
+CASES_BY_ID = {case.id: case for case in ALL_CASES}
+DECLARED = {case.name for case in ALL_CASES}
+
+
+# --- The tests --------------------------------------------------------------------------------------
+
+
+def test_every_url_name_is_declared_and_every_declaration_is_a_url():
+    names = url_names()
+    missing = [f"{name} (/{names[name]})" for name in sorted(set(names) - DECLARED)]
+    stale = sorted(DECLARED - set(names))
+    assert (missing, stale) == ([], []), (
+        "Declare who may use each URL in twinning/common/tests/access_matrix.py "
+        f"(undeclared: {missing}; declared but no such URL: {stale})"
+    )
+    assert len(CASES_BY_ID) == len(ALL_CASES), "two cases share a name and variant: give one a variant"
+
+
+@pytest.mark.parametrize("case_id", list(CASES_BY_ID))
+def test_access(world, case_id):
+    case = CASES_BY_ID[case_id]
+    problems = []
+    for method in METHODS:
+        for persona, expected in case.expected(method).items():
+            if isinstance(expected, matrix.Known):
+                continue  # run by test_known_defect
+            seen = request(world, case, persona, method)
+            if not _matches(expected, seen):
+                problems.append(problem(case, persona, method, expected, seen))
+    assert not problems, f"{url_of(case, world.network)}\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("marker", list(matrix.SHOWN))
+def test_every_secret_is_shown_to_one_of_its_readers(world, marker):
+    # Otherwise a secret no page ever shows would make its checks pass whatever the code did.
+    case_id, persona = matrix.SHOWN[marker]
+    assert persona in matrix.SECRETS[marker][1]
+    seen = request(world, CASES_BY_ID[case_id], persona, "GET")
+    assert (seen.outcome, marker in seen.found) == (matrix.OK, True)
+
+
+def _known_cells() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(case, what is wrong) -> its cells (persona, method)."""
+    cells: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for case in ALL_CASES:
+        for method in METHODS:
+            for persona, expected in case.expected(method).items():
+                if isinstance(expected, matrix.Known):
+                    cells.setdefault((case.id, expected.reason), []).append((persona, method))
+    return cells
+
+
+KNOWN = _known_cells()
+
+
+def _who(personas: set[str]) -> str:
+    return "+".join(sorted(personas)) if len(personas) <= 3 else f"{len(personas)}-personas"
+
+
+@pytest.mark.parametrize(
+    ("case_id", "reason"),
+    [
+        pytest.param(
+            case_id,
+            reason,
+            id=f"{case_id}-{_who({persona for persona, _method in cells})}",
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason),
+        )
+        for (case_id, reason), cells in KNOWN.items()
+    ],
+)
+def test_known_defect(world, case_id, reason):
+    """Each known defect of a URL, all its cells at once: the day they all answer right, XPASS says so."""
+    case = CASES_BY_ID[case_id]
+    problems = []
+    for persona, method in KNOWN[case_id, reason]:
+        expected = case.expected(method)[persona].outcome
+        seen = request(world, case, persona, method)
+        if not _matches(expected, seen):
+            problems.append(problem(case, persona, method, expected, seen))
+    assert not problems, "\n".join(problems)
