@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "twinning.learning",
     "twinning.recognition",
     "twinning.communities",
+    # The top layer: the front page and the dashboard (it reads the apps below it; none reads it).
+    "twinning.home",
 ]
 
 MIDDLEWARE = [
