@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from twinning.common.i18n import pick
 from twinning.common.mail import send_to_person
 from twinning.common.models import Notification
+from twinning.common.tasks import email_notifications
 
 # kind -> its sentence (lazily translated), with %(name)s parameters filled in when it is shown.
 _kinds: dict = {}
@@ -138,8 +139,6 @@ def notify_many(items: list[tuple]) -> list[Notification]:
     )
     ids = [row.pk for row in rows]
     if ids and _emails_on():
-        from twinning.common.tasks import email_notifications
-
         for start in range(0, len(ids), 500):
             email_notifications.enqueue(ids=ids[start : start + 500])
     return rows

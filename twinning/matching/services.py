@@ -178,7 +178,7 @@ def start_cohort_run(
             )
         audit.record(actor=by, action="cohort.started", target=run)
         # Recorded with the run itself: a committed run is always run, whatever stops in between.
-        from twinning.matching.tasks import run_cohort
+        from twinning.matching.tasks import run_cohort  # here: matching/tasks.py imports this module
 
         run_cohort.enqueue(run_id=run.pk)
     return run

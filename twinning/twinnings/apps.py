@@ -8,6 +8,7 @@ class TwinningsConfig(AppConfig):
     verbose_name = _("Twinnings")
 
     def ready(self):
+        # Imported when every app is loaded: the hooks of the apps below are filled in from here.
         from twinning.matching.services import add_acceptance_step
         from twinning.schools.rules import add_pupil_school_source
         from twinning.twinnings.rules import partner_school_ids_of_pupil
