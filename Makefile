@@ -43,12 +43,14 @@ fmt: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Ruff's lint and format, bandit's security lint (pyproject.toml), migrations in step with the models,
+# Ruff's lint and format, the layers between apps (import-linter, contract in pyproject.toml; see
+# docs/architecture.md), bandit's security lint (pyproject.toml), migrations in step with the models,
 # and the locked requirements' known vulnerabilities: a finding fails; an advisory service that
 # cannot be reached is said ("not audited: ...") and does not.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/bandit -c pyproject.toml -r twinning -q
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python scripts/audit.py

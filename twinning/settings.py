@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "twinning.learning",
     "twinning.recognition",
     "twinning.communities",
+    # The top layer: the front page and the dashboard (it reads the apps below it; none reads it).
+    "twinning.home",
+    # The demo network (load_demo, demo_code), also at the top: it writes through every app below.
+    "twinning.demo",
 ]
 
 MIDDLEWARE = [

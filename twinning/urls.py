@@ -2,12 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from twinning.accounts import views as account_views
 from twinning.common import views as common_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("", include("twinning.home.urls")),
     path("accounts/", include("twinning.accounts.urls")),
     path("", include("twinning.schools.urls")),
     path("matching/", include("twinning.matching.urls")),

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        # Imported when every app is loaded: sessions reads the models.
         from django.contrib.auth.signals import user_logged_in
 
         from twinning.accounts import sessions

@@ -1,6 +1,9 @@
 from django.utils.functional import SimpleLazyObject
 
 from twinning.accounts.rules import roles_of
+from twinning.accounts.sessions import second_step_owed
+from twinning.common.notifications import unread_count
+from twinning.schools.rules import can_seek_partners
 
 
 def roles(request):
@@ -9,10 +12,6 @@ def roles(request):
         return {}
     context = {"roles": roles_of(user)}
     if user.is_authenticated:
-        from twinning.accounts.sessions import second_step_owed
-        from twinning.common.notifications import unread_count
-        from twinning.schools.rules import can_seek_partners
-
         # A plain int: plural rules (Arabic's uses n % 100) do arithmetic on it. One indexed COUNT.
         context["unread_notifications"] = unread_count(user)
         context["can_seek_partners"] = SimpleLazyObject(lambda: can_seek_partners(user))

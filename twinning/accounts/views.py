@@ -17,22 +17,12 @@ from django.views.decorators.http import require_POST
 from twinning.accounts import rules, second_factor, services, sessions
 from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
-from twinning.accounts.rules import may_change_own_name, roles_of
+from twinning.accounts.rules import may_change_own_name
 from twinning.common.errors import ServiceError
 from twinning.common.http import no_store, redirect_back
 from twinning.common.i18n import direction
 from twinning.common.net import client_address
-from twinning.matching.queries import partner_summary_for
-from twinning.schools import queries as school_queries
 from twinning.schools.forms import TeacherProfileForm
-from twinning.schools.profile import teacher_checklist
-from twinning.twinnings.models import Twinning
-
-
-def home(request):
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return render(request, "accounts/home.html")
 
 
 class SignInView(auth_views.LoginView):
@@ -116,30 +106,6 @@ class PasswordResetView(auth_views.PasswordResetView):
         language = translation.get_language()
         self.extra_email_context = {"mail_lang": language, "mail_dir": direction(language)}
         return super().form_valid(form)
-
-
-@login_required
-def dashboard(request):
-    """What this person has to do next, one section per role they hold."""
-    user = request.user
-    roles = roles_of(user)
-    teacher = getattr(user, "teacher", None)
-    context = {"roles": roles, "teacher": teacher}
-    if teacher is not None:
-        context["checklist"] = teacher_checklist(teacher)
-    if roles.nso_staff or roles.admin:
-        context["validation_counts"] = school_queries.validation_counts_for_staff(user)
-        context["queue_preview"] = list(school_queries.validation_queue_for_staff(user)[:5])
-    if roles.principal:
-        context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
-    context["partners"] = partner_summary_for(user)
-    context["my_twinnings"] = list(
-        Twinning.objects.filter(memberships__user=user, memberships__active=True).order_by("-changed_at")[:10]
-    )
-    if roles.coordinator:
-        context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
-        context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)
-    return render(request, "accounts/dashboard.html", context)
 
 
 def confirm_email(request, token):

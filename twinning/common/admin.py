@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.common.models import AuditEntry, Email, Job, WorkerBeat
+from twinning.common.tasks import send_email
 
 
 @admin.register(AuditEntry)
@@ -63,8 +64,6 @@ class EmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed e-mails again"))
     def send_again(self, request, queryset):
-        from twinning.common.tasks import send_email
-
         count = 0
         for email in queryset.filter(status=Email.Status.FAILED):
             with transaction.atomic():

@@ -11,3 +11,6 @@ class CommonConfig(AppConfig):
     def ready(self):
         # Every app's background jobs (`<app>/tasks.py`) are declared before a worker asks for them.
         autodiscover_modules("tasks")
+        # Every app's notification kinds (`<app>/notifications.py`), so a notification says what its
+        # app declared and `notify` refuses a kind that nobody did.
+        autodiscover_modules("notifications")

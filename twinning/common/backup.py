@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -165,8 +166,6 @@ def restore(in_path: Path, *, storage=default_storage) -> dict:
                 # with their keys as they were, so every reference in the data still points right.
                 call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
                 call_command("loaddata", str(data_path), verbosity=0)
-        from django.contrib.contenttypes.models import ContentType
-
         ContentType.objects.clear_cache()
         for member in archive.getmembers():
             if not member.isfile() or not member.name.startswith("media/"):

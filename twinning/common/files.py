@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import DatabaseError, close_old_connections, models
 from django.utils import timezone
 
 logger = logging.getLogger("twinning.files")
@@ -54,8 +54,6 @@ def named_by_a_row(name: str) -> bool | None:
     For the upload path when a commit's outcome is unknown (the connection broke during COMMIT):
     keep the file if a row names it, delete it if none does, and keep it when the answer is None
     (the sweep removes it a day later if no row names it by then)."""
-    from django.db import DatabaseError, close_old_connections
-
     try:
         return any(
             model._default_manager.filter(**{model_field.name: name}).exists() for model, model_field in file_fields()

@@ -11,6 +11,8 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from twinning.common.models import Email, Job, WorkerBeat
+
 
 def _database() -> dict:
     started = time.monotonic()
@@ -31,8 +33,6 @@ def _cache() -> dict:
 
 
 def _queue() -> dict:
-    from twinning.common.models import Email, Job, WorkerBeat
-
     now = timezone.now()
     try:
         due = Job.objects.filter(

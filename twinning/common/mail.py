@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from twinning.common.i18n import direction
 from twinning.common.jobs import PermanentError
+from twinning.common.models import Email
 
 
 class QueuedEmailBackend(BaseEmailBackend):
@@ -46,8 +47,7 @@ def _domain() -> str:
 def queue_message(message, *, key: str | None = None):
     """Store one Django e-mail message in the outbox and queue its delivery. Returns the row, or
     None when a message with this key is already there."""
-    from twinning.common.models import Email
-    from twinning.common.tasks import send_email
+    from twinning.common.tasks import send_email  # here: common.tasks imports this module
 
     headers = {name: str(value) for name, value in message.extra_headers.items()}
     message_id = headers.pop("Message-ID", None) or make_msgid(domain=_domain())
@@ -104,8 +104,6 @@ def as_message(row) -> EmailMultiAlternatives:
 def deliver(email_id: int) -> None:
     """Send one queued e-mail unless it was already sent. Raises so the job is tried again later;
     `PermanentError` when the server refused every recipient (trying again would not help)."""
-    from twinning.common.models import Email
-
     row = Email.objects.filter(pk=email_id).first()
     if row is None or row.status != Email.Status.QUEUED:
         return
@@ -125,8 +123,6 @@ def deliver(email_id: int) -> None:
 
 def mark_failed(*, email_id: int, error: str) -> None:
     """The last try failed: the e-mail stays visible to administrators as failed."""
-    from twinning.common.models import Email
-
     Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).update(
         status=Email.Status.FAILED, last_error=error[:2000]
     )

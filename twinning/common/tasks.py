@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from twinning.common import mail
+from twinning.common.files import sweep
 from twinning.common.jobs import daily, job, periodic
 from twinning.common.models import Email, Job, Notification, WorkerBeat
 
@@ -21,7 +22,7 @@ def send_email(*, email_id: int) -> None:
 def email_notifications(*, ids: list[int]) -> None:
     """Write the e-mail copy of many notifications (e.g. a cohort's proposals); each is keyed by
     its notification, so running this again writes none twice."""
-    from twinning.common.notifications import email_notification
+    from twinning.common.notifications import email_notification  # here: notifications imports this module
 
     for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
         email_notification(notification)
@@ -43,6 +44,4 @@ def prune_queue() -> dict:
 @periodic("common.sweep_files", daily(hour=3, minute=40))
 def sweep_files() -> dict:
     """Stored files that no row names, a day after they were written, are removed (see common.files)."""
-    from twinning.common.files import sweep
-
     return sweep().as_dict()

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from twinning.common.health import readiness
 from twinning.common.i18n import direction
 from twinning.common.models import Notification
-from twinning.common.notifications import country_names, text
+from twinning.common.notifications import param_names, text
 
 
 @login_required
@@ -20,8 +20,8 @@ def notifications(request):
     """The person's notifications, newest first; showing them marks them read."""
     rows = Notification.objects.filter(recipient=request.user)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    countries = country_names()
-    items = [{"n": n, "text": text(n, countries), "unread": n.read_at is None} for n in page]
+    names = param_names(page)
+    items = [{"n": n, "text": text(n, names), "unread": n.read_at is None} for n in page]
     Notification.objects.filter(pk__in=[n.pk for n in page], read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "common/notifications.html", {"page": page, "items": items})
 

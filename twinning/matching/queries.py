@@ -14,6 +14,7 @@ from django.utils import timezone
 from twinning.matching.engine import Profile, SearchIndex
 from twinning.matching.engine.vision import from_bytes
 from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile, current_school_year
+from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
 from twinning.schools.models import SCHOOL_WEEK_DAYS, ValidationStatus
 
 
@@ -192,8 +193,6 @@ def profiles_by_pk(pks) -> dict[int, TwinningProfile]:
 
 def partner_summary_for(user) -> dict | None:
     """What a teacher's or principal's dashboard shows about partners this year (a few queries)."""
-    from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
-
     summary: dict = {}
     schools = profile_school_ids(user)
     if schools:

@@ -7,8 +7,10 @@ person's reach is a 404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
+from twinning.common.errors import ServiceError
 from twinning.matching.models import CohortRun, Proposal, TwinningProfile
 from twinning.schools.models import Country, Programme
 from twinning.schools.rules import teaching_school_id
@@ -87,10 +89,6 @@ def cohort_scope(user, *, left_countries, programme) -> tuple:
     A run over a programme belongs to the programme; otherwise to the one NSO serving the first
     side's countries, which must be one of the person's own.
     """
-    from django.utils.translation import gettext as _
-
-    from twinning.common.errors import ServiceError
-
     if programme is not None:
         return None, programme
     nsos = {country.nso_id for country in left_countries}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -29,6 +30,17 @@ def _notify_school(profile: TwinningProfile, *, kind: str, other: TwinningProfil
             country=other.school.country_id,
             own_school=profile.school.name,
         )
+
+
+# What follows when both schools say yes lives in the apps above matching: twinnings opens the
+# twinning (`TwinningsConfig.ready` adds `open_from_proposal`). Each step is called as
+# `step(proposal=..., by=...)` inside the transaction that accepts, so a step that fails undoes the yes.
+_acceptance_steps: list[Callable[..., object]] = []
+
+
+def add_acceptance_step(step: Callable[..., object]) -> None:
+    if step not in _acceptance_steps:
+        _acceptance_steps.append(step)
 
 
 def update_vision(*, profile: TwinningProfile) -> bool:
@@ -84,7 +96,8 @@ def request_partnership(
 def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, reason: str = "") -> Proposal:
     """One school's yes or no. A no declines the proposal for good; two yeses accept it.
 
-    Notifies the other school. An accepted proposal opens its twinning, waiting for the coordinator's approval.
+    Notifies the other school. An accepted proposal goes through the acceptance steps the apps above
+    added (twinnings opens its twinning, waiting for the coordinator's approval).
     """
     if proposal.status != Proposal.Status.PENDING:
         raise ServiceError(_("This proposal has already been answered."))
@@ -121,9 +134,8 @@ def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, rea
             reason=proposal.reason,
         )
         if proposal.status == Proposal.Status.ACCEPTED:
-            from twinning.twinnings.services import open_from_proposal
-
-            open_from_proposal(proposal=proposal, by=by)
+            for step in _acceptance_steps:
+                step(proposal=proposal, by=by)
         if proposal.status != Proposal.Status.PENDING:
             _notify_school(
                 other,
@@ -166,7 +178,7 @@ def start_cohort_run(
             )
         audit.record(actor=by, action="cohort.started", target=run)
         # Recorded with the run itself: a committed run is always run, whatever stops in between.
-        from twinning.matching.tasks import run_cohort
+        from twinning.matching.tasks import run_cohort  # here: matching/tasks.py imports this module
 
         run_cohort.enqueue(run_id=run.pk)
     return run

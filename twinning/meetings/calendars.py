@@ -10,6 +10,8 @@ from collections import defaultdict
 from datetime import date, time, timedelta
 from functools import lru_cache
 
+import holidays
+
 from twinning.matching.models import TwinningProfile, current_school_year
 from twinning.meetings.engine import CalendarError, SchoolCalendar, public_holidays
 from twinning.meetings.models import CalendarSettings, Closure, DateCalendar, SchoolDay, Term
@@ -79,8 +81,6 @@ def calendar_for(school: School, first: date, last: date) -> SchoolCalendar:
 
 def holiday_names(school: School, first: date, last: date, language: str) -> list[tuple[date, str]]:
     """The public and school holidays over the range with their names, in `language` where the package has it."""
-    import holidays
-
     row = CalendarSettings.objects.filter(school=school).first()
     subdivision = (row.subdivision if row else "") or None
     years = range(first.year, last.year + 1)
@@ -99,8 +99,6 @@ def holiday_names(school: School, first: date, last: date, language: str) -> lis
 
 def subdivisions_of(country: str) -> tuple[str, ...]:
     """The regions the holidays package knows for a country (empty when it has none or no calendar)."""
-    import holidays
-
     try:
         return tuple(holidays.country_holidays(country).subdivisions)
     except (NotImplementedError, KeyError):

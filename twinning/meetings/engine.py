@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
+
 MAX_RANGE_DAYS = 2 * 366
 
 
@@ -165,8 +167,6 @@ def why_no_window(calendars: list[SchoolCalendar], first: date, last: date) -> s
 
 def public_holidays(country: str, subdivision: str | None, years: range) -> frozenset[date]:
     """Public (and, where the `holidays` package has them, school) holidays of a country."""
-    import holidays
-
     try:
         found = holidays.country_holidays(country, subdiv=subdivision, years=years, categories=("public", "school"))
     except (NotImplementedError, KeyError):

@@ -12,6 +12,7 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import direction
@@ -19,7 +20,6 @@ from twinning.common.uploads import UploadRefused
 from twinning.matching.models import current_school_year
 from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
-from twinning.meetings.clock import clock
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm

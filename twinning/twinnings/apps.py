@@ -8,8 +8,13 @@ class TwinningsConfig(AppConfig):
     verbose_name = _("Twinnings")
 
     def ready(self):
+        # Imported when every app is loaded: the hooks of the apps below are filled in from here.
+        from twinning.matching.services import add_acceptance_step
         from twinning.schools.rules import add_pupil_school_source
         from twinning.twinnings.rules import partner_school_ids_of_pupil
+        from twinning.twinnings.services import open_from_proposal
 
         # Pupils see the partner schools of their twinnings (and no other school).
         add_pupil_school_source(partner_school_ids_of_pupil)
+        # A partnership proposal both schools accepted becomes a twinning (matching does not know twinnings).
+        add_acceptance_step(open_from_proposal)

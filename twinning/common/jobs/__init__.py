@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from twinning.common.models import Job
+
 logger = logging.getLogger(__name__)
 
 
@@ -128,8 +130,6 @@ def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None
     """Record a job in the current transaction (it is queued when that transaction commits, and
     not at all when it rolls back). With a `key`, a second job with the same key is not added and
     None is returned. The keyword arguments must be JSON values."""
-    from twinning.common.models import Job
-
     spec = registry.get(name)
     if spec is None:
         raise LookupError(f"No background job is declared under the name {name!r}.")
@@ -151,7 +151,7 @@ def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None
             return None
     if settings.JOBS_IMMEDIATE:
         # Debugging and tests: this process runs the job itself once the data is committed.
-        from twinning.common.jobs.worker import run_job_now
+        from twinning.common.jobs.worker import run_job_now  # here: the worker module imports this one
 
         transaction.on_commit(lambda: run_job_now(row.pk))
     return row

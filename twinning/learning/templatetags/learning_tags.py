@@ -4,8 +4,8 @@ import this app: the profile template includes `learning/_on_profile.html`)."""
 from django import template
 from django.utils.html import format_html
 
+from twinning.common.clock import clock
 from twinning.learning import queries, rules
-from twinning.meetings.clock import clock
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def my_learning(context):
 
 @register.filter
 def when(value) -> str:
-    """A time of day, as meeting pages show it (see twinning.meetings.clock)."""
+    """A time of day, as meeting pages show it (see twinning.common.clock)."""
     return clock(value)
 
 

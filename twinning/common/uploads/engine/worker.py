@@ -29,6 +29,7 @@ def _cap() -> None:
 
 
 def run(task: str, source: Path, target: Path, key: str) -> dict:
+    # Each decoder is imported here, after the caps are set and only for its own task (see above).
     if task == "photo":
         from .photos import clean_photo
 

@@ -39,17 +39,10 @@ from twinning.accounts.queries import people_needing_a_second_factor
 from twinning.common import audit
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
-from twinning.communities.demo import load_communities
 from twinning.communities.models import Community
-from twinning.coordination.demo import load_caseload
-from twinning.learning.demo import load_learning
-from twinning.library.demo import load_library
-from twinning.library.models import Activity as LibraryActivity
-from twinning.matching.demo import load_profiles
-from twinning.meetings.demo import load_meetings
-from twinning.recognition.demo import load_recognition
-from twinning.reporting.demo import load_surveys
-from twinning.schools.demo_data import (
+from twinning.demo.communities import load_communities
+from twinning.demo.coordination import load_caseload
+from twinning.demo.data import (
     COUNTRIES,
     DEMO_DOMAIN,
     EXTRA_LANGUAGES,
@@ -78,6 +71,14 @@ from twinning.schools.demo_data import (
     D,
     SchoolSpec,
 )
+from twinning.demo.learning import load_learning
+from twinning.demo.library import load_library
+from twinning.demo.matching import load_profiles
+from twinning.demo.meetings import load_meetings
+from twinning.demo.recognition import load_recognition
+from twinning.demo.reporting import load_surveys
+from twinning.demo.twinnings import load_twinnings
+from twinning.library.models import Activity as LibraryActivity
 from twinning.schools.models import (
     NSO,
     Country,
@@ -88,7 +89,6 @@ from twinning.schools.models import (
     TeacherProfile,
     ValidationStatus,
 )
-from twinning.twinnings.demo import load_twinnings
 from twinning.twinnings.models import Twinning
 
 

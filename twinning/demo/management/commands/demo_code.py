@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from twinning.schools.demo_data import DEMO_DOMAIN
+from twinning.demo.data import DEMO_DOMAIN
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ and a teacher's proposal waiting for the Israeli NSO.
 Everything goes through the services, as staff and teachers would do it on the pages; afterwards
 the dates are spread over the past weeks so the pages read like a real year.
 
-    from twinning.communities.demo import load_communities
+    from twinning.demo.communities import load_communities
     load_communities()   # after the network, its twinnings and the library are loaded
 
 Call it inside `emails_muted()` (as `load_demo` does): the replies and invitations notify people.

@@ -1,4 +1,4 @@
-"""Times of day as meeting pages show them."""
+"""Times of day as the pages show them (meetings, courses and events alike)."""
 
 from datetime import datetime, time
 

@@ -1,0 +1,21 @@
+"""The notifications this app sends: roles given and taken away.
+
+Each sentence's parameters are filled in, in the reader's language, when it is shown. Registered when
+the site starts (`twinning.common.apps.CommonConfig.ready` imports every app's `notifications` module)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from twinning.common.notifications import register_kinds
+
+register_kinds(
+    {
+        "role_granted_nso_staff": _("You are now on the staff of %(scope)s on the platform."),
+        "role_granted_coordinator": _("You are now a pedagogic coordinator of %(scope)s."),
+        "role_granted_principal": _("You are now a principal of %(scope)s on the platform."),
+        "role_granted_programme_admin": _("You are now an administrator of the programme %(scope)s."),
+        "role_removed_nso_staff": _("You are no longer on the staff of %(scope)s on the platform."),
+        "role_removed_coordinator": _("You are no longer a pedagogic coordinator of %(scope)s."),
+        "role_removed_principal": _("You are no longer a principal of %(scope)s on the platform."),
+        "role_removed_programme_admin": _("You are no longer an administrator of the programme %(scope)s."),
+    }
+)

@@ -1,0 +1,116 @@
+"""The demo network as loaded, read by tests that change nothing in it: loaded once for the module
+(about twenty seconds a load), inside a transaction rolled back at the end; each test also runs in
+its own transaction, rolled back after it. Tests that load again or reset are in test_load_demo.py."""
+
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from twinning.accounts.models import Role, User
+from twinning.common.models import AuditEntry
+from twinning.demo.tests.test_load_demo import EMAIL, key_in_file, password_in_file, signs_in
+from twinning.schools.models import Country, School, TeacherProfile, ValidationStatus
+
+# One worker loads the demo once for all of them.
+pytestmark = pytest.mark.xdist_group("demo_network")
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    # The settings twinning/conftest.py gives each test, for this load made before any test starts.
+    each_test = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "JOBS_IMMEDIATE": True,
+        "EMAIL_BACKEND": "twinning.common.mail.QueuedEmailBackend",
+        "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=var, **each_test), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield SimpleNamespace(output=out.getvalue(), var=var)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def test_demo_countries_each_have_an_nso_with_staff(demo):
+    codes = set(Country.objects.values_list("code", flat=True))
+    assert len(codes) >= 8
+    assert {"IL", "PS", "GB", "US", "FR", "AR", "AU", "DE"} <= codes
+    assert not Country.objects.filter(nso__isnull=True).exists()
+    for country in Country.objects.select_related("nso"):
+        assert Role.objects.filter(kind=Role.Kind.NSO_STAFF, nso=country.nso).exists(), country.code
+        assert set(country.names) == {"en", "he", "ar"}
+
+
+def test_demo_sizes_are_realistic(demo):
+    assert 50 <= School.objects.count() <= 80
+    assert 130 <= TeacherProfile.objects.count() <= 180
+    assert 3 <= School.objects.filter(status=ValidationStatus.PENDING).count() <= 5
+    assert not School.objects.filter(status=ValidationStatus.PENDING, created_by__isnull=True).exists()
+
+
+def test_demo_native_names_in_hebrew_and_arabic(demo):
+    native_names = list(School.objects.values_list("native_name", flat=True))
+    assert any(re.search("[\u0590-\u05ff]", name) for name in native_names)
+    assert any(re.search("[\u0600-\u06ff]", name) for name in native_names)
+    assert School.objects.filter(country="PS", school_type=School.Type.REFUGEE).exists()
+
+
+def test_demo_waiting_confirmed_teachers_in_israel_and_palestine(demo):
+    waiting = TeacherProfile.objects.filter(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False)
+    assert set(waiting.values_list("school__country", flat=True)) >= {"IL", "PS"}
+    assert waiting.filter(vouched_by__isnull=False).exists()
+    assert TeacherProfile.objects.filter(status=ValidationStatus.PENDING, user__email_confirmed_at=None).exists()
+    assert TeacherProfile.objects.filter(status=ValidationStatus.REJECTED).exclude(rejection_reason="").exists()
+
+
+def test_demo_validations_recorded_in_audit_log(demo):
+    validated = TeacherProfile.objects.filter(status=ValidationStatus.VALIDATED)
+    assert AuditEntry.objects.filter(action="teacher.validated").count() == validated.count()
+    assert AuditEntry.objects.filter(action="teacher.rejected").count() == (
+        TeacherProfile.objects.filter(status=ValidationStatus.REJECTED).count()
+    )
+    staff_ids = set(Role.objects.filter(kind=Role.Kind.NSO_STAFF).values_list("user_id", flat=True))
+    assert set(validated.values_list("decided_by_id", flat=True)) <= staff_ids
+
+
+def test_demo_printed_password_signs_in_printed_accounts(demo):
+    output = demo.output
+
+    password = password_in_file(demo.var)
+    assert f"Password: {password}" in output
+    emails = EMAIL.findall(output)
+    assert len(emails) >= 10
+    assert all(signs_in(email, password) for email in emails)
+
+
+def test_demo_staff_have_an_app_with_the_printed_key_and_demo_code_prints_its_code(demo):
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twinning.accounts import rules
+    from twinning.accounts.queries import people_needing_a_second_factor
+
+    output = demo.output
+
+    key = key_in_file(demo.var)
+    assert f"Authenticator key: {key}" in output
+    hex_key = b32decode(key.replace(" ", "")).hex()
+    staff = set(people_needing_a_second_factor().values_list("pk", flat=True))
+    assert staff == {user.pk for user in User.objects.all() if rules.mfa_required(user)}
+    assert set(TOTPDevice.objects.filter(key=hex_key, confirmed=True).values_list("user_id", flat=True)) == staff
+    out = io.StringIO()
+    call_command("demo_code", stdout=out, stderr=io.StringIO())
+    device = TOTPDevice.objects.filter(user__is_superuser=True).first()
+    assert device.verify_token(out.getvalue().strip())
