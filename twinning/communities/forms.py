@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.communities.models import Community, Theme
 from twinning.communities.services import About
-from twinning.schools.forms import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.schools.models import Country, Subject
 
 LANGUAGES = ("en", "he", "ar")

@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import LocalizedModelChoiceField
 from twinning.learning.models import Offering
 from twinning.learning.services import Details
-from twinning.schools.forms import LocalizedModelChoiceField
 from twinning.schools.models import Language
 
 LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))

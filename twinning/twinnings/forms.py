@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twinning.schools.forms import LocalizedModelChoiceField
+from twinning.common.forms import LocalizedModelChoiceField
 from twinning.schools.models import Programme
 
 LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))
