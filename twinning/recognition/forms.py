@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.recognition import rubric
@@ -12,12 +11,6 @@ EVIDENCE_LABELS = {
     "media": _("Photos, clips and documents"),
     "meetings": _("Meetings held"),
 }
-
-
-def school_year_now() -> int:
-    """The school year under way: it starts in September (the year it starts in names it)."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
 
 
 class ApplicationForm(forms.Form):

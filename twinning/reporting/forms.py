@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.school_year import school_year_label
 from twinning.reporting.models import HIGHEST, LOWEST, Survey
 from twinning.reporting.queries import NO_PROGRAMME
 
@@ -14,10 +15,6 @@ STATEMENT_LABELS = {
     "ar": _("Statement %(number)s in Arabic"),
 }
 MOST_QUESTIONS = 8
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}–{year + 1}"
 
 
 class ReportFilter(forms.Form):

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from twinning.accounts.forms import time_zone_choices
 from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from twinning.common.time_zones import time_zone_choices
 from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
 from twinning.schools.services import NewSchool
 

@@ -12,8 +12,9 @@ from twinning.accounts.rules import roles_of
 from twinning.common.audit import entries_for
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.school_year import current_school_year
 from twinning.matching.engine.search import Filters
-from twinning.matching.models import TwinningProfile, current_school_year
+from twinning.matching.models import TwinningProfile
 from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
 from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import can_seek_partners, get_teacher_for_principal

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from twinning import testing
 from twinning.common.models import Notification
-from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile, current_school_year
+from twinning.common.school_year import current_school_year
+from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile
 
 pytestmark = pytest.mark.django_db
 

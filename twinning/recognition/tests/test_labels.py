@@ -1,6 +1,8 @@
 """Quality labels through the client: applying, the yearly cap, evaluation with its minimums, scoping,
 the international label, the school label and the conference awards."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from twinning import testing
@@ -111,6 +113,15 @@ def test_label_at_most_four_applications_per_teacher_per_school_year(client, cas
     assert Application.objects.filter(status="submitted").count() == 4
     page = as_(client, cast.teacher_a.user).get("/labels/").content.decode()
     assert "You have sent 4 of at most 4 applications for the school year 2026–2027." in page
+
+
+def test_label_cap_in_august_counts_the_school_year_that_has_begun(client, cast, twinning, clock):
+    # The twinning belongs to the school year 2026 (from August 2026 on, as for profiles and twinnings):
+    # its application counts in that year's cap as soon as the year begins.
+    clock.now = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
+    sent(client, cast, twinning)
+    page = as_(client, cast.teacher_a.user).get("/labels/").content.decode()
+    assert "You have sent 1 of at most 4 applications for the school year 2026–2027." in page
 
 
 def test_label_minimum_sub_criteria_decide_whatever_the_total(
