@@ -320,7 +320,10 @@ def awards(request):
                 raise Http404
             try:
                 services.add_category(
-                    nso=nso, school_year=form.cleaned_data["school_year"], names=form.names(), by=request.user
+                    nso=nso,
+                    school_year=form.cleaned_data["school_year"],
+                    names=form.cleaned_data["name"],
+                    by=request.user,
                 )
             except ServiceError as problem:
                 form.add_error(None, problem.message)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -53,7 +54,9 @@ def propose(request, school_pk: int):
     )
     if partner.pk == own.pk:
         raise Http404
-    form = ProposeForm(request.POST or None, initial={"title_en": f"{own.name} – {partner.name}"})
+    form = ProposeForm(
+        request.POST or None, initial={"title": {settings.LANGUAGE_CODE: f"{own.name} – {partner.name}"}}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             twinning = services.propose_twinning(
@@ -61,8 +64,8 @@ def propose(request, school_pk: int):
                 to_schools=[partner],
                 by=request.user,
                 school_year=current_school_year(),
-                titles=form.texts("title"),
-                descriptions=form.texts("description"),
+                titles=form.cleaned_data["title"],
+                descriptions=form.cleaned_data["description"],
                 programme=form.cleaned_data["programme"],
             )
         except ServiceError as error:

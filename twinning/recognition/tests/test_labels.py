@@ -302,3 +302,17 @@ def test_labels_are_not_for_pupils(client, cast, twinning, pupils):
     ours, _theirs = pupils
     for url in ("/labels/", "/labels/awards/", "/labels/school/"):
         assert as_(client, ours.user).get(url).status_code == 404, url
+
+
+def test_awards_category_named_in_a_language_added_to_the_settings(client, cast, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    staff = as_(client, cast.nso_il)
+    page = staff.get("/labels/awards/").content.decode()
+    assert '<label for="id_name_fr">French</label>' in page
+    assert '<input type="text" name="name_fr" lang="fr" dir="ltr" maxlength="200"' in page
+    body = staff.post("/labels/awards/", {"action": "category", "name_fr": " ", "school_year": "2026"}).content.decode()
+    assert "Name the category in at least one language." in body
+    staff.post(
+        "/labels/awards/", {"action": "category", "name_fr": "Meilleur projet scientifique", "school_year": "2026"}
+    )
+    assert AwardCategory.objects.get().names == {"fr": "Meilleur projet scientifique"}
