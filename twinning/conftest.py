@@ -90,3 +90,34 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def twinning(cast):
+    """An active twinning between the Israeli and the British school, approved by the coordinator."""
+    from twinning.twinnings import services
+
+    twinning = services.propose_twinning(
+        from_school=cast.school_a,
+        to_schools=[cast.school_b],
+        by=cast.teacher_a.user,
+        school_year=2026,
+        titles={"en": "Our towns"},
+    )
+    row = twinning.schools.get(school=cast.school_b)
+    services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
+    services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    return twinning
+
+
+@pytest.fixture
+def pupils(client, cast, twinning):
+    """A pupil of each school, made by their teacher; only the Israeli one is added to the twinning."""
+    from twinning.accounts.models import Pupil
+
+    testing.create_pupils_on_the_page(client, cast.teacher_a, ["Maya K."])
+    testing.create_pupils_on_the_page(client, cast.teacher_b, ["Tom W."])
+    ours, theirs = Pupil.objects.get(school=cast.school_a), Pupil.objects.get(school=cast.school_b)
+    testing.as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [ours.pk]})
+    return ours, theirs

@@ -14,9 +14,7 @@ from twinning.communities import services
 from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership, Thread
 from twinning.communities.services import About
 from twinning.schools.models import Subject
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401  (the fixture)
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from twinning.common.uploads.tests.corpus import media_root as media_root  # noq
 from twinning.learning import services
 from twinning.learning.models import Attendance, Certificate, Material, Offering, Registration, Session
 from twinning.learning.tests.helpers import START, into_the_past, make_offering, teacher
-from twinning.workspace.tests.test_forum import as_
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

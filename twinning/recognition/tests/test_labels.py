@@ -9,11 +9,9 @@ from twinning import testing
 from twinning.common.models import Notification
 from twinning.recognition import rubric
 from twinning.recognition.models import Application, AwardCategory, Label, Nomination, SchoolLabelRequest
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

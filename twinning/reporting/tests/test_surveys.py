@@ -8,18 +8,10 @@ from twinning.accounts.pupils import create_pupils
 from twinning.common.errors import ServiceError
 from twinning.reporting import services
 from twinning.reporting.models import Answer, Participation, Response, Survey
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(client, user, language: str | None = None):
-    if language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,14 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from twinning import testing
 from twinning.accounts.models import Role
 from twinning.common.models import AuditEntry, Notification
+from twinning.testing import as_
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(client, user):
-    client.force_login(user)
-    return client
 
 
 def kinds(user) -> list[str]:
