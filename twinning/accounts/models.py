@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Also the path the initial migrations of accounts, schools and matching name this validator by.
 from twinning.common.time_zones import validate_time_zone
 
 

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import twinning.accounts.models
-import twinning.common.time_zones
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,7 +27,7 @@ class Migration(migrations.Migration):
                 ('username', models.CharField(blank=True, help_text='Pupils sign in with a username, because they have no e-mail address.', max_length=150, null=True, unique=True, verbose_name='username')),
                 ('full_name', models.CharField(max_length=200, verbose_name='full name')),
                 ('preferred_language', models.CharField(choices=[('en', 'English'), ('he', 'עברית'), ('ar', 'العربية')], default='en', max_length=8, verbose_name='language')),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[twinning.common.time_zones.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[twinning.accounts.models.validate_time_zone], verbose_name='time zone')),
                 ('email_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mail confirmed')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('is_staff', models.BooleanField(default=False, verbose_name='can use the admin site')),

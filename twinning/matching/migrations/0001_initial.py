@@ -4,7 +4,7 @@ import datetime
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import twinning.common.time_zones
+import twinning.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('age_to', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(25)], verbose_name="oldest pupils' age")),
                 ('class_size', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='pupils in the class')),
                 ('capacity', models.PositiveSmallIntegerField(default=1, help_text='How many partner schools you would like this year.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='partners wanted')),
-                ('time_zone', models.CharField(max_length=64, validators=[twinning.common.time_zones.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(max_length=64, validators=[twinning.accounts.models.validate_time_zone], verbose_name='time zone')),
                 ('school_week', models.CharField(choices=[('mon_fri', 'Monday to Friday'), ('sun_thu', 'Sunday to Thursday'), ('sun_fri', 'Sunday to Friday'), ('mon_sat', 'Monday to Saturday'), ('sat_thu', 'Saturday to Thursday')], max_length=8, verbose_name='school week')),
                 ('day_start', models.TimeField(default=datetime.time(8, 0), verbose_name='school day starts')),
                 ('day_end', models.TimeField(default=datetime.time(14, 0), verbose_name='school day ends')),

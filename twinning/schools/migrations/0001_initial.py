@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import twinning.common.time_zones
+import twinning.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('names', models.JSONField(default=dict, help_text='For example {"en": "Israel", "he": "ישראל"}', verbose_name='names')),
                 ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='ISO code')),
-                ('default_time_zone', models.CharField(default='UTC', max_length=64, validators=[twinning.common.time_zones.validate_time_zone], verbose_name='usual time zone')),
+                ('default_time_zone', models.CharField(default='UTC', max_length=64, validators=[twinning.accounts.models.validate_time_zone], verbose_name='usual time zone')),
                 ('default_school_week', models.CharField(choices=[('mon_fri', 'Monday to Friday'), ('sun_thu', 'Sunday to Thursday'), ('sun_fri', 'Sunday to Friday'), ('mon_sat', 'Monday to Saturday'), ('sat_thu', 'Saturday to Thursday')], default='mon_fri', max_length=8, verbose_name='usual school week')),
                 ('nso', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='countries', to='schools.nso', verbose_name='NSO')),
             ],
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('school_type', models.CharField(choices=[('public', 'Public school'), ('private', 'Private school'), ('day', 'Jewish day school'), ('supplementary', 'Supplementary school'), ('religious', 'Religious school'), ('refugee', 'Refugee school (UNRWA)'), ('international', 'International school'), ('other', 'Other')], max_length=20, verbose_name='type of school')),
                 ('age_from', models.PositiveSmallIntegerField(verbose_name="youngest pupils' age")),
                 ('age_to', models.PositiveSmallIntegerField(verbose_name="oldest pupils' age")),
-                ('time_zone', models.CharField(max_length=64, validators=[twinning.common.time_zones.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(max_length=64, validators=[twinning.accounts.models.validate_time_zone], verbose_name='time zone')),
                 ('school_week', models.CharField(choices=[('mon_fri', 'Monday to Friday'), ('sun_thu', 'Sunday to Thursday'), ('sun_fri', 'Sunday to Friday'), ('mon_sat', 'Monday to Saturday'), ('sat_thu', 'Saturday to Thursday')], max_length=8, verbose_name='school week')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('status', models.CharField(choices=[('pending', 'Waiting for validation'), ('validated', 'Validated'), ('rejected', 'Not validated')], default='pending', max_length=12, verbose_name='status')),
