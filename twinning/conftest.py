@@ -10,6 +10,8 @@ import os
 import pytest
 
 from twinning import testing
+from twinning.accounts.models import Pupil
+from twinning.twinnings import services as twinning_services
 
 
 def pytest_configure(config):
@@ -95,9 +97,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def twinning(cast):
     """An active twinning between the Israeli and the British school, approved by the coordinator."""
-    from twinning.twinnings import services
-
-    twinning = services.propose_twinning(
+    twinning = twinning_services.propose_twinning(
         from_school=cast.school_a,
         to_schools=[cast.school_b],
         by=cast.teacher_a.user,
@@ -105,17 +105,15 @@ def twinning(cast):
         titles={"en": "Our towns"},
     )
     row = twinning.schools.get(school=cast.school_b)
-    services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
-    services.approve_twinning(twinning=twinning, by=cast.coordinator)
-    services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
+    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
     return twinning
 
 
 @pytest.fixture
 def pupils(client, cast, twinning):
     """A pupil of each school, made by their teacher; only the Israeli one is added to the twinning."""
-    from twinning.accounts.models import Pupil
-
     testing.create_pupils_on_the_page(client, cast.teacher_a, ["Maya K."])
     testing.create_pupils_on_the_page(client, cast.teacher_b, ["Tom W."])
     ours, theirs = Pupil.objects.get(school=cast.school_a), Pupil.objects.get(school=cast.school_b)
