@@ -34,10 +34,14 @@ bench: setup bench-deps ## Benchmarks (printed figures, ratios against a referen
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; \
 	else echo "No benchmark yet."; fi
 
-messages: setup ## Regenerate the he and ar catalogues from the code and templates, then compile them
-	cd twinning && ../$(BIN)/django-admin makemessages --no-obsolete --no-location -l he -l ar \
+# One catalogue per language of settings.LANGUAGES but the main one (the language the code is written in);
+# a language added there gets its catalogue on the next `make messages`.
+CATALOGUES = $(shell $(BIN)/python -c 'from twinning import settings as s; print(*(f"-l {c}" for c, _ in s.LANGUAGES if c != s.LANGUAGE_CODE))')
+
+messages: setup ## Regenerate the catalogues of settings.LANGUAGES from the code and templates, then compile them
+	cd twinning && ../$(BIN)/django-admin makemessages --no-obsolete --no-location $(CATALOGUES) \
 		--ignore "*/tests/*" --settings twinning.settings --pythonpath ..
-	$(MAKE) $(MO_FILES)
+	$(MAKE) $$(ls twinning/locale/*/LC_MESSAGES/django.po | sed 's/\.po$$/.mo/')
 
 fmt: setup
 	$(BIN)/ruff format .

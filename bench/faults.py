@@ -220,7 +220,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from twinning import testing
 from twinning.accounts.models import Role
 from twinning.common.notifications import emails_muted
-from twinning.matching.models import ProfileLanguage, TwinningProfile, current_school_year
+from twinning.common.school_year import current_school_year
+from twinning.matching.models import ProfileLanguage, TwinningProfile
 from twinning.twinnings import services as twinnings
 from twinning.workspace import services as workspace
 

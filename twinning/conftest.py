@@ -10,6 +10,8 @@ import os
 import pytest
 
 from twinning import testing
+from twinning.accounts.models import Pupil
+from twinning.twinnings import services as twinning_services
 
 
 def pytest_configure(config):
@@ -90,3 +92,30 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def twinning(cast):
+    """An active twinning between the Israeli and the British school, approved by the coordinator."""
+    twinning = twinning_services.propose_twinning(
+        from_school=cast.school_a,
+        to_schools=[cast.school_b],
+        by=cast.teacher_a.user,
+        school_year=2026,
+        titles={"en": "Our towns"},
+    )
+    row = twinning.schools.get(school=cast.school_b)
+    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
+    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    return twinning
+
+
+@pytest.fixture
+def pupils(client, cast, twinning):
+    """A pupil of each school, made by their teacher; only the Israeli one is added to the twinning."""
+    testing.create_pupils_on_the_page(client, cast.teacher_a, ["Maya K."])
+    testing.create_pupils_on_the_page(client, cast.teacher_b, ["Tom W."])
+    ours, theirs = Pupil.objects.get(school=cast.school_a), Pupil.objects.get(school=cast.school_b)
+    testing.as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [ours.pk]})
+    return ours, theirs

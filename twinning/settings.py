@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -205,6 +206,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long an e-mail confirmation link stays valid.
 EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
 
+# The languages are data: every form that takes a text in each language, the language menu, the catalogues
+# `make messages` writes and the e-mails follow this list (docs/recipes.md: adding a language).
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
@@ -212,6 +215,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "twinning" / "locale"]
+# Written right to left (`common.i18n.direction`, Django's `get_language_bidi`): Django's list, and Yiddish.
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "yi"]
 LANGUAGE_COOKIE_NAME = "twinning_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = PRODUCTION

@@ -58,6 +58,21 @@ class Client(django.test.Client):
         pass_second_step(self, user)
 
 
+def as_(client: django.test.Client, user: User, language: str | None = None) -> django.test.Client:
+    """The test client, signed in as ``user`` (second step passed): ``as_(client, teacher).get(...)``;
+    with ``language``, the person reads the site in it from now on."""
+    if language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    return client
+
+
+def create_pupils_on_the_page(client: django.test.Client, teacher, names: list[str]):
+    """Pupil accounts made by ``teacher`` (a teacher profile) on the pupils page; the page with the login sheet."""
+    return as_(client, teacher.user).post("/accounts/pupils/", {"create": "1", "names": "\n".join(names)})
+
+
 def make_nso(slug: str, name: str) -> NSO:
     return NSO.objects.create(slug=slug, names={"en": name})
 

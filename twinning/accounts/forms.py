@@ -1,16 +1,10 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from twinning.accounts.models import User
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
+from twinning.common.time_zones import time_zone_choices
 
 
 class SignInForm(AuthenticationForm):

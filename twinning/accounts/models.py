@@ -1,18 +1,13 @@
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+# Also the path the initial migrations of accounts, schools and matching name this validator by.
+from twinning.common.time_zones import validate_time_zone
 
 
 def normalise_login(login: str | None) -> str:

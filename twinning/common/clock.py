@@ -2,10 +2,10 @@
 
 from datetime import datetime, time
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from twinning.common.i18n import direction
+from twinning.common.i18n import current_language, direction
 
 
 def clock(value: datetime | time) -> str:
@@ -17,6 +17,6 @@ def clock(value: datetime | time) -> str:
     """
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    if direction(translation.get_language()) == "rtl":
+    if direction(current_language()) == "rtl":
         return value.strftime("%H:%M")
     return date_format(value, "TIME_FORMAT")

@@ -1,13 +1,12 @@
 from django.conf import settings
-from django.utils import translation
 
-from twinning.common.i18n import direction
+from twinning.common.i18n import current_language, direction
 
 
 def site(request):
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = current_language()
     return {
-        "html_lang": language.split("-")[0],
+        "html_lang": language,
         "html_dir": direction(language),
         "interface_languages": settings.LANGUAGES,
     }

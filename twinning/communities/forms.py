@@ -1,12 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField, TranslatedTextField
 from twinning.communities.models import Community, Theme
 from twinning.communities.services import About
-from twinning.schools.forms import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.schools.models import Country, Subject
-
-LANGUAGES = ("en", "he", "ar")
 
 
 class SearchForm(forms.Form):
@@ -38,35 +36,14 @@ class SearchForm(forms.Form):
 
 
 class AboutForm(forms.Form):
-    """A name and a description in any of the three languages (at least one name), and the focus."""
+    """A name and a description in any of the site's languages (a name in at least one), and the focus."""
 
-    name_en = forms.CharField(
-        label=_("Name in English"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    name = TranslatedTextField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Give the community a name in at least one language.")},
     )
-    name_he = forms.CharField(
-        label=_("Name in Hebrew"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    name_ar = forms.CharField(
-        label=_("Name in Arabic"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    description_en = forms.CharField(
-        label=_("Description in English"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
-    )
-    description_he = forms.CharField(
-        label=_("Description in Hebrew"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-    )
-    description_ar = forms.CharField(
-        label=_("Description in Arabic"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-    )
+    description = TranslatedTextField(label=_("Description"), max_length=4000, rows=3, required=False)
     subject = LocalizedModelChoiceField(
         label=_("Subject"), queryset=Subject.objects.all(), required=False, empty_label=_("No particular subject")
     )
@@ -92,8 +69,6 @@ class AboutForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any((data.get(f"name_{code}") or "").strip() for code in LANGUAGES):
-            self.add_error("name_en", _("Give the community a name in at least one language."))
         if not (data.get("subject") or data.get("theme") or data.get("countries")):
             self.add_error(None, _("Say what the community gathers around: a subject, a theme or a region."))
         return data
@@ -101,8 +76,8 @@ class AboutForm(forms.Form):
     def about(self) -> About:
         data = self.cleaned_data
         return About(
-            names={code: data.get(f"name_{code}", "") for code in LANGUAGES},
-            descriptions={code: data.get(f"description_{code}", "") for code in LANGUAGES},
+            names=data["name"],
+            descriptions=data["description"],
             subject=data.get("subject"),
             theme=data.get("theme"),
             countries=list(data.get("countries") or []),
@@ -111,16 +86,14 @@ class AboutForm(forms.Form):
 
     @classmethod
     def initial_for(cls, community: Community) -> dict:
-        initial = {
+        return {
+            "name": community.names,
+            "description": community.descriptions,
             "subject": community.subject_id,
             "theme": community.theme_id,
             "countries": list(community.countries.values_list("pk", flat=True)),
             "access": community.access,
         }
-        for code in LANGUAGES:
-            initial[f"name_{code}"] = community.names.get(code, "")
-            initial[f"description_{code}"] = community.descriptions.get(code, "")
-        return initial
 
 
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, - a list, > a quotation, [a link](https://…).")

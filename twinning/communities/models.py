@@ -44,7 +44,7 @@ class Community(models.Model):
         ARCHIVED = "archived", _("Archived")
         DECLINED = "declined", _("Not approved")
 
-    names = models.JSONField(_("name"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    names = models.JSONField(_("name"), default=dict, help_text=_("In one or more of the site's languages."))
     descriptions = models.JSONField(_("description"), default=dict, blank=True)
     # Names and descriptions in every language, lower-cased, for the listing's word search.
     search_text = models.TextField(default="", editable=False)

@@ -1,14 +1,13 @@
 """Messages in a community: written in Markdown, turned into HTML once, and cleaned with an allow-list.
 
-The same approach as the workspace pages (`twinning.workspace.pages`), narrower: no images and no
-headings in a message, links only to http(s) and mailto. Scripts, styles, event handlers and
+The same cleaner as the workspace pages (`twinning.common.markdown`), with a narrower allow-list: no
+images and no headings in a message, links only to http(s) and mailto. Scripts, styles, event handlers and
 `javascript:` links are removed whatever the writer typed; every link opens without a referrer.
 """
 
 from __future__ import annotations
 
-import markdown
-import nh3
+from twinning.common.markdown import safe_html
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "blockquote", "a", "code", "pre", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "*": {"dir"}}
@@ -22,13 +21,10 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
 
 def render(source: str) -> str:
     """Safe HTML for a message's Markdown (a single line break stays a line break, as people type)."""
-    html = markdown.markdown(source, extensions=["sane_lists", "nl2br"], output_format="html")
-    return nh3.clean(
-        html,
+    return safe_html(
+        source,
+        extensions=["sane_lists", "nl2br"],
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_keep,
-        url_schemes={"http", "https", "mailto"},
-        clean_content_tags={"script", "style"},
-        link_rel="noopener noreferrer nofollow",
     )

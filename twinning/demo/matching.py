@@ -3,8 +3,9 @@
 import random
 from datetime import time
 
+from twinning.common.school_year import current_school_year
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
-from twinning.matching.models import ProfileLanguage, TwinningProfile, current_school_year
+from twinning.matching.models import ProfileLanguage, TwinningProfile
 from twinning.schools.models import School, ValidationStatus
 
 VISIONS = {

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from twinning.matching.models import current_school_year
+from twinning.common.school_year import current_school_year
 from twinning.meetings import services
 from twinning.meetings.calendars import default_date_calendar
 from twinning.meetings.models import Meeting, MeetingSchool, Term

@@ -17,7 +17,7 @@ import random
 
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
-from twinning.matching.models import current_school_year
+from twinning.common.school_year import current_school_year
 from twinning.reporting import rules, services
 from twinning.reporting.models import Group, Survey
 from twinning.schools.models import NSO

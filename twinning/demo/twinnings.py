@@ -4,7 +4,7 @@ import random
 
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
-from twinning.matching.models import current_school_year
+from twinning.common.school_year import current_school_year
 from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
 from twinning.twinnings import services
 from twinning.workspace import services as workspace

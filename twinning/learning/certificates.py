@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from twinning.common.i18n import direction, pick
+from twinning.common.i18n import direction, language_codes, pick
 from twinning.learning.models import Certificate, Offering
 
-LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+# Each language's own Noto family (Debian's fonts-noto-core), put before the families every certificate
+# lists (the template's Noto Serif, Noto Serif Hebrew and Noto Naskh Arabic) for names written in another script.
+FONTS = {"he": "Noto Serif Hebrew", "ar": "Noto Naskh Arabic"}
 LONG_TITLE = 70
 LONG_NAME = 40
 
@@ -39,6 +41,7 @@ def context(certificate: Certificate, language: str) -> dict:
         "certificate": certificate,
         "language": language,
         "direction": direction(language),
+        "own_font": FONTS.get(language, ""),
         "title": title,
         # Smaller type for long ones, so that everything stays on the one page.
         "long_title": len(title) > LONG_TITLE,
@@ -57,7 +60,7 @@ def render_pdf(certificate: Certificate, *, language: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, and only this download needs it.
     from weasyprint import HTML, URLFetcher
 
-    if language not in LANGUAGES:
+    if language not in language_codes():
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         html = render_to_string("learning/certificate.html", context(certificate, language))

@@ -5,12 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import LocalizedModelChoiceField, TranslatedTextField
 from twinning.learning.models import Offering
 from twinning.learning.services import Details
-from twinning.schools.forms import LocalizedModelChoiceField
 from twinning.schools.models import Language
 
-LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))
 DATE = {"type": "date"}
 TIME = {"type": "time"}
 
@@ -43,33 +42,10 @@ class OfferingForm(forms.Form):
 
     organiser = forms.ChoiceField(label=_("Organised by"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Offering.Kind.choices, widget=forms.RadioSelect)
-    title_en = forms.CharField(
-        label=_("Title in English"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    title = TranslatedTextField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Give a title in at least one language.")}
     )
-    title_he = forms.CharField(
-        label=_("Title in Hebrew"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    title_ar = forms.CharField(
-        label=_("Title in Arabic"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    description_en = forms.CharField(
-        label=_("Description in English"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
-    )
-    description_he = forms.CharField(
-        label=_("Description in Hebrew"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
-    )
-    description_ar = forms.CharField(
-        label=_("Description in Arabic"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
-    )
+    description = TranslatedTextField(label=_("Description"), max_length=4000, rows=4, required=False)
     language = LocalizedModelChoiceField(label=_("Taught in"), queryset=Language.objects.all())
     capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100_000)
     audience = forms.ChoiceField(
@@ -112,8 +88,6 @@ class OfferingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any((data.get(f"title_{code}") or "").strip() for code, _name in LANGUAGES):
-            self.add_error("title_en", _("Give a title in at least one language."))
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("Registration must close after it opens."))
         if data.get("basis") and data["basis"] != Offering.Basis.NONE and not data.get("hours"):
@@ -129,8 +103,8 @@ class OfferingForm(forms.Form):
         data = self.cleaned_data
         return Details(
             kind=data["kind"],
-            titles={code: data.get(f"title_{code}", "") for code, _name in LANGUAGES},
-            descriptions={code: data.get(f"description_{code}", "") for code, _name in LANGUAGES},
+            titles=data["title"],
+            descriptions=data["description"],
             language=data["language"],
             capacity=data["capacity"],
             audience=data["audience"],
@@ -147,9 +121,7 @@ class OfferingForm(forms.Form):
             name: getattr(offering, name)
             for name in ("kind", "language", "capacity", "audience", "basis", "sessions_required", "hours")
         }
-        for code, _name in LANGUAGES:
-            initial[f"title_{code}"] = offering.titles.get(code, "")
-            initial[f"description_{code}"] = offering.descriptions.get(code, "")
+        initial["title"], initial["description"] = offering.titles, offering.descriptions
         for name in ("opens_at", "closes_at"):
             value = getattr(offering, name)
             initial[name] = timezone.localtime(value) if value else None

@@ -41,7 +41,7 @@ class Offering(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of the site's languages."))
     descriptions = models.JSONField(_("description"), default=dict, blank=True)
     # Exactly one organiser: an NSO, or a programme (its coordinators run it).
     nso = models.ForeignKey(

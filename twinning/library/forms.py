@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.library.models import Occasion, Version
 from twinning.library.queries import SORTS
 from twinning.library.services import Text
-from twinning.schools.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.schools.models import Language, Subject
 
 DURATIONS = [

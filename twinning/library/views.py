@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
+from twinning.common.i18n import current_language
 from twinning.common.uploads import UploadRefused
 from twinning.library import queries, rules, services
 from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, SearchForm, VersionForm, WithdrawForm
@@ -74,7 +75,7 @@ def new(request):
     _reader(request)
     if not rules.can_write(request.user):
         raise Http404
-    language = (request.LANGUAGE_CODE or "en").split("-")[0]
+    language = current_language()
     form = VersionForm(
         request.POST or None,
         initial={"age_from": 10, "age_to": 14, "duration_minutes": 45, "text_language": language},

@@ -2,9 +2,9 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from twinning.accounts.forms import time_zone_choices
+from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from twinning.common.time_zones import time_zone_choices
 from twinning.matching.models import CohortRun, LanguageLevel, Objective, ProfileLanguage, TwinningProfile
-from twinning.schools.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.schools.models import Country, Language, Programme, Subject
 
 LEVEL_FIELDS = (

@@ -7,15 +7,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twinning.accounts.models import validate_time_zone
 from twinning.common.i18n import NamedInLanguages
+
+# current_school_year is not used here: the demo loaders and common/tests/access_network.py still import
+# it from this module. Remove it from this line once they import it from twinning.common.school_year.
+from twinning.common.school_year import current_school_year, school_year_label  # noqa: F401
+from twinning.common.time_zones import validate_time_zone
 from twinning.schools.models import NSO, Country, Language, Programme, School, SchoolWeek, Subject
-
-
-def current_school_year(today=None) -> int:
-    """The school year as the calendar year it starts in: from August, the new year has begun."""
-    today = today or timezone.localdate()
-    return today.year if today.month >= 8 else today.year - 1
 
 
 class Objective(NamedInLanguages):
@@ -110,7 +108,7 @@ class TwinningProfile(models.Model):
         indexes = [models.Index(fields=["school_year", "looking"])]
 
     def __str__(self) -> str:
-        return f"{self.school} {self.school_year}–{self.school_year + 1}"
+        return f"{self.school} {school_year_label(self.school_year)}"
 
 
 class ProfileLanguage(models.Model):

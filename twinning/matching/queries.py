@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from twinning.common.school_year import current_school_year
 from twinning.matching.engine import Profile, SearchIndex
 from twinning.matching.engine.vision import from_bytes
-from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile, current_school_year
+from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
 from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
 from twinning.schools.models import SCHOOL_WEEK_DAYS, ValidationStatus
 

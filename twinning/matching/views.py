@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services
 from twinning.matching.engine.search import Filters
 from twinning.matching.explain import Explainer, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
-from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile, current_school_year
+from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
     profiles_by_pk,

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import holidays
 
-from twinning.matching.models import TwinningProfile, current_school_year
+from twinning.common.school_year import current_school_year
+from twinning.matching.models import TwinningProfile
 from twinning.meetings.engine import CalendarError, SchoolCalendar, public_holidays
 from twinning.meetings.models import CalendarSettings, Closure, DateCalendar, SchoolDay, Term
 from twinning.schools.models import SCHOOL_WEEK_DAYS, School

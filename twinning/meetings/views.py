@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
-from twinning.common.i18n import direction
+from twinning.common.i18n import current_language, direction
+from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
-from twinning.matching.models import current_school_year
 from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
 from twinning.meetings.dates import other_date
@@ -48,8 +48,8 @@ def _date_calendars(schools) -> list[str]:
 
 
 def _other_dates(day: date, calendars: list[str]) -> list[str]:
-    language = translation.get_language() or "en"
-    return [text for text in (other_date(day, c, language[:2]) for c in calendars) if text]
+    language = current_language()
+    return [text for text in (other_date(day, c, language) for c in calendars) if text]
 
 
 def _local_times(window_start: datetime, window_end: datetime, schools) -> list[dict]:
@@ -92,7 +92,7 @@ def twinning_meetings(request, pk: int):
     year = current_school_year(today)
     year_first, year_last = date(year, 9, 1), date(year + 1, 7, 31)
     schools = queries.schools_of(twinning)
-    rtl = direction(translation.get_language()) == "rtl"
+    rtl = direction(current_language()) == "rtl"
     error, week_windows, suggested, grid, heat, why_none = None, [], [], None, None, None
     if len(schools) >= 2:
         try:
@@ -154,7 +154,7 @@ def twinning_meetings(request, pk: int):
             "form": form,
             "can_plan": rules.can_plan(twinning),
             "viewer_zone": str(zone),
-            "year_label": f"{year}–{year + 1}",
+            "year_label": school_year_label(year),
         },
     )
 
@@ -373,7 +373,7 @@ def school_calendar(request, school_pk: int):
             return redirect("meetings:school_calendar", school_pk=school.pk)
     year = current_school_year(today)
     first, last = date(year, 8, 1), date(year + 1, 7, 31)
-    language = (translation.get_language() or "en")[:2]
+    language = current_language()
     date_calendar = initial["date_calendar"]
     try:
         holidays = [
@@ -397,7 +397,7 @@ def school_calendar(request, school_pk: int):
             "holidays": holidays,
             "holiday_error": holiday_error,
             "own_hours": SchoolDay.objects.filter(school=school).exists(),
-            "year_label": f"{year}–{year + 1}",
+            "year_label": school_year_label(year),
         },
     )
 

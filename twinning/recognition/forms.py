@@ -1,7 +1,7 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import TranslatedTextField
 from twinning.recognition import rubric
 from twinning.recognition.services import EVIDENCE
 
@@ -12,12 +12,6 @@ EVIDENCE_LABELS = {
     "media": _("Photos, clips and documents"),
     "meetings": _("Meetings held"),
 }
-
-
-def school_year_now() -> int:
-    """The school year under way: it starts in September (the year it starts in names it)."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
 
 
 class ApplicationForm(forms.Form):
@@ -131,9 +125,11 @@ class InternationalForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name_en = forms.CharField(label=_("Name in English"), required=False, max_length=200)
-    name_he = forms.CharField(label=_("Name in Hebrew"), required=False, max_length=200)
-    name_ar = forms.CharField(label=_("Name in Arabic"), required=False, max_length=200)
+    name = TranslatedTextField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Name the category in at least one language.")},
+    )
     school_year = forms.IntegerField(label=_("School year (the year it starts in)"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, nsos, **kwargs):
@@ -142,9 +138,6 @@ class CategoryForm(forms.Form):
             self.fields["nso"] = forms.TypedChoiceField(
                 label=_("NSO"), coerce=int, choices=[(n.pk, n.name) for n in nsos]
             )
-
-    def names(self) -> dict:
-        return {code: self.cleaned_data[f"name_{code}"] for code in ("en", "he", "ar")}
 
 
 class NominationForm(forms.Form):

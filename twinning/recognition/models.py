@@ -145,7 +145,7 @@ class AwardCategory(models.Model):
 
     nso = models.ForeignKey("schools.NSO", on_delete=models.CASCADE, related_name="award_categories")
     school_year = models.PositiveSmallIntegerField(_("school year"))
-    names = models.JSONField(_("name"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    names = models.JSONField(_("name"), default=dict, help_text=_("In one or more of the site's languages."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

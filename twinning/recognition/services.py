@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify, notify_many
 from twinning.meetings.models import Meeting
 from twinning.recognition import rubric
@@ -281,7 +282,7 @@ def decide_school_label(*, request: SchoolLabelRequest, by, award: bool, reason:
 
 
 def add_category(*, nso, school_year: int, names: dict, by) -> AwardCategory:
-    names = {code: text.strip() for code, text in names.items() if text and text.strip()}
+    names = clean_texts(names)
     if not names:
         raise ServiceError(_("Name the category in at least one language."))
     return AwardCategory.objects.create(nso=nso, school_year=school_year, names=names)

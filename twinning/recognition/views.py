@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from twinning.accounts.rules import roles_of
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.school_year import current_school_year
 from twinning.recognition import queries, rubric, rules, services
 from twinning.recognition.forms import (
     ApplicationForm,
@@ -21,7 +22,6 @@ from twinning.recognition.forms import (
     SchoolDecisionForm,
     SchoolLabelForm,
     ScoreForm,
-    school_year_now,
 )
 from twinning.recognition.models import Application, AwardCategory, Evaluation, Label, Nomination, SchoolLabelRequest
 from twinning.schools.models import NSO
@@ -36,7 +36,7 @@ def _adult(request):
 @login_required
 def index(request):
     _adult(request)
-    year = school_year_now()
+    year = current_school_year()
     teacher = can_seek_partners(request.user)
     applications = (
         Application.objects.filter(teacher=request.user).select_related("twinning").order_by("-created_at")
@@ -218,7 +218,7 @@ def evaluate(request, pk: int):
 def international(request):
     if not roles_of(request.user).admin:
         raise Http404
-    form = InternationalForm(request.POST or None, initial={"school_year": school_year_now() - 1, "share": 20})
+    form = InternationalForm(request.POST or None, initial={"school_year": current_school_year() - 1, "share": 20})
     if request.method == "POST" and form.is_valid():
         created = services.award_international_labels(
             school_year=form.cleaned_data["school_year"], by=request.user, share=form.cleaned_data["share"] / 100
@@ -236,7 +236,7 @@ def international(request):
 def school(request):
     """Principals ask for their school's label; the NSO decides on its own schools' requests."""
     _adult(request)
-    year = school_year_now()
+    year = current_school_year()
     schools = list(rules.schools_led_by(request.user))
     decided_by_me = rules.school_requests_decided_by(request.user)
     if not schools and not (rules.is_evaluator(request.user)):
@@ -320,7 +320,10 @@ def awards(request):
                 raise Http404
             try:
                 services.add_category(
-                    nso=nso, school_year=form.cleaned_data["school_year"], names=form.names(), by=request.user
+                    nso=nso,
+                    school_year=form.cleaned_data["school_year"],
+                    names=form.cleaned_data["name"],
+                    by=request.user,
                 )
             except ServiceError as problem:
                 form.add_error(None, problem.message)

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from twinning.reporting.forms import school_year_label
+from twinning.common.school_year import school_year_label
 from twinning.reporting.queries import MEASURES, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,23 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.forms import TranslatedTextField
+from twinning.common.school_year import school_year_label
 from twinning.reporting.models import HIGHEST, LOWEST, Survey
 from twinning.reporting.queries import NO_PROGRAMME
 
-LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))
-DIRECTIONS = {"en": "ltr", "he": "rtl", "ar": "rtl"}
-# Whole sentences per language (a language's name may need another form inside a sentence).
-TITLE_LABELS = {"en": _("Title in English"), "he": _("Title in Hebrew"), "ar": _("Title in Arabic")}
-STATEMENT_LABELS = {
-    "en": _("Statement %(number)s in English"),
-    "he": _("Statement %(number)s in Hebrew"),
-    "ar": _("Statement %(number)s in Arabic"),
-}
 MOST_QUESTIONS = 8
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}–{year + 1}"
 
 
 class ReportFilter(forms.Form):
@@ -67,11 +56,16 @@ class ReportFilter(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    """A questionnaire: a title and up to eight statements, each in one or more of English, Hebrew and Arabic."""
+    """A questionnaire: a title and up to eight statements, each in one or more of the site's languages."""
 
     nso = forms.TypedChoiceField(label=_("NSO"), coerce=int)
     school_year = forms.TypedChoiceField(label=_("School year"), coerce=int)
     audience = forms.ChoiceField(label=_("Who answers"), choices=Survey.Audience.choices, initial=Survey.Audience.BOTH)
+    title = TranslatedTextField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the questionnaire a title in at least one language.")},
+    )
 
     def __init__(self, *args, nsos, years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,51 +73,27 @@ class SurveyForm(forms.Form):
         if len(nsos) == 1:
             self.fields["nso"].initial = nsos[0].pk
         self.fields["school_year"].choices = [(year, school_year_label(year)) for year in years]
-        for code, _name in LANGUAGES:
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=TITLE_LABELS[code],
-                max_length=200,
-                required=False,
-                widget=forms.TextInput(attrs={"dir": DIRECTIONS[code], "lang": code}),
-            )
         for number in range(1, MOST_QUESTIONS + 1):
-            for code, _name in LANGUAGES:
-                self.fields[f"q{number}_{code}"] = forms.CharField(
-                    label=STATEMENT_LABELS[code] % {"number": number},
-                    max_length=300,
-                    required=False,
-                    widget=forms.TextInput(attrs={"dir": DIRECTIONS[code], "lang": code}),
-                )
+            self.fields[f"q{number}"] = TranslatedTextField(
+                label=_("Statement %(number)s") % {"number": number}, max_length=300, required=False
+            )
 
-    def title_fields(self):
-        return [self[f"title_{code}"] for code, _name in LANGUAGES]
-
-    def question_rows(self):
-        return [
-            (number, [self[f"q{number}_{code}"] for code, _name in LANGUAGES])
-            for number in range(1, MOST_QUESTIONS + 1)
-        ]
+    def question_fields(self):
+        return [self[f"q{number}"] for number in range(1, MOST_QUESTIONS + 1)]
 
     def clean(self):
         data = super().clean()
-        if not any((data.get(f"title_{code}") or "").strip() for code, _name in LANGUAGES):
-            self.add_error("title_en", _("Give the questionnaire a title in at least one language."))
-        if not self.questions():
-            self.add_error("q1_en", _("Write at least one statement."))
+        if "q1" not in self.errors and not self.questions():
+            self.add_error("q1", _("Write at least one statement."))
         return data
 
     def titles(self) -> dict[str, str]:
-        return {code: (self.cleaned_data.get(f"title_{code}") or "").strip() for code, _name in LANGUAGES}
+        return self.cleaned_data["title"]
 
     def questions(self) -> list[dict[str, str]]:
         """The statements written, in order, each in the languages it was written in (empty rows dropped)."""
-        out = []
-        for number in range(1, MOST_QUESTIONS + 1):
-            texts = {code: (self.cleaned_data.get(f"q{number}_{code}") or "").strip() for code, _name in LANGUAGES}
-            texts = {code: text for code, text in texts.items() if text}
-            if texts:
-                out.append(texts)
-        return out
+        texts = (self.cleaned_data.get(f"q{number}") for number in range(1, MOST_QUESTIONS + 1))
+        return [statement for statement in texts if statement]
 
 
 SCALE = [

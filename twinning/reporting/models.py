@@ -50,7 +50,7 @@ class Survey(models.Model):
 
     nso = models.ForeignKey(NSO, verbose_name=_("NSO"), on_delete=models.CASCADE, related_name="surveys")
     school_year = models.PositiveSmallIntegerField(_("school year"), help_text=_("The year it starts in."))
-    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of the site's languages."))
     audience = models.CharField(_("who answers"), max_length=10, choices=Audience.choices, default=Audience.BOTH)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import clean_texts
 from twinning.reporting import rules
 from twinning.reporting.models import HIGHEST, LOWEST, Answer, Participation, Question, Response, Survey
 from twinning.schools.models import NSO
 
-LANGUAGE_CODES = ("en", "he", "ar")
 MOST_QUESTIONS = 8
 
 # The one step each stage may take, and the audit action it records.
@@ -28,18 +28,14 @@ NEXT_STAGE = {
 }
 
 
-def _texts(texts: dict[str, str]) -> dict[str, str]:
-    return {code: text.strip() for code, text in texts.items() if code in LANGUAGE_CODES and text and text.strip()}
-
-
 def create_survey(
     *, nso: NSO, by, school_year: int, titles: dict[str, str], questions: list[dict[str, str]], audience: str
 ) -> Survey:
     """An NSO's questionnaire for a school year, not yet open. Only the NSO's staff (or an administrator) define it."""
     if not rules.survey_nsos_of(by).filter(pk=nso.pk).exists():
         raise ServiceError(_("Only the NSO's own staff can write its questionnaires."))
-    titles = _texts(titles)
-    questions = [texts for texts in (_texts(q) for q in questions) if texts]
+    titles = clean_texts(titles)
+    questions = [texts for texts in (clean_texts(q) for q in questions) if texts]
     if not titles:
         raise ServiceError(_("Give the questionnaire a title in at least one language."))
     if not questions:

@@ -14,10 +14,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
-from twinning.matching.models import current_school_year
+from twinning.common.school_year import current_school_year, school_year_label
 from twinning.reporting import exports, queries, rules, services
 from twinning.reporting.drawing import Item, Value, bar_chart
-from twinning.reporting.forms import AnswerForm, ReportFilter, SurveyForm, school_year_label
+from twinning.reporting.forms import AnswerForm, ReportFilter, SurveyForm
 from twinning.reporting.models import Participation, Wave
 
 

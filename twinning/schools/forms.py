@@ -1,39 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from twinning.accounts.forms import time_zone_choices
+from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from twinning.common.time_zones import time_zone_choices
 from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
 from twinning.schools.services import NewSchool
-
-AGE_CHOICES = [(age, str(age)) for age in range(2, 26)]
-
-
-class ByNameInReadersLanguage(ModelChoiceIterator):
-    """Reference data in alphabetical order of the names the reader sees, not of its codes."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in sorted(self.queryset, key=lambda obj: obj.name.casefold()):
-            yield self.choice(obj)
-
-
-class LocalizedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Shows reference data in the reader's language (the model's ``name`` property)."""
-
-    iterator = ByNameInReadersLanguage
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class LocalizedModelChoiceField(forms.ModelChoiceField):
-    iterator = ByNameInReadersLanguage
-
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class TeacherSignUpForm(forms.Form):

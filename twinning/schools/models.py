@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twinning.accounts.models import validate_time_zone
 from twinning.common.i18n import NamedInLanguages
+from twinning.common.time_zones import validate_time_zone
 
 
 class Language(NamedInLanguages):

@@ -1,51 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twinning.schools.forms import LocalizedModelChoiceField
+from twinning.common.forms import LocalizedModelChoiceField, TranslatedTextField
 from twinning.schools.models import Programme
-
-LANGUAGES = (("en", _("English")), ("he", _("Hebrew")), ("ar", _("Arabic")))
 
 
 class ProposeForm(forms.Form):
-    """A title and a description in any of the three languages (at least one title)."""
+    """A title and a description in any of the site's languages (a title in at least one)."""
 
-    title_en = forms.CharField(
-        label=_("Title in English"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    title = TranslatedTextField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the twinning a title in at least one language.")},
     )
-    title_he = forms.CharField(
-        label=_("Title in Hebrew"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    title_ar = forms.CharField(
-        label=_("Title in Arabic"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
-    )
-    description_en = forms.CharField(
-        label=_("Description in English"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    description_he = forms.CharField(
-        label=_("Description in Hebrew"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-    )
-    description_ar = forms.CharField(
-        label=_("Description in Arabic"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-    )
+    description = TranslatedTextField(label=_("Description"), max_length=4000, rows=3, required=False)
     programme = LocalizedModelChoiceField(
         label=_("Programme"), queryset=Programme.objects.all(), required=False, empty_label=_("No particular programme")
     )
-
-    def clean(self):
-        data = super().clean()
-        if not any((data.get(f"title_{code}") or "").strip() for code, _name in LANGUAGES):
-            self.add_error("title_en", _("Give the twinning a title in at least one language."))
-        return data
-
-    def texts(self, prefix: str) -> dict[str, str]:
-        return {code: self.cleaned_data.get(f"{prefix}_{code}", "") for code, _name in LANGUAGES}
 
 
 class ReasonForm(forms.Form):

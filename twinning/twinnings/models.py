@@ -20,7 +20,7 @@ class Twinning(models.Model):
         NEEDS_PARTNER = "needs_partner", _("Looking for a new partner")
         CLOSED = "closed", _("Closed")
 
-    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of English, Hebrew and Arabic."))
+    titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of the site's languages."))
     descriptions = models.JSONField(_("description"), default=dict, blank=True)
     school_year = models.PositiveSmallIntegerField(_("school year"))
     programme = models.ForeignKey(

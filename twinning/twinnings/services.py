@@ -6,6 +6,7 @@ the people concerned, in the app and by e-mail, each in their own language.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from twinning.accounts.models import Role
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify_many
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 from twinning.schools.queries import teacher_users_by_school
@@ -90,7 +92,7 @@ def _join(row: TwinningSchool, *, contact) -> None:
 
 def _default_titles(schools: list[School]) -> dict[str, str]:
     title = " – ".join(school.name for school in schools)
-    return {"en": title}
+    return {settings.LANGUAGE_CODE: title}
 
 
 def propose_twinning(
@@ -113,13 +115,11 @@ def propose_twinning(
         raise ServiceError(_("Choose at least one other school."))
     if any(s.status != ValidationStatus.VALIDATED for s in partners):
         raise ServiceError(_("Only validated schools can be invited to a twinning."))
-    titles = {k: v.strip() for k, v in (titles or {}).items() if v and v.strip()} or _default_titles(
-        [from_school, *partners]
-    )
+    titles = clean_texts(titles) or _default_titles([from_school, *partners])
     with transaction.atomic():
         twinning = Twinning.objects.create(
             titles=titles,
-            descriptions={k: v.strip() for k, v in (descriptions or {}).items() if v and v.strip()},
+            descriptions=clean_texts(descriptions),
             school_year=school_year,
             programme=programme,
             created_by=by,

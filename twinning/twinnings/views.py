@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from twinning.accounts.rules import roles_of
 from twinning.common.audit import entries_for
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.school_year import current_school_year
 from twinning.matching.engine.search import Filters
-from twinning.matching.models import TwinningProfile, current_school_year
+from twinning.matching.models import TwinningProfile
 from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
 from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import can_seek_partners, get_teacher_for_principal
@@ -52,7 +54,9 @@ def propose(request, school_pk: int):
     )
     if partner.pk == own.pk:
         raise Http404
-    form = ProposeForm(request.POST or None, initial={"title_en": f"{own.name} – {partner.name}"})
+    form = ProposeForm(
+        request.POST or None, initial={"title": {settings.LANGUAGE_CODE: f"{own.name} – {partner.name}"}}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             twinning = services.propose_twinning(
@@ -60,8 +64,8 @@ def propose(request, school_pk: int):
                 to_schools=[partner],
                 by=request.user,
                 school_year=current_school_year(),
-                titles=form.texts("title"),
-                descriptions=form.texts("description"),
+                titles=form.cleaned_data["title"],
+                descriptions=form.cleaned_data["description"],
                 programme=form.cleaned_data["programme"],
             )
         except ServiceError as error:

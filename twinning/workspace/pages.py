@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-import markdown
-import nh3
 from django.urls import reverse
+
+from twinning.common.markdown import safe_html
 
 ALLOWED_TAGS = {
     "p",
@@ -57,9 +57,6 @@ def render(source: str, *, twinning_id: int, photo_ids: set[int]) -> str:
             return "](" + reverse("workspace:media_file", args=[twinning_id, pk]) + ")"
         return "](about:invalid)"
 
-    html = markdown.markdown(
-        MEDIA_REFERENCE.sub(media_url, source), extensions=["tables", "sane_lists"], output_format="html"
-    )
     # The only images: the twinning's own published photos, by the exact address of the file view.
     # A prefix test would let `/twinnings/5/media/../../notifications/` make every reader's browser
     # call another address with their cookies.
@@ -72,12 +69,10 @@ def render(source: str, *, twinning_id: int, photo_ids: set[int]) -> str:
             return value if _safe_link(value) else None
         return value
 
-    return nh3.clean(
-        html,
+    return safe_html(
+        MEDIA_REFERENCE.sub(media_url, source),
+        extensions=["tables", "sane_lists"],
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=keep,
-        url_schemes={"http", "https", "mailto"},
-        clean_content_tags={"script", "style"},
-        link_rel="noopener noreferrer nofollow",
     )

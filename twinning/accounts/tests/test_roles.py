@@ -16,6 +16,7 @@ from twinning.accounts.models import Role
 from twinning.common.models import AuditEntry, Notification
 from twinning.common.notifications import text
 from twinning.schools.models import Programme, School, ValidationStatus
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,6 @@ def newcomer(cast):
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def form(prefix: str, scope: str, email: str, reason: str = "x") -> dict:
@@ -135,7 +131,7 @@ def test_roles_managed_by_each_person_stay_in_their_scope(cast, programmes):
 
 def test_roles_page_is_404_for_people_who_appoint_nobody(client, cast):
     for person in (cast.teacher_a.user, cast.principal_a, cast.coordinator, cast.pending_il.user):
-        response = signed_in(client, person).get("/accounts/roles/")
+        response = as_(client, person).get("/accounts/roles/")
         assert (person.full_name, response.status_code) == (person.full_name, 404)
 
 
@@ -143,7 +139,7 @@ def test_roles_page_lists_the_nso_staffs_roles_and_nothing_of_the_other_nso(clie
     testing.grant(testing.make_person(name="UK Head Teacher"), Role.Kind.PRINCIPAL, school=cast.school_b)
     testing.grant(testing.make_person(name="UK Coordinator"), Role.Kind.COORDINATOR, nso=cast.uk_nso)
 
-    response = signed_in(client, cast.nso_il).get("/accounts/roles/")
+    response = as_(client, cast.nso_il).get("/accounts/roles/")
 
     assert response.status_code == 200
     assert [role.user.full_name for role in response.context["page"]] == ["Avi Coordinator", "Ruth Principal"]
@@ -161,13 +157,13 @@ def test_roles_school_search_finds_only_validated_schools_of_the_nso(client, cas
     testing.make_school(country=cast.israel, name="Reali Pending", status=ValidationStatus.PENDING)
     testing.make_school(country=cast.uk, name="Reali London")
 
-    response = signed_in(client, cast.nso_il).get("/accounts/roles/", {"school": "reali"})
+    response = as_(client, cast.nso_il).get("/accounts/roles/", {"school": "reali"})
 
     assert [school.name for school in response.context["schools"]] == ["Reali School"]
 
 
 def test_roles_nso_staff_appoint_a_principal_from_the_schools_teachers(client, cast, commit):
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
     page = client.get(f"/accounts/roles/schools/{cast.school_a.pk}/")
     assert [user.full_name for user in page.context["form"].fields["teacher"].queryset] == ["Dana Levi"]
 
@@ -196,7 +192,7 @@ def test_roles_appointee_is_told_in_the_app_and_by_email_in_their_language(clien
     bridges, _voices, programme_admin = programmes
 
     with commit():
-        signed_in(client, programme_admin).post(
+        as_(client, programme_admin).post(
             "/accounts/roles/coordinators/",
             form("coordinator", f"programme:{bridges.pk}", "TAMAR@example.org", "Leads the Bridges teachers' network"),
         )
@@ -212,7 +208,7 @@ def test_roles_appointee_is_told_in_the_app_and_by_email_in_their_language(clien
 
 
 def test_roles_appointing_an_unknown_address_says_so_and_creates_nothing(client, cast):
-    response = signed_in(client, cast.nso_il).post(
+    response = as_(client, cast.nso_il).post(
         "/accounts/roles/coordinators/",
         form("coordinator", f"nso:{cast.il_nso.pk}", "nobody@example.org", "New coordinator"),
     )
@@ -228,7 +224,7 @@ def test_roles_appointing_an_unknown_address_says_so_and_creates_nothing(client,
 
 
 def test_roles_a_reason_is_required_to_appoint_and_to_remove(client, cast, newcomer):
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
 
     response = client.post(
         "/accounts/roles/coordinators/",
@@ -247,7 +243,7 @@ def test_roles_a_reason_is_required_to_appoint_and_to_remove(client, cast, newco
 
 def test_roles_tampered_scopes_never_grant(client, cast, newcomer, programmes):
     bridges, voices, programme_admin = programmes
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
     # Another NSO's school: a 404, on the page and on the form's address.
     assert client.get(f"/accounts/roles/schools/{cast.school_b.pk}/").status_code == 404
     response = client.post(
@@ -266,7 +262,7 @@ def test_roles_tampered_scopes_never_grant(client, cast, newcomer, programmes):
     assert client.post("/accounts/roles/nso-staff/", {"nso_staff-scope": f"nso:{cast.il_nso.pk}"}).status_code == 404
     assert client.post("/accounts/roles/programme-administrators/", {}).status_code == 404
     # A programme administrator: their own programme only.
-    response = signed_in(client, programme_admin).post(
+    response = as_(client, programme_admin).post(
         "/accounts/roles/coordinators/",
         form("coordinator", f"programme:{voices.pk}", newcomer.email, "x"),
     )
@@ -276,7 +272,7 @@ def test_roles_tampered_scopes_never_grant(client, cast, newcomer, programmes):
 
 def test_roles_platform_admin_appoints_every_kind_from_the_same_page(client, cast, newcomer, programmes):
     bridges, voices, _programme_admin = programmes
-    signed_in(client, cast.admin)
+    as_(client, cast.admin)
     page = client.get("/accounts/roles/")
     for name in ("coordinator_form", "nso_staff_form", "programme_admin_form"):
         assert page.context[name] is not None
@@ -306,7 +302,7 @@ def test_roles_platform_admin_appoints_every_kind_from_the_same_page(client, cas
 
 
 def test_roles_refuses_self_appointment_duplicates_and_unconfirmed_accounts(client, cast, newcomer):
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
 
     def appoint(email):
         response = client.post(
@@ -329,7 +325,7 @@ def test_roles_refuses_self_appointment_duplicates_and_unconfirmed_accounts(clie
 def test_roles_removal_is_audited_notified_and_out_of_scope_is_404(client, cast, commit):
     role = Role.objects.get(user=cast.principal_a)
     uk_role = testing.grant(testing.make_person(name="UK Head"), Role.Kind.PRINCIPAL, school=cast.school_b)
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
 
     assert client.get(f"/accounts/roles/{uk_role.pk}/remove/").status_code == 404
     assert client.post(f"/accounts/roles/{uk_role.pk}/remove/", {"reason": "x"}).status_code == 404
@@ -353,12 +349,12 @@ def test_roles_removal_is_audited_notified_and_out_of_scope_is_404(client, cast,
 
 def test_roles_history_shows_who_when_and_why_within_the_viewers_scope(client, cast, newcomer):
     uk_newcomer = testing.make_person(name="Uk Newcomer")
-    signed_in(client, cast.nso_uk).post(
+    as_(client, cast.nso_uk).post(
         f"/accounts/roles/schools/{cast.school_b.pk}/principals/",
         {"email": uk_newcomer.email, "reason": "UK secret"},
         follow=True,
     )
-    signed_in(client, cast.nso_il).post(
+    as_(client, cast.nso_il).post(
         "/accounts/roles/coordinators/",
         form("coordinator", f"nso:{cast.il_nso.pk}", newcomer.email, "Galil"),
         follow=True,
@@ -377,14 +373,14 @@ def test_roles_history_shows_who_when_and_why_within_the_viewers_scope(client, c
     )
     body = page.content.decode()
     assert "UK secret" not in body and "Uk Newcomer" not in body
-    assert [c.reason for c in signed_in(client, cast.admin).get("/accounts/roles/").context["history"]] == [
+    assert [c.reason for c in as_(client, cast.admin).get("/accounts/roles/").context["history"]] == [
         "Galil",
         "UK secret",
     ]
 
 
 def test_roles_page_queries_do_not_grow_with_roles(client, cast):
-    signed_in(client, cast.admin)
+    as_(client, cast.admin)
 
     def queries_for_page() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -403,17 +399,17 @@ def test_roles_page_queries_do_not_grow_with_roles(client, cast):
 def test_roles_page_is_in_the_navigation_and_dashboard_of_those_who_appoint(client, cast, programmes):
     programme_admin = programmes[2]
     for person in (cast.admin, cast.nso_il, programme_admin):
-        body = signed_in(client, person).get("/dashboard/").content.decode()
+        body = as_(client, person).get("/dashboard/").content.decode()
         assert body.count('href="/accounts/roles/"') == 2, person.full_name
     for person in (cast.coordinator, cast.principal_a, cast.teacher_a.user):
-        assert 'href="/accounts/roles/"' not in signed_in(client, person).get("/dashboard/").content.decode()
+        assert 'href="/accounts/roles/"' not in as_(client, person).get("/dashboard/").content.decode()
 
 
 @pytest.mark.parametrize("language", ["he", "ar"])
 def test_roles_pages_read_right_to_left_in_hebrew_and_arabic(client, cast, language):
     cast.nso_il.preferred_language = language
     cast.nso_il.save(update_fields=["preferred_language"])
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
     role = Role.objects.get(user=cast.principal_a)
 
     urls = ("/accounts/roles/", f"/accounts/roles/schools/{cast.school_a.pk}/", f"/accounts/roles/{role.pk}/remove/")
@@ -424,7 +420,7 @@ def test_roles_pages_read_right_to_left_in_hebrew_and_arabic(client, cast, langu
 
 
 def test_roles_page_filters_by_the_kinds_the_viewer_appoints(client, cast, programmes):
-    signed_in(client, cast.nso_il)
+    as_(client, cast.nso_il)
 
     page = client.get("/accounts/roles/", {"kind": "principal"})
 

@@ -8,10 +8,9 @@ from django.core.management import CommandError, call_command
 
 from twinning.common.backup import database_counts
 from twinning.common.notifications import notify
+from twinning.common.uploads.tests.corpus import jpeg_with_gps
 from twinning.schools.models import Language
 from twinning.workspace import services as workspace
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import jpeg_with_gps
 
 
 def _hashes(root):

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from twinning.common.i18n import language_codes
+
 PACKAGE = Path(settings.BASE_DIR) / "twinning"
-LANGUAGES = ["he", "ar"]
+# Every language of the settings has its catalogue, but the main one (the code's own language).
+LANGUAGES = [code for code in language_codes() if code != settings.LANGUAGE_CODE]
 
 
 def parse_po(path: Path) -> list[dict]:

@@ -12,17 +12,16 @@ from django.utils.translation import gettext as _
 from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify, notify_many
 from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership
 
 from ._common import _active, _add_member, _name_for, _url
 
-LANGUAGES = ("en", "he", "ar")
-
 
 @dataclass
 class About:
-    """What a community is: its name and description in any of the three languages, and its focus."""
+    """What a community is: its name and description in any of the site's languages, and its focus."""
 
     names: dict
     descriptions: dict = field(default_factory=dict)
@@ -32,12 +31,8 @@ class About:
     access: str = Community.Access.OPEN
 
 
-def _texts(values: dict) -> dict:
-    return {code: values[code].strip() for code in LANGUAGES if (values.get(code) or "").strip()}
-
-
 def _check(about: About) -> None:
-    if not _texts(about.names):
+    if not clean_texts(about.names):
         raise ServiceError(_("Give the community a name in at least one language."))
     if about.subject is None and about.theme is None and not list(about.countries):
         raise ServiceError(_("Say what the community gathers around: a subject, a theme or a region."))
@@ -46,7 +41,7 @@ def _check(about: About) -> None:
 
 
 def _write(community: Community, about: About) -> None:
-    community.names, community.descriptions = _texts(about.names), _texts(about.descriptions)
+    community.names, community.descriptions = clean_texts(about.names), clean_texts(about.descriptions)
     community.search_text = " ".join([*community.names.values(), *community.descriptions.values()]).lower()
     community.subject, community.theme, community.access = about.subject, about.theme, about.access
     community.save()

@@ -14,9 +14,7 @@ from twinning.communities import services
 from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership, Thread
 from twinning.communities.services import About
 from twinning.schools.models import Subject
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401  (the fixture)
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -311,6 +309,27 @@ def test_staff_open_a_community_at_once_and_bad_input_says_why(client, cast):
         cast.il_nso,
     )
     assert Membership.objects.get(community=community).user == cast.nso_il
+
+
+def test_community_named_in_a_language_added_to_the_settings(client, cast, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    staff = as_(client, cast.nso_il)
+    page = staff.get("/communities/new/").content.decode()
+    assert '<label for="id_name_fr">French</label>' in page
+    assert '<textarea name="description_fr" cols="40" rows="3" lang="fr" dir="ltr"' in page
+    staff.post(
+        "/communities/new/",
+        {
+            "name_fr": "Professeurs de français",
+            "description_fr": "Pour échanger.",
+            "theme": "climate",
+            "access": "open",
+        },
+    )
+    community = Community.objects.get()
+    assert (community.names, community.descriptions) == ({"fr": "Professeurs de français"}, {"fr": "Pour échanger."})
+    edit = staff.get(f"/communities/{community.pk}/edit/").content.decode()
+    assert 'name="name_fr" value="Professeurs de français"' in edit
 
 
 def test_archived_community_is_read_only(client, cast):

@@ -15,7 +15,7 @@ from twinning.communities import services
 from twinning.communities.models import Community, Post, Resource, Thread
 from twinning.communities.tests.test_communities import make
 from twinning.communities.text import render
-from twinning.workspace.tests.test_forum import as_
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

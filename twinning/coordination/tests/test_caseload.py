@@ -14,11 +14,10 @@ from twinning.common.models import Notification
 from twinning.coordination.models import GuidanceEntry, Nudge, NudgePolicy, TwinningHealth
 from twinning.coordination.services import compute_health
 from twinning.schools.models import Programme
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace
 from twinning.workspace.models import Event, Post
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

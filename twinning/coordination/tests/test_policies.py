@@ -6,7 +6,7 @@ from twinning import testing
 from twinning.common.models import AuditEntry
 from twinning.coordination.models import NudgePolicy
 from twinning.schools.models import Programme
-from twinning.workspace.tests.test_forum import as_
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

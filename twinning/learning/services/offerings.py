@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify_many
 from twinning.learning.models import Offering, Registration, Session
 
@@ -36,12 +37,8 @@ class Details:
     closes_at: datetime | None = None
 
 
-def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
-    return {code: text.strip() for code, text in texts.items() if text and text.strip()}
-
-
 def _check(details: Details) -> None:
-    if not _clean_texts(details.titles):
+    if not clean_texts(details.titles):
         raise ServiceError(_("Give a title in at least one language."))
     if details.capacity < 1:
         raise ServiceError(_("There must be at least one seat."))
@@ -55,8 +52,8 @@ def _check(details: Details) -> None:
 
 def _write(offering: Offering, details: Details) -> None:
     offering.kind = details.kind
-    offering.titles = _clean_texts(details.titles)
-    offering.descriptions = _clean_texts(details.descriptions)
+    offering.titles = clean_texts(details.titles)
+    offering.descriptions = clean_texts(details.descriptions)
     offering.language = details.language
     offering.capacity = details.capacity
     offering.audience = details.audience

@@ -14,7 +14,7 @@ from twinning.learning import certificates
 from twinning.learning.models import Certificate, Registration
 from twinning.learning.tests.helpers import into_the_past, make_offering
 from twinning.learning.tests.test_learning import attend, register
-from twinning.workspace.tests.test_forum import as_
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from twinning.common.uploads.tests.corpus import media_root as media_root  # noq
 from twinning.learning import services
 from twinning.learning.models import Attendance, Certificate, Material, Offering, Registration, Session
 from twinning.learning.tests.helpers import START, into_the_past, make_offering, teacher
-from twinning.workspace.tests.test_forum import as_
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,33 @@ def test_learning_organiser_enters_times_in_their_own_time_zone(client, cast):
     # Only the NSO's own teachers find it: the British teacher does not.
     assert as_(client, cast.teacher_a.user).get(f"/learning/{offering.pk}/").status_code == 200
     assert as_(client, cast.teacher_b.user).get(f"/learning/{offering.pk}/").status_code == 404
+
+
+def test_learning_offering_in_a_language_added_to_the_settings(client, cast, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    organiser = as_(client, cast.nso_il)
+    page = organiser.get("/learning/new/").content.decode()
+    assert '<label for="id_title_fr">French</label>' in page
+    assert '<textarea name="description_fr" cols="40" rows="4" lang="fr" dir="ltr"' in page
+    organiser.post(
+        "/learning/new/",
+        {
+            "organiser": f"nso:{cast.il_nso.pk}",
+            "kind": "workshop",
+            "title_fr": "Atelier de récit numérique",
+            "description_fr": "Trois soirées.",
+            "language": "en",
+            "capacity": "20",
+            "audience": "own",
+            "basis": "attendance",
+            "sessions_required": "1",
+            "hours": "3",
+        },
+    )
+    offering = Offering.objects.get()
+    assert (offering.titles, offering.descriptions) == ({"fr": "Atelier de récit numérique"}, {"fr": "Trois soirées."})
+    edit = organiser.get(f"/learning/{offering.pk}/edit/").content.decode()
+    assert 'name="title_fr" value="Atelier de récit numérique"' in edit
 
 
 def test_learning_bad_input_says_why_and_loses_nothing(client, cast):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.i18n import current_language
 from twinning.learning import queries, rules, services
 from twinning.learning.forms import FilterForm, MaterialForm, OfferingForm, ReasonForm, SessionForm
 from twinning.learning.models import Certificate, Offering, Registration
@@ -52,7 +53,7 @@ def new(request):
     if not rules.can_organise(request.user):
         raise Http404
     nsos, programmes = rules.organisers_for(request.user)
-    language = (request.LANGUAGE_CODE or "en").split("-")[0]
+    language = current_language()
     form = OfferingForm(
         request.POST or None,
         organisers=(nsos, programmes),

@@ -15,10 +15,8 @@ from twinning.common.models import Notification
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.library.models import Activity, Attachment, Use, Version
+from twinning.testing import as_
 from twinning.workspace.models import Activity as PlanStep
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

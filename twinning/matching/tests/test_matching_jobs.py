@@ -11,7 +11,7 @@ from twinning.common.jobs.worker import claim, execute
 from twinning.common.models import Email, Job
 from twinning.matching.models import CohortRun, Proposal
 from twinning.matching.tests.test_matching_views import profiles as profiles  # noqa: F401  (the fixture)
-from twinning.matching.tests.test_matching_views import signed_in
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ class RefusingRecipientsBackend(LocmemBackend):
 
 
 def _start_run(client, user):
-    response = signed_in(client, user).post(
+    response = as_(client, user).post(
         "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 35}
     )
     assert response.status_code == 302
@@ -90,9 +90,7 @@ def test_partnership_request_with_the_mail_server_down_succeeds_and_mails_later(
 ):
     settings.EMAIL_DELIVERY_BACKEND = f"{__name__}.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(client, cast.teacher_a.user).post(
-            f"/matching/request/{profiles[1].pk}/", {"message": "Hi"}
-        )
+        response = as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Hi"})
 
     assert response.status_code == 302
     assert Proposal.objects.count() == 1
@@ -112,7 +110,7 @@ def test_partnership_request_with_the_mail_server_down_succeeds_and_mails_later(
 
 def test_email_job_run_twice_sends_once(client, cast, profiles, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Hi"})
+        as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Hi"})
     email = Email.objects.get()
     Job.objects.filter(name="common.send_email").update(status="queued", run_at=timezone.now())
 
@@ -127,7 +125,7 @@ def test_email_refused_for_good_is_failed_and_shown_to_administrators(
 ):
     settings.EMAIL_DELIVERY_BACKEND = f"{__name__}.RefusingRecipientsBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Hi"})
+        as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Hi"})
 
     email = Email.objects.get()
     assert (email.status, Job.objects.get(name="common.send_email").status) == ("failed", "failed")

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from twinning import testing
 from twinning.common.models import Notification
-from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile, current_school_year
+from twinning.common.school_year import current_school_year
+from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +44,8 @@ def profiles(cast):
     return make_profile(cast.school_a, languages={"he": 3, "en": 2}), make_profile(cast.school_b)
 
 
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def test_search_ranks_partner_with_explanation(client, cast, profiles):
-    response = signed_in(client, cast.teacher_a.user).get("/matching/search/")
+    response = as_(client, cast.teacher_a.user).get("/matching/search/")
     assert response.status_code == 200
     results = response.context["results"]
     assert [r["profile"].pk for r in results] == [profiles[1].pk]
@@ -60,7 +57,7 @@ def test_search_ranks_partner_with_explanation(client, cast, profiles):
 def test_search_hides_school_not_looking_or_full(client, cast, profiles):
     profiles[1].looking = False
     profiles[1].save()
-    assert signed_in(client, cast.teacher_a.user).get("/matching/search/").context["results"] == []
+    assert as_(client, cast.teacher_a.user).get("/matching/search/").context["results"] == []
     profiles[1].looking = True
     profiles[1].save()
     Proposal.objects.create(
@@ -70,24 +67,22 @@ def test_search_hides_school_not_looking_or_full(client, cast, profiles):
     other = testing.make_school(country=cast.israel, name="Hadera High")
     teacher = testing.make_teacher(school=other, name="Gil Ofer")
     make_profile(other)
-    assert signed_in(client, teacher.user).get("/matching/search/").context["results"] == []
+    assert as_(client, teacher.user).get("/matching/search/").context["results"] == []
 
 
 def test_search_is_for_validated_teachers_only(client, cast, profiles):
-    assert signed_in(client, cast.pending_il.user).get("/matching/search/").status_code == 404
-    assert signed_in(client, cast.nso_uk).get("/matching/search/").status_code == 404
+    assert as_(client, cast.pending_il.user).get("/matching/search/").status_code == 404
+    assert as_(client, cast.nso_uk).get("/matching/search/").status_code == 404
 
 
 def test_search_filters_by_country(client, cast, profiles):
-    response = signed_in(client, cast.teacher_a.user).get("/matching/search/", {"country": "IL"})
+    response = as_(client, cast.teacher_a.user).get("/matching/search/", {"country": "IL"})
     assert response.context["results"] == []
 
 
 def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(client, cast.teacher_a.user).post(
-            f"/matching/request/{profiles[1].pk}/", {"message": "Shalom!"}
-        )
+        response = as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": "Shalom!"})
     proposal = Proposal.objects.get()
     assert response.status_code == 302
     assert (proposal.left, proposal.right, proposal.status) == (profiles[0], profiles[1], "pending")
@@ -105,7 +100,7 @@ def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, dj
 def test_request_to_own_school_says_why_and_creates_nothing(client, cast, profiles):
     cast.teacher_a.user.preferred_language = "he"
     cast.teacher_a.user.save(update_fields=["preferred_language"])
-    client = signed_in(client, cast.teacher_a.user)
+    client = as_(client, cast.teacher_a.user)
 
     response = client.post(f"/matching/request/{profiles[0].pk}/", {"message": "Me"}, follow=True)
 
@@ -116,7 +111,7 @@ def test_request_to_own_school_says_why_and_creates_nothing(client, cast, profil
 
 def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
-    partner = signed_in(client, cast.teacher_b.user)
+    partner = as_(client, cast.teacher_b.user)
     response = partner.post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": ""})
     assert response.status_code == 200
     proposal.refresh_from_db()
@@ -131,7 +126,7 @@ def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, ca
 
 def test_partner_accepts(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
-    signed_in(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
     proposal.refresh_from_db()
     assert (proposal.status, proposal.right_accepted) == ("accepted", True)
 
@@ -158,9 +153,7 @@ def test_partner_declines_and_no_twinning_opens(client, cast, profiles):
     from twinning.twinnings.models import Twinning
 
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
-    signed_in(client, cast.teacher_b.user).post(
-        f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "No."}
-    )
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "No."})
     assert Twinning.objects.filter(proposal=proposal).exists() is False
 
 
@@ -168,7 +161,7 @@ def test_outsider_cannot_see_or_answer_proposal(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
     outsider_school = testing.make_school(country=cast.uk, name="Outsider School")
     outsider = testing.make_teacher(school=outsider_school, name="Out Sider")
-    client = signed_in(client, outsider.user)
+    client = as_(client, outsider.user)
     assert client.get(f"/matching/proposals/{proposal.pk}/").status_code == 404
     assert client.post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"}).status_code == 404
     proposal.refresh_from_db()
@@ -180,7 +173,7 @@ def test_proposal_list_query_count_does_not_grow(client, cast, profiles, count):
     for i in range(count):
         school = testing.make_school(country=cast.uk, name=f"Partner {i}")
         Proposal.objects.create(origin="search", left=profiles[0], right=make_profile(school), left_accepted=True)
-    client = signed_in(client, cast.teacher_a.user)
+    client = as_(client, cast.teacher_a.user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/matching/proposals/")
     assert response.status_code == 200
@@ -193,7 +186,7 @@ def run_cohort(django_capture_on_commit_callbacks):
     def run(client, user, left, right):
         # The run is queued when the request's transaction commits; the queue runs it inline in tests.
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(client, user).post(
+            response = as_(client, user).post(
                 "/matching/cohorts/",
                 {"shape": "two_sides", "left_countries": left, "right_countries": right, "min_fit": 35},
             )
@@ -246,7 +239,7 @@ def test_cohort_where_nobody_shares_a_language_says_why(client, cast, profiles, 
 
 def test_nso_cannot_match_or_see_another_countrys_cohort(client, cast, profiles, run_cohort):
     run = run_cohort(client, cast.nso_il, ["IL"], ["GB"])
-    other = signed_in(client, cast.nso_uk)
+    other = as_(client, cast.nso_uk)
     assert other.get(f"/matching/cohorts/{run.pk}/").status_code == 404
     assert other.post(f"/matching/cohorts/{run.pk}/approve/").status_code == 404
     assert other.post(f"/matching/cohorts/{run.pk}/rerun/").status_code == 404
@@ -255,11 +248,11 @@ def test_nso_cannot_match_or_see_another_countrys_cohort(client, cast, profiles,
     )
     assert response.status_code == 200
     assert "left_countries" in response.context["form"].errors
-    assert signed_in(client, cast.teacher_a.user).get("/matching/cohorts/").status_code == 404
+    assert as_(client, cast.teacher_a.user).get("/matching/cohorts/").status_code == 404
 
 
 def test_profile_form_rejects_language_at_two_levels(client, cast):
-    response = signed_in(client, cast.teacher_a.user).post(
+    response = as_(client, cast.teacher_a.user).post(
         "/matching/profile/",
         {
             "vision": "Hello",
@@ -285,7 +278,7 @@ def test_profile_form_rejects_language_at_two_levels(client, cast):
 
 
 def test_profile_form_saves_levels(client, cast):
-    response = signed_in(client, cast.teacher_a.user).post(
+    response = as_(client, cast.teacher_a.user).post(
         "/matching/profile/",
         {
             "vision": "שלום",
@@ -312,7 +305,7 @@ def test_profile_form_saves_levels(client, cast):
 
 def test_search_never_offers_school_that_stopped_looking_even_from_an_older_index(client, cast, profiles, settings):
     settings.MATCHING_INDEX_MAX_AGE = 3600
-    client = signed_in(client, cast.teacher_a.user)
+    client = as_(client, cast.teacher_a.user)
     assert [r["profile"].pk for r in client.get("/matching/search/").context["results"]] == [profiles[1].pk]
     TwinningProfile.objects.filter(pk=profiles[1].pk).update(looking=False)
     assert client.get("/matching/search/").context["results"] == []
@@ -326,7 +319,7 @@ def test_cohort_minimum_fit_keeps_poor_pairs_out_and_says_so(
     profiles[1].objectives.set(["environment"])
     profiles[1].themes.set(["music"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(client, cast.nso_il).post(
+        response = as_(client, cast.nso_il).post(
             "/matching/cohorts/",
             {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 50},
         )
@@ -345,7 +338,7 @@ def test_programme_coordinator_matches_within_their_programme_only(client, cast,
     TwinningProfile.objects.filter(pk__in=[p.pk for p in profiles]).update(programme=programme)
     coordinator = testing.make_person(name="Programme Coordinator")
     testing.grant(coordinator, Role.Kind.COORDINATOR, programme=programme)
-    client = signed_in(client, coordinator)
+    client = as_(client, coordinator)
     without = client.post(
         "/matching/cohorts/", {"shape": "two_sides", "left_countries": ["IL"], "right_countries": ["GB"], "min_fit": 35}
     )
@@ -366,13 +359,13 @@ def test_programme_coordinator_matches_within_their_programme_only(client, cast,
     run = CohortRun.objects.get()
     assert (with_programme.status_code, run.programme, run.nso) == (302, programme, None)
     assert client.get(f"/matching/cohorts/{run.pk}/").status_code == 200
-    assert signed_in(client, cast.nso_uk).get(f"/matching/cohorts/{run.pk}/").status_code == 404
+    assert as_(client, cast.nso_uk).get(f"/matching/cohorts/{run.pk}/").status_code == 404
 
 
 def test_notification_names_the_country_in_the_readers_language(client, cast, profiles):
     cast.israel.names = {"en": "Israel", "he": "ישראל", "ar": "إسرائيل"}
     cast.israel.save()
-    signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
+    as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
     cast.teacher_b.user.preferred_language = "he"
     cast.teacher_b.user.save()
     client.force_login(cast.teacher_b.user)
@@ -388,7 +381,7 @@ def test_saving_a_profile_stores_its_vision_vector_and_search_explains_it(client
     from twinning.matching import services
 
     services.update_vision(profile=profiles[1])
-    signed_in(client, cast.teacher_a.user).post(
+    as_(client, cast.teacher_a.user).post(
         "/matching/profile/",
         {
             "vision": "הכיתות שלנו יחגגו וישוו את החגים של שתי הקהילות שלנו.",
@@ -417,7 +410,7 @@ def test_saving_a_profile_stores_its_vision_vector_and_search_explains_it(client
 def test_notification_isolates_the_names_people_wrote(client, cast, profiles):
     # A Latin school name inside an Arabic sentence keeps its own order: it travels wrapped in
     # first-strong isolates, in the page and in the e-mail.
-    signed_in(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
-    [item] = signed_in(client, cast.teacher_b.user).get("/notifications/").context["items"]
+    as_(client, cast.teacher_a.user).post(f"/matching/request/{profiles[1].pk}/", {"message": ""})
+    [item] = as_(client, cast.teacher_b.user).get("/notifications/").context["items"]
     assert "\u2068Reali School\u2069" in item["text"]
     assert "\u2068King David School\u2069" in item["text"]

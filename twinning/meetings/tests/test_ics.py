@@ -7,8 +7,7 @@ from icalendar import Calendar
 
 from twinning.meetings.models import CalendarFeed, Meeting
 from twinning.meetings.tests.test_meetings import first_window, make_meeting, propose_form
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
+from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,9 @@ from twinning.common.uploads.tests.corpus import media_root as media_root  # noq
 from twinning.meetings import services
 from twinning.meetings.models import CalendarFeed, Closure, Meeting, MeetingSchool, SchoolDay
 from twinning.meetings.queries import common_time
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace.models import MediaItem
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 JERUSALEM, LONDON = ZoneInfo("Asia/Jerusalem"), ZoneInfo("Europe/London")

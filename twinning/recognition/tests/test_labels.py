@@ -1,17 +1,17 @@
 """Quality labels through the client: applying, the yearly cap, evaluation with its minimums, scoping,
 the international label, the school label and the conference awards."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from twinning import testing
 from twinning.common.models import Notification
 from twinning.recognition import rubric
 from twinning.recognition.models import Application, AwardCategory, Label, Nomination, SchoolLabelRequest
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_pupils import pupils as pupils  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,15 @@ def test_label_at_most_four_applications_per_teacher_per_school_year(client, cas
     assert Application.objects.filter(status="submitted").count() == 4
     page = as_(client, cast.teacher_a.user).get("/labels/").content.decode()
     assert "You have sent 4 of at most 4 applications for the school year 2026–2027." in page
+
+
+def test_label_cap_in_august_counts_the_school_year_that_has_begun(client, cast, twinning, clock):
+    # The twinning belongs to the school year 2026 (from August 2026 on, as for profiles and twinnings):
+    # its application counts in that year's cap as soon as the year begins.
+    clock.now = datetime(2026, 8, 20, 9, 0, tzinfo=UTC)
+    sent(client, cast, twinning)
+    page = as_(client, cast.teacher_a.user).get("/labels/").content.decode()
+    assert "You have sent 1 of at most 4 applications for the school year 2026–2027." in page
 
 
 def test_label_minimum_sub_criteria_decide_whatever_the_total(
@@ -291,3 +300,17 @@ def test_labels_are_not_for_pupils(client, cast, twinning, pupils):
     ours, _theirs = pupils
     for url in ("/labels/", "/labels/awards/", "/labels/school/"):
         assert as_(client, ours.user).get(url).status_code == 404, url
+
+
+def test_awards_category_named_in_a_language_added_to_the_settings(client, cast, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    staff = as_(client, cast.nso_il)
+    page = staff.get("/labels/awards/").content.decode()
+    assert '<label for="id_name_fr">French</label>' in page
+    assert '<input type="text" name="name_fr" lang="fr" dir="ltr" maxlength="200"' in page
+    body = staff.post("/labels/awards/", {"action": "category", "name_fr": " ", "school_year": "2026"}).content.decode()
+    assert "Name the category in at least one language." in body
+    staff.post(
+        "/labels/awards/", {"action": "category", "name_fr": "Meilleur projet scientifique", "school_year": "2026"}
+    )
+    assert AwardCategory.objects.get().names == {"fr": "Meilleur projet scientifique"}

@@ -18,6 +18,7 @@ from twinning.accounts.pupils import create_pupils
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
 from twinning.schools.models import Programme, ValidationStatus
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership
 from twinning.workspace.models import Activity
@@ -25,14 +26,6 @@ from twinning.workspace.models import Activity
 pytestmark = pytest.mark.django_db
 
 KEYS = ("schools", "teachers", "pupils", "twinnings", "meetings", "attendance", "activities", "labels")
-
-
-def as_(client, user, language: str | None = None):
-    if language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-    client.force_login(user)
-    return client
 
 
 def counts(*values: int) -> dict[str, int]:

@@ -9,18 +9,10 @@ from twinning.common.errors import ServiceError
 from twinning.demo.reporting import load_surveys
 from twinning.reporting import services
 from twinning.reporting.models import Answer, Participation, Response, Survey
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(client, user, language: str | None = None):
-    if language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -236,10 +228,24 @@ def test_a_questionnaire_needs_a_title_and_a_statement(client, cast, classes):
     )
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "title_en": ["Give the questionnaire a title in at least one language."],
-        "q1_en": ["Write at least one statement."],
+        "title": ["Give the questionnaire a title in at least one language."],
+        "q1": ["Write at least one statement."],
     }
     assert not Survey.objects.exists()
+
+
+def test_a_questionnaire_in_a_language_added_to_the_settings(client, cast, classes, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    organiser = as_(client, cast.nso_il)
+    page = organiser.get("/reports/surveys/new/").content.decode()
+    assert '<label for="id_title_fr">French</label>' in page
+    assert '<input type="text" name="q8_fr" lang="fr" dir="ltr" maxlength="300"' in page
+    survey = define(client, cast, title_fr="Nos partenaires", q2_fr="Je sais comment vivent mes partenaires")
+    assert survey.titles == {"en": "Our partners", "he": "השותפים שלנו", "fr": "Nos partenaires"}
+    assert [q.texts for q in survey.questions.order_by("position")] == [
+        {"en": "I would like to visit my partners' country", "he": "הייתי רוצה לבקר בארץ של השותפים שלי"},
+        {"en": "I know how my partners live", "fr": "Je sais comment vivent mes partenaires"},
+    ]
 
 
 def test_a_teacher_only_questionnaire_is_not_shown_to_pupils(client, cast, classes):

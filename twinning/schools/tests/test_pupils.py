@@ -6,7 +6,6 @@ from twinning import testing
 from twinning.accounts.pupils import create_pupils
 from twinning.recognition.models import Label
 from twinning.twinnings import services as twinning_services
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from twinning import testing
 from twinning.accounts.models import Role
 from twinning.common.models import AuditEntry, Notification
+from twinning.testing import as_
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(client, user):
-    client.force_login(user)
-    return client
 
 
 def kinds(user) -> list[str]:
@@ -42,8 +38,22 @@ def test_proposal_invites_the_partner_school_and_makes_the_proposer_its_contact(
 
 def test_title_is_required_in_at_least_one_language(client, cast):
     response = as_(client, cast.teacher_a.user).post(f"/twinnings/propose/{cast.school_b.pk}/", {"title_en": " "})
-    assert response.context["form"].errors["title_en"] == ["Give the twinning a title in at least one language."]
+    assert response.context["form"].errors["title"] == ["Give the twinning a title in at least one language."]
     assert Twinning.objects.count() == 0
+
+
+def test_proposal_offers_and_keeps_a_language_added_to_the_settings(client, cast, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    teacher = as_(client, cast.teacher_a.user)
+    page = teacher.get(f"/twinnings/propose/{cast.school_b.pk}/").content.decode()
+    assert '<label for="id_title_fr">French</label>' in page
+    assert '<textarea name="description_fr" cols="40" rows="3" lang="fr" dir="ltr"' in page
+    teacher.post(
+        f"/twinnings/propose/{cast.school_b.pk}/",
+        {"title_fr": "Nos villes", "description_fr": "Deux villes, une carte."},
+    )
+    twinning = Twinning.objects.get()
+    assert (twinning.titles, twinning.descriptions) == ({"fr": "Nos villes"}, {"fr": "Deux villes, une carte."})
 
 
 def test_title_shows_in_the_readers_language(client, cast, proposed):

@@ -5,10 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 
 from twinning import testing
 from twinning.common.models import AuditEntry
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.twinnings.models import Twinning
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

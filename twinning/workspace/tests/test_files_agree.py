@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from twinning.common.files import file_fields, named_by_a_row, sweep
+from twinning.common.uploads.tests.corpus import jpeg_with_gps
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.workspace import services
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import jpeg_with_gps
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

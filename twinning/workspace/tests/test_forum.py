@@ -6,34 +6,12 @@ from django.test.utils import CaptureQueriesContext
 
 from twinning import testing
 from twinning.common.errors import ServiceError
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
-from twinning.twinnings.models import Twinning
 from twinning.workspace import services
 from twinning.workspace.models import Post, Thread, Visit
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def twinning(cast) -> Twinning:
-    """An active twinning between the Israeli and the British school, approved by the coordinator."""
-    twinning = twinning_services.propose_twinning(
-        from_school=cast.school_a,
-        to_schools=[cast.school_b],
-        by=cast.teacher_a.user,
-        school_year=2026,
-        titles={"en": "Our towns"},
-    )
-    row = twinning.schools.get(school=cast.school_b)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
-    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
-    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
-    return twinning
 
 
 def test_members_start_threads_reply_and_quote(client, cast, twinning):

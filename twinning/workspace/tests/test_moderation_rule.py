@@ -15,14 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from twinning import testing
 from twinning.accounts.models import Pupil, Role
 from twinning.common.errors import ServiceError
+from twinning.common.uploads.tests.corpus import jpeg_with_gps
+from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.twinnings.models import Membership
 from twinning.workspace import queries, rules, services
 from twinning.workspace.models import MediaItem, Moderation, Post
 from twinning.workspace.pages import render
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
-from twinning.workspace.tests.test_media import jpeg_with_gps
-from twinning.workspace.tests.test_media import media_root as media_root  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from twinning import testing
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.workspace import services
 from twinning.workspace.models import Activity, Event, MediaItem
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,18 +7,17 @@ import pytest
 from twinning import testing
 from twinning.accounts.models import Pupil
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership
 from twinning.workspace import services
 from twinning.workspace.models import Post
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 def create(client, teacher, names):
-    response = as_(client, teacher.user).post("/accounts/pupils/", {"create": "1", "names": "\n".join(names)})
+    response = testing.create_pupils_on_the_page(client, teacher, names)
     cards = re.findall(
         r'<code class="ltr">([^<]+)</code>\s*</span>\s*<span>[^<]*<code class="ltr" data-testid="password">'
         r"([^<]+)</code>",
@@ -85,16 +84,6 @@ def test_consent_is_recorded_and_the_full_name_kept_only_with_consent(client, ca
     )
     pupil.refresh_from_db()
     assert (pupil.full_name, pupil.user.full_name) == ("Maya Katz", "Maya Katz")
-
-
-@pytest.fixture
-def pupils(client, cast, twinning):
-    """A pupil of each school; only the Israeli one is added to the twinning."""
-    create(client, cast.teacher_a, ["Maya K."])
-    create(client, cast.teacher_b, ["Tom W."])
-    ours, theirs = Pupil.objects.get(school=cast.school_a), Pupil.objects.get(school=cast.school_b)
-    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [ours.pk]})
-    return ours, theirs
 
 
 def test_teacher_adds_own_pupils_but_not_the_partners(client, cast, twinning, pupils):

@@ -9,9 +9,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from twinning.common.uploads.tests.corpus import jpeg_with_gps, stored_files
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
+from twinning.testing import as_
 from twinning.workspace.models import MediaItem
-from twinning.workspace.tests.test_forum import as_
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from twinning.common.uploads.tests import corpus
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.workspace.models import MediaItem
-from twinning.workspace.tests.test_forum import twinning as twinning  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
