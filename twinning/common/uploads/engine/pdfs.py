@@ -22,7 +22,7 @@ DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/JS")
 DROPPED_ROOT_KEYS = ("/OpenAction", "/AA", "/Metadata", "/PieceInfo", "/SpiderInfo")
 
 
-def clean_pdf(source: Path, target: Path, key: str) -> dict:
+def clean_pdf(source: Path, target: Path, key: str) -> dict[str, str]:
     try:
         pdf = pikepdf.open(source)
     except pikepdf.PasswordError as error:
@@ -83,4 +83,8 @@ def _strip(pdf: pikepdf.Pdf) -> None:
             if data.startswith(b"\xff\xd8"):
                 cleaned = images.strip_jpeg(data)
                 if cleaned != data:
-                    obj.write(cleaned, filter=pikepdf.Name.DCTDecode, decode_parms=obj.get("/DecodeParms"))
+                    parms = obj.get("/DecodeParms")
+                    if parms is not None and not isinstance(parms, (pikepdf.Dictionary, pikepdf.Array)):
+                        # What pikepdf's write() raises for any other kind; the caller refuses the file.
+                        raise TypeError("decode_parms must be a pikepdf.Dictionary or pikepdf.Array")
+                    obj.write(cleaned, filter=pikepdf.Name.DCTDecode, decode_parms=parms)
