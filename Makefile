@@ -49,13 +49,14 @@ fmt: setup
 # The static checks, before any test runs (`make test`, and so CI) and in `make lint`; each stops
 # at its first finding and names it, in a few seconds: ruff's lint and format, the layers between
 # apps (import-linter, contract in pyproject.toml; see docs/architecture.md), types (mypy with
-# django-stubs over the engines, services, rules and queries, configured in pyproject.toml), and
+# django-stubs over the engines, services, rules and queries, configured in pyproject.toml; a cache
+# of its own, as mypy run by hand over other modules leaves their errors in its default cache), and
 # migrations in step with the models.
 checks: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/mypy
+	$(BIN)/mypy --cache-dir .mypy_cache/checks
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The static checks, bandit's security lint (pyproject.toml) and the locked requirements' known

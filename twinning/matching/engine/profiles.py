@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -188,13 +189,28 @@ class Refusal:
     FORBIDDEN = "forbidden"
 
 
+class PairFacts(TypedDict):
+    """What a pair has in common, behind its score's parts (stored with a proposal, read by explanations)."""
+
+    objectives: list[str]  # curated objectives both chose
+    vision: float | None  # cosine of the two visions, when both have one
+    themes: list[str]
+    ages: int  # years of age both classes cover
+    language: str | None  # the best language both work in
+    language_level: int | None  # its level, the weaker side's
+    shared_hours: float  # weekly school time in common
+    shared_days: int
+    class_sizes: tuple[int | None, int | None]
+    wanted: tuple[bool, bool]  # each side's wish list of countries met
+
+
 @dataclass(frozen=True, slots=True)
 class PairScore:
     """One pair's score, its parts (each 0–1, before weighting) and the facts behind them."""
 
     score: float
     parts: dict[str, float]
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: PairFacts
     refusal: str | None = None
 
 
@@ -236,7 +252,7 @@ def score_pair(
         "class_size": class_size_fit(a.class_size, b.class_size),
         "preferences": preference(a, b),
     }
-    facts: dict[str, object] = {
+    facts: PairFacts = {
         "objectives": sorted(a.objectives & b.objectives),
         "vision": vision_similarity(a, b),
         "themes": sorted(a.themes & b.themes),
