@@ -58,7 +58,7 @@ class Explainer:
             )
         return out
 
-    def sentence(self, part: str, value: float, facts: Mapping[str, Any]) -> str:
+    def sentence(self, part: str, value: float, facts: Mapping[str, Any]) -> str:  # noqa: C901 - one branch per part
         if part == "objectives":
             if facts.get("objectives"):
                 curated = _("Shared objectives: %(names)s.") % {
