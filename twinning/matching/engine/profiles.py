@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-# How much each part counts in the score (they add up to 1).
+# How much each part counts in the score (they add up to 1). Each part is computed three times: in
+# `score_pair` below (the reference, with the facts behind it), in scoring.py (every pair of a cohort,
+# as one matrix product) and in search.py (one query against the index, by groups of rows); the
+# property tests hold the three equal. A new part touches all three (docs/recipes.md).
 WEIGHTS: dict[str, float] = {
     "objectives": 0.25,
     "ages": 0.20,
