@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.twinning-apt-updated
 
-.PHONY: run demo test test-fast bench messages fmt lint audit lock setup system-deps browser-deps bench-deps clean
+.PHONY: run demo test test-fast checks bench messages fmt lint audit lock setup system-deps browser-deps bench-deps clean
 
 run: setup ## Set everything up, load the demo network and serve http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
@@ -23,8 +23,7 @@ demo: setup ## Reload the demo network from scratch
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --reset
 
-test: setup browser-deps ## Set up and run the whole suite (browser tests included)
-	$(BIN)/ruff check .
+test: setup browser-deps checks ## Set up, run the static checks, then the whole suite (browser tests included)
 	$(BIN)/pytest
 
 test-fast: setup ## The suite without the browser tests
@@ -47,16 +46,24 @@ fmt: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Ruff's lint and format, the layers between apps (import-linter, contract in pyproject.toml; see
-# docs/architecture.md), bandit's security lint (pyproject.toml), migrations in step with the models,
-# and the locked requirements' known vulnerabilities: a finding fails; an advisory service that
-# cannot be reached is said ("not audited: ...") and does not.
-lint: setup
+# The static checks, before any test runs (`make test`, and so CI) and in `make lint`; each stops
+# at its first finding and names it, in a few seconds: ruff's lint and format, the layers between
+# apps (import-linter, contract in pyproject.toml; see docs/architecture.md), types (mypy with
+# django-stubs over the engines, services, rules and queries, configured in pyproject.toml; a cache
+# of its own, as mypy run by hand over other modules leaves their errors in its default cache), and
+# migrations in step with the models.
+checks: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/bandit -c pyproject.toml -r twinning -q
+	$(BIN)/mypy --cache-dir .mypy_cache/checks
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The static checks, bandit's security lint (pyproject.toml) and the locked requirements' known
+# vulnerabilities: a finding fails; an advisory service that cannot be reached is said
+# ("not audited: ...") and does not.
+lint: checks
+	$(BIN)/bandit -c pyproject.toml -r twinning -q
 	$(BIN)/python scripts/audit.py
 
 audit: setup ## Known vulnerabilities in requirements.txt and requirements-dev.txt; fails when they cannot be checked

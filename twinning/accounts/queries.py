@@ -1,5 +1,6 @@
 """Reads about people: the roles in a person's reach and their recent history, who needs a second factor."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -92,7 +93,8 @@ def role_history_for(user, *, limit: int = 30) -> list[RoleChange]:
     )
     people = User.objects.in_bulk({entry.data.get("person") for entry in entries} - {None})
     models = {model: ContentType.objects.get_for_model(model).pk for model in (School, NSO, Programme)}
-    scopes = {
+    # Keyed by content type, then id; an entry without a target (no type, no id) finds nothing.
+    scopes: dict[int | None, Mapping[int | None, School | NSO | Programme]] = {
         type_id: model.objects.in_bulk({e.target_id for e in entries if e.target_type_id == type_id})
         for model, type_id in models.items()
     }

@@ -85,7 +85,7 @@ def set_language(*, user: User, language: str) -> None:
 
 def _scope_fields(kind: str, scope: NSO | Programme | School) -> dict:
     """The Role columns for a scope, or a refusal when the scope does not fit the kind."""
-    fits = {
+    fits: dict[str, tuple[type[NSO | Programme | School], ...]] = {
         Role.Kind.PRINCIPAL: (School,),
         Role.Kind.COORDINATOR: (NSO, Programme),
         Role.Kind.NSO_STAFF: (NSO,),

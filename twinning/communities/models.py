@@ -79,6 +79,9 @@ class Community(models.Model):
     resource_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
+    # Not a field: set by rules.get_community_for_user to the reader's own membership, or None.
+    viewer: "Membership | None"
+
     class Meta:
         verbose_name = _("community")
         verbose_name_plural = _("communities")

@@ -1,12 +1,12 @@
 """Reads for the caseload dashboard."""
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, OrderBy, Prefetch, QuerySet
 
 from twinning.coordination.models import GuidanceEntry
 from twinning.twinnings.models import Twinning, TwinningSchool
 from twinning.twinnings.rules import twinnings_overseen_by
 
-SORTS = {
+SORTS: dict[str, list[OrderBy | str]] = {
     "silent": [F("health__silent_days").desc(nulls_last=True), "pk"],
     "next_meeting": [F("health__next_meeting").asc(nulls_last=True), "pk"],
     "overdue": [F("health__overdue").desc(nulls_last=True), "pk"],

@@ -62,7 +62,7 @@ def _batch(ids: list[int], now: datetime) -> dict[str, int]:
             "pk", "status", "created_at", "programme_id", "titles", "coordinator_id"
         )
     }
-    policies = {
+    policies: dict[int | None, Policy] = {
         p.programme_id: Policy(p.remind_after_days, p.alert_after_days)
         for p in NudgePolicy.objects.filter(programme_id__in={t.programme_id for t in twinnings.values()})
     }
@@ -73,7 +73,7 @@ def _batch(ids: list[int], now: datetime) -> dict[str, int]:
     for row in rows:
         schools[row.twinning_id].append(row)
     # When each school's contact left (twinnings.services.teacher_leaves told the principal at that moment).
-    contact_left = {}
+    contact_left: dict[tuple[int | None, int | None], datetime] = {}
     for target_id, data, at in AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(Twinning), target_id__in=ids, action="twinning.contact_left"
     ).values_list("target_id", "data", "at"):
@@ -146,7 +146,7 @@ def _batch(ids: list[int], now: datetime) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .values_list("twinning_id", "n")
     )
-    pending = defaultdict(int)
+    pending: defaultdict[int, int] = defaultdict(int)
     for model, path in ((Post, "thread__twinning_id"), (MediaItem, "twinning_id")):
         for twinning_id, n in (
             model.objects.filter(**{f"{path}__in": ids}, status=Moderation.PENDING)

@@ -162,6 +162,11 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Not fields: set on the rows that queries.participants_of and queries.learning_of return (the
+    # certificate of a seated participant; a waiting registration's place in the queue).
+    certificate: "Certificate | None"
+    position: int
+
     class Meta:
         ordering = ["pk"]
         constraints = [

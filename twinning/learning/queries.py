@@ -59,14 +59,18 @@ def sessions_of(offering: Offering) -> list[Session]:
 def participants_of(offering: Offering) -> list[Registration]:
     """Everyone who registered, the seated first, then the waiting list in its order, then those who
     cancelled; each with the sessions they attended and their certificate."""
-    rows = list(
+    rows: list[Registration] = list(
         Registration.objects.filter(offering=offering)
         .select_related("user__teacher__school__country")
         .annotate(attended=Count("attendance"))
         .order_by("pk")
     )
     certificates = {c.holder_id: c for c in Certificate.objects.filter(offering=offering)}
-    order = {Registration.Status.CONFIRMED: 0, Registration.Status.WAITING: 1, Registration.Status.CANCELLED: 2}
+    order: dict[str, int] = {
+        Registration.Status.CONFIRMED: 0,
+        Registration.Status.WAITING: 1,
+        Registration.Status.CANCELLED: 2,
+    }
     position = 0
     for row in rows:
         row.certificate = certificates.get(row.user_id) if row.status == Registration.Status.CONFIRMED else None

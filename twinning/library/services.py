@@ -96,7 +96,7 @@ def open_version(*, activity: Activity, by) -> Version:
         current = activity.versions.filter(state__in=Version.OPEN).first()
         if current is not None:
             return current
-        latest = activity.versions.order_by("-number").first()
+        latest = activity.versions.order_by("-number")[0]  # an activity has at least its first version
         draft = Version(activity=activity, number=latest.number + 1, author=by)
         for name in CONTENT:
             setattr(draft, name, getattr(latest, name))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from typing import TextIO
+from typing import TextIO, TypeVar, overload
 from zoneinfo import available_timezones
 
 from .engine import COMPONENTS, Pair, Profile, score_pair
@@ -104,6 +104,9 @@ OUTPUT_COLUMNS = (
 
 # How many problems the error's text lists (all of them stay in `problems`).
 SHOWN_PROBLEMS = 200
+EMPTY_FILE = "the file is empty (it needs a header row and one row per school)"
+
+T = TypeVar("T")
 
 
 class ProfileFileError(ValueError):
@@ -242,13 +245,25 @@ def _countries(cell: str) -> frozenset[str]:
 class _Cells:
     """One row's cells by column name, and the problems found while parsing them."""
 
-    def __init__(self, line: int, cells: dict[str, str]):
-        self.line, self.cells, self.problems = line, cells, []
+    def __init__(self, line: int, cells: dict[str, str]) -> None:
+        self.line, self.cells = line, cells
+        self.problems: list[str] = []
 
     def text(self, name: str) -> str:
         return self.cells.get(name, "")
 
-    def parse(self, name: str, parse, default=None, *, required: bool = False):
+    @overload
+    def parse(self, name: str, parse: Callable[[str], T], default: T, *, required: bool = False) -> T: ...
+
+    @overload
+    def parse(
+        self, name: str, parse: Callable[[str], T], default: None = None, *, required: bool = False
+    ) -> T | None: ...
+
+    def parse(
+        self, name: str, parse: Callable[[str], T], default: T | None = None, *, required: bool = False
+    ) -> T | None:
+        """The cell parsed; when it is empty or wrong, `default` and (if required, or wrong) a problem."""
         cell = self.text(name)
         if not cell:
             if required:
@@ -265,6 +280,69 @@ def _school_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+@dataclass
+class _Table:
+    """A file's non-blank rows as read: the header, the rows under it with their lines, the problems so far."""
+
+    header: list[str]  # trimmed, lower case
+    header_line: int
+    rows: list[tuple[int, list[str]]]
+    problems: list[str]
+
+
+@dataclass
+class _Row:
+    """One row's values; a cell that is empty or wrong leaves None (a required column) or the default."""
+
+    line: int
+    key: str | None
+    country: str | None
+    age_from: int | None
+    age_to: int | None
+    languages: dict[str, int] | None
+    time_zone: str | None
+    days: tuple[int, ...]
+    day_start: int
+    day_end: int
+    objectives: frozenset[str]
+    themes: frozenset[str]
+    class_size: int | None
+    capacity: int
+    wanted_countries: frozenset[str]
+    excluded_countries: frozenset[str]
+    side: str
+    label: str
+    vision: str  # the text, turned into a vector once the whole file is read
+
+    def profile(self) -> Profile | None:
+        """The engine's profile (its id is both key and school), or None when a required value is missing."""
+        key, country, languages, time_zone = self.key, self.country, self.languages, self.time_zone
+        if key is None or country is None or languages is None or time_zone is None:
+            return None
+        if self.age_from is None or self.age_to is None:
+            return None
+        return Profile(
+            key=key,
+            school=key,
+            country=country,
+            age_from=self.age_from,
+            age_to=self.age_to,
+            languages=languages,
+            time_zone=time_zone,
+            days=self.days,
+            day_start=self.day_start,
+            day_end=self.day_end,
+            objectives=self.objectives,
+            themes=self.themes,
+            class_size=self.class_size,
+            capacity=self.capacity,
+            side=self.side,
+            wanted_countries=self.wanted_countries,
+            excluded_countries=self.excluded_countries,
+            label=self.label,
+        )
+
+
 def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: str = "capacity") -> ProfileFile:
     """The profiles of a CSV file's bytes, or ProfileFileError listing every problem found.
 
@@ -274,17 +352,51 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
     side_column, capacity_column = side_column.strip().lower(), capacity_column.strip().lower()
     text = _decode(data)
     if not text.strip():
-        raise ProfileFileError(["the file is empty (it needs a header row and one row per school)"])
+        raise ProfileFileError([EMPTY_FILE])
+    table = _read_table(text)
+    _check_header(table)
 
+    problems = table.problems
+    profiles: list[Profile] = []
+    visions: list[str] = []
+    lines: dict[str, int] = {}
+    schools: dict[tuple[str, str], tuple[int, str | None]] = {}
+    for line, cells in table.rows:
+        too_many = _too_many_cells(line, cells, len(table.header))
+        if too_many:
+            problems.append(too_many)
+            continue
+        row = _Cells(line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(table.header)})
+        values = _parse_row(row, side_column=side_column, capacity_column=capacity_column)
+        problems += [*row.problems, *_row_problems(values, row), *_repeated(values, lines, schools)]
+        profile = None if problems else values.profile()
+        if profile is not None:
+            profiles.append(profile)
+            visions.append(values.vision)
+    if problems:
+        raise ProfileFileError(problems)
+
+    known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, side_column, capacity_column}
+    return ProfileFile(
+        profiles=_with_visions(profiles, visions),
+        lines=lines,
+        columns=table.header,
+        ignored_columns=[name for name in table.header if name and name not in known],
+        side_column=side_column if side_column in table.header else None,
+    )
+
+
+def _read_table(text: str) -> _Table:
+    """Every non-blank row, the first being the header; bad quoting is a problem and ends the reading."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[str] = []
-    visions: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     header_line = 1
     previous = 0
     try:
         for row in reader:
+            # A quoted cell may span lines: a row starts on the line after the one the last row ended on.
             line, previous = previous + 1, reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
@@ -295,12 +407,17 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
     except csv.Error as error:
         problems.append(f"line {reader.line_num}: the CSV is malformed ({error}); check the quotes on that line")
     if header is None:
-        raise ProfileFileError(problems or ["the file is empty (it needs a header row and one row per school)"])
+        raise ProfileFileError(problems or [EMPTY_FILE])
+    return _Table(header, header_line, rows, problems)
 
+
+def _check_header(table: _Table) -> None:
+    """Columns named twice and required columns missing are problems; raises when no row can be read."""
+    header, line, problems = table.header, table.header_line, table.problems
     seen_columns: set[str] = set()
     for name in header:
         if name and name in seen_columns:
-            problems.append(f'line {header_line}: column "{name}" appears twice')
+            problems.append(f'line {line}: column "{name}" appears twice')
         seen_columns.add(name)
     missing = [name for name in REQUIRED_COLUMNS if name not in seen_columns]
     if missing:
@@ -309,92 +426,98 @@ def read_profiles(data: bytes, *, side_column: str = "side", capacity_column: st
             separator = "semicolons" if ";" in header[0] else "tabs"
             hint = f"; the header seems to use {separator} between columns, the format uses commas"
         names = ", ".join(missing)
-        problems.append(f"line {header_line}: missing required column{'s' if len(missing) > 1 else ''}: {names}{hint}")
-    if problems and (missing or not rows):
+        problems.append(f"line {line}: missing required column{'s' if len(missing) > 1 else ''}: {names}{hint}")
+    if problems and (missing or not table.rows):
         raise ProfileFileError(problems)
-    if not rows:
-        raise ProfileFileError([f"line {header_line}: the file has a header but no schools"])
+    if not table.rows:
+        raise ProfileFileError([f"line {line}: the file has a header but no schools"])
 
-    known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, side_column, capacity_column}
-    profiles: list[Profile] = []
-    lines: dict[str, int] = {}
-    schools: dict[tuple[str, str], tuple[int, str]] = {}
-    for line, row in rows:
-        if len(row) > len(header):
-            extra = [cell for cell in row[len(header) :] if cell.strip()]
-            if extra:
-                problems.append(
-                    f"line {line}: {len(row)} cells but the header has {len(header)} columns "
-                    "(a comma inside a name needs the name in double quotes)"
-                )
-                continue
-        cells = _Cells(line, {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)})
-        row_problems = cells.problems
-        values: dict[str, object] = {}
-        field = cells.parse
 
-        key = field("id", str, required=True)
-        values["country"] = field("country", _country, required=True)
-        values["age_from"] = field("age_from", lambda c: _integer(c, minimum=MIN_AGE, maximum=MAX_AGE), required=True)
-        values["age_to"] = field("age_to", lambda c: _integer(c, minimum=MIN_AGE, maximum=MAX_AGE), required=True)
-        values["languages"] = field("languages", parse_languages, required=True)
-        values["time_zone"] = field("time_zone", _time_zone, required=True)
-        values["days"] = field("school_days", parse_days, DEFAULT_DAYS)
-        values["day_start"] = field("day_start", parse_time, parse_time(DEFAULT_DAY_START))
-        values["day_end"] = field("day_end", parse_time, parse_time(DEFAULT_DAY_END))
-        values["objectives"] = field("objectives", _codes, frozenset())
-        values["themes"] = field("themes", _codes, frozenset())
-        values["class_size"] = field("class_size", lambda c: _integer(c, minimum=1))
-        values["capacity"] = field(capacity_column, lambda c: _integer(c, minimum=0), 1)
-        values["wanted_countries"] = field("wanted_countries", _countries, frozenset())
-        values["excluded_countries"] = field("excluded_countries", _countries, frozenset())
-        values["side"] = cells.text(side_column)
-        values["label"] = cells.text("name")
+def _too_many_cells(line: int, cells: list[str], columns: int) -> str | None:
+    """The problem of a row with text beyond the header's last column (empty cells there are harmless)."""
+    if len(cells) > columns and any(cell.strip() for cell in cells[columns:]):
+        return (
+            f"line {line}: {len(cells)} cells but the header has {columns} columns "
+            "(a comma inside a name needs the name in double quotes)"
+        )
+    return None
 
-        if values["age_from"] is not None and values["age_to"] is not None and values["age_from"] > values["age_to"]:
-            row_problems.append(f"line {line}: age_from {values['age_from']} is after age_to {values['age_to']}")
-        start, end = values["day_start"], values["day_end"]
-        if start is not None and end is not None and end <= start:
-            row_problems.append(
-                f"line {line}: day_end {cells.text('day_end') or DEFAULT_DAY_END} is not after "
-                f"day_start {cells.text('day_start') or DEFAULT_DAY_START}"
-            )
-        both = (values["wanted_countries"] or frozenset()) & (values["excluded_countries"] or frozenset())
-        if both:
-            row_problems.append(
-                f"line {line}: {', '.join(sorted(both))} both in wanted_countries and in excluded_countries"
-            )
-        if key is not None:
-            if key in lines:
-                row_problems.append(f'line {line}: duplicate id "{key}" (first on line {lines[key]})')
-            else:
-                lines[key] = line
-        if values["label"] and values["country"]:
-            school = (_school_name(values["label"]), values["country"])
-            if school in schools:
-                first_line, first_key = schools[school]
-                row_problems.append(
-                    f'line {line}: duplicate school "{values["label"]}" in {values["country"]} '
-                    f'(first on line {first_line}, id "{first_key}")'
-                )
-            else:
-                schools[school] = (line, key)
 
-        problems.extend(row_problems)
-        if not row_problems and not problems:
-            profiles.append(Profile(key=key, school=key, **values))
-            visions.append(cells.text("vision"))
-
-    if problems:
-        raise ProfileFileError(problems)
-    profiles = _with_visions(profiles, visions)
-    return ProfileFile(
-        profiles=profiles,
-        lines=lines,
-        columns=header,
-        ignored_columns=[name for name in header if name and name not in known],
-        side_column=side_column if side_column in header else None,
+def _parse_row(cells: _Cells, *, side_column: str, capacity_column: str) -> _Row:
+    """Each column's cell parsed, in this order (the order its problems are reported in)."""
+    field = cells.parse
+    return _Row(
+        line=cells.line,
+        key=field("id", str, required=True),
+        country=field("country", _country, required=True),
+        age_from=field("age_from", _age, required=True),
+        age_to=field("age_to", _age, required=True),
+        languages=field("languages", parse_languages, required=True),
+        time_zone=field("time_zone", _time_zone, required=True),
+        days=field("school_days", parse_days, DEFAULT_DAYS),
+        day_start=field("day_start", parse_time, parse_time(DEFAULT_DAY_START)),
+        day_end=field("day_end", parse_time, parse_time(DEFAULT_DAY_END)),
+        objectives=field("objectives", _codes, frozenset()),
+        themes=field("themes", _codes, frozenset()),
+        class_size=field("class_size", _class_size),
+        capacity=field(capacity_column, _capacity, 1),
+        wanted_countries=field("wanted_countries", _countries, frozenset()),
+        excluded_countries=field("excluded_countries", _countries, frozenset()),
+        side=cells.text(side_column),
+        label=cells.text("name"),
+        vision=cells.text("vision"),
     )
+
+
+def _row_problems(row: _Row, cells: _Cells) -> list[str]:
+    """The row's values against each other: ages and school day in order, no country both wanted and excluded."""
+    problems = []
+    if row.age_from is not None and row.age_to is not None and row.age_from > row.age_to:
+        problems.append(f"line {row.line}: age_from {row.age_from} is after age_to {row.age_to}")
+    if row.day_end <= row.day_start:
+        problems.append(
+            f"line {row.line}: day_end {cells.text('day_end') or DEFAULT_DAY_END} is not after "
+            f"day_start {cells.text('day_start') or DEFAULT_DAY_START}"
+        )
+    both = row.wanted_countries & row.excluded_countries
+    if both:
+        problems.append(
+            f"line {row.line}: {', '.join(sorted(both))} both in wanted_countries and in excluded_countries"
+        )
+    return problems
+
+
+def _repeated(row: _Row, lines: dict[str, int], schools: dict[tuple[str, str], tuple[int, str | None]]) -> list[str]:
+    """An id or a school (its name in its country) met on an earlier row; else the row's are noted for later rows."""
+    problems = []
+    if row.key is not None:
+        if row.key in lines:
+            problems.append(f'line {row.line}: duplicate id "{row.key}" (first on line {lines[row.key]})')
+        else:
+            lines[row.key] = row.line
+    if row.label and row.country:
+        school = (_school_name(row.label), row.country)
+        if school in schools:
+            first_line, first_key = schools[school]
+            problems.append(
+                f'line {row.line}: duplicate school "{row.label}" in {row.country} '
+                f'(first on line {first_line}, id "{first_key}")'
+            )
+        else:
+            schools[school] = (row.line, row.key)
+    return problems
+
+
+def _age(cell: str) -> int:
+    return _integer(cell, minimum=MIN_AGE, maximum=MAX_AGE)
+
+
+def _class_size(cell: str) -> int:
+    return _integer(cell, minimum=1)
+
+
+def _capacity(cell: str) -> int:
+    return _integer(cell, minimum=0)
 
 
 def _with_visions(profiles: list[Profile], visions: list[str]) -> list[Profile]:

@@ -1,6 +1,8 @@
 """A pair's score in words, part by part, in the reader's language."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -47,7 +49,7 @@ class Explainer:
     def names(self, codes, table) -> str:
         return ", ".join(sorted(table.get(code, code) for code in codes))
 
-    def reasons(self, parts: dict, facts: dict) -> list[Reason]:
+    def reasons(self, parts: dict, facts: Mapping[str, Any]) -> list[Reason]:
         out = []
         for part, weight in WEIGHTS.items():
             value = parts.get(part, 0.0)
@@ -56,7 +58,7 @@ class Explainer:
             )
         return out
 
-    def sentence(self, part: str, value: float, facts: dict) -> str:
+    def sentence(self, part: str, value: float, facts: Mapping[str, Any]) -> str:  # noqa: C901 - one branch per part
         if part == "objectives":
             if facts.get("objectives"):
                 curated = _("Shared objectives: %(names)s.") % {

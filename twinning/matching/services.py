@@ -260,7 +260,7 @@ def execute_cohort_run(run_id: int) -> CohortRun:
                     pinned=pair.pinned,
                 )
             )
-        stats = {
+        stats: dict[str, object] = {
             "left": len(left),
             "right": len(right or ()),
             "candidates": result.candidates,

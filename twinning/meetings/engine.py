@@ -86,8 +86,11 @@ def school_intervals(calendar: SchoolCalendar, first: date, last: date) -> list[
     return out
 
 
-def _intersect(a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]):
-    out, i, j = [], 0, 0
+def _intersect(
+    a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    out: list[tuple[datetime, datetime]] = []
+    i, j = 0, 0
     while i < len(a) and j < len(b):
         start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
         if start < end:

@@ -96,7 +96,7 @@ def overview_for(twinnings: QuerySet[Twinning], first: date, last: date) -> list
     Calendars of all the schools are read in a fixed number of queries, then the engine runs per twinning.
     """
     now = timezone.now()
-    twinnings = list(
+    annotated = list(
         twinnings.annotate(
             next_meeting=Min(
                 "meetings__starts_at",
@@ -114,11 +114,11 @@ def overview_for(twinnings: QuerySet[Twinning], first: date, last: date) -> list
             )
         )
     )
-    held_counts = _held_counts([t.pk for t in twinnings])
-    all_schools = {row.school.pk: row.school for t in twinnings for row in t.taking_part}
+    held_counts = _held_counts([t.pk for t in annotated])
+    all_schools = {row.school.pk: row.school for t in annotated for row in t.taking_part}
     calendars = calendars_for(list(all_schools.values()), first, last)
     out = []
-    for twinning in twinnings:
+    for twinning in annotated:
         schools = [row.school for row in twinning.taking_part]
         windows, why = [], None
         if len(schools) >= 2:

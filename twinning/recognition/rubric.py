@@ -11,8 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # A str or a lazily translated one: the labels are translated when shown, in the reader's language.
+    from django_stubs_ext import StrOrPromise
 
 MAX_POINTS = 5
 PASS_SHARE = 0.6  # of all the points a project can get
@@ -23,15 +28,15 @@ APPLICATIONS_PER_YEAR = 4  # per teacher
 @dataclass(frozen=True)
 class Sub:
     code: str
-    label: str
+    label: StrOrPromise
     minimum: int = 0
 
 
 @dataclass(frozen=True)
 class Criterion:
     code: str
-    label: str
-    question: str  # what the applicant writes about
+    label: StrOrPromise
+    question: StrOrPromise  # what the applicant writes about
     subs: tuple[Sub, ...]
 
 

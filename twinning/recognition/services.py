@@ -183,7 +183,12 @@ def award_international_labels(*, school_year: int, by, share: float = rubric.IN
         )
     )
     winners = rubric.international_winners(
-        (rubric.NationalLabel(label.twinning_id, label.school_id, label.score or 0) for label in national), share
+        (
+            rubric.NationalLabel(label.twinning_id, label.school_id, label.score or 0)
+            for label in national
+            if label.twinning_id is not None  # always so (filtered above); tells the type checker
+        ),
+        share,
     )
     created = []
     with transaction.atomic():
@@ -214,7 +219,7 @@ def award_international_labels(*, school_year: int, by, share: float = rubric.IN
                     {"title": label.twinning.title},
                 )
                 for label in created
-                if label.teacher_id
+                if label.teacher_id and label.twinning is not None  # a national label's twinning, never None
             ]
         )
         audit.record(actor=by, action="label.international", target=by, school_year=school_year, awarded=len(created))

@@ -11,6 +11,7 @@ Israel's row and one in the United Kingdom's, and one, not two, in the total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
@@ -26,6 +27,9 @@ from twinning.schools.models import Country, Programme, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Activity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # A programme filter value meaning "twinnings that belong to no programme".
 NO_PROGRAMME = 0
 # Fewer answers than this in a group and wave, and its results are not shown: pupils are minors.
@@ -35,10 +39,10 @@ SMALLEST_GROUP = 5
 @dataclass(frozen=True)
 class Measure:
     key: str
-    label: str
-    definition: str
-    by_country: str  # the charts' titles, whole sentences for the translators
-    by_year: str
+    label: StrOrPromise
+    definition: StrOrPromise
+    by_country: StrOrPromise  # the charts' titles, whole sentences for the translators
+    by_year: StrOrPromise
 
 
 # What each number counts, in the words shown under the table, in the downloads and in the charts' titles.
@@ -139,7 +143,7 @@ class Report:
 class Source:
     """One table counted: where its twinning, its school's country and its filter are."""
 
-    model: type
+    model: type[TwinningSchool | Membership | MeetingSchool | Activity | Label]
     twinning: str
     country: str
     where: Q
@@ -158,7 +162,10 @@ def _counted(twinning: str = "") -> Q:
         target_type=kind, target_id=OuterRef(f"{twinning}_id" if twinning else "pk"), action="twinning.approved"
     )
     working = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
-    return Q(**{f"{path}status__in": working}) | (Q(**{f"{path}status": Twinning.Status.CLOSED}) & Exists(approved))
+    # A Q combined with Exists is a Q; django-stubs types it as any combinable expression.
+    return cast(
+        Q, Q(**{f"{path}status__in": working}) | (Q(**{f"{path}status": Twinning.Status.CLOSED}) & Exists(approved))
+    )
 
 
 def _sources() -> tuple[Source, ...]:

@@ -133,7 +133,7 @@ def _respondent_memberships(user, survey: Survey) -> QuerySet[Membership]:
 def respondent_place(user, survey: Survey) -> tuple[str, str] | None:
     """(group, country code) under which this person answers, or None if the questionnaire is not theirs."""
     member = _respondent_memberships(user, survey).select_related("school").order_by("pk").first()
-    if member is None:
+    if member is None or member.school is None:  # the school is never missing: the filter joins through it
         return None
     group = Group.PUPILS if member.role == Membership.Role.PUPIL else Group.TEACHERS
     return group, member.school.country_id

@@ -20,7 +20,8 @@ from twinning.schools.models import NSO
 MOST_QUESTIONS = 8
 
 # The one step each stage may take, and the audit action it records.
-NEXT_STAGE = {
+# Keyed by the stage as stored (a plain string, which a Stage equals).
+NEXT_STAGE: dict[str, tuple[Survey.Stage, str]] = {
     Survey.Stage.DRAFT: (Survey.Stage.START_OPEN, "survey.start_opened"),
     Survey.Stage.START_OPEN: (Survey.Stage.START_CLOSED, "survey.start_closed"),
     Survey.Stage.START_CLOSED: (Survey.Stage.END_OPEN, "survey.end_opened"),

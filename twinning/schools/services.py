@@ -5,6 +5,7 @@ by e-mail in their own language once the transaction has committed.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -92,7 +93,8 @@ def register_teacher(
             school, new_school, joined_pending = existing, None, True
     owner = User.objects.filter(email__iexact=email).first()
     if owner is not None:
-        return _signed_up_again(owner=owner, password=password, address=address)
+        _signed_up_again(owner=owner, password=password, address=address)
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -118,10 +120,12 @@ def register_teacher(
                 )
                 school.languages.set(new_school.languages)
                 audit.record(actor=user, action="school.registered", target=school)
+            elif school is None:  # never: exactly one of the two is given (checked first)
+                raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))
             teacher = TeacherProfile.objects.create(user=user, school=school, bio=bio.strip())
             teacher.subjects.set(subjects)
             teacher.languages.set(languages)
-            extra = {"joined_pending_school": True} if joined_pending else {}
+            extra: dict[str, Any] = {"joined_pending_school": True} if joined_pending else {}
             audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk, **extra)
             send_email_confirmation(user=user)
     except IntegrityError:
@@ -129,7 +133,8 @@ def register_teacher(
         owner = User.objects.filter(email__iexact=email).first()
         if owner is None:
             raise
-        return _signed_up_again(owner=owner, password=None, address=address)
+        _signed_up_again(owner=owner, password=None, address=address)
+        return None
     return teacher
 
 

@@ -49,6 +49,10 @@ class Twinning(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a field: set by workspace.rules.get_workspace_for_user to the viewer's own active
+    # membership (None for someone who oversees the twinning without belonging to it).
+    viewer_membership: "Membership | None"
+
     class Meta:
         verbose_name = _("twinning")
         verbose_name_plural = _("twinnings")

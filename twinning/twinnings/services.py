@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts.models import Role
+from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
@@ -62,7 +62,7 @@ def _tell(people, twinning: Twinning, kind: str, **params) -> None:
 
 
 def _contacts(twinning: Twinning, *, exclude_school: int | None = None):
-    people = []
+    people: list[User | None] = []  # a second contact may be missing: the callers skip None
     for row in twinning.schools.select_related("contact", "second_contact"):
         if row.school_id != exclude_school and row.taking_part:
             people += [row.contact, row.second_contact] if row.contact else _teachers(row.school_id)

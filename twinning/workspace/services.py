@@ -87,7 +87,7 @@ def moderate(*, item: Post | MediaItem, by, approve: bool) -> None:
         item.save(update_fields=["status"])
         if approve and isinstance(item, Post):
             _published(item)
-        elif approve:
+        elif approve and isinstance(item, MediaItem):
             Event.objects.create(twinning=item.twinning, actor=item.uploader, kind=Event.Kind.MEDIA, media=item)
         audit.record(actor=by, action="workspace.approved" if approve else "workspace.rejected", target=item)
 

@@ -14,7 +14,8 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify, notify_many
-from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership
+from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership, Theme
+from twinning.schools.models import Subject
 
 from ._common import _active, _add_member, _name_for, _url
 
@@ -25,8 +26,8 @@ class About:
 
     names: dict
     descriptions: dict = field(default_factory=dict)
-    subject: object = None
-    theme: object = None
+    subject: Subject | None = None
+    theme: Theme | None = None
     countries: list = field(default_factory=list)
     access: str = Community.Access.OPEN
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count
@@ -75,7 +75,8 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())[:32]
 
 
-def _local_date(moment: datetime, user):
+def _local_date(moment: datetime | None, user) -> date:
+    # None (an offering without sessions has no dates) is taken by timezone.localtime as now.
     try:
         zone = zoneinfo.ZoneInfo(user.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -107,6 +108,8 @@ def issue_certificates(*, offering: Offering, by) -> list[Certificate]:
         if not earned:
             return []
         issuer = offering.nso or offering.programme
+        if issuer is None:  # never: a database constraint gives every offering one organiser
+            raise ValueError(f"offering {offering.pk} has no organiser")
         total = offering.sessions.count()
         now = timezone.now()
         codes: list[str] = []

@@ -16,6 +16,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify_many
 from twinning.learning.models import Offering, Registration, Session
+from twinning.schools.models import Language
 
 from ._common import _confirmed, _fill_seats, _lock, _page, _title_for
 
@@ -26,7 +27,7 @@ class Details:
 
     kind: str
     titles: dict[str, str]
-    language: object
+    language: Language
     capacity: int
     descriptions: dict[str, str] = field(default_factory=dict)
     audience: str = Offering.Audience.OWN

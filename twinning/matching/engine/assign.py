@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from .profiles import Profile, score_pair
 from .scoring import Side, Vocabulary, all_scores, best_partners
 
 SCALE = 1_000_000  # scores become integer costs for the flow solver
+
+Indices = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float32]
 
 
 class MatchingError(ValueError):
@@ -66,18 +70,18 @@ def _edges(
     k: int | None,
     forbidden: frozenset[tuple[str, str]],
     progress: Callable[[float], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[Indices, Indices, Scores]:
     """Candidate edges as (left index, right index, score) in the caller's numbering.
 
     k=None scores every pair (the exact reference); otherwise each school's k best from each side.
     """
     one_pool = right is None
-    everyone = left if one_pool else left + right
+    everyone = left if right is None else left + right
     vocab = Vocabulary.build(everyone, when=when, one_pool=one_pool)
     school_index = {school: i for i, school in enumerate(sorted({p.school for p in everyone}))}
     pairs = {(school_index[x], school_index[y]) for x, y in forbidden if x in school_index and y in school_index}
     rows = Side.build(left, vocab, school_index)
-    cols = rows if one_pool else Side.build(right, vocab, school_index)
+    cols = rows if right is None else Side.build(right, vocab, school_index)
 
     if k is None:
         scores = all_scores(rows, cols, vocab=vocab)
@@ -90,7 +94,7 @@ def _edges(
     else:
         passes = 1 if one_pool else 2
 
-        def report(done: int):
+        def report(done: int) -> Callable[[float], None] | None:
             return None if progress is None else (lambda fraction: progress((done + fraction) / passes))
 
         i, j, s = best_partners(rows, cols, vocab=vocab, k=k, forbidden=pairs, progress=report(0))
@@ -105,9 +109,7 @@ def _edges(
     return i[unique], j[unique], s[unique]
 
 
-def _flow(
-    tails: np.ndarray, heads: np.ndarray, scores: np.ndarray, left_caps: np.ndarray, right_caps: np.ndarray
-) -> np.ndarray:
+def _flow(tails: Indices, heads: Indices, scores: Scores, left_caps: Indices, right_caps: Indices) -> Indices:
     """Flow on each edge of a maximum-weight bipartite b-matching (0 or 1)."""
     n_left, n_right = len(left_caps), len(right_caps)
     source, sink = n_left + n_right, n_left + n_right + 1
@@ -124,16 +126,16 @@ def _flow(
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise MatchingError(f"the flow solver stopped with status {status}")
-    return flow.flows(np.arange(len(tails), dtype=np.int32))
+    return np.asarray(flow.flows(np.arange(len(tails), dtype=np.int32)), dtype=np.int64)
 
 
 def greedy(
-    tails: np.ndarray,
-    heads: np.ndarray,
-    scores: np.ndarray,
-    left_caps: np.ndarray,
-    right_caps: np.ndarray | None = None,
-) -> np.ndarray:
+    tails: Indices,
+    heads: Indices,
+    scores: Scores,
+    left_caps: Indices,
+    right_caps: Indices | None = None,
+) -> npt.NDArray[np.bool_]:
     """Best edge first while both ends have room: the simple baseline.
 
     Without `right_caps` both ends draw on one capacity per school (one pool).
@@ -175,13 +177,15 @@ def match(
     """
     when = when or datetime.now(UTC)
     one_pool = right is None
-    everyone = left if one_pool else left + right
+    # The column side: in one pool, the same schools as the rows.
+    others = left if right is None else right
+    everyone = left if right is None else left + right
     _check(everyone)
     by_key = {p.key: p for p in everyone}
     left_index = {p.key: i for i, p in enumerate(left)}
-    right_index = left_index if one_pool else {p.key: i for i, p in enumerate(right)}
+    right_index = left_index if one_pool else {p.key: i for i, p in enumerate(others)}
     left_caps = np.array([p.capacity for p in left], dtype=np.int64)
-    right_caps = left_caps if one_pool else np.array([p.capacity for p in right], dtype=np.int64)
+    right_caps = left_caps if one_pool else np.array([p.capacity for p in others], dtype=np.int64)
 
     forbidden_schools = frozenset(forbidden)
     fixed: list[Pair] = []
@@ -228,7 +232,7 @@ def match(
         chosen = _flow(tails, heads, scores, left_caps, right_caps) > 0
 
     pairs = fixed + [
-        Pair(left[t].key, (left if one_pool else right)[h].key, float(s))
+        Pair(left[t].key, others[h].key, float(s))
         for t, h, s in zip(tails[chosen].tolist(), heads[chosen].tolist(), scores[chosen].tolist(), strict=True)
     ]
     used = {key for pair in pairs for key in (pair.left, pair.right)}

@@ -10,11 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 
-# How much each part counts in the score (they add up to 1).
+# How much each part counts in the score (they add up to 1). Each part is computed three times: in
+# `score_pair` below (the reference, with the facts behind it), in scoring.py (every pair of a cohort,
+# as one matrix product) and in search.py (one query against the index, by groups of rows); the
+# property tests hold the three equal. A new part touches all three (docs/recipes.md).
 WEIGHTS: dict[str, float] = {
     "objectives": 0.25,
     "ages": 0.20,
@@ -40,6 +45,11 @@ MIN_AGE, MAX_AGE = 2, 25
 
 # Class-size bands: up to 10, 11–15, 16–20, 21–25, 26–30, more than 30 pupils.
 CLASS_SIZE_BOUNDS = (10, 15, 20, 25, 30)
+
+# A school week in UTC: (offset from UTC in minutes, ISO weekdays, day start, day end in minutes).
+TimetableSignature = tuple[int, tuple[int, ...], int, int]
+# A profile's languages and levels, sorted: profiles with the same one score alike on language.
+LanguageSignature = tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +80,12 @@ class Profile:
     excluded_countries: frozenset[str] = frozenset()
     label: str = ""
     # The vision text as a unit vector (see `vision.py`), or None when there is no text or no model.
-    vision: np.ndarray | None = field(default=None, compare=False, repr=False)
+    vision: npt.NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
 
-    def language_signature(self) -> tuple[tuple[str, int], ...]:
+    def language_signature(self) -> LanguageSignature:
         return tuple(sorted(self.languages.items()))
 
-    def timetable_signature(self, when: datetime) -> tuple:
+    def timetable_signature(self, when: datetime) -> TimetableSignature:
         """The school week in UTC at the instant `when` (its offset then, so daylight saving counts)."""
         return (utc_offset_minutes(self.time_zone, when), tuple(sorted(set(self.days))), self.day_start, self.day_end)
 
@@ -152,7 +162,7 @@ def age_similarity(a: Profile, b: Profile) -> tuple[int, float]:
 
 
 @lru_cache(maxsize=4096)
-def weekly_slots(signature: tuple) -> frozenset[int]:
+def weekly_slots(signature: TimetableSignature) -> frozenset[int]:
     """The week's 15-minute slots (in UTC, counted from Monday 00:00) a school is in session."""
     offset, days, start, end = signature
     slots = set()
@@ -182,13 +192,28 @@ class Refusal:
     FORBIDDEN = "forbidden"
 
 
+class PairFacts(TypedDict):
+    """What a pair has in common, behind its score's parts (stored with a proposal, read by explanations)."""
+
+    objectives: list[str]  # curated objectives both chose
+    vision: float | None  # cosine of the two visions, when both have one
+    themes: list[str]
+    ages: int  # years of age both classes cover
+    language: str | None  # the best language both work in
+    language_level: int | None  # its level, the weaker side's
+    shared_hours: float  # weekly school time in common
+    shared_days: int
+    class_sizes: tuple[int | None, int | None]
+    wanted: tuple[bool, bool]  # each side's wish list of countries met
+
+
 @dataclass(frozen=True, slots=True)
 class PairScore:
     """One pair's score, its parts (each 0–1, before weighting) and the facts behind them."""
 
     score: float
     parts: dict[str, float]
-    facts: dict[str, object] = field(default_factory=dict)
+    facts: PairFacts
     refusal: str | None = None
 
 
@@ -230,7 +255,7 @@ def score_pair(
         "class_size": class_size_fit(a.class_size, b.class_size),
         "preferences": preference(a, b),
     }
-    facts = {
+    facts: PairFacts = {
         "objectives": sorted(a.objectives & b.objectives),
         "vision": vision_similarity(a, b),
         "themes": sorted(a.themes & b.themes),
@@ -264,7 +289,7 @@ def diagnose(
     Large cohorts are sampled evenly (at most `limit` pairs); "examined" says how many were.
     """
     one_pool = right is None
-    others = left if one_pool else right
+    others = left if right is None else right
     forbidden = frozenset(forbidden)
     step = max(1, int(math.sqrt(len(left) * len(others) / max(limit, 1))))
     counts = {"examined": 0, "possible": 0}

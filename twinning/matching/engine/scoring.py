@@ -11,12 +11,14 @@ Hard constraints push a pair's score below zero, so "possible" simply means "sco
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .profiles import (
     CLASS_SIZE_BOUNDS,
@@ -27,7 +29,9 @@ from .profiles import (
     TIMETABLE_FULL_HOURS,
     WEEK_MINUTES,
     WEIGHTS,
+    LanguageSignature,
     Profile,
+    TimetableSignature,
     ages,
     class_size_band,
 )
@@ -37,8 +41,14 @@ AGE_SPAN = MAX_AGE - MIN_AGE + 1
 BANDS = len(CLASS_SIZE_BOUNDS) + 1  # plus one column for "size not given"
 BLOCK = 64  # columns per block when looking for each row's best partners
 
+Floats = npt.NDArray[np.float32]
+Indices = npt.NDArray[np.int64]
+# A profile's language signature, and in one pool its country (schools of one country never pair).
+LanguageKey = tuple[LanguageSignature, str]
+K = TypeVar("K", bound=Hashable)
 
-def _band_kernel() -> np.ndarray:
+
+def _band_kernel() -> Floats:
     kernel = np.full((BANDS + 1, BANDS + 1), 0.5, dtype=np.float32)
     for i in range(BANDS):
         for j in range(BANDS):
@@ -50,7 +60,7 @@ BAND_KERNEL = _band_kernel()
 
 
 @lru_cache(maxsize=4096)
-def _slot_mask(signature: tuple) -> np.ndarray:
+def _slot_mask(signature: TimetableSignature) -> Floats:
     offset, days, start, end = signature
     mask = np.zeros(WEEK_MINUTES // SLOT_MINUTES, dtype=np.float32)
     for day in days:
@@ -60,7 +70,7 @@ def _slot_mask(signature: tuple) -> np.ndarray:
     return mask
 
 
-def _index(values) -> dict:
+def _index(values: Iterable[K]) -> dict[K, int]:
     return {value: i for i, value in enumerate(values)}
 
 
@@ -71,13 +81,13 @@ class Vocabulary:
     objectives: dict[str, int]
     themes: dict[str, int]
     countries: dict[str, int]  # countries named in a wish list or an exclusion; the rest share one column
-    timetables: dict[tuple, int]
-    timetable_fit: np.ndarray  # timetable × timetable → weighted timetable part
-    language_keys: dict[tuple, int]
-    language_table: np.ndarray  # key × key → weighted language part, or -HARD
+    timetables: dict[TimetableSignature, int]
+    timetable_fit: Floats  # timetable × timetable → weighted timetable part
+    language_keys: dict[LanguageKey, int]
+    language_table: Floats  # key × key → weighted language part, or -HARD
     when: datetime
     one_pool: bool
-    vision_basis: np.ndarray | None = None  # 384 × r: the visions' coordinates used (None: no visions)
+    vision_basis: Floats | None = None  # 384 × r: the visions' coordinates used (None: no visions)
 
     @classmethod
     def build(cls, profiles: list[Profile], *, when: datetime, one_pool: bool) -> Vocabulary:
@@ -103,7 +113,7 @@ class Vocabulary:
         )
 
     @staticmethod
-    def language_key(profile: Profile, one_pool: bool) -> tuple:
+    def language_key(profile: Profile, one_pool: bool) -> LanguageKey:
         # In one pool, schools of the same country never pair: the country joins the key.
         return (profile.language_signature(), profile.country if one_pool else "")
 
@@ -127,7 +137,7 @@ VISION_EXACT_LIMIT = 4000
 VISION_REDUCED = 64
 
 
-def _vision_basis(profiles: list[Profile]) -> np.ndarray | None:
+def _vision_basis(profiles: list[Profile]) -> Floats | None:
     visions = [p.vision for p in profiles if p.vision is not None]
     if not visions:
         return None
@@ -139,7 +149,7 @@ def _vision_basis(profiles: list[Profile]) -> np.ndarray | None:
     return np.ascontiguousarray(vectors[:, -VISION_REDUCED:], dtype=np.float32)
 
 
-def _language_table(keys: list[tuple], one_pool: bool) -> np.ndarray:
+def _language_table(keys: list[LanguageKey], one_pool: bool) -> Floats:
     table = np.empty((len(keys), len(keys)), dtype=np.float32)
     for i, (sig_a, country_a) in enumerate(keys):
         levels_a = dict(sig_a)
@@ -154,15 +164,17 @@ def _language_table(keys: list[tuple], one_pool: bool) -> np.ndarray:
     return table
 
 
-def _multi_hot(sets: list[frozenset[str]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _multi_hot(sets: list[frozenset[str]], index: dict[str, int]) -> tuple[Indices, Indices, Floats]:
     """(rows, columns, 1/√size) of a list of sets, flattened."""
     rows = np.fromiter((i for i, items in enumerate(sets) for _ in items), dtype=np.int64)
     cols = np.fromiter((index[item] for items in sets for item in items), dtype=np.int64, count=len(rows))
     sizes = np.fromiter((len(items) for items in sets), dtype=np.float32, count=len(sets))
-    return rows, cols, 1.0 / np.sqrt(np.maximum(sizes[rows], 1.0))
+    # np.divide is what `/` calls; spelled out because NumPy's stubs type `1.0 / float32 array` as
+    # float64, while the result is float32 (a Python float does not widen an array).
+    return rows, cols, np.divide(1.0, np.sqrt(np.maximum(sizes[rows], 1.0)))
 
 
-def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[Floats, Floats]:
     """The two encodings of each profile: as "this school" (A) and as "the partner" (B)."""
     n = len(profiles)
     a = np.zeros((n, vocab.width), dtype=np.float32)
@@ -183,7 +195,7 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.n
         b[rows, col + cols] = norm
         col += len(index)
         if name == "objectives" and vocab.vision_basis is not None:
-            col = _encode_visions(profiles, vocab, a, b, col, rows, cols, norm)
+            col = _encode_visions(profiles, vocab, vocab.vision_basis, a, b, col, rows, cols, norm)
 
     bands = np.fromiter(
         (BANDS if (band := class_size_band(p.class_size)) is None else band for p in profiles), dtype=np.int64, count=n
@@ -216,7 +228,17 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[np.ndarray, np.n
     return a, b
 
 
-def _encode_visions(profiles, vocab, a, b, col, rows, cols, norm) -> int:
+def _encode_visions(
+    profiles: list[Profile],
+    vocab: Vocabulary,
+    basis: Floats,  # the vocabulary's vision basis, known to be there
+    a: Floats,
+    b: Floats,
+    col: int,
+    rows: Indices,
+    cols: Indices,
+    norm: Floats,
+) -> int:
     """Blocks that turn the objectives part into ½·curated + ¼·(1 + vision cosine) when both have a vision.
 
     With p = 1 for a profile with a vision: w·[c·c − ½·pₐp_b·c·c + ¼·pₐp_b + ¼·pₐp_b·vₐ·v_b].
@@ -229,16 +251,15 @@ def _encode_visions(profiles, vocab, a, b, col, rows, cols, norm) -> int:
     a[:, col] = 0.25 * w * has
     b[:, col] = has
     col += 1
-    basis = vocab.vision_basis
     with_vision = np.flatnonzero(has)
     if len(with_vision):
         projected = np.asarray([profiles[i].vision for i in with_vision], dtype=np.float32) @ basis
         a[with_vision, col : col + basis.shape[1]] = 0.25 * w * projected
         b[with_vision, col : col + basis.shape[1]] = projected
-    return col + basis.shape[1]
+    return col + int(basis.shape[1])
 
 
-def language_groups(profiles: list[Profile], vocab: Vocabulary) -> np.ndarray:
+def language_groups(profiles: list[Profile], vocab: Vocabulary) -> npt.NDArray[np.int32]:
     return np.fromiter(
         (vocab.language_keys[vocab.language_key(p, vocab.one_pool)] for p in profiles),
         dtype=np.int32,
@@ -250,12 +271,12 @@ def language_groups(profiles: list[Profile], vocab: Vocabulary) -> np.ndarray:
 class Side:
     """One side of a run, encoded and ordered by language key (so the language table expands by runs)."""
 
-    order: np.ndarray  # position in the sorted encoding → index in the caller's list
-    a: np.ndarray
-    b: np.ndarray
-    groups: np.ndarray
-    group_counts: np.ndarray
-    schools: np.ndarray  # school index per sorted row (shared numbering across sides)
+    order: Indices  # position in the sorted encoding → index in the caller's list
+    a: Floats
+    b: Floats
+    groups: npt.NDArray[np.int32]
+    group_counts: Indices
+    schools: Indices  # school index per sorted row (shared numbering across sides)
 
     @classmethod
     def build(cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int]) -> Side:
@@ -267,7 +288,7 @@ class Side:
         return cls(order, a, b, groups, np.bincount(groups, minlength=len(vocab.language_keys)), schools)
 
 
-def _best_in_rows(scores: np.ndarray, k: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
     """Column indices and values of each row's k best entries, via per-block maxima.
 
     `scores` is padded with -inf to a whole number of blocks; `width` is its real width. A row's
@@ -294,7 +315,7 @@ def best_partners(
     forbidden: set[tuple[int, int]],
     chunk: int = 512,
     progress: Callable[[float], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[Indices, Indices, Floats]:
     """Each row's k best possible partners among the columns: (row positions, column positions, scores).
 
     Positions are in each side's sorted order. Pairs of one school, and forbidden school pairs
@@ -338,7 +359,7 @@ def best_partners(
     return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
 
 
-def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> np.ndarray:
+def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> Floats:
     """The full score matrix (sorted positions), without school-level exclusions. For small runs and tests."""
     scores = rows.a @ cols.b.T
     scores += np.repeat(vocab.language_table[rows.groups], cols.group_counts, axis=1)

@@ -8,31 +8,44 @@ query over 200,000 profiles costs a few passes over a few small arrays.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .profiles import (
     LEVEL_VALUE,
     SLOT_MINUTES,
     TIMETABLE_FULL_HOURS,
     WEIGHTS,
+    LanguageSignature,
     Profile,
     age_similarity,
     class_size_band,
 )
 from .scoring import BAND_KERNEL, BANDS, HARD, _slot_mask
 
+Floats = npt.NDArray[np.float32]
+Indices = npt.NDArray[np.int64]
+GroupIds = npt.NDArray[np.int16] | npt.NDArray[np.int32]  # see `_narrow`
+Mask = npt.NDArray[np.bool_]
+# Given positions among a query's scored rows, their exact scores (see `SearchIndex._vision_bound`).
+ExactScores = Callable[[Indices], Floats]
+V = TypeVar("V", bound=Hashable)
+ScalarT = TypeVar("ScalarT", bound=np.generic)
 
-def _numbering(values) -> tuple[np.ndarray, dict]:
+
+def _numbering(values: Iterable[V]) -> tuple[npt.NDArray[np.int32], dict[V, int]]:
     """Each value's group number, and the groups (value → number, in order of first appearance)."""
-    index: dict = {}
+    index: dict[V, int] = {}
     ids = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32)
     return ids, index
 
 
-def _narrow(ids: np.ndarray) -> np.ndarray:
+def _narrow(ids: npt.NDArray[np.int32]) -> GroupIds:
     """Group numbers in the smallest integer type that holds them: less memory to read per query."""
     return ids.astype(np.int16) if len(ids) == 0 or ids.max() < 2**15 else ids
 
@@ -40,7 +53,7 @@ def _narrow(ids: np.ndarray) -> np.ndarray:
 BLOCK = 256
 
 
-def _best(values: np.ndarray, k: int) -> np.ndarray:
+def _best(values: Floats, k: int) -> Indices:
     """Positions of the k largest values, ties going to the lower position (so pages are stable).
 
     Only the blocks whose maximum reaches the k-th largest value are searched: the result is
@@ -53,7 +66,7 @@ def _best(values: np.ndarray, k: int) -> np.ndarray:
     maxima = values[:whole].reshape(-1, BLOCK).max(axis=1)
     tail = np.arange(whole, n)
 
-    def rows_of(blocks: np.ndarray) -> np.ndarray:
+    def rows_of(blocks: Indices) -> Indices:
         return np.concatenate([(blocks[:, None] * BLOCK + np.arange(BLOCK)).ravel(), tail])
 
     first = rows_of(np.argpartition(maxima, -min(k, len(maxima)))[-min(k, len(maxima)) :]) if len(maxima) else tail
@@ -64,7 +77,7 @@ def _best(values: np.ndarray, k: int) -> np.ndarray:
     return np.concatenate([above, ties[: k - len(above)]])
 
 
-def _bits(sets: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
+def _bits(sets: list[frozenset[str]], vocabulary: dict[str, int]) -> npt.NDArray[np.uint64]:
     masks = np.zeros(len(sets), dtype=np.uint64)
     for i, items in enumerate(sets):
         value = 0
@@ -87,7 +100,14 @@ class Filters:
 class SearchIndex:
     """The profiles a search can offer (looking, with room for a partner), ready to be scored."""
 
-    def __init__(self, profiles: list[Profile], *, when: datetime, programmes: list[frozenset[str]] | None = None):
+    # Narrowed to the smallest integer type once built (see `_narrow`).
+    language_ids: GroupIds
+    where_ids: GroupIds
+    who_ids: GroupIds
+
+    def __init__(
+        self, profiles: list[Profile], *, when: datetime, programmes: list[frozenset[str]] | None = None
+    ) -> None:
         self.profiles = profiles
         self.when = when
         n = len(profiles)
@@ -130,13 +150,13 @@ class SearchIndex:
             for code in p.languages:
                 self.speaks[code][i] = True
         # Like the languages: one column per programme, so the filter is a lookup, not a pass over profiles.
-        self.in_programme: dict[str, np.ndarray] = {}
+        self.in_programme: dict[str, Mask] = {}
         for i, slugs in enumerate(programmes or ()):
             for slug in slugs:
                 self.in_programme.setdefault(slug, np.zeros(n, dtype=bool))[i] = True
-        self._country_cache: dict[str, tuple[np.ndarray | float, np.ndarray]] = {}
-        self._language_cache: dict[tuple, np.ndarray] = {}
-        self._age_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._country_cache: dict[str, tuple[Floats | float, Indices]] = {}
+        self._language_cache: dict[LanguageSignature, Floats] = {}
+        self._age_cache: dict[tuple[int, int], Floats] = {}
         # Visions (unit vectors), kept in half precision: rows without one have no slot.
         self.vision_slot = np.full(n, -1, dtype=np.int64)
         with_vision = [i for i, p in enumerate(profiles) if p.vision is not None]
@@ -154,7 +174,7 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.profiles)
 
-    def _their_wishes(self, country: str) -> tuple[np.ndarray | float, np.ndarray]:
+    def _their_wishes(self, country: str) -> tuple[Floats | float, Indices]:
         """For a searcher from `country`: each row's wish-list part, and the rows that exclude it.
 
         Only rows with a wish list or an exclusion are looked at (most profiles have neither).
@@ -162,6 +182,7 @@ class SearchIndex:
         if country not in self._country_cache:
             unmet = [i for i, wanted, _excluded in self._wishers if wanted and country not in wanted]
             excludes = np.array([i for i, _wanted, excluded in self._wishers if country in excluded], dtype=np.int64)
+            part: Floats | float
             if unmet:
                 part = np.full(len(self), WEIGHTS["preferences"] / 2, dtype=np.float32)
                 part[unmet] = 0.0
@@ -170,7 +191,7 @@ class SearchIndex:
             self._country_cache[country] = (part, excludes)
         return self._country_cache[country]
 
-    def _language_part(self, query: Profile) -> np.ndarray:
+    def _language_part(self, query: Profile) -> Floats:
         key = query.language_signature()
         if key not in self._language_cache:
             language = np.empty(len(self.languages), dtype=np.float32)
@@ -183,7 +204,7 @@ class SearchIndex:
             self._language_cache[key] = language
         return self._language_cache[key]
 
-    def _age_part(self, query: Profile) -> np.ndarray:
+    def _age_part(self, query: Profile) -> Floats:
         key = (query.age_from, query.age_to)
         if key not in self._age_cache:
             self._age_cache[key] = WEIGHTS["ages"] * np.array(
@@ -191,10 +212,10 @@ class SearchIndex:
             )
         return self._age_cache[key]
 
-    def _mask(self, filters: Filters) -> np.ndarray | None:
-        mask = None
+    def _mask(self, filters: Filters) -> Mask | None:
+        mask: Mask | None = None
 
-        def narrow(condition: np.ndarray) -> None:
+        def narrow(condition: Mask) -> None:
             nonlocal mask
             mask = condition if mask is None else mask & condition
 
@@ -216,7 +237,7 @@ class SearchIndex:
 
     def scores(
         self, query: Profile, filters: Filters = Filters(), forbidden_schools: frozenset[str] = frozenset()
-    ) -> np.ndarray:
+    ) -> Floats:
         """The query's score with every row; rows it may not be offered score -inf."""
         rows, values, exact = self._scored_rows(query, filters, forbidden_schools)
         if exact is not None:
@@ -227,7 +248,7 @@ class SearchIndex:
 
     def _scored_rows(
         self, query: Profile, filters: Filters, forbidden_schools: frozenset[str]
-    ) -> tuple[np.ndarray | None, np.ndarray, object]:
+    ) -> tuple[Indices | None, Floats, ExactScores | None]:
         """(rows, their scores, exact): every row when no filter narrows the search, else only the rows that pass.
 
         When the query and some rows have a vision, those rows' scores are an upper bound (as if the
@@ -243,7 +264,7 @@ class SearchIndex:
         else:
             mask = None
 
-        def column(values: np.ndarray) -> np.ndarray:
+        def column(values: npt.NDArray[ScalarT]) -> npt.NDArray[ScalarT]:
             return values if rows is None else values[rows]
 
         hours = self.timetable_masks @ _slot_mask(query.timetable_signature(self.when)) * (SLOT_MINUTES / 60)
@@ -289,10 +310,17 @@ class SearchIndex:
             total[~mask] = -np.inf
         exact = None
         if query.vision is not None and self.visions is not None:
-            exact = self._vision_bound(query, rows, total, curated_objectives)
+            exact = self._vision_bound(query.vision, self.visions, rows, total, curated_objectives)
         return rows, total, exact
 
-    def _vision_bound(self, query: Profile, rows, total: np.ndarray, curated: np.ndarray | None):
+    def _vision_bound(
+        self,
+        query_vision: Floats,
+        visions: npt.NDArray[np.float16],
+        rows: Indices | None,
+        total: Floats,
+        curated: Floats | None,
+    ) -> ExactScores:
         """Raise rows with a vision to their upper bound; return the function giving exact scores.
 
         With both visions the objectives part is ½·curated + ¼·(1 + cosine) instead of curated.
@@ -305,14 +333,14 @@ class SearchIndex:
             raise_by -= np.where(has, 0.5 * curated, 0).astype(np.float32)
         possible = total > -HARD
         total[possible] += raise_by[possible]
-        vision = np.asarray(query.vision, dtype=np.float32)
+        vision = np.asarray(query_vision, dtype=np.float32)
 
-        def exact(indices: np.ndarray) -> np.ndarray:
+        def exact(indices: Indices) -> Floats:
             values = total[indices].copy()
             slot = slots[indices]
             inside = slot >= 0
             if inside.any():
-                cosines = self.visions[slot[inside]].astype(np.float32) @ vision
+                cosines = visions[slot[inside]].astype(np.float32) @ vision
                 values[inside] -= w * 0.25 * (1.0 - cosines)
             return values
 

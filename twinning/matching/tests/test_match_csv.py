@@ -12,6 +12,7 @@ from twinning.matching.csv_profiles import (
     COUNTRY_CODES,
     LANGUAGE_CODES,
     OUTPUT_COLUMNS,
+    ProfileFileError,
     parse_days,
     parse_languages,
     read_profiles,
@@ -415,3 +416,94 @@ def test_match_csv_vision_column_pairs_schools_whose_visions_agree_across_langua
     pairs = {(row["left_id"], row["right_id"]): row for row in read_pairs(out)}
     assert sorted(pairs) == [("GB-1", "IL-2"), ("PS-1", "IL-1")]  # "abroad" sorts first: the left side
     assert {float(row["vision_similarity"]) > 0.3 for row in pairs.values()} == {True}
+
+
+def read_problems(lines: list[str]) -> list[str]:
+    """The problems read_profiles reports for a file of these lines."""
+    with pytest.raises(ProfileFileError) as error:
+        read_profiles(("\n".join(lines) + "\n").encode())
+    return error.value.problems
+
+
+SHORT_HEADER = "id,name,country,age_from,age_to,languages,time_zone,wanted_countries,excluded_countries"
+
+
+def test_read_profiles_row_problems_each_reported():
+    assert read_problems(
+        [
+            SHORT_HEADER,
+            ",School A,IL,12,14,he:3,Asia/Jerusalem,GB;FR,FR;US",  # no id: no duplicate check either
+            ",School B,IL,12,14,he:3,Asia/Jerusalem,,",
+            "C,School C,GB,12,14,en:3,Europe/London,,,FR",  # one cell too many, with text in it
+            "D,School D,GB,12,14,en:3,Europe/London,,,,",  # empty cells past the header are harmless
+            "E,School E,GB,12,,en:3,Europe/London,,",
+        ]
+    ) == [
+        "line 2: id: empty",
+        "line 2: FR both in wanted_countries and in excluded_countries",
+        "line 3: id: empty",
+        "line 4: 10 cells but the header has 9 columns (a comma inside a name needs the name in double quotes)",
+        "line 6: age_to: empty",
+    ]
+
+
+def test_read_profiles_malformed_csv_stops_reading_there():
+    assert read_problems(
+        [
+            SHORT_HEADER,
+            "A,School A,IL,12,14,he:3,Asia/Jerusalem,,",
+            "A,School B,GB,12,14,en:3,Europe/London,,",
+            'C,"School" C,GB,12,14,en:3,Europe/London,,',
+            "D,School D,GB,12,14,en:3,Mars/Base,,",
+        ]
+    ) == [
+        "line 4: the CSV is malformed (',' expected after '\"'); check the quotes on that line",
+        'line 3: duplicate id "A" (first on line 2)',
+    ]
+
+
+def test_read_profiles_malformed_header_rejected():
+    assert read_problems(['id,"name']) == [
+        "line 1: the CSV is malformed (unexpected end of data); check the quotes on that line"
+    ]
+
+
+def test_read_profiles_blank_cells_only_is_empty():
+    assert read_problems([",,,", " , "]) == ["the file is empty (it needs a header row and one row per school)"]
+
+
+def test_read_profiles_duplicate_column_rejected():
+    assert read_problems(["id,ID,country,age_from,age_to,languages,time_zone", "A,A,IL,12,14,he:3,Asia/Jerusalem"]) == [
+        'line 1: column "id" appears twice'
+    ]
+
+
+def test_read_profiles_ignored_columns_and_defaults():
+    file = read_profiles(
+        b"ID , Country,age_from,age_to,languages,time_zone,notes,,side\nA,il,12,14,he:3,Asia/Jerusalem,hello,,x\n"
+    )
+
+    assert (file.columns, file.ignored_columns, file.side_column, file.lines) == (
+        ["id", "country", "age_from", "age_to", "languages", "time_zone", "notes", "", "side"],
+        ["notes"],
+        "side",
+        {"A": 2},
+    )
+    profile = file.profiles[0]
+    assert (profile.country, profile.days, profile.day_start, profile.day_end, profile.capacity) == (
+        "IL",
+        (1, 2, 3, 4, 5),
+        480,
+        840,
+        1,
+    )
+    assert (profile.class_size, profile.label, profile.side, profile.objectives) == (None, "", "x", frozenset())
+
+
+def test_read_profiles_long_list_of_problems_shortened_in_message():
+    rows = [f",School {number},IL,12,14,he:3,Asia/Jerusalem,," for number in range(201)]
+    with pytest.raises(ProfileFileError) as error:
+        read_profiles(("\n".join([SHORT_HEADER, *rows]) + "\n").encode())
+
+    assert len(error.value.problems) == 201
+    assert str(error.value).splitlines()[-2:] == ["line 201: id: empty", "… and 1 more problems"]

@@ -22,7 +22,7 @@ DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/JS")
 DROPPED_ROOT_KEYS = ("/OpenAction", "/AA", "/Metadata", "/PieceInfo", "/SpiderInfo")
 
 
-def clean_pdf(source: Path, target: Path, key: str) -> dict:
+def clean_pdf(source: Path, target: Path, key: str) -> dict[str, str]:
     try:
         pdf = pikepdf.open(source)
     except pikepdf.PasswordError as error:
@@ -79,8 +79,19 @@ def _strip(pdf: pikepdf.Pdf) -> None:
             obj["/S"] = pikepdf.Name("/GoTo")  # an action that runs nothing
             obj["/D"] = pikepdf.Array()
         if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image" and obj.get("/Filter") == "/DCTDecode":
-            data = obj.read_raw_bytes()
-            if data.startswith(b"\xff\xd8"):
-                cleaned = images.strip_jpeg(data)
-                if cleaned != data:
-                    obj.write(cleaned, filter=pikepdf.Name.DCTDecode, decode_parms=obj.get("/DecodeParms"))
+            _strip_jpeg_picture(obj)
+
+
+def _strip_jpeg_picture(stream: pikepdf.Stream) -> None:
+    """A JPEG picture's EXIF segments taken out at the byte level: it is copied, never decoded."""
+    data = stream.read_raw_bytes()
+    if not data.startswith(b"\xff\xd8"):
+        return
+    cleaned = images.strip_jpeg(data)
+    if cleaned == data:
+        return
+    parms = stream.get("/DecodeParms")
+    if parms is not None and not isinstance(parms, (pikepdf.Dictionary, pikepdf.Array)):
+        # What pikepdf's write() raises for any other kind; the caller refuses the file.
+        raise TypeError("decode_parms must be a pikepdf.Dictionary or pikepdf.Array")
+    stream.write(cleaned, filter=pikepdf.Name.DCTDecode, decode_parms=parms)

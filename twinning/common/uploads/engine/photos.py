@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 import warnings
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 from PIL import GifImagePlugin, Image, ImageOps, UnidentifiedImageError
 
@@ -24,7 +25,7 @@ Image.MAX_IMAGE_PIXELS = limits.PHOTO_MAX_PIXELS
 UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
 
 
-def clean_photo(source: Path, target: Path, key: str) -> dict:
+def clean_photo(source: Path, target: Path, key: str) -> dict[str, str]:
     """Write the photo at `source` to `target` with no metadata at all; returns the key it is kept as."""
     gif_frames = 1
     if key == "gif":
@@ -89,7 +90,8 @@ def _write_still(image: Image.Image, target: Path, key: str) -> str:
     out_key = "jpeg" if key == "heic" else key
     if out_key == "jpeg" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    options = {"jpeg": {"quality": 88}, "webp": {"quality": 88}}.get(out_key, {})
+    # Pillow's writers take their options as keyword arguments of any type.
+    options: dict[str, Any] = {"jpeg": {"quality": 88}, "webp": {"quality": 88}}.get(out_key, {})
     # An explicit empty EXIF/XMP/ICC: no format falls back to what the upload carried.
     if out_key in ("jpeg", "webp"):
         options.update(exif=b"", icc_profile=None if out_key == "jpeg" else "", xmp=b"")
@@ -110,7 +112,7 @@ def _write_gif_animation(image: Image.Image, target: Path, frames: int) -> None:
             if index == 0:
                 header, _used = GifImagePlugin.getheader(frame, info={"loop": int(image.info.get("loop", 0))})
                 out.write(b"".join(header))
-            params = {"duration": duration, "disposal": 2, "include_color_table": True}
+            params: dict[str, Any] = {"duration": duration, "disposal": 2, "include_color_table": True}
             if transparent:
                 params["transparency"] = 255
             out.write(b"".join(GifImagePlugin.getdata(frame, **params)))
@@ -121,7 +123,9 @@ def _write_gif_animation(image: Image.Image, target: Path, frames: int) -> None:
 def _palette_frame(image: Image.Image) -> tuple[Image.Image, bool]:
     rgba = image.convert("RGBA")
     alpha = rgba.getchannel("A")
-    transparent = alpha.getextrema()[0] < 128
+    # One band: its extrema are one (lowest, highest) pair, not a pair per band.
+    lowest, _highest = cast(tuple[int, int], alpha.getextrema())
+    transparent = lowest < 128
     frame = rgba.convert("RGB").quantize(colors=255, method=Image.Quantize.FASTOCTREE)
     palette = frame.getpalette() or []
     frame.putpalette(palette + [0] * (768 - len(palette)))
@@ -175,7 +179,7 @@ def gif_geometry(path: Path) -> tuple[int, int, int]:
     return width, height, frames
 
 
-def _skip_sub_blocks(handle) -> None:
+def _skip_sub_blocks(handle: BinaryIO) -> None:
     while True:
         size = handle.read(1)
         if not size or size == b"\x00":

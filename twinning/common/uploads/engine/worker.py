@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import limits
@@ -28,7 +29,7 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run(task: str, source: Path, target: Path, key: str) -> dict:
+def run(task: str, source: Path, target: Path, key: str) -> dict[str, str]:
     # Each decoder is imported here, after the caps are set and only for its own task (see above).
     if task == "photo":
         from .photos import clean_photo
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     task, source, target, key = argv if argv is not None else sys.argv[1:]
     _cap()
     unreadable = "unreadable_photo" if task == "photo" else "unreadable_document"
+    answer: Mapping[str, object]
     try:
         answer = run(task, Path(source), Path(target), key)
     except Refused as refused:

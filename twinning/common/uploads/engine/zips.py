@@ -67,7 +67,7 @@ def member_count(path: Path) -> int:
         at = tail.rfind(b"PK\x05\x06")
         if at < 0 or len(tail) - at < 22:
             raise Refused("unreadable_document")
-        count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+        count: int = struct.unpack("<H", tail[at + 10 : at + 12])[0]
         if count == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
             record = struct.unpack("<Q", tail[at - 12 : at - 4])[0]
             if record + 56 > size:
@@ -144,7 +144,7 @@ def _check_listing(infos: list[zipfile.ZipInfo]) -> None:
             raise Refused("document_embedded")
 
 
-def clean_document(source: Path, target: Path, key: str) -> dict:
+def clean_document(source: Path, target: Path, key: str) -> dict[str, str]:
     """Rewrite an Office or OpenDocument file without who made it: the document properties are
     replaced by empty ones, pictures inside lose their EXIF/GPS/XMP (see images.py), member dates
     become 1980-01-01 and the archive comment and extra fields are gone."""

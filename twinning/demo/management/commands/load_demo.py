@@ -355,7 +355,7 @@ class Network:
             opening = f"I teach {SUBJECT_PHRASES[subject]} to {low}–{high} year olds at {spec.name}."
         return f"{opening} {self.rng.choice(HOPES_EN)}"
 
-    def assign_stages(self, schools: list[School], teachers: list[TeacherProfile]) -> None:
+    def assign_stages(self, schools: list[School], teachers: list[TeacherProfile]) -> None:  # noqa: C901 - one step per stage
         """Decide who is validated, waiting (some vouched for), unconfirmed or turned down."""
         by_school: dict[int, list[TeacherProfile]] = {}
         for teacher in teachers:
