@@ -1,12 +1,16 @@
-"""The access matrix: every URL name, fifteen kinds of people, GET and POST (declared in ``access_matrix``).
+"""The access matrix: every URL name, sixteen kinds of people, GET and POST (declared in ``access_matrix``).
 
 The network is built once per test process and module, inside a transaction rolled back at the
-end; each request runs in its own savepoint, rolled back after it, so no request sees another's
-effects and the declarations stay independent of their order.
+end; each request runs in its own savepoint, rolled back after it, and the stored files a POST
+removed or added are put back as they were, so no request sees another's effects and the
+declarations stay independent of their order.
 """
 
+import io
+import zipfile
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -63,6 +67,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 cookies=cookies,
                 clients={persona: LeanClient() for persona in access_network.PERSONAS},
                 fingerprint_sql=_fingerprint_sql(),
+                media=media,
+                files={path: path.read_bytes() for path in _stored(media)},
             )
             # Every request is rolled back: the database before any of them is this one.
             world.fingerprint = _fingerprint(world)
@@ -89,6 +95,23 @@ def _fingerprint(world) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(world.fingerprint_sql)
         return cursor.fetchone()
+
+
+def _stored(media: Path) -> set[Path]:
+    return {path for path in media.rglob("*") if path.is_file()}
+
+
+def _put_files_back(world) -> bool:
+    """Restore the stored files as the network left them (a rollback does not bring back a file a
+    request deleted); whether anything had changed."""
+    now = _stored(world.media)
+    missing, added = set(world.files) - now, now - set(world.files)
+    for path in missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(world.files[path])
+    for path in added:
+        path.unlink()
+    return bool(missing or added)
 
 
 # --- One request, judged ------------------------------------------------------------------------------
@@ -152,14 +175,23 @@ def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
             outcome, location = _outcome(response)
             # Reading a streamed body to its end closes it; the client has closed any other one.
             body = b"".join(response.streaming_content) if response.streaming else response.content
+            if response.get("Content-Type") == "application/zip":
+                body = _unzipped(body)  # its members are compressed: look for the secrets inside
             changed = refusal and _fingerprint(world) != world.fingerprint
         finally:
             transaction.set_rollback(True)
+            files_changed = method == "POST" and _put_files_back(world)
+    changed = changed or (refusal and files_changed)
     found = tuple(marker for marker in matrix.SECRETS if marker.encode() in body)
     # The admin site shows every row to the administrator: that is what it is for.
     everything = persona == "admin" and case.name.startswith("admin:")
     leaks = tuple(marker for marker in found if not everything and persona not in matrix.readers(case, marker))
     return Seen(outcome, response.status_code, location, changed=changed, found=found, leaks=leaks)
+
+
+def _unzipped(body: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return b"\n".join(archive.read(name) for name in archive.namelist())
 
 
 def _plain(expected):
@@ -171,13 +203,15 @@ def _matches(expected, seen: Seen) -> bool:
         return False
     if expected == matrix.TO_SIGN_IN:
         return seen.outcome == matrix.SIGN_IN
+    if expected == matrix.REFUSED:
+        return seen.outcome == matrix.OK
     return expected == seen.outcome
 
 
 def problem(case: matrix.Case, persona: str, method: str, expected, seen: Seen) -> str:
     lines = [f"{method} {case.id} as {persona}: expected {expected}, got {seen.describe()}"]
     if seen.changed:
-        lines.append("    and this refused POST changed the database (row counts differ)")
+        lines.append("    and this refused POST changed the database (row counts) or the stored files")
     for marker in seen.leaks:
         lines.append(f"    and it shows {matrix.SECRETS[marker][0]} ({marker!r}), not theirs to read")
     return "\n".join(lines)
