@@ -80,6 +80,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 clients={persona: LeanClient() for persona in access_network.PERSONAS},
                 fingerprint_sql=_fingerprint_sql(),
                 media=media,
+                urls={},
                 files={path: path.read_bytes() for path in _stored(media)},
             )
             # Every request is rolled back: the database before any of them is this one.
@@ -174,7 +175,9 @@ def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
     network = world.network
     client = world.clients[persona]
     client.cookies = SimpleCookie(world.cookies[persona])
-    url = url_of(case, network)
+    if case.id not in world.urls:  # worked out once: each case is asked up to 32 times
+        world.urls[case.id] = url_of(case, network)
+    url = world.urls[case.id]
     refusal = method == "POST" and _plain(case.expected(method)[persona]) in matrix.REFUSALS
     with transaction.atomic():
         try:
