@@ -24,7 +24,7 @@ def time_zone_choices() -> tuple[tuple[str, str], ...]:
 
 
 # An option's attribute when chosen, as Django's own select writes it.
-_SELECTED = mark_safe(" selected")  # noqa: S308 - a constant, no outside text in it
+_SELECTED = mark_safe(" selected")  # noqa: S308  # nosec B308  # a constant: no outside text in it
 
 
 class TimeZoneSelect(forms.Select):
