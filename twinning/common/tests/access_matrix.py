@@ -222,8 +222,8 @@ SIGNED = {SIGNED_IN: OK}
 POST_ONLY = {SIGNED_IN: 405}  # @login_required before @require_POST: the anonymous visitor signs in first
 GET_404 = {SIGNED_IN: 404}  # POST-only views that answer any other method with 404
 twinning = kw(pk="twinning.pk")
-# The twinning of A and B, read: its members, those who oversee it, and (see the known defects) its
-# principal and the administrator.
+# The twinning of A and B, read: its members, those who oversee it, the administrator, and the
+# principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
 
 CASES: list[Case] = [
