@@ -21,11 +21,13 @@ SIZE = """
 import django
 django.setup()
 from twinning.common.tests import access_matrix, access_network, test_access_matrix as t
-cells = [(c, m, p) for c in t.ALL_CASES for m in t.METHODS for p in access_network.PERSONAS]
+cells = [(c, m, p) for c in t.ALL_CASES for m in t.METHODS for p in c.expected(m)]
 known = sum(isinstance(c.expected(m)[p], access_matrix.Known) for c, m, p in cells)
 names = {c.name for c in t.ALL_CASES}
 admin = {n for n in names if n.startswith("admin:")}
-print(len(names), len(admin), len(t.ALL_CASES), len(access_network.PERSONAS), len(t.METHODS), len(cells), known)
+admin_cells = sum(c.name.startswith("admin:") for c, _m, _p in cells)
+print(len(names), len(admin), len(t.ALL_CASES), len(access_network.PERSONAS), len(t.METHODS), len(cells))
+print(admin_cells, known)
 """
 
 
@@ -57,14 +59,15 @@ def main() -> None:
         check=True,
         env={"DJANGO_SETTINGS_MODULE": "twinning.settings", "PATH": "/usr/bin:/bin"},
     )
-    names, admin, cases, personas, methods, cells, known = (int(v) for v in size.stdout.split())
+    names, admin, cases, personas, methods, cells, admin_cells, known = (int(v) for v in size.stdout.split())
     base_cpu, base_wall, _ = run("-n", "0", MODULE, "-k", "every_url_name")
     cpu, wall, summary = run("-n", "0", MODULE)
     _cpu2, wall2, _ = run("-n", "2", MODULE)
     matrix_cpu = cpu - base_cpu
     print(
-        f"Access matrix: {names} URL names ({admin} of the admin site) in {cases} cases × {personas} personas "
-        f"× {methods} methods = {cells} requests, {known} of them known defects (strict xfail)"
+        f"Access matrix: {names} URL names ({admin} of the admin site) in {cases} cases, {personas} personas, "
+        f"{methods} methods: {cells} requests ({admin_cells} on the admin site, where most URLs are tried with two "
+        f"personas), {known} of them known defects (strict xfail)"
     )
     print(f"  one process: {summary}")
     print(f"  CPU: {matrix_cpu:.1f} s for the matrix (run {cpu:.1f} s − start-up reference {base_cpu:.1f} s)")

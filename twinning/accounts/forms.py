@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from twinning.accounts.models import User
-from twinning.common.time_zones import time_zone_choices
+from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 
 
 class SignInForm(AuthenticationForm):
@@ -20,7 +20,7 @@ class SignInForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect)
 
     class Meta:
         model = User

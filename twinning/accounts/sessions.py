@@ -16,7 +16,7 @@ SEEN = "twinning_session_seen"
 # pages then need no device lookup. A role granted later still sends them to set one up.
 NO_SECOND_FACTOR = "twinning_no_second_factor"
 # The secret of an authenticator app being set up, until a code from the app confirms it.
-SETUP_SECRET = "twinning_mfa_setup_secret"
+SETUP_SECRET = "twinning_mfa_setup_secret"  # nosec B105  # the session key's name, not a secret
 
 VERIFY = "verify"
 SET_UP = "set_up"

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
-from twinning.common.time_zones import time_zone_choices
+from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 from twinning.matching.models import CohortRun, LanguageLevel, Objective, ProfileLanguage, TwinningProfile
 from twinning.schools.models import Country, Language, Programme, Subject
 
@@ -17,7 +17,7 @@ LEVEL_FIELDS = (
 class TwinningProfileForm(forms.ModelForm):
     """A school's twinning profile. Languages are three lists (fluent, good, basic): no script needed."""
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect)
     age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int)
     age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int)
     objectives = LocalizedModelMultipleChoiceField(

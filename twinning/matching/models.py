@@ -8,10 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import NamedInLanguages
-
-# current_school_year is not used here: the demo loaders and common/tests/access_network.py still import
-# it from this module. Remove it from this line once they import it from twinning.common.school_year.
-from twinning.common.school_year import current_school_year, school_year_label  # noqa: F401
+from twinning.common.school_year import school_year_label
 from twinning.common.time_zones import validate_time_zone
 from twinning.schools.models import NSO, Country, Language, Programme, School, SchoolWeek, Subject
 

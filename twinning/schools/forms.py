@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
-from twinning.common.time_zones import time_zone_choices
+from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
 from twinning.schools.services import NewSchool
 
@@ -63,7 +63,10 @@ class TeacherSignUpForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     new_school_time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[("", _("Choose…")), *time_zone_choices()], required=False
+        label=_("Time zone"),
+        choices=[("", _("Choose…")), *time_zone_choices()],
+        required=False,
+        widget=TimeZoneSelect,
     )
     new_school_week = forms.ChoiceField(
         label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices], required=False
@@ -199,7 +202,7 @@ class SchoolForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one language.")},
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect)
     age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int)
     age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

@@ -38,7 +38,7 @@ def lease() -> timedelta:
 def backoff(attempt: int) -> timedelta:
     """Wait before the next try: 15 s, 30 s, 1 min ... at most an hour, spread so retries do not bunch."""
     seconds = min(3600, 15 * 2 ** max(0, attempt - 1))
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311 (spreading, not secrecy)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311  # nosec B311  # spreading, not secrecy
 
 
 def _due(now) -> Q:

@@ -4,9 +4,10 @@ Built once per test process (see ``test_access_matrix.py``) through the apps' ow
 test factories, so its rows are the rows people make. Two NSOs' countries (Israel, the UK) and a
 third country with its own NSO (France); school A (Israel) and partner school B (the UK) in an
 active twinning of a programme, with a workspace full of things (a pupil's published post, a
-pupil's pending post, a post turned down, photos published and pending, a page, a plan step, a
-meeting); a school C in France with its teacher; the library, courses, labels, reports,
-questionnaires, communities and cohort matching each with what their pages show.
+pupil's pending post, a post turned down, a teacher's replies quoting those two, photos published
+and pending, a page, a plan step, a meeting); a school C in France with its teacher; the library,
+courses, labels, reports, questionnaires, communities and cohort matching each with what their
+pages show; a programme administrator and roles to manage.
 
 Some texts carry a marker (``SECRET_*``): the matrix checks that no page shows one to a person
 who may not read it (see ``access_matrix.SECRETS``).
@@ -27,6 +28,7 @@ from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
 from twinning.communities.models import Community
 from twinning.communities.services.communities import About
@@ -38,7 +40,7 @@ from twinning.learning.tests.helpers import into_the_past, make_offering
 from twinning.library import services as library_services
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching import services as matching_services
-from twinning.matching.models import CohortRun, Proposal, current_school_year
+from twinning.matching.models import CohortRun, Proposal
 from twinning.matching.tests.test_matching_views import make_profile
 from twinning.meetings import services as meeting_services
 from twinning.meetings.tests.test_meetings import make_meeting
@@ -78,6 +80,7 @@ PERSONAS = (
     "nso_a",  # NSO staff of school A's side (Israel)
     "nso_b",  # NSO staff of school B's side (the UK)
     "nso_c",  # NSO staff of the third country (France)
+    "programme_admin",  # an administrator of the programme A and B take part in (appoints its coordinators)
     "admin",  # the platform administrator (superuser)
 )
 
@@ -89,7 +92,14 @@ def png(colour=(30, 120, 200)) -> bytes:
 
 
 def pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    """A real one-page PDF, as small as they come: uploads are read and saved again, so a fake is refused."""
+    import pikepdf
+
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(200, 200))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def build() -> SimpleNamespace:
@@ -186,8 +196,12 @@ def build() -> SimpleNamespace:
     n.published_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body="Hi from Maya")
     workspace_services.moderate(item=n.published_post, by=n.teacher_a.user, approve=True)
     n.rejected_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body=SECRET_REJECTED_POST)
-    workspace_services.moderate(item=n.rejected_post, by=n.teacher_a.user, approve=False)
     n.pending_post = workspace_services.reply(thread=n.thread, by=n.pupil_a.user, body=SECRET_PENDING_POST)
+    # Teacher A quotes both while they wait (their teacher may read them): the published replies must
+    # not show the quoted text to anyone who may not read it, nor the turned-down one to anybody.
+    for quoted in (n.rejected_post, n.pending_post):
+        workspace_services.reply(thread=n.thread, by=n.teacher_a.user, body="We will talk about it.", quote=quoted)
+    workspace_services.moderate(item=n.rejected_post, by=n.teacher_a.user, approve=False)
     n.photo = workspace_services.upload_media(
         twinning=n.twinning, by=n.teacher_a.user, upload=SimpleUploadedFile("town.png", png()), title="Our town"
     )
@@ -224,6 +238,15 @@ def build() -> SimpleNamespace:
     coordination_services.set_nudge_policy(
         programme=n.programme, by=n.programme_coordinator, remind_after_days=14, alert_after_days=28
     )
+
+    # The programme's administrator, and roles to remove on the roles pages: school A's principal
+    # (its NSO's staff manage it), the programme's coordinator (its administrators do), Israel's NSO
+    # staff (the platform administrator only).
+    n.programme_admin = testing.make_person(name="Programme Admin")
+    testing.grant(n.programme_admin, Role.Kind.PROGRAMME_ADMIN, programme=n.programme)
+    n.principal_role = Role.objects.get(user=n.principal_a, kind=Role.Kind.PRINCIPAL)
+    n.programme_coordinator_role = Role.objects.get(user=n.programme_coordinator, kind=Role.Kind.COORDINATOR)
+    n.nso_staff_role = Role.objects.get(user=n.nso_il, kind=Role.Kind.NSO_STAFF)
 
     # The library: a published activity with a file (used in the plan), and another teacher's version
     # waiting for review, with a file of its own.
@@ -367,6 +390,7 @@ def build() -> SimpleNamespace:
         "nso_a": n.nso_il,
         "nso_b": n.nso_uk,
         "nso_c": n.nso_fr,
+        "programme_admin": n.programme_admin,
         "admin": n.admin,
     }
     assert tuple(n.people) == PERSONAS

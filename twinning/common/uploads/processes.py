@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
+import subprocess  # nosec B404  # fixed programs only, never a shell (see run)
 import sys
 from pathlib import Path
 
@@ -39,7 +39,7 @@ def run(command: list[str], *, work: Path, name: str, seconds: int, memory: int 
     out_path, err_path = work / f"{name}.out", work / f"{name}.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         try:
-            finished = subprocess.run(  # noqa: S603 - fixed programs, arguments built here, never a shell
+            finished = subprocess.run(  # noqa: S603  # nosec B603  # fixed programs, arguments built here, no shell
                 command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=work, env=ENVIRONMENT, timeout=seconds
             )
         except subprocess.TimeoutExpired as error:

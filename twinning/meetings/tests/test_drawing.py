@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+
 from twinning.meetings.drawing import week_grid, year_heatmap
 from twinning.meetings.engine import Window
 
@@ -19,6 +21,19 @@ def test_a_window_across_the_viewers_midnight_counts_on_both_days():
         (12, 60, 1),
         (13, 0, 0),
     ]
+
+
+def test_heatmap_days_say_their_date_and_minutes_in_the_readers_language():
+    window = Window(datetime(2027, 1, 11, 8, tzinfo=UTC), datetime(2027, 1, 11, 9, 30, tzinfo=UTC))
+    with translation.override("en"):
+        heat = year_heatmap([window], date(2027, 1, 10), date(2027, 1, 11), JERUSALEM, first_weekday=7, rtl=False)
+    with translation.override("he"):
+        hebrew = year_heatmap([window], date(2027, 1, 11), date(2027, 1, 11), JERUSALEM, first_weekday=7, rtl=True)
+    assert [(c.label, c.fill) for c in heat["cells"]] == [
+        ("Sun 10 Jan 2027: 0 minutes in common", "#eef1f5"),
+        ("Mon 11 Jan 2027: 90 minutes in common", "#5fa777"),
+    ]
+    assert hebrew["cells"][0].label.endswith(": 90 דקות משותפות")
 
 
 def test_days_run_right_to_left_in_hebrew_and_arabic():
