@@ -127,6 +127,9 @@ def main() -> None:
                 "twinning.wsgi",
                 "-w",
                 "1",
+                # One sync worker, whatever the shipped gunicorn.conf.py (read from the working folder) says.
+                "-k",
+                "sync",
                 "-b",
                 f"127.0.0.1:{port}",
                 "--access-logfile",
