@@ -125,7 +125,7 @@ def test_teacher_sees_what_removal_will_do_before_removing(client, cast, maya_ev
     maya = maya_everywhere[0]
     page = as_(client, cast.teacher_a.user).get(f"/accounts/pupils/{maya.pk}/remove/")
     assert page.status_code == 200
-    summary = dict((kind, count) for kind, count, _what in page.context["summary"])
+    summary = {kind: count for kind, count, _what in page.context["summary"]}
     assert summary["posts"] == 2 and summary["media items"] == 2 and page.context["refusals"] == []
 
 
