@@ -35,7 +35,7 @@ register(
     ),
     _entry(
         "workspace.MediaItem",
-        ("twinning", "kind", "title", "file", "original_name", "status", "created_at"),
+        ("twinning", "uploader", "kind", "title", "file", "original_name", "status", "created_at"),
         subject=("uploader", "pupils__user"),
     ),
     _entry(
