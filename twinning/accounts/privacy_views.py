@@ -62,8 +62,10 @@ def request_pupil_export(request, pk: int):
 
 
 @login_required
+@require_POST
 def download_export(request, pk: int):
-    """The ZIP, once, to whoever asked for it."""
+    """The ZIP, once, to whoever asked for it (a POST: taking it changes it, and no link prefetched
+    by a browser or a mail scanner may use up the one download)."""
     export = rules.get_export_for_download(request.user, pk)
     try:
         name = exports.take_for_download(export=export, by=request.user)

@@ -31,7 +31,7 @@ def _ask_and_download(client, url, django_capture_on_commit_callbacks) -> tuple[
         assert client.post(url).status_code == 302
     export = DataExport.objects.latest("pk")
     assert export.status == DataExport.Status.READY
-    response = client.get(f"/accounts/profile/data/{export.pk}/")
+    response = client.post(f"/accounts/profile/data/{export.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     response.close()
@@ -84,7 +84,7 @@ def test_teacher_downloads_a_pupils_data_for_the_parent(
     export.refresh_from_db()
     assert export.status == DataExport.Status.DOWNLOADED
     assert not any(path.name.endswith(".zip") for path in stored_files(media_root))
-    assert teacher.get(f"/accounts/profile/data/{export.pk}/").status_code == 404
+    assert teacher.post(f"/accounts/profile/data/{export.pk}/").status_code == 404
     actions = list(AuditEntry.objects.filter(action__startswith="privacy.export").values_list("action", "actor"))
     assert actions == [
         ("privacy.export_downloaded", cast.teacher_a.user.pk),
@@ -125,6 +125,6 @@ def test_nobody_else_asks_for_or_downloads_a_copy(client, cast, classmates, djan
         as_(client, cast.teacher_a.user).post(f"/accounts/pupils/{maya.pk}/data/")
     export = DataExport.objects.get()
     for outsider in (cast.teacher_b.user, maya.user, cast.principal_a):
-        assert as_(client, outsider).get(f"/accounts/profile/data/{export.pk}/").status_code == 404
+        assert as_(client, outsider).post(f"/accounts/profile/data/{export.pk}/").status_code == 404
     export.refresh_from_db()
     assert export.status == DataExport.Status.READY

@@ -186,7 +186,7 @@ def test_removal_is_refused_while_a_parents_copy_waits(
     refused = teacher.post(f"/accounts/pupils/{maya.pk}/remove/", follow=True)
     assert Pupil.objects.filter(pk=maya.pk).exists()
     assert "has not been downloaded yet" in refused.content.decode()
-    download = teacher.get(f"/accounts/profile/data/{export.pk}/")
+    download = teacher.post(f"/accounts/profile/data/{export.pk}/")
     b"".join(download.streaming_content)
     download.close()
     assert teacher.post(f"/accounts/pupils/{maya.pk}/remove/").status_code == 302
