@@ -24,11 +24,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
-from twinning.common import exports
 from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.common import exports
 from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
 from twinning.communities.models import Community
