@@ -123,6 +123,7 @@ register(
         basis=Basis.LEGITIMATE_INTERESTS,
         retention=UNTIL_CLOSED,
         subject=("user",),
+        label=_("Authenticator apps"),
     ),
     PersonalData(
         "otp_static.StaticDevice",
@@ -131,5 +132,6 @@ register(
         basis=Basis.LEGITIMATE_INTERESTS,
         retention=UNTIL_CLOSED,
         subject=("user",),
+        label=_("Recovery codes"),
     ),
 )

@@ -89,6 +89,7 @@ register(
         retention=UNTIL_CLOSED,
         subject=("recipient",),
         erase_with=_erase_notifications,
+        label=_("Notifications"),
     ),
     PersonalData(
         "common.Email",

@@ -146,6 +146,12 @@ class PersonalData:
     # For rows a lookup cannot find (sessions, texts that name the person): the app's own callables.
     erase_with: Callable[[Person], None] | None = None
     export_with: Callable[[Person], list[dict]] | None = None
+    # What the notice and the confirmation page call the rows, when the model has no translated name.
+    label: Promise | str = ""
+
+    @property
+    def kind(self) -> str:
+        return str(self.label or self.model_class._meta.verbose_name_plural)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -206,9 +212,11 @@ def declared_not_personal() -> dict[str, Promise | str]:
 
 
 def purposes() -> list[tuple[str, list[PersonalData]]]:
-    """The entries grouped by app, for the privacy notice: [(app's name, entries)]."""
+    """The entries grouped by app, for the privacy notice: [(app's name, entries)], the project's
+    own apps first and Django's after them."""
     grouped: dict[str, list[PersonalData]] = {}
-    for entry in entries():
+    ours = [entry for entry in entries() if apps.get_app_config(entry.app_label).name.startswith("twinning.")]
+    for entry in ours + [entry for entry in entries() if entry not in ours]:
         name = str(apps.get_app_config(entry.app_label).verbose_name)
         grouped.setdefault(name, []).append(entry)
     return list(grouped.items())
@@ -298,7 +306,7 @@ def erasure_summary(person: Person) -> list[tuple[str, int, Erase]]:
             continue
         count = rows_of(entry, person).count()
         if count:
-            found.append((str(entry.model_class._meta.verbose_name_plural), count, entry.erase))
+            found.append((entry.kind, count, entry.erase))
     return found
 
 
@@ -448,10 +456,12 @@ def notice() -> list[tuple[str, list[NoticeRow]]]:
         rows = []
         for entry in app_entries:
             meta = entry.model_class._meta
+            # Only the fields with a translated name: the others are named by the kind of row.
+            named = [meta.get_field(name).verbose_name for name in entry.fields]
             rows.append(
                 NoticeRow(
-                    kind=str(meta.verbose_name_plural),
-                    fields=[str(meta.get_field(name).verbose_name) for name in entry.fields],
+                    kind=entry.kind,
+                    fields=[str(name) for name in named if isinstance(name, Promise)],
                     purpose=str(entry.purpose),
                     basis=entry.basis.label,
                     retention=str(entry.retention.words),

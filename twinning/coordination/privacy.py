@@ -23,5 +23,6 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Guidance log"),
     ),
 )

@@ -36,6 +36,7 @@ register(
         ("offering", "status", "registered_at", "completed_at"),
         subject=("user",),
         links=("completed_by",),
+        label=_("Registrations"),
     ),
     _entry(
         "learning.Attendance",
@@ -45,6 +46,7 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Attendance"),
     ),
     _entry(
         "learning.Material",
@@ -54,11 +56,13 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Materials"),
     ),
     _entry(
         "learning.Certificate",
         ("offering", "code", "holder_name", "titles", "issued_on", "hours"),
         subject=("holder",),
         links=("issued_by", "revoked_by"),
+        label=_("Certificates"),
     ),
 )

@@ -28,12 +28,22 @@ register(
         subject=("author",),
         links=("reviewed_by",),
         erase=Erase.ANONYMISE,
+        label=_("Versions"),
     ),
     _entry(
         "library.Attachment",
         ("file", "original_name", "uploaded_at"),
         subject=("uploaded_by",),
         erase=Erase.ANONYMISE,
+        label=_("Attachments"),
     ),
-    _entry("library.Use", ("activity", "at"), links=("by",), erase=Erase.KEEP, keep_reason=NOT_THEIRS, export=False),
+    _entry(
+        "library.Use",
+        ("activity", "at"),
+        links=("by",),
+        erase=Erase.KEEP,
+        keep_reason=NOT_THEIRS,
+        export=False,
+        label=_("Uses in plans"),
+    ),
 )

@@ -15,7 +15,7 @@ from twinning.common.privacy import (
 PURPOSE = _("Finding partner schools: profiles, searches and proposals.")
 
 
-def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...]) -> PersonalData:
+def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...], **kwargs) -> PersonalData:
     return PersonalData(
         model,
         fields=fields,
@@ -26,6 +26,7 @@ def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...]) -> Person
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        **kwargs,
     )
 
 
@@ -35,7 +36,8 @@ register(
         "matching.Proposal",
         ("message", "reason"),
         ("left_accepted_by", "right_accepted_by", "created_by", "decided_by"),
+        label=_("Proposals"),
     ),
     _kept("matching.CohortRun", ("error",), ("created_by", "approved_by")),
-    _kept("matching.CohortRule", ("kind",), ("created_by",)),
+    _kept("matching.CohortRule", ("kind",), ("created_by",), label=_("Cohort rules")),
 )

@@ -17,7 +17,7 @@ from twinning.common.privacy import (
 PURPOSE = _("Planning live meetings between twinned classes and keeping their record.")
 
 
-def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...]) -> PersonalData:
+def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...], **kwargs) -> PersonalData:
     return PersonalData(
         model,
         fields=fields,
@@ -28,13 +28,14 @@ def _kept(model: str, fields: tuple[str, ...], links: tuple[str, ...]) -> Person
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        **kwargs,
     )
 
 
 register(
-    _kept("meetings.Closure", ("reason",), ("created_by",)),
-    _kept("meetings.Meeting", ("title", "agenda", "notes"), ("proposed_by", "recorded_by")),
-    _kept("meetings.MeetingSchool", ("reason",), ("answered_by",)),
+    _kept("meetings.Closure", ("reason",), ("created_by",), label=_("Closures")),
+    _kept("meetings.Meeting", ("title", "agenda", "notes"), ("proposed_by", "recorded_by"), label=_("Meetings")),
+    _kept("meetings.MeetingSchool", ("reason",), ("answered_by",), label=_("Schools' answers to meetings")),
     PersonalData(
         "meetings.CalendarFeed",
         fields=("created_at", "last_read_at"),
@@ -42,6 +43,7 @@ register(
         basis=Basis.PROGRAMME,
         retention=UNTIL_CLOSED,
         subject=("user",),
+        label=_("Calendar feeds"),
     ),
 )
 not_personal("meetings.Term", _("The names of a school's terms."))

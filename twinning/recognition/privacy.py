@@ -27,8 +27,14 @@ register(
         ("twinning", "school", "school_year", "status", "texts", "submitted_at", "score", "feedback"),
         subject=("teacher",),
         links=("decided_by",),
+        label=_("Applications"),
     ),
-    _entry("recognition.Evaluation", ("application", "scores", "comment", "updated_at"), subject=("evaluator",)),
+    _entry(
+        "recognition.Evaluation",
+        ("application", "scores", "comment", "updated_at"),
+        subject=("evaluator",),
+        label=_("Evaluations"),
+    ),
     _entry(
         "recognition.Label",
         ("kind", "school_year", "school", "twinning", "awarded_at"),
@@ -36,6 +42,7 @@ register(
         subject=("teacher",),
         links=("awarded_by",),
         erase=Erase.ANONYMISE,
+        label=_("Labels"),
     ),
     _entry(
         "recognition.SchoolLabelRequest",
@@ -44,6 +51,7 @@ register(
         subject=("principal",),
         links=("decided_by",),
         erase=Erase.ANONYMISE,
+        label=_("School label requests"),
     ),
     _entry(
         "recognition.Nomination",
@@ -53,5 +61,6 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Nominations"),
     ),
 )

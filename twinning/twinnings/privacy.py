@@ -41,6 +41,7 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Schools in twinnings"),
     ),
     PersonalData(
         "twinnings.Membership",
@@ -49,6 +50,7 @@ register(
         basis=Basis.PROGRAMME,
         retention=WITH_TWINNING,
         subject=("user",),
+        label=_("Twinning members"),
     ),
 )
 
@@ -72,7 +74,7 @@ def last_teacher_refusal(person: Person) -> str:
     return gettext(
         "You are your school's only contact in the twinning “%(title)s”: name a second contact there first, "
         "so the twinning is not left without a teacher."
-    ) % {"title": alone[0].title}
+    ) % {"title": f"\u2068{alone[0].title}\u2069"}  # isolated: a title in any script
 
 
 def hand_over(person: Person, by) -> None:

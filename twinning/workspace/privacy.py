@@ -25,18 +25,26 @@ def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
 
 
 register(
-    _entry("workspace.Thread", ("twinning", "title", "created_at"), subject=("author",), erase=Erase.ANONYMISE),
+    _entry(
+        "workspace.Thread",
+        ("twinning", "title", "created_at"),
+        subject=("author",),
+        erase=Erase.ANONYMISE,
+        label=_("Threads"),
+    ),
     _entry(
         "workspace.Post",
         ("thread", "body", "status", "created_at"),
         subject=("author",),
         erase=Erase.ANONYMISE,
         replace={"body": ""},
+        label=_("Messages"),
     ),
     _entry(
         "workspace.MediaItem",
         ("twinning", "uploader", "kind", "title", "file", "original_name", "status", "created_at"),
         subject=("uploader", "pupils__user"),
+        label=_("Photos, clips and documents"),
     ),
     _entry(
         "workspace.Activity",
@@ -45,6 +53,7 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Activity plan"),
     ),
     _entry(
         "workspace.Page",
@@ -53,7 +62,15 @@ register(
         erase=Erase.KEEP,
         keep_reason=NOT_THEIRS,
         export=False,
+        label=_("Pages"),
     ),
-    _entry("workspace.Event", ("kind", "at"), subject=("actor",), erase=Erase.ANONYMISE, export=False),
-    _entry("workspace.Visit", ("twinning", "seen_at"), subject=("user",), export=False),
+    _entry(
+        "workspace.Event",
+        ("kind", "at"),
+        subject=("actor",),
+        erase=Erase.ANONYMISE,
+        export=False,
+        label=_("Feed events"),
+    ),
+    _entry("workspace.Visit", ("twinning", "seen_at"), subject=("user",), export=False, label=_("Visits")),
 )

@@ -126,7 +126,8 @@ def test_teacher_sees_what_removal_will_do_before_removing(client, cast, maya_ev
     page = as_(client, cast.teacher_a.user).get(f"/accounts/pupils/{maya.pk}/remove/")
     assert page.status_code == 200
     summary = {kind: count for kind, count, _what in page.context["summary"]}
-    assert summary["posts"] == 2 and summary["media items"] == 2 and page.context["refusals"] == []
+    assert summary["Messages"] == 2 and summary["Photos, clips and documents"] == 2
+    assert page.context["refusals"] == []
 
 
 def test_removed_pupil_leaves_no_trace_in_any_table_file_or_cache(

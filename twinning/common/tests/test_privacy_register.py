@@ -97,3 +97,10 @@ def test_anonymised_rows_keep_a_link_that_can_be_emptied():
                 assert "__" not in lookup and field.null, (entry.model, lookup)
         if entry.erase is privacy.Erase.KEEP:
             assert str(entry.keep_reason)
+
+
+def test_every_declared_kind_of_row_has_a_translated_name():
+    # The notice and the confirmation page name each kind of row in the reader's language.
+    for entry in privacy.entries():
+        meta = entry.model_class._meta
+        assert entry.label or "verbose_name_plural" in meta.original_attrs, entry.model
