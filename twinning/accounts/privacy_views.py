@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,20 +16,8 @@ from django.views.decorators.http import require_POST
 from twinning.accounts import rules, services
 from twinning.common import exports, privacy
 from twinning.common.errors import ServiceError
+from twinning.common.http import stored_file_response
 from twinning.schools.rules import can_seek_partners
-
-
-class _SentOnce(FileResponse):
-    """The ZIP, removed from storage once it has been sent: a copy of someone's data is kept no
-    longer than it takes to hand it over."""
-
-    def __init__(self, *args, stored_name: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._stored_name = stored_name
-
-    def close(self):
-        super().close()
-        default_storage.delete(self._stored_name)
 
 
 @login_required
@@ -69,14 +57,16 @@ def download_export(request, pk: int):
     export = rules.get_export_for_download(request.user, pk)
     try:
         name = exports.take_for_download(export=export, by=request.user)
-        handle = default_storage.open(name, "rb")
-    except (ServiceError, FileNotFoundError) as missing:
-        raise Http404 from missing
-    response = _SentOnce(
-        handle, as_attachment=True, filename=f"data-{export.pk}.zip", content_type="application/zip", stored_name=name
+    except ServiceError as taken:
+        raise Http404 from taken
+    # Through the site's one way of sending a stored file; the copy is removed once it has been sent.
+    return stored_file_response(
+        export.file,
+        content_type="application/zip",
+        filename=f"data-{export.pk}.zip",
+        inline=False,
+        then=lambda: default_storage.delete(name),
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _summary(person):
