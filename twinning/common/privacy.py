@@ -327,6 +327,11 @@ def erase_person(*, person: Person, by, reason: str = "") -> None:
         raise ServiceError(" ".join(refusals))
     pupil = person.pupil is not None
     with transaction.atomic():
+        counts = {
+            entry.model: rows_of(entry, person).count()
+            for entry in entries()
+            if entry.subject and entry.erase is not Erase.KEEP and entry.model != settings.AUTH_USER_MODEL
+        }
         for step in _before:
             step(person, by)
         # Top layers first: their rows point at the lower apps' rows (a photo at the pupils in it),
@@ -338,6 +343,7 @@ def erase_person(*, person: Person, by, reason: str = "") -> None:
             action="privacy.pupil_erased" if pupil else "privacy.account_closed",
             target=None,
             reason=reason,
+            rows={model: count for model, count in counts.items() if count},
         )
 
 

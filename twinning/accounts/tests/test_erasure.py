@@ -156,6 +156,7 @@ def test_removed_pupil_leaves_no_trace_in_any_table_file_or_cache(
     assert list(MediaItem.objects.values_list("pk", flat=True)) == [other.pk]
     entry = AuditEntry.objects.get(action="privacy.pupil_erased")
     assert (entry.actor, entry.target_id) == (cast.teacher_a.user, None)
+    assert entry.data["rows"]["workspace.Post"] == 2 and entry.data["rows"]["workspace.MediaItem"] == 2
 
 
 def test_partner_school_sees_nothing_of_a_removed_pupil(client, cast, twinning, maya_everywhere):
