@@ -172,6 +172,15 @@ def test_partner_school_sees_nothing_of_a_removed_pupil(client, cast, twinning, 
     assert "Class photo" not in media and "My drawing" not in media and "The school garden" in media
     notifications = partner.get("/notifications/").content.decode()
     assert maya.display_name not in notifications
+    # The partner school's pupil, in the twinning too, reads the same thread and media without her.
+    tom = Pupil.objects.get(display_name="Tom W.")
+    as_(client, cast.teacher_b.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [tom.pk]})
+    pupil = as_(client, tom.user, "en")
+    page = pupil.get(f"/twinnings/{twinning.pk}/forum/{thread.pk}/").content.decode()
+    assert pupil.get(f"/twinnings/{twinning.pk}/forum/{thread.pk}/").status_code == 200
+    assert maya.display_name not in page and "Yarkon" not in page and "This message was removed." in page
+    media = pupil.get(f"/twinnings/{twinning.pk}/media/").content.decode()
+    assert "Class photo" not in media and "My drawing" not in media
 
 
 def test_removal_is_refused_while_a_parents_copy_waits(
@@ -232,6 +241,8 @@ def test_teacher_closes_their_account_and_their_twinning_passes_to_the_second_co
     assert Post.objects.get(thread=thread).body == ""
     assert _rows_naming({email, "Dana Levi"}) == []
     assert client.get("/accounts/profile/").status_code == 302  # signed out
+    page = as_(client, cast.teacher_b.user, "en").get(f"/twinnings/{twinning.pk}/forum/{thread.pk}/")
+    assert "Dana" not in page.content.decode() and "A former participant" in page.content.decode()
 
 
 def test_pupils_and_administrators_cannot_close_their_own_account(client, cast, pupils):
