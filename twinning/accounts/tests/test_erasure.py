@@ -260,3 +260,25 @@ def test_erasure_runs_every_registered_rule(cast, pupils):
         "twinning.twinnings.privacy",
         "twinning.common.personal_data",
     }
+
+
+def test_a_closed_accounts_community_messages_read_as_removed(client, cast):
+    from twinning.communities import services as communities
+    from twinning.communities.models import Post as CommunityPost
+    from twinning.communities.tests.test_communities import make
+
+    community = make(cast)
+    for teacher in (cast.teacher_a, cast.teacher_b):
+        communities.join(community=community, user=teacher.user)
+    as_(client, cast.teacher_b.user).post(
+        f"/communities/{community.pk}/threads/", {"title": "Reading clubs", "body": "Sarah's **reading** club"}
+    )
+    thread = CommunityPost.objects.get().thread
+    as_(client, cast.teacher_a.user).post(f"/communities/{community.pk}/threads/{thread.pk}/", {"body": "Thanks!"})
+
+    assert as_(client, cast.teacher_b.user).post("/accounts/profile/close/").status_code == 302
+
+    page = as_(client, cast.teacher_a.user, "en").get(f"/communities/{community.pk}/threads/{thread.pk}/")
+    text = page.content.decode()
+    assert "Sarah" not in text and "reading" not in text
+    assert "This message was removed." in text and "Thanks!" in text
