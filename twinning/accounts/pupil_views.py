@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twinning.accounts import pupils as service
+from twinning.accounts import queries
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
 from twinning.common.http import no_store, posted_ids
@@ -73,4 +74,5 @@ def pupil_consent(request, pk: int):
         )
         messages.success(request, _("Saved."))
         return redirect("accounts:pupils")
-    return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil})
+    exports = queries.exports_for_requester(request.user, subject=pupil.user)
+    return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil, "exports": exports})

@@ -231,6 +231,7 @@ CASES: list[Case] = [
     case("dashboard", get=SIGNED, post=SIGNED),
     case("notifications", get=SIGNED, post=SIGNED),
     case("health", get=ANYONE, post=ANYONE),
+    case("privacy_notice", get=ANYONE, post=ANYONE),
     case("ready", get=ANYONE, post=ANYONE),
     # --- accounts
     case("accounts:login", get=ANYONE, post=ANYONE),
@@ -246,6 +247,24 @@ CASES: list[Case] = [
     case("accounts:profile", get=SIGNED, post=SIGNED),
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
     case("accounts:pupil_consent", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    # Personal data: the pupil's own school (its teachers and principal) exports and removes a pupil;
+    # everyone signed in asks for a copy of their own data, and only who asked downloads it; everyone
+    # but pupils and the platform administrator closes their own account.
+    case(
+        "accounts:remove_pupil",
+        kw(pk="pupil_a.pk"),
+        get={TEACHERS_OF_A | {"principal_a"}: OK},
+        post={TEACHERS_OF_A | {"principal_a"}: OK},
+    ),
+    case(
+        "accounts:request_pupil_export",
+        kw(pk="pupil_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a"}: OK},
+    ),
+    case("accounts:request_own_export", get=POST_ONLY, post=SIGNED),
+    case("accounts:download_export", kw(pk="data_export.pk"), get=POST_ONLY, post={"teacher_a": OK}),
+    case("accounts:close_account", get={ADULTS - {"admin"}: OK}, post={ADULTS - {"admin"}: OK}),
     case("accounts:password_change", get=SIGNED, post=SIGNED),
     # The second factor. Every persona has passed the step or owes none (``testing.Client.force_login``),
     # so the step's page sends them on; staff have an authenticator app, teachers and principals none.

@@ -28,6 +28,7 @@ from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.common import exports
 from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
 from twinning.communities.models import Community
@@ -370,6 +371,10 @@ def build() -> SimpleNamespace:
     matching_services.execute_cohort_run(n.cohort.pk)
     n.cohort.refresh_from_db()
     n.cohort_pair = n.cohort.pairs.first()
+
+    # A copy of teacher A's own data, ready to download (built here: the job would run after commit).
+    n.data_export = exports.request_export(subject=n.teacher_a.user, by=n.teacher_a.user)
+    exports.build(n.data_export.pk)
 
     n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
     n.reset_uid = urlsafe_base64_encode(force_bytes(n.teacher_c.user.pk))
