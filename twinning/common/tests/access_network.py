@@ -30,11 +30,11 @@ from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
 from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
+from twinning.communities.models import Community
+from twinning.communities.services.communities import About
 from twinning.consent import queries as consent_queries
 from twinning.consent import services as consent_services
 from twinning.consent.models import Use
-from twinning.communities.models import Community
-from twinning.communities.services.communities import About
 from twinning.coordination import services as coordination_services
 from twinning.coordination.models import GuidanceEntry
 from twinning.learning import services as learning_services
@@ -200,7 +200,7 @@ def build() -> SimpleNamespace:
     n.paper_consent = consent_services.record_paper_answers(
         pupil=n.pupil_a_out,
         by=n.teacher_a.user,
-        answers={use: True for use in Use.values},
+        answers=dict.fromkeys(Use.values, True),
         language="en",
         scan=SimpleUploadedFile("form.png", png()),
     )

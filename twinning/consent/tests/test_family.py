@@ -100,7 +100,9 @@ def test_a_link_used_again_shows_the_current_answers_and_changes_them(client, ca
     assert Pupil.objects.get(pk=form.pupil_id).consent_video is False
 
 
-def test_withdrawal_hides_what_was_shared_from_the_partner_school_at_once(client, cast, twinning, pupils, link, media_root):
+def test_withdrawal_hides_what_was_shared_from_the_partner_school_at_once(
+    client, cast, twinning, pupils, link, media_root
+):
     ours, _theirs = pupils
     form, path = link
     client.post(path + "answer/", {"language": "he", **answers(*Use.values)})
@@ -149,7 +151,7 @@ def test_taking_back_video_hides_clips_but_not_photos(cast, twinning, pupils, li
 
     ours, _theirs = pupils
     form, _path = link
-    services.answer_by_link(form=form, answers={use: True for use in Use.values}, language="he")
+    services.answer_by_link(form=form, answers=dict.fromkeys(Use.values, True), language="he")
     ours.refresh_from_db()
     photo = workspace_services.upload_media(
         twinning=twinning, by=cast.teacher_a.user, upload=SimpleUploadedFile("a.jpg", jpeg_with_gps()), pupils=[ours]
@@ -157,9 +159,7 @@ def test_taking_back_video_hides_clips_but_not_photos(cast, twinning, pupils, li
     clip = workspace_services.upload_media(
         twinning=twinning, by=cast.teacher_a.user, upload=SimpleUploadedFile("v.mp4", phone_mp4()), pupils=[ours]
     )
-    services.answer_by_link(
-        form=form, answers={use: use != Use.VIDEO for use in Use.values}, language="he"
-    )
+    services.answer_by_link(form=form, answers={use: use != Use.VIDEO for use in Use.values}, language="he")
     assert dict(MediaItem.objects.values_list("pk", "status")) == {
         photo.pk: Moderation.PUBLISHED,
         clip.pk: Moderation.WITHDRAWN,
