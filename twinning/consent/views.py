@@ -139,7 +139,9 @@ def _family_language(request, form) -> str:
 
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the key: never sent to another site. "no-referrer" would also blank the Origin of
+    # the page's own forms, which the CSRF check then refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

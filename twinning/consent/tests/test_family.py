@@ -37,7 +37,7 @@ def test_the_family_reads_the_twinning_in_their_language_without_an_account(clie
     assert "King David School" in page and "Our towns" in page
     # One fieldset per use, each with its legend.
     assert page.count('<fieldset class="question') == len(Use) == page.count("<legend>")
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
     arabic = client.get(f"{path}?lang=ar").content.decode()
     assert '<html lang="ar" dir="rtl">' in arabic
 
