@@ -81,6 +81,11 @@ def twinnings_of(pupil: Pupil):
     )
 
 
+def _isolated(name: str) -> str:
+    """A name people wrote, in any script, kept in its own order inside a sentence of another (FSI … PDI)."""
+    return f"\u2068{name}\u2069"
+
+
 def _partners(twinning: Twinning, school_id: int, language: str) -> str:
     rows = [
         row
@@ -88,7 +93,8 @@ def _partners(twinning: Twinning, school_id: int, language: str) -> str:
         if row.school_id != school_id and row.status in (TwinningSchool.Status.JOINED, TwinningSchool.Status.INVITED)
     ]
     return ", ".join(
-        _("%(school)s (%(country)s)") % {"school": row.school.name, "country": pick(row.school.country.names, language)}
+        _("%(school)s (%(country)s)")
+        % {"school": _isolated(row.school.name), "country": pick(row.school.country.names, language)}
         for row in rows
     )
 
@@ -137,7 +143,7 @@ def statement(pupil: Pupil, language: str, *, year: int) -> Statement:
                 "%(pupil)s's class at %(school)s takes part in a school twinning: the class works with a class "
                 "of a school in another country, in a private online space, and sometimes meets it live."
             )
-            % {"pupil": pupil.display_name, "school": school.name},
+            % {"pupil": _isolated(pupil.display_name), "school": _isolated(school.name)},
             twinnings=facts,
             no_twinning=_("The class has not been matched with a partner class yet; the teacher will tell you."),
             who_sees=(
