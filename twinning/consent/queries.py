@@ -47,6 +47,21 @@ def current_answers(pupil: Pupil, *, year: int | None = None) -> dict[str, Conse
     return answers
 
 
+def pupils_without_consent(pupils, use: str, *, year: int | None = None) -> list[Pupil]:
+    """Those of ``pupils`` whose family's newest answer of the school year to ``use`` is not a yes."""
+    year = current_school_year() if year is None else year
+    pupils = list(pupils)
+    newest: dict[int, bool] = {}
+    rows = (
+        ConsentAnswer.objects.filter(request__pupil__in=[p.pk for p in pupils], request__school_year=year, use=use)
+        .order_by("-at", "-pk")
+        .values_list("request__pupil_id", "given")
+    )
+    for pupil_id, given in rows:
+        newest.setdefault(pupil_id, given)
+    return [pupil for pupil in pupils if not newest.get(pupil.pk, False)]
+
+
 @dataclass(frozen=True)
 class PupilState:
     """One pupil's consent at a glance."""

@@ -125,6 +125,7 @@ def twinning_meetings(request, pk: int):
                 ends_at=form.cleaned_data["ends_at"],
                 agenda=form.cleaned_data["agenda"],
                 video_link=form.cleaned_data["video_link"],
+                to_be_recorded=form.cleaned_data["to_be_recorded"],
             )
         except ServiceError as problem:
             form.add_error(None, problem.message)
