@@ -179,3 +179,27 @@ def test_rules_a_link_is_valid_while_newest_and_in_its_school_year(cast, pupils)
     paper = services.record_paper_answers(pupil=ours, by=cast.teacher_a.user, answers=every(True), language="en")
     assert not rules.link_is_valid(paper) and not rules.may_ask_for_new_link(paper)
     assert timedelta(0) <= paper.created_at - first.created_at
+
+
+def test_the_overview_reads_the_same_number_of_queries_for_one_pupil_or_three(client, cast, pupils):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from twinning import testing
+
+    teacher = as_(client, cast.teacher_a.user)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert teacher.get("/consent/").status_code == 200
+        return len(captured)
+
+    ours, _theirs = pupils
+    services.record_paper_answers(pupil=ours, by=cast.teacher_a.user, answers=every(True), language="en")
+    one = queries_for_page()
+    testing.create_pupils_on_the_page(client, cast.teacher_a, ["Two T.", "Three T."])
+    for pupil in Pupil.objects.filter(school=cast.school_a).exclude(pk=ours.pk):
+        form = services.send_consent_link(pupil=pupil, by=cast.teacher_a.user, email="x@example.org", language="en")
+        services.answer_by_link(form=form, answers=every(False, photos=True), language="en")
+    assert Pupil.objects.filter(school=cast.school_a).count() == 3
+    assert queries_for_page() == one
