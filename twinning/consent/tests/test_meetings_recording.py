@@ -56,3 +56,20 @@ def test_a_recorded_meeting_is_refused_naming_the_pupils_without_consent_then_al
     partner.post(answer_url, {"answer": "accept"})
     meeting.refresh_from_db()
     assert meeting.status == "confirmed"
+
+
+def test_the_teacher_is_told_which_pupils_to_keep_out_of_a_live_meeting(client, people, twinning, pupils):
+    ours, _theirs = pupils
+    services.record_paper_answers(
+        pupil=ours, by=people.teacher_a.user, answers={use: use != Use.LIVE for use in Use.values}, language="en"
+    )
+    window = first_window(twinning)
+    teacher = as_(client, people.teacher_a.user)
+    teacher.post(f"/twinnings/{twinning.pk}/meetings/", propose_form(window))
+    meeting = Meeting.objects.get()
+    url = f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/"
+    page = teacher.get(url)
+    assert [p.display_name for p in page.context["not_live"]] == ["Maya K."]
+    assert 'data-testid="not-live"' in page.content.decode()
+    # The partner school's teacher is not told about another school's pupils.
+    assert as_(client, people.teacher_b.user).get(url).context["not_live"] == []
