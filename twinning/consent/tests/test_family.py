@@ -201,3 +201,26 @@ def test_a_tampered_link_says_so_changes_nothing_and_is_throttled(client, cast, 
     assert client.get("/consent/f/made-up/").status_code == 429
     # The family's real link still answers.
     assert client.get(path).status_code == 200
+
+
+def test_before_the_family_answers_nothing_showing_the_pupil_reaches_the_partner_school(
+    client, cast, twinning, pupils, link, media_root
+):
+    from twinning.twinnings import services as twinning_services
+
+    ours, theirs = pupils
+    row_b = twinning.schools.get(school=cast.school_b)
+    twinning_services.add_pupils(twinning=twinning, row=row_b, pupils=[theirs], by=cast.teacher_b.user)
+    response = as_(client, cast.teacher_a.user).post(
+        f"/twinnings/{twinning.pk}/media/",
+        {"file": SimpleUploadedFile("class.jpg", jpeg_with_gps()), "title": "Maya's drawing", "pupils": [ours.pk]},
+    )
+    assert response.status_code == 200 and "Maya K. may not appear in photos." in response.content.decode()
+    assert MediaItem.objects.count() == 0
+    for person in (cast.teacher_b.user, theirs.user):
+        page = as_(client, person).get(f"/twinnings/{twinning.pk}/media/")
+        seen = page.content.decode()
+        assert page.status_code == 200 and list(page.context["page"]) == []
+        assert "Maya&#x27;s drawing" not in seen and "Maya's drawing" not in seen
+    # Nor can the partner school's teacher read the family's answers or address.
+    assert as_(client, cast.teacher_b.user).get(f"/consent/pupils/{ours.pk}/").status_code == 404
