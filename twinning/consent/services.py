@@ -176,24 +176,26 @@ def _answer(form: ConsentRequest, answers: dict[str, bool], *, method: str, lang
 
 def _apply(pupil: Pupil, *, run_steps: bool = True) -> frozenset[str]:
     """Set the pupil's consent fields from the newest answers of this school year; run the withdrawal
-    steps for the uses taken back. Returns those uses."""
+    steps for the uses taken back. Returns those uses. Called inside the caller's transaction."""
+    # Compared with the row as it is now (locked), not with a copy loaded before this answer.
+    fresh = Pupil.objects.select_for_update().select_related("user").get(pk=pupil.pk)
     answers = current_answers(pupil)
     now_given = {use: use in answers and answers[use].given for use in Use.values}
-    taken_back = frozenset(use for use, field in FIELD_OF_USE.items() if getattr(pupil, field) and not now_given[use])
+    taken_back = frozenset(use for use, field in FIELD_OF_USE.items() if getattr(fresh, field) and not now_given[use])
     for use, field in FIELD_OF_USE.items():
-        setattr(pupil, field, now_given[use])
-    fields = list(FIELD_OF_USE.values())
-    if not pupil.consent_full_name and pupil.full_name:
+        setattr(fresh, field, now_given[use])
+    if not fresh.consent_full_name:
         # Without consent to show it, the full name is not kept.
-        pupil.full_name = ""
-        fields.append("full_name")
-    pupil.save(update_fields=fields)
-    if pupil.user.full_name != pupil.shown_name:
-        pupil.user.full_name = pupil.shown_name
-        pupil.user.save(update_fields=["full_name"])
+        fresh.full_name = ""
+    fresh.save(update_fields=[*FIELD_OF_USE.values(), "full_name"])
+    if fresh.user.full_name != fresh.shown_name:
+        fresh.user.full_name = fresh.shown_name
+        fresh.user.save(update_fields=["full_name"])
+    for field in (*FIELD_OF_USE.values(), "full_name"):
+        setattr(pupil, field, getattr(fresh, field))
     if taken_back and run_steps:
         for step in _withdrawal_steps:
-            step(pupil=pupil, uses=taken_back)
+            step(pupil=fresh, uses=taken_back)
     return taken_back
 
 
