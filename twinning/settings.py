@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "twinning.schools",
     "twinning.matching",
     "twinning.twinnings",
+    "twinning.consent",
     "twinning.workspace",
     "twinning.meetings",
     "twinning.coordination",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("matching/", include("twinning.matching.urls")),
     path("twinnings/", include("twinning.twinnings.urls")),
     path("twinnings/", include("twinning.workspace.urls")),
+    path("consent/", include("twinning.consent.urls")),
     path("", include("twinning.meetings.urls")),
     path("coordination/", include("twinning.coordination.urls")),
     path("library/", include("twinning.library.urls")),

@@ -24,10 +24,10 @@ class NewPupilsForm(forms.Form):
     )
 
 
-class ConsentForm(forms.ModelForm):
+class PupilNamesForm(forms.ModelForm):
     class Meta:
         model = Pupil
-        fields = ["display_name", "consent_face", "consent_video", "consent_voice", "consent_full_name", "full_name"]
+        fields = ["display_name", "full_name"]
 
 
 @login_required
@@ -58,21 +58,21 @@ def pupils(request):
 
 @login_required
 def pupil_consent(request, pk: int):
+    """A pupil's names; what their family agreed to is shown here and recorded on the consent pages."""
     pupil = get_object_or_404(service.pupils_of_teacher(request.user), pk=pk)
-    form = ConsentForm(request.POST or None, instance=pupil)
+    form = PupilNamesForm(request.POST or None, instance=pupil)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        service.set_consent(
-            pupil=pupil,
-            by=request.user,
-            display_name=data["display_name"],
-            face=data["consent_face"],
-            video=data["consent_video"],
-            voice=data["consent_voice"],
-            full_name_shown=data["consent_full_name"],
-            full_name=data["full_name"],
-        )
-        messages.success(request, _("Saved."))
-        return redirect("accounts:pupils")
+        try:
+            service.set_names(
+                pupil=pupil,
+                by=request.user,
+                display_name=form.cleaned_data["display_name"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ServiceError as error:
+            form.add_error("display_name", error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:pupils")
     exports = queries.exports_for_requester(request.user, subject=pupil.user)
     return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil, "exports": exports})

@@ -21,6 +21,8 @@ from twinning.common import privacy
 from twinning.common.models import AuditEntry, DataExport, Email, Notification
 from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
+from twinning.consent import services as consent
+from twinning.consent.models import ConsentRequest, ConsentText, Use
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace
@@ -29,6 +31,7 @@ from twinning.workspace.models import MediaItem, Post, Thread
 pytestmark = pytest.mark.django_db
 
 FULL_NAME = "Mayaleh Katzenberg"
+PARENT_EMAIL = "ruti.katzenberg@example.org"
 
 
 def _png(colour=(200, 30, 30)) -> bytes:
@@ -48,10 +51,23 @@ def maya_everywhere(client, cast, twinning, pupils, media_root):
     """Maya (school A) with her full name shown, who wrote, uploaded, appears in a photo, was quoted,
     signed in, is named in a notification, an e-mail and the admin site's history."""
     maya, tom = pupils
-    pupil_service.set_consent(
-        pupil=maya, by=cast.teacher_a.user, face=True, video=True, voice=True, full_name_shown=True, full_name=FULL_NAME
+    # Her family was e-mailed a link, then signed the paper form (every use agreed), kept with its scan.
+    consent.send_consent_link(pupil=maya, by=cast.teacher_a.user, email=PARENT_EMAIL, language="he")
+    consent.record_paper_answers(
+        pupil=maya,
+        by=cast.teacher_a.user,
+        answers=dict.fromkeys(Use.values, True),
+        language="he",
+        scan=SimpleUploadedFile("signed-form.png", _png((20, 20, 200))),
     )
+    # Her full name is kept now that her family agreed to show it.
+    pupil_service.set_names(pupil=maya, by=cast.teacher_a.user, display_name=maya.display_name, full_name=FULL_NAME)
     maya.refresh_from_db()
+    assert (
+        maya.full_name == FULL_NAME
+        and maya.consent_full_name
+        and ConsentText.objects.filter(body__contains=maya.display_name).exists()
+    )
     thread = workspace.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Our towns", body="Hello all")
     hers = workspace.reply(thread=thread, by=maya.user, body="My town has a river called Yarkon.")
     workspace.moderate(item=hers, by=cast.teacher_a.user, approve=True)  # pupils' posts wait for a teacher
@@ -77,12 +93,14 @@ def maya_everywhere(client, cast, twinning, pupils, media_root):
     pupil_client = testing.Client()
     pupil_client.force_login(maya.user)
     assert pupil_client.get(f"/twinnings/{twinning.pk}/forum/").status_code == 200
-    files = [item.file.name for item in (uploaded, tagged)]
+    files = [item.file.name for item in (uploaded, tagged)] + [
+        form.scan.name for form in ConsentRequest.objects.filter(pupil=maya).exclude(scan="")
+    ]
     return maya, thread, hers, own_thread, files, other
 
 
 def _identifiers(maya: Pupil) -> set[str]:
-    return {maya.user.username, maya.display_name, FULL_NAME}
+    return {maya.user.username, maya.display_name, FULL_NAME, PARENT_EMAIL}
 
 
 def _rows_naming(values: set[str]) -> list[str]:
@@ -137,7 +155,7 @@ def test_removed_pupil_leaves_no_trace_in_any_table_file_or_cache(
     values = _identifiers(maya)
     # Each search finds what is there before (the cache keeps nothing about people: sessions are in
     # the database; an entry is put there only to show that the search would find one).
-    assert _rows_naming(values) and len(_files_naming(media_root, values, files)) == 2
+    assert _rows_naming(values) and len(_files_naming(media_root, values, files)) == 3
     cache.set("probe", {"name": maya.display_name})
     assert _cache_naming(values) == [":1:probe"]
     cache.delete("probe")

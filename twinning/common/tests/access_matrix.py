@@ -188,6 +188,7 @@ SECRETS: dict[str, tuple[str, frozenset]] = {
         "a pupil's photo waiting for moderation",
         frozenset({"pupil_a", "teacher_a", "teacher_a2"}),
     ),
+    net.SECRET_PARENT_EMAIL: ("a pupil's parent's e-mail address", TEACHERS_OF_A),
     net.SECRET_PENDING_SCHOOL: ("a school waiting for its NSO", frozenset({"nso_a", "admin"})),
     net.SECRET_DRAFT_ACTIVITY: ("a library activity waiting for review", STAFF | {"teacher_b"}),
     net.SECRET_GUIDANCE: ("the coordinators' guidance log", OVERSEERS_AB | {"admin"}),
@@ -207,6 +208,7 @@ SECRETS: dict[str, tuple[str, frozenset]] = {
 SHOWN: dict[str, tuple[str, str]] = {
     net.SECRET_PENDING_POST: ("workspace:thread", "teacher_a"),
     net.SECRET_PENDING_PHOTO: ("workspace:moderation", "teacher_a2"),
+    net.SECRET_PARENT_EMAIL: ("consent:pupil", "teacher_a2"),
     net.SECRET_PENDING_SCHOOL: ("schools:queue", "nso_a"),
     net.SECRET_DRAFT_ACTIVITY: ("library:review", "coordinator"),
     net.SECRET_GUIDANCE: ("coordination:detail", "nso_b"),
@@ -265,6 +267,18 @@ CASES: list[Case] = [
     case("accounts:request_own_export", get=POST_ONLY, post=SIGNED),
     case("accounts:download_export", kw(pk="data_export.pk"), get=POST_ONLY, post={"teacher_a": OK}),
     case("accounts:close_account", get={ADULTS - {"admin"}: OK}, post={ADULTS - {"admin"}: OK}),
+    # Parents' consent: the teachers of the pupil's school; the family's link needs no account, and
+    # answers the same to everyone who holds it (an empty answer is refused, a valid link cannot ask anew).
+    case("consent:overview", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case("consent:pupil", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:send_link", kw(pk="pupil_a.pk"), get=POST_ONLY, post={TEACHERS_OF_A: INVALID}),
+    case("consent:paper_form", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:record_paper", kw(pk="pupil_a.pk"), get=POST_ONLY, post={TEACHERS_OF_A: INVALID}),
+    case("consent:scan", kw(pk="paper_consent.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:family", kw(token="consent_token"), get=ANYONE, post={EVERYONE: 405}),
+    case("consent:family_answer", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
+    case("consent:family_withdraw", kw(token="consent_token"), get={EVERYONE: 405}, post=ANYONE),
+    case("consent:family_ask", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
     case("accounts:password_change", get=SIGNED, post=SIGNED),
     # The second factor. Every persona has passed the step or owes none (``testing.Client.force_login``),
     # so the step's page sends them on; staff have an authenticator app, teachers and principals none.
