@@ -22,6 +22,27 @@ def pytest_configure(config):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep ``@pytest.mark.xdist_group`` tests on one worker under ``--dist loadgroup``.
+
+    pytest-xdist tells the group to its scheduler by renaming each such test ``<id>@<group>``
+    through ``item._nodeid``; since pytest 9.2 a test's id lives in ``item._id`` and that rename
+    is lost, so every group was spread over both workers and built its module fixtures twice.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if groups and "@" not in item.nodeid.rpartition("]")[2].rpartition("::")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_plain_static(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
