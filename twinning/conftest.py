@@ -6,6 +6,7 @@ exists so that every scoping test has data that *could* leak.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +92,16 @@ def clock(monkeypatch):
     moved = Clock()
     monkeypatch.setattr(timezone, "now", lambda: moved.now)
     return moved
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Stored files and the uploads' temporary files both under one folder: a test that finds no
+    file there after a refusal has proved that nothing, not even a temporary file, was left."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from twinning.accounts.models import Pupil, User
 from twinning.common.models import Notification
 from twinning.common.notifications import text
 from twinning.common.uploads.tests import corpus
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.learning import services
 from twinning.learning.models import Attendance, Certificate, Material, Offering, Registration, Session
 from twinning.learning.tests.helpers import START, into_the_past, make_offering, teacher

@@ -18,7 +18,6 @@ from twinning import testing
 from twinning.accounts.pupils import create_pupils
 from twinning.common.models import Notification
 from twinning.common.notifications import text
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.meetings import services
 from twinning.meetings.models import CalendarFeed, Closure, Meeting, MeetingSchool, SchoolDay
 from twinning.meetings.queries import common_time
