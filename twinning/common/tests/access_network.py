@@ -41,7 +41,7 @@ from twinning.library import services as library_services
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching import services as matching_services
 from twinning.matching.models import CohortRun, Proposal
-from twinning.matching.tests.test_matching_views import make_profile
+from twinning.matching.tests.conftest import make_profile
 from twinning.meetings import services as meeting_services
 from twinning.meetings.tests.test_meetings import make_meeting
 from twinning.recognition import rubric
