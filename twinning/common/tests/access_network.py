@@ -36,7 +36,7 @@ from twinning.coordination import services as coordination_services
 from twinning.coordination.models import GuidanceEntry
 from twinning.learning import services as learning_services
 from twinning.learning.models import Offering, Registration
-from twinning.learning.tests.helpers import into_the_past, make_offering
+from twinning.learning.tests.conftest import into_the_past, make_offering
 from twinning.library import services as library_services
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching import services as matching_services
