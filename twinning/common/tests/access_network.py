@@ -43,7 +43,7 @@ from twinning.matching import services as matching_services
 from twinning.matching.models import CohortRun, Proposal
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings import services as meeting_services
-from twinning.meetings.tests.test_meetings import make_meeting
+from twinning.meetings.tests.conftest import make_meeting
 from twinning.recognition import rubric
 from twinning.recognition import services as recognition_services
 from twinning.reporting import services as reporting_services

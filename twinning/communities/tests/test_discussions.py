@@ -12,7 +12,7 @@ from twinning.common.models import Notification
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
 from twinning.communities import services
 from twinning.communities.models import Community, Post, Resource, Thread
-from twinning.communities.tests.test_communities import make
+from twinning.communities.tests.conftest import make
 from twinning.communities.text import render
 from twinning.testing import as_
 
