@@ -5,7 +5,9 @@ waiting for validation, NSO staff; a principal, a coordinator and a platform adm
 exists so that every scoping test has data that *could* leak.
 """
 
+import contextlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,106 @@ def pytest_configure(config):
     # that process (SynchronousOnlyOperation), in browser tests and in any test after them.
     # The ORM calls are in fact synchronous, in one thread: the guard does not apply.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep ``@pytest.mark.xdist_group`` tests on one worker under ``--dist loadgroup``.
+
+    pytest-xdist tells the group to its scheduler by renaming each such test ``<id>@<group>``
+    through ``item._nodeid``; since pytest 9.2 a test's id lives in ``item._id`` and that rename
+    is lost, so every group was spread over both workers and built its module fixtures twice.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if groups and "@" not in item.nodeid.rpartition("]")[2].rpartition("::")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request):
+    """pytest-django's, then: migrate an SQLite test database once (see ``migrated_once``)."""
+    if request.config.getoption("create_db", False):
+        yield
+        return
+    with migrated_once():
+        yield
+
+
+@contextlib.contextmanager
+def migrated_once():
+    """While the test database is set up, an in-memory SQLite one is copied from a file made by the
+    first migration of the same migrations, instead of migrating it again (about 11 s of CPU, for
+    each xdist worker). The file is named after a digest of Django's version and every migration
+    file, in VAR_DIR; ``pytest --create-db`` migrates afresh. Other databases migrate as before.
+    """
+    from django.core import management
+
+    original = management.call_command
+
+    def call_command(name, *args, **options):
+        alias = options.get("database", "default")
+        if name != "migrate" or not _in_memory_sqlite(alias):
+            return original(name, *args, **options)
+        management.call_command = original  # once: migrate commands of tests run as written
+        return _migrate_or_copy(alias, lambda: original(name, *args, **options))
+
+    management.call_command = call_command
+    try:
+        yield
+    finally:
+        management.call_command = original
+
+
+def _in_memory_sqlite(alias: str) -> bool:
+    from django.db import connections
+
+    connection = connections[alias]
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+def _migrate_or_copy(alias: str, migrate) -> None:
+    import fcntl
+    import hashlib
+    import sqlite3
+
+    import django
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connections
+
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    for app in sorted(apps.get_app_configs(), key=lambda app: app.label):
+        for path in sorted(Path(app.path, "migrations").glob("*.py")):
+            digest.update(f"{app.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    folder = Path(settings.VAR_DIR) / "test-databases"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"migrated-{digest.hexdigest()[:20]}.sqlite3"
+    connection = connections[alias]
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other xdist worker waits for the first migration
+        connection.ensure_connection()
+        if copy.exists():
+            with contextlib.closing(sqlite3.connect(copy)) as source:
+                source.backup(connection.connection)
+            return
+        migrate()
+        connection.ensure_connection()
+        partial = copy.with_suffix(f".{os.getpid()}.part")
+        with contextlib.closing(sqlite3.connect(partial)) as target:
+            connection.connection.backup(target)
+        partial.replace(copy)
+        for stale in folder.glob("migrated-*.sqlite3"):
+            if stale != copy:
+                stale.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +172,16 @@ def clock(monkeypatch):
     moved = Clock()
     monkeypatch.setattr(timezone, "now", lambda: moved.now)
     return moved
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Stored files and the uploads' temporary files both under one folder: a test that finds no
+    file there after a refusal has proved that nothing, not even a temporary file, was left."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    (tmp_path / "tmp").mkdir()
+    return tmp_path
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import django.test
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.signals import setting_changed
+from django.test.client import ClientHandler
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -66,11 +68,42 @@ def signed_in_session(user: User) -> str:
     return session.session_key
 
 
+# The settings twinning/conftest.py sets around every test: none of them is read when middleware
+# is set up, so changing them keeps the shared handlers below.
+PER_TEST_SETTINGS = frozenset(
+    {"PASSWORD_HASHERS", "JOBS_IMMEDIATE", "EMAIL_BACKEND", "EMAIL_DELIVERY_BACKEND", "MATCHING_INDEX_MAX_AGE"}
+)
+_handlers: dict[bool, ClientHandler] = {}
+
+
+def _forget_handlers(*, setting: str, **kwargs) -> None:
+    if setting not in PER_TEST_SETTINGS:
+        _handlers.clear()
+
+
+setting_changed.connect(_forget_handlers)
+
+
 class Client(django.test.Client):
     """The test client every test gets (see conftest). ``force_login`` also passes the second step
     (``pass_second_step``), so a test about a page need not go through it; tests of the second step
     itself use Django's plain client, whose ``force_login`` leaves it owed.
+
+    Its request handler (the middleware chain) is shared by every such client until a setting other
+    than ``PER_TEST_SETTINGS`` changes: setting up the chain makes WhiteNoise list every static
+    file, which cost as much as many a test.
     """
+
+    @property
+    def handler(self) -> ClientHandler:
+        shared = _handlers.get(self._enforce_csrf_checks)
+        if shared is None:
+            shared = _handlers[self._enforce_csrf_checks] = ClientHandler(self._enforce_csrf_checks)
+        return shared
+
+    @handler.setter
+    def handler(self, handler: ClientHandler) -> None:  # django.test.Client.__init__ makes its own
+        self._enforce_csrf_checks = handler.enforce_csrf_checks
 
     def force_login(self, user, backend=None):
         super().force_login(user, backend)

@@ -40,14 +40,14 @@ from twinning.coordination import services as coordination_services
 from twinning.coordination.models import GuidanceEntry
 from twinning.learning import services as learning_services
 from twinning.learning.models import Offering, Registration
-from twinning.learning.tests.helpers import into_the_past, make_offering
+from twinning.learning.tests.conftest import into_the_past, make_offering
 from twinning.library import services as library_services
 from twinning.library.models import Activity as LibraryActivity
 from twinning.matching import services as matching_services
 from twinning.matching.models import CohortRun, Proposal
-from twinning.matching.tests.test_matching_views import make_profile
+from twinning.matching.tests.conftest import make_profile
 from twinning.meetings import services as meeting_services
-from twinning.meetings.tests.test_meetings import make_meeting
+from twinning.meetings.tests.conftest import make_meeting
 from twinning.recognition import rubric
 from twinning.recognition import services as recognition_services
 from twinning.reporting import services as reporting_services

@@ -13,17 +13,11 @@ from twinning.common.models import Notification
 from twinning.communities import services
 from twinning.communities.models import Answer, Community, Invitation, JoinRequest, Membership, Thread
 from twinning.communities.services import About
+from twinning.communities.tests.conftest import make
 from twinning.schools.models import Subject
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
-
-
-def make(cast, *, name="English teachers of the network", access=Community.Access.OPEN, by=None, **about):
-    about.setdefault("subject", Subject.objects.get(pk="english-foreign"))
-    return services.create_community(
-        by=by or cast.coordinator, about=About(names={"en": name}, access=access, **about), nso=cast.il_nso
-    )
 
 
 def member_ids(community) -> set[int]:

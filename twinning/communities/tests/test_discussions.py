@@ -10,10 +10,9 @@ from PIL import Image
 
 from twinning.common.models import Notification
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.communities import services
 from twinning.communities.models import Community, Post, Resource, Thread
-from twinning.communities.tests.test_communities import make
+from twinning.communities.tests.conftest import make
 from twinning.communities.text import render
 from twinning.testing import as_
 

@@ -1,45 +1,19 @@
-"""The demo network as loaded, read by tests that change nothing in it: loaded once for the module
-(about twenty seconds a load), inside a transaction rolled back at the end; each test also runs in
-its own transaction, rolled back after it. Tests that load again or reset are in test_load_demo.py."""
+"""The demo network as loaded (once, see conftest.py), read by tests that change nothing in it.
+Tests that load again or reset are in test_load_demo.py."""
 
 import io
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from twinning.accounts.models import Role, User
 from twinning.common.models import AuditEntry
-from twinning.demo.tests.test_load_demo import EMAIL, key_in_file, password_in_file, signs_in
+from twinning.demo.tests.conftest import EMAIL, key_in_file, password_in_file, signs_in
 from twinning.schools.models import Country, School, TeacherProfile, ValidationStatus
 
-# One worker loads the demo once for all of them.
-pytestmark = pytest.mark.xdist_group("demo_network")
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    var = tmp_path_factory.mktemp("var")
-    # The settings twinning/conftest.py gives each test, for this load made before any test starts.
-    each_test = {
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-        "JOBS_IMMEDIATE": True,
-        "EMAIL_BACKEND": "twinning.common.mail.QueuedEmailBackend",
-        "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    with django_db_blocker.unblock(), override_settings(VAR_DIR=var, **each_test), transaction.atomic():
-        out = io.StringIO()
-        call_command("load_demo", stdout=out)
-        yield SimpleNamespace(output=out.getvalue(), var=var)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded, db):
-    return loaded
+# One worker loads the demo once for all the demo tests (see conftest.py).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_demo_countries_each_have_an_nso_with_staff(demo):

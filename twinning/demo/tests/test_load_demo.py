@@ -1,33 +1,15 @@
-import io
-import re
+"""Loading the demo again: without ``--reset`` (nothing duplicated, the sign-ins file written anew
+when it is missing) and with it. Each test starts from the demo loaded once (see conftest.py)."""
 
 import pytest
-from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.test import RequestFactory
 
 from twinning.accounts.models import Role, User
 from twinning.common.models import AuditEntry
+from twinning.demo.tests.conftest import EMAIL, key_in_file, password_in_file, signs_in
 from twinning.schools.models import NSO, Country, Programme, School, TeacherProfile
 
-EMAIL = re.compile(r"[\w.+-]+@demo\.twinning\.test")
-
-
-@pytest.fixture
-def load(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-
-    def run(*args) -> str:
-        out = io.StringIO()
-        call_command("load_demo", *args, stdout=out)
-        return out.getvalue()
-
-    return run
-
-
-def password_in_file(tmp_path) -> str:
-    text = (tmp_path / "demo-sign-ins.txt").read_text(encoding="utf-8")
-    return re.search(r"^Password: (\S+)$", text, flags=re.MULTILINE).group(1)
+# One worker loads the demo once for all the demo tests (see conftest.py).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def counts() -> dict[str, int]:
@@ -49,22 +31,16 @@ def counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in models}
 
 
-def signs_in(email: str, password: str) -> bool:
-    return authenticate(RequestFactory().post("/"), username=email, password=password) is not None
-
-
-def test_demo_second_run_without_reset_duplicates_nothing(load, tmp_path):
-    load()
+def test_demo_second_run_without_reset_duplicates_nothing(load, demo):
     before = counts()
 
     output = load()
 
     assert counts() == before
-    assert password_in_file(tmp_path) in output
+    assert password_in_file(demo.var) in output
 
 
 def test_demo_reset_loads_the_same_network(load):
-    load()
     # Pupils have no e-mail (and their usernames carry their school's new number).
     before, emails = counts(), sorted(User.objects.exclude(email=None).values_list("email", flat=True))
 
@@ -74,14 +50,13 @@ def test_demo_reset_loads_the_same_network(load):
     assert sorted(User.objects.exclude(email=None).values_list("email", flat=True)) == emails
 
 
-def test_demo_missing_sign_ins_file_gets_a_new_password(load, tmp_path):
-    load()
-    old = password_in_file(tmp_path)
-    (tmp_path / "demo-sign-ins.txt").unlink()
+def test_demo_missing_sign_ins_file_gets_a_new_password(load, demo):
+    old = password_in_file(demo.var)
+    (demo.var / "demo-sign-ins.txt").unlink()
 
     output = load()
 
-    new = password_in_file(tmp_path)
+    new = password_in_file(demo.var)
     assert new != old
     assert f"Password: {new}" in output
     email = EMAIL.findall(output)[0]
@@ -89,20 +64,14 @@ def test_demo_missing_sign_ins_file_gets_a_new_password(load, tmp_path):
     assert not signs_in(email, old)
 
 
-def key_in_file(tmp_path) -> str:
-    text = (tmp_path / "demo-sign-ins.txt").read_text(encoding="utf-8")
-    return re.search(r"^Authenticator key: ([A-Z2-7 ]+)$", text, flags=re.MULTILINE).group(1)
-
-
-def test_demo_missing_sign_ins_file_gets_a_new_authenticator_key(load, tmp_path):
+def test_demo_missing_sign_ins_file_gets_a_new_authenticator_key(load, demo):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    load()
-    old = key_in_file(tmp_path)
-    (tmp_path / "demo-sign-ins.txt").unlink()
+    old = key_in_file(demo.var)
+    (demo.var / "demo-sign-ins.txt").unlink()
 
     load()
 
-    new = key_in_file(tmp_path)
+    new = key_in_file(demo.var)
     assert new != old
     assert TOTPDevice.objects.values("key").distinct().count() == 1

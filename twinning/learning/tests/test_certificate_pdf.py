@@ -12,8 +12,7 @@ from PIL import Image
 
 from twinning.learning import certificates
 from twinning.learning.models import Certificate, Registration
-from twinning.learning.tests.helpers import into_the_past, make_offering
-from twinning.learning.tests.test_learning import attend, register
+from twinning.learning.tests.conftest import attend, into_the_past, make_offering, register
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from twinning.learning.models import Offering, Session
-from twinning.learning.tests.helpers import make_offering
+from twinning.learning.tests.conftest import make_offering
 
 pytestmark = pytest.mark.django_db
 

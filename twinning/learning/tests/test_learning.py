@@ -16,17 +16,12 @@ from twinning.accounts.models import Pupil, User
 from twinning.common.models import Notification
 from twinning.common.notifications import text
 from twinning.common.uploads.tests import corpus
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.learning import services
 from twinning.learning.models import Attendance, Certificate, Material, Offering, Registration, Session
-from twinning.learning.tests.helpers import START, into_the_past, make_offering, teacher
+from twinning.learning.tests.conftest import START, attend, into_the_past, issued, make_offering, register, teacher
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
-
-
-def register(client, user, offering):
-    return as_(client, user).post(f"/learning/{offering.pk}/register/", follow=True)
 
 
 def messages_of(response) -> list[str]:
@@ -276,14 +271,6 @@ def test_learning_more_seats_go_to_the_people_waiting(client, cast):
     assert Notification.objects.get(recipient=waiting).kind == "learning_seat"
 
 
-def attend(client, organiser, session, registrations):
-    return as_(client, organiser).post(
-        f"/learning/{session.offering_id}/sessions/{session.pk}/attendance/",
-        {"ticked": [r.pk for r in registrations]},
-        follow=True,
-    )
-
-
 def test_learning_attendance_issues_each_certificate_once(client, cast, django_capture_on_commit_callbacks):
     offering = make_offering(cast, capacity=5, sessions=3, required=2)
     present, absent = cast.teacher_a.user, teacher(cast, "Tamar Golan")
@@ -337,14 +324,6 @@ def test_learning_completion_is_marked_by_the_organiser(client, cast):
     as_(client, cast.nso_il).post(f"/learning/{offering.pk}/participants/", {"ticked": [row.pk]})
     as_(client, cast.nso_il).post(f"/learning/{offering.pk}/participants/", {"ticked": [row.pk]})
     assert list(Certificate.objects.values_list("holder_id", "basis")) == [(done.pk, "completion")]
-
-
-def issued(client, cast) -> Certificate:
-    offering = make_offering(cast, capacity=5)
-    register(client, cast.teacher_a.user, offering)
-    offering = into_the_past(offering)
-    attend(client, cast.nso_il, offering.sessions.get(), Registration.objects.all())
-    return Certificate.objects.get()
 
 
 def test_learning_verification_page_tells_valid_forged_and_revoked(client, cast):

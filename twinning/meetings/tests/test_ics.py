@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from twinning.meetings.models import CalendarFeed, Meeting
-from twinning.meetings.tests.test_meetings import first_window, make_meeting, propose_form
+from twinning.meetings.tests.conftest import first_window, make_meeting, propose_form
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db

@@ -18,10 +18,9 @@ from twinning import testing
 from twinning.accounts.pupils import create_pupils
 from twinning.common.models import Notification
 from twinning.common.notifications import text
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.meetings import services
-from twinning.meetings.models import CalendarFeed, Closure, Meeting, MeetingSchool, SchoolDay
-from twinning.meetings.queries import common_time
+from twinning.meetings.models import CalendarFeed, Closure, Meeting, SchoolDay
+from twinning.meetings.tests.conftest import first_window, make_meeting, propose_form
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace.models import MediaItem
@@ -38,40 +37,6 @@ def people(cast):
     cast.teacher_b.user.time_zone = "Europe/London"
     cast.teacher_b.user.save(update_fields=["time_zone"])
     return cast
-
-
-def first_window(twinning, days_ahead: int = 3):
-    today = timezone.localdate()
-    windows = common_time(twinning, today + timedelta(days=days_ahead), today + timedelta(days=45)).windows
-    return min(windows, key=lambda w: w.start)
-
-
-def propose_form(window, *, minutes: int = 45, **extra) -> dict:
-    local = window.start.astimezone(JERUSALEM)
-    return {
-        "title": "Hello from both classes",
-        "day": local.date().isoformat(),
-        "start": local.strftime("%H:%M"),
-        "minutes": minutes,
-        "video_link": "https://meet.example.org/abc",
-        "agenda": "Names and a song",
-        **extra,
-    }
-
-
-def make_meeting(twinning, cast, *, starts_at, status=Meeting.Status.CONFIRMED, minutes=45) -> Meeting:
-    meeting = Meeting.objects.create(
-        twinning=twinning,
-        title="Our first Mifgash",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=minutes),
-        status=status,
-        video_link="https://meet.example.org/abc",
-        proposed_by=cast.teacher_a.user,
-    )
-    for school in (cast.school_a, cast.school_b):
-        MeetingSchool.objects.create(meeting=meeting, school=school, answer=MeetingSchool.Answer.ACCEPTED)
-    return meeting
 
 
 def test_common_times_show_in_the_viewers_time_zone_with_the_partners_clock(client, people, twinning):

@@ -8,42 +8,7 @@ from twinning import testing
 from twinning.accounts.models import User
 from twinning.common.models import AuditEntry
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
-
-PASSWORD = "twinning-with-friends-2026"
-
-
-def signup_data(cast, **overrides):
-    data = {
-        "full_name": "Miriam Katz",
-        "email": "Miriam.Katz@Example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "country": "IL",
-        "school": str(cast.school_a.pk),
-        "subjects": ["history"],
-        "languages": ["en", "he"],
-    }
-    data.update(overrides)
-    return data
-
-
-def new_school_data(cast, **overrides):
-    data = signup_data(cast, school="")
-    data.update(
-        {
-            "new_school_name": "Galil Democratic School",
-            "new_school_native_name": "בית הספר הדמוקרטי גליל",
-            "new_school_city": "Karmiel",
-            "new_school_type": "public",
-            "new_school_age_from": "6",
-            "new_school_age_to": "12",
-            "new_school_languages": ["he"],
-            "new_school_time_zone": "Asia/Jerusalem",
-            "new_school_week": "sun_fri",
-        }
-    )
-    data.update(overrides)
-    return data
+from twinning.schools.tests.conftest import new_school_data, signup_data
 
 
 def test_signup_with_existing_school_creates_pending_teacher_and_sends_confirmation(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from twinning import testing
 from twinning.common.models import AuditEntry
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
-from twinning.schools.tests.test_signup import new_school_data, signup_data
+from twinning.schools.tests.conftest import new_school_data, signup_data
 
 pytestmark = pytest.mark.django_db
 

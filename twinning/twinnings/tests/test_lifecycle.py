@@ -204,7 +204,7 @@ def test_contacts_must_be_two_different_teachers_of_the_school(client, cast, act
 
 def test_an_accepted_partnership_proposal_opens_a_twinning(client, cast):
     from twinning.matching.models import Proposal
-    from twinning.matching.tests.test_matching_views import make_profile
+    from twinning.matching.tests.conftest import make_profile
 
     left, right = make_profile(cast.school_a, languages={"he": 3, "en": 2}), make_profile(cast.school_b)
     proposal = Proposal.objects.create(
@@ -248,7 +248,7 @@ def test_twinning_pages_render_in_each_language_with_unread_notifications(client
 
 
 def test_rematch_queue_makes_the_same_queries_for_one_and_three_twinnings(client, cast):
-    from twinning.matching.tests.test_matching_views import make_profile
+    from twinning.matching.tests.conftest import make_profile
     from twinning.twinnings import services
 
     make_profile(cast.school_a)

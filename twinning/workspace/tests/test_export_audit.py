@@ -5,7 +5,6 @@ from django.contrib.contenttypes.models import ContentType
 
 from twinning import testing
 from twinning.common.models import AuditEntry
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.twinnings.models import Twinning
 

@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from twinning.common.files import file_fields, named_by_a_row, sweep
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.workspace import services
 

@@ -12,7 +12,6 @@ from PIL import Image
 from twinning import testing
 from twinning.common.uploads.tests import corpus
 from twinning.common.uploads.tests.corpus import jpeg_with_gps, stored_files
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.workspace.models import Event, MediaItem
 

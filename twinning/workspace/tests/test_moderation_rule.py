@@ -16,7 +16,6 @@ from twinning import testing
 from twinning.accounts.models import Pupil, Role
 from twinning.common.errors import ServiceError
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.twinnings.models import Membership
 from twinning.workspace import queries, rules, services

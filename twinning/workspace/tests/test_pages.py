@@ -5,7 +5,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from twinning import testing
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from twinning import testing
 from twinning.common.uploads.tests.corpus import jpeg_with_gps
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.workspace import services
 from twinning.workspace.models import Activity, Event, MediaItem

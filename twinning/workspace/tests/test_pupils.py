@@ -6,7 +6,6 @@ import pytest
 
 from twinning import testing
 from twinning.accounts.models import Pupil
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership

@@ -18,7 +18,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -26,16 +25,6 @@ PLACE = "+32.0853+034.7818/"  # Tel Aviv, as a phone writes it (ISO 6709)
 PLACE_BYTES = b"+32.0853+034.7818"
 AUTHOR = "Maya Cohen"
 COMPANY = "Herzliya Primary"
-
-
-@pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    """Stored files and the uploads' temporary files both under one folder: a test that finds no
-    file there after a refusal has proved that nothing, not even a temporary file, was left."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
-    (tmp_path / "tmp").mkdir()
-    return tmp_path
 
 
 def stored_files(root: Path) -> list[Path]:

@@ -20,7 +20,6 @@ from twinning.common.uploads import UploadRefused, examine, processes
 from twinning.common.uploads.audiovideo import iso_boxes
 from twinning.common.uploads.engine import images, limits, photos, zips
 from twinning.common.uploads.tests import corpus
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
 
 PIXELS = "This picture is too large: at most 50 megapixels. Make it smaller and share it again."

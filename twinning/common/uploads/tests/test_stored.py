@@ -8,7 +8,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from twinning.common.uploads.tests import corpus
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.workspace.models import MediaItem
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Offerings made the way an organiser makes them, for the learning tests."""
+"""Offerings made the way an organiser makes them, and registration, attendance and certificates
+through the client, for the learning tests (and the access network)."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -8,9 +9,10 @@ from django.utils import timezone
 
 from twinning import testing
 from twinning.learning import services
-from twinning.learning.models import Offering, Session
+from twinning.learning.models import Certificate, Offering, Registration, Session
 from twinning.learning.services import Details
 from twinning.schools.models import Language
+from twinning.testing import as_
 
 # A Tuesday, far enough ahead for registration to stay open whenever the suite runs.
 START = datetime(2030, 11, 12, 8, 0, tzinfo=UTC)
@@ -80,3 +82,23 @@ def into_the_past(offering: Offering) -> Offering:
     Offering.objects.filter(pk=offering.pk).update(starts_at=F("starts_at") - shift, ends_at=F("ends_at") - shift)
     offering.refresh_from_db()
     return offering
+
+
+def register(client, user, offering):
+    return as_(client, user).post(f"/learning/{offering.pk}/register/", follow=True)
+
+
+def attend(client, organiser, session, registrations):
+    return as_(client, organiser).post(
+        f"/learning/{session.offering_id}/sessions/{session.pk}/attendance/",
+        {"ticked": [r.pk for r in registrations]},
+        follow=True,
+    )
+
+
+def issued(client, cast) -> Certificate:
+    offering = make_offering(cast, capacity=5)
+    register(client, cast.teacher_a.user, offering)
+    offering = into_the_past(offering)
+    attend(client, cast.nso_il, offering.sessions.get(), Registration.objects.all())
+    return Certificate.objects.get()
