@@ -524,6 +524,7 @@ CASES: list[Case] = [
     # --- library
     case("library:index", get={ADULTS: OK}, post={ADULTS: OK}),
     case("library:new", get={TEACHERS | STAFF: OK}, post={TEACHERS | STAFF: OK}),
+    case("library:new_submit", get=GET_404, post={TEACHERS | STAFF: OK}),
     case("library:review", get={STAFF: OK}, post={STAFF: OK}),
     case("library:activity", kw(pk="library_activity.pk"), get={ADULTS: OK}, post={ADULTS: OK}),
     case(
@@ -539,6 +540,7 @@ CASES: list[Case] = [
         get={STAFF | {"teacher_a"}: OK},
         post={STAFF | {"teacher_a"}: OK},
     ),
+    case("library:submit", kw(pk="library_activity.pk"), get=GET_404, post={STAFF | {"teacher_a"}: OK}),
     case("library:add_to_plan", kw(pk="library_activity.pk"), get=GET_404, post={ADULTS: INVALID}),
     case("library:withdraw", kw(pk="library_activity.pk"), get=GET_404, post={STAFF: OK}),
     case("library:version", kw(pk="library_activity.pk", number=1), get={ADULTS: OK}, post={}),
@@ -546,8 +548,19 @@ CASES: list[Case] = [
         "library:version",
         kw(pk="draft_activity.pk", number=1),
         variant="waiting-for-review",
-        data=lambda n: {"action": "return"},
         get={STAFF | {"teacher_b"}: OK},
+        post={},  # a review is posted to publish or return
+    ),
+    case(
+        "library:publish",
+        kw(pk="draft_activity.pk", number=1),
+        get=GET_404,
+        post={STAFF: OK},  # never its own author
+    ),
+    case(
+        "library:return",
+        kw(pk="draft_activity.pk", number=1),
+        get=GET_404,
         post={STAFF: OK},  # never its own author
     ),
     case("library:attach", kw(pk="library_activity.pk"), get=GET_404, post={STAFF | {"teacher_a"}: OK}),
