@@ -15,4 +15,9 @@ urlpatterns = [
     path("meetings/calendar/", views.feed_settings, name="feed"),
     path("meetings/calendar/<str:token>.ics", views.feed_ics, name="feed_ics"),
     path("schools/<int:school_pk>/calendar/", views.school_calendar, name="school_calendar"),
+    path("schools/<int:school_pk>/calendar/hours/", views.save_school_hours, name="save_school_hours"),
+    path("schools/<int:school_pk>/calendar/terms/", views.add_term, name="add_term"),
+    path("schools/<int:school_pk>/calendar/terms/remove/", views.remove_term, name="remove_term"),
+    path("schools/<int:school_pk>/calendar/closures/", views.add_closure, name="add_closure"),
+    path("schools/<int:school_pk>/calendar/closures/remove/", views.remove_closure, name="remove_closure"),
 ]

@@ -509,6 +509,36 @@ CASES: list[Case] = [
         "meetings:school_calendar",
         kw(school_pk="school_a.pk"),
         get=SIGNED,
+        post={},  # each change is posted to its own address
+    ),
+    case(
+        "meetings:save_school_hours",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:add_term",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:remove_term",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:add_closure",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:remove_closure",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
         post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
     ),
     # --- coordination
