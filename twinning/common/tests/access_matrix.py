@@ -753,7 +753,8 @@ for _variant, _community, _member, _moderators, _inside in (
             post={(TEACHERS | STAFF) - {_member, "coordinator"}: OK},
         ),
         case("communities:leave", _pk, variant=_variant, get=GET_404, post={ADULTS: OK}),
-        case("communities:decide", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
+        case("communities:approve", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
+        case("communities:decline", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
         case("communities:archive", _pk, variant=_variant, get=GET_404, post={ORGANISERS_A: OK}),
         case(
             "communities:threads",
@@ -811,24 +812,32 @@ CASES += [
         get=GET_404,
         post={("teacher_a", "coordinator"): OK},  # who shared it, and the moderators who are members
     ),
-    case(
-        "communities:member",
-        kw(pk="community.pk", member_pk="community_member.pk"),
-        data=lambda n: {"action": "member"},
-        get=GET_404,
-        post={ORGANISERS_A: OK},
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="community.pk", member_pk="community_member.pk"),
+            get=GET_404,
+            post={ORGANISERS_A: OK},
+        )
+        for name in ("make_moderator", "make_member", "remove_member")
     ),
-    case(
-        "communities:answer_request",
-        kw(pk="closed_community.pk", request_pk="join_request.pk"),
-        get=GET_404,
-        post={ORGANISERS_A: OK},
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="closed_community.pk", request_pk="join_request.pk"),
+            get=GET_404,
+            post={ORGANISERS_A: OK},
+        )
+        for name in ("accept_request", "decline_request")
     ),
-    case(
-        "communities:answer_invitation",
-        kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
-        get=GET_404,
-        post={"colleague_a": OK},  # only the invitee
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
+            get=GET_404,
+            post={"colleague_a": OK},  # only the invitee
+        )
+        for name in ("accept_invitation", "decline_invitation")
     ),
     case(
         "communities:withdraw_invitation",
