@@ -549,6 +549,14 @@ CASES: list[Case] = [
         get={OVERSEERS_AB: OK, "admin": OK},
         post={OVERSEERS_AB: INVALID, "admin": INVALID},
     ),
+    case("coordination:recompute", twinning, get=POST_ONLY, post={OVERSEERS_AB: OK, "admin": OK}),
+    case(
+        "coordination:mark_done",
+        twinning,
+        data=lambda n: {"entry": n.guidance.pk},
+        get=POST_ONLY,
+        post={OVERSEERS_AB: OK, "admin": OK},
+    ),
     case("coordination:policies", get={"admin": OK}, post={"admin": OK}),  # and programme coordinators
     case("coordination:policy", kw(programme_pk="programme.pk"), get={"admin": OK}, post={"admin": OK}),
     # --- library
