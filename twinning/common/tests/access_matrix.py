@@ -731,15 +731,45 @@ CASES: list[Case] = [
     case("recognition:index", get={ADULTS: OK}, post={ADULTS: OK}),
     case("recognition:apply", kw(twinning_pk="twinning.pk"), get=GET_404, post={TEACHERS_AB: OK}),
     case("recognition:application", kw(pk="application.pk"), get={"teacher_a": OK}, post={"teacher_a": OK}),
+    case("recognition:submit_application", kw(pk="application.pk"), get=POST_ONLY, post={"teacher_a": OK}),
+    case("recognition:withdraw_application", kw(pk="application.pk"), get=POST_ONLY, post={"teacher_a": OK}),
     case("recognition:evaluations", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: OK}),
-    case("recognition:evaluate", kw(pk="application.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
+    # Scores and the decision are posted to their own addresses.
+    case("recognition:evaluate", kw(pk="application.pk"), get={("nso_a", "admin"): OK}, post={}),
+    case("recognition:score", kw(pk="application.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("recognition:decide", kw(pk="application.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
     case("recognition:international", get={"admin": OK}, post={"admin": OK}),
+    # A request and a decision are posted to their own addresses.
+    case("recognition:school", get={NSO_STAFF | {"principal_a", "admin"}: OK}, post={}),
     case(
-        "recognition:school",
-        get={NSO_STAFF | {"principal_a", "admin"}: OK},
-        post={NSO_STAFF | {"principal_a", "admin"}: OK},
+        "recognition:request_school_label",
+        data=lambda n: {"school": n.school_a.pk},
+        get=POST_ONLY,
+        post={"principal_a": OK},
     ),
-    case("recognition:awards", get={ADULTS: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    *(
+        case(
+            f"recognition:{name}",
+            data=lambda n: {"request": n.school_label_request.pk, "reason": "Not yet"},
+            get=POST_ONLY,
+            post={("nso_a", "admin"): OK},
+        )
+        for name in ("award_school_label", "refuse_school_label")
+    ),
+    # A category, a nomination and a winner are posted to their own addresses.
+    case("recognition:awards", get={ADULTS: OK}, post={}),
+    case("recognition:add_category", get=POST_ONLY, post={NSO_STAFF | {"admin"}: OK}),
+    case("recognition:nominate", kw(category_pk="award_category.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    *(
+        case(
+            f"recognition:{name}",
+            kw(category_pk="award_category.pk"),
+            data=lambda n: {"nomination": n.nomination.pk},
+            get=POST_ONLY,
+            post={("nso_a", "admin"): OK},
+        )
+        for name in ("name_winner", "unname_winner")
+    ),
     # --- communities: an open one (the coordinator moderates, teacher A is a member) and one by
     # invitation (teacher B is a member); Israel's NSO looks after both.
     case("communities:index", get={ADULTS: OK}, post={ADULTS: OK}),
