@@ -450,6 +450,13 @@ CASES: list[Case] = [
     ),
     case("workspace:export", twinning, get={ADMINS_AB: OK}, post={ADMINS_AB: OK}),
     case("workspace:members", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case(
+        "workspace:remove_pupil",
+        twinning,
+        data=lambda n: {"pupil": n.pupil_a.pk},
+        get=POST_ONLY,
+        post={TEACHERS_OF_A & TEACHERS_AB: OK},  # the pupil's own school's teachers in the twinning
+    ),
     # Each school's teachers see what their own pupils wait to share; deciding is a POST of its own.
     case("workspace:moderation", twinning, get={TEACHERS_AB: OK}, post={TEACHERS_AB: OK}),
     case(

@@ -137,7 +137,7 @@ def test_pupil_of_the_partner_school_gets_404_on_every_workspace_url_until_added
 
 def test_removed_pupil_loses_the_workspace(client, cast, twinning, pupils):
     ours, _theirs = pupils
-    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"remove": ours.pk})
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/remove/", {"pupil": ours.pk})
     assert as_(client, ours.user).get(f"/twinnings/{twinning.pk}/workspace/").status_code == 404
 
 
