@@ -386,7 +386,8 @@ CASES: list[Case] = [
             "admin": OK,
         },
     ),
-    case("twinnings:answer", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
+    case("twinnings:accept", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
+    case("twinnings:decline", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
     case(
         "twinnings:approve",
         twinning,
