@@ -20,6 +20,7 @@ urlpatterns = [
     path("profile/second-factor/remove/", second_factor_views.remove, name="second_factor_remove"),
     path("people/<int:pk>/second-factor/reset/", second_factor_views.reset, name="second_factor_reset"),
     path("pupils/", pupil_views.pupils, name="pupils"),
+    path("pupils/passwords/", pupil_views.reset_pupil_passwords, name="reset_pupil_passwords"),
     path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
     path("roles/", role_views.roles, name="roles"),
     path("roles/coordinators/", role_views.appoint_coordinator, name="appoint_coordinator"),

@@ -245,6 +245,7 @@ CASES: list[Case] = [
     case("accounts:set_language", get={EVERYONE: 405}, post=ANYONE),
     case("accounts:profile", get=SIGNED, post=SIGNED),
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case("accounts:reset_pupil_passwords", get=POST_ONLY, post={TEACHERS: OK}),
     case("accounts:pupil_consent", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
     case("accounts:password_change", get=SIGNED, post=SIGNED),
     # The second factor. Every persona has passed the step or owes none (``testing.Client.force_login``),

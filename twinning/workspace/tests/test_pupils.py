@@ -49,7 +49,7 @@ def test_pupil_signs_in_with_the_username_from_the_sheet(client, cast):
 def test_reset_gives_a_new_password_and_the_old_one_stops_working(client, cast):
     _response, [(username, old)] = create(client, cast.teacher_a, ["Maya K."])
     pupil = Pupil.objects.get()
-    response = client.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    response = client.post("/accounts/pupils/passwords/", {"pupil": [pupil.pk]})
     [new] = re.findall(r'data-testid="password">([^<]+)<', response.content.decode())
     pupil.user.refresh_from_db()
     assert (new != old, pupil.user.check_password(new), pupil.user.check_password(old)) == (True, True, False)
@@ -60,7 +60,7 @@ def test_other_schools_teachers_cannot_manage_these_pupils(client, cast):
     pupil = Pupil.objects.get()
     other = as_(client, cast.teacher_b.user)
     assert other.get(f"/accounts/pupils/{pupil.pk}/").status_code == 404
-    response = other.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    response = other.post("/accounts/pupils/passwords/", {"pupil": [pupil.pk]})
     assert 'data-testid="password"' not in response.content.decode()
     assert as_(client, cast.pending_il.user).get("/accounts/pupils/").status_code == 404
 
@@ -293,7 +293,7 @@ def test_tampered_ids_are_ignored_not_a_server_error(client, cast, twinning, pup
 
 
 def test_tampered_pupil_ids_on_the_pupils_page_reset_nothing(client, cast, pupils):
-    response = as_(client, cast.teacher_a.user).post("/accounts/pupils/", {"reset": "1", "pupil": ["abc"]})
+    response = as_(client, cast.teacher_a.user).post("/accounts/pupils/passwords/", {"pupil": ["abc"]})
     assert (response.status_code, 'data-testid="password"' in response.content.decode()) == (200, False)
 
 
