@@ -228,15 +228,12 @@ def detail(request, pk: int, meeting_pk: int):
     return _detail(request, rules.get_meeting_for_user(request.user, pk, meeting_pk))
 
 
-@login_required
-@require_POST
-def answer(request, pk: int, meeting_pk: int):
+def _answer(request, pk: int, meeting_pk: int, *, accept: bool):
     meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
     own = rules.own_answer(meeting)
     if own is None:
         raise Http404
     form = AnswerForm(request.POST)
-    accept = request.POST.get("answer") == "accept"
     if form.is_valid():
         try:
             services.answer_meeting(
@@ -249,6 +246,20 @@ def answer(request, pk: int, meeting_pk: int):
                 request, _("Thank you: the partners are told.") if accept else _("The meeting is declined.")
             )
     return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int, meeting_pk: int):
+    """A teacher says the proposed time suits their school's class."""
+    return _answer(request, pk, meeting_pk, accept=True)
+
+
+@login_required
+@require_POST
+def decline(request, pk: int, meeting_pk: int):
+    """A teacher says the proposed time does not suit their school's class, and why."""
+    return _answer(request, pk, meeting_pk, accept=False)
 
 
 @login_required

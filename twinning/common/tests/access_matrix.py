@@ -494,7 +494,8 @@ CASES: list[Case] = [
     # --- meetings
     case("meetings:twinning", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
     case("meetings:detail", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=READ_AB, post=READ_AB),
-    case("meetings:answer", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case("meetings:accept", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case("meetings:decline", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
     case("meetings:cancel", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
     case(
         "meetings:record",

@@ -111,7 +111,10 @@ def test_proposed_meeting_is_confirmed_when_the_partner_accepts(client, people, 
         assert date_format(window.start.astimezone(JERUSALEM), "TIME_FORMAT") in text(told)
 
     partner = as_(client, people.teacher_b.user)
-    partner.post(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/answer/", {"answer": "accept"})
+    page = partner.get(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/").content.decode()
+    assert f'action="/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/"' in page
+    assert f'formaction="/twinnings/{twinning.pk}/meetings/{meeting.pk}/decline/"' in page
+    partner.post(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/")
     meeting.refresh_from_db()
     assert meeting.status == "confirmed"
     assert Notification.objects.filter(recipient=people.teacher_a.user, kind="meeting_confirmed").count() == 1
@@ -122,7 +125,7 @@ def test_a_declined_meeting_is_off_and_the_proposer_is_told(client, people, twin
     as_(client, people.teacher_a.user).post(f"/twinnings/{twinning.pk}/meetings/", propose_form(window))
     meeting = Meeting.objects.get()
     as_(client, people.teacher_b.user).post(
-        f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/answer/", {"answer": "decline", "reason": "Exam day"}
+        f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/decline/", {"reason": "Exam day"}
     )
     meeting.refresh_from_db()
     assert meeting.status == "declined"
