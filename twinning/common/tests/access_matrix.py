@@ -346,7 +346,16 @@ CASES: list[Case] = [
         "matching:proposal",
         kw(pk="proposal.pk"),
         get={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
-        post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        post={},  # an answer is posted to accept or decline
+    ),
+    *(
+        case(
+            f"matching:{name}",
+            kw(pk="proposal.pk"),
+            get=POST_ONLY,
+            post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        )
+        for name in ("accept_proposal", "decline_proposal")
     ),
     case("matching:cohorts", get={STAFF: OK}, post={STAFF: OK}),
     case("matching:cohort", kw(pk="cohort.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),

@@ -128,7 +128,7 @@ def test_outsiders_get_404_on_every_twinning_url(client, cast, proposed):
         client = as_(client, person)
         assert client.get(f"/twinnings/{proposed.pk}/").status_code == 404
         assert client.get(f"/twinnings/{proposed.pk}/contacts/").status_code == 404
-        for action in ("answer", "approve", "start", "close", "withdraw", "invite"):
+        for action in ("accept", "decline", "approve", "start", "close", "withdraw", "invite"):
             assert client.post(f"/twinnings/{proposed.pk}/{action}/", {"accept": "1"}).status_code == 404
     proposed.refresh_from_db()
     assert proposed.status == "proposed"
@@ -210,7 +210,7 @@ def test_an_accepted_partnership_proposal_opens_a_twinning(client, cast):
     proposal = Proposal.objects.create(
         origin="search", left=left, right=right, left_accepted=True, left_accepted_by=cast.teacher_a.user
     )
-    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/accept/")
     twinning = Twinning.objects.get(proposal=proposal)
     contacts = {row.school_id: row.contact for row in twinning.schools.all()}
     assert twinning.status == "accepted"
