@@ -28,7 +28,6 @@ SEED = """
 import django
 django.setup()
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from twinning import testing
 from twinning.schools.models import Language, Subject
 from twinning.twinnings import services as twinnings
@@ -46,12 +45,7 @@ twinnings.start_twinning(twinning=tw, by=ta.user)
 for i in range(25):
     thread = workspace.start_thread(twinning=tw, by=ta.user, title=f"Thread {i}", body="Hello")
     workspace.reply(thread=thread, by=tb.user, body="Hello back")
-session = SessionStore()
-session["_auth_user_id"] = str(tb.user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-session["_auth_user_hash"] = tb.user.get_session_auth_hash()
-session.create()
-print(tw.pk, session.session_key)
+print(tw.pk, testing.signed_in_session(tb.user))
 """
 
 
@@ -133,6 +127,9 @@ def main() -> None:
                 "twinning.wsgi",
                 "-w",
                 "1",
+                # One sync worker, whatever the shipped gunicorn.conf.py (read from the working folder) says.
+                "-k",
+                "sync",
                 "-b",
                 f"127.0.0.1:{port}",
                 "--access-logfile",

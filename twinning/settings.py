@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "twinning.schools",
     "twinning.matching",
     "twinning.twinnings",
+    "twinning.consent",
     "twinning.workspace",
     "twinning.meetings",
     "twinning.coordination",
@@ -144,8 +145,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # A busy demo has a web process and a worker writing to one file: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A busy demo has a web process (threaded) and a worker writing to one file: wait instead of
+    # failing. A transaction takes the write lock when it begins (IMMEDIATE), so two that read and
+    # then write wait for each other rather than one failing with "database is locked"; WAL lets
+    # pages read while another writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("matching/", include("twinning.matching.urls")),
     path("twinnings/", include("twinning.twinnings.urls")),
     path("twinnings/", include("twinning.workspace.urls")),
+    path("consent/", include("twinning.consent.urls")),
     path("", include("twinning.meetings.urls")),
     path("coordination/", include("twinning.coordination.urls")),
     path("library/", include("twinning.library.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("labels/", include("twinning.recognition.urls")),
     path("communities/", include("twinning.communities.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
+    path("privacy/", common_views.privacy_notice, name="privacy_notice"),
     path("health/", common_views.health, name="health"),
     path("ready/", common_views.ready, name="ready"),
     # The admin site signs in through the site's own page: the same throttle and second step.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from twinning.accounts import pupils as service
+from twinning.accounts import queries
 from twinning.accounts.models import Pupil
 from twinning.common.errors import ServiceError
 from twinning.common.http import no_store, posted_ids
@@ -24,10 +25,10 @@ class NewPupilsForm(forms.Form):
     )
 
 
-class ConsentForm(forms.ModelForm):
+class PupilNamesForm(forms.ModelForm):
     class Meta:
         model = Pupil
-        fields = ["display_name", "consent_face", "consent_video", "consent_voice", "consent_full_name", "full_name"]
+        fields = ["display_name", "full_name"]
 
 
 def _teacher(request):
@@ -74,20 +75,21 @@ def reset_pupil_passwords(request):
 
 @login_required
 def pupil_consent(request, pk: int):
+    """A pupil's names; what their family agreed to is shown here and recorded on the consent pages."""
     pupil = get_object_or_404(service.pupils_of_teacher(request.user), pk=pk)
-    form = ConsentForm(request.POST or None, instance=pupil)
+    form = PupilNamesForm(request.POST or None, instance=pupil)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        service.set_consent(
-            pupil=pupil,
-            by=request.user,
-            display_name=data["display_name"],
-            face=data["consent_face"],
-            video=data["consent_video"],
-            voice=data["consent_voice"],
-            full_name_shown=data["consent_full_name"],
-            full_name=data["full_name"],
-        )
-        messages.success(request, _("Saved."))
-        return redirect("accounts:pupils")
-    return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil})
+        try:
+            service.set_names(
+                pupil=pupil,
+                by=request.user,
+                display_name=form.cleaned_data["display_name"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ServiceError as error:
+            form.add_error("display_name", error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:pupils")
+    exports = queries.exports_for_requester(request.user, subject=pupil.user)
+    return render(request, "accounts/pupil_consent.html", {"form": form, "pupil": pupil, "exports": exports})

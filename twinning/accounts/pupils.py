@@ -145,48 +145,18 @@ def reset_passwords(*, pupils: list[Pupil], by) -> list[tuple[Pupil, str]]:
     return made
 
 
-def set_consent(
-    *,
-    pupil: Pupil,
-    by,
-    face: bool,
-    video: bool,
-    voice: bool,
-    full_name_shown: bool,
-    full_name: str = "",
-    display_name: str | None = None,
-) -> Pupil:
-    """Record what may be shared of the pupil (and the name shown). Without consent to show it,
-    the full name is not kept."""
-    if display_name is not None:
-        if not display_name.strip():
-            raise ServiceError(_("A pupil needs a name shown."))
-        pupil.display_name = display_name.strip()
-    pupil.consent_face, pupil.consent_video, pupil.consent_voice = face, video, voice
-    pupil.consent_full_name = full_name_shown
-    pupil.full_name = full_name.strip() if full_name_shown else ""
+def set_names(*, pupil: Pupil, by, display_name: str, full_name: str = "") -> Pupil:
+    """The name shown, and the full name, kept only while the family agrees to show it (their consent
+    is recorded in the consent app, which alone changes the pupil's consent fields)."""
+    if not display_name.strip():
+        raise ServiceError(_("A pupil needs a name shown."))
+    pupil.display_name = display_name.strip()
+    pupil.full_name = full_name.strip() if pupil.consent_full_name else ""
     with transaction.atomic():
-        pupil.save(
-            update_fields=[
-                "display_name",
-                "consent_face",
-                "consent_video",
-                "consent_voice",
-                "consent_full_name",
-                "full_name",
-            ]
-        )
+        pupil.save(update_fields=["display_name", "full_name"])
         pupil.user.full_name = pupil.shown_name
         pupil.user.save(update_fields=["full_name"])
-        audit.record(
-            actor=by,
-            action="pupil.consent",
-            target=pupil,
-            face=face,
-            video=video,
-            voice=voice,
-            full_name=full_name_shown,
-        )
+        audit.record(actor=by, action="pupil.names", target=pupil)
     return pupil
 
 

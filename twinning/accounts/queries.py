@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from twinning.accounts import rules
 from twinning.accounts.models import Role, User
-from twinning.common.models import AuditEntry
+from twinning.common.models import AuditEntry, DataExport
 from twinning.common.scopes import everything
 from twinning.schools.models import NSO, Programme, School
 
@@ -119,3 +119,11 @@ def people_needing_a_second_factor() -> QuerySet[User]:
     return User.objects.filter(
         Q(is_superuser=True) | Q(is_staff=True) | Q(pk__in=staff_roles.values("user_id"))
     ).distinct()
+
+
+def exports_for_requester(user, subject=None) -> list[DataExport]:
+    """The latest copies of data this person asked for (of one subject, if given), newest first."""
+    rows = DataExport.objects.filter(requested_by=user).order_by("-created_at", "-pk")
+    if subject is not None:
+        rows = rows.filter(subject=subject)
+    return list(rows[:5])

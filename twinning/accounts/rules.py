@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from twinning.accounts.models import Role
+from twinning.accounts.models import Pupil, Role
+from twinning.common.models import DataExport
 from twinning.common.scopes import everything
-from twinning.schools.models import NSO, Programme, School, ValidationStatus
+from twinning.schools.models import NSO, Programme, School, TeacherProfile, ValidationStatus
 
 
 @dataclass(frozen=True)
@@ -265,3 +267,44 @@ def idle_limit_seconds(user) -> int:
     if mfa_required(user):
         return limits["staff"]
     return limits["adult"]
+
+
+# --- Personal data: who may export a person's data and erase them ---------------------------------
+
+
+def pupils_in_care_of(user) -> QuerySet[Pupil]:
+    """The pupils whose data this person may download for a parent, and whom they may remove: the
+    pupils of the school where they are a validated teacher (still there) or its principal."""
+    if not user.is_authenticated:
+        return Pupil.objects.none()
+    teaching = TeacherProfile.objects.filter(
+        user=user,
+        status=ValidationStatus.VALIDATED,
+        left_at__isnull=True,
+        school__status=ValidationStatus.VALIDATED,
+    ).values_list("school_id", flat=True)
+    schools = Q(school_id__in=roles_of(user).principal_school_ids) | Q(school_id__in=teaching)
+    return Pupil.objects.filter(schools).select_related("user", "school")
+
+
+def get_pupil_in_care_of(user, pk: int) -> Pupil:
+    """A pupil of the person's school (see `pupils_in_care_of`); any other is a 404."""
+    return get_object_or_404(pupils_in_care_of(user), pk=pk)
+
+
+def may_close_own_account(user) -> bool:
+    """Anyone signed in but a pupil (their teacher removes them, with their parents) and a platform
+    administrator (who would lock the platform out; another administrator removes them)."""
+    return user.is_authenticated and not user.is_superuser and not is_pupil(user)
+
+
+def may_export_own_data(user) -> bool:
+    return user.is_authenticated
+
+
+def get_export_for_download(user, pk: int) -> DataExport:
+    """An export the person asked for, ready to download; any other (someone else's, or already
+    downloaded) is a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(DataExport.objects.filter(requested_by=user, status=DataExport.Status.READY), pk=pk)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.accounts import rules, throttle
-from twinning.accounts.models import Role, User
-from twinning.common import audit
+from twinning.accounts.models import Pupil, Role, User
+from twinning.common import audit, privacy
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
 from twinning.common.notifications import notify
@@ -206,3 +206,26 @@ def tell_owner_of_signup_attempt(*, user: User, address: str = "") -> None:
     }
     # Queued with the audit entry, in the caller's transaction (the outbox sends it).
     send_to_person(user=user, template="accounts/email/signup_attempt", context=context)
+
+
+# --- Personal data: erasure ----------------------------------------------------------------------
+
+
+def remove_pupil(*, pupil: Pupil, by: User) -> None:
+    """A teacher or the principal of the pupil's school removes the pupil, as the privacy register
+    says (`common.privacy.erase_person`): the account, their posts' texts, the media they uploaded
+    or appear in (with the files), their notifications, sessions and memberships; the audit log
+    keeps that a pupil was removed, by whom, never who. Refused (ServiceError) while a copy of the
+    pupil's data waits to be downloaded."""
+    if not rules.pupils_in_care_of(by).filter(pk=pupil.pk).exists():
+        raise ServiceError(_("Only a teacher or the principal of the pupil's school can remove a pupil."))
+    privacy.erase_person(person=privacy.person_for(pupil.user), by=by)
+
+
+def close_account(*, user: User) -> None:
+    """A person closes their own account, as the privacy register says. A teacher's twinnings pass to
+    the second contact first (`twinnings.services.teacher_leaves`); refused (ServiceError) when they
+    are a school's only contact in an open twinning, or a copy of their data waits to be downloaded."""
+    if not rules.may_close_own_account(user):
+        raise ServiceError(_("This account cannot be closed here."))
+    privacy.erase_person(person=privacy.person_for(user), by=user)

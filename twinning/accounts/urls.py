@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from twinning.accounts import pupil_views, role_views, second_factor_views, views
+from twinning.accounts import privacy_views, pupil_views, role_views, second_factor_views, views
 from twinning.common.http import no_store
 
 app_name = "accounts"
@@ -22,6 +22,11 @@ urlpatterns = [
     path("pupils/", pupil_views.pupils, name="pupils"),
     path("pupils/passwords/", pupil_views.reset_pupil_passwords, name="reset_pupil_passwords"),
     path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
+    path("pupils/<int:pk>/remove/", privacy_views.remove_pupil, name="remove_pupil"),
+    path("pupils/<int:pk>/data/", privacy_views.request_pupil_export, name="request_pupil_export"),
+    path("profile/data/", privacy_views.request_own_export, name="request_own_export"),
+    path("profile/data/<int:pk>/", privacy_views.download_export, name="download_export"),
+    path("profile/close/", privacy_views.close_account, name="close_account"),
     path("roles/", role_views.roles, name="roles"),
     path("roles/coordinators/", role_views.appoint_coordinator, name="appoint_coordinator"),
     path("roles/nso-staff/", role_views.appoint_nso_staff, name="appoint_nso_staff"),

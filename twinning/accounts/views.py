@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.accounts import rules, second_factor, services, sessions
+from twinning.accounts import queries, rules, second_factor, services, sessions
 from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
 from twinning.accounts.rules import may_change_own_name
@@ -191,5 +191,8 @@ def profile(request):
             "may_rename": may_rename,
             "may_use_second_factor": rules.may_use_second_factor(user),
             "has_authenticator": second_factor.has_authenticator(user),
+            "exports": queries.exports_for_requester(user, subject=user),
+            "may_close_account": rules.may_close_own_account(user),
+            "privacy_url": reverse("privacy_notice"),
         },
     )

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from functools import wraps
 
 from django.http import FileResponse, Http404
@@ -30,19 +31,40 @@ def posted_id(request, name: str) -> int:
     return ids[0] if ids else 0
 
 
-def stored_file_response(file, *, content_type: str, filename: str, inline: bool) -> FileResponse:
+class _FileResponseThen(FileResponse):
+    """A file response that runs `then()` once it has been sent and closed."""
+
+    def __init__(self, *args, then: Callable[[], None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._then = then
+
+    def close(self):
+        super().close()
+        self._then()
+
+
+def stored_file_response(
+    file, *, content_type: str, filename: str, inline: bool, then: Callable[[], None] | None = None
+) -> FileResponse:
     """A stored upload, sent after the caller has checked who may have it.
 
     Sent with the type found when it was uploaded (never guessed from the name); the browser keeps
     it private, and a document opened in the browser runs nothing and reaches nothing. A file
-    missing from storage is a 404.
+    missing from storage is a 404. `then` runs once the file has been sent (a copy of someone's data
+    is removed then); such a response is kept by no cache at all.
     """
     try:
         handle = file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["Cache-Control"] = "private, max-age=3600"
+    if then is None:
+        response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+        response["Cache-Control"] = "private, max-age=3600"
+    else:
+        response = _FileResponseThen(
+            handle, content_type=content_type, as_attachment=not inline, filename=filename, then=then
+        )
+        response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response
 

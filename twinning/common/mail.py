@@ -136,11 +136,20 @@ def send_to_person(*, user, template: str, context: dict, key: str | None = None
     """
     if not user.email:
         return
-    language = user.preferred_language or settings.LANGUAGE_CODE
+    send_to_address(
+        address=user.email,
+        language=user.preferred_language or settings.LANGUAGE_CODE,
+        template=template,
+        context={**context, "recipient": user},
+        key=key,
+    )
+
+
+def send_to_address(*, address: str, language: str, template: str, context: dict, key: str | None = None) -> None:
+    """`send_to_person` for someone with no account (a pupil's parent): their address and language."""
     with translation.override(language):
         context = {
             **context,
-            "recipient": user,
             "site_url": settings.SITE_URL,
             "mail_lang": language,
             "mail_dir": direction(language),
@@ -148,6 +157,6 @@ def send_to_person(*, user, template: str, context: dict, key: str | None = None
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[address])
     message.attach_alternative(html, "text/html")
     queue_message(message, key=key)

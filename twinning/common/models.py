@@ -161,3 +161,39 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class DataExport(models.Model):
+    """A copy of one person's data that someone asked for: built by a background job into a ZIP,
+    downloaded once by whoever asked (the person, or a teacher for a pupil's parent), then removed.
+
+    An export asked for and not yet downloaded is "unsent": the person cannot be erased until it is
+    downloaded or has expired, so a parent's request is never lost to an erasure."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        FAILED = "failed", _("Could not be prepared")
+
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subject", "status"]), models.Index(fields=["requested_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"export #{self.pk} ({self.status})"
+
+    @property
+    def unsent(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.READY)

@@ -45,3 +45,25 @@ def prune_queue() -> dict:
 def sweep_files() -> dict:
     """Stored files that no row names, a day after they were written, are removed (see common.files)."""
     return sweep().as_dict()
+
+
+def _export_failed(*, export_id: int, error: Exception | None = None, **kwargs) -> None:
+    from twinning.common import exports  # here: exports imports this module to queue the job
+
+    exports.mark_failed(export_id=export_id, error=error)
+
+
+@job("common.build_export", max_attempts=3, on_failure=_export_failed)
+def build_export(*, export_id: int) -> None:
+    """Write the ZIP of a person's data that someone asked for (see common.exports)."""
+    from twinning.common import exports  # here: exports imports this module to queue the job
+
+    exports.build(export_id)
+
+
+@periodic("common.forget_exports", daily(hour=3, minute=20))
+def forget_exports() -> int:
+    """Exports older than a week, downloaded or not, are removed with their files."""
+    from twinning.common import exports  # here: exports imports this module to queue the job
+
+    return exports.forget_expired()

@@ -9,6 +9,7 @@ from django.template import loader
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
+from twinning.common import privacy
 from twinning.common.health import readiness
 from twinning.common.i18n import direction
 from twinning.common.models import Notification
@@ -84,3 +85,9 @@ def database_unavailable(request):
 def csrf_failure(request, reason=""):
     """A form sent without a valid token (expired, or after signing out): say so, keep the text."""
     return _static_page(request, "403_csrf.html", status=403)
+
+
+def privacy_notice(request):
+    """What personal data the platform keeps, why, on what basis, for how long and how it is
+    removed: read from the privacy register, in the reader's language, for anyone (no sign-in)."""
+    return render(request, "common/privacy_notice.html", {"groups": privacy.notice()})

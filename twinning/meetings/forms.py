@@ -105,6 +105,11 @@ class MeetingForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
+    to_be_recorded = forms.BooleanField(
+        label=_("The meeting will be recorded"),
+        required=False,
+        help_text=_("Only if the family of every pupil of each school taking part agreed to it."),
+    )
 
     def clean_video_link(self):
         link = self.cleaned_data["video_link"]

@@ -131,6 +131,9 @@ class Meeting(models.Model):
         _("video link"), max_length=500, blank=True, help_text=_("The link of the school's own video tool.")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # Only when every pupil of each school taking part has their family's consent to be recorded
+    # (checked when a school proposes or accepts it, see services.check_recording_consent).
+    to_be_recorded = models.BooleanField(_("to be recorded"), default=False)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped on every change, so calendars replace their copy (iCalendar SEQUENCE).

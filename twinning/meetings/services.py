@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from twinning.accounts.models import Pupil
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify_many
+from twinning.consent.models import Use
+from twinning.consent.queries import pupils_without_consent
 from twinning.meetings import queries
 from twinning.meetings.engine import school_intervals
 from twinning.meetings.models import (
@@ -135,6 +138,26 @@ def _tell(people, meeting: Meeting, kind: str, **params) -> None:
     notify_many([(person, kind, url, params) for person in {p.pk: p for p in people}.values()])
 
 
+def check_recording_consent(twinning: Twinning, school: School) -> None:
+    """Refuse, naming them, while a pupil of ``school`` in the twinning lacks their family's consent,
+    for this school year, to be recorded in a meeting."""
+    pupils = Pupil.objects.filter(
+        school=school,
+        user__twinning_memberships__twinning=twinning,
+        user__twinning_memberships__role=Membership.Role.PUPIL,
+        user__twinning_memberships__active=True,
+    ).order_by("display_name")
+    missing = pupils_without_consent(pupils, Use.RECORDING)
+    if missing:
+        raise ServiceError(
+            _(
+                "The meeting cannot be recorded: the families of %(names)s have not agreed to it. Plan it without "
+                "recording, or ask those families first."
+            )
+            % {"names": ", ".join(pupil.display_name for pupil in missing)}
+        )
+
+
 def propose_meeting(
     *,
     twinning: Twinning,
@@ -145,10 +168,13 @@ def propose_meeting(
     ends_at: datetime,
     agenda: str = "",
     video_link: str = "",
+    to_be_recorded: bool = False,
     now: datetime | None = None,
 ) -> Meeting:
     """A teacher proposes a meeting inside the schools' common hours; their own school has accepted it.
 
+    A meeting to be recorded is refused, naming them, while a pupil of the proposer's school in the
+    twinning lacks their family's consent to be recorded (each other school is checked as it accepts).
     Side effects: one answer row per school taking part; the other schools' teachers are notified.
     """
     now = now or timezone.now()
@@ -164,6 +190,8 @@ def propose_meeting(
     schools = queries.schools_of(twinning)
     if school.pk not in {s.pk for s in schools}:
         raise ServiceError(_("Your school is not taking part in this twinning."))
+    if to_be_recorded:
+        check_recording_consent(twinning, school)
     with transaction.atomic():
         meeting = Meeting.objects.create(
             twinning=twinning,
@@ -172,6 +200,7 @@ def propose_meeting(
             starts_at=starts_at,
             ends_at=ends_at,
             video_link=video_link.strip(),
+            to_be_recorded=to_be_recorded,
             proposed_by=by,
         )
         MeetingSchool.objects.bulk_create(
@@ -201,6 +230,8 @@ def answer_meeting(*, meeting: Meeting, by, school: School, accept: bool, reason
         row = MeetingSchool.objects.filter(meeting=meeting, school=school).first()
         if row is None or row.answer != MeetingSchool.Answer.PENDING:
             raise ServiceError(_("Your school has already answered."))
+        if accept and meeting.to_be_recorded:
+            check_recording_consent(meeting.twinning, school)
         row.answer = MeetingSchool.Answer.ACCEPTED if accept else MeetingSchool.Answer.DECLINED
         row.answered_by, row.answered_at, row.reason = by, timezone.now(), reason.strip()
         row.save(update_fields=["answer", "answered_by", "answered_at", "reason"])

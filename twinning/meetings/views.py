@@ -18,6 +18,8 @@ from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
+from twinning.consent.models import Use
+from twinning.consent.queries import pupils_without_consent
 from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
 from twinning.meetings.dates import other_date
@@ -125,6 +127,7 @@ def twinning_meetings(request, pk: int):
                 ends_at=form.cleaned_data["ends_at"],
                 agenda=form.cleaned_data["agenda"],
                 video_link=form.cleaned_data["video_link"],
+                to_be_recorded=form.cleaned_data["to_be_recorded"],
             )
         except ServiceError as problem:
             form.add_error(None, problem.message)
@@ -218,6 +221,10 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             "answer_form": AnswerForm(),
             "sees_link": rules.sees_video_link(twinning),
             "photos": meeting.photos.filter(status="published"),
+            # Pupils of the teacher's school whose families have not agreed to live meetings: kept out of the call.
+            "not_live": pupils_without_consent(_taggable_pupils(meeting, own), Use.LIVE)
+            if own is not None and meeting.open
+            else [],
         },
         status=status,
     )

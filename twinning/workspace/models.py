@@ -28,6 +28,8 @@ class Moderation(models.TextChoices):
     PUBLISHED = "published", _("Published")
     PENDING = "pending", _("Waiting for a teacher's approval")
     REJECTED = "rejected", _("Not approved")
+    # A file showing a pupil whose family took back their consent: only their school's teachers see it.
+    WITHDRAWN = "withdrawn", _("Hidden: a family withdrew consent")
 
 
 class Post(models.Model):

@@ -72,10 +72,13 @@ def readable(member, user, *, author_field: str) -> Q:
     Everyone who may open the workspace reads what is published. A pupil's post or upload that
     waits for approval is read by its author and by the teachers of the author's school, who
     decide; the partner school and visitors never see it. What was turned down is read by nobody.
+    A file hidden because a family withdrew consent is read only by the teachers of its school.
     """
     visible = Q(status=Moderation.PUBLISHED) | Q(status=Moderation.PENDING, **{author_field: user})
     if _teaches_in(member):
-        visible |= Q(status=Moderation.PENDING, school_id=member.school_id)
+        # A file hidden after a family withdrew consent stays in sight of its school's teachers,
+        # who are told to replace it; nobody else sees it.
+        visible |= Q(status__in=(Moderation.PENDING, Moderation.WITHDRAWN), school_id=member.school_id)
     return visible
 
 
@@ -83,6 +86,8 @@ def may_read(item, *, member, user) -> bool:
     """`readable` for one post or file already loaded (e.g. the post a reply quotes)."""
     if item.status == Moderation.PUBLISHED:
         return True
+    if item.status == Moderation.WITHDRAWN:
+        return _teaches_in(member) and item.school_id == member.school_id
     if item.status != Moderation.PENDING:
         return False
     author_id = item.author_id if hasattr(item, "author_id") else item.uploader_id

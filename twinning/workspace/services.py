@@ -2,13 +2,16 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.notifications import notify
 from twinning.common.uploads import UploadRefused, examine, kept_file
+from twinning.consent.services import FIELD_OF_USE
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import rules
 from twinning.workspace.export import build_zip
@@ -232,3 +235,53 @@ def export_workspace(*, twinning: Twinning, by):
             threads=Thread.objects.filter(twinning=twinning).count(),
         )
     return archive
+
+
+def hide_media_after_withdrawal(*, pupil, uses: frozenset[str]) -> int:
+    """A family took back consent for ``uses`` (see `consent.services.add_withdrawal_step`): every file
+    of any workspace showing or sounding like the pupil that now lacks its consent is hidden from
+    everyone but the teachers of its school, at once. Returns how many.
+
+    Side effects: the files leave the feed; the teachers of the file's school in each twinning are
+    notified of what to replace; an audit entry per twinning.
+    """
+    lost = {FIELD_OF_USE[use] for use in uses if use in FIELD_OF_USE}
+    kinds = [kind for kind, needs in CONSENT_NEEDED.items() if any(field in lost for field, _message in needs)]
+    items = list(
+        MediaItem.objects.filter(
+            pupils=pupil, kind__in=kinds, status__in=(Moderation.PUBLISHED, Moderation.PENDING)
+        ).select_related("twinning")
+    )
+    if not items:
+        return 0
+    by_twinning: dict[int, list[MediaItem]] = {}
+    for item in items:
+        by_twinning.setdefault(item.twinning_id, []).append(item)
+    with transaction.atomic():
+        ids = [item.pk for item in items]
+        MediaItem.objects.filter(pk__in=ids).update(status=Moderation.WITHDRAWN)
+        Event.objects.filter(media_id__in=ids).delete()
+        for hidden in by_twinning.values():
+            twinning = hidden[0].twinning
+            schools = {item.school_id for item in hidden if item.school_id is not None} or {pupil.school_id}
+            teachers = Membership.objects.filter(
+                twinning=twinning, active=True, role__in=rules.TEACHERS, school_id__in=schools
+            ).select_related("user")
+            url = reverse("workspace:media", kwargs={"pk": twinning.pk})
+            for member in teachers:
+                notify(
+                    user=member.user,
+                    kind="consent_media_hidden",
+                    url=url,
+                    pupil=pupil.display_name,
+                    title=twinning.titles,
+                    count=len(hidden),
+                )
+            audit.record(
+                actor=None,
+                action="workspace.media_hidden",
+                target=twinning,
+                pupil=pupil.pk,
+                media=[i.pk for i in hidden],
+            )
+    return len(items)

@@ -188,6 +188,7 @@ SECRETS: dict[str, tuple[str, frozenset]] = {
         "a pupil's photo waiting for moderation",
         frozenset({"pupil_a", "teacher_a", "teacher_a2"}),
     ),
+    net.SECRET_PARENT_EMAIL: ("a pupil's parent's e-mail address", TEACHERS_OF_A),
     net.SECRET_PENDING_SCHOOL: ("a school waiting for its NSO", frozenset({"nso_a", "admin"})),
     net.SECRET_DRAFT_ACTIVITY: ("a library activity waiting for review", STAFF | {"teacher_b"}),
     net.SECRET_GUIDANCE: ("the coordinators' guidance log", OVERSEERS_AB | {"admin"}),
@@ -207,6 +208,7 @@ SECRETS: dict[str, tuple[str, frozenset]] = {
 SHOWN: dict[str, tuple[str, str]] = {
     net.SECRET_PENDING_POST: ("workspace:thread", "teacher_a"),
     net.SECRET_PENDING_PHOTO: ("workspace:moderation", "teacher_a2"),
+    net.SECRET_PARENT_EMAIL: ("consent:pupil", "teacher_a2"),
     net.SECRET_PENDING_SCHOOL: ("schools:queue", "nso_a"),
     net.SECRET_DRAFT_ACTIVITY: ("library:review", "coordinator"),
     net.SECRET_GUIDANCE: ("coordination:detail", "nso_b"),
@@ -231,6 +233,7 @@ CASES: list[Case] = [
     case("dashboard", get=SIGNED, post=SIGNED),
     case("notifications", get=SIGNED, post=SIGNED),
     case("health", get=ANYONE, post=ANYONE),
+    case("privacy_notice", get=ANYONE, post=ANYONE),
     case("ready", get=ANYONE, post=ANYONE),
     # --- accounts
     case("accounts:login", get=ANYONE, post=ANYONE),
@@ -247,6 +250,36 @@ CASES: list[Case] = [
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
     case("accounts:reset_pupil_passwords", get=POST_ONLY, post={TEACHERS: OK}),
     case("accounts:pupil_consent", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    # Personal data: the pupil's own school (its teachers and principal) exports and removes a pupil;
+    # everyone signed in asks for a copy of their own data, and only who asked downloads it; everyone
+    # but pupils and the platform administrator closes their own account.
+    case(
+        "accounts:remove_pupil",
+        kw(pk="pupil_a.pk"),
+        get={TEACHERS_OF_A | {"principal_a"}: OK},
+        post={TEACHERS_OF_A | {"principal_a"}: OK},
+    ),
+    case(
+        "accounts:request_pupil_export",
+        kw(pk="pupil_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a"}: OK},
+    ),
+    case("accounts:request_own_export", get=POST_ONLY, post=SIGNED),
+    case("accounts:download_export", kw(pk="data_export.pk"), get=POST_ONLY, post={"teacher_a": OK}),
+    case("accounts:close_account", get={ADULTS - {"admin"}: OK}, post={ADULTS - {"admin"}: OK}),
+    # Parents' consent: the teachers of the pupil's school; the family's link needs no account, and
+    # answers the same to everyone who holds it (an empty answer is refused, a valid link cannot ask anew).
+    case("consent:overview", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case("consent:pupil", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:send_link", kw(pk="pupil_a.pk"), get=POST_ONLY, post={TEACHERS_OF_A: INVALID}),
+    case("consent:paper_form", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:record_paper", kw(pk="pupil_a.pk"), get=POST_ONLY, post={TEACHERS_OF_A: INVALID}),
+    case("consent:scan", kw(pk="paper_consent.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
+    case("consent:family", kw(token="consent_token"), get=ANYONE, post={EVERYONE: 405}),
+    case("consent:family_answer", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
+    case("consent:family_withdraw", kw(token="consent_token"), get={EVERYONE: 405}, post=ANYONE),
+    case("consent:family_ask", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
     case("accounts:password_change", get=SIGNED, post=SIGNED),
     # The second factor. Every persona has passed the step or owes none (``testing.Client.force_login``),
     # so the step's page sends them on; staff have an authenticator app, teachers and principals none.

@@ -28,10 +28,14 @@ from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.common import exports
 from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
 from twinning.communities.models import Community
 from twinning.communities.services.communities import About
+from twinning.consent import queries as consent_queries
+from twinning.consent import services as consent_services
+from twinning.consent.models import Use
 from twinning.coordination import services as coordination_services
 from twinning.coordination.models import GuidanceEntry
 from twinning.learning import services as learning_services
@@ -55,6 +59,7 @@ from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace_services
 
 # Texts only some people may read; each appears in exactly one row of the network.
+SECRET_PARENT_EMAIL = "parent.of.maya@example.org"
 SECRET_PENDING_POST = "Secret-pending-post-Qx7"
 SECRET_REJECTED_POST = "Secret-rejected-post-Jw3"
 SECRET_PENDING_PHOTO = "Secret-pending-photo-Vt5"
@@ -189,6 +194,18 @@ def build() -> SimpleNamespace:
     ((n.pupil_b, _password),) = create_pupils(school=n.school_b, by=n.teacher_b.user, names=["Tom W."])
     twinning_services.add_pupils(twinning=n.twinning, row=n.row_a, pupils=[n.pupil_a], by=n.teacher_a.user)
     twinning_services.add_pupils(twinning=n.twinning, row=row_b, pupils=[n.pupil_b], by=n.teacher_b.user)
+    # Parents' consent: pupil A's family got a link by e-mail; a paper form with its scan for the other pupil of A.
+    n.consent_form = consent_services.send_consent_link(
+        pupil=n.pupil_a, by=n.teacher_a.user, email=SECRET_PARENT_EMAIL, language="he"
+    )
+    n.consent_token = consent_queries.link_token(n.consent_form)
+    n.paper_consent = consent_services.record_paper_answers(
+        pupil=n.pupil_a_out,
+        by=n.teacher_a.user,
+        answers=dict.fromkeys(Use.values, True),
+        language="en",
+        scan=SimpleUploadedFile("form.png", png()),
+    )
 
     # The workspace: a thread, a pupil's published, pending and turned-down posts, photos, a page, a plan step.
     n.thread = workspace_services.start_thread(
@@ -383,6 +400,10 @@ def build() -> SimpleNamespace:
     matching_services.execute_cohort_run(n.cohort.pk)
     n.cohort.refresh_from_db()
     n.cohort_pair = n.cohort.pairs.first()
+
+    # A copy of teacher A's own data, ready to download (built here: the job would run after commit).
+    n.data_export = exports.request_export(subject=n.teacher_a.user, by=n.teacher_a.user)
+    exports.build(n.data_export.pk)
 
     n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
     n.reset_uid = urlsafe_base64_encode(force_bytes(n.teacher_c.user.pk))

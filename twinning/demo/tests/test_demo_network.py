@@ -114,3 +114,14 @@ def test_demo_staff_have_an_app_with_the_printed_key_and_demo_code_prints_its_co
     call_command("demo_code", stdout=out, stderr=io.StringIO())
     device = TOTPDevice.objects.filter(user__is_superuser=True).first()
     assert device.verify_token(out.getvalue().strip())
+
+
+def test_demo_pupils_have_parents_answers_of_every_kind(demo):
+    from twinning.accounts.models import Pupil
+    from twinning.consent.queries import consent_states_for_teacher
+
+    states = {row.state for row in consent_states_for_teacher(Pupil.objects.all())}
+    assert states == {"agreed", "partial", "refused", "withdrawn", "pending", "none"}
+    agreed = Pupil.objects.filter(consent_face=True, consent_video=True, consent_voice=True, consent_full_name=True)
+    assert agreed.exists()
+    assert Pupil.objects.filter(consent_face=True, consent_video=False).exists()

@@ -65,25 +65,28 @@ def test_other_schools_teachers_cannot_manage_these_pupils(client, cast):
     assert as_(client, cast.pending_il.user).get("/accounts/pupils/").status_code == 404
 
 
-def test_consent_is_recorded_and_the_full_name_kept_only_with_consent(client, cast):
+def test_teacher_cannot_tick_consent_and_the_full_name_is_kept_only_with_the_familys(client, cast):
+    from twinning.consent import services as consent_services
+    from twinning.consent.models import Use
+
     create(client, cast.teacher_a, ["Maya K."])
     pupil = Pupil.objects.get()
     client.post(
         f"/accounts/pupils/{pupil.pk}/", {"display_name": "Maya K.", "consent_face": "on", "full_name": "Maya Katz"}
     )
     pupil.refresh_from_db()
+    # Only the family's recorded answers set what may be shared: the pupil's form has no such boxes.
     assert (pupil.consent_face, pupil.consent_video, pupil.full_name, pupil.user.full_name) == (
-        True,
+        False,
         False,
         "",
         "Maya K.",
     )
-    client.post(
-        f"/accounts/pupils/{pupil.pk}/",
-        {"display_name": "Maya K.", "consent_full_name": "on", "full_name": "Maya Katz"},
-    )
+    answers = {use: use in (Use.PHOTOS, Use.FULL_NAME) for use in Use.values}
+    consent_services.record_paper_answers(pupil=pupil, by=cast.teacher_a.user, answers=answers, language="en")
+    client.post(f"/accounts/pupils/{pupil.pk}/", {"display_name": "Maya K.", "full_name": "Maya Katz"})
     pupil.refresh_from_db()
-    assert (pupil.full_name, pupil.user.full_name) == ("Maya Katz", "Maya Katz")
+    assert (pupil.consent_face, pupil.full_name, pupil.user.full_name) == (True, "Maya Katz", "Maya Katz")
 
 
 def test_teacher_adds_own_pupils_but_not_the_partners(client, cast, twinning, pupils):
@@ -281,7 +284,7 @@ def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("members/", {"remove": "abc"}),
+        ("members/remove/", {"pupil": "abc"}),
         ("members/", {"pupil": ["abc", "1 OR 1=1"]}),
         ("moderation/posts/999999/", {"decision": "approve"}),
         ("moderation/media/999999/", {"decision": "approve"}),

@@ -41,6 +41,7 @@ from twinning.common.models import AuditEntry
 from twinning.common.notifications import emails_muted
 from twinning.communities.models import Community
 from twinning.demo.communities import load_communities
+from twinning.demo.consent import load_consent
 from twinning.demo.coordination import load_caseload
 from twinning.demo.data import (
     COUNTRIES,
@@ -176,6 +177,7 @@ class Network:
         load_recognition()
         load_surveys(seed=self.rng.randrange(1 << 30))
         load_communities()
+        load_consent()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}

@@ -1,0 +1,134 @@
+"""The personal data `common` itself holds (the audit log, notifications, e-mails, exports), declared
+in the privacy register. Imported by `CommonConfig.ready` with every app's `privacy.py`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from twinning.common.privacy import (
+    AS_RECORD,
+    EXPIRES_SEVEN_DAYS,
+    UNTIL_CLOSED,
+    Basis,
+    Erase,
+    Person,
+    PersonalData,
+    Retention,
+    add_erasure_refusal,
+    delete_rows,
+    not_personal,
+    register,
+)
+
+RUNNING = _("Running the platform: telling people what concerns them, and sending them e-mail.")
+
+
+def _since_joined(person: Person, model, field: str):
+    # Nothing made before the person's account existed can name them.
+    return model._default_manager.filter(**{f"{field}__gte": person.user.date_joined - timedelta(minutes=1)})
+
+
+def _erase_from_audit(person: Person) -> None:
+    """Keep each decision, without who: the person's own entries lose their author, and any entry
+    that names them loses its written reason and every text in its details (numbers are kept)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from twinning.common.models import AuditEntry
+
+    mine = ContentType.objects.get_for_model(person.user)
+    targets = [(mine.pk, person.user.pk)]
+    if person.pupil is not None:
+        targets.append((ContentType.objects.get_for_model(person.pupil).pk, person.pupil.pk))
+    AuditEntry.objects.filter(actor=person.user).update(actor=None)
+    for entry in _since_joined(person, AuditEntry, "at").iterator(chunk_size=2000):
+        about_them = (entry.target_type_id, entry.target_id) in targets
+        if about_them or person.named_in(entry.reason, entry.data):
+            entry.reason = ""
+            entry.data = {key: value for key, value in entry.data.items() if not isinstance(value, str | dict | list)}
+            entry.save(update_fields=["reason", "data"])
+
+
+def _erase_notifications(person: Person) -> None:
+    from twinning.common.models import Notification
+
+    delete_rows(Notification.objects.filter(recipient=person.user))
+    naming = [row.pk for row in _since_joined(person, Notification, "created_at") if person.named_in(row.params)]
+    delete_rows(Notification.objects.filter(pk__in=naming))
+
+
+def _erase_emails(person: Person) -> None:
+    from twinning.common.models import Email
+
+    naming = [
+        row.pk
+        for row in _since_joined(person, Email, "created_at").iterator(chunk_size=500)
+        if person.named_in(row.to, row.cc, row.bcc, row.subject, row.body, row.alternatives)
+    ]
+    delete_rows(Email.objects.filter(pk__in=naming))
+
+
+register(
+    PersonalData(
+        "common.AuditEntry",
+        fields=("at", "action"),
+        purpose=_("Keeping a record of who decided what, so that decisions about schools and pupils can be checked."),
+        basis=Basis.LEGITIMATE_INTERESTS,
+        retention=AS_RECORD,
+        subject=("actor",),
+        erase=Erase.ANONYMISE,
+        erase_with=_erase_from_audit,
+    ),
+    PersonalData(
+        "common.Notification",
+        fields=("kind", "url", "created_at", "read_at"),
+        purpose=RUNNING,
+        basis=Basis.PROGRAMME,
+        retention=UNTIL_CLOSED,
+        subject=("recipient",),
+        erase_with=_erase_notifications,
+        label=_("Notifications"),
+    ),
+    PersonalData(
+        "common.Email",
+        fields=("to", "subject", "body"),
+        purpose=RUNNING,
+        basis=Basis.PROGRAMME,
+        retention=Retention(_("30 days after it is sent."), days=30, since="sent_at"),
+        export=False,
+        erase_with=_erase_emails,
+    ),
+    PersonalData(
+        "common.DataExport",
+        fields=("status", "created_at", "downloaded_at"),
+        purpose=_("Giving people a copy of their data when they or a pupil's parent ask for it."),
+        basis=Basis.LEGAL_OBLIGATION,
+        retention=EXPIRES_SEVEN_DAYS,
+        subject=("subject", "requested_by"),
+        export=False,
+    ),
+)
+not_personal("common.Job", _("Background work: the ids of the rows it works on and its errors, never texts."))
+not_personal("common.WorkerBeat", _("A running worker process: a machine's name."))
+
+# Django's own tables that the site uses.
+not_personal("auth.Permission", _("The names of permissions."))
+not_personal("auth.Group", _("The names of groups of permissions."))
+
+
+def _unsent_exports(person: Person) -> str:
+    """Someone asked for a copy of the person's data (a parent, through a teacher) and has not
+    downloaded it yet: erasing now would lose the answer to their request."""
+    from twinning.common.exports import unsent_exports
+
+    if not unsent_exports(person.user):
+        return ""
+    return gettext(
+        "A copy of this person's data was asked for and has not been downloaded yet: download it first "
+        "(or wait a week, until it expires)."
+    )
+
+
+add_erasure_refusal(_unsent_exports)
