@@ -122,7 +122,7 @@ def as_(client: django.test.Client, user: User, language: str | None = None) -> 
 
 def create_pupils_on_the_page(client: django.test.Client, teacher, names: list[str]):
     """Pupil accounts made by ``teacher`` (a teacher profile) on the pupils page; the page with the login sheet."""
-    return as_(client, teacher.user).post("/accounts/pupils/", {"create": "1", "names": "\n".join(names)})
+    return as_(client, teacher.user).post("/accounts/pupils/", {"names": "\n".join(names)})
 
 
 def make_nso(slug: str, name: str) -> NSO:

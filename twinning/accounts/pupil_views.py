@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from twinning.accounts import pupils as service
 from twinning.accounts import queries
@@ -30,14 +31,23 @@ class PupilNamesForm(forms.ModelForm):
         fields = ["display_name", "full_name"]
 
 
+def _teacher(request):
+    if not can_seek_partners(request.user):  # validated teachers, still at their school
+        raise Http404
+
+
+def _sheet(request, made):
+    """The login sheet: the passwords exist only in this response, to be printed now."""
+    return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
+
+
 @login_required
 @no_store  # the login sheet with the new passwords is this page's answer to a POST
 def pupils(request):
-    if not can_seek_partners(request.user):  # validated teachers, still at their school
-        raise Http404
-    managed = service.pupils_of_teacher(request.user)
+    """The school's pupil accounts; posted here, the form creates new ones."""
+    _teacher(request)
     form = NewPupilsForm(request.POST or None)
-    if request.method == "POST" and "create" in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             made = service.create_pupils(
                 school=request.user.teacher.school, by=request.user, names=form.cleaned_data["names"].splitlines()
@@ -45,15 +55,22 @@ def pupils(request):
         except ServiceError as error:
             form.add_error("names", error.message)
         else:
-            # The passwords exist only in this response: print the sheet now.
-            return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
-    if request.method == "POST" and "reset" in request.POST:
-        chosen = list(managed.filter(pk__in=posted_ids(request, "pupil")))
-        if chosen:
-            made = service.reset_passwords(pupils=chosen, by=request.user)
-            return render(request, "accounts/pupil_sheet.html", {"made": made, "school": request.user.teacher.school})
-        messages.error(request, _("Choose the pupils whose passwords you want to reset."))
-    return render(request, "accounts/pupils.html", {"form": form, "pupils": managed})
+            return _sheet(request, made)
+    return render(request, "accounts/pupils.html", {"form": form, "pupils": service.pupils_of_teacher(request.user)})
+
+
+@login_required
+@require_POST
+@no_store  # the login sheet with the new passwords is the answer
+def reset_pupil_passwords(request):
+    """New passwords for the chosen pupils of the teacher's school."""
+    _teacher(request)
+    managed = service.pupils_of_teacher(request.user)
+    chosen = list(managed.filter(pk__in=posted_ids(request, "pupil")))
+    if chosen:
+        return _sheet(request, service.reset_passwords(pupils=chosen, by=request.user))
+    messages.error(request, _("Choose the pupils whose passwords you want to reset."))
+    return render(request, "accounts/pupils.html", {"form": NewPupilsForm(), "pupils": managed})
 
 
 @login_required

@@ -48,8 +48,11 @@ def _coordinator_form(user, data=None) -> AppointForm | None:
     return AppointForm(data, scopes=scopes, prefix="coordinator") if scopes else None
 
 
-def _admin_form(user, model, prefix: str, data=None) -> AppointForm | None:
-    return AppointForm(data, scopes=list(model.objects.all()), prefix=prefix) if rules.roles_of(user).admin else None
+def _admin_form(user, model, kind: str, data=None) -> AppointForm | None:
+    """The form for a role only administrators appoint, in any NSO or programme; None for others."""
+    if not rules.may_appoint_kind(user, kind):
+        return None
+    return AppointForm(data, scopes=list(model.objects.all()), prefix=kind)
 
 
 def _roles_page(request, *, bound: dict | None = None, status: int = 200):
@@ -62,12 +65,11 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
     search = request.GET.get("school", "").strip()[:100]
     forms = {
         "coordinator_form": _coordinator_form(user),
-        "nso_staff_form": _admin_form(user, NSO, "nso_staff"),
-        "programme_admin_form": _admin_form(user, Programme, "programme_admin"),
+        "nso_staff_form": _admin_form(user, NSO, Role.Kind.NSO_STAFF),
+        "programme_admin_form": _admin_form(user, Programme, Role.Kind.PROGRAMME_ADMIN),
         **(bound or {}),
     }
     page = Paginator(queries.roles_for_manager(user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
-    roles = rules.roles_of(user)
     return render(
         request,
         "accounts/roles.html",
@@ -76,7 +78,7 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
             "page": page,
             "kind": kind,
             "kinds": kinds,
-            "appoints_principals": roles.admin or roles.nso_staff,
+            "appoints_principals": rules.may_appoint_kind(user, Role.Kind.PRINCIPAL),
             "school_search": search,
             "schools": queries.schools_for_principals(user, search=search),
             "history": queries.role_history_for(user),
@@ -117,7 +119,7 @@ def appoint_coordinator(request):
 @login_required
 @require_POST
 def appoint_nso_staff(request):
-    form = _admin_form(request.user, NSO, "nso_staff", request.POST)
+    form = _admin_form(request.user, NSO, Role.Kind.NSO_STAFF, request.POST)
     if form is None:
         raise Http404
     return _appoint(request, kind=Role.Kind.NSO_STAFF, form=form, form_name="nso_staff_form")
@@ -126,7 +128,7 @@ def appoint_nso_staff(request):
 @login_required
 @require_POST
 def appoint_programme_admin(request):
-    form = _admin_form(request.user, Programme, "programme_admin", request.POST)
+    form = _admin_form(request.user, Programme, Role.Kind.PROGRAMME_ADMIN, request.POST)
     if form is None:
         raise Http404
     return _appoint(request, kind=Role.Kind.PROGRAMME_ADMIN, form=form, form_name="programme_admin_form")

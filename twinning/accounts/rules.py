@@ -177,6 +177,11 @@ def kinds_managed_by(user) -> list[str]:
     return [kind for kind in Role.Kind.values if kind in kinds]
 
 
+def may_appoint_kind(user, kind: str) -> bool:
+    """Whether this person appoints `kind` somewhere (which scopes: `may_appoint`)."""
+    return kind in kinds_managed_by(user)
+
+
 def roles_managed_by(user) -> QuerySet[Role]:
     """The roles in this person's reach: the ones the roles page lists and lets them remove."""
     scope = _managed(user)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("profile/second-factor/remove/", second_factor_views.remove, name="second_factor_remove"),
     path("people/<int:pk>/second-factor/reset/", second_factor_views.reset, name="second_factor_reset"),
     path("pupils/", pupil_views.pupils, name="pupils"),
+    path("pupils/passwords/", pupil_views.reset_pupil_passwords, name="reset_pupil_passwords"),
     path("pupils/<int:pk>/", pupil_views.pupil_consent, name="pupil_consent"),
     path("pupils/<int:pk>/remove/", privacy_views.remove_pupil, name="remove_pupil"),
     path("pupils/<int:pk>/data/", privacy_views.request_pupil_export, name="request_pupil_export"),

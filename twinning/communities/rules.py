@@ -58,6 +58,11 @@ def is_steward(user, community: Community) -> bool:
     return roles.admin or (community.nso_id is not None and community.nso_id in roles.nso_ids)
 
 
+def can_decide(user, community: Community) -> bool:
+    """Approve or decline a proposed community: the stewards of its NSO (and the administrator)."""
+    return community.status == Community.Status.PROPOSED and is_steward(user, community)
+
+
 def communities_for(user) -> QuerySet[Community]:
     """Communities the person may see listed: every active and archived one, and proposals that
     are their own or that they review."""

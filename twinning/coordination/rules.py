@@ -10,7 +10,12 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.rules import roles_of
 from twinning.schools.models import Programme
 from twinning.twinnings.models import Twinning
-from twinning.twinnings.rules import can_oversee, get_twinning_for_user
+from twinning.twinnings.rules import can_oversee, get_twinning_for_user, twinnings_overseen_by
+
+
+def can_see_caseload(user) -> bool:
+    """The caseload is for those who oversee at least one twinning."""
+    return twinnings_overseen_by(user).exists()
 
 
 def get_twinning_for_coordinator(user, pk: int) -> Twinning:
@@ -30,3 +35,8 @@ def programmes_managed_by(user) -> QuerySet[Programme]:
 
 def get_programme_for_manager(user, pk: int) -> Programme:
     return get_object_or_404(programmes_managed_by(user), pk=pk)
+
+
+def can_set_limits(user) -> bool:
+    """Set the silence limits of at least one programme."""
+    return programmes_managed_by(user).exists()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
@@ -36,9 +37,9 @@ REASONS = {
 @login_required
 def caseload(request):
     """Every twinning in the person's care with its health, sortable and filterable."""
-    overseen = twinnings_overseen_by(request.user)
-    if not overseen.exists():
+    if not rules.can_see_caseload(request.user):
         raise Http404
+    overseen = twinnings_overseen_by(request.user)
     programmes = Programme.objects.filter(pk__in=overseen.values("programme_id"))
     form = CaseloadFilter(request.GET or None, programmes=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -75,7 +76,7 @@ def caseload(request):
             "page": page,
             "rows": rows,
             "counts": [(value, label, counts.get(value, 0)) for value, label in State.choices],
-            "manages_limits": rules.programmes_managed_by(request.user).exists(),
+            "manages_limits": rules.can_set_limits(request.user),
             "computed_at": TwinningHealth.objects.filter(twinning__in=overseen)
             .order_by("-computed_at")
             .values_list("computed_at", flat=True)
@@ -86,27 +87,17 @@ def caseload(request):
 
 @login_required
 def detail(request, pk: int):
-    """One twinning's health in detail and its guidance log."""
+    """One twinning's health in detail and its guidance log; posted here, the form adds to the log."""
     twinning = rules.get_twinning_for_coordinator(request.user, pk)
     form = GuidanceForm(request.POST or None, initial={"happened_on": timezone.localdate()})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "recompute":
-            services.compute_health(twinning_ids=[twinning.pk])
-            messages.success(request, _("The twinning's health is up to date."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_guidance(twinning=twinning, by=request.user, **form.cleaned_data)
+        except ServiceError as problem:
+            form.add_error("text", problem.message)
+        else:
+            messages.success(request, _("Added to the guidance log."))
             return redirect("coordination:detail", pk=twinning.pk)
-        if action == "done":
-            entry = get_object_or_404(GuidanceEntry, pk=posted_id(request, "entry"), twinning=twinning)
-            services.mark_step_done(entry=entry, by=request.user)
-            return redirect("coordination:detail", pk=twinning.pk)
-        if form.is_valid():
-            try:
-                services.add_guidance(twinning=twinning, by=request.user, **form.cleaned_data)
-            except ServiceError as problem:
-                form.add_error("text", problem.message)
-            else:
-                messages.success(request, _("Added to the guidance log."))
-                return redirect("coordination:detail", pk=twinning.pk)
     health = TwinningHealth.objects.filter(twinning=twinning).first()
     schools = []
     for row in TwinningSchool.objects.filter(twinning=twinning, status=TwinningSchool.Status.JOINED).select_related(
@@ -131,6 +122,26 @@ def detail(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def recompute(request, pk: int):
+    """Check the twinning's health now rather than tonight."""
+    twinning = rules.get_twinning_for_coordinator(request.user, pk)
+    services.compute_health(twinning_ids=[twinning.pk])
+    messages.success(request, _("The twinning's health is up to date."))
+    return redirect("coordination:detail", pk=twinning.pk)
+
+
+@login_required
+@require_POST
+def mark_done(request, pk: int):
+    """A next step of the guidance log is done."""
+    twinning = rules.get_twinning_for_coordinator(request.user, pk)
+    entry = get_object_or_404(GuidanceEntry, pk=posted_id(request, "entry"), twinning=twinning)
+    services.mark_step_done(entry=entry, by=request.user)
+    return redirect("coordination:detail", pk=twinning.pk)
 
 
 def _reply(health) -> dict:

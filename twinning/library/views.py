@@ -51,14 +51,15 @@ def index(request):
     )
 
 
-def _save(request, form, version=None):
-    """Write the form into a version (a new activity when there is none); True when it is saved."""
+def _save(request, form, version=None, *, submit: bool):
+    """Write the form into a version (a new activity when there is none), and send it for review when
+    asked; the version when it is saved, None when the form gets the reason why not."""
     try:
         if version is None:
             version = services.start_activity(by=request.user, text=form.text())
         else:
             services.save_version(version=version, by=request.user, text=form.text())
-        if request.POST.get("action") == "submit":
+        if submit:
             services.submit(version=version, by=request.user)
     except ServiceError as problem:
         form.add_error(None, problem.message)
@@ -70,8 +71,7 @@ def _save(request, form, version=None):
     return version
 
 
-@login_required
-def new(request):
+def _new(request, *, submit: bool):
     _reader(request)
     if not rules.can_write(request.user):
         raise Http404
@@ -81,15 +81,27 @@ def new(request):
         initial={"age_from": 10, "age_to": 14, "duration_minutes": 45, "text_language": language},
     )
     if request.method == "POST" and form.is_valid():
-        version = _save(request, form)
+        version = _save(request, form, submit=submit)
         if version is not None:
             return redirect("library:edit", pk=version.activity_id)
     return render(request, "library/edit.html", {"form": form, "activity": None, "version": None})
 
 
 @login_required
-def edit(request, pk: int):
-    """Write the next version. The published text stays as it is until a reviewer publishes this one."""
+def new(request):
+    """Write a new activity; posted here, it is saved as a draft."""
+    return _new(request, submit=False)
+
+
+@login_required
+def new_submit(request):
+    """A new activity saved and sent for review in one step."""
+    if request.method != "POST":
+        raise Http404
+    return _new(request, submit=True)
+
+
+def _edit(request, pk: int, *, submit: bool):
     activity = rules.get_activity_for_editor(request.user, pk)
     open_version = activity.versions.filter(state__in=Version.OPEN).select_related("author").first()
     base = open_version or activity.versions.order_by("-number").first()
@@ -98,7 +110,7 @@ def edit(request, pk: int):
     form = VersionForm(request.POST or None, instance=base, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = open_version or services.open_version(activity=activity, by=request.user)
-        if _save(request, form, version) is not None:
+        if _save(request, form, version, submit=submit) is not None:
             return redirect("library:edit", pk=activity.pk)
     return render(
         request,
@@ -111,6 +123,21 @@ def edit(request, pk: int):
             "attachment_form": AttachmentForm(),
         },
     )
+
+
+@login_required
+def edit(request, pk: int):
+    """Write the next version; posted here, it is saved as a draft. The published text stays as it is
+    until a reviewer publishes this one."""
+    return _edit(request, pk, submit=False)
+
+
+@login_required
+def submit(request, pk: int):
+    """The next version saved and sent for review in one step."""
+    if request.method != "POST":
+        raise Http404
+    return _edit(request, pk, submit=True)
 
 
 @login_required
@@ -257,23 +284,14 @@ def _changes(old: Version | None, new: Version) -> list[dict]:
 
 @login_required
 def version(request, pk: int, number: int):
-    """One version as written, what it changes, and (for a reviewer) publish or return it."""
+    """One version as written, what it changes, and (for a reviewer) the form to publish or return it."""
     version = rules.get_version_for_user(request.user, pk, number)
-    form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        if not rules.may_review(request.user, version) or request.POST.get("action") not in ("publish", "return"):
-            raise Http404
-        if form.is_valid():
-            try:
-                if request.POST.get("action") == "publish":
-                    services.publish(version=version, by=request.user, note=form.cleaned_data["note"])
-                    messages.success(request, _("Published. Everybody can now find and use this version."))
-                    return redirect("library:activity", pk=pk)
-                services.return_version(version=version, by=request.user, note=form.cleaned_data["note"])
-                messages.success(request, _("Returned to the author with your note."))
-                return redirect("library:review")
-            except ServiceError as problem:
-                form.add_error("note", problem.message)
+        raise Http404  # a review is posted to publish or return
+    return _version_page(request, version, ReviewForm())
+
+
+def _version_page(request, version: Version, form: ReviewForm):
     activity = version.activity
     # An open version is compared with what readers see now; an earlier one with the one before it.
     base = activity.published if version.is_open else activity.versions.filter(number__lt=version.number).first()
@@ -289,6 +307,47 @@ def version(request, pk: int, number: int):
             "can_edit": version.is_open and rules.can_edit(request.user, activity),
         },
     )
+
+
+def _version_for_review(request, pk: int, number: int) -> Version:
+    if request.method != "POST":
+        raise Http404
+    version = rules.get_version_for_user(request.user, pk, number)
+    if not rules.may_review(request.user, version):
+        raise Http404
+    return version
+
+
+@login_required
+def publish(request, pk: int, number: int):
+    """A reviewer publishes a submitted version, with a note to its author."""
+    version = _version_for_review(request, pk, number)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish(version=version, by=request.user, note=form.cleaned_data["note"])
+        except ServiceError as problem:
+            form.add_error("note", problem.message)
+        else:
+            messages.success(request, _("Published. Everybody can now find and use this version."))
+            return redirect("library:activity", pk=pk)
+    return _version_page(request, version, form)
+
+
+@login_required
+def return_version(request, pk: int, number: int):
+    """A reviewer sends a submitted version back to its author with a note of what to change."""
+    version = _version_for_review(request, pk, number)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_version(version=version, by=request.user, note=form.cleaned_data["note"])
+        except ServiceError as problem:
+            form.add_error("note", problem.message)
+        else:
+            messages.success(request, _("Returned to the author with your note."))
+            return redirect("library:review")
+    return _version_page(request, version, form)
 
 
 @login_required

@@ -157,24 +157,20 @@ def proposals(request):
 
 @login_required
 def proposal_detail(request, pk: int):
+    """A proposal to the person's school, and the form to accept or decline it."""
     proposal = rules.get_proposal_for_user(request.user, pk)
+    if request.method == "POST":
+        raise Http404  # an answer is posted to accept or decline
+    return _proposal_page(request, proposal, AnswerForm())
+
+
+def _own_school_id(request, proposal) -> int:
     mine = rules.profile_school_ids(request.user)
-    own_school = proposal.left.school_id if proposal.left.school_id in mine else proposal.right.school_id
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_proposal(
-                proposal=proposal,
-                school_id=own_school,
-                by=request.user,
-                accept="accept" in request.POST,
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your answer has been recorded."))
-            return redirect("matching:proposal", pk=proposal.pk)
+    return proposal.left.school_id if proposal.left.school_id in mine else proposal.right.school_id
+
+
+def _proposal_page(request, proposal, form: AnswerForm):
+    own_school = _own_school_id(request, proposal)
     has_answered = proposal.left_accepted if own_school == proposal.left.school_id else proposal.right_accepted
     other = proposal.right if own_school == proposal.left.school_id else proposal.left
     return render(
@@ -187,6 +183,40 @@ def proposal_detail(request, pk: int):
             "can_answer": (proposal.status == Proposal.Status.PENDING and not has_answered),
         },
     )
+
+
+def _answer(request, pk: int, *, accept: bool):
+    proposal = rules.get_proposal_for_user(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_proposal(
+                proposal=proposal,
+                school_id=_own_school_id(request, proposal),
+                by=request.user,
+                accept=accept,
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your answer has been recorded."))
+            return redirect("matching:proposal", pk=proposal.pk)
+    return _proposal_page(request, proposal, form)
+
+
+@login_required
+@require_POST
+def accept_proposal(request, pk: int):
+    """A teacher accepts a proposed partner for their school."""
+    return _answer(request, pk, accept=True)
+
+
+@login_required
+@require_POST
+def decline_proposal(request, pk: int):
+    """A teacher declines a proposed partner for their school, saying why."""
+    return _answer(request, pk, accept=False)
 
 
 @login_required

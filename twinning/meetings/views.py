@@ -235,15 +235,12 @@ def detail(request, pk: int, meeting_pk: int):
     return _detail(request, rules.get_meeting_for_user(request.user, pk, meeting_pk))
 
 
-@login_required
-@require_POST
-def answer(request, pk: int, meeting_pk: int):
+def _answer(request, pk: int, meeting_pk: int, *, accept: bool):
     meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
     own = rules.own_answer(meeting)
     if own is None:
         raise Http404
     form = AnswerForm(request.POST)
-    accept = request.POST.get("answer") == "accept"
     if form.is_valid():
         try:
             services.answer_meeting(
@@ -256,6 +253,20 @@ def answer(request, pk: int, meeting_pk: int):
                 request, _("Thank you: the partners are told.") if accept else _("The meeting is declined.")
             )
     return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int, meeting_pk: int):
+    """A teacher says the proposed time suits their school's class."""
+    return _answer(request, pk, meeting_pk, accept=True)
+
+
+@login_required
+@require_POST
+def decline(request, pk: int, meeting_pk: int):
+    """A teacher says the proposed time does not suit their school's class, and why."""
+    return _answer(request, pk, meeting_pk, accept=False)
 
 
 @login_required
@@ -352,10 +363,13 @@ def feed_ics(request, token: str):
 def school_calendar(request, school_pk: int):
     """A school's hours, terms, closures and holidays; its teachers and principal change them."""
     school = school_rules.get_school_for_user(request.user, school_pk)
-    can_edit = school_rules.school_editable_by(request.user, school)
-    if request.method == "POST" and not can_edit:
-        raise Http404
-    subdivisions = subdivisions_of(school.country_id)
+    if request.method == "POST":
+        raise Http404  # each change is posted to its own address
+    return _calendar_page(request, school)
+
+
+def _timetable_form(school, data=None) -> TimetableForm:
+    """The school's hours as they are now (its own, or the usual ones), and its calendar settings."""
     settings_row = CalendarSettings.objects.filter(school=school).first()
     today = timezone.localdate()
     calendar = queries.calendars_of([school], today, today)[school.pk]
@@ -365,23 +379,22 @@ def school_calendar(request, school_pk: int):
     }
     for weekday, (start, end) in calendar.hours.items():
         initial[f"start_{weekday}"], initial[f"end_{weekday}"] = start, end
-    action = request.POST.get("action")
-    timetable = TimetableForm(
-        request.POST if action == "timetable" else None,
+    return TimetableForm(
+        data,
         initial=initial,
-        subdivisions=subdivisions,
+        subdivisions=subdivisions_of(school.country_id),
         first_weekday=SCHOOL_WEEK_DAYS[school.school_week][0],
     )
-    term_form = TermForm(request.POST if action == "term" else None, prefix="term")
-    closure_form = ClosureForm(request.POST if action == "closure" else None, prefix="closure")
-    if request.method == "POST":
-        done = _save_calendar(request, school, action, timetable, term_form, closure_form)
-        if done:
-            return redirect("meetings:school_calendar", school_pk=school.pk)
+
+
+def _calendar_page(request, school, *, timetable=None, term_form=None, closure_form=None):
+    """The calendar page, with the one form that was posted and refused, the others empty."""
+    timetable = timetable or _timetable_form(school)
+    today = timezone.localdate()
     year = current_school_year(today)
     first, last = date(year, 8, 1), date(year + 1, 7, 31)
     language = current_language()
-    date_calendar = initial["date_calendar"]
+    date_calendar = timetable.initial["date_calendar"]
     try:
         holidays = [
             {"day": day, "name": name, "other": other_date(day, date_calendar, language) if date_calendar else ""}
@@ -395,10 +408,10 @@ def school_calendar(request, school_pk: int):
         "meetings/school_calendar.html",
         {
             "school": school,
-            "can_edit": can_edit,
+            "can_edit": school_rules.school_editable_by(request.user, school),
             "timetable": timetable,
-            "term_form": term_form,
-            "closure_form": closure_form,
+            "term_form": term_form or TermForm(prefix="term"),
+            "closure_form": closure_form or ClosureForm(prefix="closure"),
             "terms": Term.objects.filter(school=school, last_day__gte=first - timedelta(days=366)),
             "closures": Closure.objects.filter(school=school, last_day__gte=today - timedelta(days=60)),
             "holidays": holidays,
@@ -409,9 +422,13 @@ def school_calendar(request, school_pk: int):
     )
 
 
-def _save_calendar(request, school, action, timetable, term_form, closure_form) -> bool:
-    try:
-        if action == "timetable" and timetable.is_valid():
+@login_required
+@require_POST
+def save_school_hours(request, school_pk: int):
+    school = school_rules.get_school_for_editor(request.user, school_pk)
+    timetable = _timetable_form(school, request.POST)
+    if timetable.is_valid():
+        try:
             services.save_timetable(
                 school=school,
                 by=request.user,
@@ -419,28 +436,66 @@ def _save_calendar(request, school, action, timetable, term_form, closure_form) 
                 subdivision=timetable.cleaned_data["subdivision"],
                 date_calendar=timetable.cleaned_data["date_calendar"],
             )
+        except ServiceError as problem:
+            timetable.add_error(None, problem.message)
+        else:
             messages.success(request, _("The school's hours are saved."))
-            return True
-        if action == "term" and term_form.is_valid():
-            services.add_term(school=school, by=request.user, **term_form.cleaned_data)
-            messages.success(request, _("The term is added."))
-            return True
-        if action == "closure" and closure_form.is_valid():
-            services.add_closure(school=school, by=request.user, **closure_form.cleaned_data)
-            messages.success(request, _("The closure is added."))
-            return True
-        if action in ("remove_term", "remove_closure"):
-            model = Term if action == "remove_term" else Closure
-            entry = model.objects.filter(school=school, pk=posted_id(request, "entry")).first()
-            if entry is not None:
-                services.remove_calendar_entry(entry=entry, by=request.user)
-                messages.success(request, _("Removed."))
-            return True
-    except ServiceError as problem:
-        form = {"timetable": timetable, "term": term_form, "closure": closure_form}.get(action)
-        if form is not None:
+            return redirect("meetings:school_calendar", school_pk=school.pk)
+    return _calendar_page(request, school, timetable=timetable)
+
+
+@login_required
+@require_POST
+def add_term(request, school_pk: int):
+    school = school_rules.get_school_for_editor(request.user, school_pk)
+    form = TermForm(request.POST, prefix="term")
+    if form.is_valid():
+        try:
+            services.add_term(school=school, by=request.user, **form.cleaned_data)
+        except ServiceError as problem:
             form.add_error(None, problem.message)
-    return False
+        else:
+            messages.success(request, _("The term is added."))
+            return redirect("meetings:school_calendar", school_pk=school.pk)
+    return _calendar_page(request, school, term_form=form)
+
+
+@login_required
+@require_POST
+def add_closure(request, school_pk: int):
+    school = school_rules.get_school_for_editor(request.user, school_pk)
+    form = ClosureForm(request.POST, prefix="closure")
+    if form.is_valid():
+        try:
+            services.add_closure(school=school, by=request.user, **form.cleaned_data)
+        except ServiceError as problem:
+            form.add_error(None, problem.message)
+        else:
+            messages.success(request, _("The closure is added."))
+            return redirect("meetings:school_calendar", school_pk=school.pk)
+    return _calendar_page(request, school, closure_form=form)
+
+
+def _remove_entry(request, school_pk: int, model):
+    """Remove the posted term or closure of the school; an entry that is not the school's is ignored."""
+    school = school_rules.get_school_for_editor(request.user, school_pk)
+    entry = model.objects.filter(school=school, pk=posted_id(request, "entry")).first()
+    if entry is not None:
+        services.remove_calendar_entry(entry=entry, by=request.user)
+        messages.success(request, _("Removed."))
+    return redirect("meetings:school_calendar", school_pk=school.pk)
+
+
+@login_required
+@require_POST
+def remove_term(request, school_pk: int):
+    return _remove_entry(request, school_pk, Term)
+
+
+@login_required
+@require_POST
+def remove_closure(request, school_pk: int):
+    return _remove_entry(request, school_pk, Closure)
 
 
 # --- Coordinators ---------------------------------------------------------------------------------

@@ -11,13 +11,18 @@ from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
 from twinning.recognition.models import Application, AwardCategory, SchoolLabelRequest
-from twinning.schools.models import School
+from twinning.schools.models import NSO, School
 from twinning.schools.rules import can_seek_partners
 from twinning.twinnings.models import Membership, Twinning
 
 TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
 # A twinning can be put forward once it has been lived: under way (finishing) or closed.
 LIVED = (Twinning.Status.ACTIVE, Twinning.Status.CLOSED)
+
+
+def can_read(user) -> bool:
+    """Labels are the adults' business: pupils neither apply nor read the awards."""
+    return user.is_authenticated and not hasattr(user, "pupil")
 
 
 def twinnings_to_apply_for(user) -> QuerySet[Twinning]:
@@ -59,6 +64,16 @@ def get_application_for_evaluator(user, pk: int) -> Application:
     return application
 
 
+def can_award_international(user) -> bool:
+    """The international label is the network's: platform administrators award it."""
+    return roles_of(user).admin
+
+
+def can_see_school_labels(user) -> bool:
+    """The school label page: principals ask for their schools' label, evaluators decide."""
+    return roles_of(user).principal or is_evaluator(user)
+
+
 def schools_led_by(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=roles_of(user).principal_school_ids)
 
@@ -74,6 +89,17 @@ def nso_ids_for_awards(user) -> set[int] | None:
     """The NSOs whose conference awards this person manages (None: every NSO, for administrators)."""
     roles = roles_of(user)
     return None if roles.admin else set(roles.nso_ids)
+
+
+def can_manage_awards(user) -> bool:
+    """Add award categories, nominate and name winners: an NSO's staff (for it), administrators."""
+    managed = nso_ids_for_awards(user)
+    return managed is None or bool(managed)
+
+
+def may_manage_awards_of(user, nso: NSO) -> bool:
+    managed = nso_ids_for_awards(user)
+    return managed is None or nso.pk in managed
 
 
 def get_category_for_manager(user, pk: int) -> AwardCategory:

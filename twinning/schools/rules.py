@@ -152,3 +152,12 @@ def can_seek_partners(user) -> bool:
         cached = bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)
         user._can_seek_partners = cached
     return cached
+
+
+def may_propose_to(user, school: School) -> bool:
+    """A validated teacher proposes a twinning to another validated school, never to their own."""
+    return can_seek_partners(user) and school.is_validated and user.teacher.school_id != school.pk
+
+
+def is_principal_of(user, school: School) -> bool:
+    return school.pk in roles_of(user).principal_school_ids

@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from twinning.accounts import throttle
-from twinning.accounts.rules import roles_of
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
@@ -276,7 +275,6 @@ def school_detail(request, pk):
     page = None
     if sees_teachers:
         page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
-    seeker = rules.can_seek_partners(request.user)
     return render(
         request,
         "schools/school_detail.html",
@@ -285,8 +283,8 @@ def school_detail(request, pk):
             "page": page,
             "sees_teachers": sees_teachers,
             "can_edit": rules.school_editable_by(request.user, school),
-            "can_propose": seeker and school.is_validated and request.user.teacher.school_id != school.pk,
-            "is_principal": school.pk in roles_of(request.user).principal_school_ids,
+            "can_propose": rules.may_propose_to(request.user, school),
+            "is_principal": rules.is_principal_of(request.user, school),
         },
     )
 

@@ -5,6 +5,7 @@ person's reach is a 404, whether or not it exists.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
@@ -62,6 +63,18 @@ def own_school_row(user, twinning: Twinning) -> TwinningSchool | None:
     if school is None:
         return None
     return next((row for row in twinning.schools.all() if row.school_id == school), None)
+
+
+def get_school_row_for_contacts(user, twinning: Twinning) -> TwinningSchool:
+    """The school whose contacts in the twinning this person names: the one they teach at, or else
+    the one they lead as principal; only while it takes part and the twinning is not read-only.
+    Anything else is a 404."""
+    row = own_school_row(user, twinning)
+    if row is None:
+        row = twinning.schools.filter(school_id__in=roles_of(user).principal_school_ids).first()
+    if row is None or row.status != TwinningSchool.Status.JOINED or twinning.read_only:
+        raise Http404
+    return row
 
 
 def can_oversee(user, twinning: Twinning) -> bool:

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.accounts.rules import roles_of
 from twinning.common.audit import entries_for
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
@@ -18,7 +17,7 @@ from twinning.matching.engine.search import Filters
 from twinning.matching.models import TwinningProfile
 from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
 from twinning.schools.models import School, ValidationStatus
-from twinning.schools.rules import can_seek_partners, get_teacher_for_principal
+from twinning.schools.rules import get_teacher_for_principal, may_propose_to
 from twinning.twinnings import rules, services
 from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
 from twinning.twinnings.models import HISTORY_LABELS, Twinning, TwinningSchool
@@ -46,14 +45,12 @@ def twinning_list(request):
 
 @login_required
 def propose(request, school_pk: int):
-    if not can_seek_partners(request.user):
-        raise Http404
-    own = request.user.teacher.school
     partner = get_object_or_404(
         School.objects.select_related("country"), pk=school_pk, status=ValidationStatus.VALIDATED
     )
-    if partner.pk == own.pk:
+    if not may_propose_to(request.user, partner):
         raise Http404
+    own = request.user.teacher.school
     form = ProposeForm(
         request.POST or None, initial={"title": {settings.LANGUAGE_CODE: f"{own.name} – {partner.name}"}}
     )
@@ -116,18 +113,29 @@ def _act(request, pk: int, action):
     return redirect("twinnings:detail", pk=twinning.pk)
 
 
-@login_required
-@require_POST
-def answer(request, pk: int):
+def _answer(request, pk: int, *, accept: bool):
     def run(twinning, reason):
         row = rules.own_school_row(request.user, twinning)
         if row is None or row.status != TwinningSchool.Status.INVITED:
             raise Http404
-        accept = "accept" in request.POST
         services.answer_invitation(twinning=twinning, row=row, by=request.user, accept=accept, reason=reason)
         return _("You joined the twinning.") if accept else _("You declined the twinning.")
 
     return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    """A teacher of an invited school joins the twinning for it."""
+    return _answer(request, pk, accept=True)
+
+
+@login_required
+@require_POST
+def decline(request, pk: int):
+    """A teacher of an invited school declines the twinning, saying why."""
+    return _answer(request, pk, accept=False)
 
 
 @login_required
@@ -182,12 +190,7 @@ def withdraw(request, pk: int):
 @login_required
 def contacts(request, pk: int):
     twinning = rules.get_twinning_for_user(request.user, pk)
-    row = rules.own_school_row(request.user, twinning)
-    principal_rows = twinning.schools.filter(school_id__in=roles_of(request.user).principal_school_ids)
-    if row is None and principal_rows.exists():
-        row = principal_rows.first()
-    if row is None or row.status != TwinningSchool.Status.JOINED or twinning.read_only:
-        raise Http404
+    row = rules.get_school_row_for_contacts(request.user, twinning)
     teachers = (
         get_user_model()
         .objects.filter(

@@ -116,6 +116,12 @@ def can_export(user, twinning: Twinning) -> bool:
     return twinning.memberships.filter(user=user, active=True, role=Membership.Role.TEACHER_ADMIN).exists()
 
 
+def can_manage_pupils(user, twinning: Twinning) -> bool:
+    """The twinning's teachers add their own school's pupils to it, and remove them."""
+    member = _membership(user, twinning)
+    return _teaches_in(member) and member.school_id is not None
+
+
 def can_see_moderation(user, twinning: Twinning) -> bool:
     """The teachers of a school taking part see what their own pupils wait to share."""
     return _teaches_in(_membership(user, twinning))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/plan/<int:activity_pk>/status/", views.activity_status, name="activity_status"),
     path("<int:pk>/export/", views.export, name="export"),
     path("<int:pk>/members/", views.members, name="members"),
+    path("<int:pk>/members/remove/", views.remove_pupil, name="remove_pupil"),
     path("<int:pk>/moderation/", views.moderation, name="moderation"),
     path("<int:pk>/moderation/posts/<int:item_pk>/", views.decide_post, name="decide_post"),
     path("<int:pk>/moderation/media/<int:item_pk>/", views.decide_media, name="decide_media"),

@@ -299,28 +299,46 @@ def export(request, pk: int):
     )
 
 
+def _own_school_row(request, twinning) -> TwinningSchool | None:
+    """The school whose pupils this person adds and removes: their own, when they teach in the twinning."""
+    if not rules.can_manage_pupils(request.user, twinning):
+        return None
+    school_id = twinning.viewer_membership.school_id
+    return TwinningSchool.objects.filter(twinning=twinning, school_id=school_id).first()
+
+
+@login_required
+@require_POST
+def remove_pupil(request, pk: int):
+    """A teacher takes one of their own school's pupils out of the twinning."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    row = _own_school_row(request, twinning)
+    if row is None:
+        raise Http404
+    pupil = get_object_or_404(Pupil, pk=posted_id(request, "pupil"), school_id=row.school_id)
+    try:
+        twinning_services.remove_pupil(twinning=twinning, row=row, pupil_user=pupil.user, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("workspace:members", pk=twinning.pk)
+
+
 @login_required
 def members(request, pk: int):
-    """Who is in the twinning; a school's teachers add or remove their own pupils."""
+    """Who is in the twinning; a school's teachers add their own pupils here (and remove them)."""
 
     twinning = rules.get_workspace_for_user(request.user, pk)
-    member = twinning.viewer_membership
-    row = None
-    if member is not None and member.role in rules.TEACHERS and member.school_id:
-        row = TwinningSchool.objects.filter(twinning=twinning, school_id=member.school_id).first()
+    row = _own_school_row(request, twinning)
     if request.method == "POST":
         if row is None:
             raise Http404
+        chosen = Pupil.objects.filter(school_id=row.school_id, pk__in=posted_ids(request, "pupil"))
         try:
-            if "remove" in request.POST:
-                pupil = get_object_or_404(Pupil, pk=posted_id(request, "remove"), school_id=row.school_id)
-                twinning_services.remove_pupil(twinning=twinning, row=row, pupil_user=pupil.user, by=request.user)
-            else:
-                chosen = Pupil.objects.filter(school_id=row.school_id, pk__in=posted_ids(request, "pupil"))
-                count = twinning_services.add_pupils(twinning=twinning, row=row, pupils=list(chosen), by=request.user)
-                messages.success(request, _("Pupils added: %(count)d.") % {"count": count})
+            count = twinning_services.add_pupils(twinning=twinning, row=row, pupils=list(chosen), by=request.user)
         except ServiceError as error:
             messages.error(request, error.message)
+        else:
+            messages.success(request, _("Pupils added: %(count)d.") % {"count": count})
         return redirect("workspace:members", pk=twinning.pk)
     people = (
         Membership.objects.filter(twinning=twinning, active=True)

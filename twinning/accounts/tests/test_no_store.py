@@ -23,7 +23,7 @@ def reset_link(client, cast, django_capture_on_commit_callbacks):
 def test_no_store_pupils_login_sheet(client, cast):
     client.force_login(cast.teacher_a.user)
 
-    response = client.post(reverse("accounts:pupils"), {"create": "1", "names": "Maya K."})
+    response = client.post(reverse("accounts:pupils"), {"names": "Maya K."})
 
     assert 'data-testid="password"' in response.content.decode()
     assert_not_stored(response)
@@ -31,10 +31,10 @@ def test_no_store_pupils_login_sheet(client, cast):
 
 def test_no_store_pupils_new_passwords(client, cast):
     client.force_login(cast.teacher_a.user)
-    client.post(reverse("accounts:pupils"), {"create": "1", "names": "Maya K."})
+    client.post(reverse("accounts:pupils"), {"names": "Maya K."})
     pupil = cast.school_a.pupils.get()
 
-    response = client.post(reverse("accounts:pupils"), {"reset": "1", "pupil": [pupil.pk]})
+    response = client.post(reverse("accounts:reset_pupil_passwords"), {"pupil": [pupil.pk]})
 
     assert 'data-testid="password"' in response.content.decode()
     assert_not_stored(response)

@@ -248,6 +248,7 @@ CASES: list[Case] = [
     case("accounts:set_language", get={EVERYONE: 405}, post=ANYONE),
     case("accounts:profile", get=SIGNED, post=SIGNED),
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
+    case("accounts:reset_pupil_passwords", get=POST_ONLY, post={TEACHERS: OK}),
     case("accounts:pupil_consent", kw(pk="pupil_a.pk"), get={TEACHERS_OF_A: OK}, post={TEACHERS_OF_A: OK}),
     # Personal data: the pupil's own school (its teachers and principal) exports and removes a pupil;
     # everyone signed in asks for a copy of their own data, and only who asked downloads it; everyone
@@ -378,7 +379,16 @@ CASES: list[Case] = [
         "matching:proposal",
         kw(pk="proposal.pk"),
         get={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
-        post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        post={},  # an answer is posted to accept or decline
+    ),
+    *(
+        case(
+            f"matching:{name}",
+            kw(pk="proposal.pk"),
+            get=POST_ONLY,
+            post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        )
+        for name in ("accept_proposal", "decline_proposal")
     ),
     case("matching:cohorts", get={STAFF: OK}, post={STAFF: OK}),
     case("matching:cohort", kw(pk="cohort.pk"), get={ORGANISERS_A: OK}, post={ORGANISERS_A: OK}),
@@ -419,7 +429,8 @@ CASES: list[Case] = [
             "admin": OK,
         },
     ),
-    case("twinnings:answer", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
+    case("twinnings:accept", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
+    case("twinnings:decline", kw(pk="proposed.pk"), get=POST_ONLY, post={"teacher_c": OK}),
     case(
         "twinnings:approve",
         twinning,
@@ -483,6 +494,13 @@ CASES: list[Case] = [
     ),
     case("workspace:export", twinning, get={ADMINS_AB: OK}, post={ADMINS_AB: OK}),
     case("workspace:members", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
+    case(
+        "workspace:remove_pupil",
+        twinning,
+        data=lambda n: {"pupil": n.pupil_a.pk},
+        get=POST_ONLY,
+        post={TEACHERS_OF_A & TEACHERS_AB: OK},  # the pupil's own school's teachers in the twinning
+    ),
     # Each school's teachers see what their own pupils wait to share; deciding is a POST of its own.
     case("workspace:moderation", twinning, get={TEACHERS_AB: OK}, post={TEACHERS_AB: OK}),
     case(
@@ -518,7 +536,8 @@ CASES: list[Case] = [
     # --- meetings
     case("meetings:twinning", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
     case("meetings:detail", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=READ_AB, post=READ_AB),
-    case("meetings:answer", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case("meetings:accept", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
+    case("meetings:decline", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
     case("meetings:cancel", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={TEACHERS_AB: OK}),
     case(
         "meetings:record",
@@ -542,6 +561,36 @@ CASES: list[Case] = [
         "meetings:school_calendar",
         kw(school_pk="school_a.pk"),
         get=SIGNED,
+        post={},  # each change is posted to its own address
+    ),
+    case(
+        "meetings:save_school_hours",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:add_term",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:remove_term",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:add_closure",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    case(
+        "meetings:remove_closure",
+        kw(school_pk="school_a.pk"),
+        get=POST_ONLY,
         post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
     ),
     # --- coordination
@@ -552,11 +601,20 @@ CASES: list[Case] = [
         get={OVERSEERS_AB: OK, "admin": OK},
         post={OVERSEERS_AB: INVALID, "admin": INVALID},
     ),
+    case("coordination:recompute", twinning, get=POST_ONLY, post={OVERSEERS_AB: OK, "admin": OK}),
+    case(
+        "coordination:mark_done",
+        twinning,
+        data=lambda n: {"entry": n.guidance.pk},
+        get=POST_ONLY,
+        post={OVERSEERS_AB: OK, "admin": OK},
+    ),
     case("coordination:policies", get={"admin": OK}, post={"admin": OK}),  # and programme coordinators
     case("coordination:policy", kw(programme_pk="programme.pk"), get={"admin": OK}, post={"admin": OK}),
     # --- library
     case("library:index", get={ADULTS: OK}, post={ADULTS: OK}),
     case("library:new", get={TEACHERS | STAFF: OK}, post={TEACHERS | STAFF: OK}),
+    case("library:new_submit", get=GET_404, post={TEACHERS | STAFF: OK}),
     case("library:review", get={STAFF: OK}, post={STAFF: OK}),
     case("library:activity", kw(pk="library_activity.pk"), get={ADULTS: OK}, post={ADULTS: OK}),
     case(
@@ -572,6 +630,7 @@ CASES: list[Case] = [
         get={STAFF | {"teacher_a"}: OK},
         post={STAFF | {"teacher_a"}: OK},
     ),
+    case("library:submit", kw(pk="library_activity.pk"), get=GET_404, post={STAFF | {"teacher_a"}: OK}),
     case("library:add_to_plan", kw(pk="library_activity.pk"), get=GET_404, post={ADULTS: INVALID}),
     case("library:withdraw", kw(pk="library_activity.pk"), get=GET_404, post={STAFF: OK}),
     case("library:version", kw(pk="library_activity.pk", number=1), get={ADULTS: OK}, post={}),
@@ -579,8 +638,19 @@ CASES: list[Case] = [
         "library:version",
         kw(pk="draft_activity.pk", number=1),
         variant="waiting-for-review",
-        data=lambda n: {"action": "return"},
         get={STAFF | {"teacher_b"}: OK},
+        post={},  # a review is posted to publish or return
+    ),
+    case(
+        "library:publish",
+        kw(pk="draft_activity.pk", number=1),
+        get=GET_404,
+        post={STAFF: OK},  # never its own author
+    ),
+    case(
+        "library:return",
+        kw(pk="draft_activity.pk", number=1),
+        get=GET_404,
         post={STAFF: OK},  # never its own author
     ),
     case("library:attach", kw(pk="library_activity.pk"), get=GET_404, post={STAFF | {"teacher_a"}: OK}),
@@ -713,15 +783,45 @@ CASES: list[Case] = [
     case("recognition:index", get={ADULTS: OK}, post={ADULTS: OK}),
     case("recognition:apply", kw(twinning_pk="twinning.pk"), get=GET_404, post={TEACHERS_AB: OK}),
     case("recognition:application", kw(pk="application.pk"), get={"teacher_a": OK}, post={"teacher_a": OK}),
+    case("recognition:submit_application", kw(pk="application.pk"), get=POST_ONLY, post={"teacher_a": OK}),
+    case("recognition:withdraw_application", kw(pk="application.pk"), get=POST_ONLY, post={"teacher_a": OK}),
     case("recognition:evaluations", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: OK}),
-    case("recognition:evaluate", kw(pk="application.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
+    # Scores and the decision are posted to their own addresses.
+    case("recognition:evaluate", kw(pk="application.pk"), get={("nso_a", "admin"): OK}, post={}),
+    case("recognition:score", kw(pk="application.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("recognition:decide", kw(pk="application.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
     case("recognition:international", get={"admin": OK}, post={"admin": OK}),
+    # A request and a decision are posted to their own addresses.
+    case("recognition:school", get={NSO_STAFF | {"principal_a", "admin"}: OK}, post={}),
     case(
-        "recognition:school",
-        get={NSO_STAFF | {"principal_a", "admin"}: OK},
-        post={NSO_STAFF | {"principal_a", "admin"}: OK},
+        "recognition:request_school_label",
+        data=lambda n: {"school": n.school_a.pk},
+        get=POST_ONLY,
+        post={"principal_a": OK},
     ),
-    case("recognition:awards", get={ADULTS: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    *(
+        case(
+            f"recognition:{name}",
+            data=lambda n: {"request": n.school_label_request.pk, "reason": "Not yet"},
+            get=POST_ONLY,
+            post={("nso_a", "admin"): OK},
+        )
+        for name in ("award_school_label", "refuse_school_label")
+    ),
+    # A category, a nomination and a winner are posted to their own addresses.
+    case("recognition:awards", get={ADULTS: OK}, post={}),
+    case("recognition:add_category", get=POST_ONLY, post={NSO_STAFF | {"admin"}: OK}),
+    case("recognition:nominate", kw(category_pk="award_category.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    *(
+        case(
+            f"recognition:{name}",
+            kw(category_pk="award_category.pk"),
+            data=lambda n: {"nomination": n.nomination.pk},
+            get=POST_ONLY,
+            post={("nso_a", "admin"): OK},
+        )
+        for name in ("name_winner", "unname_winner")
+    ),
     # --- communities: an open one (the coordinator moderates, teacher A is a member) and one by
     # invitation (teacher B is a member); Israel's NSO looks after both.
     case("communities:index", get={ADULTS: OK}, post={ADULTS: OK}),
@@ -743,7 +843,8 @@ for _variant, _community, _member, _moderators, _inside in (
             post={(TEACHERS | STAFF) - {_member, "coordinator"}: OK},
         ),
         case("communities:leave", _pk, variant=_variant, get=GET_404, post={ADULTS: OK}),
-        case("communities:decide", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
+        case("communities:approve", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
+        case("communities:decline", _pk, variant=_variant, get=GET_404, post={("nso_a", "admin"): OK}),
         case("communities:archive", _pk, variant=_variant, get=GET_404, post={ORGANISERS_A: OK}),
         case(
             "communities:threads",
@@ -801,24 +902,32 @@ CASES += [
         get=GET_404,
         post={("teacher_a", "coordinator"): OK},  # who shared it, and the moderators who are members
     ),
-    case(
-        "communities:member",
-        kw(pk="community.pk", member_pk="community_member.pk"),
-        data=lambda n: {"action": "member"},
-        get=GET_404,
-        post={ORGANISERS_A: OK},
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="community.pk", member_pk="community_member.pk"),
+            get=GET_404,
+            post={ORGANISERS_A: OK},
+        )
+        for name in ("make_moderator", "make_member", "remove_member")
     ),
-    case(
-        "communities:answer_request",
-        kw(pk="closed_community.pk", request_pk="join_request.pk"),
-        get=GET_404,
-        post={ORGANISERS_A: OK},
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="closed_community.pk", request_pk="join_request.pk"),
+            get=GET_404,
+            post={ORGANISERS_A: OK},
+        )
+        for name in ("accept_request", "decline_request")
     ),
-    case(
-        "communities:answer_invitation",
-        kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
-        get=GET_404,
-        post={"colleague_a": OK},  # only the invitee
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="closed_community.pk", invitation_pk="pending_invitation.pk"),
+            get=GET_404,
+            post={"colleague_a": OK},  # only the invitee
+        )
+        for name in ("accept_invitation", "decline_invitation")
     ),
     case(
         "communities:withdraw_invitation",

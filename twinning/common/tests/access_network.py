@@ -50,6 +50,7 @@ from twinning.meetings import services as meeting_services
 from twinning.meetings.tests.conftest import make_meeting
 from twinning.recognition import rubric
 from twinning.recognition import services as recognition_services
+from twinning.recognition.models import Label, SchoolLabelRequest
 from twinning.reporting import services as reporting_services
 from twinning.reporting.models import Survey
 from twinning.schools import services as school_services
@@ -330,6 +331,18 @@ def build() -> SimpleNamespace:
     recognition_services.submit_application(application=n.application, by=n.teacher_a.user)
     n.award_category = recognition_services.add_category(
         nso=n.il_nso, school_year=year, names={"en": "Best twinning"}, by=n.nso_il
+    )
+    # Teacher A's labelled project (the label stored as if awarded), nominated in that category.
+    n.label = Label.objects.create(
+        kind=Label.Kind.NATIONAL, school_year=year, school=n.school_a, teacher=n.teacher_a.user, twinning=n.twinning
+    )
+    n.nomination = recognition_services.nominate(
+        category=n.award_category, label=n.label, by=n.nso_il, reason="Both towns on one map."
+    )
+    # School A's principal asks for the school label. The network's school is not eligible (it needs
+    # three active teachers and a labelled project), so the request is stored as one that was.
+    n.school_label_request = SchoolLabelRequest.objects.create(
+        school=n.school_a, school_year=year, principal=n.principal_a, declaration="We give twinning time."
     )
 
     # Reporting: Israel's NSO's questionnaire for pupils and teachers, open for the first answers.

@@ -70,9 +70,9 @@ def test_invitation_only_community_refuses_a_direct_join_and_takes_a_request(cli
     )
     assert Notification.objects.filter(recipient=cast.coordinator, kind="community_request").count() == 1
     # Another member who is not a moderator cannot answer it; the moderator can.
-    answer = f"/communities/{community.pk}/requests/{request.pk}/"
-    assert as_(client, cast.teacher_b.user).post(answer, {"action": "accept"}).status_code == 404
-    assert as_(client, cast.coordinator).post(answer, {"action": "accept"}).status_code == 302
+    answer = f"/communities/{community.pk}/requests/{request.pk}/accept/"
+    assert as_(client, cast.teacher_b.user).post(answer).status_code == 404
+    assert as_(client, cast.coordinator).post(answer).status_code == 302
     assert member_ids(community) == {cast.coordinator.pk, cast.teacher_a.user.pk}
     assert Notification.objects.get(recipient=cast.teacher_a.user).kind == "community_request_accepted"
 
@@ -86,9 +86,9 @@ def test_invitation_is_accepted_only_by_the_person_invited(client, cast):
     invitation = Invitation.objects.get()
     assert invitation.user == cast.teacher_b.user
     assert Notification.objects.get(recipient=cast.teacher_b.user).kind == "community_invited"
-    answer = f"/communities/{community.pk}/invitations/{invitation.pk}/answer/"
+    answer = f"/communities/{community.pk}/invitations/{invitation.pk}/accept/"
     # Someone else with the link gets nothing: not a member, and the invitation still waits.
-    assert as_(client, cast.teacher_a.user).post(answer, {"action": "accept"}).status_code == 404
+    assert as_(client, cast.teacher_a.user).post(answer).status_code == 404
     with pytest.raises(ServiceError):
         services.answer_invitation(invitation=invitation, user=cast.teacher_a.user, accept=True)
     invitation.refresh_from_db()
@@ -96,10 +96,10 @@ def test_invitation_is_accepted_only_by_the_person_invited(client, cast):
     # The invitee sees it in the listing and accepts it.
     listing = as_(client, cast.teacher_b.user).get("/communities/").content.decode()
     assert listing.count('data-testid="invitation"') == 1
-    assert client.post(answer, {"action": "accept"}).status_code == 302
+    assert client.post(answer).status_code == 302
     assert member_ids(community) == {cast.coordinator.pk, cast.teacher_b.user.pk}
     # Answered once: a second answer is a 404.
-    assert client.post(answer, {"action": "decline"}).status_code == 404
+    assert client.post(answer.replace("/accept/", "/decline/")).status_code == 404
 
 
 def test_moderator_withdraws_an_invitation_before_it_is_answered(client, cast):
@@ -110,8 +110,8 @@ def test_moderator_withdraws_an_invitation_before_it_is_answered(client, cast):
     assert as_(client, cast.coordinator).post(withdraw).status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == Answer.WITHDRAWN
-    answer = f"/communities/{community.pk}/invitations/{invitation.pk}/answer/"
-    assert as_(client, cast.teacher_b.user).post(answer, {"action": "accept"}).status_code == 404
+    answer = f"/communities/{community.pk}/invitations/{invitation.pk}/accept/"
+    assert as_(client, cast.teacher_b.user).post(answer).status_code == 404
     assert member_ids(community) == {cast.coordinator.pk}
 
 
@@ -225,9 +225,9 @@ def test_moderators_remove_members_who_then_need_an_invitation_to_come_back(clie
     member = Membership.objects.get(user=cast.teacher_a.user)
     # A member who is not a moderator cannot remove anyone.
     services.join(community=community, user=cast.teacher_b.user)
-    url = f"/communities/{community.pk}/members/{member.pk}/"
-    assert as_(client, cast.teacher_b.user).post(url, {"action": "remove"}).status_code == 404
-    assert as_(client, cast.coordinator).post(url, {"action": "remove"}).status_code == 302
+    url = f"/communities/{community.pk}/members/{member.pk}/remove/"
+    assert as_(client, cast.teacher_b.user).post(url).status_code == 404
+    assert as_(client, cast.coordinator).post(url).status_code == 302
     community.refresh_from_db()
     assert (member_ids(community), community.member_count) == ({cast.coordinator.pk, cast.teacher_b.user.pk}, 2)
     assert Notification.objects.filter(recipient=cast.teacher_a.user, kind="community_removed").count() == 1
@@ -245,7 +245,7 @@ def test_the_last_moderator_cannot_step_down_or_leave(client, cast):
     services.join(community=community, user=cast.teacher_a.user)
     own = Membership.objects.get(user=cast.coordinator)
     moderator = as_(client, cast.coordinator)
-    response = moderator.post(f"/communities/{community.pk}/members/{own.pk}/", {"action": "member"}, follow=True)
+    response = moderator.post(f"/communities/{community.pk}/members/{own.pk}/member/", follow=True)
     assert "A community needs at least one moderator" in response.content.decode()
     response = moderator.post(f"/communities/{community.pk}/leave/", follow=True)
     assert "You are the only moderator" in response.content.decode()
@@ -253,7 +253,7 @@ def test_the_last_moderator_cannot_step_down_or_leave(client, cast):
     assert own.role == Membership.Role.MODERATOR
     # Once another member is a moderator, the first one may step down and leave.
     teacher = Membership.objects.get(user=cast.teacher_a.user)
-    moderator.post(f"/communities/{community.pk}/members/{teacher.pk}/", {"action": "moderator"})
+    moderator.post(f"/communities/{community.pk}/members/{teacher.pk}/moderator/")
     teacher.refresh_from_db()
     assert teacher.role == Membership.Role.MODERATOR
     assert Notification.objects.filter(recipient=cast.teacher_a.user, kind="community_moderator").count() == 1
@@ -277,10 +277,10 @@ def test_teacher_proposes_a_community_and_their_nso_approves_it(client, cast):
     # Not listed, not readable, by anyone else than the proposer and the Israeli NSO.
     assert names_listed(client, cast.teacher_b.user) == []
     assert as_(client, cast.teacher_b.user).get(f"/communities/{community.pk}/").status_code == 404
-    decide = f"/communities/{community.pk}/decide/"
-    assert as_(client, cast.nso_uk).post(decide, {"action": "approve"}).status_code == 404
-    assert as_(client, cast.teacher_a.user).post(decide, {"action": "approve"}).status_code == 404
-    assert as_(client, cast.nso_il).post(decide, {"action": "approve"}).status_code == 302
+    approve = f"/communities/{community.pk}/approve/"
+    assert as_(client, cast.nso_uk).post(approve).status_code == 404
+    assert as_(client, cast.teacher_a.user).post(approve).status_code == 404
+    assert as_(client, cast.nso_il).post(approve).status_code == 302
     community.refresh_from_db()
     assert community.status == Community.Status.ACTIVE
     assert Membership.objects.get(community=community).user == cast.teacher_a.user

@@ -8,36 +8,45 @@ members and invitations. Who may do what is decided in `rules`; anything out of 
 - `_common`: what the pages share (the reader check, POST-only, the tabs' context, the page size).
 """
 
-from .communities import archive, community, decide, edit, index, new
+from .communities import approve, archive, community, decline, edit, index, new
 from .discussions import hide, pin, thread, threads
 from .membership import (
-    answer_invitation,
-    answer_request,
+    accept_invitation,
+    accept_request,
+    decline_invitation,
+    decline_request,
     invitations,
     join,
     leave,
-    member,
+    make_member,
+    make_moderator,
     members,
+    remove_member,
     withdraw_invitation,
 )
 from .sharing import remove_resource, resource_file, resources
 
 __all__ = [
     # communities
+    "approve",
     "archive",
     "community",
-    "decide",
+    "decline",
     "edit",
     "index",
     "new",
     # membership
-    "answer_invitation",
-    "answer_request",
+    "accept_invitation",
+    "accept_request",
+    "decline_invitation",
+    "decline_request",
     "invitations",
     "join",
     "leave",
-    "member",
+    "make_member",
+    "make_moderator",
     "members",
+    "remove_member",
     "withdraw_invitation",
     # discussions
     "hide",

@@ -98,7 +98,7 @@ def community(request, pk: int):
             can_join=rules.can_join(user, community) and not asked,
             can_edit=rules.can_edit(user, community),
             can_archive=rules.can_archive(user, community),
-            can_decide=rules.is_steward(user, community) and community.status == Community.Status.PROPOSED,
+            can_decide=rules.can_decide(user, community),
             request_form=RequestForm(),
             decline_form=DeclineForm(),
             pending_teacher=hasattr(user, "teacher") and not rules.can_take_part(user),
@@ -124,21 +124,32 @@ def edit(request, pk: int):
 
 
 @login_required
-def decide(request, pk: int):
-    """A steward approves a teacher's proposal, or declines it saying why."""
+def approve(request, pk: int):
+    """A steward approves a teacher's proposal: the community opens."""
     _post_only(request)
     community = rules.get_community_for_steward(request.user, pk)
     try:
-        if request.POST.get("action") == "approve":
-            services.approve_community(community=community, by=request.user)
-            messages.success(request, _("Approved: the community is open."))
-        else:
-            form = DeclineForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.decline_community(community=community, by=request.user, reason=reason)
-            messages.success(request, _("Declined. The teacher has been told why."))
+        services.approve_community(community=community, by=request.user)
     except ServiceError as problem:
         messages.error(request, problem.message)
+    else:
+        messages.success(request, _("Approved: the community is open."))
+    return redirect("communities:community", pk=community.pk)
+
+
+@login_required
+def decline(request, pk: int):
+    """A steward declines a teacher's proposal, saying why."""
+    _post_only(request)
+    community = rules.get_community_for_steward(request.user, pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.decline_community(community=community, by=request.user, reason=reason)
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, _("Declined. The teacher has been told why."))
     return redirect("communities:community", pk=community.pk)
 
 

@@ -65,27 +65,54 @@ def members(request, pk: int):
     return render(request, "communities/members.html", _context(request, community, "members", page=page, q=text))
 
 
-@login_required
-def member(request, pk: int, member_pk: int):
-    """A moderator makes a member a moderator (or a member again), or removes them."""
+def _member_of_moderated(request, pk: int, member_pk: int) -> Membership:
+    """A member of a community this person moderates (its own `community` set); else a 404."""
     _post_only(request)
     community = rules.get_community_for_moderator(request.user, pk)
     person = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, community=community)
     person.community = community
-    action = request.POST.get("action")
+    return person
+
+
+def _back_to_members(request, community):
+    """Back to the members' page the moderator was on, its search and page number kept."""
+    return redirect_back(request, request.POST.get("next", ""), reverse("communities:members", args=[community.pk]))
+
+
+def _set_role(request, pk: int, member_pk: int, role: str):
+    person = _member_of_moderated(request, pk, member_pk)
     try:
-        if action == "remove":
-            services.remove_member(member=person, by=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("%(name)s is no longer a member.") % {"name": person.user.full_name})
-        elif action in (Membership.Role.MODERATOR, Membership.Role.MEMBER):
-            services.set_role(member=person, role=action, by=request.user)
-            messages.success(request, _("Saved."))
-        else:
-            raise Http404
+        services.set_role(member=person, role=role, by=request.user)
     except ServiceError as problem:
         messages.error(request, problem.message)
-    # Back to the members' page the moderator was on, its search and page number kept.
-    return redirect_back(request, request.POST.get("next", ""), reverse("communities:members", args=[community.pk]))
+    else:
+        messages.success(request, _("Saved."))
+    return _back_to_members(request, person.community)
+
+
+@login_required
+def make_moderator(request, pk: int, member_pk: int):
+    """A moderator makes a member a moderator too."""
+    return _set_role(request, pk, member_pk, Membership.Role.MODERATOR)
+
+
+@login_required
+def make_member(request, pk: int, member_pk: int):
+    """A moderator makes another moderator (or themselves: stepping down) a member again."""
+    return _set_role(request, pk, member_pk, Membership.Role.MEMBER)
+
+
+@login_required
+def remove_member(request, pk: int, member_pk: int):
+    """A moderator removes a member from the community."""
+    person = _member_of_moderated(request, pk, member_pk)
+    try:
+        services.remove_member(member=person, by=request.user, reason=request.POST.get("reason", ""))
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, _("%(name)s is no longer a member.") % {"name": person.user.full_name})
+    return _back_to_members(request, person.community)
 
 
 # Invitations and requests -----------------------------------------------------------------------
@@ -137,15 +164,13 @@ def invitations(request, pk: int):
     )
 
 
-@login_required
-def answer_request(request, pk: int, request_pk: int):
+def _answer_request(request, pk: int, request_pk: int, *, accept: bool):
     _post_only(request)
     community = rules.get_community_for_moderator(request.user, pk)
     asked = get_object_or_404(
         JoinRequest.objects.select_related("user"), pk=request_pk, community=community, status=Answer.PENDING
     )
     asked.community = community
-    accept = request.POST.get("action") == "accept"
     try:
         services.answer_request(request=asked, by=request.user, accept=accept)
     except ServiceError as problem:
@@ -156,6 +181,17 @@ def answer_request(request, pk: int, request_pk: int):
         else:
             messages.success(request, _("The request is declined."))
     return redirect("communities:invitations", pk=community.pk)
+
+
+@login_required
+def accept_request(request, pk: int, request_pk: int):
+    """A moderator lets in a person who asked to join."""
+    return _answer_request(request, pk, request_pk, accept=True)
+
+
+@login_required
+def decline_request(request, pk: int, request_pk: int):
+    return _answer_request(request, pk, request_pk, accept=False)
 
 
 @login_required
@@ -170,26 +206,38 @@ def withdraw_invitation(request, pk: int, invitation_pk: int):
     return redirect("communities:invitations", pk=community.pk)
 
 
-@login_required
-def answer_invitation(request, pk: int, invitation_pk: int):
+def _invitation_for_invitee(request, pk: int, invitation_pk: int) -> Invitation:
     """Only the person invited can accept or decline: for anyone else the invitation does not exist."""
     _post_only(request)
     _reader(request)
-    invitation = get_object_or_404(
+    return get_object_or_404(
         Invitation.objects.select_related("community"),
         pk=invitation_pk,
         community_id=pk,
         user=request.user,
         status=Answer.PENDING,
     )
-    accept = request.POST.get("action") == "accept"
+
+
+@login_required
+def accept_invitation(request, pk: int, invitation_pk: int):
+    invitation = _invitation_for_invitee(request, pk, invitation_pk)
     try:
-        services.answer_invitation(invitation=invitation, user=request.user, accept=accept)
+        services.answer_invitation(invitation=invitation, user=request.user, accept=True)
     except ServiceError as problem:
         messages.error(request, problem.message)
         return redirect("communities:index")
-    if accept:
-        messages.success(request, _("Welcome! You are a member of this community."))
-        return redirect("communities:community", pk=pk)
+    messages.success(request, _("Welcome! You are a member of this community."))
+    return redirect("communities:community", pk=pk)
+
+
+@login_required
+def decline_invitation(request, pk: int, invitation_pk: int):
+    invitation = _invitation_for_invitee(request, pk, invitation_pk)
+    try:
+        services.answer_invitation(invitation=invitation, user=request.user, accept=False)
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+        return redirect("communities:index")
     messages.success(request, _("Invitation declined."))
     return redirect("communities:index")

@@ -47,13 +47,13 @@ def test_a_recorded_meeting_is_refused_naming_the_pupils_without_consent_then_al
     assert meeting.to_be_recorded
     # The partner school cannot accept while its pupil's family has not agreed: refused, naming him.
     partner = as_(client, people.teacher_b.user)
-    answer_url = f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/answer/"
-    page = partner.post(answer_url, {"answer": "accept"}, follow=True).content.decode()
+    answer_url = f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/"
+    page = partner.post(answer_url, follow=True).content.decode()
     assert "the families of Tom W. have not agreed to it" in page
     meeting.refresh_from_db()
     assert meeting.status == "proposed"
     agree(theirs, people.teacher_b.user, recording=True)
-    partner.post(answer_url, {"answer": "accept"})
+    partner.post(answer_url)
     meeting.refresh_from_db()
     assert meeting.status == "confirmed"
 

@@ -134,7 +134,7 @@ def test_guidance_log_is_for_coordinators_and_the_nso_only(client, cast, twinnin
     assert response.status_code == 302
     entry = GuidanceEntry.objects.get()
     assert (entry.author, entry.kind, entry.done) == (cast.coordinator, "next_step", False)
-    coordinator.post(f"/coordination/{twinning.pk}/", {"action": "done", "entry": entry.pk})
+    coordinator.post(f"/coordination/{twinning.pk}/guidance/done/", {"entry": entry.pk})
     entry.refresh_from_db()
     assert entry.done
     bad = coordinator.post(
@@ -177,5 +177,5 @@ def test_caseload_pages_render_right_to_left(client, cast, twinning, language):
 
 
 def test_a_tampered_guidance_entry_id_is_a_404_not_an_error(client, cast, twinning):
-    response = as_(client, cast.coordinator).post(f"/coordination/{twinning.pk}/", {"action": "done", "entry": "abc"})
+    response = as_(client, cast.coordinator).post(f"/coordination/{twinning.pk}/guidance/done/", {"entry": "abc"})
     assert response.status_code == 404

@@ -35,20 +35,20 @@ def text(**overrides) -> dict:
         "languages": ["en"],
         "occasions": [],
         "change_note": "",
-        "action": "submit",
     }
     values.update(overrides)
     return values
 
 
-def write(client, user, **overrides) -> Activity:
-    response = as_(client, user).post("/library/new/", text(**overrides))
+def write(client, user, *, submit=True, **overrides) -> Activity:
+    url = "/library/new/submit/" if submit else "/library/new/"
+    response = as_(client, user).post(url, text(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     return Activity.objects.latest("pk")
 
 
 def publish(client, reviewer, activity, number=1, note=""):
-    return as_(client, reviewer).post(f"/library/{activity.pk}/versions/{number}/", {"action": "publish", "note": note})
+    return as_(client, reviewer).post(f"/library/{activity.pk}/versions/{number}/publish/", {"note": note})
 
 
 def published(client, cast, **overrides) -> Activity:
@@ -97,18 +97,18 @@ def test_library_reviewer_never_publishes_their_own_version(client, cast):
 
 def test_library_return_needs_a_note_and_the_author_sends_it_again(client, cast):
     activity = write(client, cast.teacher_a.user)
-    url = f"/library/{activity.pk}/versions/1/"
-    response = as_(client, cast.coordinator).post(url, {"action": "return", "note": ""})
+    url = f"/library/{activity.pk}/versions/1/return/"
+    response = as_(client, cast.coordinator).post(url, {"note": ""})
     assert "Tell the author what to change." in response.content.decode()
     assert activity.versions.get().state == Version.State.SUBMITTED
-    as_(client, cast.coordinator).post(url, {"action": "return", "note": "Add a step for the reply."})
+    as_(client, cast.coordinator).post(url, {"note": "Add a step for the reply."})
     version = activity.versions.get()
     assert (version.state, version.review_note) == (Version.State.RETURNED, "Add a step for the reply.")
     assert Notification.objects.get(recipient=cast.teacher_a.user).kind == "library_returned"
     edit = as_(client, cast.teacher_a.user).get(f"/library/{activity.pk}/edit/").content.decode()
     assert "Add a step for the reply." in edit
     steps = "Walk the street\nTake three photographs\nWrite a caption for each\nPost them\nAnswer the partners"
-    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/edit/", text(steps=steps))
+    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/submit/", text(steps=steps))
     version.refresh_from_db()
     assert (version.number, version.state, version.lines("steps")[-1]) == (1, "submitted", "Answer the partners")
 
@@ -118,7 +118,7 @@ def test_library_new_version_waits_for_review_while_the_published_one_stays(clie
     form = text(
         title="Our streets, our stories (with a map)", goals="Describe a place\nRead a map", change_note="A map"
     )
-    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/edit/", form)
+    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/submit/", form)
     assert list(activity.versions.values_list("number", "state")) == [(2, "submitted"), (1, "published")]
     # Everybody else still reads version 1; version 2 is for the author and the reviewers.
     page = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/").content.decode()
@@ -272,7 +272,7 @@ def png_bytes() -> bytes:
 
 
 def test_library_files_are_checked_carried_into_new_versions_and_hidden_in_drafts(client, cast, media_root):
-    activity = write(client, cast.teacher_a.user, action="save")
+    activity = write(client, cast.teacher_a.user, submit=False)
     author = as_(client, cast.teacher_a.user)
     author.post(f"/library/{activity.pk}/attachments/", {"file": SimpleUploadedFile("street.jpg", jpeg_with_gps())})
     refused = author.post(
@@ -284,12 +284,12 @@ def test_library_files_are_checked_carried_into_new_versions_and_hidden_in_draft
     assert Image.open(io.BytesIO(stored)).getexif().get_ifd(0x8825) == {}
     url = f"/library/{activity.pk}/attachments/{attachment.pk}/"
     assert as_(client, cast.teacher_b.user).get(url).status_code == 404
-    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/edit/", text())
+    as_(client, cast.teacher_a.user).post(f"/library/{activity.pk}/submit/", text())
     publish(client, cast.coordinator, activity)
     assert as_(client, cast.teacher_b.user).get(url).status_code == 200
     # A new version carries the file; removing it there keeps the published version's copy.
     author = as_(client, cast.teacher_a.user)
-    author.post(f"/library/{activity.pk}/edit/", text(action="save", change_note="No photo"))
+    author.post(f"/library/{activity.pk}/edit/", text(change_note="No photo"))
     carried = Attachment.objects.get(version__number=2)
     assert carried.file.name == attachment.file.name
     author.post(f"/library/{activity.pk}/attachments/{carried.pk}/remove/")
@@ -337,7 +337,7 @@ def test_library_one_mistyped_filter_keeps_the_others_and_odd_digits_are_no_erro
 def test_library_word_file_loses_its_author_and_a_zip_bomb_is_refused(client, cast, media_root):
     from twinning.common.uploads.tests import corpus
 
-    activity = write(client, cast.teacher_a.user, action="save")
+    activity = write(client, cast.teacher_a.user, submit=False)
     author = as_(client, cast.teacher_a.user)
     url = f"/library/{activity.pk}/attachments/"
     response = author.post(url, {"file": SimpleUploadedFile("plan.docx", corpus.docx_zip_bomb())}, follow=True)

@@ -82,11 +82,11 @@ def test_request_to_own_school_says_why_and_creates_nothing(client, cast, profil
 def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
     partner = as_(client, cast.teacher_b.user)
-    response = partner.post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": ""})
+    response = partner.post(f"/matching/proposals/{proposal.pk}/decline/", {"reason": ""})
     assert response.status_code == 200
     proposal.refresh_from_db()
     assert proposal.status == "pending"
-    partner.post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "Our timetable is full."})
+    partner.post(f"/matching/proposals/{proposal.pk}/decline/", {"reason": "Our timetable is full."})
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reason) == ("declined", "Our timetable is full.")
     assert Notification.objects.filter(recipient=cast.teacher_a.user, kind="proposal_declined").count() == 1
@@ -96,7 +96,7 @@ def test_partner_declines_with_reason_and_pair_is_never_offered_again(client, ca
 
 def test_partner_accepts(client, cast, profiles):
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
-    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/accept/")
     proposal.refresh_from_db()
     assert (proposal.status, proposal.right_accepted) == ("accepted", True)
 
@@ -123,7 +123,7 @@ def test_partner_declines_and_no_twinning_opens(client, cast, profiles):
     from twinning.twinnings.models import Twinning
 
     proposal = Proposal.objects.create(origin="search", left=profiles[0], right=profiles[1], left_accepted=True)
-    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"decline": "1", "reason": "No."})
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/decline/", {"reason": "No."})
     assert Twinning.objects.filter(proposal=proposal).exists() is False
 
 
@@ -133,7 +133,7 @@ def test_outsider_cannot_see_or_answer_proposal(client, cast, profiles):
     outsider = testing.make_teacher(school=outsider_school, name="Out Sider")
     client = as_(client, outsider.user)
     assert client.get(f"/matching/proposals/{proposal.pk}/").status_code == 404
-    assert client.post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"}).status_code == 404
+    assert client.post(f"/matching/proposals/{proposal.pk}/accept/").status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == "pending"
 

@@ -76,7 +76,10 @@ def test_proposed_meeting_is_confirmed_when_the_partner_accepts(client, people, 
         assert date_format(window.start.astimezone(JERUSALEM), "TIME_FORMAT") in text(told)
 
     partner = as_(client, people.teacher_b.user)
-    partner.post(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/answer/", {"answer": "accept"})
+    page = partner.get(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/").content.decode()
+    assert f'action="/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/"' in page
+    assert f'formaction="/twinnings/{twinning.pk}/meetings/{meeting.pk}/decline/"' in page
+    partner.post(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/")
     meeting.refresh_from_db()
     assert meeting.status == "confirmed"
     assert Notification.objects.filter(recipient=people.teacher_a.user, kind="meeting_confirmed").count() == 1
@@ -87,7 +90,7 @@ def test_a_declined_meeting_is_off_and_the_proposer_is_told(client, people, twin
     as_(client, people.teacher_a.user).post(f"/twinnings/{twinning.pk}/meetings/", propose_form(window))
     meeting = Meeting.objects.get()
     as_(client, people.teacher_b.user).post(
-        f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/answer/", {"answer": "decline", "reason": "Exam day"}
+        f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/decline/", {"reason": "Exam day"}
     )
     meeting.refresh_from_db()
     assert meeting.status == "declined"
@@ -278,20 +281,17 @@ def test_school_calendar_hours_terms_and_closures_shape_the_common_time(client, 
     window = first_window(twinning)
     day_in_london = window.start.astimezone(LONDON).date()
     editor = as_(client, people.teacher_b.user)
-    bad = editor.post(
-        f"/schools/{people.school_b.pk}/calendar/", {"action": "timetable", "start_1": "15:00", "end_1": "09:00"}
-    )
+    bad = editor.post(f"/schools/{people.school_b.pk}/calendar/hours/", {"start_1": "15:00", "end_1": "09:00"})
     assert bad.context["timetable"].errors["end_1"] == ["The school day must end after it starts."]
     assert not SchoolDay.objects.exists()
     hours = {f"start_{d}": "09:00" for d in range(1, 6)} | {f"end_{d}": "15:30" for d in range(1, 6)}
-    assert editor.post(f"/schools/{people.school_b.pk}/calendar/", {"action": "timetable", **hours}).status_code == 302
+    assert editor.post(f"/schools/{people.school_b.pk}/calendar/hours/", hours).status_code == 302
     assert SchoolDay.objects.filter(school=people.school_b).count() == 5
     # London now starts at 09:00: the common time starts an hour later.
     assert first_window(twinning).start == window.start + timedelta(hours=1)
     editor.post(
-        f"/schools/{people.school_b.pk}/calendar/",
+        f"/schools/{people.school_b.pk}/calendar/closures/",
         {
-            "action": "closure",
             "closure-kind": "trip",
             "closure-reason": "Museum",
             "closure-first_day": day_in_london,
@@ -301,14 +301,14 @@ def test_school_calendar_hours_terms_and_closures_shape_the_common_time(client, 
     assert Closure.objects.get().reason == "Museum"
     assert first_window(twinning).start.astimezone(LONDON).date() != day_in_london
     bad_term = editor.post(
-        f"/schools/{people.school_b.pk}/calendar/",
-        {"action": "term", "term-name": "Spring", "term-first_day": "2027-03-01", "term-last_day": "2027-01-01"},
+        f"/schools/{people.school_b.pk}/calendar/terms/",
+        {"term-name": "Spring", "term-first_day": "2027-03-01", "term-last_day": "2027-01-01"},
     )
     assert bad_term.context["term_form"].errors["last_day"] == ["The last day cannot be before the first day."]
     # Someone from another school reads the calendar but cannot change it.
     reader = as_(client, people.teacher_a.user)
     assert reader.get(f"/schools/{people.school_b.pk}/calendar/").status_code == 200
-    assert reader.post(f"/schools/{people.school_b.pk}/calendar/", {"action": "timetable", **hours}).status_code == 404
+    assert reader.post(f"/schools/{people.school_b.pk}/calendar/hours/", hours).status_code == 404
 
 
 def test_schools_whose_days_never_meet_are_told_why(client, people, twinning):
@@ -396,23 +396,22 @@ def test_a_school_that_chose_gregorian_only_sees_no_hebrew_dates(client, people)
     page = as_(client, people.teacher_a.user).get(f"/schools/{people.school_a.pk}/calendar/")
     assert "Tishrei" in page.content.decode()  # an Israeli school sees Hebrew dates unless it chose otherwise
     hours = {f"start_{d}": "08:00" for d in (7, 1, 2, 3, 4)} | {f"end_{d}": "13:00" for d in (7, 1, 2, 3, 4)}
-    client.post(f"/schools/{people.school_a.pk}/calendar/", {"action": "timetable", "date_calendar": "", **hours})
+    client.post(f"/schools/{people.school_a.pk}/calendar/hours/", {"date_calendar": "", **hours})
     assert "Tishrei" not in client.get(f"/schools/{people.school_a.pk}/calendar/").content.decode()
 
 
 def test_a_tampered_entry_id_on_the_calendar_page_removes_nothing(client, people):
     editor = as_(client, people.teacher_b.user)
     editor.post(
-        f"/schools/{people.school_b.pk}/calendar/",
+        f"/schools/{people.school_b.pk}/calendar/closures/",
         {
-            "action": "closure",
             "closure-kind": "trip",
             "closure-first_day": "2027-02-01",
             "closure-last_day": "2027-02-01",
         },
     )
     for value in ("abc", "-1", ""):
-        response = editor.post(f"/schools/{people.school_b.pk}/calendar/", {"action": "remove_closure", "entry": value})
+        response = editor.post(f"/schools/{people.school_b.pk}/calendar/closures/remove/", {"entry": value})
         assert response.status_code == 302
     assert Closure.objects.count() == 1
 

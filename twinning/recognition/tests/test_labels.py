@@ -33,13 +33,13 @@ def apply(client, teacher, twinning) -> Application:
 
 def ready(twinning, teacher) -> dict:
     page = workspace.save_page(twinning=twinning, by=teacher, title="Our map", source="Both towns on one map.")
-    return {**ELIGIBLE, **WRITTEN, "evidence_pages": [page.pk], "action": "submit"}
+    return {**ELIGIBLE, **WRITTEN, "evidence_pages": [page.pk]}
 
 
 def sent(client, cast, twinning) -> Application:
     application = apply(client, cast.teacher_a.user, twinning)
     as_(client, cast.teacher_a.user).post(
-        f"/labels/applications/{application.pk}/", ready(twinning, cast.teacher_a.user)
+        f"/labels/applications/{application.pk}/submit/", ready(twinning, cast.teacher_a.user)
     )
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -48,7 +48,7 @@ def sent(client, cast, twinning) -> Application:
 
 def score(client, evaluator, application, value=4, **overrides):
     form = {f"score_{code}": str(overrides.get(code, value)) for code in rubric.SUB_CODES}
-    return as_(client, evaluator).post(f"/labels/evaluation/{application.pk}/", {**form, "action": "score"})
+    return as_(client, evaluator).post(f"/labels/evaluation/{application.pk}/score/", form)
 
 
 def test_label_application_needs_every_eligibility_answer_a_text_for_each_criterion_and_evidence(
@@ -57,7 +57,7 @@ def test_label_application_needs_every_eligibility_answer_a_text_for_each_criter
     page = as_(client, cast.teacher_a.user).get("/labels/").content.decode()
     assert f'action="/labels/apply/{twinning.pk}/"' in page
     application = apply(client, cast.teacher_a.user, twinning)
-    url = f"/labels/applications/{application.pk}/"
+    url = f"/labels/applications/{application.pk}/submit/"
     form = ready(twinning, cast.teacher_a.user)
     missing_one = {k: v for k, v in form.items() if k != "eligible_data_protection"}
     body = as_(client, cast.teacher_a.user).post(url, missing_one).content.decode()
@@ -90,7 +90,9 @@ def test_label_evidence_from_another_twinning_is_refused(client, cast, twinning)
     foreign = workspace.save_page(twinning=other, by=cast.teacher_a.user, title="Not this one", source="x")
     application = apply(client, cast.teacher_a.user, twinning)
     form = {**ready(twinning, cast.teacher_a.user), "evidence_pages": [foreign.pk]}
-    body = as_(client, cast.teacher_a.user).post(f"/labels/applications/{application.pk}/", form).content.decode()
+    body = (
+        as_(client, cast.teacher_a.user).post(f"/labels/applications/{application.pk}/submit/", form).content.decode()
+    )
     assert f"Select a valid choice. {foreign.pk} is not one of the available choices." in body
     assert application.evidence_pages.count() == 0
 
@@ -101,10 +103,10 @@ def test_label_at_most_four_applications_per_teacher_per_school_year(client, cas
     drafts = [apply(client, cast.teacher_a.user, t) for t in twinnings]
     for application in drafts[:4]:
         form = ready(application.twinning, cast.teacher_a.user)
-        as_(client, cast.teacher_a.user).post(f"/labels/applications/{application.pk}/", form)
+        as_(client, cast.teacher_a.user).post(f"/labels/applications/{application.pk}/submit/", form)
     fifth = drafts[4]
     form = ready(fifth.twinning, cast.teacher_a.user)
-    body = as_(client, cast.teacher_a.user).post(f"/labels/applications/{fifth.pk}/", form).content.decode()
+    body = as_(client, cast.teacher_a.user).post(f"/labels/applications/{fifth.pk}/submit/", form).content.decode()
     assert "You have sent 4 applications for this school year, the most there can be." in body
     fifth.refresh_from_db()
     assert fifth.status == Application.Status.DRAFT
@@ -131,7 +133,7 @@ def test_label_minimum_sub_criteria_decide_whatever_the_total(
     page = as_(client, cast.nso_il).get(f"/labels/evaluation/{application.pk}/").content.decode()
     assert "Below the minimum: Online collaboration among pupils." in page
     as_(client, cast.nso_il).post(
-        f"/labels/evaluation/{application.pk}/", {"action": "decide", "feedback": "More work together, please."}
+        f"/labels/evaluation/{application.pk}/decide/", {"feedback": "More work together, please."}
     )
     application.refresh_from_db()
     assert (application.status, application.score) == (Application.Status.NOT_AWARDED, 37)
@@ -141,10 +143,10 @@ def test_label_minimum_sub_criteria_decide_whatever_the_total(
 
 def test_label_awarded_shows_on_the_teachers_and_the_schools_pages(client, cast, twinning):
     application = sent(client, cast, twinning)
-    body = as_(client, cast.nso_il).post(f"/labels/evaluation/{application.pk}/", {"action": "decide"}).content
+    body = as_(client, cast.nso_il).post(f"/labels/evaluation/{application.pk}/decide/").content
     assert "Score the application before deciding." in body.decode()
     score(client, cast.nso_il, application, value=4)
-    as_(client, cast.nso_il).post(f"/labels/evaluation/{application.pk}/", {"action": "decide", "feedback": ""})
+    as_(client, cast.nso_il).post(f"/labels/evaluation/{application.pk}/decide/", {"feedback": ""})
     label = Label.objects.get()
     assert (label.kind, label.teacher, label.school, label.score) == (
         "national",
@@ -165,9 +167,7 @@ def test_label_evaluators_see_only_their_own_countrys_applications(client, cast,
     assert 'data-testid="application-row"' not in queue
     assert as_(client, cast.nso_uk).get(f"/labels/evaluation/{application.pk}/").status_code == 404
     assert score(client, cast.nso_uk, application).status_code == 404
-    assert (
-        as_(client, cast.nso_uk).post(f"/labels/evaluation/{application.pk}/", {"action": "decide"}).status_code == 404
-    )
+    assert as_(client, cast.nso_uk).post(f"/labels/evaluation/{application.pk}/decide/").status_code == 404
     assert not application.evaluations.exists()
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -222,7 +222,7 @@ def test_school_label_needs_three_active_teachers_a_label_and_the_principals_dec
     assert "1 teacher active in twinnings in the last two years" in page
     assert "Ask for the school label" not in page
     response = as_(client, cast.principal_a).post(
-        "/labels/school/", {"action": "request", "school": cast.school_a.pk, "declaration": "We support it."}
+        "/labels/school/request/", {"school": cast.school_a.pk, "declaration": "We support it."}
     )
     assert "at least 3 teachers active in twinnings" in response.content.decode()
     # Two colleagues join twinnings as second contacts: three active teachers in all.
@@ -238,21 +238,21 @@ def test_school_label_needs_three_active_teachers_a_label_and_the_principals_dec
     Label.objects.create(kind="national", school_year=2026, school=cast.school_a, twinning=twinning, score=30)
     assert (
         as_(client, cast.principal_a)
-        .post("/labels/school/", {"action": "request", "school": cast.school_a.pk, "declaration": ""})
+        .post("/labels/school/request/", {"school": cast.school_a.pk, "declaration": ""})
         .status_code
         == 200
     )
     assert not SchoolLabelRequest.objects.exists()
     as_(client, cast.principal_a).post(
-        "/labels/school/", {"action": "request", "school": cast.school_a.pk, "declaration": "Time and devices."}
+        "/labels/school/request/", {"school": cast.school_a.pk, "declaration": "Time and devices."}
     )
     request = SchoolLabelRequest.objects.get()
     # Only the school's own NSO decides.
     assert "Time and devices." not in as_(client, cast.nso_uk).get("/labels/school/").content.decode()
-    as_(client, cast.nso_uk).post("/labels/school/", {"action": "award", "request": request.pk})
+    as_(client, cast.nso_uk).post("/labels/school/award/", {"request": request.pk})
     request.refresh_from_db()
     assert request.status == "submitted"
-    as_(client, cast.nso_il).post("/labels/school/", {"action": "award", "request": request.pk})
+    as_(client, cast.nso_il).post("/labels/school/award/", {"request": request.pk})
     assert Label.objects.filter(kind="school", school=cast.school_a, school_year=2026).count() == 1
 
 
@@ -267,28 +267,24 @@ def test_awards_nso_nominates_its_own_labelled_projects_and_names_winners(client
     )
     foreign = Label.objects.create(kind="national", school_year=2026, school=cast.school_b, twinning=twinning, score=35)
     as_(client, cast.nso_il).post(
-        "/labels/awards/", {"action": "category", "name_en": "Best project in the sciences", "school_year": "2026"}
+        "/labels/awards/categories/", {"name_en": "Best project in the sciences", "school_year": "2026"}
     )
     category = AwardCategory.objects.get()
     assert category.nso == cast.il_nso
     # A British school's label is not the Israeli NSO's to nominate; the British NSO cannot touch the category.
-    as_(client, cast.nso_il).post(
-        "/labels/awards/", {"action": "nominate", "category": category.pk, "label": foreign.pk, "reason": "Great"}
-    )
+    as_(client, cast.nso_il).post(f"/labels/awards/{category.pk}/nominate/", {"label": foreign.pk, "reason": "Great"})
     assert not Nomination.objects.exists()
     assert (
         as_(client, cast.nso_uk)
-        .post("/labels/awards/", {"action": "nominate", "category": category.pk, "label": own.pk, "reason": "Great"})
+        .post(f"/labels/awards/{category.pk}/nominate/", {"label": own.pk, "reason": "Great"})
         .status_code
         == 404
     )
     as_(client, cast.nso_il).post(
-        "/labels/awards/", {"action": "nominate", "category": category.pk, "label": own.pk, "reason": "A river study"}
+        f"/labels/awards/{category.pk}/nominate/", {"label": own.pk, "reason": "A river study"}
     )
     nomination = Nomination.objects.get()
-    as_(client, cast.nso_il).post(
-        "/labels/awards/", {"action": "winner", "category": category.pk, "nomination": nomination.pk}
-    )
+    as_(client, cast.nso_il).post(f"/labels/awards/{category.pk}/winner/", {"nomination": nomination.pk})
     nomination.refresh_from_db()
     assert nomination.winner is True
     assert Notification.objects.filter(recipient=cast.teacher_a.user, kind="award_won").count() == 1
@@ -308,9 +304,7 @@ def test_awards_category_named_in_a_language_added_to_the_settings(client, cast,
     page = staff.get("/labels/awards/").content.decode()
     assert '<label for="id_name_fr">French</label>' in page
     assert '<input type="text" name="name_fr" lang="fr" dir="ltr" maxlength="200"' in page
-    body = staff.post("/labels/awards/", {"action": "category", "name_fr": " ", "school_year": "2026"}).content.decode()
+    body = staff.post("/labels/awards/categories/", {"name_fr": " ", "school_year": "2026"}).content.decode()
     assert "Name the category in at least one language." in body
-    staff.post(
-        "/labels/awards/", {"action": "category", "name_fr": "Meilleur projet scientifique", "school_year": "2026"}
-    )
+    staff.post("/labels/awards/categories/", {"name_fr": "Meilleur projet scientifique", "school_year": "2026"})
     assert AwardCategory.objects.get().names == {"fr": "Meilleur projet scientifique"}

@@ -65,10 +65,10 @@ def test_title_shows_in_the_readers_language(client, cast, proposed):
 
 def test_partner_declines_with_a_reason_and_the_twinning_is_declined(client, cast, proposed):
     partner = as_(client, cast.teacher_b.user)
-    partner.post(f"/twinnings/{proposed.pk}/answer/", {"decline": "1", "reason": ""})
+    partner.post(f"/twinnings/{proposed.pk}/decline/", {"reason": ""})
     proposed.refresh_from_db()
     assert proposed.status == "proposed"
-    partner.post(f"/twinnings/{proposed.pk}/answer/", {"decline": "1", "reason": "Our timetable is full."})
+    partner.post(f"/twinnings/{proposed.pk}/decline/", {"reason": "Our timetable is full."})
     proposed.refresh_from_db()
     assert proposed.status == "declined"
     assert kinds(cast.teacher_a.user) == ["twinning_declined"]
@@ -76,7 +76,7 @@ def test_partner_declines_with_a_reason_and_the_twinning_is_declined(client, cas
 
 
 def test_accept_approve_start_close(client, cast, proposed):
-    as_(client, cast.teacher_b.user).post(f"/twinnings/{proposed.pk}/answer/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/twinnings/{proposed.pk}/accept/")
     proposed.refresh_from_db()
     assert proposed.status == "accepted"
     assert kinds(cast.coordinator) == ["twinning_to_approve"]
@@ -128,7 +128,7 @@ def test_outsiders_get_404_on_every_twinning_url(client, cast, proposed):
         client = as_(client, person)
         assert client.get(f"/twinnings/{proposed.pk}/").status_code == 404
         assert client.get(f"/twinnings/{proposed.pk}/contacts/").status_code == 404
-        for action in ("answer", "approve", "start", "close", "withdraw", "invite"):
+        for action in ("accept", "decline", "approve", "start", "close", "withdraw", "invite"):
             assert client.post(f"/twinnings/{proposed.pk}/{action}/", {"accept": "1"}).status_code == 404
     proposed.refresh_from_db()
     assert proposed.status == "proposed"
@@ -138,7 +138,7 @@ def test_outsiders_get_404_on_every_twinning_url(client, cast, proposed):
 
 @pytest.fixture
 def active(client, cast, proposed):
-    as_(client, cast.teacher_b.user).post(f"/twinnings/{proposed.pk}/answer/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/twinnings/{proposed.pk}/accept/")
     as_(client, cast.coordinator).post(f"/twinnings/{proposed.pk}/approve/")
     as_(client, cast.teacher_a.user).post(f"/twinnings/{proposed.pk}/start/")
     proposed.refresh_from_db()
@@ -159,7 +159,7 @@ def test_partner_drops_out_then_coordinator_rematches(client, cast, active):
     new_teacher = testing.make_teacher(school=new_school, name="New Teacher")
     as_(client, cast.coordinator).post(f"/twinnings/{active.pk}/invite/", {"school": new_school.pk})
     assert kinds(new_teacher.user) == ["twinning_invited"]
-    as_(client, new_teacher.user).post(f"/twinnings/{active.pk}/answer/", {"accept": "1"})
+    as_(client, new_teacher.user).post(f"/twinnings/{active.pk}/accept/")
     active.refresh_from_db()
     assert active.status == "active"
     assert active.schools.get(school=new_school).contact == new_teacher.user
@@ -210,7 +210,7 @@ def test_an_accepted_partnership_proposal_opens_a_twinning(client, cast):
     proposal = Proposal.objects.create(
         origin="search", left=left, right=right, left_accepted=True, left_accepted_by=cast.teacher_a.user
     )
-    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/", {"accept": "1"})
+    as_(client, cast.teacher_b.user).post(f"/matching/proposals/{proposal.pk}/accept/")
     twinning = Twinning.objects.get(proposal=proposal)
     contacts = {row.school_id: row.contact for row in twinning.schools.all()}
     assert twinning.status == "accepted"

@@ -48,7 +48,7 @@ def test_pupil_signs_in_with_the_username_from_the_sheet(client, cast):
 def test_reset_gives_a_new_password_and_the_old_one_stops_working(client, cast):
     _response, [(username, old)] = create(client, cast.teacher_a, ["Maya K."])
     pupil = Pupil.objects.get()
-    response = client.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    response = client.post("/accounts/pupils/passwords/", {"pupil": [pupil.pk]})
     [new] = re.findall(r'data-testid="password">([^<]+)<', response.content.decode())
     pupil.user.refresh_from_db()
     assert (new != old, pupil.user.check_password(new), pupil.user.check_password(old)) == (True, True, False)
@@ -59,7 +59,7 @@ def test_other_schools_teachers_cannot_manage_these_pupils(client, cast):
     pupil = Pupil.objects.get()
     other = as_(client, cast.teacher_b.user)
     assert other.get(f"/accounts/pupils/{pupil.pk}/").status_code == 404
-    response = other.post("/accounts/pupils/", {"reset": "1", "pupil": [pupil.pk]})
+    response = other.post("/accounts/pupils/passwords/", {"pupil": [pupil.pk]})
     assert 'data-testid="password"' not in response.content.decode()
     assert as_(client, cast.pending_il.user).get("/accounts/pupils/").status_code == 404
 
@@ -139,7 +139,7 @@ def test_pupil_of_the_partner_school_gets_404_on_every_workspace_url_until_added
 
 def test_removed_pupil_loses_the_workspace(client, cast, twinning, pupils):
     ours, _theirs = pupils
-    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"remove": ours.pk})
+    as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/remove/", {"pupil": ours.pk})
     assert as_(client, ours.user).get(f"/twinnings/{twinning.pk}/workspace/").status_code == 404
 
 
@@ -283,7 +283,7 @@ def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("members/", {"remove": "abc"}),
+        ("members/remove/", {"pupil": "abc"}),
         ("members/", {"pupil": ["abc", "1 OR 1=1"]}),
         ("moderation/posts/999999/", {"decision": "approve"}),
         ("moderation/media/999999/", {"decision": "approve"}),
@@ -295,7 +295,7 @@ def test_tampered_ids_are_ignored_not_a_server_error(client, cast, twinning, pup
 
 
 def test_tampered_pupil_ids_on_the_pupils_page_reset_nothing(client, cast, pupils):
-    response = as_(client, cast.teacher_a.user).post("/accounts/pupils/", {"reset": "1", "pupil": ["abc"]})
+    response = as_(client, cast.teacher_a.user).post("/accounts/pupils/passwords/", {"pupil": ["abc"]})
     assert (response.status_code, 'data-testid="password"' in response.content.decode()) == (200, False)
 
 
