@@ -283,7 +283,7 @@ def test_erasure_runs_every_registered_rule(cast, pupils):
 def test_a_closed_accounts_community_messages_read_as_removed(client, cast):
     from twinning.communities import services as communities
     from twinning.communities.models import Post as CommunityPost
-    from twinning.communities.tests.test_communities import make
+    from twinning.communities.tests.conftest import make
 
     community = make(cast)
     for teacher in (cast.teacher_a, cast.teacher_b):

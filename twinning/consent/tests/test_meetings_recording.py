@@ -5,7 +5,7 @@ import pytest
 from twinning.consent import services
 from twinning.consent.models import Use
 from twinning.meetings.models import Meeting
-from twinning.meetings.tests.test_meetings import first_window, propose_form
+from twinning.meetings.tests.conftest import first_window, propose_form
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 

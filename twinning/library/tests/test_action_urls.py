@@ -1,6 +1,6 @@
 """Each button of the writing and review forms posts to its own address."""
 
-from twinning.library.tests.test_library import text, write
+from twinning.library.tests.conftest import text, write
 from twinning.testing import as_
 
 
