@@ -12,7 +12,6 @@ from PIL import Image
 from twinning import testing
 from twinning.accounts.models import Pupil
 from twinning.common.models import AuditEntry, DataExport
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
 from twinning.testing import as_
 from twinning.workspace import services as workspace

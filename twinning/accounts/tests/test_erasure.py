@@ -19,7 +19,6 @@ from twinning.accounts import pupils as pupil_service
 from twinning.accounts.models import Pupil, User
 from twinning.common import privacy
 from twinning.common.models import AuditEntry, DataExport, Email, Notification
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
 from twinning.consent import services as consent
 from twinning.consent.models import ConsentRequest, ConsentText, Use

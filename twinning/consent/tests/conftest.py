@@ -1,6 +1,5 @@
 import pytest
 
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.consent import queries, services
 
 

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from twinning.library.models import Activity, Version
+from twinning.schools.models import Language, Subject
 from twinning.testing import PASSWORD, current_code, enrol_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -32,6 +33,9 @@ def shoot(page, name):
 
 def test_a_draft_is_sent_for_review_and_returned_by_the_second_buttons(page, live_server, cast, context):
     teacher, coordinator = cast.teacher_a.user, cast.coordinator
+    # Made here: a transactional test that ran before may have emptied the reference subjects.
+    Subject.objects.get_or_create(code="geography", defaults={"names": {"en": "Geography", "ar": "الجغرافيا"}})
+    Language.objects.get_or_create(code="en", defaults={"names": {"en": "English", "ar": "الإنجليزية"}})
     coordinator.preferred_language = "ar"
     coordinator.save(update_fields=["preferred_language"])
 
