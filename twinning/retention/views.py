@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.common.privacy import Erase, entry_for
-from twinning.common.school_year import FIRST_MONTH
+from twinning.common.school_year import FIRST_MONTH, school_year_label
 from twinning.retention import queries, rules, services
 from twinning.retention.forms import PolicyForm
 from twinning.retention.models import RetentionPolicy
@@ -112,7 +112,10 @@ def dry_run(request, slug: str):
         "mine": _lines(outcome.counts.get(nso.pk, {})),
         "network": _lines(outcome.counts.get(services.NETWORK, {})),
         "twinnings_page": twinnings_page,
-        "twinnings": queries.twinnings_by_ids(list(twinnings_page.object_list)),
+        "twinnings": [
+            (twinning, school_year_label(twinning.school_year))
+            for twinning in queries.twinnings_by_ids(list(twinnings_page.object_list))
+        ],
         "pupils_page": pupils_page,
         "pupils": queries.pupils_by_ids(list(pupils_page.object_list)),
         "runs": runs,
