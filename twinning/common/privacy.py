@@ -8,12 +8,14 @@ A model that looks personal but is not (a job's name, a permission's name) is de
 `not_personal`. `tests/test_privacy_register.py` walks every installed model and fails on one that
 holds personal data and is declared nowhere.
 
-Three things read the register, so they cannot disagree with it:
+Four things read the register, so they cannot disagree with it:
 
 - `export_person` writes a person's data (a ZIP of one JSON file per app, with their files);
 - `erase_person` removes a person: rows deleted or anonymised as declared, stored files removed
   once the transaction commits, the account last;
-- the public privacy notice (`common.views.privacy_notice`) lists each purpose, basis and retention.
+- the public privacy notice (`common.views.privacy_notice`) lists each purpose, basis and retention;
+- the nightly retention job (the `retention` app) applies each entry's `Retention`: fixed periods,
+  and the categories whose period each NSO sets.
 
 A lower app cannot import a higher one, so what needs an app's own knowledge is a callable that
 the app registers: an entry's `erase_with`/`export_with` for rows that a lookup cannot find, and

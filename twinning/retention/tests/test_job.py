@@ -24,6 +24,7 @@ from twinning.retention import services
 from twinning.retention.models import RetentionPolicy, RetentionRun
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
+from twinning.twinnings.models import Twinning
 from twinning.workspace import services as workspace
 from twinning.workspace.models import MediaItem, Post
 
@@ -234,3 +235,19 @@ def test_every_policy_category_has_entries_and_their_lookups_resolve(cast):
                 list(services.pupils_due(entry, cast.il_nso.pk, services.DEFAULTS, services.timezone.localdate()))
             else:
                 list(services.audit_due(entry, 5, services.timezone.now()))
+
+
+def test_the_command_prints_the_dry_run_and_changes_nothing(cast, closed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    twinning, _thread, hers = closed
+    RetentionPolicy.objects.create(nso=cast.il_nso, pupil_work_months=1)
+    Twinning.objects.filter(pk=twinning.pk).update(closed_at=_after(twinning, days=-40))
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", "--nso", "il", stdout=out)
+    assert f"{cast.il_nso.pk}: workspace.MediaItem: 2, workspace.Post: 1" in out.getvalue()
+    assert not RetentionRun.objects.exists()
+    hers.refresh_from_db()
+    assert hers.body.startswith("My town")
