@@ -49,6 +49,18 @@ PUPILS_MEDIA = Retention(
     twinning="twinning",
 )
 
+PUPILS_EVENTS = Retention(
+    _(
+        "As long as the twinning's workspace exists; who a pupil's event names is emptied a set time after "
+        "the twinning closes, with the pupil's messages."
+    ),
+    category=PUPIL_WORK,
+    where=Q(actor__pupil__isnull=False, twinning__status=CLOSED),
+    since="twinning__closed_at",
+    nso="actor__pupil__school__country__nso",
+    twinning="twinning",
+)
+
 
 def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
     kwargs.setdefault("retention", WITH_TWINNING)
@@ -103,6 +115,7 @@ register(
         subject=("actor",),
         erase=Erase.ANONYMISE,
         export=False,
+        retention=PUPILS_EVENTS,
         label=_("Feed events"),
     ),
     _entry("workspace.Visit", ("twinning", "seen_at"), subject=("user",), export=False, label=_("Visits")),

@@ -26,7 +26,7 @@ from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Twinning
 from twinning.workspace import services as workspace
-from twinning.workspace.models import MediaItem, Post
+from twinning.workspace.models import Event, MediaItem, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,8 @@ def test_pupils_posts_are_emptied_and_media_removed_after_the_twinning_closed(
 ):
     twinning, thread, hers = closed
     files_before = len(stored_files(media_root))
+    maya_user = Pupil.objects.get(display_name="Maya K.").user_id
+    assert Event.objects.filter(actor_id=maya_user).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         outcome = services.apply_policies(now=_after(twinning, days=400))
     mine = outcome.counts[cast.il_nso.pk]
@@ -105,6 +107,10 @@ def test_pupils_posts_are_emptied_and_media_removed_after_the_twinning_closed(
     assert "Yarkon" not in page and "Maya K." not in page and "This message was removed." in page
     media = partner.get(f"/twinnings/{twinning.pk}/media/").content.decode()
     assert "My drawing" not in media and "Class photo" not in media and "The school garden" in media
+    feed = partner.get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
+    assert "Maya K." not in feed
+    assert not Event.objects.filter(actor_id=maya_user).exists()
+    assert mine["workspace.Event"] == 2  # her reply and her upload, now of no one
 
 
 def test_a_shorter_policy_applies_sooner_and_only_in_its_nsos_countries(cast, closed):
@@ -247,7 +253,7 @@ def test_the_command_prints_the_dry_run_and_changes_nothing(cast, closed):
     Twinning.objects.filter(pk=twinning.pk).update(closed_at=_after(twinning, days=-40))
     out = StringIO()
     call_command("apply_retention", "--dry-run", "--nso", "il", stdout=out)
-    assert f"{cast.il_nso.pk}: workspace.MediaItem: 2, workspace.Post: 1" in out.getvalue()
+    assert f"{cast.il_nso.pk}: workspace.Event: 2, workspace.MediaItem: 2, workspace.Post: 1" in out.getvalue()
     assert not RetentionRun.objects.exists()
     hers.refresh_from_db()
     assert hers.body.startswith("My town")
