@@ -21,6 +21,7 @@ urlpatterns = [
     path("communities/", include("twinning.communities.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("privacy/", common_views.privacy_notice, name="privacy_notice"),
+    path("privacy/retention/", include("twinning.retention.urls")),
     path("health/", common_views.health, name="health"),
     path("ready/", common_views.ready, name="ready"),
     # The admin site signs in through the site's own page: the same throttle and second step.

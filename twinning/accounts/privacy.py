@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from twinning.accounts.models import Throttle
 from twinning.common.privacy import (
     AS_RECORD,
+    PUPIL_ACCOUNTS,
     UNTIL_CLOSED,
     Basis,
     Person,
@@ -75,7 +76,16 @@ register(
         ),
         purpose=PUPILS,
         basis=Basis.CONSENT,
-        retention=UNTIL_CLOSED,
+        retention=Retention(
+            _(
+                "Until the pupil is removed, and at the latest a set time after the end of the last school "
+                "year in which they were in a twinning (30 days by default; each NSO sets its own)."
+            ),
+            category=PUPIL_ACCOUNTS,
+            since="created_at",
+            nso="school__country__nso",
+            twinning="user__twinning_memberships__twinning",
+        ),
         subject=("user",),
         links=("created_by",),
     ),
@@ -93,7 +103,12 @@ register(
         fields=("scope", "key", "failures", "last_at"),
         purpose=SAFETY,
         basis=Basis.LEGITIMATE_INTERESTS,
-        retention=Retention(_("A day after the last failed attempt."), days=1, since="last_at"),
+        retention=Retention(
+            _("A day after the last failed attempt."),
+            days=1,
+            since="last_at",
+            applied_by="accounts.forget_old_throttles",
+        ),
         export=False,
         erase_with=_erase_throttles,
     ),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.privacy import (
-    AS_RECORD,
+    AUDIT_LOG,
     EXPIRES_SEVEN_DAYS,
     UNTIL_CLOSED,
     Basis,
@@ -76,9 +76,19 @@ register(
         fields=("at", "action"),
         purpose=_("Keeping a record of who decided what, so that decisions about schools and pupils can be checked."),
         basis=Basis.LEGITIMATE_INTERESTS,
-        retention=AS_RECORD,
+        retention=Retention(
+            _(
+                "Kept as the programme's record for the years the NSOs' retention policies set (five by "
+                "default); then who acted, the reason and every detail are removed. The link to a person "
+                "is removed sooner, when their account is closed."
+            ),
+            category=AUDIT_LOG,
+            since="at",
+        ),
         subject=("actor",),
         erase=Erase.ANONYMISE,
+        # What the retention job writes over an entry past its time (erasure uses `erase_with`).
+        replace={"reason": "", "data": {}},
         erase_with=_erase_from_audit,
     ),
     PersonalData(
@@ -96,7 +106,7 @@ register(
         fields=("to", "subject", "body"),
         purpose=RUNNING,
         basis=Basis.PROGRAMME,
-        retention=Retention(_("30 days after it is sent."), days=30, since="sent_at"),
+        retention=Retention(_("30 days after it is sent."), days=30, since="sent_at", applied_by="common.prune_queue"),
         export=False,
         erase_with=_erase_emails,
     ),

@@ -8,12 +8,14 @@ A model that looks personal but is not (a job's name, a permission's name) is de
 `not_personal`. `tests/test_privacy_register.py` walks every installed model and fails on one that
 holds personal data and is declared nowhere.
 
-Three things read the register, so they cannot disagree with it:
+Four things read the register, so they cannot disagree with it:
 
 - `export_person` writes a person's data (a ZIP of one JSON file per app, with their files);
 - `erase_person` removes a person: rows deleted or anonymised as declared, stored files removed
   once the transaction commits, the account last;
-- the public privacy notice (`common.views.privacy_notice`) lists each purpose, basis and retention.
+- the public privacy notice (`common.views.privacy_notice`) lists each purpose, basis and retention;
+- the nightly retention job (the `retention` app) applies each entry's `Retention`: fixed periods,
+  and the categories whose period each NSO sets.
 
 A lower app cannot import a higher one, so what needs an app's own knowledge is a callable that
 the app registers: an entry's `erase_with`/`export_with` for rows that a lookup cannot find, and
@@ -75,14 +77,36 @@ class Erase(enum.Enum):
     KEEP = "keep"  # kept as they are, for `keep_reason`
 
 
+# The kinds of rows whose keeping time each NSO sets in its retention policy (the `retention` app
+# applies them nightly): pupils' accounts, what pupils wrote or appear in once their twinning has
+# closed, and the audit log.
+PUPIL_ACCOUNTS = "pupil_accounts"
+PUPIL_WORK = "pupil_work"
+AUDIT_LOG = "audit_log"
+POLICY_CATEGORIES = (PUPIL_ACCOUNTS, PUPIL_WORK, AUDIT_LOG)
+
+
 @dataclass(frozen=True)
 class Retention:
-    """How long rows are kept: `words` for people, `days` counted from the date field `since` for a
-    retention job (None: as long as the account, or the twinning, exists)."""
+    """How long rows are kept: `words` for people, and as data for a retention job.
+
+    A fixed period: `days` counted from the date field `since`, applied by the nightly retention
+    job, or by the periodic job named in `applied_by` when pruning needs more than a date (an
+    e-mail's status, a throttle's pause). None: as long as the account, or the twinning, exists.
+
+    A period the NSO sets: `category` (one of POLICY_CATEGORIES), with the lookups the job needs:
+    `where` (which rows of the model the category covers, e.g. only pupils' posts of closed
+    twinnings), `since` (the date counted from), `nso` (the row to its NSO: the policy that applies)
+    and `twinning` (the row to its twinning, for the dry run's list)."""
 
     words: Promise | str
     days: int | None = None
     since: str = ""
+    applied_by: str = ""
+    category: str = ""
+    where: Q | None = None
+    nso: str = ""
+    twinning: str = ""
 
 
 # The usual retentions, shared so that the notice says the same thing in the same words.
@@ -97,7 +121,9 @@ AS_RECORD = Retention(
 NOT_THEIRS = _(
     "It belongs to the school, the twinning or the programme, not to the person: only the link to them is removed."
 )
-EXPIRES_SEVEN_DAYS = Retention(_("Seven days, or until downloaded."), days=7, since="created_at")
+EXPIRES_SEVEN_DAYS = Retention(
+    _("Seven days, or until downloaded."), days=7, since="created_at", applied_by="common.forget_exports"
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +227,11 @@ def entries() -> list[PersonalData]:
     order = {config.label: index for index, config in enumerate(apps.get_app_configs())}
     user_label = settings.AUTH_USER_MODEL
     return sorted(_entries.values(), key=lambda e: (e.model == user_label, order.get(e.app_label, 999), e.model))
+
+
+def policy_entries(category: str) -> list[PersonalData]:
+    """The entries whose keeping time an NSO's retention policy sets for this category."""
+    return [entry for entry in entries() if entry.retention.category == category]
 
 
 def entry_for(model: type[models.Model]) -> PersonalData | None:

@@ -6,22 +6,65 @@ reads; the page says in the reader's language that the message was removed, and 
 shows the same (quotes point at the post, they do not copy its text). Media they uploaded or appear
 in go, rows and files."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.privacy import (
     NOT_THEIRS,
+    PUPIL_WORK,
     WITH_TWINNING,
     Basis,
     Erase,
     PersonalData,
+    Retention,
     register,
 )
 
 PURPOSE = _("The twinned classes' shared space: forum, photos, clips, documents and plan.")
 
 
+CLOSED = "closed"  # twinnings.Twinning.Status.CLOSED: this module is read at start-up, before the models
+
+PUPILS_POSTS = Retention(
+    _(
+        "As long as the twinning's workspace exists; a pupil's message is emptied a set time after the "
+        "twinning closes (12 months by default; each NSO sets its own), or when the pupil is removed."
+    ),
+    category=PUPIL_WORK,
+    where=Q(author__pupil__isnull=False, thread__twinning__status=CLOSED),
+    since="thread__twinning__closed_at",
+    nso="school__country__nso",
+    twinning="thread__twinning",
+)
+PUPILS_MEDIA = Retention(
+    _(
+        "As long as the twinning's workspace exists; a photo, clip or document a pupil uploaded or appears "
+        "in is removed a set time after the twinning closes (12 months by default; each NSO sets its own), "
+        "or when the pupil is removed."
+    ),
+    category=PUPIL_WORK,
+    where=(Q(uploader__pupil__isnull=False) | Q(pupils__isnull=False)) & Q(twinning__status=CLOSED),
+    since="twinning__closed_at",
+    nso="school__country__nso",
+    twinning="twinning",
+)
+
+PUPILS_EVENTS = Retention(
+    _(
+        "As long as the twinning's workspace exists; who a pupil's event names is emptied a set time after "
+        "the twinning closes, with the pupil's messages."
+    ),
+    category=PUPIL_WORK,
+    where=Q(actor__pupil__isnull=False, twinning__status=CLOSED),
+    since="twinning__closed_at",
+    nso="actor__pupil__school__country__nso",
+    twinning="twinning",
+)
+
+
 def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
-    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, retention=WITH_TWINNING, **kwargs)
+    kwargs.setdefault("retention", WITH_TWINNING)
+    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, **kwargs)
 
 
 register(
@@ -38,12 +81,14 @@ register(
         subject=("author",),
         erase=Erase.ANONYMISE,
         replace={"body": ""},
+        retention=PUPILS_POSTS,
         label=_("Messages"),
     ),
     _entry(
         "workspace.MediaItem",
         ("twinning", "uploader", "kind", "title", "file", "original_name", "status", "created_at"),
         subject=("uploader", "pupils__user"),
+        retention=PUPILS_MEDIA,
         label=_("Photos, clips and documents"),
     ),
     _entry(
@@ -70,6 +115,7 @@ register(
         subject=("actor",),
         erase=Erase.ANONYMISE,
         export=False,
+        retention=PUPILS_EVENTS,
         label=_("Feed events"),
     ),
     _entry("workspace.Visit", ("twinning", "seen_at"), subject=("user",), export=False, label=_("Visits")),

@@ -228,6 +228,12 @@ twinning = kw(pk="twinning.pk")
 # principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
 
+# In the scope of Israel's NSO: its staff and coordinator, the people of school A, the administrator
+# of a programme in Israel, and the platform administrator.
+IN_ISRAEL_NSO = frozenset(
+    {"pupil_a", "principal_a", "coordinator", "nso_a", "programme_admin", "admin", "pending_a"} | TEACHERS_OF_A
+)
+
 CASES: list[Case] = [
     case("home", get=ANYONE, post=ANYONE),
     case("dashboard", get=SIGNED, post=SIGNED),
@@ -235,6 +241,17 @@ CASES: list[Case] = [
     case("health", get=ANYONE, post=ANYONE),
     case("privacy_notice", get=ANYONE, post=ANYONE),
     case("ready", get=ANYONE, post=ANYONE),
+    # --- retention: the defaults for anyone; Israel's NSO's policy for everyone in its countries and
+    # programmes; its staff (and the administrator) change it and see the next run.
+    case("retention:defaults", get=ANYONE, post=ANYONE),
+    case(
+        "retention:policy",
+        kw(slug="il_nso.slug"),
+        get={IN_ISRAEL_NSO: OK},
+        post={IN_ISRAEL_NSO: OK},
+    ),
+    case("retention:edit", kw(slug="il_nso.slug"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): INVALID}),
+    case("retention:dry_run", kw(slug="il_nso.slug"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
     # --- accounts
     case("accounts:login", get=ANYONE, post=ANYONE),
     case("accounts:logout", get={EVERYONE: 405}, post={EVERYONE: TO_SIGN_IN}),
