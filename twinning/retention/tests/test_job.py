@@ -13,12 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import DateField, DateTimeField
 from PIL import Image
 
-from twinning.accounts import pupils as pupil_service
 from twinning.accounts.models import Pupil, User
 from twinning.common import privacy
 from twinning.common.jobs import registry
 from twinning.common.models import AuditEntry, DataExport
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
 from twinning.retention import services
 from twinning.retention.models import RetentionPolicy, RetentionRun
@@ -48,9 +46,9 @@ def closed(client, cast, twinning, pupils, media_root):
     """The twinning of A and B, closed, where Maya (school A) wrote, uploaded and appears in a photo,
     and the teachers wrote and uploaded too."""
     maya, _tom = pupils
-    pupil_service.set_consent(
-        pupil=maya, by=cast.teacher_a.user, face=True, video=True, voice=True, full_name_shown=False, full_name=""
-    )
+    # Consent to appear in photos, as a parent's answer records it (the consent app's part).
+    Pupil.objects.filter(pk=maya.pk).update(consent_face=True, consent_video=True, consent_voice=True)
+    maya.refresh_from_db()
     thread = workspace.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Our towns", body="Hello all")
     hers = workspace.reply(thread=thread, by=maya.user, body="My town has a river called Yarkon.")
     workspace.moderate(item=hers, by=cast.teacher_a.user, approve=True)
