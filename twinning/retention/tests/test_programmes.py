@@ -245,3 +245,20 @@ def test_the_programmes_dry_run_page(client, cast, two, programme, people):
     assert "In the programme" in text and "On its own" not in text
     arabic = as_(client, admin, "ar").get("/privacy/retention/programme/bridges/next-run/").content.decode()
     assert 'dir="rtl"' in arabic and "every country" not in arabic
+
+
+def test_the_command_runs_a_programmes_part(cast, two, programme):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    ours, _other = two
+    RetentionPolicy.objects.create(programme=programme, pupil_work_months=1)
+    Twinning.objects.filter(pk=ours.pk).update(closed_at=ours.closed_at - timedelta(days=40))
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", "--programme", "bridges", stdout=out)
+    assert f"programme {programme.pk}: workspace.Event: 1, workspace.Post: 1" in out.getvalue()
+    assert not _emptied("In the programme")
+    with pytest.raises(CommandError):
+        call_command("apply_retention", "--programme", "nowhere", stdout=out)
