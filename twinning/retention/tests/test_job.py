@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import DateField, DateTimeField
 from PIL import Image
 
-from twinning.accounts import pupils as pupil_service
 from twinning.accounts.models import Pupil, User
 from twinning.common import privacy
 from twinning.common.jobs import registry
 from twinning.common.models import AuditEntry, DataExport
-from twinning.common.uploads.tests.corpus import media_root as media_root  # noqa: F401  (the fixture)
 from twinning.common.uploads.tests.corpus import stored_files
+from twinning.consent import services as consent
+from twinning.consent.models import Use
 from twinning.retention import services
 from twinning.retention.models import RetentionPolicy, RetentionRun
 from twinning.testing import as_
@@ -48,8 +48,12 @@ def closed(client, cast, twinning, pupils, media_root):
     """The twinning of A and B, closed, where Maya (school A) wrote, uploaded and appears in a photo,
     and the teachers wrote and uploaded too."""
     maya, _tom = pupils
-    pupil_service.set_consent(
-        pupil=maya, by=cast.teacher_a.user, face=True, video=True, voice=True, full_name_shown=False, full_name=""
+    # Her family agreed on paper to everything but showing her full name.
+    consent.record_paper_answers(
+        pupil=maya,
+        by=cast.teacher_a.user,
+        answers={use: use != Use.FULL_NAME for use in Use.values},
+        language="he",
     )
     thread = workspace.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Our towns", body="Hello all")
     hers = workspace.reply(thread=thread, by=maya.user, body="My town has a river called Yarkon.")
