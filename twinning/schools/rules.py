@@ -148,10 +148,24 @@ def can_seek_partners(user) -> bool:
         return False
     cached = getattr(user, "_can_seek_partners", None)
     if cached is None:
-        teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+        teacher = _teacher_with_school(user)
         cached = bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)
         user._can_seek_partners = cached
     return cached
+
+
+def _teacher_with_school(user) -> TeacherProfile | None:
+    """The person's teacher profile with its school (None for anyone else), read once per request.
+
+    The row is kept as ``user.teacher``, the school with it: `teaching_school_id`, the views and the
+    templates that read ``user.teacher`` later in the request ask nothing more of the database.
+    """
+    relation = TeacherProfile._meta.get_field("user").remote_field
+    if relation.is_cached(user):
+        return relation.get_cached_value(user)
+    teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+    relation.set_cached_value(user, teacher)
+    return teacher
 
 
 def may_propose_to(user, school: School) -> bool:
