@@ -5,7 +5,7 @@ outside the person's reach is a 404, whether or not it exists.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -162,7 +162,7 @@ def _teacher_with_school(user) -> TeacherProfile | None:
     """
     relation = TeacherProfile._meta.get_field("user").remote_field
     if relation.is_cached(user):
-        return relation.get_cached_value(user)
+        return cast("TeacherProfile | None", relation.get_cached_value(user))  # the row kept above
     teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
     relation.set_cached_value(user, teacher)
     return teacher
