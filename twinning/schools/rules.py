@@ -5,7 +5,7 @@ outside the person's reach is a 404, whether or not it exists.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -148,10 +148,24 @@ def can_seek_partners(user) -> bool:
         return False
     cached = getattr(user, "_can_seek_partners", None)
     if cached is None:
-        teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+        teacher = _teacher_with_school(user)
         cached = bool(teacher and teacher.is_validated and teacher.left_at is None and teacher.school.is_validated)
         user._can_seek_partners = cached
     return cached
+
+
+def _teacher_with_school(user) -> TeacherProfile | None:
+    """The person's teacher profile with its school (None for anyone else), read once per request.
+
+    The row is kept as ``user.teacher``, the school with it: `teaching_school_id`, the views and the
+    templates that read ``user.teacher`` later in the request ask nothing more of the database.
+    """
+    relation = TeacherProfile._meta.get_field("user").remote_field
+    if relation.is_cached(user):
+        return cast("TeacherProfile | None", relation.get_cached_value(user))  # the row kept above
+    teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+    relation.set_cached_value(user, teacher)
+    return teacher
 
 
 def may_propose_to(user, school: School) -> bool:

@@ -18,6 +18,8 @@ from twinning.common import privacy
 from twinning.common.jobs import registry
 from twinning.common.models import AuditEntry, DataExport
 from twinning.common.uploads.tests.corpus import stored_files
+from twinning.consent import services as consent
+from twinning.consent.models import Use
 from twinning.retention import services
 from twinning.retention.models import RetentionPolicy, RetentionRun
 from twinning.testing import as_
@@ -46,9 +48,13 @@ def closed(client, cast, twinning, pupils, media_root):
     """The twinning of A and B, closed, where Maya (school A) wrote, uploaded and appears in a photo,
     and the teachers wrote and uploaded too."""
     maya, _tom = pupils
-    # Consent to appear in photos, as a parent's answer records it (the consent app's part).
-    Pupil.objects.filter(pk=maya.pk).update(consent_face=True, consent_video=True, consent_voice=True)
-    maya.refresh_from_db()
+    # Her family agreed on paper to everything but showing her full name.
+    consent.record_paper_answers(
+        pupil=maya,
+        by=cast.teacher_a.user,
+        answers={use: use != Use.FULL_NAME for use in Use.values},
+        language="he",
+    )
     thread = workspace.start_thread(twinning=twinning, by=cast.teacher_a.user, title="Our towns", body="Hello all")
     hers = workspace.reply(thread=thread, by=maya.user, body="My town has a river called Yarkon.")
     workspace.moderate(item=hers, by=cast.teacher_a.user, approve=True)
