@@ -8,7 +8,8 @@ two pupils' posts, a tiny photo a pupil uploaded, a class photo a teacher upload
 it, and a teacher's photo with nobody in it; PUPILS_EVERY-th twinning has its own two pupil accounts
 (the others' pupils are those of the school's latest twinning that had some, members again: classes
 take part year after year). Two NSOs
-have their own policy (Jordan 6 months, France 24). Rows are written in bulk, as the site leaves them.
+have their own policy (Jordan 6 months, France 24), and every seventh twinning belongs to a programme
+with its own (18 months), which overrides its NSOs'. Rows are written in bulk, as the site leaves them.
 
 Printed: the job's time and queries (pupils erased through the privacy register one by one, posts
 emptied and media removed in batches), a second run's (nothing left to do), and the reference: the
@@ -46,7 +47,7 @@ from twinning.common.models import AuditEntry  # noqa: E402
 from twinning.common.privacy import policy_entries  # noqa: E402
 from twinning.retention import services  # noqa: E402
 from twinning.retention.models import RetentionPolicy  # noqa: E402
-from twinning.schools.models import NSO  # noqa: E402
+from twinning.schools.models import NSO, Programme  # noqa: E402
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool  # noqa: E402
 from twinning.workspace.models import MediaItem, Post, Thread  # noqa: E402
 
@@ -96,6 +97,8 @@ def network(now):
             teachers[school.pk] = testing.make_teacher(school=school, language=language).user
     RetentionPolicy.objects.create(nso=NSO.objects.get(slug="jo"), pupil_work_months=6)
     RetentionPolicy.objects.create(nso=NSO.objects.get(slug="fr"), pupil_work_months=24)
+    programme = Programme.objects.create(slug="bridges", names={"en": "Bridges"})
+    RetentionPolicy.objects.create(programme=programme, pupil_work_months=18)
     return schools, teachers
 
 
@@ -105,6 +108,7 @@ NAMES = {code: names for code, *_rest, names, _ages in COUNTRIES}
 def twinning_rows(first: int, stop: int, now, schools):
     """Twinnings `first` to `stop`, each of two schools of different countries, and the pairs."""
     codes = [c[0] for c in COUNTRIES]
+    programme = Programme.objects.get(slug="bridges")
     rows, pairs = [], []
     for i in range(first, stop):
         a, b = codes[i % 4], codes[(i + 1 + i // 4) % 4]
@@ -120,6 +124,7 @@ def twinning_rows(first: int, stop: int, now, schools):
                 created_at=closed - timedelta(days=300),
                 changed_at=closed,
                 closed_at=closed,
+                programme=programme if i % 7 == 3 else None,
             )
         )
         pairs.append((schools[a][i % SCHOOLS_PER_COUNTRY], schools[b][(i // 4) % SCHOOLS_PER_COUNTRY]))
@@ -225,16 +230,19 @@ def fill(now, schools, teachers) -> float:
 
 def due_rows(now):
     """The rows the job removes, found afresh (the reference's own query work is part of its time)."""
-    scopes = services.policies()
+    own_policies = services.programme_policies()
+    own = frozenset(own_policies)
+    scopes: dict = dict(services.policies())
+    scopes.update({services.programme_key(pk): policy for pk, policy in own_policies.items()})
     found = {}
     for category, walk in (
         (services.PUPIL_WORK, services.pupil_work_due),
         (services.PUPIL_ACCOUNTS, services.pupils_due),
     ):
         for entry in policy_entries(category):
-            for nso, policy in scopes.items():
+            for scope, policy in scopes.items():
                 when = now if category == services.PUPIL_WORK else timezone.localdate(now)
-                found.setdefault(entry.model, []).append(walk(entry, nso, policy, when))
+                found.setdefault(entry.model, []).append(walk(entry, scope, policy, when, own))
     return found
 
 

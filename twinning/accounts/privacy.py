@@ -79,12 +79,14 @@ register(
         retention=Retention(
             _(
                 "Until the pupil is removed, and at the latest a set time after the end of the last school "
-                "year in which they were in a twinning (30 days by default; each NSO sets its own)."
+                "year in which they were in a twinning (30 days by default; each NSO, or the programme of their last "
+                "twinning, sets its own)."
             ),
             category=PUPIL_ACCOUNTS,
             since="created_at",
             nso="school__country__nso",
             twinning="user__twinning_memberships__twinning",
+            programme="user__twinning_memberships__twinning__programme",
         ),
         subject=("user",),
         links=("created_by",),

@@ -96,8 +96,11 @@ class Retention:
 
     A period the NSO sets: `category` (one of POLICY_CATEGORIES), with the lookups the job needs:
     `where` (which rows of the model the category covers, e.g. only pupils' posts of closed
-    twinnings), `since` (the date counted from), `nso` (the row to its NSO: the policy that applies)
-    and `twinning` (the row to its twinning, for the dry run's list)."""
+    twinnings), `since` (the date counted from), `nso` (the row to its NSO: the policy that applies),
+    `twinning` (the row to its twinning, for the dry run's list) and `programme` (the row to its
+    twinning's programme: a programme's own policy overrides the NSO's for its twinnings). When
+    `programme` passes through many twinnings (a pupil's), the programme of the latest one counts: the
+    twinning of the latest school year, the newest of that year."""
 
     words: Promise | str
     days: int | None = None
@@ -107,6 +110,7 @@ class Retention:
     where: Q | None = None
     nso: str = ""
     twinning: str = ""
+    programme: str = ""
 
 
 # The usual retentions, shared so that the notice says the same thing in the same words.

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twinning.schools.models import NSO
+from twinning.schools.models import NSO, Programme
 
 # The defaults a data-protection officer would accept, and the bounds an NSO may choose within.
 # Pupil accounts: a month after the end of the last school year they were in a twinning (time for the
@@ -24,12 +24,18 @@ def _bounded(low: int, high: int, message) -> list:
 
 
 class RetentionPolicy(models.Model):
-    """How long an NSO keeps its pupils' accounts, their posts and media, and the audit log.
+    """How long an NSO, or a programme, keeps its pupils' accounts, their posts and media, and the
+    audit log. Each row names exactly one of the two.
 
     An NSO with no row follows the defaults above. The nightly job (`retention.services.apply_policies`)
-    applies every NSO's policy to the rows the privacy register places in its countries."""
+    applies every NSO's policy to the rows the privacy register places in its countries, except the
+    rows of twinnings whose programme has a policy of its own: that one applies to them, in every
+    country."""
 
-    nso = models.OneToOneField(NSO, on_delete=models.CASCADE, related_name="retention_policy")
+    nso = models.OneToOneField(NSO, null=True, blank=True, on_delete=models.CASCADE, related_name="retention_policy")
+    programme = models.OneToOneField(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="retention_policy"
+    )
     pupil_account_days = models.PositiveSmallIntegerField(
         _("days after the end of the school year before a pupil's account is removed"),
         default=DEFAULT_PUPIL_ACCOUNT_DAYS,
@@ -53,9 +59,16 @@ class RetentionPolicy(models.Model):
     class Meta:
         verbose_name = _("retention policy")
         verbose_name_plural = _("retention policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nso__isnull=False, programme__isnull=True)
+                | models.Q(nso__isnull=True, programme__isnull=False),
+                name="retention_policy_nso_or_programme",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.nso}"
+        return f"{self.nso or self.programme}"
 
 
 class RetentionRun(models.Model):

@@ -4,12 +4,16 @@ from django.db.models import QuerySet
 
 from twinning.accounts.models import Pupil
 from twinning.retention.models import RetentionPolicy, RetentionRun
-from twinning.schools.models import NSO
+from twinning.schools.models import NSO, Programme
 from twinning.twinnings.models import Twinning
 
 
 def policy_row_for_nso(nso: NSO) -> RetentionPolicy | None:
     return RetentionPolicy.objects.filter(nso=nso).select_related("updated_by").first()
+
+
+def policy_row_for_programme(programme: Programme) -> RetentionPolicy | None:
+    return RetentionPolicy.objects.filter(programme=programme).select_related("updated_by").first()
 
 
 def recent_runs(limit: int = 10) -> QuerySet[RetentionRun]:

@@ -2,12 +2,14 @@
 
 Which rows each category covers, how they are found and what is done to them all come from the
 privacy register (`common.privacy`): an entry's `Retention.category` with its lookups (`where`,
-`since`, `nso`, `twinning`) and its `erase` (posts emptied, media and their files removed). A pupil's
+`since`, `nso`, `twinning`, `programme`) and its `erase` (posts emptied, media and their files removed). A pupil's
 account goes through `erase_person`, the same path as "remove a pupil", so nothing of theirs is
-left. Entries with a fixed period (`Retention.days`) that no other job prunes are applied here too.
+left. A programme's own policy overrides the NSO's for the rows of its twinnings (a pupil's account:
+of their latest twinning), in every country: each NSO's run leaves those rows to the programme's.
+Entries with a fixed period (`Retention.days`) that no other job prunes are applied here too.
 
 `apply_policies(dry_run=True)` walks exactly the same rows as the real run and writes nothing: the
-NSO's dry-run page shows it. Rows are taken in batches by primary key, each batch in its own
+NSO's (and the programme's) dry-run page shows it. Rows are taken in batches by primary key, each batch in its own
 transaction, so memory stays bounded and a run stopped half-way is finished by the next one; a row
 already removed or emptied no longer matches, so running twice does nothing the second time.
 """
@@ -20,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from twinning.common import audit
@@ -46,7 +48,7 @@ from twinning.retention.models import (
     RetentionPolicy,
     RetentionRun,
 )
-from twinning.schools.models import NSO
+from twinning.schools.models import NSO, Programme
 from twinning.twinnings.services import OPEN
 
 BATCH = 500
@@ -54,6 +56,13 @@ BATCH = 500
 REFUSED = "refused"
 # The counts of what is not any one NSO's: the audit log and fixed periods.
 NETWORK = "network"
+# The alias a row's programme is read under (see `Retention.programme`).
+PROGRAMME_OF = "retention_programme"
+
+
+def programme_key(pk: int) -> tuple[str, int]:
+    """The key of a programme's counts in an `Outcome` (an NSO's is its id)."""
+    return ("programme", pk)
 
 
 @dataclass(frozen=True)
@@ -76,8 +85,9 @@ DEFAULTS = Policy()
 
 @dataclass
 class Outcome:
-    """What a run did (or, dry, would do): counts per NSO id (NETWORK for the rest) and kind of row
-    (a model's label, or REFUSED); with `collect`, the twinnings and pupils concerned per NSO."""
+    """What a run did (or, dry, would do): counts per NSO id, or `programme_key` (NETWORK for the rest)
+    and kind of row (a model's label, or REFUSED); with `collect`, the twinnings and pupils concerned
+    per NSO or programme."""
 
     counts: dict[Any, Counter] = field(default_factory=dict)
     twinnings: dict[Any, set[int]] = field(default_factory=dict)
@@ -96,20 +106,33 @@ class Outcome:
     def as_json(self) -> dict:
         return {
             "total": dict(self.total()),
-            "nso": {str(nso): dict(counts) for nso, counts in self.counts.items()},
+            "nso": {str(key): dict(counts) for key, counts in self.counts.items() if not isinstance(key, tuple)},
+            "programme": {str(key[1]): dict(counts) for key, counts in self.counts.items() if isinstance(key, tuple)},
         }
 
 
 def policies() -> dict[int | None, Policy]:
     """Every NSO's policy by id (defaults where it set none), and None: countries without an NSO."""
-    rows = {row.nso_id: row for row in RetentionPolicy.objects.all()}
+    rows = {row.nso_id: row for row in RetentionPolicy.objects.filter(nso__isnull=False)}
     found: dict[int | None, Policy] = {pk: Policy.of(rows.get(pk)) for pk in NSO.objects.values_list("pk", flat=True)}
     found[None] = DEFAULTS
     return found
 
 
+def programme_policies() -> dict[int, Policy]:
+    """The policies of the programmes that set their own, by programme id (the others have none)."""
+    rows = RetentionPolicy.objects.filter(programme__isnull=False)
+    return {row.programme_id: Policy.of(row) for row in rows if row.programme_id is not None}
+
+
 def policy_for(nso: NSO) -> Policy:
     return Policy.of(RetentionPolicy.objects.filter(nso=nso).first())
+
+
+def programme_policy_for(programme: Programme) -> Policy | None:
+    """The programme's own policy, or None: its twinnings follow their NSOs'."""
+    row = RetentionPolicy.objects.filter(programme=programme).first()
+    return None if row is None else Policy.of(row)
 
 
 # --- Cut-offs -----------------------------------------------------------------------------------
@@ -139,7 +162,8 @@ def last_finished_year(days: int, today: date) -> int:
 def audit_years() -> int:
     """The audit log is not any one NSO's (an entry names a decision, not a country): it is kept for
     the longest time any NSO's policy asks, so no NSO shortens another's record."""
-    return max(policy.audit_years for policy in policies().values())
+    found = [*policies().values(), *programme_policies().values()]
+    return max(policy.audit_years for policy in found)
 
 
 # --- Rows due -----------------------------------------------------------------------------------
@@ -154,16 +178,59 @@ def _not_yet_anonymised(entry: PersonalData) -> Q:
     return condition
 
 
-def _in_nso(entry: PersonalData, nso: int | None) -> Q:
-    lookup = entry.retention.nso
-    return Q(**{f"{lookup}__isnull": True}) if nso is None else Q(**{lookup: nso})
+def _many_valued(model: Any, lookup: str) -> bool:
+    """Whether the lookup passes through a relation to many rows (a pupil's twinnings)."""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
 
 
-def pupil_work_due(entry: PersonalData, nso: int | None, policy: Policy, now: datetime) -> QuerySet:
-    """Pupils' rows of one entry (posts, media) in the NSO's countries whose twinning closed longer ago
-    than the policy keeps them, not yet emptied."""
+def _programme_of(entry: PersonalData) -> Any:
+    """A row's programme: its twinning's, or, through many twinnings, the latest one's (the latest
+    school year, the newest twinning of that year)."""
     retention = entry.retention
-    rows = entry.model_class._default_manager.filter(_in_nso(entry, nso)).filter(
+    if not _many_valued(entry.model_class, retention.programme):
+        return F(retention.programme)
+    twinning = retention.twinning
+    latest = (
+        entry.model_class._default_manager.filter(pk=OuterRef("pk"))
+        .order_by(f"-{twinning}__school_year", f"-{twinning}__pk")
+        .values(retention.programme)[:1]
+    )
+    return Subquery(latest)
+
+
+def in_scope(entry: PersonalData, scope: Any, own: frozenset[int] = frozenset()) -> QuerySet:
+    """The entry's rows a policy applies to: a programme's (`programme_key`) rows in its twinnings,
+    in every country; an NSO's (its id, None for countries without one) in its countries, except
+    the rows of twinnings whose programme is in `own` (those programmes set their own policy)."""
+    rows = entry.model_class._default_manager.all()
+    retention = entry.retention
+    if isinstance(scope, tuple):
+        if not retention.programme:
+            return rows.none()
+        return rows.alias(**{PROGRAMME_OF: _programme_of(entry)}).filter(**{PROGRAMME_OF: scope[1]})
+    lookup = retention.nso
+    rows = rows.filter(Q(**{f"{lookup}__isnull": True}) if scope is None else Q(**{lookup: scope}))
+    if own and retention.programme:
+        rows = rows.alias(**{PROGRAMME_OF: _programme_of(entry)}).filter(
+            Q(**{f"{PROGRAMME_OF}__isnull": True}) | ~Q(**{f"{PROGRAMME_OF}__in": sorted(own)})
+        )
+    return rows
+
+
+def pupil_work_due(
+    entry: PersonalData, scope: Any, policy: Policy, now: datetime, own: frozenset[int] = frozenset()
+) -> QuerySet:
+    """Pupils' rows of one entry (posts, media) in the scope (see `in_scope`) whose twinning closed
+    longer ago than the policy keeps them, not yet emptied."""
+    retention = entry.retention
+    rows = in_scope(entry, scope, own).filter(
         **{f"{retention.since}__lt": months_before(now, policy.pupil_work_months)}
     )
     if retention.where is not None:
@@ -173,14 +240,17 @@ def pupil_work_due(entry: PersonalData, nso: int | None, policy: Policy, now: da
     return rows
 
 
-def pupils_due(entry: PersonalData, nso: int | None, policy: Policy, today: date) -> QuerySet:
-    """Pupils of the NSO's schools whose last school year in a twinning (or, never in one, the year
-    their account was made in) ended longer ago than the policy keeps them, and in no open twinning."""
+def pupils_due(
+    entry: PersonalData, scope: Any, policy: Policy, today: date, own: frozenset[int] = frozenset()
+) -> QuerySet:
+    """Pupils in the scope (see `in_scope`: an NSO's schools, or a programme's latest twinnings) whose
+    last school year in a twinning (or, never in one, the year their account was made in) ended longer
+    ago than the policy keeps them, and in no open twinning."""
     retention = entry.retention
     year = last_finished_year(policy.pupil_account_days, today)
     twinning = retention.twinning
     return (
-        entry.model_class._default_manager.filter(_in_nso(entry, nso))
+        in_scope(entry, scope, own)
         .filter(**{f"{retention.since}__lt": year_end(year)})
         .exclude(**{f"{twinning}__school_year__gt": year})
         .exclude(**{f"{twinning}__status__in": OPEN})
@@ -264,9 +334,15 @@ def _erase_pupils(
 
 
 def apply_policies(
-    *, dry_run: bool = False, nso: NSO | None = None, now: datetime | None = None, collect: bool = False
+    *,
+    dry_run: bool = False,
+    nso: NSO | None = None,
+    programme: Programme | None = None,
+    now: datetime | None = None,
+    collect: bool = False,
 ) -> Outcome:
-    """Apply every NSO's retention policy (or, with `nso`, that NSO's only, and the network-wide part).
+    """Apply every NSO's and programme's retention policy (or, with `nso` or `programme`, that one's
+    only, and the network-wide part). A programme without a policy of its own has nothing to apply.
 
     With `dry_run`, nothing is written: the outcome says what the run would do. With `collect`, it
     also lists the twinnings and pupils concerned. The real run records a `RetentionRun`."""
@@ -274,17 +350,23 @@ def apply_policies(
     today = timezone.localdate(now)
     outcome = Outcome()
     run = None if dry_run else RetentionRun.objects.create(started_at=now)
-    scopes = policies()
+    own_policies = programme_policies()
+    own = frozenset(own_policies)
+    scopes: dict[Any, Policy] = dict(policies())
+    scopes.update({programme_key(pk): policy for pk, policy in own_policies.items()})
     if nso is not None:
         scopes = {nso.pk: scopes.get(nso.pk, DEFAULTS)}
+    elif programme is not None:
+        key = programme_key(programme.pk)
+        scopes = {key: scopes[key]} if key in scopes else {}
     for entry in policy_entries(PUPIL_WORK):
-        for nso_id, policy in scopes.items():
-            rows = pupil_work_due(entry, nso_id, policy, now)
-            _walk(entry, rows, nso_id, outcome, dry_run=dry_run, collect=collect)
+        for scope, policy in scopes.items():
+            rows = pupil_work_due(entry, scope, policy, now, own)
+            _walk(entry, rows, scope, outcome, dry_run=dry_run, collect=collect)
     for entry in policy_entries(PUPIL_ACCOUNTS):
-        for nso_id, policy in scopes.items():
-            rows = pupils_due(entry, nso_id, policy, today)
-            _erase_pupils(entry, rows, nso_id, outcome, dry_run=dry_run, collect=collect)
+        for scope, policy in scopes.items():
+            rows = pupils_due(entry, scope, policy, today, own)
+            _erase_pupils(entry, rows, scope, outcome, dry_run=dry_run, collect=collect)
     years = audit_years()
     for entry in policy_entries(AUDIT_LOG):
         _walk(entry, audit_due(entry, years, now), NETWORK, outcome, dry_run=dry_run, collect=False)
@@ -302,14 +384,21 @@ def apply_policies(
 POLICY_FIELDS = ("pupil_account_days", "pupil_work_months", "audit_years")
 
 
-def set_policy(*, nso: NSO, by: Any, values: dict[str, int]) -> RetentionPolicy:
-    """Write the NSO's retention policy (made on first change), audited with what it was and is now.
-    `values` are already validated (`forms.PolicyForm`); the next nightly run applies them."""
+def set_policy(
+    *, nso: NSO | None = None, programme: Programme | None = None, by: Any, values: dict[str, int]
+) -> RetentionPolicy:
+    """Write the NSO's, or the programme's, retention policy (made on first change), audited with what
+    it was and is now (a programme without one: the defaults). `values` are already validated
+    (`forms.PolicyForm`); the next nightly run applies them."""
+    if (nso is None) == (programme is None):
+        raise ValueError("set_policy takes an NSO or a programme")
+    owner: Any = nso if nso is not None else programme
+    match: dict[str, Any] = {"nso": nso} if nso is not None else {"programme": programme}
     with transaction.atomic():
-        row = RetentionPolicy.objects.select_for_update().filter(nso=nso).first()
+        row = RetentionPolicy.objects.select_for_update().filter(**match).first()
         before = Policy.of(row)
         if row is None:
-            row = RetentionPolicy(nso=nso)
+            row = RetentionPolicy(**match)
         for name in POLICY_FIELDS:
             setattr(row, name, int(values[name]))
         row.updated_at = timezone.now()
@@ -319,7 +408,7 @@ def set_policy(*, nso: NSO, by: Any, values: dict[str, int]) -> RetentionPolicy:
         audit.record(
             actor=by,
             action="retention.policy_changed",
-            target=nso,
+            target=owner,
             before={name: getattr(before, name) for name in POLICY_FIELDS},
             after={name: getattr(row, name) for name in POLICY_FIELDS},
         )

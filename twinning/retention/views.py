@@ -28,6 +28,7 @@ def defaults(request):
         "policy": services.DEFAULTS,
         "year_ends_on": _year_ends_on(),
         "nsos": rules.nsos_in_scope_of(request.user),
+        "programmes": rules.programmes_in_scope_of(request.user),
     }
     return render(request, "retention/defaults.html", context)
 
@@ -89,27 +90,13 @@ def _lines(counts) -> list[Line]:
     return lines
 
 
-@login_required
-def dry_run(request, slug: str):
-    """What the next nightly run will do for this NSO, computed as the run computes it, writing
-    nothing: counts per kind of row and the twinnings and pupils concerned; and the last runs."""
-    nso = rules.get_nso_for_dry_run(request.user, slug)
-    outcome = services.apply_policies(dry_run=True, nso=nso, collect=True)
-    twinning_ids = sorted(outcome.twinnings.get(nso.pk, set()))
-    pupil_ids = sorted(outcome.pupils.get(nso.pk, set()))
+def _dry_run_context(request, outcome: services.Outcome, key, runs: list) -> dict:
+    twinning_ids = sorted(outcome.twinnings.get(key, set()))
+    pupil_ids = sorted(outcome.pupils.get(key, set()))
     twinnings_page = Paginator(twinning_ids, PAGE_SIZE).get_page(request.GET.get("twinnings"))
     pupils_page = Paginator(pupil_ids, PAGE_SIZE).get_page(request.GET.get("pupils"))
-    runs = [
-        (
-            run,
-            _lines(run.counts.get("nso", {}).get(str(nso.pk), {})),
-            _lines(run.counts.get("nso", {}).get(services.NETWORK, {})),
-        )
-        for run in queries.recent_runs()
-    ]
-    context = {
-        "nso": nso,
-        "mine": _lines(outcome.counts.get(nso.pk, {})),
+    return {
+        "mine": _lines(outcome.counts.get(key, {})),
         "network": _lines(outcome.counts.get(services.NETWORK, {})),
         "twinnings_page": twinnings_page,
         "twinnings": [
@@ -120,4 +107,77 @@ def dry_run(request, slug: str):
         "pupils": queries.pupils_by_ids(list(pupils_page.object_list)),
         "runs": runs,
     }
+
+
+@login_required
+def dry_run(request, slug: str):
+    """What the next nightly run will do for this NSO, computed as the run computes it, writing
+    nothing: counts per kind of row and the twinnings and pupils concerned; and the last runs."""
+    nso = rules.get_nso_for_dry_run(request.user, slug)
+    outcome = services.apply_policies(dry_run=True, nso=nso, collect=True)
+    runs = [
+        (
+            run,
+            _lines(run.counts.get("nso", {}).get(str(nso.pk), {})),
+            _lines(run.counts.get("nso", {}).get(services.NETWORK, {})),
+        )
+        for run in queries.recent_runs()
+    ]
+    context = _dry_run_context(request, outcome, nso.pk, runs)
+    context["nso"] = nso
+    return render(request, "retention/dry_run.html", context)
+
+
+# --- Programmes ----------------------------------------------------------------------------------
+
+
+@login_required
+def programme_policy(request, slug: str):
+    """A programme's retention policy in plain words, for everyone in the programme; when it set
+    none, its twinnings follow each school's NSO's."""
+    programme = rules.get_programme_for_reader(request.user, slug)
+    row = queries.policy_row_for_programme(programme)
+    context = {
+        "programme": programme,
+        "row": row,
+        "policy": services.Policy.of(row),
+        "audit_years": services.audit_years(),
+        "year_ends_on": _year_ends_on(),
+        "may_change": rules.may_change_programme_policy(request.user, programme),
+    }
+    return render(request, "retention/programme_policy.html", context)
+
+
+@login_required
+def programme_edit(request, slug: str):
+    """A programme's administrators set its own periods, which then override its NSOs' for its
+    twinnings; each change is audited with what it was and is now."""
+    programme = rules.get_programme_for_policy_editor(request.user, slug)
+    instance = queries.policy_row_for_programme(programme) or RetentionPolicy(programme=programme)
+    form = PolicyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.set_policy(programme=programme, by=request.user, values=form.cleaned_data)
+        messages.success(request, _("The retention policy is saved. The next nightly run applies it."))
+        return redirect("retention:programme_policy", slug=programme.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "retention/programme_edit.html", {"programme": programme, "form": form}, status=status)
+
+
+@login_required
+def programme_dry_run(request, slug: str):
+    """What the next nightly run will do to the programme's twinnings, in every country, computed as
+    the run computes it and writing nothing; and the last runs."""
+    programme = rules.get_programme_for_dry_run(request.user, slug)
+    outcome = services.apply_policies(dry_run=True, programme=programme, collect=True)
+    runs = [
+        (
+            run,
+            _lines(run.counts.get("programme", {}).get(str(programme.pk), {})),
+            _lines(run.counts.get("nso", {}).get(services.NETWORK, {})),
+        )
+        for run in queries.recent_runs()
+    ]
+    context = _dry_run_context(request, outcome, services.programme_key(programme.pk), runs)
+    context["programme"] = programme
+    context["has_policy"] = queries.policy_row_for_programme(programme) is not None
     return render(request, "retention/dry_run.html", context)

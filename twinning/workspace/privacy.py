@@ -28,18 +28,20 @@ CLOSED = "closed"  # twinnings.Twinning.Status.CLOSED: this module is read at st
 PUPILS_POSTS = Retention(
     _(
         "As long as the twinning's workspace exists; a pupil's message is emptied a set time after the "
-        "twinning closes (12 months by default; each NSO sets its own), or when the pupil is removed."
+        "twinning closes (12 months by default; each NSO, or programme, sets its own), or when the pupil is removed."
     ),
     category=PUPIL_WORK,
     where=Q(author__pupil__isnull=False, thread__twinning__status=CLOSED),
     since="thread__twinning__closed_at",
     nso="school__country__nso",
     twinning="thread__twinning",
+    programme="thread__twinning__programme",
 )
 PUPILS_MEDIA = Retention(
     _(
         "As long as the twinning's workspace exists; a photo, clip or document a pupil uploaded or appears "
-        "in is removed a set time after the twinning closes (12 months by default; each NSO sets its own), "
+        "in is removed a set time after the twinning closes (12 months by default; each NSO, or programme, sets "
+        "its own), "
         "or when the pupil is removed."
     ),
     category=PUPIL_WORK,
@@ -47,6 +49,7 @@ PUPILS_MEDIA = Retention(
     since="twinning__closed_at",
     nso="school__country__nso",
     twinning="twinning",
+    programme="twinning__programme",
 )
 
 PUPILS_EVENTS = Retention(
@@ -59,6 +62,7 @@ PUPILS_EVENTS = Retention(
     since="twinning__closed_at",
     nso="actor__pupil__school__country__nso",
     twinning="twinning",
+    programme="twinning__programme",
 )
 
 

@@ -234,6 +234,10 @@ IN_ISRAEL_NSO = frozenset(
     {"pupil_a", "principal_a", "coordinator", "nso_a", "programme_admin", "admin", "pending_a"} | TEACHERS_OF_A
 )
 
+# In the programme A and B take part in: its administrator, the teachers of A and B (the pending one
+# too), the twinning's pupils, and the platform administrator.
+IN_PROGRAMME = frozenset({"programme_admin", "admin", "pending_a", "teacher_b"} | TEACHERS_OF_A | PUPILS)
+
 CASES: list[Case] = [
     case("home", get=ANYONE, post=ANYONE),
     case("dashboard", get=SIGNED, post=SIGNED),
@@ -252,6 +256,27 @@ CASES: list[Case] = [
     ),
     case("retention:edit", kw(slug="il_nso.slug"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): INVALID}),
     case("retention:dry_run", kw(slug="il_nso.slug"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
+    # The programme's policy for everyone in the programme: its administrator, the teachers of the
+    # schools in its twinnings (A's and B's, validated or not) and its twinning's pupils; its
+    # administrator (and the platform's) changes it and sees the next run.
+    case(
+        "retention:programme_policy",
+        kw(slug="programme.slug"),
+        get={IN_PROGRAMME: OK},
+        post={IN_PROGRAMME: OK},
+    ),
+    case(
+        "retention:programme_edit",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},
+        post={("programme_admin", "admin"): INVALID},
+    ),
+    case(
+        "retention:programme_dry_run",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},
+        post={("programme_admin", "admin"): OK},
+    ),
     # --- accounts
     case("accounts:login", get=ANYONE, post=ANYONE),
     case("accounts:logout", get={EVERYONE: 405}, post={EVERYONE: TO_SIGN_IN}),

@@ -10,9 +10,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from twinning import testing
 from twinning.accounts import pupils as pupil_service
-from twinning.accounts.models import Pupil
+from twinning.accounts.models import Pupil, Role
 from twinning.retention.models import RetentionPolicy
+from twinning.schools.models import Programme
 from twinning.testing import signed_in_session
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Twinning
@@ -52,6 +54,28 @@ def test_policy_and_dry_run_pages_read_in_both_directions(page, live_server, cas
     for name, path in (("policy", "/privacy/retention/il/"), ("dry-run", "/privacy/retention/il/next-run/")):
         page.goto(f"{live_server.url}{path}")
         assert page.get_attribute("html", "lang") == language
+        assert page.get_attribute("html", "dir") == ("rtl" if language == "he" else "ltr")
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"{name}-{language}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} is wider than the screen"
+    assert page.locator("[data-testid=dry-run] td").count() >= 3
+
+
+@pytest.mark.parametrize("language", ["en", "he"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_programme_policy_and_dry_run_pages_read_in_both_directions(page, live_server, cast, due, language, width):
+    programme = Programme.objects.create(slug="bridges", names={"en": "Bridges", "he": "גשרים", "ar": "جسور"})
+    Twinning.objects.filter(pk=due.pk).update(programme=programme)
+    RetentionPolicy.objects.create(programme=programme, pupil_work_months=18, pupil_account_days=60)
+    admin = testing.make_person(name="Programme Admin", language=language)
+    testing.grant(admin, Role.Kind.PROGRAMME_ADMIN, programme=programme)
+    key = signed_in_session(admin)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": live_server.url}])
+    page.set_viewport_size({"width": width, "height": 900})
+    shots = os.environ.get("RETENTION_SCREENSHOTS")
+    base = "/privacy/retention/programme/bridges/"
+    for name, path in (("programme-policy", base), ("programme-dry-run", f"{base}next-run/")):
+        page.goto(f"{live_server.url}{path}")
         assert page.get_attribute("html", "dir") == ("rtl" if language == "he" else "ltr")
         if shots:
             page.screenshot(path=str(Path(shots) / f"{name}-{language}-{width}.png"), full_page=True)
