@@ -32,8 +32,10 @@ def _ask_and_download(client, url, django_capture_on_commit_callbacks) -> tuple[
     assert export.status == DataExport.Status.READY
     response = client.post(f"/accounts/profile/data/{export.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    # Reading the stream to its end closes the response, as a server does once it is sent (which
+    # runs the step that removes the file). Closing it again here would fire request_finished a
+    # second time, outside the test client's care, and close the test's database connection.
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    response.close()
     return archive, export
 
 

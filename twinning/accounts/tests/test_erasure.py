@@ -215,8 +215,7 @@ def test_removal_is_refused_while_a_parents_copy_waits(
     assert Pupil.objects.filter(pk=maya.pk).exists()
     assert "has not been downloaded yet" in refused.content.decode()
     download = teacher.post(f"/accounts/profile/data/{export.pk}/")
-    b"".join(download.streaming_content)
-    download.close()
+    b"".join(download.streaming_content)  # read to its end: the response closes, as once sent
     assert teacher.post(f"/accounts/pupils/{maya.pk}/remove/").status_code == 302
     assert not Pupil.objects.filter(pk=maya.pk).exists()
 
