@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from twinning.twinnings.models import Twinning
@@ -21,7 +22,12 @@ class Thread(models.Model):
         indexes = [models.Index(fields=["twinning", "-last_post_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title, or a neutral one when its author was removed (the title is emptied with them)."""
+        return self.title or gettext("A removed topic")
 
 
 class Moderation(models.TextChoices):

@@ -37,6 +37,18 @@ PUPILS_POSTS = Retention(
     twinning="thread__twinning",
     programme="thread__twinning__programme",
 )
+PUPILS_THREADS = Retention(
+    _(
+        "As long as the twinning's workspace exists; the title of a thread a pupil started is emptied a set time "
+        "after the twinning closes, with the pupil's messages, or when the pupil is removed."
+    ),
+    category=PUPIL_WORK,
+    where=Q(author__pupil__isnull=False, twinning__status=CLOSED),
+    since="twinning__closed_at",
+    nso="author__pupil__school__country__nso",
+    twinning="twinning",
+    programme="twinning__programme",
+)
 PUPILS_MEDIA = Retention(
     _(
         "As long as the twinning's workspace exists; a photo, clip or document a pupil uploaded or appears "
@@ -77,6 +89,10 @@ register(
         ("twinning", "title", "created_at"),
         subject=("author",),
         erase=Erase.ANONYMISE,
+        # The thread and its other messages stay; its title, written by the person, is emptied and
+        # read as "A removed topic" (Thread.shown_title).
+        replace={"title": ""},
+        retention=PUPILS_THREADS,
         label=_("Threads"),
     ),
     _entry(

@@ -48,6 +48,7 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
     media_url = reverse("workspace:media", args=[twinning.pk])
     plan_url = reverse("workspace:plan", args=[twinning.pk])
     sentences = {kind: str(text) for kind, text in FEED_SENTENCES.items()}
+    removed_topic = _("A removed topic")  # a thread whose author was removed has no title (Thread.shown_title)
     badge = f'<span class="badge badge-warn" data-testid="new">{escape(_("New"))}</span> '
     stamps: dict = {}
     lines, new = [], 0
@@ -59,7 +60,7 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
         elif kind == "activity":
             url, title = f"{plan_url}#activity-{event['activity_id']}", event["activity__title"]
         else:
-            url, title = f"{forum_url}{event['thread_id']}/", event["thread__title"]
+            url, title = f"{forum_url}{event['thread_id']}/", event["thread__title"] or removed_topic
         # The format shows minutes: events of the same minute share one formatting.
         minute = localtime(event["at"]).replace(second=0, microsecond=0)
         if minute not in stamps:

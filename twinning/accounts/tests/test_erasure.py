@@ -25,7 +25,7 @@ from twinning.consent.models import ConsentRequest, ConsentText, Use
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace
-from twinning.workspace.models import MediaItem, Post, Thread
+from twinning.workspace.models import MediaItem, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,8 @@ def test_removed_pupil_leaves_no_trace_in_any_table_file_or_cache(
     assert not User.objects.filter(pk=maya.user_id).exists()
     hers.refresh_from_db()
     assert (hers.author_id, hers.body) == (None, "")
-    assert Thread.objects.get(pk=own_thread.pk).author_id is None
+    own_thread.refresh_from_db()
+    assert (own_thread.author_id, own_thread.title, own_thread.shown_title) == (None, "", "A removed topic")
     assert list(MediaItem.objects.values_list("pk", flat=True)) == [other.pk]
     entry = AuditEntry.objects.get(action="privacy.pupil_erased")
     assert (entry.actor, entry.target_id) == (cast.teacher_a.user, None)
@@ -189,6 +190,10 @@ def test_partner_school_sees_nothing_of_a_removed_pupil(client, cast, twinning, 
     assert "Class photo" not in media and "My drawing" not in media and "The school garden" in media
     notifications = partner.get("/notifications/").content.decode()
     assert maya.display_name not in notifications
+    # The thread she started stays for the others' messages in it; its title, hers, does not.
+    forum = partner.get(f"/twinnings/{twinning.pk}/forum/").content.decode()
+    assert "Football" not in forum and "A removed topic" in forum
+    assert "Football" not in partner.get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
     # The partner school's pupil, in the twinning too, reads the same thread and media without her.
     tom = Pupil.objects.get(display_name="Tom W.")
     as_(client, cast.teacher_b.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [tom.pk]})

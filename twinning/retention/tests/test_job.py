@@ -117,6 +117,24 @@ def test_pupils_posts_are_emptied_and_media_removed_after_the_twinning_closed(
     assert mine["workspace.Event"] == 2  # her reply and her upload, now of no one
 
 
+def test_the_title_of_a_thread_a_pupil_started_is_emptied_with_her_messages(client, cast, twinning, pupils):
+    maya, _tom = pupils
+    hers = workspace.start_thread(twinning=twinning, by=maya.user, title="Maya's football club", body="Who plays?")
+    theirs = workspace.start_thread(twinning=twinning, by=cast.teacher_b.user, title="Our towns", body="Hello")
+    twinning_services.close_twinning(twinning=twinning, by=cast.teacher_a.user)
+    twinning.refresh_from_db()
+    services.apply_policies(now=_after(twinning, days=200))  # within the 12 months: kept
+    hers.refresh_from_db()
+    assert hers.title == "Maya's football club"
+    outcome = services.apply_policies(now=_after(twinning, days=400))
+    assert outcome.counts[cast.il_nso.pk]["workspace.Thread"] == 1
+    hers.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (hers.title, hers.author_id) == ("", None) and theirs.title == "Our towns"
+    forum = as_(client, cast.teacher_b.user, "en").get(f"/twinnings/{twinning.pk}/forum/").content.decode()
+    assert "football" not in forum and "A removed topic" in forum and "Our towns" in forum
+
+
 def test_a_shorter_policy_applies_sooner_and_only_in_its_nsos_countries(cast, closed):
     twinning, _thread, hers = closed
     RetentionPolicy.objects.create(nso=cast.uk_nso, pupil_work_months=1)
