@@ -370,6 +370,7 @@ CASES: list[Case] = [
     case("accounts:password_reset_complete", get=ANYONE, post={EVERYONE: 405}),
     # --- schools
     case("schools:signup", get=ANYONE, post=ANYONE),
+    case("schools:signup_find_school", get={EVERYONE: 405}, post=ANYONE),  # the form's "Find my school"
     case("schools:signup_sent", get=ANYONE, post=ANYONE),
     case(
         "schools:signup_school_search",
