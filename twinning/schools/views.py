@@ -260,11 +260,11 @@ def vouch_for_teacher(request, pk):
 @login_required
 @require_POST
 def resubmit(request):
-    teacher = getattr(request.user, "teacher", None)
-    if teacher is None:
+    """A turned-down teacher asks their national support organisation to look at them again."""
+    if not rules.may_resubmit(request.user):
         raise Http404
     try:
-        services.resubmit_teacher(teacher=teacher)
+        services.resubmit_teacher(teacher=request.user.teacher)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
