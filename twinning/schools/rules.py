@@ -168,6 +168,12 @@ def _teacher_with_school(user) -> TeacherProfile | None:
     return teacher
 
 
+def may_resubmit(user) -> bool:
+    """A teacher asks their NSO for a new decision on their own profile: anyone with a teacher
+    profile may ask; whether it was turned down, and so waits for one, the service says in words."""
+    return user.is_authenticated and _teacher_with_school(user) is not None
+
+
 def may_propose_to(user, school: School) -> bool:
     """A validated teacher proposes a twinning to another validated school, never to their own."""
     return can_seek_partners(user) and school.is_validated and user.teacher.school_id != school.pk

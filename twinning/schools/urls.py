@@ -6,6 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("join/", views.signup, name="signup"),
+    path("join/find-school/", views.signup_find_school, name="signup_find_school"),
     path("join/sent/", views.signup_sent, name="signup_sent"),
     path("join/schools/", views.signup_school_search, name="signup_school_search"),
     path("join/again/", views.resubmit, name="resubmit"),

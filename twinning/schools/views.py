@@ -44,10 +44,7 @@ def _signup_school_choices(form: TeacherSignUpForm) -> list[School]:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
-    # "Find my school" without JavaScript posts the form to show the matches: keep everything
-    # typed, and say nothing about errors until the person actually signs up.
-    searching = request.method == "POST" and "find_school" in request.POST
-    if request.method == "POST" and not searching:
+    if request.method == "POST":
         form = TeacherSignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -71,7 +68,7 @@ def signup(request):
                     )
                     % {"minutes": refused.minutes},
                 )
-                return _signup_page(request, form, searching=False, status=429)
+                return _signup_page(request, form, status=429)
             try:
                 services.register_teacher(
                     full_name=data["full_name"],
@@ -91,14 +88,22 @@ def signup(request):
                 # The same answer whether the address was new (an account is waiting for its
                 # confirmation) or already had an account (its owner has been told by e-mail).
                 return redirect("schools:signup_sent")
-    elif searching:
-        form = TeacherSignUpForm(request.POST)
     else:
         form = TeacherSignUpForm(initial={"country": request.GET.get("country")})
-    return _signup_page(request, form, searching=searching)
+    return _signup_page(request, form)
 
 
-def _signup_page(request, form: TeacherSignUpForm, *, searching: bool, status: int = 200):
+@require_POST
+def signup_find_school(request):
+    """ "Find my school" without JavaScript: the sign-up form's second button posts it here to show
+    the matches. Everything typed is kept, and nothing is said about errors until the person
+    actually signs up. It posts, not gets, because the form holds the chosen password."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return _signup_page(request, TeacherSignUpForm(request.POST), searching=True)
+
+
+def _signup_page(request, form: TeacherSignUpForm, *, searching: bool = False, status: int = 200):
     return render(
         request,
         "schools/signup.html",
@@ -255,11 +260,11 @@ def vouch_for_teacher(request, pk):
 @login_required
 @require_POST
 def resubmit(request):
-    teacher = getattr(request.user, "teacher", None)
-    if teacher is None:
+    """A turned-down teacher asks their national support organisation to look at them again."""
+    if not rules.may_resubmit(request.user):
         raise Http404
     try:
-        services.resubmit_teacher(teacher=teacher)
+        services.resubmit_teacher(teacher=request.user.teacher)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -16,10 +16,6 @@ class ReplyForm(forms.Form):
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Turn down"))])
-
-
 class PupilChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.shown_name

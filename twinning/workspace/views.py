@@ -21,7 +21,7 @@ from twinning.common.uploads import KINDS, UploadRefused
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
-from twinning.workspace.forms import ActivityForm, DecisionForm, PageForm, ReplyForm, ThreadForm, UploadForm
+from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
 from twinning.workspace.models import Activity, MediaItem, Page, Thread
 
 PAGE_SIZE = 30
@@ -386,35 +386,45 @@ def moderation(request, pk: int):
     )
 
 
-def _decide(request, pk: int, item_pk: int, *, what: str):
+def _decide(request, pk: int, item_pk: int, *, what: str, approve: bool):
     twinning = rules.get_workspace_for_user(request.user, pk, write=True)
     posts, media = queries.pending_for(twinning, twinning.viewer_membership)
     item = get_object_or_404(posts if what == "post" else media, pk=item_pk)
     if not rules.can_moderate(request.user, twinning, item):
         raise Http404
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose whether to approve it or turn it down."))
-    else:
-        try:
-            services.moderate(item=item, by=request.user, approve=form.cleaned_data["decision"] == "approve")
-        except ServiceError as error:
-            messages.error(request, error.message)
+    try:
+        services.moderate(item=item, by=request.user, approve=approve)
+    except ServiceError as error:
+        messages.error(request, error.message)
     return redirect("workspace:moderation", pk=twinning.pk)
 
 
 @login_required
 @require_POST
-def decide_post(request, pk: int, item_pk: int):
-    """A teacher of the pupil's school approves or turns down a pupil's post."""
-    return _decide(request, pk, item_pk, what="post")
+def approve_post(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school approves a pupil's post."""
+    return _decide(request, pk, item_pk, what="post", approve=True)
 
 
 @login_required
 @require_POST
-def decide_media(request, pk: int, item_pk: int):
-    """A teacher of the pupil's school approves or turns down a pupil's upload."""
-    return _decide(request, pk, item_pk, what="media")
+def reject_post(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school turns down a pupil's post."""
+    return _decide(request, pk, item_pk, what="post", approve=False)
+
+
+@login_required
+@require_POST
+def approve_media(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school approves a pupil's upload."""
+    return _decide(request, pk, item_pk, what="media", approve=True)
+
+
+@login_required
+@require_POST
+def reject_media(request, pk: int, item_pk: int):
+    """A teacher of the pupil's school turns down a pupil's upload."""
+    return _decide(request, pk, item_pk, what="media", approve=False)
 
 
 @login_required

@@ -370,6 +370,7 @@ CASES: list[Case] = [
     case("accounts:password_reset_complete", get=ANYONE, post={EVERYONE: 405}),
     # --- schools
     case("schools:signup", get=ANYONE, post=ANYONE),
+    case("schools:signup_find_school", get={EVERYONE: 405}, post=ANYONE),  # the form's "Find my school"
     case("schools:signup_sent", get=ANYONE, post=ANYONE),
     case(
         "schools:signup_school_search",
@@ -546,16 +547,26 @@ CASES: list[Case] = [
     # Each school's teachers see what their own pupils wait to share; deciding is a POST of its own.
     case("workspace:moderation", twinning, get={TEACHERS_AB: OK}, post={TEACHERS_AB: OK}),
     case(
-        "workspace:decide_post",
+        "workspace:approve_post",
         kw(pk="twinning.pk", item_pk="pending_post.pk"),
-        data=lambda n: {"decision": "approve"},
         get=POST_ONLY,
         post={("teacher_a", "teacher_a2"): OK},  # the pupil's own teachers, admin or not
     ),
     case(
-        "workspace:decide_media",
+        "workspace:reject_post",
+        kw(pk="twinning.pk", item_pk="pending_post.pk"),
+        get=POST_ONLY,
+        post={("teacher_a", "teacher_a2"): OK},
+    ),
+    case(
+        "workspace:approve_media",
         kw(pk="twinning.pk", item_pk="pending_photo.pk"),
-        data=lambda n: {"decision": "reject"},
+        get=POST_ONLY,
+        post={("teacher_a", "teacher_a2"): OK},
+    ),
+    case(
+        "workspace:reject_media",
+        kw(pk="twinning.pk", item_pk="pending_photo.pk"),
         get=POST_ONLY,
         post={("teacher_a", "teacher_a2"): OK},
     ),

@@ -205,13 +205,27 @@ def test_signup_errors_are_in_the_persons_language(client, cast):
 
 def test_signup_find_school_without_javascript_lists_matches_without_errors(client, cast):
     response = client.post(
-        reverse("schools:signup"), {"country": "IL", "school_search": "real", "find_school": "1", "full_name": "Miriam"}
+        reverse("schools:signup_find_school"), {"country": "IL", "school_search": "real", "full_name": "Miriam"}
     )
 
     assert response.status_code == 200
     assert [s.pk for s in response.context["school_choices"]] == [cast.school_a.pk]
     assert "Please correct the marked fields." not in response.content.decode()
     assert 'value="Miriam"' in response.content.decode()
+
+
+def test_find_my_school_is_its_own_action_and_never_signs_up(client, cast):
+    page = client.get(reverse("schools:signup")).content.decode()
+    assert f'formaction="{reverse("schools:signup_find_school")}"' in page
+    assert client.get(reverse("schools:signup_find_school")).status_code == 405
+
+    # Even a complete, valid form only shows the matches: signing up is the other button's.
+    response = client.post(reverse("schools:signup_find_school"), signup_data(cast, school_search="real"))
+
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["school_choices"]] == [cast.school_a.pk]
+    assert not User.objects.filter(email__iexact="miriam.katz@example.org").exists()
+    assert mail.outbox == []
 
 
 def test_signup_school_search_partial_is_scoped_to_country(client, cast):

@@ -25,7 +25,7 @@ def test_signup_search_lists_validated_schools_only(client, cast, pending):
     validated = testing.make_school(country=cast.israel, name="Galil High", city="Karmiel")
 
     partial = client.get(reverse("schools:signup_school_search"), {"country": "IL", "school_search": "Galil"})
-    page = client.post(reverse("schools:signup"), {"country": "IL", "school_search": "Karmiel", "find_school": "1"})
+    page = client.post(reverse("schools:signup_find_school"), {"country": "IL", "school_search": "Karmiel"})
 
     assert [s.pk for s in partial.context["school_choices"]] == [validated.pk]
     assert [s.pk for s in page.context["school_choices"]] == [validated.pk]

@@ -128,21 +128,43 @@ def test_only_a_teacher_of_the_pupils_school_decides(client, cast, twinning, for
     Membership.objects.create(
         twinning=twinning, user=colleague.user, school=cast.school_a, role=Membership.Role.TEACHER
     )
-    url = f"/twinnings/{twinning.pk}/moderation/posts/{forum.pending.pk}/"
+    base = f"/twinnings/{twinning.pk}/moderation/posts/{forum.pending.pk}"
     for outsider in (cast.teacher_b.user, forum.tom.user, forum.maya.user, cast.coordinator, cast.principal_a):
-        assert as_(client, outsider).post(url, {"decision": "approve"}).status_code == 404
+        for action in ("approve", "reject"):
+            assert as_(client, outsider).post(f"{base}/{action}/").status_code == 404
     with pytest.raises(ServiceError):
         services.moderate(item=forum.pending, by=cast.teacher_b.user, approve=True)
     forum.pending.refresh_from_db()
     assert forum.pending.status == Moderation.PENDING
-    # A nonsense decision changes nothing and says why.
-    response = as_(client, colleague.user).post(url, {"decision": "publish-everything"}, follow=True)
-    assert "Choose whether to approve it or turn it down." in response.content.decode()
+    # Approving and turning down are each a POST of their own: a GET changes nothing.
+    assert as_(client, colleague.user).get(f"{base}/approve/").status_code == 405
     forum.pending.refresh_from_db()
     assert forum.pending.status == Moderation.PENDING
-    assert as_(client, colleague.user).post(url, {"decision": "approve"}).status_code == 302
+    assert as_(client, colleague.user).post(f"{base}/approve/").status_code == 302
     forum.pending.refresh_from_db()
     assert forum.pending.status == Moderation.PUBLISHED
+    # Once decided, it is no longer waiting: turning it down afterwards finds nothing.
+    assert as_(client, colleague.user).post(f"{base}/reject/").status_code == 404
+    forum.pending.refresh_from_db()
+    assert forum.pending.status == Moderation.PUBLISHED
+
+
+@pytest.mark.parametrize(("action", "status"), [("approve", Moderation.PUBLISHED), ("reject", Moderation.REJECTED)])
+def test_each_button_of_the_moderation_page_does_its_own_action(
+    client, cast, twinning, forum, media_root, action, status
+):
+    photo = services.upload_media(
+        twinning=twinning, by=forum.maya.user, upload=SimpleUploadedFile("m.jpg", jpeg_with_gps())
+    )
+    page = as_(client, cast.teacher_a.user).get(f"/twinnings/{twinning.pk}/moderation/").content.decode()
+    for what, item in (("posts", forum.pending), ("media", photo)):
+        url = f"/twinnings/{twinning.pk}/moderation/{what}/{item.pk}/{action}/"
+        assert url in page  # the form's address, or the second button's formaction
+        response = client.post(url, follow=True)
+        assert response.redirect_chain[-1][0] == f"/twinnings/{twinning.pk}/moderation/"
+        item.refresh_from_db()
+        assert item.status == status
+    assert 'name="decision"' not in page
 
 
 def test_only_teacher_admins_choose_whether_pupils_wait_for_approval(client, cast, twinning):

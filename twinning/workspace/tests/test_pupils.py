@@ -227,13 +227,10 @@ def test_pupils_reply_is_held_until_one_of_their_teachers_approves_it(client, ca
     assert "replied in" not in feed
     # The partner's teacher cannot approve it; the pupil's own teacher can.
     partner = as_(client, cast.teacher_b.user)
-    assert (
-        partner.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/", {"decision": "approve"}).status_code
-        == 404
-    )
+    assert partner.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/approve/").status_code == 404
     queue = as_(client, cast.teacher_a.user).get(f"/twinnings/{twinning.pk}/moderation/")
     assert [p.pk for p in queue.context["posts"]] == [post.pk]
-    client.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/", {"decision": "approve"})
+    client.post(f"/twinnings/{twinning.pk}/moderation/posts/{post.pk}/approve/")
     post.refresh_from_db()
     assert post.status == "published"
     assert bodies(cast.teacher_b.user) == ["Hi all", "Hi from Maya"]
@@ -285,8 +282,10 @@ def test_pupils_reply_but_do_not_open_threads(client, cast, twinning, pupils):
     [
         ("members/remove/", {"pupil": "abc"}),
         ("members/", {"pupil": ["abc", "1 OR 1=1"]}),
-        ("moderation/posts/999999/", {"decision": "approve"}),
-        ("moderation/media/999999/", {"decision": "approve"}),
+        ("moderation/posts/999999/approve/", {}),
+        ("moderation/posts/999999/reject/", {}),
+        ("moderation/media/999999/approve/", {}),
+        ("moderation/media/999999/reject/", {}),
     ],
 )
 def test_tampered_ids_are_ignored_not_a_server_error(client, cast, twinning, pupils, path, data):
