@@ -271,7 +271,8 @@ def fixed_entries() -> list[PersonalData]:
 
 def fixed_due(entry: PersonalData, now: datetime) -> QuerySet:
     days = entry.retention.days
-    assert days is not None  # fixed_entries() keeps only entries with a period
+    if days is None:  # fixed_entries() keeps only entries with a period
+        raise ValueError(f"{entry.model} has no fixed retention period")
     return entry.model_class._default_manager.filter(**{f"{entry.retention.since}__lt": now - timedelta(days=days)})
 
 
