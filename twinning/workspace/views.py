@@ -369,6 +369,8 @@ def members(request, pk: int):
 @login_required
 def moderation(request, pk: int):
     """A school's teachers see their pupils' posts and uploads that wait before the partners see them."""
+    if request.method == "POST":
+        raise Http404  # each decision, and the setting, is posted to its own address
     twinning = rules.get_workspace_for_user(request.user, pk)
     if not rules.can_see_moderation(request.user, twinning):
         raise Http404
