@@ -200,6 +200,19 @@ _refusals: list[Callable[[Person], str]] = []
 _before: list[Callable[[Person, Any], None]] = []
 
 
+def entries_for(
+    purpose: Promise | str, *, basis: Basis = Basis.PROGRAMME, retention: Retention = UNTIL_CLOSED
+) -> Callable[..., PersonalData]:
+    """The maker of one app's entries that share a purpose, a basis and (unless an entry says
+    otherwise) a retention: ``entry("app.Model", ("field", ...), subject=(...), ...)``."""
+
+    def entry(model: str, fields: tuple[str, ...], **kwargs: Any) -> PersonalData:
+        kwargs.setdefault("retention", retention)
+        return PersonalData(model, fields=fields, purpose=purpose, basis=basis, **kwargs)
+
+    return entry
+
+
 def register(*entries: PersonalData) -> None:
     """Declare models' personal data. A model is declared once: twice is a start-up error."""
     for entry in entries:

@@ -7,19 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.privacy import (
     AS_RECORD,
     NOT_THEIRS,
-    UNTIL_CLOSED,
-    Basis,
     Erase,
-    PersonalData,
+    entries_for,
     register,
 )
 
 PURPOSE = _("Communities of practice for teachers: memberships, discussions and shared resources.")
 
 
-def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
-    kwargs.setdefault("retention", UNTIL_CLOSED)
-    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, **kwargs)
+_entry = entries_for(PURPOSE)
 
 
 register(

@@ -6,19 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.privacy import (
     AS_RECORD,
     NOT_THEIRS,
-    UNTIL_CLOSED,
-    Basis,
     Erase,
-    PersonalData,
+    entries_for,
     register,
 )
 
 PURPOSE = _("Courses, seminars and events for teachers, and their certificates.")
 
 
-def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
-    kwargs.setdefault("retention", UNTIL_CLOSED)
-    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, **kwargs)
+_entry = entries_for(PURPOSE)
 
 
 register(

@@ -7,17 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.privacy import (
     AS_RECORD,
     NOT_THEIRS,
-    Basis,
     Erase,
-    PersonalData,
+    entries_for,
     register,
 )
 
 PURPOSE = _("The shared library of activities, and who wrote or reviewed them.")
 
 
-def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
-    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, retention=AS_RECORD, **kwargs)
+_entry = entries_for(PURPOSE, retention=AS_RECORD)
 
 
 register(

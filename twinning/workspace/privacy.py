@@ -13,10 +13,9 @@ from twinning.common.privacy import (
     NOT_THEIRS,
     PUPIL_WORK,
     WITH_TWINNING,
-    Basis,
     Erase,
-    PersonalData,
     Retention,
+    entries_for,
     register,
 )
 
@@ -78,9 +77,7 @@ PUPILS_EVENTS = Retention(
 )
 
 
-def _entry(model: str, fields: tuple[str, ...], **kwargs) -> PersonalData:
-    kwargs.setdefault("retention", WITH_TWINNING)
-    return PersonalData(model, fields=fields, purpose=PURPOSE, basis=Basis.PROGRAMME, **kwargs)
+_entry = entries_for(PURPOSE, retention=WITH_TWINNING)
 
 
 register(
