@@ -222,6 +222,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "twinning" / "locale"]
+# Date and time formats where Django's locale has none (Arabic date-times): twinning/common/formats.
+FORMAT_MODULE_PATH = ["twinning.common.formats"]
 # Written right to left (`common.i18n.direction`, Django's `get_language_bidi`): Django's list, and Yiddish.
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "yi"]
 LANGUAGE_COOKIE_NAME = "twinning_language"
