@@ -28,12 +28,12 @@ def parse_po(path: Path) -> list[dict]:
             current, key = None, None
             continue
         if current is None:
-            current = {"flags": set(), "msgid": "", "msgid_plural": None, "msgstr": {}}
+            current = {"flags": set(), "msgctxt": None, "msgid": "", "msgid_plural": None, "msgstr": {}}
         if line.startswith("#,"):
             current["flags"].update(flag.strip() for flag in line[2:].split(","))
         elif line.startswith("#"):
             continue
-        elif match := re.match(r'^(msgid|msgid_plural|msgstr(?:\[(\d+)\])?) "(.*)"$', line):
+        elif match := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?) "(.*)"$', line):
             name, index, text = match.groups()
             key = ("msgstr", int(index or 0)) if name.startswith("msgstr") else (name, None)
             _append(current, key, text)
@@ -98,3 +98,58 @@ def test_catalogues_contain_every_string_of_the_code(tmp_path):
     fresh = {e["msgid"] for e in parse_po(copy / "locale" / "he" / "LC_MESSAGES" / "django.po") if e["msgid"]}
     committed = {e["msgid"] for e in parse_po(catalogue("he")) if e["msgid"]}
     assert sorted(fresh - committed) == [], "run `make messages` and translate the new strings"
+
+
+# Django's sentences that are not words of a language (a protocol's name, punctuation, a
+# placeholder alone) or that only a developer sees (a password hasher's parameters).
+NOT_WORDS = {"IPv4", "IPv6", "IPv4 or IPv6", "URL", ":?.!", ":", ", ", "%(truncated_text)s…", "salt", "hash"}
+NOT_WORDS |= {"%(class_name)s %(instance)s"}
+NOT_WORDS |= {"work factor", "algorithm", "iterations", "memory cost", "time cost", "parallelism", "checksum"}
+
+
+def unescape(text: str) -> str:
+    """A .po file's string as the program has it (``parse_po`` keeps the file's escapes)."""
+    return re.sub(r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
+
+
+def framework_catalogues() -> list[Path]:
+    """Django's English catalogues: its core's and each installed contrib app's."""
+    import django
+
+    root = Path(django.__file__).parent
+    apps = [
+        name.removeprefix("django.contrib.") for name in settings.INSTALLED_APPS if name.startswith("django.contrib.")
+    ]
+    paths = [root / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po"]
+    paths += [root / "contrib" / app / "locale" / "en" / "LC_MESSAGES" / "django.po" for app in apps]
+    return [path for path in paths if path.exists()]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_sentence_of_the_framework_stays_in_english(language):
+    """What Django leaves in English in a language is translated in the project's catalogue.
+
+    The fix for a failure: name the sentence in ``common/framework_messages.py``, run
+    ``make messages`` and translate it.
+    """
+    from django.utils import translation
+
+    english = []
+    with translation.override(language):
+        for path in framework_catalogues():
+            for entry in parse_po(path):
+                msgid, plural = unescape(entry["msgid"]), entry["msgid_plural"] and unescape(entry["msgid_plural"])
+                if not msgid or msgid in NOT_WORDS:
+                    continue
+                context = entry["msgctxt"]
+                if plural:
+                    shown = (
+                        translation.npgettext(context, msgid, plural, 5)
+                        if context
+                        else translation.ngettext(msgid, plural, 5)
+                    )
+                else:
+                    shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                if shown in (msgid, plural):
+                    english.append(f"{path.parent.parent.parent.parent.name}: {msgid}")
+    assert english == [], "\n".join(english)
