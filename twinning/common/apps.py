@@ -14,6 +14,8 @@ class CommonConfig(AppConfig):
         # Every app's notification kinds (`<app>/notifications.py`), so a notification says what its
         # app declared and `notify` refuses a kind that nobody did.
         autodiscover_modules("notifications")
+        # How each app's audit entries read in an object's history (`<app>/history.py`).
+        autodiscover_modules("history")
         # The privacy register: what personal data each app holds and how it is exported and erased
         # (`<app>/privacy.py`, and common's own tables in `personal_data.py`).
         import twinning.common.personal_data  # noqa: F401  # registers common's own models

@@ -1,9 +1,40 @@
-"""The audit log: the one way services record who decided what, when and why."""
+"""The audit log: the one way services record who decided what, when and why.
+
+An object's history (a twinning's, a school's, a teacher's) shows each entry as a sentence in the
+reader's language: each app declares the sentence of each action it records on such an object with
+``register_labels``, in its ``history.py`` (imported by ``CommonConfig.ready``). A test reads the
+code for actions recorded on those objects that no app labelled, so a raw key such as
+``twinning.pupils_added`` never reaches a page.
+"""
+
+from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from twinning.common.models import AuditEntry
+
+_LABELS: dict[str, str | Promise] = {}
+
+
+def register_labels(labels: Mapping[str, str | Promise]) -> None:
+    """Declare how actions read in a history: ``{"twinning.approved": _("Approved")}``, lazily translated."""
+    for action, text in labels.items():
+        if action in _LABELS and _LABELS[action] != text:
+            raise ValueError(f"The audit action {action!r} is labelled twice.")
+        _LABELS[action] = text
+
+
+def is_labelled(action: str) -> bool:
+    return action in _LABELS
+
+
+def label(action: str) -> str:
+    """The action as a sentence in the active language; never the raw key, even for an old entry."""
+    text = _LABELS.get(action)
+    return str(text) if text is not None else _("Another change")
 
 
 def record(*, actor, action: str, target: models.Model | None, reason: str = "", **data) -> AuditEntry:

@@ -148,23 +148,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} in {self.twinning_id}"
-
-
-# What each audit-log action on a twinning means, for its history.
-HISTORY_LABELS = {
-    "twinning.proposed": _("Proposed the twinning"),
-    "twinning.opened": _("Opened from an accepted partnership proposal"),
-    "twinning.school_accepted": _("A school joined"),
-    "twinning.school_declined": _("A school declined"),
-    "twinning.accepted": _("Every school accepted"),
-    "twinning.declined": _("Declined"),
-    "twinning.approved": _("Approved"),
-    "twinning.started": _("Started"),
-    "twinning.closed": _("Closed"),
-    "twinning.school_left": _("A school left"),
-    "twinning.needs_partner": _("Sent to the re-match queue"),
-    "twinning.invited": _("A new school was invited"),
-    "twinning.rematched": _("A new partner joined"),
-    "twinning.contacts": _("Contacts changed"),
-    "twinning.contact_left": _("The contact left the school"),
-}

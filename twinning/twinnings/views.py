@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.common.audit import entries_for
+from twinning.common.audit import entries_for, label
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.school_year import current_school_year
@@ -20,7 +20,7 @@ from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import get_teacher_for_principal, may_propose_to
 from twinning.twinnings import rules, services
 from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
-from twinning.twinnings.models import HISTORY_LABELS, Twinning, TwinningSchool
+from twinning.twinnings.models import Twinning, TwinningSchool
 
 PAGE_SIZE = 30
 
@@ -88,9 +88,7 @@ def detail(request, pk: int):
             "oversee": oversee,
             "manage": rules.can_manage(request.user, twinning),
             "reason_form": ReasonForm(),
-            "history": [
-                (entry, HISTORY_LABELS.get(entry.action, entry.action)) for entry in entries_for(twinning)[:50]
-            ],
+            "history": [(entry, label(entry.action)) for entry in entries_for(twinning)[:50]],
             "Status": Twinning.Status,
             "workspace_open": twinning.status
             not in (Twinning.Status.PROPOSED, Twinning.Status.ACCEPTED, Twinning.Status.DECLINED)
