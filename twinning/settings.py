@@ -339,3 +339,5 @@ LOGGING = {
 
 # Outside production, serve static files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "twinning" / "common" / "public"
