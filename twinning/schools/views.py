@@ -183,14 +183,19 @@ def teacher_for_validation(request, pk):
 @require_POST
 def approve_teacher(request, pk):
     teacher = rules.get_teacher_for_validator(request.user, pk)
+    # Validating the first teacher of a new school validates the school too (the button says so).
+    new_school = teacher.school.status == ValidationStatus.PENDING
     try:
         services.approve_teacher(teacher=teacher, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("%(name)s is validated and has been told by e-mail.") % {"name": teacher.user.full_name}
-        )
+        names = {"name": teacher.user.full_name, "school": teacher.school.name}
+        if new_school:
+            done = _("%(name)s and the new school %(school)s are validated; %(name)s has been told by e-mail.")
+        else:
+            done = _("%(name)s is validated and has been told by e-mail.")
+        messages.success(request, done % names)
     return _back(request)
 
 

@@ -87,6 +87,31 @@ def test_approve_also_validates_a_new_school(client, cast):
     assert AuditEntry.objects.filter(action="school.validated", target_id=new_school.pk).count() == 1
 
 
+def test_validating_the_teacher_of_a_new_school_says_both_are_validated(client, cast):
+    new_school = make_school(country=cast.israel, name="Kiryat Ono Elementary", status=ValidationStatus.PENDING)
+    teacher = make_teacher(school=new_school, status=ValidationStatus.PENDING, name="Dana Levi")
+    client.force_login(cast.nso_il)
+
+    queue = client.get(reverse("schools:queue")).content.decode()
+    page = client.get(reverse("schools:teacher_validation", args=[teacher.pk])).content.decode()
+    response = client.post(reverse("schools:approve_teacher", args=[teacher.pk]), follow=True)
+
+    assert "Validate the teacher and the new school" in queue
+    assert "Validate the teacher and the new school" in page
+    said = html.unescape(response.content.decode())
+    assert "Dana Levi and the new school Kiryat Ono Elementary are validated" in said
+
+
+def test_validating_a_teacher_of_a_known_school_names_only_the_teacher(client, cast):
+    client.force_login(cast.nso_il)
+
+    response = client.post(reverse("schools:approve_teacher", args=[cast.pending_il.pk]), follow=True)
+
+    said = html.unescape(response.content.decode())
+    assert "Yossi Mizrahi is validated and has been told by e-mail." in said
+    assert "and the new school" not in said
+
+
 def test_approve_twice_says_who_already_did_and_changes_nothing(client, cast):
     client.force_login(cast.nso_il)
     client.post(reverse("schools:approve_teacher", args=[cast.pending_il.pk]))
