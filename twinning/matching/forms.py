@@ -52,13 +52,13 @@ class TwinningProfileForm(forms.ModelForm):
         queryset=Country.objects.all(),
         required=False,
         help_text=_("Leave empty for any country."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "scroll-choices"}),
     )
     excluded_countries = LocalizedModelMultipleChoiceField(
         label=_("Countries to leave out"),
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "scroll-choices"}),
     )
 
     class Meta:

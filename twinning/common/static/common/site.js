@@ -19,3 +19,16 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   }
 });
+
+// After a failed submit the page shows an error summary (common/form_errors.html): move the focus to
+// it, so a screen reader reads it and the keyboard starts from its links to each field.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+
+// A navigation menu closes when the keyboard's focus leaves it (tabbing past its last link).
+document.addEventListener("focusout", (event) => {
+  const menu = event.target.closest(".main-nav details[open]");
+  if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.removeAttribute("open");
+});
