@@ -2,6 +2,7 @@
 every kind of field, the focus ring can be seen, and a navigation menu closes when tabbed past."""
 
 import pytest
+from playwright.sync_api import expect
 
 from twinning.testing import PASSWORD
 
@@ -61,3 +62,31 @@ def test_the_focus_ring_contrasts_and_menus_close_when_tabbed_past(page, live_se
     # On the page, dark ink.
     page.locator("main a").first.focus()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineColor") == "rgb(29, 37, 48)"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_on_a_phone_the_header_folds_and_its_menus_stay_on_the_screen(page, live_server, cast, language):
+    sign_in(page, live_server, cast.teacher_a.user)
+    if language != "en":
+        page.click(".language-switcher button[lang=ar]")
+        page.wait_for_load_state()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/schools/")
+    header = page.locator(".site-header")
+    toggle = page.locator(".nav-toggle")
+    assert toggle.is_visible() and not page.locator("#main-nav").is_visible()
+    assert header.bounding_box()["height"] <= 80  # it was 191 px, 23 % of the screen
+
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#main-nav").is_visible() and page.locator(".language-switcher").is_visible()
+    menu = page.locator(".main-nav details").first
+    menu.locator("summary").click()
+    for box in (link.bounding_box() for link in menu.locator("a").all()):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # On a desktop nothing is folded.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(page.locator("#main-nav")).to_be_visible()

@@ -32,3 +32,23 @@ document.addEventListener("focusout", (event) => {
   const menu = event.target.closest(".main-nav details[open]");
   if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.removeAttribute("open");
 });
+
+// On a phone the header folds its navigation and tools behind a "Menu" button, so a page starts with
+// its content rather than a fifth of the screen of links.
+(() => {
+  const header = document.querySelector(".site-header");
+  const toggle = header && header.querySelector(".nav-toggle");
+  if (!toggle) return;
+  const narrow = window.matchMedia("(max-width: 40rem)");
+  const apply = () => {
+    toggle.hidden = !narrow.matches;
+    const open = toggle.getAttribute("aria-expanded") === "true";
+    header.classList.toggle("nav-collapsed", narrow.matches && !open);
+  };
+  toggle.addEventListener("click", () => {
+    toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    apply();
+  });
+  narrow.addEventListener("change", apply);
+  apply();
+})();
