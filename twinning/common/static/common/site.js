@@ -52,3 +52,39 @@ document.addEventListener("focusout", (event) => {
   narrow.addEventListener("change", apply);
   apply();
 })();
+
+// A table or chart wider than its box scrolls inside it. Such a box then takes the keyboard's focus
+// (arrow keys scroll it) and is a region named after its table's caption or the heading before it;
+// a box that fits adds no Tab stop.
+(() => {
+  const nameOf = (box) => {
+    const caption = box.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (let node = box.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) return node.textContent.trim();
+    }
+    const heading = box.closest("section")?.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : "";
+  };
+  const mark = () => {
+    for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", nameOf(box));
+        box.dataset.scrolls = "";
+      } else if ("scrolls" in box.dataset) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrolls;
+      }
+    }
+  };
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(mark);
+  });
+  mark();
+})();
