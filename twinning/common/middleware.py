@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone, translation
 
 
@@ -52,3 +53,26 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class TextCompressionMiddleware(GZipMiddleware):
+    """Pages, feeds and text downloads are sent gzip-compressed to browsers that accept it.
+
+    Only text: photos, videos, PDFs and archives are compressed already, and compressing them again
+    costs processor time for nothing. Static files in production come compressed from WhiteNoise
+    (gzip and Brotli, made once when they are collected) and carry their Content-Encoding, which
+    Django's middleware leaves alone.
+
+    Compressing pages that carry a secret (the CSRF token) next to text an attacker can inject is the
+    BREACH attack. Django masks the CSRF token afresh in every response, and its GZipMiddleware
+    (since 4.2) adds random padding to every compressed response ("Heal the BREACH"), so the length no
+    longer tells what matched.
+    """
+
+    TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml", "image/svg+xml")
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(self.TEXT_TYPES):
+            return response
+        return super().process_response(request, response)
