@@ -1,6 +1,7 @@
 """The time-zone choice: the list, and its select written like Django's own (see ``TimeZoneSelect``)."""
 
 import re
+import zoneinfo
 
 import pytest
 from django import forms
@@ -16,15 +17,41 @@ def _tags(html: str) -> str:
     return re.sub(r">\s+<", "><", html).strip()
 
 
-def test_time_zone_choices_are_utc_then_area_city_zones_sorted():
-    choices = time_zone_choices()
-    values = [value for value, _label in choices]
+def values(choices) -> list[str]:
+    flat = []
+    for value, label in choices:
+        flat.extend(v for v, _l in label) if isinstance(label, tuple) else flat.append(value)
+    return flat
 
-    assert values[0] == "UTC"
-    assert values[1:] == sorted(values[1:])
-    assert ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos Aires") in choices
-    assert [v for v in values if v.startswith(("Etc/", "SystemV/")) or "/" not in v] == ["UTC"]
-    assert time_zone_choices() is choices  # listed once per process
+
+def test_time_zone_choices_are_utc_then_cities_grouped_by_country():
+    choices = time_zone_choices()
+    groups = [name for name, label in choices if isinstance(label, tuple)]
+
+    assert choices[0] == ("UTC", "UTC")
+    assert groups[-1] == "Other time zones"
+    assert groups[:-1] == sorted(groups[:-1])
+    assert ("America/Argentina/Buenos_Aires", "Buenos Aires") in dict(choices[1:])["Argentina"]
+    assert ("Asia/Hebron", "Hebron") in dict(choices[1:])["Palestinian Territories"]
+    # Every zone of the database but its legacy folders can be chosen, once.
+    zones = values(choices)
+    assert len(zones) == len(set(zones))
+    assert set(zones) == {
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    } | {"UTC"}
+    assert ("Asia/Calcutta", "Asia/Calcutta") in dict(choices[1:])["Other time zones"]
+    assert time_zone_choices() is choices  # listed once per language and process
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "city"),
+    [("he", "ישראל", "ירושלים"), ("ar", "إسرائيل", "القدس"), ("ar", "الأراضي الفلسطينية", "غزة")],
+)
+def test_cities_and_countries_are_named_in_the_readers_language(language, country, city):
+    with translation.override(language):
+        choices = dict(time_zone_choices()[1:])
+    assert city in {label for _zone, label in choices[country]}
+    assert not any("/" in label for _zone, label in choices[country])
 
 
 @pytest.mark.parametrize("value", ["Asia/Jerusalem", "UTC", "", None, "Mars/Olympus", '"><script>'])
@@ -59,4 +86,5 @@ def test_profile_page_shows_the_persons_own_time_zone_chosen(client, cast):
 
     select = re.search(r'<select name="person-time_zone".*?</select>', page, re.DOTALL).group()
     assert re.findall(r'<option value="([^"]*)" selected>', select) == ["America/Argentina/Buenos_Aires"]
-    assert select.count("<option ") == len(time_zone_choices())
+    assert select.count("<option ") == len(values(time_zone_choices()))
+    assert "<optgroup " in select
