@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,18 @@ from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, Locali
 from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
 from twinning.schools.services import NewSchool
+
+
+def validate_latin_letters(value: str) -> None:
+    """A school's name as partners abroad read it: letters of the Latin alphabet only (any accents)."""
+    if any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in value):
+        raise forms.ValidationError(
+            _(
+                "Write the name in Latin letters, as it is written in English. Its spelling in the "
+                "school's own script goes in the next field."
+            ),
+            code="not_latin",
+        )
 
 
 class TeacherSignUpForm(forms.Form):
@@ -43,18 +57,31 @@ class TeacherSignUpForm(forms.Form):
         },
     )
     new_school_name = forms.CharField(
-        label=_("School name (in Latin letters or English)"), max_length=200, required=False
+        label=_("School name (in Latin letters or English)"),
+        max_length=200,
+        required=False,
+        validators=[validate_latin_letters],
     )
     new_school_native_name = forms.CharField(label=_("School name in its own language"), max_length=200, required=False)
     new_school_city = forms.CharField(label=_("City or town"), max_length=120, required=False)
     new_school_type = forms.ChoiceField(
         label=_("Type of school"), choices=[("", _("Choose…")), *School.Type.choices], required=False
     )
+    # An empty first choice: with an age already chosen, the form believed every sign-up that had not
+    # ticked a school was starting a new one, and asked for the new school's details.
     new_school_age_from = forms.TypedChoiceField(
-        label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int, required=False, empty_value=None
+        label=_("Youngest pupils' age"),
+        choices=[("", _("Choose…")), *AGE_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     new_school_age_to = forms.TypedChoiceField(
-        label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int, required=False, empty_value=None
+        label=_("Oldest pupils' age"),
+        choices=[("", _("Choose…")), *AGE_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     new_school_languages = LocalizedModelMultipleChoiceField(
         label=_("Languages of instruction"),
@@ -71,7 +98,9 @@ class TeacherSignUpForm(forms.Form):
     new_school_week = forms.ChoiceField(
         label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices], required=False
     )
-    new_school_website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    new_school_website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"})
+    )
     subjects = LocalizedModelMultipleChoiceField(
         label=_("Subjects you teach"),
         queryset=Subject.objects.all(),
@@ -205,7 +234,9 @@ class SchoolForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect)
     age_from = forms.TypedChoiceField(label=_("Youngest pupils' age"), choices=AGE_CHOICES, coerce=int)
     age_to = forms.TypedChoiceField(label=_("Oldest pupils' age"), choices=AGE_CHOICES, coerce=int)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"})
+    )
 
     class Meta:
         model = School
@@ -221,6 +252,11 @@ class SchoolForm(forms.ModelForm):
             "school_week",
             "website",
         ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validate_latin_letters(name)
+        return name
 
     def clean(self):
         data = super().clean()

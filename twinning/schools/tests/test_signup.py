@@ -254,3 +254,64 @@ def test_signup_choices_are_in_alphabetical_order_of_the_readers_language(client
 
     assert labels == sorted(labels)
     assert labels[0] == "אוקראינית"
+
+
+def what_the_browser_sends(page: str, **typed) -> dict:
+    """The sign-up form's fields as a browser submits them untouched: each select's chosen (or first)
+    option, text as typed, and no checkbox or radio ticked."""
+    import lxml.html
+
+    form = lxml.html.fromstring(page).xpath("//form[.//input[@name='password1']]")[0]
+    data = {}
+    for select in form.xpath(".//select"):
+        options = select.xpath(".//option")
+        chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+        data[select.get("name")] = chosen[0].get("value", chosen[0].text_content()) if chosen else ""
+    for field in form.xpath(".//input[not(@type='checkbox') and not(@type='radio') and not(@type='submit')]"):
+        data[field.get("name")] = field.get("value", "")
+    data.update(typed)
+    return data
+
+
+def test_a_teacher_who_searched_but_did_not_tick_her_school_is_asked_to_choose_it(client, cast):
+    page = client.get(reverse("schools:signup")).content.decode()
+    data = what_the_browser_sends(
+        page,
+        full_name="Noa Bar",
+        email="noa.bar@example.org",
+        password1=testing.PASSWORD,
+        password2=testing.PASSWORD,
+        country="IL",
+        school_search="ריאלי",
+        subjects=["history"],
+        languages=["he"],
+    )
+
+    errors = client.post(reverse("schools:signup"), data).context["form"].errors
+
+    assert errors["school"] == ["Choose your school from the list, or register it as a new school below."]
+    assert not any(name.startswith("new_school") for name in errors)
+
+
+@pytest.mark.parametrize("name", ["المدرسة الثانوية", "בית ספר גליל", "Galil בית"])
+def test_a_new_schools_latin_name_refuses_other_scripts(client, cast, name):
+    response = client.post(reverse("schools:signup"), new_school_data(cast, new_school_name=name))
+
+    assert response.context["form"].errors["new_school_name"] == [
+        "Write the name in Latin letters, as it is written in English. "
+        "Its spelling in the school's own script goes in the next field."
+    ]
+    assert not School.objects.filter(city="Karmiel").exists()
+
+
+@pytest.mark.parametrize("name", ["École Française de Jérusalem", "Ramallah Secondary School for Girls", "Yeshiva 3"])
+def test_latin_names_with_accents_and_digits_are_fine(name):
+    from twinning.schools.forms import validate_latin_letters
+
+    validate_latin_letters(name)
+
+
+def test_the_website_is_written_left_to_right(client, cast):
+    page = client.get(reverse("schools:signup")).content.decode()
+    field = re.search(r'<input[^>]*name="new_school_website"[^>]*>', page).group()
+    assert 'dir="ltr"' in field
