@@ -201,7 +201,7 @@ def test_jitsi_teacher_token_has_the_documented_claims_and_is_moderator():
         "affiliation": "owner",
         "lobby_bypass": True,
     }
-    assert claims["context"]["room"] == {"lobby": True}
+    assert claims["context"]["room"] == {"lobby_autostart": True}
     assert claims["context"]["features"]["recording"] is False  # the room may not be recorded
 
 
