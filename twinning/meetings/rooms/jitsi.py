@@ -4,9 +4,10 @@ The server (Prosody's token authentication, ``app_id`` and ``app_secret``) check
 ``iss`` (the application id), ``aud``, ``sub`` (the domain), ``room``, ``nbf`` and ``exp``, and reads
 ``context.user``: its ``name``, ``id`` and ``moderator`` (and ``affiliation``, for the server's
 ``token_affiliation`` module, with Jicofo's auto-owner off: see docs/deployment.md). Teachers get
-``moderator: true`` and ``owner``; a pupil's token says false and ``member``, never another role. The room is host-first (the server's
-``muc_wait_for_host``: nobody is in before a teacher) and its lobby is on (``context.room.lobby_autostart``,
-read by a lobby module, and ``lobby_bypass`` for teachers only), so pupils wait to be let in.
+``moderator: true`` and ``owner``; a pupil's token says false and ``member``, never another role.
+The room is host-first (the server's ``muc_wait_for_host``: nobody is in before a teacher) and its
+lobby is on (``context.room.lobby_autostart``, read by the lobby module, and ``lobby_bypass`` for
+teachers only), so pupils wait to be let in.
 
 A Jitsi room exists when its first person enters: opening one is making its name, with no call.
 """
