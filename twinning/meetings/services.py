@@ -458,6 +458,15 @@ def join_room(*, meeting: Meeting, user, now: datetime | None = None) -> str:
     return address
 
 
+def room_origin(meeting: Meeting, room: MeetingRoom) -> str:
+    """Where the meeting's join button leads (scheme and host), "" when unknown. No call out."""
+    try:
+        provider = rooms.provider_named(room.provider, settings.VIDEO_PROVIDERS)
+    except rooms.RoomError:
+        return ""
+    return provider.origin(_room_request(meeting, room))
+
+
 def room_problem_text(reason: str) -> str:
     """What a person is told about a room that is not ready, in their language."""
     if reason == rooms.RoomError.NOT_CONFIGURED:

@@ -16,6 +16,7 @@ from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
+from twinning.common.middleware import ContentSecurityPolicyMiddleware
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
 from twinning.consent.models import Use
@@ -212,7 +213,8 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             pupils=_taggable_pupils(meeting, own),
         )
     started = meeting.starts_at <= timezone.now()
-    return render(
+    room = _room_panel(request, meeting)
+    response = render(
         request,
         "meetings/detail.html",
         {
@@ -233,10 +235,17 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             "not_live": pupils_without_consent(_taggable_pupils(meeting, own), Use.LIVE)
             if own is not None and meeting.open
             else [],
-            "room": _room_panel(request, meeting),
+            "room": room,
         },
         status=status,
     )
+    if room is not None and room["origin"]:
+        # The join form is answered with a redirect to the provider, which the browser checks against form-action.
+        policy = ContentSecurityPolicyMiddleware.POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {room['origin']}"
+        )
+        response["Content-Security-Policy"] = policy
+    return response
 
 
 def _room_panel(request, meeting: Meeting) -> dict | None:
@@ -246,18 +255,23 @@ def _room_panel(request, meeting: Meeting) -> dict | None:
         return None
     room = MeetingRoom.objects.filter(meeting=meeting).first()
     ready = room is not None and room.ready
+    can_join = rules.may_join_room(request.user, meeting, room, now)
+    provider = room.provider if room is not None else rules.provider_kind(meeting.twinning)
     return {
         "ready": ready,
         "failed": room is not None and room.state == MeetingRoom.State.FAILED,
         "problem": services.room_problem_text(room.problem) if room is not None and not ready else "",
-        "provider": room.provider if room is not None else rules.provider_kind(meeting.twinning),
+        "provider": provider,
         "opens_at": rules.join_opens(meeting),
         "open": rules.room_is_open(meeting, now),
         "member": rules.in_the_call(meeting.twinning),
         "as_host": rules.joins_as_moderator(meeting),
-        "can_join": rules.may_join_room(request.user, meeting, room, now),
+        "can_join": can_join,
+        "origin": services.room_origin(meeting, room) if can_join and room is not None else "",
         "can_retry": not ready and rules.may_retry_room(meeting, now),
         "recorded": ready and meeting.to_be_recorded and rules.may_be_recorded(meeting),
+        # A room made by the platform replaces the typed link; teachers keep it while the room is not ready.
+        "hides_typed_link": provider != "link" and (ready or not rules.joins_as_moderator(meeting)),
     }
 
 

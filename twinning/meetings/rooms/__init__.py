@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 
 class RoomError(Exception):
@@ -77,6 +78,18 @@ class Provider(Protocol):
     def end(self, room_id: str) -> None:
         """Close the room, sending everyone out (a room that is not running is no error)."""
         ...
+
+    def origin(self, room: RoomRequest) -> str:
+        """Where the join addresses lead (scheme and host), for the page's form-action policy."""
+        ...
+
+
+def origin_of(address: str) -> str:
+    """``https://host[:port]`` of an address, or "" when it is not a plain http(s) address."""
+    parts = urlsplit(address)
+    if parts.scheme not in ("https", "http") or not parts.netloc or any(c in parts.netloc for c in " ;,'\"@"):
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 KINDS = ("link", "bigbluebutton", "jitsi")

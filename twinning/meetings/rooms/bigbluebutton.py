@@ -27,7 +27,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 from xml.etree import ElementTree  # nosec B405  # answers of the configured server only, never of a user
 
-from twinning.meetings.rooms import Participant, RoomError, RoomRequest, http
+from twinning.meetings.rooms import Participant, RoomError, RoomRequest, http, origin_of
 
 ALGORITHMS = ("sha1", "sha256", "sha384", "sha512")
 
@@ -112,6 +112,9 @@ class BigBlueButton:
         if not person.moderator:
             params["guest"] = "true"  # waits in the lobby (guestPolicy ASK_MODERATOR) until a teacher lets them in
         return self.signed("join", params)
+
+    def origin(self, room: RoomRequest) -> str:
+        return origin_of(self.api)
 
     def running(self, room_id: str) -> bool:
         """Whether people are in the room now (``isMeetingRunning``)."""

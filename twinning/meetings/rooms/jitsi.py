@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from twinning.meetings.rooms import Participant, RoomRequest
+from twinning.meetings.rooms import Participant, RoomRequest, origin_of
 
 
 def b64url(data: bytes) -> str:
@@ -94,6 +94,9 @@ class Jitsi:
             return address
         # Pupils start with camera and microphone off; the teacher asks them to switch on.
         return f"{address}#config.startWithAudioMuted=true&config.startWithVideoMuted=true"
+
+    def origin(self, room: RoomRequest) -> str:
+        return origin_of(f"https://{self.domain}/")
 
     def end(self, room_id: str) -> None:
         """A Jitsi room ends when its last person leaves and its tokens expire at the meeting's end."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from twinning.meetings.rooms import Participant, RoomError, RoomRequest
+from twinning.meetings.rooms import Participant, RoomError, RoomRequest, origin_of
 
 
 class TypedLink:
@@ -22,6 +22,9 @@ class TypedLink:
         if not person.moderator or not room.link:
             raise RoomError(RoomError.REFUSED, "A typed link is for the teachers who run the call.")
         return room.link
+
+    def origin(self, room: RoomRequest) -> str:
+        return origin_of(room.link)
 
     def end(self, room_id: str) -> None:
         """Nothing to close."""

@@ -119,8 +119,11 @@ def test_teachers_enter_as_hosts_and_pupils_as_guests_never_seeing_the_room(
     page_url = starting_soon(meeting)
     join_url = f"{page_url}join/"
 
-    teacher_page = as_(client, people.teacher_b.user).get(page_url).content.decode()
+    response = as_(client, people.teacher_b.user).get(page_url)
+    teacher_page = response.content.decode()
     assert 'data-testid="room-join"' in teacher_page and "Join as host" in teacher_page
+    # The join form is answered with a redirect to the provider: the page's policy lets the form go there.
+    assert f"form-action 'self' {bbb.url.removesuffix('/bigbluebutton/')};" in response["Content-Security-Policy"]
     host = as_(client, people.teacher_b.user).post(join_url)
     assert host.status_code == 302 and host["Cache-Control"] == "no-store"
     assert host["Location"].startswith(bbb.url + "api/join?")
@@ -130,6 +133,8 @@ def test_teachers_enter_as_hosts_and_pupils_as_guests_never_seeing_the_room(
     page = pupil.get(page_url).content.decode()
     assert "Join the meeting" in page and "You wait in the lobby until a teacher lets you in." in page
     assert room.room_id not in page and bbb.url not in page and "MODERATOR" not in page
+    # The platform's room replaces the teacher's typed link: nobody is told "your teacher opens the call".
+    assert "Your teacher opens the call." not in page and "https://meet.example.org/abc" not in teacher_page
     entered = pupil.post(join_url)
     params = query_of(entered["Location"])
     assert (params["role"], params["guest"], params["fullName"]) == ("VIEWER", "true", "Maya K.")
@@ -217,6 +222,8 @@ def test_an_outage_leaves_the_meeting_confirmed_with_not_ready_and_try_again(
     assert 'data-testid="room-join"' not in body
     pupil_page = as_(client, ours.user).get(page_url).content.decode()
     assert 'data-testid="room-not-ready"' in pupil_page and 'data-testid="room-retry"' not in pupil_page
+    assert "https://meet.example.org/abc" in body  # the teacher's own link, while the room is not ready
+    assert "https://meet.example.org/abc" not in pupil_page
     assert as_(client, ours.user).post(f"{page_url}room/retry/").status_code == 404
 
     # The service is back: the teacher's "Try again" opens the room.
