@@ -254,13 +254,14 @@ def _room_panel(request, meeting: Meeting) -> dict | None:
     if meeting.status != Meeting.Status.CONFIRMED or meeting.ends_at < now:
         return None
     room = MeetingRoom.objects.filter(meeting=meeting).first()
-    ready = room is not None and room.ready
-    can_join = rules.may_join_room(request.user, meeting, room, now)
     provider = room.provider if room is not None else rules.provider_kind(meeting.twinning)
+    # A typed link needs nothing made; another provider's room is ready once it said so.
+    ready = room.ready if room is not None else provider == "link"
+    can_join = rules.may_join_room(request.user, meeting, room, now)
     return {
         "ready": ready,
         "failed": room is not None and room.state == MeetingRoom.State.FAILED,
-        "problem": services.room_problem_text(room.problem) if room is not None and not ready else "",
+        "problem": services.room_problem_text(room.problem) if room is not None and room.problem else "",
         "provider": provider,
         "opens_at": rules.join_opens(meeting),
         "open": rules.room_is_open(meeting, now),

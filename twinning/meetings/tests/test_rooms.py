@@ -12,14 +12,12 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from twinning.common.models import Job
-from twinning.consent import services as consent_services
-from twinning.consent.models import Use
 from twinning.meetings import services
 from twinning.meetings.models import Meeting, MeetingRoom
 from twinning.meetings.rooms import RoomError
 from twinning.meetings.tasks import RoomNotReady, open_meeting_room, rooms_not_ready
-from twinning.meetings.tests.conftest import first_window, propose_form
-from twinning.meetings.tests.fake_video import SECRET, FakeBigBlueButton, closed_port
+from twinning.meetings.tests.conftest import agree, confirm, make_meeting
+from twinning.meetings.tests.fake_video import closed_port
 from twinning.schools.models import Programme
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
@@ -47,23 +45,6 @@ def class_of_two(people, twinning, pupils):
     return ours, theirs
 
 
-def agree(pupil, teacher, *, live: bool = True, recording: bool = True) -> None:
-    answers = {use: {Use.LIVE: live, Use.RECORDING: recording}.get(use, True) for use in Use.values}
-    consent_services.record_paper_answers(pupil=pupil, by=teacher, answers=answers, language="en")
-
-
-@pytest.fixture
-def bbb(settings):
-    with FakeBigBlueButton() as server:
-        settings.VIDEO_PROVIDERS = {
-            "default": "bigbluebutton",
-            "programmes": {},
-            "timeout": 0.5,
-            "bigbluebutton": {"url": server.url, "secret": SECRET, "checksum": "sha1"},
-        }
-        yield server
-
-
 @pytest.fixture
 def jitsi(settings):
     settings.VIDEO_PROVIDERS = {
@@ -72,18 +53,6 @@ def jitsi(settings):
         "timeout": 0.5,
         "jitsi": {"domain": "meet.example.org", "app_id": "twinning", "secret": JITSI_SECRET, "audience": "jitsi"},
     }
-
-
-def confirm(client, people, twinning, **form) -> Meeting:
-    """Teacher A proposes a meeting in the common hours, teacher B accepts: it is confirmed."""
-    as_(client, people.teacher_a.user).post(
-        f"/twinnings/{twinning.pk}/meetings/", propose_form(first_window(twinning), **form)
-    )
-    meeting = Meeting.objects.get()
-    as_(client, people.teacher_b.user).post(f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/accept/")
-    meeting.refresh_from_db()
-    assert meeting.status == "confirmed"
-    return meeting
 
 
 def starting_soon(meeting: Meeting, minutes: int = 10) -> str:
@@ -320,3 +289,15 @@ def test_not_ready_is_said_in_hebrew_and_arabic():
         for language in ("he", "ar"):
             with override(language):
                 assert services.room_problem_text(reason) != english
+
+
+def test_a_room_never_asked_for_is_being_prepared_and_its_teachers_can_ask(client, people, twinning, bbb):
+    """A meeting confirmed before rooms existed (or whose first try was lost) has no room yet."""
+    meeting = make_meeting(twinning, people, starts_at=timezone.now() + timedelta(minutes=10))
+    page_url = f"/twinnings/{twinning.pk}/meetings/{meeting.pk}/"
+    teacher = as_(client, people.teacher_a.user)
+    body = teacher.get(page_url).content.decode()
+    assert "The video room is being prepared. Try again in a moment." in body and 'data-testid="room-retry"' in body
+    teacher.post(f"{page_url}room/retry/")
+    assert MeetingRoom.objects.get(meeting=meeting).ready
+    assert 'data-testid="room-join"' in teacher.get(page_url).content.decode()

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from twinning.meetings import services
 from twinning.meetings.models import Meeting, MeetingRoom
-from twinning.meetings.tests.fake_video import SECRET, FakeBigBlueButton
-from twinning.meetings.tests.test_rooms import agree, confirm
+from twinning.meetings.tests.conftest import agree, confirm
 from twinning.testing import signed_in_session
 from twinning.twinnings import services as twinning_services
 
@@ -36,18 +35,6 @@ def _as(page, live_server, user, language: str) -> None:
     page.context.clear_cookies()
     key = signed_in_session(user)
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": live_server.url}])
-
-
-@pytest.fixture
-def bbb(settings):
-    with FakeBigBlueButton() as server:
-        settings.VIDEO_PROVIDERS = {
-            "default": "bigbluebutton",
-            "programmes": {},
-            "timeout": 0.5,
-            "bigbluebutton": {"url": server.url, "secret": SECRET, "checksum": "sha1"},
-        }
-        yield server
 
 
 def test_the_room_on_the_meeting_page_for_teachers_and_pupils(page, live_server, client, cast, twinning, pupils, bbb):
