@@ -296,6 +296,32 @@ JOBS_POLL_SECONDS = float(os.environ.get("TWINNING_JOBS_POLL_SECONDS", "1"))
 # The readiness page (/ready/) reports the queue as late when its oldest due job has waited longer.
 JOBS_LATE_SECONDS = int(os.environ.get("TWINNING_JOBS_LATE_SECONDS", "600"))
 
+# Video rooms of live meetings (meetings/rooms/): the provider each programme uses, and each
+# provider's address and secret. Without any, every programme keeps the link a teacher types.
+# TWINNING_VIDEO_PROVIDER_PROGRAMMES overrides the default per programme: "slug=jitsi,other=bigbluebutton".
+# The join button shows from this many minutes before a meeting starts until it ends.
+VIDEO_JOIN_BEFORE_MINUTES = int(os.environ.get("TWINNING_VIDEO_JOIN_BEFORE_MINUTES", "15"))
+VIDEO_PROVIDERS = {
+    "default": os.environ.get("TWINNING_VIDEO_PROVIDER", "link").strip() or "link",
+    "programmes": {
+        slug.strip(): kind.strip()
+        for slug, _, kind in (item.partition("=") for item in env_list("TWINNING_VIDEO_PROVIDER_PROGRAMMES", []))
+        if kind.strip()
+    },
+    "timeout": float(os.environ.get("TWINNING_VIDEO_TIMEOUT", "5")),  # seconds for each call to the provider
+    "bigbluebutton": {
+        "url": os.environ.get("TWINNING_BBB_URL", ""),
+        "secret": os.environ.get("TWINNING_BBB_SECRET", ""),
+        "checksum": os.environ.get("TWINNING_BBB_CHECKSUM", "sha1"),
+    },
+    "jitsi": {
+        "domain": os.environ.get("TWINNING_JITSI_DOMAIN", ""),
+        "app_id": os.environ.get("TWINNING_JITSI_APP_ID", ""),
+        "secret": os.environ.get("TWINNING_JITSI_SECRET", ""),
+        "audience": os.environ.get("TWINNING_JITSI_AUDIENCE", "jitsi"),
+    },
+}
+
 # E-mail: every message is queued (common/mail.py) and delivered by the worker through
 # EMAIL_DELIVERY_BACKEND: printed to the console in the demo, SMTP from the environment in production.
 EMAIL_BACKEND = "twinning.common.mail.QueuedEmailBackend"

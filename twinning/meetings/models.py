@@ -173,6 +173,44 @@ class Meeting(models.Model):
         return self.status in (self.Status.PROPOSED, self.Status.CONFIRMED)
 
 
+def new_room_id() -> str:
+    return secrets.token_hex(16)
+
+
+class MeetingRoom(models.Model):
+    """The video room the platform opened for a confirmed meeting, at the provider of its programme.
+
+    Its id is random and never shown to pupils: each person enters through the join view, which
+    sends them in with their own signed address and role."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Not ready")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="room")
+    provider = models.CharField(_("video provider"), max_length=20)
+    room_id = models.CharField(max_length=64, unique=True, default=new_room_id)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # Why the last try failed: the kind (what the page says) and the provider's own words (for the log).
+    problem = models.CharField(max_length=20, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"room of meeting {self.meeting_id}"
+
+    @property
+    def ready(self) -> bool:
+        return self.state == self.State.READY
+
+
 class MeetingSchool(models.Model):
     """One school's answer to a meeting, and how many of its people came."""
 

@@ -47,3 +47,7 @@ register(
     ),
 )
 not_personal("meetings.Term", _("The names of a school's terms."))
+not_personal(
+    "meetings.MeetingRoom",
+    _("A meeting's video room at the provider: its random id and whether it is ready, about nobody."),
+)

@@ -7,13 +7,17 @@ record: held (attendance, notes, photos shared to the workspace) or cancelled.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -23,13 +27,14 @@ from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify_many
 from twinning.consent.models import Use
 from twinning.consent.queries import pupils_without_consent
-from twinning.meetings import queries
+from twinning.meetings import queries, rooms, rules
 from twinning.meetings.engine import school_intervals
 from twinning.meetings.models import (
     CalendarFeed,
     CalendarSettings,
     Closure,
     Meeting,
+    MeetingRoom,
     MeetingSchool,
     SchoolDay,
     Term,
@@ -45,6 +50,7 @@ TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
 # A meeting that was confirmed can be recorded, and a record corrected.
 RECORDABLE = (Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED)
 WORKING = (Twinning.Status.APPROVED, Twinning.Status.ACTIVE, Twinning.Status.NEEDS_PARTNER)
+logger = logging.getLogger(__name__)
 
 
 # --- School calendars -------------------------------------------------------------------------
@@ -222,7 +228,13 @@ def propose_meeting(
 
 
 def answer_meeting(*, meeting: Meeting, by, school: School, accept: bool, reason: str = "") -> Meeting:
-    """A partner school accepts or declines. All accepted: confirmed. One declined: the meeting is off."""
+    """A partner school accepts or declines. All accepted: confirmed. One declined: the meeting is off.
+
+    A meeting confirmed gets its video room: the room's row and a background job to open it are
+    written with the confirmation, then the provider is asked at once (outside the transaction, with
+    a short timeout). A provider that does not answer or refuses leaves the meeting confirmed and its
+    room "not ready", tried again by the job, and by its teachers from the meeting's page.
+    """
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status != Meeting.Status.PROPOSED:
@@ -242,9 +254,12 @@ def answer_meeting(*, meeting: Meeting, by, school: School, accept: bool, reason
         elif not pending:
             _set_status(meeting, Meeting.Status.CONFIRMED)
             _tell(_teacher_members(meeting.twinning, exclude=by), meeting, "meeting_confirmed")
+            _prepare_room(meeting)
         audit.record(
             actor=by, action="meeting.accepted" if accept else "meeting.declined", target=meeting, reason=reason
         )
+    if meeting.status == Meeting.Status.CONFIRMED:
+        open_room(meeting=meeting, by=by)
     return meeting
 
 
@@ -264,6 +279,7 @@ def cancel_meeting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
         _set_status(meeting, Meeting.Status.CANCELLED)
         audit.record(actor=by, action="meeting.cancelled", target=meeting, reason=reason)
         _tell(_teacher_members(meeting.twinning, exclude=by), meeting, "meeting_cancelled")
+    close_room(meeting=meeting)
     return meeting
 
 
@@ -321,6 +337,158 @@ def record_meeting(
                 default_storage.delete(name)
         raise
     return meeting
+
+
+# --- Video rooms -----------------------------------------------------------------------------
+
+
+def _room_request(meeting: Meeting, room: MeetingRoom) -> rooms.RoomRequest:
+    page = reverse("meetings:detail", args=[meeting.twinning_id, meeting.pk])
+    return rooms.RoomRequest(
+        room_id=room.room_id,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        opens_at=rules.join_opens(meeting),
+        record=rules.may_be_recorded(meeting),
+        return_url=f"{settings.SITE_URL}{page}",
+        link=meeting.video_link,
+    )
+
+
+def _prepare_room(meeting: Meeting) -> MeetingRoom:
+    """Inside the confirming transaction: the room's row for the programme's provider, and the job
+    that opens it should the first try not (the job is kept with the confirmation, never lost)."""
+    from twinning.meetings.tasks import open_meeting_room  # here: tasks import this module
+
+    room, _created = MeetingRoom.objects.get_or_create(
+        meeting=meeting, defaults={"provider": rules.provider_kind(meeting.twinning)}
+    )
+    open_meeting_room.enqueue(meeting_id=meeting.pk, run_at=timezone.now() + ROOM_RETRY)
+    return room
+
+
+ROOM_RETRY = timedelta(seconds=30)
+
+
+def _room_failed(room: MeetingRoom, error: rooms.RoomError, now: datetime, **fields) -> None:
+    MeetingRoom.objects.filter(pk=room.pk).update(
+        state=MeetingRoom.State.FAILED,
+        problem=error.reason,
+        detail=error.detail[:300],
+        attempts=F("attempts") + 1,
+        tried_at=now,
+        **fields,
+    )
+    logger.warning("Video room of meeting %s not ready (%s): %s", room.meeting_id, error.reason, error.detail)
+
+
+def open_room(*, meeting: Meeting, by=None, now: datetime | None = None) -> MeetingRoom:
+    """Ask the provider of the meeting's programme for its room; a room already ready is left alone.
+
+    Never inside a transaction, never raising for the provider: a refusal or an outage (closed
+    port, HTTP error, timeout, BigBlueButton's FAILED) is recorded on the room, whose page then says
+    it is not ready and offers to try again. The provider is read from the settings at each try, so
+    a programme moved to another provider gets its room there.
+    """
+    now = now or timezone.now()
+    kind = rules.provider_kind(meeting.twinning)
+    room, _created = MeetingRoom.objects.get_or_create(meeting=meeting, defaults={"provider": kind})
+    if room.ready:
+        return room
+    try:
+        provider = rooms.provider_named(kind, settings.VIDEO_PROVIDERS)
+        provider.open(_room_request(meeting, room))
+    except rooms.RoomError as error:
+        _room_failed(room, error, now, provider=kind)
+    else:
+        with transaction.atomic():
+            MeetingRoom.objects.filter(pk=room.pk).update(
+                provider=kind,
+                state=MeetingRoom.State.READY,
+                problem="",
+                detail="",
+                attempts=F("attempts") + 1,
+                tried_at=now,
+                ready_at=now,
+            )
+            audit.record(actor=by, action="meeting.room_ready", target=meeting, provider=kind)
+    room.refresh_from_db()
+    return room
+
+
+def retry_rooms(*, now: datetime | None = None) -> int:
+    """Try again every room not ready of a confirmed meeting that has not ended. Returns how many are now ready."""
+    now = now or timezone.now()
+    waiting = MeetingRoom.objects.filter(
+        meeting__status=Meeting.Status.CONFIRMED, meeting__ends_at__gt=now, state__in=("pending", "failed")
+    ).select_related("meeting__twinning__programme")
+    return sum(open_room(meeting=room.meeting, now=now).ready for room in waiting.iterator(chunk_size=100))
+
+
+def _participant(user, room: MeetingRoom, *, moderator: bool) -> rooms.Participant:
+    """How the provider sees a person: an id that is theirs in this room only, and the name they go by."""
+    pupil = Pupil.objects.filter(user=user).first()
+    name = pupil.display_name if pupil is not None else (user.full_name or user.get_short_name() or str(user))
+    pseudonym = salted_hmac("twinning.meetings.room", f"{room.room_id}:{user.pk}").hexdigest()[:24]
+    return rooms.Participant(id=pseudonym, name=name, moderator=moderator)
+
+
+def join_room(*, meeting: Meeting, user, now: datetime | None = None) -> str:
+    """The address that takes this person into the meeting's room: a teacher as moderator, a pupil
+    as attendee (the view asked `rules.may_join_room` first). Never shown on a page: the join view
+    sends the person there.
+
+    The room is made again first (BigBlueButton forgets an empty room after a few minutes; making
+    it twice is harmless), with recording as the families' consents stand now. A provider that
+    fails here marks the room not ready and says so.
+    """
+    now = now or timezone.now()
+    room = MeetingRoom.objects.get(meeting=meeting)
+    moderator = rules.joins_as_moderator(meeting)
+    try:
+        provider = rooms.provider_named(room.provider, settings.VIDEO_PROVIDERS)
+        request = _room_request(meeting, room)
+        provider.open(request)
+        address = provider.join_url(request, _participant(user, room, moderator=moderator), now=now)
+    except rooms.RoomError as error:
+        _room_failed(room, error, now)
+        raise ServiceError(room_problem_text(error.reason)) from error
+    audit.record(actor=user, action="meeting.room_joined", target=meeting, moderator=moderator)
+    return address
+
+
+def room_origin(meeting: Meeting, room: MeetingRoom) -> str:
+    """Where the meeting's join button leads (scheme and host), "" when unknown. No call out."""
+    try:
+        provider = rooms.provider_named(room.provider, settings.VIDEO_PROVIDERS)
+    except rooms.RoomError:
+        return ""
+    return provider.origin(_room_request(meeting, room))
+
+
+def room_problem_text(reason: str) -> str:
+    """What a person is told about a room that is not ready, in their language."""
+    if reason == rooms.RoomError.NOT_CONFIGURED:
+        return _(
+            "The video room is not ready: the video service is not set up for this programme yet. "
+            "Tell the platform's administrators, then try again."
+        )
+    if reason == rooms.RoomError.REFUSED:
+        return _("The video room is not ready: the video service refused to open it. Try again in a moment.")
+    return _("The video room is not ready: the video service did not answer. Try again in a moment.")
+
+
+def close_room(*, meeting: Meeting) -> None:
+    """End the room of a meeting called off, sending anyone in it out; a provider that does not
+    answer changes nothing (the room is empty, and ends on its own)."""
+    room = MeetingRoom.objects.filter(meeting=meeting, state=MeetingRoom.State.READY).first()
+    if room is None:
+        return
+    try:
+        rooms.provider_named(room.provider, settings.VIDEO_PROVIDERS).end(room.room_id)
+    except rooms.RoomError as error:
+        logger.warning("Video room of meeting %s not ended: %s", meeting.pk, error.detail)
 
 
 def send_reminders(*, now: datetime | None = None) -> int:

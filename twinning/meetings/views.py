@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
+from twinning.common.middleware import ContentSecurityPolicyMiddleware
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
 from twinning.consent.models import Use
@@ -25,7 +26,15 @@ from twinning.meetings.calendars import default_date_calendar, holiday_names, su
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm
-from twinning.meetings.models import CalendarFeed, CalendarSettings, Closure, Meeting, SchoolDay, Term
+from twinning.meetings.models import (
+    CalendarFeed,
+    CalendarSettings,
+    Closure,
+    Meeting,
+    MeetingRoom,
+    SchoolDay,
+    Term,
+)
 from twinning.schools import rules as school_rules
 from twinning.schools.models import SCHOOL_WEEK_DAYS
 from twinning.twinnings.rules import twinnings_overseen_by
@@ -204,7 +213,8 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             pupils=_taggable_pupils(meeting, own),
         )
     started = meeting.starts_at <= timezone.now()
-    return render(
+    room = _room_panel(request, meeting)
+    response = render(
         request,
         "meetings/detail.html",
         {
@@ -225,9 +235,83 @@ def _detail(request, meeting: Meeting, *, record_form: RecordForm | None = None,
             "not_live": pupils_without_consent(_taggable_pupils(meeting, own), Use.LIVE)
             if own is not None and meeting.open
             else [],
+            "room": room,
         },
         status=status,
     )
+    if room is not None and room["origin"]:
+        # The join form is answered with a redirect to the provider, which the browser checks against form-action.
+        policy = ContentSecurityPolicyMiddleware.POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {room['origin']}"
+        )
+        response["Content-Security-Policy"] = policy
+    return response
+
+
+def _room_panel(request, meeting: Meeting) -> dict | None:
+    """The state of a confirmed meeting's video room as this person may see it (never its address)."""
+    now = timezone.now()
+    if meeting.status != Meeting.Status.CONFIRMED or meeting.ends_at < now:
+        return None
+    room = MeetingRoom.objects.filter(meeting=meeting).first()
+    provider = room.provider if room is not None else rules.provider_kind(meeting.twinning)
+    # A typed link needs nothing made; another provider's room is ready once it said so.
+    ready = room.ready if room is not None else provider == "link"
+    can_join = rules.may_join_room(request.user, meeting, room, now)
+    return {
+        "ready": ready,
+        "failed": room is not None and room.state == MeetingRoom.State.FAILED,
+        "problem": services.room_problem_text(room.problem) if room is not None and room.problem else "",
+        "provider": provider,
+        "opens_at": rules.join_opens(meeting),
+        "open": rules.room_is_open(meeting, now),
+        "member": rules.in_the_call(meeting.twinning),
+        "as_host": rules.joins_as_moderator(meeting),
+        "can_join": can_join,
+        "origin": services.room_origin(meeting, room) if can_join and room is not None else "",
+        "can_retry": not ready and rules.may_retry_room(meeting, now),
+        "recorded": ready and meeting.to_be_recorded and rules.may_be_recorded(meeting),
+        # A room made by the platform replaces the typed link; teachers keep it while the room is not ready.
+        "hides_typed_link": provider != "link" and (ready or not rules.joins_as_moderator(meeting)),
+    }
+
+
+@login_required
+@require_POST
+def join(request, pk: int, meeting_pk: int):
+    """Send the person into the meeting's room with their own signed address: teachers as hosts,
+    pupils as attendees who wait in the lobby. The address is never shown on a page."""
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk)
+    if not rules.in_the_call(meeting.twinning):
+        raise Http404  # those who oversee the twinning see the meeting, but are not in the call
+    now = timezone.now()
+    room = MeetingRoom.objects.filter(meeting=meeting).first()
+    if not rules.may_join_room(request.user, meeting, room, now):
+        messages.error(request, _("The video room cannot be entered now. The button shows when you can join."))
+        return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+    try:
+        address = services.join_room(meeting=meeting, user=request.user, now=now)
+    except ServiceError as problem:
+        messages.error(request, problem.message)
+        return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
+    response = HttpResponseRedirect(address)
+    response["Cache-Control"] = "no-store"  # the address is this person's own way in
+    return response
+
+
+@login_required
+@require_POST
+def retry_room(request, pk: int, meeting_pk: int):
+    """A teacher asks the video service again for a room that is not ready."""
+    meeting = rules.get_meeting_for_user(request.user, pk, meeting_pk, plan=True)
+    if not rules.may_retry_room(meeting, timezone.now()):
+        raise Http404
+    room = services.open_room(meeting=meeting, by=request.user)
+    if room.ready:
+        messages.success(request, _("The video room is ready."))
+    else:
+        messages.error(request, services.room_problem_text(room.problem))
+    return redirect("meetings:detail", pk=pk, meeting_pk=meeting.pk)
 
 
 @login_required

@@ -599,6 +599,14 @@ CASES: list[Case] = [
         post={TEACHERS_AB: INVALID},
     ),
     case("meetings:ics", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=READ_AB, post=READ_AB),
+    # The meeting is next week: its members are told the room cannot be entered yet; overseers are not in the call.
+    case("meetings:join", kw(pk="twinning.pk", meeting_pk="meeting.pk"), get=POST_ONLY, post={MEMBERS_AB: REFUSED}),
+    case(
+        "meetings:retry_room",
+        kw(pk="twinning.pk", meeting_pk="meeting.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
     case("meetings:overview", get=SIGNED, post=SIGNED),  # the meetings of what one oversees (often none)
     case("meetings:feed", get=SIGNED, post=SIGNED),
     # Teacher A's private calendar address: whoever holds it reads teacher A's meetings, links included.
