@@ -96,14 +96,14 @@ def test_library_new_version_waits_for_review_while_the_published_one_stays(clie
     assert list(activity.versions.values_list("number", "state")) == [(2, "submitted"), (1, "published")]
     # Everybody else still reads version 1; version 2 is for the author and the reviewers.
     page = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/").content.decode()
-    assert '<h1><bdi>Our streets, our stories</bdi></h1>' in page
+    assert "<h1><bdi>Our streets, our stories</bdi></h1>" in page
     assert as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/versions/2/").status_code == 404
     review = as_(client, cast.coordinator).get(f"/library/{activity.pk}/versions/2/").content.decode()
     assert '<li class="diff-removed">' in review and "Read a map</li>" in review
     assert publish(client, cast.coordinator, activity, number=2).status_code == 302
     assert list(activity.versions.values_list("number", "state")) == [(2, "published"), (1, "superseded")]
     page = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/").content.decode()
-    assert '<h1><bdi>Our streets, our stories (with a map)</bdi></h1>' in page
+    assert "<h1><bdi>Our streets, our stories (with a map)</bdi></h1>" in page
     # The history shows what each version changed from the one before it.
     history = as_(client, cast.teacher_b.user).get(f"/library/{activity.pk}/versions/2/").content.decode()
     assert "Changes from the version before" in history and '<li class="diff-added">' in history

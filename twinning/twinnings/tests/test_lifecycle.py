@@ -60,7 +60,7 @@ def test_title_shows_in_the_readers_language(client, cast, proposed):
     cast.teacher_a.user.preferred_language = "he"
     cast.teacher_a.user.save()
     page = as_(client, cast.teacher_a.user).get(f"/twinnings/{proposed.pk}/")
-    assert '<h1><bdi>הערים שלנו</bdi></h1>' in page.content.decode()
+    assert "<h1><bdi>הערים שלנו</bdi></h1>" in page.content.decode()
 
 
 def test_partner_declines_with_a_reason_and_the_twinning_is_declined(client, cast, proposed):
