@@ -58,5 +58,7 @@ def regions_differ(country: str) -> bool:
 
 
 def regions_in_words(country: str) -> str:
-    """The choices, for a message: "England (ENG), Northern Ireland (NIR), …"."""
-    return ", ".join(name if name == code else f"{name} ({code})" for code, name in regions_of(country))
+    """The choices, for a message: "England (ENG), Northern Ireland (NIR), …", isolated (U+2068 … U+2069)
+    so that a right-to-left sentence around them keeps their order and its own punctuation."""
+    words = ", ".join(name if name == code else f"{name} ({code})" for code, name in regions_of(country))
+    return f"\u2068{words}\u2069" if words else ""

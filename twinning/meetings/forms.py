@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.regions import regions_differ, regions_in_words, regions_of
+from twinning.meetings import festivals
 from twinning.meetings.models import WEEKDAYS, Closure, DateCalendar
 from twinning.workspace.forms import PupilChoice
 
@@ -17,9 +18,17 @@ class TimetableForm(forms.Form):
 
     subdivision = forms.ChoiceField(label=_("Region for public and school holidays"), required=False)
     date_calendar = forms.ChoiceField(label=_("Dates shown"), choices=DateCalendar.choices, required=False)
-    keeps_jewish = forms.BooleanField(label=_("Jewish festivals (Rosh Hashanah to Shavuot)"), required=False)
-    keeps_muslim = forms.BooleanField(label=_("Muslim festivals (Eid al-Fitr and Eid al-Adha)"), required=False)
-    keeps_christian = forms.BooleanField(label=_("Christian festivals (Good Friday to Christmas)"), required=False)
+    keeps = forms.MultipleChoiceField(
+        label=_("Religious festivals the school keeps"),
+        choices=[
+            (festivals.JEWISH, _("Jewish festivals (Rosh Hashanah to Shavuot)")),
+            (festivals.MUSLIM, _("Muslim festivals (Eid al-Fitr and Eid al-Adha)")),
+            (festivals.CHRISTIAN, _("Christian festivals (Good Friday to Christmas)")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No lessons on these days, on top of the country's public holidays."),
+    )
 
     def __init__(self, *args, country: str, country_name: str = "", first_weekday: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,14 +41,13 @@ class TimetableForm(forms.Form):
         ]
         field.error_messages["invalid_choice"] = _(
             "%(value)s is not a region of %(country)s. Choose one of: %(choices)s."
-        ) % {"value": "%(value)s", "country": self.country_name, "choices": regions_in_words(country)}
+        ) % {"value": "\u2068%(value)s\u2069", "country": self.country_name, "choices": regions_in_words(country)}
         if not regions:
             field.widget = forms.HiddenInput()
         elif self.region_needed:
             field.help_text = _("Public and school holidays in %(country)s differ from region to region.") % {
                 "country": self.country_name
             }
-        self.festival_fields = [self["keeps_jewish"], self["keeps_muslim"], self["keeps_christian"]]
         self.days = []
         # The days in the order of the school's own week (Sunday first in Israel, Saturday in Palestine).
         for number, name in sorted(WEEKDAYS, key=lambda day: (day[0] - first_weekday) % 7):

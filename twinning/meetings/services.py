@@ -100,7 +100,7 @@ def check_region(school: School, subdivision: str) -> None:
         raise ServiceError(
             _("%(region)s is not a region of %(country)s. Choose one of: %(choices)s.")
             % {
-                "region": subdivision,
+                "region": f"\u2068{subdivision}\u2069",
                 "country": school.country.name,
                 "choices": regions_in_words(school.country_id) or _("none (the whole country)"),
             }

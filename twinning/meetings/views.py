@@ -25,7 +25,6 @@ from twinning.meetings import drawing, ics, queries, rules, services
 from twinning.meetings.calendars import default_date_calendar, festivals_kept, holiday_names
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
-from twinning.meetings.festivals import KINDS
 from twinning.meetings.forms import (
     AnswerForm,
     ClosureForm,
@@ -387,7 +386,7 @@ def _timetable_form(school, data=None) -> TimetableForm:
     initial = {
         "subdivision": settings_row.subdivision if settings_row else "",
         "date_calendar": settings_row.date_calendar if settings_row else default_date_calendar(school),
-        **{f"keeps_{kind}": True for kind in keeps},
+        "keeps": list(keeps),
     }
     for weekday, (start, end) in calendar.hours.items():
         initial[f"start_{weekday}"], initial[f"end_{weekday}"] = start, end
@@ -456,7 +455,7 @@ def save_school_hours(request, school_pk: int):
                 hours=timetable.cleaned_data["hours"],
                 subdivision=timetable.cleaned_data["subdivision"],
                 date_calendar=timetable.cleaned_data["date_calendar"],
-                keeps=tuple(kind for kind in KINDS if timetable.cleaned_data[f"keeps_{kind}"]),
+                keeps=tuple(timetable.cleaned_data["keeps"]),
             )
         except ServiceError as problem:
             timetable.add_error(None, problem.message)

@@ -158,7 +158,7 @@ class TeacherSignUpForm(forms.Form):
             self.add_error(
                 "new_school_region",
                 _("%(region)s is not a region of %(country)s. Choose one of: %(choices)s.")
-                % {"region": region, "country": country.name, "choices": choices}
+                % {"region": f"\u2068{region}\u2069", "country": country.name, "choices": choices}
                 if choices
                 else _("%(country)s has no regions for holidays: choose “The whole country”.")
                 % {"country": country.name},

@@ -132,8 +132,8 @@ def test_a_region_of_another_country_is_refused(cast):
     with pytest.raises(ServiceError) as refused:
         calendar(cast.school_b, region="BY")
     assert refused.value.message == (
-        "BY is not a region of United Kingdom. Choose one of: England (ENG), Northern Ireland (NIR), "
-        "Scotland (SCT), Wales (WLS)."
+        "\u2068BY\u2069 is not a region of United Kingdom. Choose one of: \u2068England (ENG), Northern Ireland (NIR), "
+        "Scotland (SCT), Wales (WLS)\u2069."
     )
     assert not CalendarSettings.objects.exists()
 

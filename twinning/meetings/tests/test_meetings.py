@@ -289,7 +289,7 @@ def test_school_calendar_hours_terms_and_closures_shape_the_common_time(client, 
     refused = editor.post(f"/schools/{people.school_b.pk}/calendar/hours/", hours)
     assert refused.context["timetable"].errors["subdivision"] == [
         "Choose the school's region: public and school holidays in United Kingdom depend on it. "
-        "The regions are: England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS)."
+        "The regions are: \u2068England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS)\u2069."
     ]
     assert not SchoolDay.objects.exists()
     hours["subdivision"] = "ENG"

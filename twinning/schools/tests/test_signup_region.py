@@ -25,7 +25,7 @@ def test_a_british_school_is_asked_its_region_with_the_choices(client, cast):
     assert response.status_code == 200
     assert response.context["form"].errors["new_school_region"] == [
         "Choose your school's region: public and school holidays in United Kingdom depend on it. "
-        "The regions are: England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS)."
+        "The regions are: \u2068England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS)\u2069."
     ]
     page = response.content.decode()
     assert '<optgroup label="United Kingdom">' in page and '<option value="SCT">Scotland (SCT)</option>' in page
@@ -35,8 +35,8 @@ def test_a_british_school_is_asked_its_region_with_the_choices(client, cast):
 def test_a_region_of_another_country_is_refused_in_the_persons_language(client, cast):
     response = client.post(reverse("schools:signup"), new_school_data(cast, **BRITISH, new_school_region="BY"))
     assert response.context["form"].errors["new_school_region"] == [
-        "BY is not a region of United Kingdom. Choose one of: England (ENG), Northern Ireland (NIR), "
-        "Scotland (SCT), Wales (WLS)."
+        "\u2068BY\u2069 is not a region of United Kingdom. Choose one of: \u2068England (ENG), Northern Ireland (NIR), "
+        "Scotland (SCT), Wales (WLS)\u2069."
     ]
     client.cookies["twinning_language"] = "he"
     response = client.post(reverse("schools:signup"), new_school_data(cast, **BRITISH, new_school_region="BY"))
