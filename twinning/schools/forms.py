@@ -113,7 +113,7 @@ class TeacherSignUpForm(forms.Form):
             for code in [country.pk]
             if regions_differ(code)
         ]
-        self.fields["new_school_region"].widget.choices = [("", _("The whole country (no regions)")), *groups]
+        self.fields["new_school_region"].widget.choices = [("", _("The whole country")), *groups]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
