@@ -2,8 +2,10 @@
 
 A school's week and hours come from its own timetable (the hours per weekday it entered) or,
 without one, its directory school week with the hours of this year's twinning profile (08:00–14:00
-when it has none). Terms and closures are the school's own; public and school holidays come from
-the `holidays` package for its country and region.
+when it has none). All its terms are always loaded, whatever the range, so a day that no term
+covers is a day without school. Public and school holidays come from the `holidays` package for
+its country and region, with the religious festivals it keeps (see `festivals`); they and its
+closures are loaded for every day the engine looks at: the range and a day on each side.
 """
 
 from collections import defaultdict
@@ -11,19 +13,45 @@ from datetime import date, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import gettext_lazy as _
 
 from twinning.common.school_year import current_school_year
 from twinning.matching.models import TwinningProfile
+from twinning.meetings import festivals
 from twinning.meetings.engine import CalendarError, SchoolCalendar, public_holidays
 from twinning.meetings.models import CalendarSettings, Closure, DateCalendar, SchoolDay, Term
 from twinning.schools.models import SCHOOL_WEEK_DAYS, School
 
 DEFAULT_HOURS = (time(8), time(14))
+# The engine looks at the day before and the day after the range (time zones far apart).
+SCAN = timedelta(days=1)
+
+FESTIVAL_NAMES = {
+    "Rosh Hashanah": _("Rosh Hashanah"),
+    "Yom Kippur": _("Yom Kippur"),
+    "Sukkot": _("Sukkot"),
+    "Shemini Atzeret": _("Shemini Atzeret"),
+    "Simchat Torah": _("Simchat Torah"),
+    "Passover": _("Passover"),
+    "Shavuot": _("Shavuot"),
+    "Eid al-Fitr": _("Eid al-Fitr"),
+    "Eid al-Adha": _("Eid al-Adha"),
+    "Good Friday": _("Good Friday"),
+    "Easter Monday": _("Easter Monday"),
+    "Ascension Day": _("Ascension Day"),
+    "Whit Monday": _("Whit Monday"),
+    "Christmas Day": _("Christmas Day"),
+    "St Stephen's Day": _("St Stephen's Day"),
+}
 
 
 @lru_cache(maxsize=512)
-def _holidays(country: str, subdivision: str, first_year: int, last_year: int) -> frozenset[date]:
-    return public_holidays(country, subdivision or None, range(first_year, last_year + 1))
+def _holidays(
+    country: str, subdivision: str, kept: tuple[str, ...], first_year: int, last_year: int
+) -> frozenset[date]:
+    found = public_holidays(country, subdivision or None, range(first_year, last_year + 1))
+    kept_days = festivals.festivals(kept, date(first_year, 1, 1), date(last_year, 12, 31), israel=country == "IL")
+    return found | frozenset(kept_days)
 
 
 def default_date_calendar(school: School) -> str:
@@ -35,20 +63,36 @@ def default_date_calendar(school: School) -> str:
     return DateCalendar.NONE
 
 
+def default_festivals(school: School) -> tuple[str, ...]:
+    """Jewish schools outside Israel keep the Jewish festivals unless they chose otherwise (Israel's are public)."""
+    if school.country_id != "IL" and school.school_type in (School.Type.DAY, School.Type.SUPPLEMENTARY):
+        return (festivals.JEWISH,)
+    return ()
+
+
+def festivals_kept(school: School, row: CalendarSettings | None) -> tuple[str, ...]:
+    return row.festivals if row is not None else default_festivals(school)
+
+
 def calendars_for(schools: list[School], first: date, last: date) -> dict[int, SchoolCalendar]:
-    """Every school's calendar over [first, last], in five queries whatever the number of schools."""
+    """Every school's calendar for [first, last], in five queries whatever the number of schools.
+
+    Terms are all the school's terms; holidays and closures cover the range and a day on each side.
+    """
     ids = [school.pk for school in schools]
+    scan_first, scan_last = first - SCAN, last + SCAN
     settings = {row.school_id: row for row in CalendarSettings.objects.filter(school_id__in=ids)}
     days: dict[int, dict] = defaultdict(dict)
     for row in SchoolDay.objects.filter(school_id__in=ids):
         days[row.school_id][row.weekday] = (row.starts, row.ends)
     terms = defaultdict(list)
-    for row in Term.objects.filter(school_id__in=ids, last_day__gte=first, first_day__lte=last):
-        terms[row.school_id].append((row.first_day, row.last_day))
+    for term in Term.objects.filter(school_id__in=ids).values_list("school_id", "first_day", "last_day"):
+        terms[term[0]].append((term[1], term[2]))
     closed = defaultdict(set)
-    for row in Closure.objects.filter(school_id__in=ids, last_day__gte=first, first_day__lte=last):
-        day = max(row.first_day, first)
-        while day <= min(row.last_day, last):
+    closures = Closure.objects.filter(school_id__in=ids, last_day__gte=scan_first, first_day__lte=scan_last)
+    for row in closures:
+        day = max(row.first_day, scan_first)
+        while day <= min(row.last_day, scan_last):
             closed[row.school_id].add(day)
             day += timedelta(days=1)
     profiles = {
@@ -70,7 +114,9 @@ def calendars_for(schools: list[School], first: date, last: date) -> dict[int, S
             time_zone=school.time_zone,
             hours=hours,
             terms=tuple(sorted(terms.get(school.pk, ()))),
-            holidays=_holidays(school.country_id, subdivision, first.year, last.year),
+            holidays=_holidays(
+                school.country_id, subdivision, festivals_kept(school, row), scan_first.year, scan_last.year
+            ),
             closures=frozenset(closed.get(school.pk, ())),
         )
     return out
@@ -95,12 +141,9 @@ def holiday_names(school: School, first: date, last: date, language: str) -> lis
     found = holidays.country_holidays(
         school.country_id, subdiv=subdivision, years=years, categories=categories, language=language
     )
-    return sorted((day, name) for day, name in found.items() if first <= day <= last)
-
-
-def subdivisions_of(country: str) -> tuple[str, ...]:
-    """The regions the holidays package knows for a country (empty when it has none or no calendar)."""
-    try:
-        return tuple(holidays.country_holidays(country).subdivisions)
-    except (NotImplementedError, KeyError):
-        return ()
+    named = {day: name for day, name in found.items() if first <= day <= last}
+    kept = festivals.festivals(festivals_kept(school, row), first, last, israel=school.country_id == "IL")
+    for day, name in kept.items():
+        shown = str(FESTIVAL_NAMES.get(name, name))
+        named[day] = f"{named[day]}; {shown}" if day in named and shown not in named[day] else named.get(day, shown)
+    return sorted(named.items())

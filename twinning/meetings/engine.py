@@ -149,22 +149,36 @@ def meeting_windows(calendars: list[SchoolCalendar], first: date, last: date, *,
     return sorted(windows, key=lambda w: (-w.score, w.start))
 
 
-NEVER_MEET, DAYS_OFF = "never_meet", "days_off"
+NEVER_MEET, OTHER_SEASON, DAYS_OFF = "never_meet", "other_season", "days_off"
+YEAR = timedelta(days=364)
 
 
 def no_window_kind(calendars: list[SchoolCalendar], first: date, last: date) -> str:
-    """Why there is no window: the school days NEVER_MEET (time zones, weeks), or DAYS_OFF in this range."""
+    """Why there is no window in [first, last], judged on the school days alone (no terms, holidays, closures):
+
+    NEVER_MEET when they never overlap in the whole year from `first` (time zones, school weeks: every
+    season of every clock is in it); OTHER_SEASON when they overlap at other times of the year but not
+    in this range's weeks (clocks that change on different dates); DAYS_OFF when the range's weeks have
+    common school time that terms, holidays, closures (or the range's own weekdays) take away.
+    """
     check_range(first, last)
-    week = [first + timedelta(days=n) for n in range(7)]
     plain = [SchoolCalendar(c.key, c.time_zone, c.hours, name=c.name) for c in calendars]
-    return NEVER_MEET if not meeting_windows(plain, week[0], week[-1], min_minutes=1) else DAYS_OFF
+    # At least a whole week, so a range of a weekend is not taken for a season.
+    if meeting_windows(plain, first, max(last, first + timedelta(days=6)), min_minutes=1):
+        return DAYS_OFF
+    if meeting_windows(plain, first, first + YEAR, min_minutes=1):
+        return OTHER_SEASON
+    return NEVER_MEET
 
 
 def why_no_window(calendars: list[SchoolCalendar], first: date, last: date) -> str | None:
     """When there is no window at all, the reason in plain English (the web layer words `no_window_kind` itself)."""
-    if no_window_kind(calendars, first, last) == NEVER_MEET:
-        names = " and ".join(c.name or c.key for c in calendars)
+    kind = no_window_kind(calendars, first, last)
+    names = " and ".join(c.name or c.key for c in calendars)
+    if kind == NEVER_MEET:
         return f"{names}: their school days never meet in UTC; an asynchronous activity may suit."
+    if kind == OTHER_SEASON:
+        return f"{names}: their school days do not meet in these dates, but do at other times of the year."
     return "Holidays, closures or terms leave no common time in this range."
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.regions import regions_differ, regions_in_words, regions_of
+from twinning.meetings import festivals
 from twinning.meetings.models import WEEKDAYS, Closure, DateCalendar
 from twinning.workspace.forms import PupilChoice
 
@@ -12,16 +14,40 @@ DATE = {"type": "date"}
 
 
 class TimetableForm(forms.Form):
-    """The school's hours for each day of the week; a day left empty has no lessons."""
+    """The school's hours for each day of the week (a day left empty has no lessons), its region and festivals."""
 
-    subdivision = forms.ChoiceField(label=_("Region for public holidays"), required=False)
+    subdivision = forms.ChoiceField(label=_("Region for public and school holidays"), required=False)
     date_calendar = forms.ChoiceField(label=_("Dates shown"), choices=DateCalendar.choices, required=False)
+    keeps = forms.MultipleChoiceField(
+        label=_("Religious festivals the school keeps"),
+        choices=[
+            (festivals.JEWISH, _("Jewish festivals (Rosh Hashanah to Shavuot)")),
+            (festivals.MUSLIM, _("Muslim festivals (Eid al-Fitr and Eid al-Adha)")),
+            (festivals.CHRISTIAN, _("Christian festivals (Good Friday to Christmas)")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No lessons on these days, on top of the country's public holidays."),
+    )
 
-    def __init__(self, *args, subdivisions: tuple[str, ...], first_weekday: int = 1, **kwargs):
+    def __init__(self, *args, country: str, country_name: str = "", first_weekday: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subdivision"].choices = [("", _("The whole country"))] + [(s, s) for s in subdivisions]
-        if not subdivisions:
-            self.fields["subdivision"].widget = forms.HiddenInput()
+        self.country, self.country_name = country, country_name or country
+        regions = regions_of(country)
+        self.region_needed = regions_differ(country)
+        field = self.fields["subdivision"]
+        field.choices = [("", _("Choose…") if self.region_needed else _("The whole country"))] + [
+            (code, name if name == code else f"{name} ({code})") for code, name in regions
+        ]
+        field.error_messages["invalid_choice"] = _(
+            "%(value)s is not a region of %(country)s. Choose one of: %(choices)s."
+        ) % {"value": "\u2068%(value)s\u2069", "country": self.country_name, "choices": regions_in_words(country)}
+        if not regions:
+            field.widget = forms.HiddenInput()
+        elif self.region_needed:
+            field.help_text = _("Public and school holidays in %(country)s differ from region to region.") % {
+                "country": self.country_name
+            }
         self.days = []
         # The days in the order of the school's own week (Sunday first in Israel, Saturday in Palestine).
         for number, name in sorted(WEEKDAYS, key=lambda day: (day[0] - first_weekday) % 7):
@@ -56,8 +82,17 @@ class TimetableForm(forms.Form):
                 hours[number] = (start, end)
         if not self.errors and not any(hours.values()):
             raise forms.ValidationError(_("Give the hours of at least one school day."))
+        if self.region_needed and not data.get("subdivision") and "subdivision" not in self.errors:
+            self.add_error("subdivision", region_missing_message(self.country, self.country_name))
         data["hours"] = hours
         return data
+
+
+def region_missing_message(country: str, country_name: str) -> str:
+    return _(
+        "Choose the school's region: public and school holidays in %(country)s depend on it. "
+        "The regions are: %(choices)s."
+    ) % {"country": country_name, "choices": regions_in_words(country)}
 
 
 class _Period(forms.Form):

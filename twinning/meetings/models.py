@@ -36,14 +36,24 @@ class CalendarSettings(models.Model):
         _("region for public holidays"),
         max_length=10,
         blank=True,
-        help_text=_("For example ENG (England) or SCT (Scotland), a French zone or a German state."),
+        help_text=_("For example England or Scotland, a French school zone or a German state."),
     )
     date_calendar = models.CharField(
         _("dates shown"), max_length=8, choices=DateCalendar.choices, blank=True, default=DateCalendar.NONE
     )
+    # Religious festivals the school keeps (no lessons) on top of its country's holidays.
+    keeps_jewish = models.BooleanField(_("Jewish festivals"), default=False)
+    keeps_muslim = models.BooleanField(_("Muslim festivals (the two Eids)"), default=False)
+    keeps_christian = models.BooleanField(_("Christian festivals"), default=False)
 
     def __str__(self) -> str:
         return f"calendar of {self.school_id}"
+
+    @property
+    def festivals(self) -> tuple[str, ...]:
+        """The kinds of festivals kept, as `festivals.KINDS` names them."""
+        kept = (("jewish", self.keeps_jewish), ("muslim", self.keeps_muslim), ("christian", self.keeps_christian))
+        return tuple(kind for kind, keeps in kept if keeps)
 
 
 class SchoolDay(models.Model):

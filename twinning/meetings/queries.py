@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.meetings.calendars import calendars_for
-from twinning.meetings.engine import NEVER_MEET, SchoolCalendar, Window, meeting_windows, no_window_kind
+from twinning.meetings.engine import NEVER_MEET, OTHER_SEASON, SchoolCalendar, Window, meeting_windows, no_window_kind
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.schools.models import School
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
@@ -33,11 +33,17 @@ def calendars_of(schools: list[School], first: date, last: date) -> dict[int, Sc
 
 def why_none(schools: list[School], calendars: list[SchoolCalendar], first: date, last: date) -> str:
     """Why the schools have no common time, in the reader's language."""
-    if no_window_kind(calendars, first, last) == NEVER_MEET:
-        names = ", ".join(f"\u2068{school.name}\u2069" for school in schools)
+    kind = no_window_kind(calendars, first, last)
+    names = ", ".join(f"\u2068{school.name}\u2069" for school in schools)
+    if kind == NEVER_MEET:
         return _("The school days of %(schools)s never meet, whatever the week: an asynchronous activity may suit.") % {
             "schools": names
         }
+    if kind == OTHER_SEASON:
+        return _(
+            "The school days of %(schools)s do not overlap in these dates, as their clocks change on different "
+            "dates; they do at other times of the year."
+        ) % {"schools": names}
     return _("Holidays, closures or terms of one of the schools leave no common time in these dates.")
 
 

@@ -25,9 +25,11 @@ from twinning.accounts.models import Pupil
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify_many
+from twinning.common.regions import is_region_of, regions_in_words
 from twinning.consent.models import Use
 from twinning.consent.queries import pupils_without_consent
-from twinning.meetings import queries, rooms, rules
+from twinning.meetings import festivals, queries, rooms, rules
+from twinning.meetings.calendars import default_date_calendar, default_festivals
 from twinning.meetings.engine import school_intervals
 from twinning.meetings.models import (
     CalendarFeed,
@@ -41,6 +43,7 @@ from twinning.meetings.models import (
     new_feed_token,
 )
 from twinning.schools.models import School
+from twinning.schools.services import NewSchool
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import services as workspace_services
 
@@ -57,24 +60,70 @@ logger = logging.getLogger(__name__)
 
 
 def save_timetable(
-    *, school: School, by, hours: dict[int, tuple[time, time] | None], subdivision: str, date_calendar: str
+    *,
+    school: School,
+    by,
+    hours: dict[int, tuple[time, time] | None],
+    subdivision: str,
+    date_calendar: str,
+    keeps: tuple[str, ...] = (),
 ) -> None:
-    """Replace the school's hours per weekday (None: no lessons that day) and its calendar choices."""
+    """Replace the school's hours per weekday (None: no lessons that day) and its calendar choices:
+    its region (one of its country's, see `common.regions`) and the festivals it keeps (`festivals.KINDS`)."""
     week = {day: pair for day, pair in hours.items() if pair is not None}
     if not week:
         raise ServiceError(_("Give the hours of at least one school day."))
     for start, end in week.values():
         if end <= start:
             raise ServiceError(_("A school day must end after it starts."))
+    check_region(school, subdivision)
+    unknown = set(keeps) - set(festivals.KINDS)
+    if unknown:
+        raise ServiceError(_("Unknown festivals: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     with transaction.atomic():
         SchoolDay.objects.filter(school=school).delete()
         SchoolDay.objects.bulk_create(
             [SchoolDay(school=school, weekday=day, starts=start, ends=end) for day, (start, end) in week.items()]
         )
         CalendarSettings.objects.update_or_create(
-            school=school, defaults={"subdivision": subdivision, "date_calendar": date_calendar}
+            school=school,
+            defaults={
+                "subdivision": subdivision,
+                "date_calendar": date_calendar,
+                "keeps_jewish": festivals.JEWISH in keeps,
+                "keeps_muslim": festivals.MUSLIM in keeps,
+                "keeps_christian": festivals.CHRISTIAN in keeps,
+            },
         )
-        audit.record(actor=by, action="calendar.timetable", target=school, days=sorted(week))
+        audit.record(
+            actor=by, action="calendar.timetable", target=school, days=sorted(week), region=subdivision, keeps=keeps
+        )
+
+
+def check_region(school: School, subdivision: str) -> None:
+    """Refuse a region that is not one of the school's country's (a blank region is the whole country)."""
+    if subdivision and not is_region_of(school.country_id, subdivision):
+        raise ServiceError(
+            _("%(region)s is not a region of %(country)s. Choose one of: %(choices)s.")
+            % {
+                "region": f"\u2068{subdivision}\u2069",
+                "country": school.country.name,
+                "choices": regions_in_words(school.country_id) or _("none (the whole country)"),
+            }
+        )
+
+
+def new_school_calendar(school: School, new_school: NewSchool) -> None:
+    """A school registered at sign-up: its region, its usual dates and festivals (a step of `register_teacher`)."""
+    check_region(school, new_school.region)
+    CalendarSettings.objects.update_or_create(
+        school=school,
+        defaults={
+            "subdivision": new_school.region,
+            "date_calendar": default_date_calendar(school),
+            **{f"keeps_{kind}": True for kind in default_festivals(school)},
+        },
+    )
 
 
 def add_term(*, school: School, by, name: str, first_day, last_day) -> Term:
@@ -83,19 +132,40 @@ def add_term(*, school: School, by, name: str, first_day, last_day) -> Term:
     if (last_day - first_day).days > 366:
         raise ServiceError(_("A term cannot be longer than a year."))
     with transaction.atomic():
-        if Term.objects.filter(school=school, first_day__lte=last_day, last_day__gte=first_day).exists():
-            raise ServiceError(_("This term overlaps another term of the school."))
+        other = (
+            Term.objects.select_for_update()
+            .filter(school=school, first_day__lte=last_day, last_day__gte=first_day)
+            .first()
+        )
+        if other is not None:
+            raise ServiceError(
+                _("This term overlaps %(term)s (%(first)s – %(last)s). Terms of a school cannot overlap.")
+                % {
+                    "term": f"\u2068{other.name}\u2069",
+                    "first": date_format(other.first_day, "DATE_FORMAT"),
+                    "last": date_format(other.last_day, "DATE_FORMAT"),
+                }
+            )
         term = Term.objects.create(school=school, name=name.strip(), first_day=first_day, last_day=last_day)
         audit.record(actor=by, action="calendar.term_added", target=school, name=term.name)
     return term
 
 
 def add_closure(*, school: School, by, kind: str, reason: str, first_day, last_day) -> Closure:
+    """A closure is inside the school's terms (when it has any): a day outside every term has no lessons anyway."""
     if last_day < first_day:
         raise ServiceError(_("The closure cannot end before it starts."))
     if (last_day - first_day).days > 366:
         raise ServiceError(_("A closure cannot be longer than a year."))
     with transaction.atomic():
+        terms = Term.objects.filter(school=school)
+        if terms.exists() and not terms.filter(first_day__lte=last_day, last_day__gte=first_day).exists():
+            raise ServiceError(
+                _(
+                    "This closure is outside every term of the school: there are no lessons then anyway. "
+                    "Check its dates, or add the term first."
+                )
+            )
         closure = Closure.objects.create(
             school=school, kind=kind, reason=reason.strip(), first_day=first_day, last_day=last_day, created_by=by
         )

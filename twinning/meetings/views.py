@@ -17,15 +17,24 @@ from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
 from twinning.common.middleware import ContentSecurityPolicyMiddleware
+from twinning.common.regions import region_name
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
 from twinning.consent.models import Use
 from twinning.consent.queries import pupils_without_consent
 from twinning.meetings import drawing, ics, queries, rules, services
-from twinning.meetings.calendars import default_date_calendar, holiday_names, subdivisions_of
+from twinning.meetings.calendars import default_date_calendar, festivals_kept, holiday_names
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
-from twinning.meetings.forms import AnswerForm, ClosureForm, MeetingForm, RecordForm, TermForm, TimetableForm
+from twinning.meetings.forms import (
+    AnswerForm,
+    ClosureForm,
+    MeetingForm,
+    RecordForm,
+    TermForm,
+    TimetableForm,
+    region_missing_message,
+)
 from twinning.meetings.models import (
     CalendarFeed,
     CalendarSettings,
@@ -457,16 +466,19 @@ def _timetable_form(school, data=None) -> TimetableForm:
     settings_row = CalendarSettings.objects.filter(school=school).first()
     today = timezone.localdate()
     calendar = queries.calendars_of([school], today, today)[school.pk]
+    keeps = festivals_kept(school, settings_row)
     initial = {
         "subdivision": settings_row.subdivision if settings_row else "",
         "date_calendar": settings_row.date_calendar if settings_row else default_date_calendar(school),
+        "keeps": list(keeps),
     }
     for weekday, (start, end) in calendar.hours.items():
         initial[f"start_{weekday}"], initial[f"end_{weekday}"] = start, end
     return TimetableForm(
         data,
         initial=initial,
-        subdivisions=subdivisions_of(school.country_id),
+        country=school.country_id,
+        country_name=school.country.name,
         first_weekday=SCHOOL_WEEK_DAYS[school.school_week][0],
     )
 
@@ -501,6 +513,14 @@ def _calendar_page(request, school, *, timetable=None, term_form=None, closure_f
             "holidays": holidays,
             "holiday_error": holiday_error,
             "own_hours": SchoolDay.objects.filter(school=school).exists(),
+            "region_name": region_name(school.country_id, timetable.initial.get("subdivision") or "")
+            if timetable.initial.get("subdivision")
+            else "",
+            "region_missing": (
+                region_missing_message(school.country_id, school.country.name)
+                if timetable.region_needed and not timetable.initial.get("subdivision")
+                else None
+            ),
             "year_label": school_year_label(year),
         },
     )
@@ -519,6 +539,7 @@ def save_school_hours(request, school_pk: int):
                 hours=timetable.cleaned_data["hours"],
                 subdivision=timetable.cleaned_data["subdivision"],
                 date_calendar=timetable.cleaned_data["date_calendar"],
+                keeps=tuple(timetable.cleaned_data["keeps"]),
             )
         except ServiceError as problem:
             timetable.add_error(None, problem.message)

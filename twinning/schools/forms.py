@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from twinning.common.regions import is_region_of, regions_differ, regions_in_words, regions_of
 from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
 from twinning.schools.services import NewSchool
@@ -98,6 +99,13 @@ class TeacherSignUpForm(forms.Form):
     new_school_week = forms.ChoiceField(
         label=_("School week"), choices=[("", _("Choose…")), *SchoolWeek.choices], required=False
     )
+    new_school_region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=10,
+        widget=forms.Select,
+        help_text=_("Where public and school holidays differ from region to region (a state, a nation, a zone)."),
+    )
     new_school_website = forms.URLField(
         label=_("Website"), required=False, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"})
     )
@@ -124,6 +132,17 @@ class TeacherSignUpForm(forms.Form):
         "new_school_time_zone",
         "new_school_week",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The regions of each country whose holidays differ by region, grouped under the country's name.
+        groups = [
+            (country.name, [(code, name if name == code else f"{name} ({code})") for code, name in regions_of(code)])
+            for country in self.fields["country"].queryset
+            for code in [country.pk]
+            if regions_differ(code)
+        ]
+        self.fields["new_school_region"].widget.choices = [("", _("The whole country")), *groups]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -157,6 +176,31 @@ class TeacherSignUpForm(forms.Form):
         age_from, age_to = data.get("new_school_age_from"), data.get("new_school_age_to")
         if age_from is not None and age_to is not None and age_from > age_to:
             self.add_error("new_school_age_to", _("The oldest pupils cannot be younger than the youngest."))
+        self._clean_region(data)
+
+    def _clean_region(self, data):
+        country, region = data.get("country"), data.get("new_school_region", "")
+        if country is None or "new_school_region" in self.errors:
+            return
+        if region and not is_region_of(country.pk, region):
+            choices = regions_in_words(country.pk)
+            self.add_error(
+                "new_school_region",
+                _("%(region)s is not a region of %(country)s. Choose one of: %(choices)s.")
+                % {"region": f"\u2068{region}\u2069", "country": country.name, "choices": choices}
+                if choices
+                else _("%(country)s has no regions for holidays: choose “The whole country”.")
+                % {"country": country.name},
+            )
+        elif not region and regions_differ(country.pk):
+            self.add_error(
+                "new_school_region",
+                _(
+                    "Choose your school's region: public and school holidays in %(country)s depend on it. "
+                    "The regions are: %(choices)s."
+                )
+                % {"country": country.name, "choices": regions_in_words(country.pk)},
+            )
 
     def new_school(self) -> NewSchool | None:
         data = self.cleaned_data
@@ -174,6 +218,7 @@ class TeacherSignUpForm(forms.Form):
             time_zone=data["new_school_time_zone"],
             school_week=data["new_school_week"],
             website=data.get("new_school_website", ""),
+            region=data.get("new_school_region", ""),
         )
 
 

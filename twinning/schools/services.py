@@ -4,6 +4,7 @@ Every decision is recorded in the audit log (who, when, why) and the person conc
 by e-mail in their own language once the transaction has committed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,18 @@ class NewSchool:
     time_zone: str
     school_week: str
     website: str = ""
+    # The region whose public and school holidays the school keeps (`common.regions`); "" for the whole country.
+    region: str = ""
+
+
+# Steps run in the transaction that registers a new school at sign-up, with the school and what the
+# teacher said of it: `meetings` keeps the school's region in its calendar (MeetingsConfig.ready).
+_new_school_steps: list[Callable[[School, NewSchool], None]] = []
+
+
+def add_new_school_step(step: Callable[[School, NewSchool], None]) -> None:
+    if step not in _new_school_steps:
+        _new_school_steps.append(step)
 
 
 def _when(moment) -> str:
@@ -119,6 +132,8 @@ def register_teacher(
                     created_by=user,
                 )
                 school.languages.set(new_school.languages)
+                for step in _new_school_steps:
+                    step(school, new_school)
                 audit.record(actor=user, action="school.registered", target=school)
             elif school is None:  # never: exactly one of the two is given (checked first)
                 raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))

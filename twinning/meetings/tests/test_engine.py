@@ -8,9 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twinning.meetings.engine import (
+    DAYS_OFF,
+    OTHER_SEASON,
     CalendarError,
     SchoolCalendar,
     meeting_windows,
+    no_window_kind,
     public_holidays,
     school_intervals,
     why_no_window,
@@ -101,6 +104,21 @@ def test_schools_that_never_meet_say_why():
     assert why_no_window([sydney, los_angeles], date(2026, 11, 23), date(2026, 12, 4)) == (
         "Sydney and Los Angeles: their school days never meet in UTC; an asynchronous activity may suit."
     )
+
+
+def test_schools_that_meet_in_another_season_are_not_told_they_never_meet():
+    # 08:45–15:15 in both: in February (Sydney UTC+11, Los Angeles UTC-8) Sydney's morning is LA's
+    # afternoon for 90 minutes; in June (UTC+10, UTC-7) the two days no longer touch.
+    sydney = school("Sydney", "Australia/Sydney", MON_FRI, time(8, 45), time(15, 15))
+    los_angeles = school("Los Angeles", "America/Los_Angeles", MON_FRI, time(8, 45), time(15, 15))
+    assert {w.minutes for w in meeting_windows([sydney, los_angeles], date(2027, 2, 8), date(2027, 2, 12))} == {90}
+    assert meeting_windows([sydney, los_angeles], date(2027, 6, 7), date(2027, 6, 11)) == []
+    assert no_window_kind([sydney, los_angeles], date(2027, 6, 7), date(2027, 6, 11)) == OTHER_SEASON
+    assert why_no_window([sydney, los_angeles], date(2027, 6, 7), date(2027, 6, 11)) == (
+        "Sydney and Los Angeles: their school days do not meet in these dates, but do at other times of the year."
+    )
+    # A weekend is not a season: the week around it has common time.
+    assert no_window_kind([sydney, los_angeles], date(2027, 2, 13), date(2027, 2, 14)) == DAYS_OFF
 
 
 def test_longer_windows_rank_first_and_first_lessons_rank_lower():

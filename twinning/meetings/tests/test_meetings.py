@@ -285,6 +285,14 @@ def test_school_calendar_hours_terms_and_closures_shape_the_common_time(client, 
     assert bad.context["timetable"].errors["end_1"] == ["The school day must end after it starts."]
     assert not SchoolDay.objects.exists()
     hours = {f"start_{d}": "09:00" for d in range(1, 6)} | {f"end_{d}": "15:30" for d in range(1, 6)}
+    # Holidays in the United Kingdom differ by nation: the region is asked for, with the choices.
+    refused = editor.post(f"/schools/{people.school_b.pk}/calendar/hours/", hours)
+    assert refused.context["timetable"].errors["subdivision"] == [
+        "Choose the school's region: public and school holidays in United Kingdom depend on it. "
+        "The regions are: \u2068England (ENG), Northern Ireland (NIR), Scotland (SCT), Wales (WLS)\u2069."
+    ]
+    assert not SchoolDay.objects.exists()
+    hours["subdivision"] = "ENG"
     assert editor.post(f"/schools/{people.school_b.pk}/calendar/hours/", hours).status_code == 302
     assert SchoolDay.objects.filter(school=people.school_b).count() == 5
     # London now starts at 09:00: the common time starts an hour later.
