@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from twinning import testing
 from twinning.accounts.models import Pupil
@@ -127,6 +129,19 @@ def _migrate_or_copy(alias: str, migrate) -> None:
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_plain_static(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _main_language_to_start():
+    """Each test starts in the site's main language and leaves none behind.
+
+    A page requested as a Hebrew or Arabic reader activates that language in the test's thread (the
+    middleware does, per request, and nothing deactivates it), so a later test calling a service
+    directly would otherwise speak the language of whichever test ran before it on that worker.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

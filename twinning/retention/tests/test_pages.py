@@ -73,7 +73,7 @@ def test_staff_change_the_policy_and_the_change_is_audited(client, cast):
     [
         ("en", "Choose between 1 and 36 months."),
         ("he", "יש לבחור בין 1 ל־36 חודשים."),
-        ("ar", "اختر ما بين 1 و36 شهرًا."),
+        ("ar", "يُرجى اختيار قيمة ما بين 1 و36 شهرًا."),
     ],
 )
 def test_a_period_out_of_bounds_is_refused_in_the_readers_language(client, cast, language, message):

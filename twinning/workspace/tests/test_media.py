@@ -175,7 +175,7 @@ def test_hostile_file_is_refused_in_arabic_for_an_arabic_reader(client, cast, tw
     cast.teacher_a.user.save()
     response = upload(as_(client, cast.teacher_a.user), twinning, "big.png", corpus.png_bomb())
     assert response.context["form"].errors["file"] == [
-        "هذه الصورة كبيرة جدًا: 50 ميغابكسل على الأكثر. صغّرها وشاركها من جديد."
+        "هذه الصورة كبيرة جدًا: 50 ميغابكسل على الأكثر. يُرجى تصغيرها ومشاركتها من جديد."
     ]
     assert (MediaItem.objects.count(), stored_files(media_root)) == (0, [])
 
