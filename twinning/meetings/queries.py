@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.meetings import engine
 from twinning.meetings.calendars import calendars_for
 from twinning.meetings.engine import NEVER_MEET, SchoolCalendar, Window, meeting_windows, no_window_kind
 from twinning.meetings.models import Meeting, MeetingSchool
@@ -50,9 +52,11 @@ def _why_none_text(schools: list[School], kind: str) -> str:
 # The common time of a pair of calendars is kept in the cache under a digest of everything the engine
 # reads (see `calendar_version`): a changed term, closure, region, hour or holiday makes a new key, so
 # a kept value is never stale, whichever cache backs it (each process's memory, or Redis shared by all)
-# and with nothing to invalidate. Bump CACHE_FORMAT when the engine's answers or the value's shape change.
+# and with nothing to invalidate. The engine's own code is in the digest too: a release that changes its
+# answers never reads those of the one before. Bump CACHE_FORMAT when the cached value's shape changes.
 CACHE_FORMAT = 1
 CACHE_SECONDS = 14 * 24 * 3600
+ENGINE_CODE = hashlib.blake2b(Path(engine.__file__).read_bytes(), digest_size=8).hexdigest()
 
 
 def _canonical(value: object) -> str:
@@ -71,7 +75,7 @@ def _canonical(value: object) -> str:
 def calendar_version(calendars: list[SchoolCalendar], first: date, last: date, min_minutes: int) -> str:
     """A digest of the schools' calendars (hours, time zone, terms, holidays, closures, in order) and the question
     asked of the engine: equal digests, equal answers."""
-    text = f"{CACHE_FORMAT}|{first}|{last}|{min_minutes}|" + "|".join(_canonical(c) for c in calendars)
+    text = f"{CACHE_FORMAT}|{ENGINE_CODE}|{first}|{last}|{min_minutes}|" + "|".join(_canonical(c) for c in calendars)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -1,4 +1,7 @@
+import hashlib
 from datetime import date, datetime, timedelta
+from functools import cache as cache_once
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -7,7 +10,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
@@ -168,13 +171,23 @@ def twinning_meetings(request, pk: int):
 
 # The year's table is laid out and written once per calendar version (see queries.common_time) and reader's
 # view of it (language, time zone, first weekday, today, whether they may propose): a page seen again costs a
-# cache read. The key holds all that the markup depends on, so a kept copy is right whichever cache backs it.
+# cache read. The key holds all that the markup depends on, the code that writes it included, so a kept copy
+# is right whichever cache backs it.
 YEAR_CACHE_SECONDS = 24 * 3600
+
+
+@cache_once
+def _year_code() -> str:
+    """A digest of the code that lays out and writes the year: a release that changes it makes new keys."""
+    template = get_template("meetings/_year.html").origin.name
+    code = Path(drawing.__file__).read_bytes() + Path(template).read_bytes()
+    return hashlib.blake2b(code, digest_size=8).hexdigest()
 
 
 def _year_at_a_glance(whole, first: date, last: date, zone, *, first_weekday: int, today: date, propose: bool) -> str:
     key = (
-        f"meetings:year:{whole.version}:{first}:{last}:{current_language()}:{zone}:{first_weekday}:{today}:{propose:d}"
+        f"meetings:year:{_year_code()}:{whole.version}:{first}:{last}:{current_language()}:{zone}:{first_weekday}:"
+        f"{today}:{propose:d}"
     )
     html = cache.get(key)
     if html is None:

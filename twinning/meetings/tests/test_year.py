@@ -193,7 +193,7 @@ def test_the_kept_year_is_the_one_drawn_without_a_cache(client, cast, twinning):
         assert as_(client, cast.teacher_a.user).get(url).context["year_html"] == kept
 
 
-def test_a_calendars_version_ignores_the_order_of_its_sets_and_follows_every_change():
+def test_a_calendars_version_ignores_the_order_of_its_sets_and_follows_every_change(monkeypatch):
     hours = {1: (time(8), time(14))}
     days = [date(2027, 1, 4) + timedelta(days=n) for n in range(40)]
     one = SchoolCalendar("1", "Europe/London", hours, holidays=frozenset(days))
@@ -203,3 +203,5 @@ def test_a_calendars_version_ignores_the_order_of_its_sets_and_follows_every_cha
     changed = SchoolCalendar("1", "Europe/London", hours, holidays=frozenset(days), closures=frozenset([days[0]]))
     assert version != queries.calendar_version([changed], date(2027, 1, 1), date(2027, 2, 1), 30)
     assert version != queries.calendar_version([one], date(2027, 1, 1), date(2027, 2, 2), 30)
+    monkeypatch.setattr(queries, "ENGINE_CODE", "another release")
+    assert version != queries.calendar_version([one], date(2027, 1, 1), date(2027, 2, 1), 30)
