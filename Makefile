@@ -108,10 +108,16 @@ system-deps:
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MEDIA_PACKAGES); }
 
 # Debian's Chromium (Playwright's own browser download is not reachable) and fonts that shape
-# Hebrew and Arabic.
-browser-deps:
+# Hebrew and Arabic; axe-core (package.json, locked in package-lock.json), with which the browser tests
+# check the pages' accessibility (npm from Debian when missing).
+browser-deps: node_modules/axe-core/axe.min.js
 	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1; } || \
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --silent && touch $@
 
 # bench/faults.py starts its own PostgreSQL cluster and Redis (on spare ports, in a temp folder).
 bench-deps:

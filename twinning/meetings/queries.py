@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.meetings import engine
 from twinning.meetings.calendars import calendars_for
 from twinning.meetings.engine import NEVER_MEET, OTHER_SEASON, SchoolCalendar, Window, meeting_windows, no_window_kind
 from twinning.meetings.models import Meeting, MeetingSchool
@@ -33,7 +37,10 @@ def calendars_of(schools: list[School], first: date, last: date) -> dict[int, Sc
 
 def why_none(schools: list[School], calendars: list[SchoolCalendar], first: date, last: date) -> str:
     """Why the schools have no common time, in the reader's language."""
-    kind = no_window_kind(calendars, first, last)
+    return _why_none_text(schools, no_window_kind(calendars, first, last))
+
+
+def _why_none_text(schools: list[School], kind: str) -> str:
     names = ", ".join(f"\u2068{school.name}\u2069" for school in schools)
     if kind == NEVER_MEET:
         return _("The school days of %(schools)s never meet, whatever the week: an asynchronous activity may suit.") % {
@@ -47,22 +54,66 @@ def why_none(schools: list[School], calendars: list[SchoolCalendar], first: date
     return _("Holidays, closures or terms of one of the schools leave no common time in these dates.")
 
 
+# The common time of a pair of calendars is kept in the cache under a digest of everything the engine
+# reads (see `calendar_version`): a changed term, closure, region, hour or holiday makes a new key, so
+# a kept value is never stale, whichever cache backs it (each process's memory, or Redis shared by all)
+# and with nothing to invalidate. The engine's own code is in the digest too: a release that changes its
+# answers never reads those of the one before. Bump CACHE_FORMAT when the cached value's shape changes.
+CACHE_FORMAT = 1
+CACHE_SECONDS = 14 * 24 * 3600
+ENGINE_CODE = hashlib.blake2b(Path(engine.__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def _canonical(value: object) -> str:
+    """A text that two equal calendars share whatever their sets' order in this process."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return "(" + ",".join(f"{f.name}={_canonical(getattr(value, f.name))}" for f in fields(value)) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    return repr(value)
+
+
+def calendar_version(calendars: list[SchoolCalendar], first: date, last: date, min_minutes: int) -> str:
+    """A digest of the schools' calendars (hours, time zone, terms, holidays, closures, in order) and the question
+    asked of the engine: equal digests, equal answers."""
+    text = f"{CACHE_FORMAT}|{ENGINE_CODE}|{first}|{last}|{min_minutes}|" + "|".join(_canonical(c) for c in calendars)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @dataclass
 class CommonTime:
     schools: list[School]
     windows: list[Window]
     why_none: str | None
+    version: str = ""  # calendar_version of the answer: a key for what is drawn from it
 
 
-def common_time(twinning: Twinning, first: date, last: date, *, min_minutes: int = 30) -> CommonTime:
-    """The windows in which every school of the twinning is in session, best first, and why none if so."""
-    schools = schools_of(twinning)
+def common_time(
+    twinning: Twinning, first: date, last: date, *, min_minutes: int = 30, schools: list[School] | None = None
+) -> CommonTime:
+    """The windows in which every school of the twinning is in session, best first, and why none if so.
+
+    The engine's answer is kept until one of the schools' calendars changes (see CACHE_FORMAT).
+    """
+    if schools is None:
+        schools = schools_of(twinning)
     if len(schools) < 2:
         return CommonTime(schools, [], None)
     calendars = calendars_of(schools, first, last)
     ordered = [calendars[s.pk] for s in schools]
-    windows = meeting_windows(ordered, first, last, min_minutes=min_minutes)
-    return CommonTime(schools, windows, None if windows else why_none(schools, ordered, first, last))
+    version = calendar_version(ordered, first, last, min_minutes)
+    key = f"meetings:common:{version}"
+    kept = cache.get(key)
+    if kept is None:
+        windows = meeting_windows(ordered, first, last, min_minutes=min_minutes)
+        kept = (windows, None if windows else no_window_kind(ordered, first, last))
+        cache.set(key, kept, CACHE_SECONDS)
+    windows, kind = kept
+    return CommonTime(schools, list(windows), None if kind is None else _why_none_text(schools, kind), version)
 
 
 def meetings_of(twinning: Twinning) -> QuerySet[Meeting]:

@@ -1,14 +1,20 @@
+import hashlib
 from datetime import date, datetime, timedelta
+from functools import cache as cache_once
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,10 +119,11 @@ def twinning_meetings(request, pk: int):
     year_first, year_last = date(year, 9, 1), date(year + 1, 7, 31)
     schools = queries.schools_of(twinning)
     rtl = direction(current_language()) == "rtl"
-    error, week_windows, suggested, grid, heat, why_none = None, [], [], None, None, None
+    can_plan = rules.can_plan(twinning)
+    error, week_windows, suggested, grid, year_html, why_none = None, [], [], None, "", None
     if len(schools) >= 2:
         try:
-            whole = queries.common_time(twinning, min(year_first, week), max(year_last, days[-1]))
+            whole = queries.common_time(twinning, min(year_first, week), max(year_last, days[-1]), schools=schools)
         except CalendarError as problem:
             error = str(problem)
         else:
@@ -129,8 +136,8 @@ def twinning_meetings(request, pk: int):
             soon = (timezone.now() + timedelta(days=1), timezone.now() + timedelta(days=29))
             suggested = [w for w in whole.windows if soon[0] <= w.start <= soon[1]][:3]
             grid = drawing.week_grid(week_windows, days, zone, rtl=rtl)
-            heat = drawing.year_heatmap(
-                whole.windows, year_first, year_last, zone, first_weekday=days[0].isoweekday(), rtl=rtl
+            year_html = _year_at_a_glance(
+                whole, year_first, year_last, zone, first_weekday=days[0].isoweekday(), today=today, propose=can_plan
             )
     form = MeetingForm(request.POST or None, initial=_initial_from(request.GET.get("at")))
     member_school = rules.school_of_member(twinning)
@@ -167,17 +174,47 @@ def twinning_meetings(request, pk: int):
             "previous_week": week - timedelta(days=7),
             "next_week": week + timedelta(days=7),
             "grid": grid,
-            "heat": heat,
+            "year_html": year_html,
             "windows": [_window_row(w, schools, calendars) for w in week_windows],
             "suggested": [_window_row(w, schools, calendars) for w in suggested],
             "why_none": why_none,
             "error": error,
             "form": form,
-            "can_plan": rules.can_plan(twinning),
+            "can_plan": can_plan,
             "viewer_zone": str(zone),
             "year_label": school_year_label(year),
         },
     )
+
+
+# The year's table is laid out and written once per calendar version (see queries.common_time) and reader's
+# view of it (language, time zone, first weekday, today, whether they may propose): a page seen again costs a
+# cache read. The key holds all that the markup depends on, the code that writes it included, so a kept copy
+# is right whichever cache backs it.
+YEAR_CACHE_SECONDS = 24 * 3600
+
+
+@cache_once
+def _year_code() -> str:
+    """A digest of the code that lays out and writes the year: a release that changes it makes new keys."""
+    template = get_template("meetings/_year.html").origin.name
+    code = Path(drawing.__file__).read_bytes() + Path(template).read_bytes()
+    return hashlib.blake2b(code, digest_size=8).hexdigest()
+
+
+def _year_at_a_glance(whole, first: date, last: date, zone, *, first_weekday: int, today: date, propose: bool) -> str:
+    key = (
+        f"meetings:year:{_year_code()}:{whole.version}:{first}:{last}:{current_language()}:{zone}:{first_weekday}:"
+        f"{today}:{propose:d}"
+    )
+    html = cache.get(key)
+    if html is None:
+        heat = drawing.year_heatmap(
+            whole.windows, first, last, zone, first_weekday=first_weekday, today=today, propose=propose
+        )
+        html = render_to_string("meetings/_year.html", {"heat": heat, "propose": propose})
+        cache.set(key, html, YEAR_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308  # nosec B308, B703  # our own template's output, every value escaped there
 
 
 def _window_row(window, schools, calendars) -> dict:

@@ -56,7 +56,7 @@ def test_common_times_show_in_the_viewers_time_zone_with_the_partners_clock(clie
         ("Reali School", "10 a.m.", "2 p.m."),
         ("King David School", "8 a.m.", "noon"),
     ]
-    assert '<svg class="week-grid"' in body and '<svg class="heatmap"' in body
+    assert '<svg class="week-grid"' in body and '<table class="year" role="grid"' in body
     assert body.count('data-testid="window"') >= 1
 
 
