@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +14,16 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify, notify_many
 from twinning.matching import engine
+from twinning.matching.constraints import profiles_refusal, refusal_message
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
-from twinning.matching.queries import engine_profiles, open_profiles, partners_taken, settled_school_pairs
+from twinning.matching.queries import (
+    engine_profiles,
+    open_profiles,
+    pair_is_settled,
+    partners_taken,
+    settled_school_pairs,
+)
 from twinning.schools.queries import teacher_users_by_school
 
 
@@ -64,25 +71,30 @@ def request_partnership(
         raise ServiceError(_("Both profiles must be for the same school year."))
     if not to_profile.looking:
         raise ServiceError(_("This school is not looking for partners at the moment."))
-    pair = {
-        (str(from_profile.school_id), str(to_profile.school_id)),
-        (str(to_profile.school_id), str(from_profile.school_id)),
-    }
-    if pair & settled_school_pairs(from_profile.school_year):
-        raise ServiceError(_("Your schools already have a proposal this year, or one of you declined it."))
+    if pair_is_settled(from_profile.school_year, from_profile.school_id, to_profile.school_id):
+        raise ServiceError(
+            _("Your schools already have a twinning or a proposal this year, or one of you declined it.")
+        )
+    if (broken := profiles_refusal(from_profile, to_profile)) is not None:
+        raise ServiceError(refusal_message(*broken))
     if to_profile.capacity <= partners_taken(to_profile.school_year).get(to_profile.pk, 0):
         raise ServiceError(_("This school already has all the partners it wants."))
     with transaction.atomic():
-        proposal = Proposal.objects.create(
-            origin=Proposal.Origin.SEARCH,
-            left=from_profile,
-            right=to_profile,
-            left_accepted=True,
-            left_accepted_by=by,
-            message=message,
-            score=score,
-            created_by=by,
-        )
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    origin=Proposal.Origin.SEARCH,
+                    left=from_profile,
+                    right=to_profile,
+                    left_accepted=True,
+                    left_accepted_by=by,
+                    message=message,
+                    score=score,
+                    created_by=by,
+                )
+        except IntegrityError:
+            # The other school asked at the same moment: the database keeps one open proposal per pair.
+            raise ServiceError(_("Your schools already have a twinning or a proposal this year.")) from None
         audit.record(actor=by, action="proposal.requested", target=proposal)
         _notify_school(
             to_profile,

@@ -11,13 +11,17 @@ from django.views.decorators.http import require_POST
 from twinning.common.errors import ServiceError
 from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services
+from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
 from twinning.matching.explain import Explainer, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
+    filters_within_rules,
     profiles_by_pk,
+    programme_of,
+    schools_bound_elsewhere,
     schools_settled_with,
     search_index,
     still_open,
@@ -68,7 +72,11 @@ def search(request):
     if school_id is None:
         raise Http404
     year = current_school_year()
-    own = TwinningProfile.objects.filter(school_id=school_id, school_year=year).first()
+    own = (
+        TwinningProfile.objects.filter(school_id=school_id, school_year=year)
+        .select_related("programme", "school")
+        .first()
+    )
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
@@ -86,9 +94,20 @@ def search(request):
             theme=data["theme"].code if data.get("theme") else None,
             programme=data["programme"].slug if data.get("programme") else None,
         )
-        found = search_index(year).search(
-            query, filters, limit=20, forbidden_schools=schools_settled_with(school_id, year)
+        # The programme's hard rules: its members only, ages close enough, another country if it says so.
+        programme = programme_of(own)
+        pair_rules = PairRules.of(programme)
+        filters = filters_within_rules(
+            query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
+        index = search_index(year)
+        forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
+        if pair_rules.other_country:
+            forbidden |= {p.school for p in index.profiles if p.country == query.country}
+        found = index.search(query, filters, limit=20, forbidden_schools=forbidden)
+        if programme is not None and not pair_rules.other_country:
+            # In a programme of several countries, partners abroad come before schools of one's own.
+            found.sort(key=lambda item: item[0].country == query.country)
         live = still_open([int(p.key) for p, _score in found], year)
         found = [(p, score) for p, score in found if int(p.key) in live]
         rows = profiles_by_pk(int(p.key) for p, _score in found)

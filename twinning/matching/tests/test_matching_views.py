@@ -63,7 +63,7 @@ def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, dj
     again = client.post(f"/matching/request/{profiles[1].pk}/", {"message": "Again"}, follow=True)
     assert Proposal.objects.count() == 1
     assert [str(m) for m in again.context["messages"]][-1] == (
-        "Your schools already have a proposal this year, or one of you declined it."
+        "Your schools already have a twinning or a proposal this year, or one of you declined it."
     )
 
 
