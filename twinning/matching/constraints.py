@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twinning.matching import engine
 from twinning.matching.queries import programme_of
 
 # A pair outside any programme: classes at most a year apart, any country.
@@ -37,6 +38,10 @@ class PairRules:
     programme_id: int | None = None
     max_age_gap: int = DEFAULT_MAX_AGE_GAP
     other_country: bool = False
+
+    def for_engine(self, *, forbidden=()) -> engine.Rules:
+        """The same rules for the engine, with these profile-key pairs forbidden as well."""
+        return engine.Rules.forbidding(forbidden, max_age_gap=self.max_age_gap, other_country=self.other_country)
 
     @classmethod
     def of(cls, programme) -> PairRules:

@@ -297,3 +297,53 @@ def partner_summary_for(user) -> dict | None:
     if can_run_cohorts(user):
         summary["last_run"] = runs_for(user).first()
     return summary or None
+
+
+def cohort_side_counts(*, school_year: int, countries, programme: Programme | None) -> dict[str, int]:
+    """How many of these countries' schools a cohort side would hold, and how many each condition leaves
+    out (a profile can count under several): for the message when a side would be empty."""
+    schools = School.objects.filter(country__in=countries, status=ValidationStatus.VALIDATED)
+    profiles = TwinningProfile.objects.filter(school_year=school_year, school__country__in=countries)
+    if programme is not None:
+        schools = schools.filter(programmes=programme)
+    open_ = open_profiles(school_year).filter(school__country__in=countries)
+    if programme is not None:
+        open_ = open_.filter(school__programmes=programme)
+    taken = partners_taken(school_year)
+    rows = list(open_.values_list("pk", "capacity"))
+    full = sum(1 for pk, capacity in rows if capacity <= taken.get(pk, 0))
+    return {
+        "available": len(rows) - full,
+        "no_profile": schools.exclude(profiles__school_year=school_year).count(),
+        "not_validated": profiles.exclude(school__status=ValidationStatus.VALIDATED).count(),
+        "not_looking": profiles.filter(looking=False, school__status=ValidationStatus.VALIDATED).count(),
+        "outside_programme": 0 if programme is None else profiles.exclude(school__programmes=programme).count(),
+        "full": full,
+    }
+
+
+def rooms_in_run(run, pks) -> dict[int, int]:
+    """Partners each of these profiles still wants, beside those accepted outside the run and its pairs."""
+    profiles = dict(TwinningProfile.objects.filter(pk__in=list(pks)).values_list("pk", "capacity"))
+    used: dict[int, int] = defaultdict(int)
+    for left, right in run.pairs.values_list("left_id", "right_id"):
+        used[left] += 1
+        used[right] += 1
+    accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).exclude(cohort_run=run)
+    accepted = accepted.filter(Q(left_id__in=profiles) | Q(right_id__in=profiles))
+    for left, right in accepted.values_list("left_id", "right_id"):
+        used[left] += 1
+        used[right] += 1
+    return {pk: capacity - used[pk] for pk, capacity in profiles.items()}
+
+
+def cohort_work_for(user) -> dict:
+    """What waits for a coordinator in cohort matching this year: runs to review and approve, and the
+    schools the latest finished run left without a partner (less those paired by hand since)."""
+    runs = runs_for(user).filter(school_year=current_school_year())
+    latest = runs.filter(status__in=["done", "approved"]).order_by("-finished_at", "-pk").first()
+    unmatched = 0
+    if latest is not None:
+        keys = [int(row["key"]) for row in latest.stats.get("unmatched_schools") or []]
+        unmatched = sum(1 for room in rooms_in_run(latest, keys).values() if room > 0) if keys else 0
+    return {"to_review": runs.filter(status="done").count(), "latest": latest, "unmatched": unmatched}

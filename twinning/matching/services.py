@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,16 +15,20 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify, notify_many
 from twinning.matching import engine
-from twinning.matching.constraints import profiles_refusal, refusal_message
+from twinning.matching.constraints import PairRules, Party, profiles_refusal, refusal, refusal_message
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
+from twinning.matching.explain import empty_side_message, refusal_label
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
+    cohort_side_counts,
     engine_profiles,
     open_profiles,
     pair_is_settled,
     partners_taken,
+    rooms_in_run,
     settled_school_pairs,
 )
+from twinning.matching.unmatched import unmatched_report
 from twinning.schools.queries import teacher_users_by_school
 
 
@@ -171,10 +176,21 @@ def start_cohort_run(
     rules_from: CohortRun | None = None,
 ) -> CohortRun:
     """Create a run and queue it on the task queue. Pins and forbids of `rules_from` carry over."""
+    if not left_countries:
+        raise ServiceError(_("Choose the countries of the first side."))
     if shape == CohortRun.Shape.TWO_SIDES and not right_countries:
         raise ServiceError(_("Choose the countries of the second side."))
     if shape == CohortRun.Shape.TWO_SIDES and set(left_countries) & set(right_countries):
         raise ServiceError(_("A country cannot be on both sides."))
+    if programme is not None and not programme.schools.exists():
+        raise ServiceError(_("The programme %(programme)s has no member schools yet.") % {"programme": programme.name})
+    sides = [(_("first side"), left_countries)]
+    if shape == CohortRun.Shape.TWO_SIDES:
+        sides.append((_("second side"), right_countries))
+    for label, countries in sides:
+        counts = cohort_side_counts(school_year=school_year, countries=countries, programme=programme)
+        if not counts["available"]:
+            raise ServiceError(empty_side_message(label, counts))
     with transaction.atomic():
         run = CohortRun.objects.create(
             created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape, min_score=min_score
@@ -205,16 +221,23 @@ def mark_cohort_run_stopped(*, run_id: int) -> None:
 
 
 def cohort_profiles(run: CohortRun):
-    """The run's two sides (or its pool) as engine profiles, with the capacity each still has."""
+    """The run's two sides (or its pool) as engine profiles, with the capacity each still has.
+
+    A run over a programme holds its member schools only (`School.programmes`)."""
     base = open_profiles(run.school_year)
     if run.programme_id:
-        base = base.filter(programme_id=run.programme_id)
+        base = base.filter(school__programmes=run.programme_id)
     taken = partners_taken(run.school_year)
     left = engine_profiles(base.filter(school__country__in=run.left_countries.all()), taken=taken)
     right = None
     if run.shape == CohortRun.Shape.TWO_SIDES:
         right = engine_profiles(base.filter(school__country__in=run.right_countries.all()), taken=taken)
     return [p for p in left if p.capacity > 0], right if right is None else [p for p in right if p.capacity > 0]
+
+
+def cohort_rules(run: CohortRun) -> PairRules:
+    """The hard rules of the run's pairs: its programme's, or the defaults."""
+    return PairRules.of(run.programme)
 
 
 def execute_cohort_run(run_id: int) -> CohortRun:
@@ -253,14 +276,24 @@ def execute_cohort_run(run_id: int) -> CohortRun:
                 last[0] = fraction
                 _progress(run, 25 + round(45 * fraction))
 
+        rules = cohort_rules(run).for_engine()
         result = engine.match(
-            left, right, when=when, pinned=pinned, forbidden=forbidden, min_score=run.min_score, progress=scored
+            left,
+            right,
+            when=when,
+            pinned=pinned,
+            forbidden=forbidden,
+            rules=rules,
+            min_score=run.min_score,
+            progress=scored,
         )
         _progress(run, 75)
         one_pool = right is None
         pairs = []
         for pair in result.pairs:
-            verdict = engine.score_pair(by_key[pair.left], by_key[pair.right], when=when, one_pool=one_pool)
+            verdict = engine.score_pair(
+                by_key[pair.left], by_key[pair.right], when=when, one_pool=one_pool, rules=rules
+            )
             pairs.append(
                 CohortPair(
                     run=run,
@@ -280,7 +313,12 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             "pairs": len(pairs),
         }
         if not pairs:
-            stats["refusals"] = engine.diagnose(left, right, when=when, forbidden=forbidden, min_score=run.min_score)
+            stats["refusals"] = engine.diagnose(
+                left, right, when=when, forbidden=forbidden, rules=rules, min_score=run.min_score
+            )
+        stats["unmatched_schools"] = unmatched_report(
+            left, right, result, when=when, forbidden=forbidden, rules=rules, min_score=run.min_score
+        )
         with transaction.atomic():
             run.pairs.all().delete()
             CohortPair.objects.bulk_create(pairs, batch_size=2000)
@@ -328,6 +366,8 @@ def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
 def approve_cohort_run(*, run: CohortRun, by) -> int:
     """Turn every proposed pair that is not forbidden into a proposal to both schools.
 
+    The approval is the coordinator's approval of the twinnings too: a proposal of an approved run
+    that both schools accept opens its twinning already approved (see `twinnings.services`).
     Notifies the validated teachers of both schools (in-app at once; e-mails from the job queue).
     Written in a few bulk queries, so approving thousands of pairs stays quick.
     """
@@ -349,32 +389,101 @@ def approve_cohort_run(*, run: CohortRun, by) -> int:
             }
             & settled
         ]
-        proposals = Proposal.objects.bulk_create(
-            [
-                Proposal(
-                    origin=Proposal.Origin.COHORT,
-                    left=pair.left,
-                    right=pair.right,
-                    score=pair.score,
-                    cohort_run=run,
-                    created_by=by,
-                )
-                for pair in pairs
-            ]
-        )
-        teachers = teacher_users_by_school({p.left.school_id for p in pairs} | {p.right.school_id for p in pairs})
-        notes = []
-        for proposal in proposals:
-            url = reverse("matching:proposal", args=[proposal.pk])
-            for mine, other in ((proposal.left, proposal.right), (proposal.right, proposal.left)):
-                params = {
-                    "school": other.school.name,
-                    "country": other.school.country_id,
-                    "own_school": mine.school.name,
-                }
-                notes += [(user, "cohort_proposal", url, params) for user in teachers[mine.school_id]]
-        notify_many(notes)
+        proposals = _send_cohort_proposals(run, pairs, by=by)
         run.status, run.approved_at, run.approved_by = CohortRun.Status.APPROVED, timezone.now(), by
         run.save(update_fields=["status", "approved_at", "approved_by"])
         audit.record(actor=by, action="cohort.approved", target=run, proposals=len(proposals))
     return len(proposals)
+
+
+def _send_cohort_proposals(run: CohortRun, pairs: list[CohortPair], *, by) -> list[Proposal]:
+    """The pairs as proposals to both schools, their validated teachers notified (in-app at once, e-mails
+    from the job queue), in a few bulk queries whatever the number of pairs."""
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(
+                origin=Proposal.Origin.COHORT,
+                left=pair.left,
+                right=pair.right,
+                score=pair.score,
+                cohort_run=run,
+                created_by=by,
+            )
+            for pair in pairs
+        ]
+    )
+    teachers = teacher_users_by_school({p.left.school_id for p in pairs} | {p.right.school_id for p in pairs})
+    notes = []
+    for proposal in proposals:
+        url = reverse("matching:proposal", args=[proposal.pk])
+        for mine, other in ((proposal.left, proposal.right), (proposal.right, proposal.left)):
+            params = {
+                "school": other.school.name,
+                "country": other.school.country_id,
+                "own_school": mine.school.name,
+            }
+            notes += [(user, "cohort_proposal", url, params) for user in teachers[mine.school_id]]
+    notify_many(notes)
+    return proposals
+
+
+def _in_run_scope(run: CohortRun, profile: TwinningProfile, *, side: str) -> bool:
+    countries = (
+        run.right_countries if side == "right" and run.shape == CohortRun.Shape.TWO_SIDES else run.left_countries
+    )
+    if not countries.filter(pk=profile.school.country_id).exists():
+        return False
+    return run.programme_id is None or profile.school.programmes.filter(pk=run.programme_id).exists()
+
+
+def pair_by_hand(*, run: CohortRun, left: TwinningProfile, right: TwinningProfile, by) -> CohortPair:
+    """The coordinator pairs two schools the run left without a partner (or with room for one more).
+
+    The pair keeps to every hard rule of the run (its programme's rules, never a pair already twinned
+    or proposed, a language in common, each school's capacity); only the minimum fit is the
+    coordinator's to overrule. Before approval it joins the run's pairs; after, it is sent at once as
+    a proposal to both schools (notifying their validated teachers).
+    """
+    if run.status not in (CohortRun.Status.DONE, CohortRun.Status.APPROVED):
+        raise ServiceError(_("Only a finished run can be completed by hand."))
+    if not (_in_run_scope(run, left, side="left") and _in_run_scope(run, right, side="right")):
+        raise ServiceError(_("Both schools must belong to this run's cohort."))
+    if not (left.looking and right.looking) or left.school_year != run.school_year != right.school_year:
+        raise ServiceError(_("Both schools must be looking for partners this year."))
+    pair_rules = cohort_rules(run)
+    if (rule := refusal(pair_rules, Party.of(left.school, left), Party.of(right.school, right))) is not None:
+        raise ServiceError(refusal_message(rule, pair_rules))
+    if (
+        pair_is_settled(run.school_year, left.school_id, right.school_id)
+        or run.pairs.filter(Q(left=left, right=right) | Q(left=right, right=left)).exists()
+    ):
+        raise ServiceError(_("These schools already have a twinning or a proposal this year."))
+    one, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[left.pk, right.pk]))
+    if one.key != str(left.pk):
+        one, other = other, one
+    one_pool = run.shape == CohortRun.Shape.ONE_POOL
+    verdict = engine.score_pair(one, other, when=datetime.now(UTC), one_pool=one_pool, rules=pair_rules.for_engine())
+    if verdict.refusal:
+        raise ServiceError(
+            _("These two schools cannot be paired: %(rule)s.") % {"rule": refusal_label(verdict.refusal)}
+        )
+    rooms = rooms_in_run(run, [left.pk, right.pk])
+    for profile in (left, right):
+        if rooms[profile.pk] <= 0:
+            raise ServiceError(_("%(school)s already has all the partners it wants.") % {"school": profile.school.name})
+    with transaction.atomic():
+        run = CohortRun.objects.select_for_update().get(pk=run.pk)
+        pair = CohortPair.objects.create(
+            run=run,
+            left=left,
+            right=right,
+            score=verdict.score,
+            parts=verdict.parts,
+            facts=verdict.facts,
+            pinned=True,
+            by_hand=True,
+        )
+        audit.record(actor=by, action="cohort.paired_by_hand", target=run, left=left.pk, right=right.pk)
+        if run.status == CohortRun.Status.APPROVED:
+            _send_cohort_proposals(run, [pair], by=by)
+    return pair

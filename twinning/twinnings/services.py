@@ -18,7 +18,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify_many
 from twinning.matching.constraints import PairRules, Party, refusal, refusal_message
-from twinning.matching.queries import profiles_of_year, proposal_settles_pair
+from twinning.matching.queries import profiles_of_year, programme_of, proposal_settles_pair
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 from twinning.schools.queries import teacher_users_by_school
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
@@ -164,18 +164,23 @@ def propose_twinning(
 
 
 def open_from_proposal(*, proposal, by) -> Twinning:
-    """An accepted partnership proposal becomes a twinning both schools have joined, waiting for approval."""
+    """An accepted partnership proposal becomes a twinning both schools have joined, waiting for approval.
+
+    A proposal from a cohort run the coordinator approved needs no second approval: the twinning
+    opens approved, by the run's approver (the coordinators are not asked again; the contacts are told)."""
     left, right = proposal.left, proposal.right
     twinned = TwinningSchool.objects.filter(
         twinning__school_year=left.school_year, school=right.school, twinning__schools__school=left.school
     )
     if twinned.exists():
         raise ServiceError(_("These schools already have a twinning this year."))
+    run = proposal.cohort_run
+    approved_run = run is not None and run.approved_by_id is not None
     with transaction.atomic():
         twinning = Twinning.objects.create(
             titles=_default_titles([left.school, right.school]),
             school_year=left.school_year,
-            programme=left.programme or right.programme,
+            programme=(run.programme if run is not None else None) or programme_of(left) or programme_of(right),
             proposal=proposal,
             status=Status.ACCEPTED,
             created_by=by,
@@ -183,7 +188,10 @@ def open_from_proposal(*, proposal, by) -> Twinning:
         for profile, accepted_by in ((left, proposal.left_accepted_by), (right, proposal.right_accepted_by)):
             _join(TwinningSchool.objects.create(twinning=twinning, school=profile.school), contact=accepted_by)
         audit.record(actor=by, action="twinning.opened", target=twinning, proposal=proposal.pk)
-        _tell(_overseers(twinning), twinning, "twinning_to_approve")
+        if approved_run:
+            _approve(twinning, by=run.approved_by, cohort=run.pk)
+        else:
+            _tell(_overseers(twinning), twinning, "twinning_to_approve")
     return twinning
 
 
@@ -237,18 +245,22 @@ def approve_twinning(*, twinning: Twinning, by) -> Twinning:
     if twinning.status != Status.ACCEPTED:
         raise ServiceError(_("Only a twinning every school has accepted can be approved."))
     with transaction.atomic():
-        if twinning.coordinator_id is None and Role.objects.filter(user=by, kind=Role.Kind.COORDINATOR).exists():
-            twinning.coordinator = by
-            twinning.save(update_fields=["coordinator"])
-        _move(twinning, Status.APPROVED, by=by, action="twinning.approved")
-        if twinning.coordinator_id:
-            Membership.objects.update_or_create(
-                twinning=twinning,
-                user=twinning.coordinator,
-                defaults={"role": Membership.Role.VISITOR, "active": True, "school": None},
-            )
-        _tell(_contacts(twinning), twinning, "twinning_approved")
+        _approve(twinning, by=by)
     return twinning
+
+
+def _approve(twinning: Twinning, *, by, **data) -> None:
+    if twinning.coordinator_id is None and Role.objects.filter(user=by, kind=Role.Kind.COORDINATOR).exists():
+        twinning.coordinator = by
+        twinning.save(update_fields=["coordinator"])
+    _move(twinning, Status.APPROVED, by=by, action="twinning.approved", **data)
+    if twinning.coordinator_id:
+        Membership.objects.update_or_create(
+            twinning=twinning,
+            user=twinning.coordinator,
+            defaults={"role": Membership.Role.VISITOR, "active": True, "school": None},
+        )
+    _tell(_contacts(twinning), twinning, "twinning_approved")
 
 
 def start_twinning(*, twinning: Twinning, by) -> Twinning:

@@ -58,7 +58,7 @@ def test_a_second_twinning_of_the_same_pair_in_a_year_is_refused(client, cast):
     )
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
-    assert errors == ["Reali School: לבתי הספר שלכם כבר יש תאומות או הצעה השנה."]
+    assert errors == ["Reali School: לבתי הספר האלה כבר יש תאומות או הצעה השנה."]
     assert Twinning.objects.count() == 1
 
 

@@ -507,3 +507,31 @@ def test_read_profiles_long_list_of_problems_shortened_in_message():
 
     assert len(error.value.problems) == 201
     assert str(error.value).splitlines()[-2:] == ["line 201: id: empty", "… and 1 more problems"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "No pair is possible; of 4 pairs examined, 4 ruled out: no language in common. Nothing was written."),
+        ("he", "אין זוג אפשרי; מתוך 4 זוגות שנבדקו, 4 נפסלו: אין שפה משותפת. דבר לא נכתב."),
+    ],
+)
+def test_match_csv_where_no_pair_is_possible_says_why_in_the_users_language(tmp_path, language, expected):
+    lines = example_lines()
+    header = next(csv.reader([lines[0]]))
+    rows = [dict(zip(header, row, strict=True)) for row in csv.reader(lines[1:])]
+    left = [r for r in rows if r["side"] == "israel"][:2]
+    right = [r for r in rows if r["side"] != "israel"][:2]
+    for row in left + right:
+        row["age_from"], row["age_to"] = "10", "12"
+        row["languages"] = "he:3" if row in left else "fr:3"
+    source = tmp_path / "profiles.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(left + right)
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError) as error:
+        call_command("match_csv", str(source), "--out", str(out), "--date", DATE, "--language", language)
+    assert str(error.value) == f"{source}: {expected}"
+    assert not out.exists()

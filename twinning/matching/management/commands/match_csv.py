@@ -16,10 +16,13 @@ import secrets
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from twinning.matching.csv_profiles import ProfileFileError, choose_sides, pair_rows, read_profiles, write_pairs
-from twinning.matching.engine import MatchingError, match
+from twinning.matching.engine import MatchingError, diagnose, match
+from twinning.matching.explain import no_pair_message
 
 
 def _date(text: str) -> date:
@@ -66,6 +69,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--greedy", action="store_true", help="best pair first instead of the optimum")
         parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of the explanation when no pair is possible (default: the site's)",
+        )
+        parser.add_argument(
             "--min-score",
             type=float,
             default=0.0,
@@ -108,6 +117,11 @@ class Command(BaseCommand):
                 matching = self._match(sides.left, sides.right, when, options)
         except MatchingError as error:
             raise CommandError(f"{source}: {error}; nothing written") from None
+        if not matching.pairs:
+            left, right = (file.profiles, None) if sides is None else (sides.left, sides.right)
+            counts = diagnose(left, right, when=when, min_score=options["min_score"])
+            with translation.override(options["language"]):
+                raise CommandError(f"{source}: {no_pair_message(counts)}")
 
         buffer = io.StringIO(newline="")
         write_pairs(buffer, pair_rows(matching.pairs, everyone, when=when, one_pool=sides is None))
