@@ -284,8 +284,9 @@ def test_search_never_offers_school_that_stopped_looking_even_from_an_older_inde
 def test_cohort_minimum_fit_keeps_poor_pairs_out_and_says_so(
     client, cast, profiles, django_capture_on_commit_callbacks
 ):
-    # Ages 16–18 against 10–12, nothing in common but English: a fit well under 50 %.
-    TwinningProfile.objects.filter(pk=profiles[1].pk).update(age_from=16, age_to=18)
+    # Ages 13–15 against 10–12 (next to each other, so allowed, but no year in common), nothing in
+    # common but English: a fit well under 50 %.
+    TwinningProfile.objects.filter(pk=profiles[1].pk).update(age_from=13, age_to=15)
     profiles[1].objectives.set(["environment"])
     profiles[1].themes.set(["music"])
     with django_capture_on_commit_callbacks(execute=True):

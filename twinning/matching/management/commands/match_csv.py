@@ -2,6 +2,7 @@
 
     python manage.py match_csv PROFILES.csv --out PAIRS.csv [--side-column side] [--left VALUE --right VALUE]
         [--one-pool] [--capacity-column capacity] [--date YYYY-MM-DD] [--candidates K] [--greedy]
+        [--min-score S] [--max-age-gap N] [--other-country]
 
 Two sides when the side column holds exactly two values (or --left/--right name them), else one
 pool of schools of different countries. Every problem in the file is reported with its line and
@@ -19,7 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from twinning.matching.csv_profiles import ProfileFileError, choose_sides, pair_rows, read_profiles, write_pairs
-from twinning.matching.engine import MatchingError, match
+from twinning.matching.engine import MatchingError, Rules, match
 
 
 def _date(text: str) -> date:
@@ -71,6 +72,17 @@ class Command(BaseCommand):
             default=0.0,
             help="never propose a pair scoring below this (0-1; default 0: every possible pair may be used)",
         )
+        parser.add_argument(
+            "--max-age-gap",
+            type=int,
+            default=Rules().max_age_gap,
+            help="years the two classes' age ranges may be apart at most (0: they must overlap; default 1)",
+        )
+        parser.add_argument(
+            "--other-country",
+            action="store_true",
+            help="two sides too: never pair two schools of the same country (one pool always does)",
+        )
 
     def handle(self, *args, **options):
         source = Path(options["profiles"])
@@ -80,6 +92,8 @@ class Command(BaseCommand):
             raise CommandError(f"--out: the folder {out.parent} does not exist")
         if options["candidates"] < 0:
             raise CommandError("--candidates: must be 0 (every pair) or more")
+        if options["max_age_gap"] < 0:
+            raise CommandError("--max-age-gap: must be 0 (the age ranges overlap) or more")
         if options["one_pool"] and (options["left"] or options["right"]):
             raise CommandError("--one-pool and --left/--right contradict each other")
         day = _date(options["date"]) if options["date"] else datetime.now(UTC).date()
@@ -110,7 +124,8 @@ class Command(BaseCommand):
             raise CommandError(f"{source}: {error}; nothing written") from None
 
         buffer = io.StringIO(newline="")
-        write_pairs(buffer, pair_rows(matching.pairs, everyone, when=when, one_pool=sides is None))
+        rules = self._rules(options)
+        write_pairs(buffer, pair_rows(matching.pairs, everyone, when=when, one_pool=sides is None, rules=rules))
         if to_stdout:
             self.stdout.write(buffer.getvalue(), ending="")
         else:
@@ -125,7 +140,11 @@ class Command(BaseCommand):
             report.write(line, style_func=lambda text: text)
 
     @staticmethod
-    def _match(left, right, when, options):
+    def _rules(options) -> Rules:
+        return Rules(max_age_gap=options["max_age_gap"], other_country=options["other_country"])
+
+    @classmethod
+    def _match(cls, left, right, when, options):
         return match(
             left,
             right,
@@ -133,6 +152,7 @@ class Command(BaseCommand):
             k=options["candidates"] or None,
             method="greedy" if options["greedy"] else "flow",
             min_score=options["min_score"],
+            rules=cls._rules(options),
         )
 
     @staticmethod
