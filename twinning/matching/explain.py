@@ -118,7 +118,7 @@ REFUSALS = {
     "same_school": lambda: _("same school"),
     "same_country": lambda: _("same country"),
     "excluded_country": lambda: _("a country left out by one of the schools"),
-    "age_gap": lambda: _("ages too far apart for the programme"),
+    "age_gap": lambda: _("ages too far apart"),
     "no_language": lambda: _("no language in common"),
     "forbidden": lambda: _("already proposed, declined or twinned"),
     "programme": lambda: _("not a member of the programme"),

@@ -106,9 +106,7 @@ def search(request):
         )
         index = search_index(year)
         forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
-        if pair_rules.other_country:
-            forbidden |= {p.school for p in index.profiles if p.country == query.country}
-        found = index.search(query, filters, limit=20, forbidden_schools=forbidden)
+        found = index.search(query, filters, limit=20, forbidden_schools=forbidden, rules=pair_rules.for_engine())
         if programme is not None and not pair_rules.other_country:
             # In a programme of several countries, partners abroad come before schools of one's own.
             found.sort(key=lambda item: item[0].country == query.country)

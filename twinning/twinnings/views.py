@@ -266,7 +266,9 @@ def rematch(request):
             max_age_gap=pair_rules.max_age_gap,
             programme=twinning.programme.slug if twinning.programme else None,
         )
-        found = index.search(query, filters, limit=30, forbidden_schools=frozenset(excluded))
+        found = index.search(
+            query, filters, limit=30, forbidden_schools=frozenset(excluded), rules=pair_rules.for_engine()
+        )
         found_for[twinning.pk] = [(p, score) for p, score in found if p.country not in home][:5]
     keys = [int(p.key) for found in found_for.values() for p, _score in found]
     live = still_open(keys, year) if keys else set()

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from .profiles import Profile, score_pair
+from .profiles import DEFAULT_RULES, Profile, Rules, score_pair
 from .scoring import Side, Vocabulary, all_scores, best_partners
 
 SCALE = 1_000_000  # scores become integer costs for the flow solver
@@ -69,6 +69,7 @@ def _edges(
     when: datetime,
     k: int | None,
     forbidden: frozenset[tuple[str, str]],
+    rules: Rules = DEFAULT_RULES,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Indices, Indices, Scores]:
     """Candidate edges as (left index, right index, score) in the caller's numbering.
@@ -77,11 +78,12 @@ def _edges(
     """
     one_pool = right is None
     everyone = left if right is None else left + right
-    vocab = Vocabulary.build(everyone, when=when, one_pool=one_pool)
+    vocab = Vocabulary.build(everyone, when=when, one_pool=one_pool, rules=rules)
     school_index = {school: i for i, school in enumerate(sorted({p.school for p in everyone}))}
     pairs = {(school_index[x], school_index[y]) for x, y in forbidden if x in school_index and y in school_index}
     rows = Side.build(left, vocab, school_index)
     cols = rows if right is None else Side.build(right, vocab, school_index)
+    blocked = _blocked_positions(left, left if right is None else right, rows, cols, rules)
 
     if k is None:
         scores = all_scores(rows, cols, vocab=vocab)
@@ -89,6 +91,8 @@ def _edges(
         for x, y in pairs:
             scores[np.ix_(rows.schools == x, cols.schools == y)] = -np.inf
             scores[np.ix_(rows.schools == y, cols.schools == x)] = -np.inf
+        for r, cs in blocked.items():
+            scores[r, cs] = -np.inf
         i, j = np.nonzero(scores > 0)
         s = scores[i, j]
     else:
@@ -97,9 +101,15 @@ def _edges(
         def report(done: int) -> Callable[[float], None] | None:
             return None if progress is None else (lambda fraction: progress((done + fraction) / passes))
 
-        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, forbidden=pairs, progress=report(0))
+        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, forbidden=pairs, blocked=blocked, progress=report(0))
         if not one_pool:
-            j2, i2, s2 = best_partners(cols, rows, vocab=vocab, k=k, forbidden=pairs, progress=report(1))
+            flipped: dict[int, list[int]] = {}
+            for r, cs in blocked.items():
+                for c in cs:
+                    flipped.setdefault(c, []).append(r)
+            j2, i2, s2 = best_partners(
+                cols, rows, vocab=vocab, k=k, forbidden=pairs, blocked=flipped, progress=report(1)
+            )
             i, j, s = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([s, s2])
     i, j = rows.order[i], cols.order[j]
     if one_pool:
@@ -107,6 +117,23 @@ def _edges(
     width = len(cols.order)
     _, unique = np.unique(i.astype(np.int64) * width + j, return_index=True)
     return i[unique], j[unique], s[unique]
+
+
+def _blocked_positions(
+    left: list[Profile], right: list[Profile], rows: Side, cols: Side, rules: Rules
+) -> dict[int, list[int]]:
+    """`rules.forbidden` as sorted positions: row position → the column positions it may not pair with."""
+    if not rules.forbidden:
+        return {}
+    row_at = {left[i].key: position for position, i in enumerate(rows.order.tolist())}
+    col_at = {right[j].key: position for position, j in enumerate(cols.order.tolist())}
+    blocked: dict[int, list[int]] = {}
+    for pair in rules.forbidden:
+        x, y = tuple(pair)
+        for a, b in ((x, y), (y, x)):
+            if a in row_at and b in col_at:
+                blocked.setdefault(row_at[a], []).append(col_at[b])
+    return blocked
 
 
 def _flow(tails: Indices, heads: Indices, scores: Scores, left_caps: Indices, right_caps: Indices) -> Indices:
@@ -160,6 +187,7 @@ def match(
     k: int | None = 12,
     pinned: Iterable[tuple[str, str]] = (),
     forbidden: Iterable[tuple[str, str]] = (),
+    rules: Rules = DEFAULT_RULES,
     method: str = "flow",
     min_score: float = 0.0,
     progress: Callable[[float], None] | None = None,
@@ -168,7 +196,8 @@ def match(
 
     `right=None` matches one pool (schools of different countries); otherwise left with right.
     `pinned` profile-key pairs are kept whatever their score (if allowed); `forbidden` school pairs
-    (declined, already twinned, or forbidden by a coordinator) are never proposed. `k` is how many
+    (declined, already twinned, or forbidden by a coordinator) are never proposed, nor any pair the
+    hard `rules` rule out (age gap, other country, forbidden profile keys). `k` is how many
     best candidates per school the solver considers (None: every pair, the exact reference);
     `method="greedy"` gives the best-edge-first baseline instead of the optimum. `progress` is
     called with the share of the scoring done (0–1), for progress bars. Pairs scoring below
@@ -194,7 +223,9 @@ def match(
             x, y = y, x
         if x not in left_index or y not in right_index:
             raise MatchingError(f"pinned pair {x!r}–{y!r} is not in this cohort")
-        verdict = score_pair(by_key[x], by_key[y], when=when, one_pool=one_pool, forbidden=frozenset(forbidden_schools))
+        verdict = score_pair(
+            by_key[x], by_key[y], when=when, one_pool=one_pool, forbidden=frozenset(forbidden_schools), rules=rules
+        )
         if verdict.refusal:
             raise MatchingError(f"pinned pair {x!r}–{y!r} is not allowed ({verdict.refusal})")
         fixed.append(Pair(x, y, verdict.score, pinned=True))
@@ -204,7 +235,9 @@ def match(
     if (left_caps < 0).any() or (right_caps < 0).any():
         raise MatchingError("more pinned pairs than a school's capacity")
 
-    tails, heads, scores = _edges(left, right, when=when, k=k, forbidden=forbidden_schools, progress=progress)
+    tails, heads, scores = _edges(
+        left, right, when=when, k=k, forbidden=forbidden_schools, rules=rules, progress=progress
+    )
     if min_score > 0:
         good = scores >= min_score
         tails, heads, scores = tails[good], heads[good], scores[good]

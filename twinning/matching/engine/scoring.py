@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from .profiles import (
     CLASS_SIZE_BOUNDS,
+    DEFAULT_RULES,
     LEVEL_VALUE,
     MAX_AGE,
     MIN_AGE,
@@ -31,6 +32,7 @@ from .profiles import (
     WEIGHTS,
     LanguageSignature,
     Profile,
+    Rules,
     TimetableSignature,
     ages,
     class_size_band,
@@ -88,9 +90,16 @@ class Vocabulary:
     when: datetime
     one_pool: bool
     vision_basis: Floats | None = None  # 384 × r: the visions' coordinates used (None: no visions)
+    rules: Rules = DEFAULT_RULES
+
+    @property
+    def other_country(self) -> bool:
+        return self.one_pool or self.rules.other_country
 
     @classmethod
-    def build(cls, profiles: list[Profile], *, when: datetime, one_pool: bool) -> Vocabulary:
+    def build(
+        cls, profiles: list[Profile], *, when: datetime, one_pool: bool, rules: Rules = DEFAULT_RULES
+    ) -> Vocabulary:
         objectives = _index(sorted({o for p in profiles for o in p.objectives}))
         themes = _index(sorted({t for p in profiles for t in p.themes}))
         countries = _index(sorted({c for p in profiles for c in p.wanted_countries | p.excluded_countries}))
@@ -98,7 +107,8 @@ class Vocabulary:
         masks = np.stack([_slot_mask(sig) for sig in timetables]) if timetables else np.zeros((0, 1))
         hours = masks @ masks.T * (SLOT_MINUTES / 60)
         timetable_fit = (WEIGHTS["timetable"] * np.minimum(1.0, hours / TIMETABLE_FULL_HOURS)).astype(np.float32)
-        language_keys = _index(sorted({cls.language_key(p, one_pool) for p in profiles}))
+        other_country = one_pool or rules.other_country
+        language_keys = _index(sorted({cls.language_key(p, other_country) for p in profiles}))
         return cls(
             objectives,
             themes,
@@ -106,16 +116,17 @@ class Vocabulary:
             timetables,
             timetable_fit,
             language_keys,
-            _language_table(list(language_keys), one_pool),
+            _language_table(list(language_keys), other_country),
             when,
             one_pool,
             _vision_basis(profiles),
+            rules,
         )
 
     @staticmethod
-    def language_key(profile: Profile, one_pool: bool) -> LanguageKey:
-        # In one pool, schools of the same country never pair: the country joins the key.
-        return (profile.language_signature(), profile.country if one_pool else "")
+    def language_key(profile: Profile, other_country: bool) -> LanguageKey:
+        # When schools of the same country never pair (one pool, or the rule), the country joins the key.
+        return (profile.language_signature(), profile.country if other_country else "")
 
     @property
     def width(self) -> int:
@@ -127,6 +138,7 @@ class Vocabulary:
             + 1
             + len(self.timetables)
             + 2 * (len(self.countries) + 1)
+            + 2 * AGE_SPAN
             + (0 if self.vision_basis is None else len(self.objectives) + 1 + self.vision_basis.shape[1])
         )
 
@@ -149,7 +161,7 @@ def _vision_basis(profiles: list[Profile]) -> Floats | None:
     return np.ascontiguousarray(vectors[:, -VISION_REDUCED:], dtype=np.float32)
 
 
-def _language_table(keys: list[LanguageKey], one_pool: bool) -> Floats:
+def _language_table(keys: list[LanguageKey], other_country: bool) -> Floats:
     table = np.empty((len(keys), len(keys)), dtype=np.float32)
     for i, (sig_a, country_a) in enumerate(keys):
         levels_a = dict(sig_a)
@@ -157,7 +169,7 @@ def _language_table(keys: list[LanguageKey], one_pool: bool) -> Floats:
             worth = max(
                 (LEVEL_VALUE[min(level, levels_a[code])] for code, level in sig_b if code in levels_a), default=0.0
             )
-            if worth == 0.0 or (one_pool and country_a == country_b):
+            if worth == 0.0 or (other_country and country_a == country_b):
                 table[i, j] = -HARD
             else:
                 table[i, j] = WEIGHTS["language"] * worth
@@ -225,6 +237,19 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[Floats, Floats]:
     b[np.arange(n), col + own] = 1.0
     a[np.arange(n), col + width + own] = 1.0
     b[:, col + width : col + 2 * width] = wishes
+    col += 2 * width
+
+    # The age rule: my partner's youngest age may not be above my oldest + gap, nor its oldest
+    # below my youngest − gap. B marks its first and last age; A puts −HARD on the ages too far.
+    gap = vocab.rules.max_age_gap
+    low = np.fromiter((span.start - MIN_AGE for span in spans), dtype=np.int64, count=n)
+    high = np.fromiter((span.stop - 1 - MIN_AGE for span in spans), dtype=np.int64, count=n)
+    age = np.arange(AGE_SPAN)
+    a[:, col : col + AGE_SPAN] = np.where(age[None, :] > high[:, None] + gap, -HARD, 0.0)
+    b[np.arange(n), col + low] = 1.0
+    col += AGE_SPAN
+    a[:, col : col + AGE_SPAN] = np.where(age[None, :] < low[:, None] - gap, -HARD, 0.0)
+    b[np.arange(n), col + high] = 1.0
     return a, b
 
 
@@ -261,7 +286,7 @@ def _encode_visions(
 
 def language_groups(profiles: list[Profile], vocab: Vocabulary) -> npt.NDArray[np.int32]:
     return np.fromiter(
-        (vocab.language_keys[vocab.language_key(p, vocab.one_pool)] for p in profiles),
+        (vocab.language_keys[vocab.language_key(p, vocab.other_country)] for p in profiles),
         dtype=np.int32,
         count=len(profiles),
     )
@@ -313,13 +338,15 @@ def best_partners(
     vocab: Vocabulary,
     k: int,
     forbidden: set[tuple[int, int]],
+    blocked: dict[int, list[int]] | None = None,
     chunk: int = 512,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Indices, Indices, Floats]:
     """Each row's k best possible partners among the columns: (row positions, column positions, scores).
 
-    Positions are in each side's sorted order. Pairs of one school, and forbidden school pairs
-    (already declined or already twinned), are never returned.
+    Positions are in each side's sorted order. Pairs of one school, forbidden school pairs
+    (already declined or already twinned), and `blocked` pairs (row position → column positions,
+    e.g. `Rules.forbidden`) are never returned.
     """
     out_rows, out_cols, out_scores = [], [], []
     forbidden_by_school: dict[int, list[int]] = {}
@@ -342,11 +369,13 @@ def best_partners(
         scores[:, width:] = -np.inf
         for offset, school in enumerate(rows.schools[start:stop].tolist()):
             # Never a school with itself: in one pool that is the diagonal, and any other profile of it.
-            blocked = list(col_by_school.get(school, ()))
+            blocked_here = list(col_by_school.get(school, ()))
             for other in forbidden_by_school.get(school, ()):
-                blocked.extend(col_by_school.get(other, ()))
+                blocked_here.extend(col_by_school.get(other, ()))
             if blocked:
-                scores[offset, blocked] = -np.inf
+                blocked_here.extend(blocked.get(start + offset, ()))
+            if blocked_here:
+                scores[offset, blocked_here] = -np.inf
         columns, values = _best_in_rows(scores, k, width)
         keep = values > 0
         out_rows.append(np.broadcast_to(np.arange(start, stop)[:, None], columns.shape)[keep])
