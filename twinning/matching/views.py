@@ -338,8 +338,8 @@ def _unmatched_rows(run: CohortRun) -> list[dict]:
             partner = int(partner)
             if partner not in profiles:
                 continue
-            if why != unmatched.BELOW_MINIMUM and rooms.get(partner, 0) <= 0:
-                why = unmatched.PARTNER_FULL
+            if rooms.get(partner, 0) <= 0:
+                why = unmatched.PARTNER_FULL  # whatever stopped it in the run, it has no room now
             best.append(
                 {
                     "profile": profiles[partner],
