@@ -47,6 +47,7 @@ HARD = 4.0  # any broken hard constraint takes the score below zero
 AGE_SPAN = MAX_AGE - MIN_AGE + 1
 BANDS = len(CLASS_SIZE_BOUNDS) + 1  # plus one column for "size not given"
 BLOCK = 64  # columns per block when looking for each row's best partners
+CHUNK_ENTRIES = 2**25  # at most about this many scores held at once (rows of a block × columns)
 
 Floats = npt.NDArray[np.float32]
 # The weighted language part by the level of the best shared language (0: none, a hard refusal).
@@ -158,15 +159,17 @@ class Vocabulary:
             rules,
         )
 
-    def language_part(self, groups: npt.NDArray[np.integer]) -> Floats:
-        """The weighted language part (or −HARD: no language in common) of these signatures × every signature.
+    def language_part(self, groups: npt.NDArray[np.integer], against: Indices | None = None) -> Floats:
+        """The weighted language part (or −HARD: no language in common) of these signatures × every
+        signature (or those `against`).
 
         With S_t a signature's languages at level t or above, the best shared language is at level
         3 when S_3 ∩ S_3' ≠ ∅, else 2 when S_2 ∩ S_2' ≠ ∅, else 1 when S_1 ∩ S_1' ≠ ∅. One product
         of the level indicators gives |S_1∩S_1'| + BASE·|S_2∩S_2'| + BASE²·|S_3∩S_3'| (each count
         below BASE), whose thresholds say the level: exact, and linear in the signatures.
         """
-        counts = self.language_levels[groups] @ self.language_weighted.T
+        weighted = self.language_weighted if against is None else self.language_weighted[against]
+        counts = self.language_levels[groups] @ weighted.T
         base = np.float32(self.language_base)
         level = (counts >= 1).view(np.int8)
         level += (counts >= base).view(np.int8)
@@ -350,6 +353,8 @@ class Side:
     schools: Indices  # school index per sorted row (shared numbering across sides)
     where: Indices  # where group per sorted row
     who: Indices  # who group per sorted row
+    low: Indices  # youngest age per sorted row (clipped, from MIN_AGE)
+    high: Indices  # oldest age
 
     @classmethod
     def build(cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int]) -> Side:
@@ -361,18 +366,28 @@ class Side:
         n = len(order)
         schools = np.fromiter((school_index[p.school] for p in ordered), dtype=np.int64, count=n)
         where = np.fromiter((vocab.where_keys[where_key(p, vocab.when)] for p in ordered), dtype=np.int64, count=n)
-        who = np.fromiter((vocab.who_keys[who_key(p)] for p in ordered), dtype=np.int64, count=n)
+        whos = [who_key(p) for p in ordered]
+        who = np.fromiter((vocab.who_keys[key] for key in whos), dtype=np.int64, count=n)
+        low = np.fromiter((key[0] for key in whos), dtype=np.int64, count=n)
+        high = np.fromiter((key[1] for key in whos), dtype=np.int64, count=n)
         counts = np.bincount(groups, minlength=len(vocab.language_keys))
-        return cls(order, a, b, groups, counts, schools, where, who)
+        return cls(order, a, b, groups, counts, schools, where, who, low, high)
 
 
-def tabled_parts(rows: Side, cols: Side, start: int, stop: int, *, vocab: Vocabulary, out: Floats) -> None:
-    """Add the table parts (language, where, who) of rows start:stop × every column to `out`."""
-    groups, inverse = np.unique(rows.groups[start:stop], return_inverse=True)
-    out += np.repeat(vocab.language_part(groups)[inverse], cols.group_counts, axis=1)
-    where_groups, where_inverse = np.unique(rows.where[start:stop], return_inverse=True)
-    out += np.take(vocab.where_part(where_groups)[:, cols.where], where_inverse, axis=0)
-    out += np.take(vocab.who_fit[rows.who[start:stop]], cols.who, axis=1)
+def tabled_parts(
+    rows: Side, cols: Side, positions: Indices, *, vocab: Vocabulary, out: Floats, columns: Indices | None = None
+) -> None:
+    """Add the table parts (language, where, who) of these rows × the columns (all, or these, ascending) to `out`."""
+    groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
+    counts = (
+        cols.group_counts if columns is None else np.bincount(cols.groups[columns], minlength=len(cols.group_counts))
+    )
+    present = np.flatnonzero(counts)  # only the signatures these columns have
+    out += np.repeat(vocab.language_part(groups, present)[inverse], counts[present], axis=1)
+    col_where = cols.where if columns is None else cols.where[columns]
+    where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
+    out += np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0)
+    out += np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1)
 
 
 def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
@@ -419,32 +434,51 @@ def best_partners(
     for position, school in enumerate(cols.schools.tolist()):
         col_by_school.setdefault(school, []).append(position)
 
-    width = len(cols.order)
-    padded = -(-width // BLOCK) * BLOCK
-    partners = np.zeros((padded, cols.b.shape[1]), dtype=np.float32)
-    partners[:width] = cols.b
-    partners = partners.T.copy()
-    for start in range(0, len(rows.order), chunk):
-        stop = min(start + chunk, len(rows.order))
-        scores = rows.a[start:stop] @ partners
-        tabled_parts(rows, cols, start, stop, vocab=vocab, out=scores[:, :width])
+    # Rows go by age, so a block of rows spans few ages and only columns of compatible ages (the age
+    # rule) are scored: the work grows with the possible pairs, not with rows × columns.
+    gap = vocab.rules.max_age_gap
+    by_age = np.lexsort((rows.high, rows.low))
+    n_rows, n_cols = len(rows.order), len(cols.order)
+    chunk = min(chunk, max(64, CHUNK_ENTRIES // max(n_cols, 1)))
+    partners_all = cols.b.T.copy()
+    for start in range(0, n_rows, chunk):
+        stop = min(start + chunk, n_rows)
+        positions = by_age[start:stop]
+        possible = (cols.low <= rows.high[positions].max() + gap) & (cols.high >= rows.low[positions].min() - gap)
+        columns = None if possible.all() else np.flatnonzero(possible)
+        width = n_cols if columns is None else len(columns)
+        if width == 0:
+            continue
+        padded = -(-width // BLOCK) * BLOCK
+        scores = np.empty((stop - start, padded), dtype=np.float32)
+        partners = partners_all if columns is None else np.take(partners_all, columns, axis=1)
+        np.matmul(rows.a[positions], partners, out=scores[:, :width])
+        tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:, :width], columns=columns)
         scores[:, width:] = -np.inf
-        for offset, school in enumerate(rows.schools[start:stop].tolist()):
+        at = None
+        if columns is not None:
+            at = np.full(n_cols, -1, dtype=np.int64)
+            at[columns] = np.arange(width)
+        for offset, (row, school) in enumerate(zip(positions.tolist(), rows.schools[positions].tolist(), strict=True)):
             # Never a school with itself: in one pool that is the diagonal, and any other profile of it.
             blocked_here = list(col_by_school.get(school, ()))
             for other in forbidden_by_school.get(school, ()):
                 blocked_here.extend(col_by_school.get(other, ()))
             if blocked:
-                blocked_here.extend(blocked.get(start + offset, ()))
+                blocked_here.extend(blocked.get(row, ()))
+            if blocked_here and at is not None:
+                found = at[blocked_here]
+                blocked_here = found[found >= 0].tolist()
             if blocked_here:
                 scores[offset, blocked_here] = -np.inf
-        columns, values = _best_in_rows(scores, k, width)
+        found_columns, values = _best_in_rows(scores, k, width)
         keep = values > 0
-        out_rows.append(np.broadcast_to(np.arange(start, stop)[:, None], columns.shape)[keep])
-        out_cols.append(columns[keep])
+        out_rows.append(np.broadcast_to(positions[:, None], found_columns.shape)[keep])
+        chosen = found_columns[keep]
+        out_cols.append(chosen if columns is None else columns[chosen])
         out_scores.append(values[keep])
         if progress is not None:
-            progress(stop / len(rows.order))
+            progress(stop / n_rows)
     if not out_rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
@@ -453,5 +487,5 @@ def best_partners(
 def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> Floats:
     """The full score matrix (sorted positions), without school-level exclusions. For small runs and tests."""
     scores = rows.a @ cols.b.T
-    tabled_parts(rows, cols, 0, len(rows.order), vocab=vocab, out=scores)
+    tabled_parts(rows, cols, np.arange(len(rows.order)), vocab=vocab, out=scores)
     return scores
