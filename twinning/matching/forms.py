@@ -192,6 +192,14 @@ class CohortForm(forms.Form):
         required=False,
         empty_label=_("Every school looking this year"),
     )
+    fairness = forms.ChoiceField(
+        label=_("Fairness"),
+        choices=CohortRun.Fairness.choices,
+        widget=forms.RadioSelect,
+        initial=CohortRun.Fairness.TOTAL,
+        required=False,
+        help_text=_("The review shows what a fair choice cost in total fit and gained for the worst-off school."),
+    )
     min_fit = forms.IntegerField(
         label=_("Minimum fit (%)"),
         min_value=0,
@@ -207,6 +215,7 @@ class CohortForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["fairness"] = data.get("fairness") or CohortRun.Fairness.TOTAL
         if data.get("shape") == CohortRun.Shape.TWO_SIDES and data.get("right_all_others"):
             programme = data.get("programme")
             countries = programme.countries.all() if programme is not None else Country.objects.all()

@@ -221,6 +221,13 @@ class CohortRun(models.Model):
     min_score = models.FloatField(
         _("minimum fit"), default=0.35, validators=[MinValueValidator(0.0), MaxValueValidator(0.95)]
     )
+
+    class Fairness(models.TextChoices):
+        TOTAL = "total", _("The most total fit")
+        MAXIMIN = "maximin", _("The worst-off school first, then the total")
+        FLOOR = "floor", _("Every pair at least the minimum fit, as many schools as possible")
+
+    fairness = models.CharField(_("fairness"), max_length=8, choices=Fairness.choices, default=Fairness.TOTAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     total_score = models.FloatField(null=True)

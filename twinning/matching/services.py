@@ -173,6 +173,7 @@ def start_cohort_run(
     left_countries,
     right_countries=(),
     min_score: float = 0.35,
+    fairness: str = CohortRun.Fairness.TOTAL,
     rules_from: CohortRun | None = None,
 ) -> CohortRun:
     """Create a run and queue it on the task queue. Pins and forbids of `rules_from` carry over."""
@@ -193,7 +194,13 @@ def start_cohort_run(
             raise ServiceError(empty_side_message(label, counts))
     with transaction.atomic():
         run = CohortRun.objects.create(
-            created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape, min_score=min_score
+            created_by=by,
+            nso=nso,
+            programme=programme,
+            school_year=school_year,
+            shape=shape,
+            min_score=min_score,
+            fairness=fairness,
         )
         run.left_countries.set(left_countries)
         run.right_countries.set(right_countries)
@@ -285,6 +292,9 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             forbidden=forbidden,
             rules=rules,
             min_score=run.min_score,
+            # Fairness: the worst-off school first, or every pair at the minimum fit at least.
+            objective="maximin" if run.fairness == CohortRun.Fairness.MAXIMIN else "total",
+            min_fit=run.min_score if run.fairness == CohortRun.Fairness.FLOOR else 0.0,
             progress=scored,
         )
         _progress(run, 75)
@@ -312,6 +322,18 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             "unmatched": len(result.unmatched),
             "pairs": len(pairs),
         }
+        if result.fairness is not None:
+            fair = result.fairness
+            stats["fairness"] = {
+                "total": fair.total,
+                "plain_total": fair.plain_total,
+                "cost": fair.cost,
+                "worst": fair.worst,
+                "plain_worst": fair.plain_worst,
+                "gain": fair.gain,
+                "matched": fair.matched,
+                "plain_matched": fair.plain_matched,
+            }
         if not pairs:
             stats["refusals"] = engine.diagnose(
                 left, right, when=when, forbidden=forbidden, rules=rules, min_score=run.min_score
@@ -359,6 +381,7 @@ def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
         left_countries=list(run.left_countries.all()),
         right_countries=list(run.right_countries.all()),
         min_score=run.min_score,
+        fairness=run.fairness,
         rules_from=run,
     )
 

@@ -266,6 +266,7 @@ def cohorts(request):
                 left_countries=list(data["left_countries"]),
                 right_countries=list(data["right_countries"]) if data["shape"] == CohortRun.Shape.TWO_SIDES else [],
                 min_score=data["min_fit"] / 100,
+                fairness=data["fairness"],
             )
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -314,6 +315,7 @@ def cohort_detail(request, pk: int):
             "left_countries": run.left_countries.all(),
             "right_countries": run.right_countries.all(),
             "ratio": round(100 * run.total_score / run.upper_bound, 1) if run.upper_bound else None,
+            "fairness": run.stats.get("fairness"),
         },
     )
 

@@ -228,3 +228,28 @@ def test_programme_rules_are_set_by_its_coordinators_only(client, cast, programm
     assert as_(client, cast.teacher_a.user).get(f"/programmes/{programme.slug}/pairing-rules/").status_code == 404
     bad = as_(client, coordinator).post(f"/programmes/{programme.slug}/pairing-rules/", {"max_age_gap": 11})
     assert bad.status_code == 200 and bad.context["form"].errors["max_age_gap"]
+
+
+def test_a_fair_run_says_what_it_cost_and_what_the_worst_off_school_gained(
+    client, cast, profiles, programme, coordinator, start
+):
+    # Two more schools each side, fitting unevenly: the most total fit leaves one school a poor partner.
+    for name, country, objectives in (
+        ("Galil", cast.israel, ("environment",)),
+        ("Leeds", cast.uk, ("identity",)),
+        ("Haifa", cast.israel, ("identity",)),
+        ("Hendon", cast.uk, ("environment",)),
+    ):
+        school = testing.make_school(country=country, name=name)
+        school.programmes.add(programme)
+        make_profile(school, objectives=objectives)
+    run = start(coordinator, programme, min_fit=0, fairness="maximin")
+    assert run.fairness == "maximin"
+    fair = run.stats["fairness"]
+    assert fair["gain"] >= 0 and fair["cost"] >= 0 and fair["matched"] >= fair["plain_matched"]
+    assert fair["worst"] == pytest.approx(min(run.pairs.values_list("score", flat=True)))
+    page = as_(client, coordinator).get(f"/matching/cohorts/{run.pk}/").content.decode()
+    assert "The worst-off school gained" in page and "It cost" in page
+    # Run again keeps the choice.
+    again = start(coordinator, programme, min_fit=40, fairness="floor")
+    assert again.fairness == "floor" and min(again.pairs.values_list("score", flat=True)) >= 0.4
