@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from twinning.matching.engine import WEIGHTS, Profile, Refusal, SearchIndex, match, score_pair
+from twinning.matching.engine import WEIGHTS, Profile, Refusal, Rules, SearchIndex, match, score_pair
 from twinning.matching.engine.scoring import Side, Vocabulary, all_scores
 from twinning.matching.engine.search import Filters
 
@@ -73,9 +73,9 @@ def english(key: str, **fields) -> Profile:
 #
 #                      objectives                    ages
 #   IL_A–GB_A   {id, her}·{id, her}   = 1        10–12·10–12 = 1
-#   IL_B–GB_B   {id, her}·{id, sci}   = 1/2      14–16·14–16 = 1
-#   IL_A–GB_B   {id, her}·{id, sci}   = 1/2      10–12·14–16 = 0
-#   IL_B–GB_A   {id, her}·{id, her}   = 1        14–16·10–12 = 0
+#   IL_B–GB_B   {id, her}·{id, sci}   = 1/2      13–15·13–15 = 1
+#   IL_A–GB_B   {id, her}·{id, sci}   = 1/2      10–12·13–15 = 0
+#   IL_B–GB_A   {id, her}·{id, her}   = 1        13–15·10–12 = 0
 #
 # Common part: language 0.20·0.75 + themes 0.15·1 + timetable 0.10·1 + size 0.05·1
 # + preferences 0.05·1 = 0.15 + 0.15 + 0.10 + 0.05 + 0.05 = 0.50. So:
@@ -84,9 +84,9 @@ def english(key: str, **fields) -> Profile:
 #   IL_A–GB_B = 0.25·1/2 + 0.20·0 + 0.50 = 0.625
 #   IL_B–GB_A = 0.25·1   + 0.20·0 + 0.50 = 0.750
 IL_A = israeli("il-a")
-IL_B = israeli("il-b", age_from=14, age_to=16)
+IL_B = israeli("il-b", age_from=13, age_to=15)
 GB_A = english("gb-a")
-GB_B = english("gb-b", age_from=14, age_to=16, objectives=frozenset({"identity", "science"}))
+GB_B = english("gb-b", age_from=13, age_to=15, objectives=frozenset({"identity", "science"}))
 SCORES = {("il-a", "gb-a"): 0.950, ("il-b", "gb-b"): 0.825, ("il-a", "gb-b"): 0.625, ("il-b", "gb-a"): 0.750}
 
 
@@ -426,13 +426,13 @@ def unblocked(b: Profile) -> Profile:
     return replace(b, school=f"elsewhere:{b.key}")
 
 
-def assert_valid_pairing(result, left, right, *, when, forbidden, one_pool=False):
+def assert_valid_pairing(result, left, right, *, when, forbidden, one_pool=False, rules=None):
     """Every pair allowed and scored as the reference scores it, every school within its capacity."""
     by_key = {p.key: p for p in left + right}
     seen = set()
     for pair in result.pairs:
         a, b = by_key[pair.left], by_key[pair.right]
-        verdict = score_pair(a, b, when=when, one_pool=one_pool, forbidden=frozenset(forbidden))
+        verdict = score_pair(a, b, when=when, one_pool=one_pool, forbidden=frozenset(forbidden), rules=rules or Rules())
         assert verdict.refusal is None
         assert a.school != b.school
         assert pair.score == pytest.approx(verdict.score, abs=1e-5)
