@@ -1,3 +1,4 @@
+import json
 import unicodedata
 
 from django import forms
@@ -143,6 +144,9 @@ class TeacherSignUpForm(forms.Form):
             if regions_differ(code)
         ]
         self.fields["new_school_region"].widget.choices = [("", _("The whole country")), *groups]
+        # Each country's usual time zone: choosing the country pre-chooses it (common/site.js).
+        zones = {country.pk: country.default_time_zone for country in self.fields["country"].queryset}
+        self.fields["new_school_time_zone"].widget.attrs["data-zone-of-country"] = json.dumps(zones)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
