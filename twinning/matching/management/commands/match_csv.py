@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from twinning.matching.csv_profiles import ProfileFileError, choose_sides, pair_rows, read_profiles, write_pairs
 from twinning.matching.engine import MatchingError, Rules, match
+from twinning.matching.engine.assign import CANDIDATES
 
 
 def _date(text: str) -> date:
@@ -63,7 +64,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--date", help="the date whose UTC offsets count for timetables (default: today, UTC)")
         parser.add_argument(
-            "--candidates", type=int, default=12, help="best candidates per school the solver considers (0: all)"
+            "--candidates",
+            type=int,
+            default=CANDIDATES,
+            help="best candidates per school the solver considers (0: all)",
         )
         parser.add_argument("--greedy", action="store_true", help="best pair first instead of the optimum")
         parser.add_argument(
