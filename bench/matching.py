@@ -94,8 +94,8 @@ def two_sides_2k() -> float:
         "Two sides, 2,000 per side, capacities 1-3",
         [
             ("exact optimum (k=None)", f"{exact_s:7.3f} s  total {exact.total:10.3f}  candidates {exact.candidates:,}"),
-            ("engine (k=12)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
-            ("greedy (k=12)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
+            ("engine (k=24)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
+            ("greedy (k=24)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
             ("engine / exact", f"{ratio:.5f}  {verdict(ratio >= 0.999)} (>= 0.999)"),
             ("greedy / exact", f"{greedy.total / exact.total:.5f}"),
         ],
@@ -134,7 +134,7 @@ def two_sides_10k(f: dict, exact_2k_s: float, *, visions: bool = False) -> None:
     time_ok = f["warm_s"] <= TIME_TARGET_S
     memory_ok = max(f["rss_peak_mib"], f["python_peak_mib"]) <= MEMORY_TARGET_MIB
     table(
-        "Two sides, 10,000 per side, capacities 1-3 (engine, k=12, fresh process)"
+        "Two sides, 10,000 per side, capacities 1-3 (engine, k=24, fresh process)"
         + (", every school with a vision vector" if visions else ""),
         [
             ("cold run", f"{f['cold_s']:7.3f} s"),
@@ -156,7 +156,7 @@ def one_pool_10k() -> None:
     everyone = pool(10_000)
     seconds, result = timed(lambda: match(everyone, when=WHEN))
     table(
-        "One pool, 10,000 schools (engine, k=12)",
+        "One pool, 10,000 schools (engine, k=24)",
         [
             ("time", f"{seconds:7.3f} s"),
             ("total", f"{result.total:.3f} over {len(result.pairs):,} pairs"),
@@ -224,7 +224,7 @@ def two_sides_50k(f: dict | None) -> None:
         print("\nTwo sides, 50,000 per side: skipped (BENCH_QUICK=1)")
         return
     table(
-        "Two sides, 50,000 per side, capacities 1-3 (engine, k=12, fresh process, one run)",
+        "Two sides, 50,000 per side, capacities 1-3 (engine, k=24, fresh process, one run)",
         [
             ("time", f"{f['cold_s']:7.3f} s"),
             (
@@ -305,8 +305,8 @@ def varied_2k() -> float:
                 "exact optimum (every pair)",
                 f"{exact_s:7.3f} s  total {exact.total:10.3f}  candidates {exact.candidates:,}",
             ),
-            ("engine (k=12)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
-            ("greedy (k=12)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
+            ("engine (k=24)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
+            ("greedy (k=24)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
             ("engine / exact", f"{ratio:.5f}  {verdict(ratio >= 0.999)} (>= 0.999)"),
             ("greedy / exact", f"{greedy.total / exact.total:.5f}"),
             ("engine time / exact time", f"{default_s / exact_s:.3f}"),
@@ -414,27 +414,27 @@ def main() -> None:
     two_sides_50k(cohort_50k)
     exact_varied_s = varied_2k()
     table(
-        "Varied, two sides, 10,000 per side (engine, k=12, fresh process)",
+        "Varied, two sides, 10,000 per side (engine, k=24, fresh process)",
         [
             *varied_rows(varied_10k, VARIED_TWO_SIDES_TARGET_S),
             ("time / exact 2k time", f"{varied_10k['seconds'] / exact_varied_s:.2f}"),
         ],
     )
     table(
-        "Varied, one pool of 10,000 (engine, k=12, fresh process)", varied_rows(varied_pool_10k, VARIED_POOL_TARGET_S)
+        "Varied, one pool of 10,000 (engine, k=24, fresh process)", varied_rows(varied_pool_10k, VARIED_POOL_TARGET_S)
     )
     if varied_50k is None:
         print("\nVaried, two sides, 50,000 per side: skipped (BENCH_QUICK=1)")
     else:
         table(
-            "Varied, two sides, 50,000 per side (engine, k=12, fresh process)",
+            "Varied, two sides, 50,000 per side (engine, k=24, fresh process)",
             varied_rows(varied_50k, VARIED_50K_TARGET_S, VARIED_50K_MEMORY_MIB),
         )
     if varied_huge is None:
         print("\nVaried, one pool of 200,000: skipped (add --huge)")
     else:
         table(
-            "Varied, one pool of 200,000 schools (engine, k=12, fresh process)",
+            "Varied, one pool of 200,000 schools (engine, k=24, fresh process)",
             varied_rows(varied_huge, HUGE_TARGET_S, HUGE_MEMORY_MIB),
         )
     varied_fairness()

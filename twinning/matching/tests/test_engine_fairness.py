@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from twinning.matching.engine import Rules, match, score_pair
 from twinning.matching.engine.assign import Cohort, MatchingError
 from twinning.matching.engine.synthetic import varied_pool, varied_two_sides
-from twinning.matching.tests.test_engine import (
+from twinning.matching.tests.engine_cases import (
     GB_A,
     GB_B,
     IL_A,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from twinning.matching.engine import Refusal, Rules, SearchIndex, age_gap, diagnose, match, score_pair, why_not
 from twinning.matching.engine.scoring import Side, Vocabulary, all_scores
-from twinning.matching.tests.test_engine import (
+from twinning.matching.tests.engine_cases import (
     GB_A,
     IL_A,
     LEFT,

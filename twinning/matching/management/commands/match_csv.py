@@ -23,6 +23,7 @@ from django.utils import translation
 
 from twinning.matching.csv_profiles import ProfileFileError, choose_sides, pair_rows, read_profiles, write_pairs
 from twinning.matching.engine import MatchingError, Rules, diagnose, match
+from twinning.matching.engine.assign import CANDIDATES
 from twinning.matching.explain import no_pair_message
 
 
@@ -66,7 +67,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--date", help="the date whose UTC offsets count for timetables (default: today, UTC)")
         parser.add_argument(
-            "--candidates", type=int, default=12, help="best candidates per school the solver considers (0: all)"
+            "--candidates",
+            type=int,
+            default=CANDIDATES,
+            help="best candidates per school the solver considers (0: all)",
         )
         parser.add_argument("--greedy", action="store_true", help="best pair first instead of the optimum")
         parser.add_argument(
