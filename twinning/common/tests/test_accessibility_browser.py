@@ -41,6 +41,13 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+# Pages read after sending their form: the button to press, and what must come back.
+SENT = {
+    "sign-up with errors": ("main form[method=post] button[type=submit] >> nth=-1", "[aria-invalid=true]"),
+    "own profile, saved": ("main form.stacked button[type=submit]", ".messages li"),
+}
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     # axe is injected as a script of its own, which the site's CSP (script-src 'self') refuses.
@@ -128,6 +135,7 @@ def site(cast, twinning, pupils, media_root):
             [
                 ("school directory", "/schools/"),
                 ("own profile", "/accounts/profile/"),
+                ("own profile, saved", "/accounts/profile/"),
                 ("pupils", "/accounts/pupils/"),
                 ("all meetings", "/meetings/"),
                 ("calendar feed", "/meetings/calendar/"),
@@ -163,6 +171,7 @@ def site(cast, twinning, pupils, media_root):
                 ("questionnaires", "/reports/surveys/"),
                 ("library review", "/library/review/"),
                 ("what I organise", "/learning/organise/"),
+                ("a new course", "/learning/new/"),
                 ("label evaluation", "/labels/evaluation/"),
                 ("awards", "/labels/awards/"),
                 ("cohorts", "/matching/cohorts/"),
@@ -214,10 +223,11 @@ def _check(page, live_server, site, language: str, *, more: bool) -> str:
         for name, path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response is not None and response.status == 200, (name, who, response and response.status)
-            if name == "sign-up with errors":
-                page.locator("main form[method=post] button[type=submit]").last.click()
+            if name in SENT:
+                button, expected = SENT[name]
+                page.locator(button).click()
                 page.wait_for_load_state()
-                assert page.locator("[aria-invalid=true]").count() > 0, "the empty form came back without errors"
+                assert page.locator(expected).count() > 0, f"{name}: nothing like {expected} came back"
             assert page.get_attribute("html", "lang") == language, name
             found = testing.axe_violations(page, tags=testing.AXE_TAGS_AND_BEST_PRACTICE)
             checked += 1
