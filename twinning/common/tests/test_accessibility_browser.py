@@ -1,11 +1,11 @@
-"""axe-core (WCAG 2.2 A and AA) on every main page, as the person who uses it: each role's dashboard,
-joining, validation, schools, matching, a twinning and each tab of its workspace, meetings, calendars,
-the caseload, the library, reports, labels, courses, communities and notifications, in English, Hebrew
-and Arabic, on a phone (390 px) and a desktop (1280 px); more pages (forms, lists, the pupil's workspace, public
-pages) once, in Arabic on a phone. axe runs its WCAG 2.2 A and AA rules and its best practices (landmarks,
-the order of headings). One browser page is reused, signed in once per
-person; a failure names each page, the person, the language and the width, with axe's rule, its impact
-and the failing nodes' selectors. The whole file runs in under three minutes on one process.
+"""axe-core on every main page, as the person who uses it: each role's dashboard, joining, validation,
+schools, matching, a twinning and each tab of its workspace, meetings, calendars, the caseload, the
+library, reports, labels, courses, communities and notifications, in English, Hebrew and Arabic, on a
+phone (390 px) and a desktop (1280 px); more pages (forms, lists, the pupil's workspace, public pages)
+once, in Arabic on a phone. axe runs its WCAG 2.2 A and AA rules and its best practices (landmarks, the
+order of headings). One browser page is reused, signed in once per person; a failure names each page,
+the person, the language and the width, with axe's rule, its impact and the failing nodes' selectors.
+The whole file runs in under three minutes on one process.
 """
 
 import io
