@@ -5,7 +5,10 @@ in this same run (the exact optimum, a plain numpy pass), so a slower or faster 
 in both. PASS/FAIL lines compare against the targets and are informational: the exit code is
 non-zero only when something raises.
 
-BENCH_QUICK=1 skips the 50,000-per-side run.
+BENCH_QUICK=1 skips the 50,000-per-side runs; --huge adds a network of 200,000 schools in one
+pool (minutes; run it now and then). Realistic instances ("varied": 12 languages x 3 levels,
+30 countries, 1-4 languages per school, capacities 1-3, ages 5-18, visions for 40 % of schools)
+are timed end to end: profiles in, pairs out.
 """
 
 import sys
@@ -25,11 +28,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from twinning.matching.engine import SearchIndex, match
+from twinning.matching.engine import SearchIndex, match, why_not
 from twinning.matching.engine import profiles as engine_profiles
 from twinning.matching.engine import scoring as engine_scoring
+from twinning.matching.engine.assign import Cohort
 from twinning.matching.engine.search import Filters
-from twinning.matching.engine.synthetic import COUNTRIES, pool, two_sides
+from twinning.matching.engine.synthetic import COUNTRIES, pool, two_sides, varied_pool, varied_two_sides
 
 WHEN = datetime(2026, 11, 23, 12, tzinfo=UTC)
 MIB = 1024 * 1024
@@ -90,8 +94,8 @@ def two_sides_2k() -> float:
         "Two sides, 2,000 per side, capacities 1-3",
         [
             ("exact optimum (k=None)", f"{exact_s:7.3f} s  total {exact.total:10.3f}  candidates {exact.candidates:,}"),
-            ("engine (k=12)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
-            ("greedy (k=12)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
+            ("engine (k=24)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
+            ("greedy (k=24)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
             ("engine / exact", f"{ratio:.5f}  {verdict(ratio >= 0.999)} (>= 0.999)"),
             ("greedy / exact", f"{greedy.total / exact.total:.5f}"),
         ],
@@ -130,7 +134,7 @@ def two_sides_10k(f: dict, exact_2k_s: float, *, visions: bool = False) -> None:
     time_ok = f["warm_s"] <= TIME_TARGET_S
     memory_ok = max(f["rss_peak_mib"], f["python_peak_mib"]) <= MEMORY_TARGET_MIB
     table(
-        "Two sides, 10,000 per side, capacities 1-3 (engine, k=12, fresh process)"
+        "Two sides, 10,000 per side, capacities 1-3 (engine, k=24, fresh process)"
         + (", every school with a vision vector" if visions else ""),
         [
             ("cold run", f"{f['cold_s']:7.3f} s"),
@@ -152,7 +156,7 @@ def one_pool_10k() -> None:
     everyone = pool(10_000)
     seconds, result = timed(lambda: match(everyone, when=WHEN))
     table(
-        "One pool, 10,000 schools (engine, k=12)",
+        "One pool, 10,000 schools (engine, k=24)",
         [
             ("time", f"{seconds:7.3f} s"),
             ("total", f"{result.total:.3f} over {len(result.pairs):,} pairs"),
@@ -220,7 +224,7 @@ def two_sides_50k(f: dict | None) -> None:
         print("\nTwo sides, 50,000 per side: skipped (BENCH_QUICK=1)")
         return
     table(
-        "Two sides, 50,000 per side, capacities 1-3 (engine, k=12, fresh process, one run)",
+        "Two sides, 50,000 per side, capacities 1-3 (engine, k=24, fresh process, one run)",
         [
             ("time", f"{f['cold_s']:7.3f} s"),
             (
@@ -233,6 +237,159 @@ def two_sides_50k(f: dict | None) -> None:
     )
 
 
+VARIED_TWO_SIDES_TARGET_S = 2.0
+VARIED_POOL_TARGET_S = 3.0
+VARIED_50K_TARGET_S = 30.0
+VARIED_50K_MEMORY_MIB = 1536
+HUGE_TARGET_S = 600.0
+HUGE_MEMORY_MIB = 4096
+RESOLVE_TARGET_S = 5.0
+
+
+def varied_child(kind: str, n: int) -> dict:
+    """One varied run in a fresh process: seconds end to end and the process's peak RSS."""
+    if kind == "two_sides":
+        left, right = varied_two_sides(n)
+        profiles = (left, right)
+    else:
+        profiles = (varied_pool(n), None)
+    distinct = len({p.language_signature() for side in profiles if side for p in side})
+    baseline = rss_mib()
+    seconds, result = timed(lambda: match(profiles[0], profiles[1], when=WHEN))
+    return {
+        "seconds": seconds,
+        "rss_baseline_mib": baseline,
+        "rss_peak_mib": rss_mib(),
+        "pairs": len(result.pairs),
+        "total": result.total,
+        "upper_bound": result.upper_bound,
+        "candidates": result.candidates,
+        "unmatched": len(result.unmatched),
+        "distinct_language_sets": distinct,
+    }
+
+
+def varied_fresh(kind: str, n: int) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as executor:
+        return executor.submit(varied_child, kind, n).result()
+
+
+def varied_rows(f: dict, target_s: float, memory_mib: float | None = None) -> list[tuple[str, str]]:
+    rows = [
+        ("distinct language sets", f"{f['distinct_language_sets']:,}"),
+        ("profiles in, pairs out", f"{f['seconds']:7.3f} s  {verdict(f['seconds'] <= target_s)} (<= {target_s:.0f} s)"),
+        (
+            "peak RSS (process)",
+            f"{f['rss_peak_mib']:7.1f} MiB  (after data, before matching: {f['rss_baseline_mib']:.1f} MiB)"
+            + (f"  {verdict(f['rss_peak_mib'] <= memory_mib)} (<= {memory_mib:,.0f} MiB)" if memory_mib else ""),
+        ),
+        ("candidates", f"{f['candidates']:,}"),
+        ("total", f"{f['total']:.3f} over {f['pairs']:,} pairs, {f['unmatched']:,} schools unmatched"),
+    ]
+    if f["upper_bound"]:
+        rows.append(("total / upper bound", f"{f['total'] / f['upper_bound']:.5f}"))
+    return rows
+
+
+def varied_2k() -> float:
+    left, right = varied_two_sides(2000)
+    exact_s, exact = timed(lambda: match(left, right, when=WHEN, k=None))
+    default_s, default = timed(lambda: match(left, right, when=WHEN))
+    greedy_s, greedy = timed(lambda: match(left, right, when=WHEN, method="greedy"))
+    ratio = default.total / exact.total
+    table(
+        "Varied, two sides, 2,000 per side: engine against the exact optimum",
+        [
+            ("distinct language sets", f"{len({p.language_signature() for p in left + right}):,}"),
+            (
+                "exact optimum (every pair)",
+                f"{exact_s:7.3f} s  total {exact.total:10.3f}  candidates {exact.candidates:,}",
+            ),
+            ("engine (k=24)", f"{default_s:7.3f} s  total {default.total:10.3f}  candidates {default.candidates:,}"),
+            ("greedy (k=24)", f"{greedy_s:7.3f} s  total {greedy.total:10.3f}"),
+            ("engine / exact", f"{ratio:.5f}  {verdict(ratio >= 0.999)} (>= 0.999)"),
+            ("greedy / exact", f"{greedy.total / exact.total:.5f}"),
+            ("engine time / exact time", f"{default_s / exact_s:.3f}"),
+        ],
+    )
+    return exact_s
+
+
+def fairness_rows(label: str, plain, fair) -> list[tuple[str, str]]:
+    report = fair.fairness
+    return [
+        (
+            f"{label}: plain",
+            f"total {plain.total:9.3f}  worst pair {plain.worst:.4f}  schools matched {plain.matched:,}",
+        ),
+        (
+            f"{label}: {report.objective}",
+            f"total {fair.total:9.3f}  worst pair {fair.worst:.4f}  schools matched {fair.matched:,}"
+            f"  (threshold {report.threshold:.4f})",
+        ),
+        (
+            f"{label}: cost / gain",
+            f"total fit {-report.cost:+.3f} ({-report.cost / max(plain.total, 1e-9):+.2%})"
+            f"  worst-off school {report.gain:+.4f}",
+        ),
+    ]
+
+
+def varied_fairness() -> None:
+    left, right = varied_two_sides(2000)
+    everyone = varied_pool(2000)
+    cohort = Cohort.build(left, right, when=WHEN)
+    pool_cohort = Cohort.build(everyone, when=WHEN)
+    plain, pool_plain = cohort.solve(), pool_cohort.solve()
+    maximin_s, maximin = timed(lambda: cohort.solve(objective="maximin"))
+    pool_maximin_s, pool_maximin = timed(lambda: pool_cohort.solve(objective="maximin"))
+    floor = 0.5
+    floored = cohort.solve(min_fit=floor)
+    table(
+        "Fairness on varied schools (2,000 per side; one pool of 2,000), on the same candidates",
+        [
+            *fairness_rows("two sides", plain, maximin),
+            ("two sides: maximin solve", f"{maximin_s:7.3f} s"),
+            *fairness_rows(f"two sides, min fit {floor}", plain, floored),
+            *fairness_rows("one pool", pool_plain, pool_maximin),
+            ("one pool: maximin solve", f"{pool_maximin_s:7.3f} s"),
+        ],
+    )
+
+
+def varied_resolve() -> None:
+    rows = []
+    for label, left, right in (
+        ("one pool of 5,000", varied_pool(5000), None),
+        ("two sides, 2,500 per side", *varied_two_sides(2500)),
+    ):
+        first_s, cohort = timed(lambda left=left, right=right: Cohort.build(left, right, when=WHEN))
+        first = cohort.solve()
+        fresh_s, _ = timed(lambda left=left, right=right: match(left, right, when=WHEN))
+        # A coordinator pins a pair the engine did not propose and forbids one it did.
+        proposed = {(p.left, p.right) for p in first.pairs}
+        pin = next(
+            (a.key, b.key)
+            for a, b in zip(left, right or left[1:], strict=False)
+            if (a.key, b.key) not in proposed and not why_not(a, b, one_pool=right is None)
+        )
+        forbid = (first.pairs[-1].left, first.pairs[-1].right)
+        resolve_s, again = timed(lambda c=cohort, p=pin, f=forbid: c.solve(pinned=[p], forbidden_keys=[f]))
+        assert pin in {(p.left, p.right) for p in again.pairs} and forbid not in {
+            (p.left, p.right) for p in again.pairs
+        }
+        rows += [
+            (f"{label}: first run (score + solve)", f"{first_s:7.3f} s"),
+            (f"{label}: fresh run of match()", f"{fresh_s:7.3f} s"),
+            (
+                f"{label}: re-solve after a pin and a forbid",
+                f"{resolve_s:7.3f} s  {verdict(resolve_s <= RESOLVE_TARGET_S)} (<= {RESOLVE_TARGET_S:.0f} s)"
+                f"  ({resolve_s / fresh_s:.2f} of a fresh run; total {first.total:.3f} -> {again.total:.3f})",
+            ),
+        ]
+    table("Re-solving after a pin and a forbid (varied schools)", rows)
+
+
 def main() -> None:
     print(
         f"Matching engine benchmark: Python {platform.python_version()}, numpy {np.__version__}, "
@@ -242,7 +399,12 @@ def main() -> None:
     # at the fork (Linux keeps the high-water mark across exec), so the parent must still be small.
     cohort_10k = in_fresh_process(10_000, warm_runs=3, trace=True)
     cohort_10k_visions = in_fresh_process(10_000, warm_runs=3, trace=True, visions=True)
-    cohort_50k = None if os.environ.get("BENCH_QUICK") == "1" else in_fresh_process(50_000, warm_runs=0, trace=False)
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    cohort_50k = None if quick else in_fresh_process(50_000, warm_runs=0, trace=False)
+    varied_10k = varied_fresh("two_sides", 10_000)
+    varied_pool_10k = varied_fresh("pool", 10_000)
+    varied_50k = None if quick else varied_fresh("two_sides", 50_000)
+    varied_huge = varied_fresh("pool", 200_000) if "--huge" in sys.argv else None
     exact_2k_s = two_sides_2k()
     two_sides_10k(cohort_10k, exact_2k_s)
     two_sides_10k(cohort_10k_visions, exact_2k_s, visions=True)
@@ -250,6 +412,33 @@ def main() -> None:
     search_200k()
     search_200k(visions=True)
     two_sides_50k(cohort_50k)
+    exact_varied_s = varied_2k()
+    table(
+        "Varied, two sides, 10,000 per side (engine, k=24, fresh process)",
+        [
+            *varied_rows(varied_10k, VARIED_TWO_SIDES_TARGET_S),
+            ("time / exact 2k time", f"{varied_10k['seconds'] / exact_varied_s:.2f}"),
+        ],
+    )
+    table(
+        "Varied, one pool of 10,000 (engine, k=24, fresh process)", varied_rows(varied_pool_10k, VARIED_POOL_TARGET_S)
+    )
+    if varied_50k is None:
+        print("\nVaried, two sides, 50,000 per side: skipped (BENCH_QUICK=1)")
+    else:
+        table(
+            "Varied, two sides, 50,000 per side (engine, k=24, fresh process)",
+            varied_rows(varied_50k, VARIED_50K_TARGET_S, VARIED_50K_MEMORY_MIB),
+        )
+    if varied_huge is None:
+        print("\nVaried, one pool of 200,000: skipped (add --huge)")
+    else:
+        table(
+            "Varied, one pool of 200,000 schools (engine, k=24, fresh process)",
+            varied_rows(varied_huge, HUGE_TARGET_S, HUGE_MEMORY_MIB),
+        )
+    varied_fairness()
+    varied_resolve()
     print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f} (other work on the machine skews the timings)")
 
 

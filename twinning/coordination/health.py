@@ -90,3 +90,15 @@ def reply_gaps(posts: list[tuple[int, int | None, datetime]]) -> list[timedelta]
             gaps.append(at - previous[2])
         previous = (thread, school, at)
     return gaps
+
+
+def answer_hours_by_school(posts: list[tuple[int, int | None, datetime]]) -> dict[int, float]:
+    """The median time each school took to answer the other (hours), from the same posts as `reply_gaps`:
+    an answer is a post right after another school's post in the same thread."""
+    gaps: dict[int, list[float]] = {}
+    previous = None
+    for thread, school, at in posts:
+        if previous is not None and previous[0] == thread and school is not None and previous[1] not in (None, school):
+            gaps.setdefault(school, []).append((at - previous[2]).total_seconds() / 3600)
+        previous = (thread, school, at)
+    return {school: round(median(hours), 1) for school, hours in gaps.items()}

@@ -37,6 +37,8 @@ class TwinningHealth(models.Model):
     quietest_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_activity = models.JSONField(default=dict)  # school id → ISO time of its last activity (or null)
     median_reply_hours = models.FloatField(null=True, blank=True)
+    # School id → the median hours that school took to answer the other in the forum (schools that did).
+    answer_hours = models.JSONField(default=dict, blank=True)
     overdue = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
     next_meeting = models.DateTimeField(null=True, blank=True)

@@ -24,7 +24,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.models import AuditEntry
 from twinning.common.notifications import notify_many
-from twinning.coordination.health import Facts, Policy, judge, reply_gaps
+from twinning.coordination.health import Facts, Policy, answer_hours_by_school, judge, reply_gaps
 from twinning.coordination.models import GuidanceEntry, Nudge, NudgePolicy, TwinningHealth
 from twinning.meetings.models import Meeting
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
@@ -181,6 +181,7 @@ def _batch(ids: list[int], now: datetime) -> dict[str, int]:
                 quietest_school_id=health.quietest,
                 last_activity={str(s): (at.isoformat() if at else None) for s, at in facts.last_activity.items()},
                 median_reply_hours=health.median_reply_hours,
+                answer_hours={str(s): h for s, h in answer_hours_by_school(posts.get(twinning_id, [])).items()},
                 overdue=facts.overdue,
                 pending=facts.pending,
                 next_meeting=facts.next_meeting,
@@ -212,6 +213,7 @@ def _batch(ids: list[int], now: datetime) -> dict[str, int]:
             "quietest_school",
             "last_activity",
             "median_reply_hours",
+            "answer_hours",
             "overdue",
             "pending",
             "next_meeting",

@@ -4,6 +4,7 @@ import random
 
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.common.errors import ServiceError
 from twinning.common.school_year import current_school_year
 from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
 from twinning.twinnings import services
@@ -40,13 +41,30 @@ def load_twinnings(*, seed: int) -> int:
     for titles, stage in zip(TITLES, STAGES, strict=True):
         if not israeli or not abroad:
             break
-        home, away = schools[israeli.pop(rng.randrange(len(israeli)))], schools[abroad.pop(rng.randrange(len(abroad)))]
+        home = schools[israeli.pop(rng.randrange(len(israeli)))]
         proposer = teachers[home.pk][0]
-        shared = set(home.programmes.values_list("pk", flat=True)) & set(away.programmes.values_list("pk", flat=True))
-        programme = Programme.objects.filter(pk__in=shared).first()
-        twinning = services.propose_twinning(
-            from_school=home, to_schools=[away], by=proposer, school_year=year, titles=titles, programme=programme
-        )
+        # The first school abroad (in a random order) the programme's pairing rules allow.
+        twinning = None
+        for away_pk in rng.sample(abroad, len(abroad)):
+            away = schools[away_pk]
+            shared = set(home.programmes.values_list("pk", flat=True)) & set(
+                away.programmes.values_list("pk", flat=True)
+            )
+            try:
+                twinning = services.propose_twinning(
+                    from_school=home,
+                    to_schools=[away],
+                    by=proposer,
+                    school_year=year,
+                    titles=titles,
+                    programme=Programme.objects.filter(pk__in=shared).first(),
+                )
+            except ServiceError:
+                continue
+            abroad.remove(away_pk)
+            break
+        if twinning is None:
+            continue
         made += 1
         if stage == "proposed":
             continue

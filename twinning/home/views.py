@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from twinning.accounts.rules import roles_of
-from twinning.matching.queries import partner_summary_for
+from twinning.matching.queries import cohort_work_for, partner_summary_for
 from twinning.schools import queries as school_queries
 from twinning.schools.profile import teacher_checklist
+from twinning.twinnings.models import Twinning
 from twinning.twinnings.queries import recent_twinnings_for
+from twinning.twinnings.rules import twinnings_overseen_by
 
 
 def home(request):
@@ -36,7 +38,23 @@ def dashboard(request):
         context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
     context["partners"] = partner_summary_for(user)
     context["my_twinnings"] = recent_twinnings_for(user)
+    if roles.coordinator or roles.nso_staff or roles.admin:
+        context["waiting"] = _waiting_for_overseer(user)
     if roles.coordinator:
         context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
         context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)
     return render(request, "home/dashboard.html", context)
+
+
+def _waiting_for_overseer(user) -> dict:
+    """What waits for a coordinator (or NSO staff): twinnings to approve, twinnings to re-match, cohort
+    runs to review and the schools the latest run left without a partner."""
+    overseen = twinnings_overseen_by(user)
+    to_approve = overseen.filter(status=Twinning.Status.ACCEPTED).order_by("changed_at", "pk")
+    cohorts = cohort_work_for(user)
+    return {
+        "to_approve": to_approve.count(),
+        "approve_first": list(to_approve[:5]),
+        "rematch": overseen.filter(status=Twinning.Status.NEEDS_PARTNER).count(),
+        **cohorts,
+    }

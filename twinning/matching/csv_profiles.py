@@ -17,8 +17,8 @@ from functools import cache
 from typing import TextIO, TypeVar, overload
 from zoneinfo import available_timezones
 
-from .engine import COMPONENTS, Pair, Profile, score_pair
-from .engine.profiles import MAX_AGE, MIN_AGE, ages
+from .engine import COMPONENTS, Pair, Profile, Rules, score_pair
+from .engine.profiles import DEFAULT_RULES, MAX_AGE, MIN_AGE, ages
 from .engine.vision import VisionEncoder
 
 # Every ISO 639-1 code (184, "bh" included; the withdrawn "iw", "in", "ji", "jw", "mo", "sh" are not).
@@ -601,7 +601,9 @@ def _age_range(a: Profile, b: Profile) -> str:
     return str(common[0]) if len(common) == 1 else f"{common[0]}-{common[-1]}"
 
 
-def pair_rows(pairs: Iterable[Pair], profiles: list[Profile], *, when: datetime, one_pool: bool) -> list[list[str]]:
+def pair_rows(
+    pairs: Iterable[Pair], profiles: list[Profile], *, when: datetime, one_pool: bool, rules: Rules = DEFAULT_RULES
+) -> list[list[str]]:
     """One output row per pair (OUTPUT_COLUMNS), in file order of the left then the right profile.
 
     The score and its parts are the engine's reference scoring (`score_pair`), so each row's
@@ -612,7 +614,7 @@ def pair_rows(pairs: Iterable[Pair], profiles: list[Profile], *, when: datetime,
     rows = []
     for pair in sorted(pairs, key=lambda pair: (position[pair.left], position[pair.right])):
         a, b = by_key[pair.left], by_key[pair.right]
-        verdict = score_pair(a, b, when=when, one_pool=one_pool)
+        verdict = score_pair(a, b, when=when, one_pool=one_pool, rules=rules)
         facts = verdict.facts
         rows.append(
             [

@@ -118,11 +118,60 @@ REFUSALS = {
     "same_school": lambda: _("same school"),
     "same_country": lambda: _("same country"),
     "excluded_country": lambda: _("a country left out by one of the schools"),
+    "age_gap": lambda: _("ages too far apart"),
     "no_language": lambda: _("no language in common"),
     "forbidden": lambda: _("already proposed, declined or twinned"),
+    "programme": lambda: _("not a member of the programme"),
     "below_minimum": lambda: _("a fit below the minimum set for the run"),
+    "partner_full": lambda: _("has all the partners it wants in this run"),
+    "possible": lambda: _("could be paired by hand"),
 }
 
 
+def refusal_label(key: str) -> str:
+    return REFUSALS[key]() if key in REFUSALS else key
+
+
 def refusal_summary(counts: dict) -> list[tuple[str, int]]:
-    return [(REFUSALS[key](), n) for key, n in sorted(counts.items(), key=lambda kv: -kv[1]) if key in REFUSALS]
+    """(the rule in words, how many pairs it ruled out), most first."""
+    shown = set(REFUSALS) - {"possible", "partner_full"}
+    return [(REFUSALS[key](), n) for key, n in sorted(counts.items(), key=lambda kv: -kv[1]) if key in shown and n]
+
+
+def empty_side_message(side: str, counts: dict[str, int]) -> str:
+    """Why no school of a cohort's side can be matched, with how many schools each condition leaves out."""
+    sentences = {
+        "no_profile": lambda n: ngettext(
+            "%(n)d school has no twinning profile for this year",
+            "%(n)d schools have no twinning profile for this year",
+            n,
+        ),
+        "not_looking": lambda n: ngettext(
+            "%(n)d profile is not looking for partners", "%(n)d profiles are not looking for partners", n
+        ),
+        "not_validated": lambda n: ngettext(
+            "%(n)d school is not validated yet", "%(n)d schools are not validated yet", n
+        ),
+        "outside_programme": lambda n: ngettext(
+            "%(n)d school is not a member of the programme", "%(n)d schools are not members of the programme", n
+        ),
+        "full": lambda n: ngettext(
+            "%(n)d school already has all its partners", "%(n)d schools already have all their partners", n
+        ),
+    }
+    reasons = [sentence(counts[key]) % {"n": counts[key]} for key, sentence in sentences.items() if counts.get(key)]
+    if not reasons:
+        return _("No school of the %(side)s can be matched: these countries have no validated school.") % {"side": side}
+    return _("No school of the %(side)s can be matched: %(reasons)s.") % {"side": side, "reasons": "; ".join(reasons)}
+
+
+def no_pair_message(counts: dict) -> str:
+    """Why a cohort has no possible pair, with how many pairs each rule ruled out (nothing is saved)."""
+    reasons = "; ".join(
+        _("%(n)s ruled out: %(reason)s") % {"n": n, "reason": reason} for reason, n in refusal_summary(counts)
+    )
+    return ngettext(
+        "No pair is possible; of %(n)s pair examined, %(reasons)s. Nothing was written.",
+        "No pair is possible; of %(n)s pairs examined, %(reasons)s. Nothing was written.",
+        counts.get("examined", 0),
+    ) % {"n": counts.get("examined", 0), "reasons": reasons}

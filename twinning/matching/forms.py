@@ -181,11 +181,24 @@ class CohortForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    right_all_others = forms.BooleanField(
+        label=_("All other countries of the programme"),
+        required=False,
+        help_text=_("Instead of ticking them one by one. Without a programme: every other country."),
+    )
     programme = LocalizedModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.none(),
         required=False,
         empty_label=_("Every school looking this year"),
+    )
+    fairness = forms.ChoiceField(
+        label=_("Fairness"),
+        choices=CohortRun.Fairness.choices,
+        widget=forms.RadioSelect,
+        initial=CohortRun.Fairness.TOTAL,
+        required=False,
+        help_text=_("The review shows what a fair choice cost in total fit and gained for the worst-off school."),
     )
     min_fit = forms.IntegerField(
         label=_("Minimum fit (%)"),
@@ -202,6 +215,15 @@ class CohortForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["fairness"] = data.get("fairness") or CohortRun.Fairness.TOTAL
+        if data.get("shape") == CohortRun.Shape.TWO_SIDES and data.get("right_all_others"):
+            programme = data.get("programme")
+            countries = programme.countries.all() if programme is not None else Country.objects.all()
+            left = [country.pk for country in data.get("left_countries") or ()]
+            data["right_countries"] = list(countries.exclude(pk__in=left))
+            if not data["right_countries"]:
+                self.add_error("right_all_others", _("The programme has no other country."))
+                return data
         if data.get("shape") == CohortRun.Shape.TWO_SIDES and not data.get("right_countries"):
             self.add_error("right_countries", _("Choose the countries of the second side."))
         if set(data.get("left_countries") or ()) & set(data.get("right_countries") or ()):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,13 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["left", "right"], condition=Q(status="pending"), name="one_pending_proposal_per_pair"
             ),
+            # A profile is one school's for one year: two schools have one open proposal a year, whichever asked.
+            models.UniqueConstraint(
+                Least("left", "right"),
+                Greatest("left", "right"),
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_open_proposal_per_pair_and_year",
+            ),
         ]
         indexes = [models.Index(fields=["right", "status"]), models.Index(fields=["left", "status"])]
         ordering = ["-created_at", "-pk"]
@@ -213,6 +221,13 @@ class CohortRun(models.Model):
     min_score = models.FloatField(
         _("minimum fit"), default=0.35, validators=[MinValueValidator(0.0), MaxValueValidator(0.95)]
     )
+
+    class Fairness(models.TextChoices):
+        TOTAL = "total", _("The most total fit")
+        MAXIMIN = "maximin", _("The worst-off school first, then the total")
+        FLOOR = "floor", _("Every pair at least the minimum fit, as many schools as possible")
+
+    fairness = models.CharField(_("fairness"), max_length=8, choices=Fairness.choices, default=Fairness.TOTAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     total_score = models.FloatField(null=True)
@@ -251,6 +266,8 @@ class CohortPair(models.Model):
     parts = models.JSONField(default=dict)
     facts = models.JSONField(default=dict)
     pinned = models.BooleanField(default=False)
+    # Paired by the coordinator from the run's unmatched schools, not by the engine.
+    by_hand = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-score", "pk"]

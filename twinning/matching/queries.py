@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -13,10 +15,11 @@ from django.utils import timezone
 
 from twinning.common.school_year import current_school_year
 from twinning.matching.engine import Profile, SearchIndex
+from twinning.matching.engine.search import Filters
 from twinning.matching.engine.vision import from_bytes
 from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
 from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
-from twinning.schools.models import SCHOOL_WEEK_DAYS, ValidationStatus
+from twinning.schools.models import SCHOOL_WEEK_DAYS, Programme, School, ValidationStatus
 
 
 def _minutes(t) -> int:
@@ -111,24 +114,101 @@ def open_profiles(school_year: int) -> QuerySet[TwinningProfile]:
     )
 
 
+# Pairs of schools the apps above matching have put together this year (twinnings adds the schools
+# of each of the year's twinnings, `TwinningsConfig.ready`): never proposed to each other again.
+# Each source is called as `source(school_year, school_id=None)` and returns (school id, school id)
+# pairs, only those with `school_id` when it is given.
+_settled_sources: list[Callable[..., Iterable[tuple[int, int]]]] = []
+
+
+def add_settled_pairs_source(source: Callable[..., Iterable[tuple[int, int]]]) -> None:
+    if source not in _settled_sources:
+        _settled_sources.append(source)
+
+
+def _settled_proposals(school_year: int) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(
+        left__school_year=school_year,
+        status__in=[Proposal.Status.DECLINED, Proposal.Status.ACCEPTED, Proposal.Status.PENDING],
+    )
+
+
 def settled_school_pairs(school_year: int) -> set[tuple[str, str]]:
-    """School pairs never to propose again this year: declined, already accepted, or waiting for an answer."""
-    return {
-        (str(a), str(b))
-        for a, b in Proposal.objects.filter(
-            left__school_year=school_year,
-            status__in=[Proposal.Status.DECLINED, Proposal.Status.ACCEPTED, Proposal.Status.PENDING],
-        ).values_list("left__school_id", "right__school_id")
+    """School pairs never to propose again this year: declined, already accepted, or waiting for an
+    answer, and those already twinned (both ways round)."""
+    pairs = {
+        (str(a), str(b)) for a, b in _settled_proposals(school_year).values_list("left__school_id", "right__school_id")
     }
+    for source in _settled_sources:
+        pairs |= {(str(a), str(b)) for a, b in source(school_year)}
+    return pairs | {(b, a) for a, b in pairs}
 
 
 def schools_settled_with(school_id: int, school_year: int) -> frozenset[str]:
-    rows = Proposal.objects.filter(
-        Q(left__school_id=school_id) | Q(right__school_id=school_id),
-        left__school_year=school_year,
-        status__in=[Proposal.Status.DECLINED, Proposal.Status.ACCEPTED, Proposal.Status.PENDING],
-    ).values_list("left__school_id", "right__school_id")
+    """The schools this school may not be proposed to again this year (see `settled_school_pairs`)."""
+    rows: list[tuple[int, int]] = list(
+        _settled_proposals(school_year)
+        .filter(Q(left__school_id=school_id) | Q(right__school_id=school_id))
+        .values_list("left__school_id", "right__school_id")
+    )
+    for source in _settled_sources:
+        rows += list(source(school_year, school_id=school_id))
     return frozenset(str(x) for pair in rows for x in pair if x != school_id)
+
+
+def pair_is_settled(school_year: int, a: int, b: int) -> bool:
+    return str(b) in schools_settled_with(a, school_year)
+
+
+def proposal_settles_pair(school_year: int, a: int, b: int) -> bool:
+    """Whether a proposal between the two schools this year is waiting, accepted or declined."""
+    return (
+        _settled_proposals(school_year)
+        .filter(Q(left__school_id=a, right__school_id=b) | Q(left__school_id=b, right__school_id=a))
+        .exists()
+    )
+
+
+def profiles_of_year(school_ids, school_year: int) -> dict[int, TwinningProfile]:
+    return {
+        p.school_id: p for p in TwinningProfile.objects.filter(school_id__in=list(school_ids), school_year=school_year)
+    }
+
+
+def programme_of(profile: TwinningProfile) -> Programme | None:
+    """The programme whose rules a profile's pairs follow: the one it names, else its school's only one."""
+    if profile.programme_id is not None:
+        return profile.programme
+    programmes = list(profile.school.programmes.all()[:2])
+    return programmes[0] if len(programmes) == 1 else None
+
+
+def schools_bound_elsewhere(school_id: int, school_year: int) -> frozenset[str]:
+    """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it."""
+    mine = set(School.programmes.through.objects.filter(school_id=school_id).values_list("programme_id", flat=True))
+    named = dict(open_profiles(school_year).values_list("school_id", "programme_id"))
+    programmes: dict[int, set[int]] = defaultdict(set)
+    members = School.programmes.through.objects.filter(school__profiles__in=open_profiles(school_year))
+    for school, programme in members.values_list("school_id", "programme_id"):
+        programmes[school].add(programme)
+    bound = {
+        school: programme if programme is not None else next(iter(programmes[school]))
+        for school, programme in named.items()
+        if programme is not None or len(programmes[school]) == 1
+    }
+    return frozenset(str(school) for school, programme in bound.items() if programme not in mine)
+
+
+def filters_within_rules(query: Profile, filters: Filters, *, max_age_gap: int, programme: str | None) -> Filters:
+    """The search's filters narrowed to a programme's hard rules: its member schools, classes at most
+    `max_age_gap` years from the query's (a chosen age stays a condition of its own)."""
+    low, high = query.age_from - max_age_gap, query.age_to + max_age_gap
+    return replace(
+        filters,
+        age_from=low if filters.age_from is None else max(low, filters.age_from),
+        age_to=high if filters.age_to is None else min(high, filters.age_to),
+        programme=programme or filters.programme,
+    )
 
 
 _index_lock = threading.Lock()
@@ -140,7 +220,8 @@ def _index_version(school_year: int, profiles: QuerySet[TwinningProfile]) -> tup
     answered = Proposal.objects.filter(left__school_year=school_year).aggregate(
         n=Count("pk"), decided=Max("decided_at"), made=Max("created_at")
     )
-    return tuple(looked.values()) + tuple(answered.values())
+    members = School.programmes.through.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return tuple(looked.values()) + tuple(answered.values()) + tuple(members.values())
 
 
 def search_index(school_year: int, *, when: datetime | None = None) -> SearchIndex:
@@ -164,8 +245,11 @@ def search_index(school_year: int, *, when: datetime | None = None) -> SearchInd
         return cached[2]
     taken = partners_taken(school_year)
     people = [p for p in engine_profiles(profiles, taken=taken) if p.capacity > 0]
+    # A school's programmes are its memberships: the programme filter keeps their members.
     programmes = defaultdict(set)
-    for pk, programme in profiles.filter(programme__isnull=False).values_list("pk", "programme__slug"):
+    for pk, programme in profiles.filter(school__programmes__isnull=False).values_list(
+        "pk", "school__programmes__slug"
+    ):
         programmes[str(pk)].add(programme)
     index = SearchIndex(
         people,
@@ -213,3 +297,53 @@ def partner_summary_for(user) -> dict | None:
     if can_run_cohorts(user):
         summary["last_run"] = runs_for(user).first()
     return summary or None
+
+
+def cohort_side_counts(*, school_year: int, countries, programme: Programme | None) -> dict[str, int]:
+    """How many of these countries' schools a cohort side would hold, and how many each condition leaves
+    out (a profile can count under several): for the message when a side would be empty."""
+    schools = School.objects.filter(country__in=countries, status=ValidationStatus.VALIDATED)
+    profiles = TwinningProfile.objects.filter(school_year=school_year, school__country__in=countries)
+    if programme is not None:
+        schools = schools.filter(programmes=programme)
+    open_ = open_profiles(school_year).filter(school__country__in=countries)
+    if programme is not None:
+        open_ = open_.filter(school__programmes=programme)
+    taken = partners_taken(school_year)
+    rows = list(open_.values_list("pk", "capacity"))
+    full = sum(1 for pk, capacity in rows if capacity <= taken.get(pk, 0))
+    return {
+        "available": len(rows) - full,
+        "no_profile": schools.exclude(profiles__school_year=school_year).count(),
+        "not_validated": profiles.exclude(school__status=ValidationStatus.VALIDATED).count(),
+        "not_looking": profiles.filter(looking=False, school__status=ValidationStatus.VALIDATED).count(),
+        "outside_programme": 0 if programme is None else profiles.exclude(school__programmes=programme).count(),
+        "full": full,
+    }
+
+
+def rooms_in_run(run, pks) -> dict[int, int]:
+    """Partners each of these profiles still wants, beside those accepted outside the run and its pairs."""
+    profiles = dict(TwinningProfile.objects.filter(pk__in=list(pks)).values_list("pk", "capacity"))
+    used: dict[int, int] = defaultdict(int)
+    for left, right in run.pairs.values_list("left_id", "right_id"):
+        used[left] += 1
+        used[right] += 1
+    accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).exclude(cohort_run=run)
+    accepted = accepted.filter(Q(left_id__in=profiles) | Q(right_id__in=profiles))
+    for left, right in accepted.values_list("left_id", "right_id"):
+        used[left] += 1
+        used[right] += 1
+    return {pk: capacity - used[pk] for pk, capacity in profiles.items()}
+
+
+def cohort_work_for(user) -> dict:
+    """What waits for a coordinator in cohort matching this year: runs to review and approve, and the
+    schools the latest finished run left without a partner (less those paired by hand since)."""
+    runs = runs_for(user).filter(school_year=current_school_year())
+    latest = runs.filter(status__in=["done", "approved"]).order_by("-finished_at", "-pk").first()
+    unmatched = 0
+    if latest is not None:
+        keys = [int(row["key"]) for row in latest.stats.get("unmatched_schools") or []]
+        unmatched = sum(1 for room in rooms_in_run(latest, keys).values() if room > 0) if keys else 0
+    return {"to_review": runs.filter(status="done").count(), "latest": latest, "unmatched": unmatched}

@@ -96,3 +96,8 @@ def cohort_scope(user, *, left_countries, programme) -> tuple:
     if len(nsos) != 1 or None in nsos or (allowed is not None and not nsos <= allowed):
         raise ServiceError(_("Choose countries served by one of your NSOs, or choose one of your programmes."))
     return left_countries[0].nso, None
+
+
+def may_pair_by_hand(user, run: CohortRun) -> bool:
+    """Those who may see a run pair its unmatched schools by hand, once it has finished (and after approval)."""
+    return can_run_cohorts(user) and run.status in (CohortRun.Status.DONE, CohortRun.Status.APPROVED)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +15,20 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify, notify_many
 from twinning.matching import engine
+from twinning.matching.constraints import PairRules, Party, profiles_refusal, refusal, refusal_message
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
+from twinning.matching.explain import empty_side_message, refusal_label
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
-from twinning.matching.queries import engine_profiles, open_profiles, partners_taken, settled_school_pairs
+from twinning.matching.queries import (
+    cohort_side_counts,
+    engine_profiles,
+    open_profiles,
+    pair_is_settled,
+    partners_taken,
+    rooms_in_run,
+    settled_school_pairs,
+)
+from twinning.matching.unmatched import unmatched_report
 from twinning.schools.queries import teacher_users_by_school
 
 
@@ -64,25 +76,30 @@ def request_partnership(
         raise ServiceError(_("Both profiles must be for the same school year."))
     if not to_profile.looking:
         raise ServiceError(_("This school is not looking for partners at the moment."))
-    pair = {
-        (str(from_profile.school_id), str(to_profile.school_id)),
-        (str(to_profile.school_id), str(from_profile.school_id)),
-    }
-    if pair & settled_school_pairs(from_profile.school_year):
-        raise ServiceError(_("Your schools already have a proposal this year, or one of you declined it."))
+    if pair_is_settled(from_profile.school_year, from_profile.school_id, to_profile.school_id):
+        raise ServiceError(
+            _("Your schools already have a twinning or a proposal this year, or one of you declined it.")
+        )
+    if (broken := profiles_refusal(from_profile, to_profile)) is not None:
+        raise ServiceError(refusal_message(*broken))
     if to_profile.capacity <= partners_taken(to_profile.school_year).get(to_profile.pk, 0):
         raise ServiceError(_("This school already has all the partners it wants."))
     with transaction.atomic():
-        proposal = Proposal.objects.create(
-            origin=Proposal.Origin.SEARCH,
-            left=from_profile,
-            right=to_profile,
-            left_accepted=True,
-            left_accepted_by=by,
-            message=message,
-            score=score,
-            created_by=by,
-        )
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    origin=Proposal.Origin.SEARCH,
+                    left=from_profile,
+                    right=to_profile,
+                    left_accepted=True,
+                    left_accepted_by=by,
+                    message=message,
+                    score=score,
+                    created_by=by,
+                )
+        except IntegrityError:
+            # The other school asked at the same moment: the database keeps one open proposal per pair.
+            raise ServiceError(_("Your schools already have a twinning or a proposal this year.")) from None
         audit.record(actor=by, action="proposal.requested", target=proposal)
         _notify_school(
             to_profile,
@@ -156,16 +173,34 @@ def start_cohort_run(
     left_countries,
     right_countries=(),
     min_score: float = 0.35,
+    fairness: str = CohortRun.Fairness.TOTAL,
     rules_from: CohortRun | None = None,
 ) -> CohortRun:
     """Create a run and queue it on the task queue. Pins and forbids of `rules_from` carry over."""
+    if not left_countries:
+        raise ServiceError(_("Choose the countries of the first side."))
     if shape == CohortRun.Shape.TWO_SIDES and not right_countries:
         raise ServiceError(_("Choose the countries of the second side."))
     if shape == CohortRun.Shape.TWO_SIDES and set(left_countries) & set(right_countries):
         raise ServiceError(_("A country cannot be on both sides."))
+    if programme is not None and not programme.schools.exists():
+        raise ServiceError(_("The programme %(programme)s has no member schools yet.") % {"programme": programme.name})
+    sides = [(_("first side"), left_countries)]
+    if shape == CohortRun.Shape.TWO_SIDES:
+        sides.append((_("second side"), right_countries))
+    for label, countries in sides:
+        counts = cohort_side_counts(school_year=school_year, countries=countries, programme=programme)
+        if not counts["available"]:
+            raise ServiceError(empty_side_message(label, counts))
     with transaction.atomic():
         run = CohortRun.objects.create(
-            created_by=by, nso=nso, programme=programme, school_year=school_year, shape=shape, min_score=min_score
+            created_by=by,
+            nso=nso,
+            programme=programme,
+            school_year=school_year,
+            shape=shape,
+            min_score=min_score,
+            fairness=fairness,
         )
         run.left_countries.set(left_countries)
         run.right_countries.set(right_countries)
@@ -193,16 +228,23 @@ def mark_cohort_run_stopped(*, run_id: int) -> None:
 
 
 def cohort_profiles(run: CohortRun):
-    """The run's two sides (or its pool) as engine profiles, with the capacity each still has."""
+    """The run's two sides (or its pool) as engine profiles, with the capacity each still has.
+
+    A run over a programme holds its member schools only (`School.programmes`)."""
     base = open_profiles(run.school_year)
     if run.programme_id:
-        base = base.filter(programme_id=run.programme_id)
+        base = base.filter(school__programmes=run.programme_id)
     taken = partners_taken(run.school_year)
     left = engine_profiles(base.filter(school__country__in=run.left_countries.all()), taken=taken)
     right = None
     if run.shape == CohortRun.Shape.TWO_SIDES:
         right = engine_profiles(base.filter(school__country__in=run.right_countries.all()), taken=taken)
     return [p for p in left if p.capacity > 0], right if right is None else [p for p in right if p.capacity > 0]
+
+
+def cohort_rules(run: CohortRun) -> PairRules:
+    """The hard rules of the run's pairs: its programme's, or the defaults."""
+    return PairRules.of(run.programme)
 
 
 def execute_cohort_run(run_id: int) -> CohortRun:
@@ -241,14 +283,27 @@ def execute_cohort_run(run_id: int) -> CohortRun:
                 last[0] = fraction
                 _progress(run, 25 + round(45 * fraction))
 
+        rules = cohort_rules(run).for_engine()
         result = engine.match(
-            left, right, when=when, pinned=pinned, forbidden=forbidden, min_score=run.min_score, progress=scored
+            left,
+            right,
+            when=when,
+            pinned=pinned,
+            forbidden=forbidden,
+            rules=rules,
+            min_score=run.min_score,
+            # Fairness: the worst-off school first, or every pair at the minimum fit at least.
+            objective="maximin" if run.fairness == CohortRun.Fairness.MAXIMIN else "total",
+            min_fit=run.min_score if run.fairness == CohortRun.Fairness.FLOOR else 0.0,
+            progress=scored,
         )
         _progress(run, 75)
         one_pool = right is None
         pairs = []
         for pair in result.pairs:
-            verdict = engine.score_pair(by_key[pair.left], by_key[pair.right], when=when, one_pool=one_pool)
+            verdict = engine.score_pair(
+                by_key[pair.left], by_key[pair.right], when=when, one_pool=one_pool, rules=rules
+            )
             pairs.append(
                 CohortPair(
                     run=run,
@@ -267,8 +322,25 @@ def execute_cohort_run(run_id: int) -> CohortRun:
             "unmatched": len(result.unmatched),
             "pairs": len(pairs),
         }
+        if result.fairness is not None:
+            fair = result.fairness
+            stats["fairness"] = {
+                "total": fair.total,
+                "plain_total": fair.plain_total,
+                "cost": fair.cost,
+                "worst": fair.worst,
+                "plain_worst": fair.plain_worst,
+                "gain": fair.gain,
+                "matched": fair.matched,
+                "plain_matched": fair.plain_matched,
+            }
         if not pairs:
-            stats["refusals"] = engine.diagnose(left, right, when=when, forbidden=forbidden, min_score=run.min_score)
+            stats["refusals"] = engine.diagnose(
+                left, right, when=when, forbidden=forbidden, rules=rules, min_score=run.min_score
+            )
+        stats["unmatched_schools"] = unmatched_report(
+            left, right, result, when=when, forbidden=forbidden, rules=rules, min_score=run.min_score
+        )
         with transaction.atomic():
             run.pairs.all().delete()
             CohortPair.objects.bulk_create(pairs, batch_size=2000)
@@ -309,6 +381,7 @@ def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
         left_countries=list(run.left_countries.all()),
         right_countries=list(run.right_countries.all()),
         min_score=run.min_score,
+        fairness=run.fairness,
         rules_from=run,
     )
 
@@ -316,6 +389,8 @@ def rerun_cohort(*, run: CohortRun, by) -> CohortRun:
 def approve_cohort_run(*, run: CohortRun, by) -> int:
     """Turn every proposed pair that is not forbidden into a proposal to both schools.
 
+    The approval is the coordinator's approval of the twinnings too: a proposal of an approved run
+    that both schools accept opens its twinning already approved (see `twinnings.services`).
     Notifies the validated teachers of both schools (in-app at once; e-mails from the job queue).
     Written in a few bulk queries, so approving thousands of pairs stays quick.
     """
@@ -337,32 +412,101 @@ def approve_cohort_run(*, run: CohortRun, by) -> int:
             }
             & settled
         ]
-        proposals = Proposal.objects.bulk_create(
-            [
-                Proposal(
-                    origin=Proposal.Origin.COHORT,
-                    left=pair.left,
-                    right=pair.right,
-                    score=pair.score,
-                    cohort_run=run,
-                    created_by=by,
-                )
-                for pair in pairs
-            ]
-        )
-        teachers = teacher_users_by_school({p.left.school_id for p in pairs} | {p.right.school_id for p in pairs})
-        notes = []
-        for proposal in proposals:
-            url = reverse("matching:proposal", args=[proposal.pk])
-            for mine, other in ((proposal.left, proposal.right), (proposal.right, proposal.left)):
-                params = {
-                    "school": other.school.name,
-                    "country": other.school.country_id,
-                    "own_school": mine.school.name,
-                }
-                notes += [(user, "cohort_proposal", url, params) for user in teachers[mine.school_id]]
-        notify_many(notes)
+        proposals = _send_cohort_proposals(run, pairs, by=by)
         run.status, run.approved_at, run.approved_by = CohortRun.Status.APPROVED, timezone.now(), by
         run.save(update_fields=["status", "approved_at", "approved_by"])
         audit.record(actor=by, action="cohort.approved", target=run, proposals=len(proposals))
     return len(proposals)
+
+
+def _send_cohort_proposals(run: CohortRun, pairs: list[CohortPair], *, by) -> list[Proposal]:
+    """The pairs as proposals to both schools, their validated teachers notified (in-app at once, e-mails
+    from the job queue), in a few bulk queries whatever the number of pairs."""
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(
+                origin=Proposal.Origin.COHORT,
+                left=pair.left,
+                right=pair.right,
+                score=pair.score,
+                cohort_run=run,
+                created_by=by,
+            )
+            for pair in pairs
+        ]
+    )
+    teachers = teacher_users_by_school({p.left.school_id for p in pairs} | {p.right.school_id for p in pairs})
+    notes = []
+    for proposal in proposals:
+        url = reverse("matching:proposal", args=[proposal.pk])
+        for mine, other in ((proposal.left, proposal.right), (proposal.right, proposal.left)):
+            params = {
+                "school": other.school.name,
+                "country": other.school.country_id,
+                "own_school": mine.school.name,
+            }
+            notes += [(user, "cohort_proposal", url, params) for user in teachers[mine.school_id]]
+    notify_many(notes)
+    return proposals
+
+
+def _in_run_scope(run: CohortRun, profile: TwinningProfile, *, side: str) -> bool:
+    countries = (
+        run.right_countries if side == "right" and run.shape == CohortRun.Shape.TWO_SIDES else run.left_countries
+    )
+    if not countries.filter(pk=profile.school.country_id).exists():
+        return False
+    return run.programme_id is None or profile.school.programmes.filter(pk=run.programme_id).exists()
+
+
+def pair_by_hand(*, run: CohortRun, left: TwinningProfile, right: TwinningProfile, by) -> CohortPair:
+    """The coordinator pairs two schools the run left without a partner (or with room for one more).
+
+    The pair keeps to every hard rule of the run (its programme's rules, never a pair already twinned
+    or proposed, a language in common, each school's capacity); only the minimum fit is the
+    coordinator's to overrule. Before approval it joins the run's pairs; after, it is sent at once as
+    a proposal to both schools (notifying their validated teachers).
+    """
+    if run.status not in (CohortRun.Status.DONE, CohortRun.Status.APPROVED):
+        raise ServiceError(_("Only a finished run can be completed by hand."))
+    if not (_in_run_scope(run, left, side="left") and _in_run_scope(run, right, side="right")):
+        raise ServiceError(_("Both schools must belong to this run's cohort."))
+    if not (left.looking and right.looking) or left.school_year != run.school_year != right.school_year:
+        raise ServiceError(_("Both schools must be looking for partners this year."))
+    pair_rules = cohort_rules(run)
+    if (rule := refusal(pair_rules, Party.of(left.school, left), Party.of(right.school, right))) is not None:
+        raise ServiceError(refusal_message(rule, pair_rules))
+    if (
+        pair_is_settled(run.school_year, left.school_id, right.school_id)
+        or run.pairs.filter(Q(left=left, right=right) | Q(left=right, right=left)).exists()
+    ):
+        raise ServiceError(_("These schools already have a twinning or a proposal this year."))
+    one, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[left.pk, right.pk]))
+    if one.key != str(left.pk):
+        one, other = other, one
+    one_pool = run.shape == CohortRun.Shape.ONE_POOL
+    verdict = engine.score_pair(one, other, when=datetime.now(UTC), one_pool=one_pool, rules=pair_rules.for_engine())
+    if verdict.refusal:
+        raise ServiceError(
+            _("These two schools cannot be paired: %(rule)s.") % {"rule": refusal_label(verdict.refusal)}
+        )
+    rooms = rooms_in_run(run, [left.pk, right.pk])
+    for profile in (left, right):
+        if rooms[profile.pk] <= 0:
+            raise ServiceError(_("%(school)s already has all the partners it wants.") % {"school": profile.school.name})
+    with transaction.atomic():
+        run = CohortRun.objects.select_for_update().get(pk=run.pk)
+        pair = CohortPair.objects.create(
+            run=run,
+            left=left,
+            right=right,
+            score=verdict.score,
+            parts=verdict.parts,
+            facts=verdict.facts,
+            pinned=True,
+            by_hand=True,
+        )
+        audit.record(actor=by, action="cohort.paired_by_hand", target=run, left=left.pk, right=right.pk)
+        if run.status == CohortRun.Status.APPROVED:
+            _send_cohort_proposals(run, [pair], by=by)
+    return pair

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cohorts/", views.cohorts, name="cohorts"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
     path("cohorts/<int:pk>/pairs/<int:pair_pk>/rule/", views.cohort_rule, name="cohort_rule"),
+    path("cohorts/<int:pk>/pair/", views.cohort_pair, name="cohort_pair"),
     path("cohorts/<int:pk>/rerun/", views.cohort_rerun, name="cohort_rerun"),
     path("cohorts/<int:pk>/approve/", views.cohort_approve, name="cohort_approve"),
 ]

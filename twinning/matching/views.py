@@ -5,25 +5,33 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.http import posted_id
 from twinning.common.school_year import current_school_year
-from twinning.matching import engine, rules, services
+from twinning.matching import engine, rules, services, unmatched
+from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
-from twinning.matching.explain import Explainer, refusal_summary
+from twinning.matching.explain import Explainer, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
+    filters_within_rules,
     profiles_by_pk,
+    programme_of,
+    rooms_in_run,
+    schools_bound_elsewhere,
     schools_settled_with,
     search_index,
     still_open,
 )
 from twinning.schools.models import School
-from twinning.schools.rules import teaching_school_id
+from twinning.schools.queries import responsiveness_of
+from twinning.schools.rules import programmes_ruled_by, teaching_school_id
 
 PAGE_SIZE = 50
 
@@ -68,7 +76,11 @@ def search(request):
     if school_id is None:
         raise Http404
     year = current_school_year()
-    own = TwinningProfile.objects.filter(school_id=school_id, school_year=year).first()
+    own = (
+        TwinningProfile.objects.filter(school_id=school_id, school_year=year)
+        .select_related("programme", "school")
+        .first()
+    )
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
@@ -86,18 +98,29 @@ def search(request):
             theme=data["theme"].code if data.get("theme") else None,
             programme=data["programme"].slug if data.get("programme") else None,
         )
-        found = search_index(year).search(
-            query, filters, limit=20, forbidden_schools=schools_settled_with(school_id, year)
+        # The programme's hard rules: its members only, ages close enough, another country if it says so.
+        programme = programme_of(own)
+        pair_rules = PairRules.of(programme)
+        filters = filters_within_rules(
+            query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
+        index = search_index(year)
+        forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
+        found = index.search(query, filters, limit=20, forbidden_schools=forbidden, rules=pair_rules.for_engine())
+        if programme is not None and not pair_rules.other_country:
+            # In a programme of several countries, partners abroad come before schools of one's own.
+            found.sort(key=lambda item: item[0].country == query.country)
         live = still_open([int(p.key) for p, _score in found], year)
         found = [(p, score) for p, score in found if int(p.key) in live]
         rows = profiles_by_pk(int(p.key) for p, _score in found)
+        responsive = responsiveness_of(int(p.school) for p, _score in found)
         explainer = Explainer()
         for partner, score in found:
             verdict = engine.score_pair(query, partner, when=when)
             results.append(
                 {
                     "profile": rows[int(partner.key)],
+                    "responsiveness": responsive.get(int(partner.school)),
                     "score": round(score * 100),
                     "reasons": explainer.reasons(verdict.parts, verdict.facts),
                 }
@@ -243,13 +266,18 @@ def cohorts(request):
                 left_countries=list(data["left_countries"]),
                 right_countries=list(data["right_countries"]) if data["shape"] == CohortRun.Shape.TWO_SIDES else [],
                 min_score=data["min_fit"] / 100,
+                fairness=data["fairness"],
             )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
             return redirect("matching:cohort", pk=run.pk)
     runs = rules.runs_for(request.user).select_related("nso", "programme", "created_by")[:20]
-    return render(request, "matching/cohorts.html", {"form": form, "runs": runs})
+    return render(
+        request,
+        "matching/cohorts.html",
+        {"form": form, "runs": runs, "ruled_programmes": programmes_ruled_by(request.user)},
+    )
 
 
 @login_required
@@ -279,14 +307,84 @@ def cohort_detail(request, pk: int):
         "matching/cohort.html",
         {
             "run": run,
+            "unmatched": _unmatched_rows(run),
+            "may_pair_by_hand": rules.may_pair_by_hand(request.user, run),
             "page": page,
             "rows": rows,
             "refusals": refusal_summary(run.stats.get("refusals", {})),
             "left_countries": run.left_countries.all(),
             "right_countries": run.right_countries.all(),
             "ratio": round(100 * run.total_score / run.upper_bound, 1) if run.upper_bound else None,
+            "fairness": run.stats.get("fairness"),
         },
     )
+
+
+def _unmatched_rows(run: CohortRun) -> list[dict]:
+    """The schools the run left without a partner (as the job explained them), less those paired by
+    hand since; for each, its best possible partners, what stopped each, and the rules' counts."""
+    report = run.stats.get("unmatched_schools") or []
+    if not report:
+        return []
+    keys = {int(row["key"]) for row in report} | {int(key) for row in report for key, _fit, _why in row["best"]}
+    profiles = profiles_by_pk(keys)
+    rooms = rooms_in_run(run, keys)
+    first_side = set(run.left_countries.values_list("pk", flat=True))
+    rows = []
+    for row in report:
+        key = int(row["key"])
+        if key not in profiles or rooms.get(key, 0) <= 0:
+            continue
+        best = []
+        for partner, fit, why in row["best"]:
+            partner = int(partner)
+            if partner not in profiles:
+                continue
+            if rooms.get(partner, 0) <= 0:
+                why = unmatched.PARTNER_FULL  # whatever stopped it in the run, it has no room now
+            best.append(
+                {
+                    "profile": profiles[partner],
+                    "fit": round(fit * 100),
+                    "why": why,
+                    "label": refusal_label(why),
+                    "can_pair": why != unmatched.PARTNER_FULL and rooms.get(partner, 0) > 0,
+                }
+            )
+        on_first_side = run.shape == CohortRun.Shape.ONE_POOL or profiles[key].school.country_id in first_side
+        rows.append(
+            {
+                "profile": profiles[key],
+                "on_first_side": on_first_side,
+                "examined": row["counts"].get("examined", 0),
+                "counts": refusal_summary(row["counts"]),
+                "best": best,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def cohort_pair(request, pk: int):
+    """The coordinator pairs two schools of a finished run by hand."""
+    run = rules.get_run_for_user(request.user, pk)
+    if not rules.may_pair_by_hand(request.user, run):
+        raise Http404
+    found = profiles_by_pk([posted_id(request, "left"), posted_id(request, "right")])
+    left, right = found.get(posted_id(request, "left")), found.get(posted_id(request, "right"))
+    if left is None or right is None:
+        raise Http404
+    try:
+        services.pair_by_hand(run=run, left=left, right=right, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(left)s and %(right)s are paired.") % {"left": left.school.name, "right": right.school.name},
+        )
+    return redirect(reverse("matching:cohort", args=[run.pk]) + "#unmatched")
 
 
 @login_required

@@ -146,6 +146,13 @@ class MeetingForm(forms.Form):
         help_text=_("Only if the family of every pupil of each school taking part agreed to it."),
     )
 
+    def clean_day(self):
+        # Said with the other fields' errors, not only once they are all right (the service checks again).
+        day = self.cleaned_data["day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return day
+
     def clean_video_link(self):
         link = self.cleaned_data["video_link"]
         if link and not link.lower().startswith(("https://", "http://")):
@@ -159,6 +166,8 @@ class MeetingForm(forms.Form):
             naive = datetime.combine(data["day"], data["start"])
             data["starts_at"] = timezone.make_aware(naive, zone)
             data["ends_at"] = data["starts_at"] + timedelta(minutes=data["minutes"])
+            if data["starts_at"] <= timezone.now() and "day" not in self.errors:
+                self.add_error("start", _("Choose a time in the future."))
         return data
 
 

@@ -22,7 +22,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("slug", "names")
+    list_display = ("slug", "names", "max_age_gap", "partners_from_other_countries")
     filter_horizontal = ("countries",)
 
 

@@ -1,3 +1,4 @@
+import json
 import unicodedata
 
 from django import forms
@@ -143,6 +144,9 @@ class TeacherSignUpForm(forms.Form):
             if regions_differ(code)
         ]
         self.fields["new_school_region"].widget.choices = [("", _("The whole country")), *groups]
+        # Each country's usual time zone: choosing the country pre-chooses it (common/site.js).
+        zones = {country.pk: country.default_time_zone for country in self.fields["country"].queryset}
+        self.fields["new_school_time_zone"].widget.attrs["data-zone-of-country"] = json.dumps(zones)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -308,3 +312,19 @@ class SchoolForm(forms.ModelForm):
         if data.get("age_from") is not None and data.get("age_to") is not None and data["age_from"] > data["age_to"]:
             self.add_error("age_to", _("The oldest pupils cannot be younger than the youngest."))
         return data
+
+
+class ProgrammeRulesForm(forms.Form):
+    """A programme's pairing rules, as its coordinators set them."""
+
+    max_age_gap = forms.IntegerField(
+        label=_("Largest age gap between partner classes (years)"),
+        min_value=0,
+        max_value=10,
+        help_text=_("0: the two classes' age ranges must overlap; 1: they may be a year apart, and so on."),
+    )
+    partners_from_other_countries = forms.BooleanField(
+        label=_("Partners come from another country"),
+        required=False,
+        help_text=_("A school is never paired with a school of its own country."),
+    )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,6 +88,19 @@ class Programme(NamedInLanguages):
     slug = models.SlugField(unique=True)
     descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), related_name="programmes", blank=True)
+    # The programme's hard rules for pairing its schools: partner search, cohort runs, re-matching and
+    # proposals made by hand all keep to them (see matching.constraints).
+    max_age_gap = models.PositiveSmallIntegerField(
+        _("largest age gap between partner classes (years)"),
+        default=1,
+        validators=[MaxValueValidator(10)],
+        help_text=_("0: the two classes' age ranges must overlap; 1: they may be a year apart, and so on."),
+    )
+    partners_from_other_countries = models.BooleanField(
+        _("partners come from another country"),
+        default=False,
+        help_text=_("A school is never paired with a school of its own country."),
+    )
 
     class Meta:
         verbose_name = _("programme")

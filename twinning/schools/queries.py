@@ -1,9 +1,12 @@
 """Reads about schools and teachers, shaped for the pages that show them."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from twinning.accounts.rules import roles_of
 from twinning.schools import rules
@@ -145,4 +148,45 @@ def teacher_users_by_school(school_ids) -> dict[int, list]:
         school_id__in=found, status=ValidationStatus.VALIDATED, left_at__isnull=True
     ).select_related("user"):
         found[teacher.school_id].append(teacher.user)
+    return found
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    """How quickly a school answers its partners (median hours, None before its first answer) and
+    when it was last active in its twinnings, in words for the pages that show it."""
+
+    answer_hours: float | None
+    last_active: datetime | None
+
+    @property
+    def answers(self) -> str:
+        hours = self.answer_hours
+        if hours is None:
+            return ""
+        if hours < 24:
+            return gettext("Usually answers its partners within a day.")
+        if hours < 72:
+            return gettext("Usually answers its partners within a few days.")
+        if hours <= 24 * 7:
+            return gettext("Usually answers its partners within a week.")
+        return gettext("Often takes more than a week to answer its partners.")
+
+
+# The app that judges twinnings' health (coordination, above) says how responsive schools are; it
+# fills this in its AppConfig.ready(). Each source maps school ids to (answer hours, last active).
+_responsiveness_sources: list[Callable[..., dict[int, tuple[float | None, datetime | None]]]] = []
+
+
+def add_responsiveness_source(source: Callable[..., dict[int, tuple[float | None, datetime | None]]]) -> None:
+    if source not in _responsiveness_sources:
+        _responsiveness_sources.append(source)
+
+
+def responsiveness_of(school_ids) -> dict[int, Responsiveness]:
+    """What is known of these schools' responsiveness (schools with no twinning yet are left out)."""
+    found: dict[int, Responsiveness] = {}
+    for source in _responsiveness_sources:
+        for pk, (hours, last) in source(list(school_ids)).items():
+            found[pk] = Responsiveness(hours, last)
     return found

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.models import Pupil
 from twinning.accounts.rules import roles_of
 from twinning.common.scopes import everything
-from twinning.schools.models import School, TeacherProfile, ValidationStatus
+from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
 
 
 def validator_scope(user) -> Q | None:
@@ -181,3 +181,21 @@ def may_propose_to(user, school: School) -> bool:
 
 def is_principal_of(user, school: School) -> bool:
     return school.pk in roles_of(user).principal_school_ids
+
+
+def may_set_programme_rules(user, programme: Programme) -> bool:
+    """The platform's administrators, and the programme's administrators and coordinators, set its
+    pairing rules (age gap, partners from other countries)."""
+    roles = roles_of(user)
+    return roles.admin or programme.pk in roles.programme_admin_ids or programme.pk in roles.coordinator_programme_ids
+
+
+def programmes_ruled_by(user) -> QuerySet[Programme]:
+    roles = roles_of(user)
+    if roles.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=roles.programme_admin_ids | roles.coordinator_programme_ids)
+
+
+def get_programme_for_rules(user, slug: str) -> Programme:
+    return get_object_or_404(programmes_ruled_by(user), slug=slug)

@@ -20,7 +20,7 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
 from twinning.schools import rules
-from twinning.schools.models import Country, Language, School, Subject, TeacherProfile, ValidationStatus
+from twinning.schools.models import Country, Language, Programme, School, Subject, TeacherProfile, ValidationStatus
 
 
 @dataclass(frozen=True)
@@ -337,3 +337,22 @@ def update_school(*, school: School, by: User, fields: dict, languages: list[Lan
         if changed:
             audit.record(actor=by, action="school.updated", target=school, fields=changed)
     return school
+
+
+def set_programme_rules(*, programme: Programme, by: User, max_age_gap: int, other_country: bool) -> Programme:
+    """Change a programme's pairing rules. They apply from the next search, run or proposal on; pairs
+    already made stay. Side effect: an audit entry with the new values."""
+    if not 0 <= max_age_gap <= 10:
+        raise ServiceError(_("The age gap must be between 0 and 10 years."))
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        programme.max_age_gap, programme.partners_from_other_countries = max_age_gap, other_country
+        programme.save(update_fields=["max_age_gap", "partners_from_other_countries"])
+        audit.record(
+            actor=by,
+            action="programme.rules",
+            target=programme,
+            max_age_gap=max_age_gap,
+            partners_from_other_countries=other_country,
+        )
+    return programme

@@ -20,4 +20,5 @@ urlpatterns = [
     path("schools/", views.school_directory, name="directory"),
     path("schools/<int:pk>/", views.school_detail, name="detail"),
     path("schools/<int:pk>/edit/", views.edit_school, name="edit"),
+    path("programmes/<slug:slug>/pairing-rules/", views.programme_rules, name="programme_rules"),
 ]

@@ -15,7 +15,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.common.net import client_address
 from twinning.schools import queries, rules, services
-from twinning.schools.forms import QueueFilterForm, RejectForm, SchoolForm, TeacherSignUpForm
+from twinning.schools.forms import ProgrammeRulesForm, QueueFilterForm, RejectForm, SchoolForm, TeacherSignUpForm
 from twinning.schools.models import Country, School, ValidationStatus
 
 PAGE_SIZE = 25
@@ -295,6 +295,7 @@ def school_detail(request, pk):
             "can_edit": rules.school_editable_by(request.user, school),
             "can_propose": rules.may_propose_to(request.user, school),
             "is_principal": rules.is_principal_of(request.user, school),
+            "responsiveness": queries.responsiveness_of([school.pk]).get(school.pk),
         },
     )
 
@@ -336,3 +337,30 @@ def school_directory(request):
             "countries": Country.objects.all(),
         },
     )
+
+
+@login_required
+def programme_rules(request, slug: str):
+    """A programme's pairing rules: its administrators and coordinators (and the platform's) change them."""
+    programme = rules.get_programme_for_rules(request.user, slug)
+    form = ProgrammeRulesForm(
+        request.POST or None,
+        initial={
+            "max_age_gap": programme.max_age_gap,
+            "partners_from_other_countries": programme.partners_from_other_countries,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_programme_rules(
+                programme=programme,
+                by=request.user,
+                max_age_gap=form.cleaned_data["max_age_gap"],
+                other_country=form.cleaned_data["partners_from_other_countries"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The programme's pairing rules are saved."))
+            return redirect("schools:programme_rules", slug=programme.slug)
+    return render(request, "schools/programme_rules.html", {"programme": programme, "form": form})

@@ -17,6 +17,8 @@ from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
 from twinning.common.notifications import notify_many
+from twinning.matching.constraints import PairRules, Party, refusal, refusal_message
+from twinning.matching.queries import profiles_of_year, programme_of, proposal_settles_pair
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 from twinning.schools.queries import teacher_users_by_school
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
@@ -90,6 +92,24 @@ def _join(row: TwinningSchool, *, contact) -> None:
         )
 
 
+def _pair_refusal(*, school_year: int, school: School, partner: School, programme, exclude=None) -> str | None:
+    """Why the two schools may not be twinned (a sentence), or None: already twinned or proposed this
+    year (another twinning than `exclude`), or a hard rule of the programme (or the defaults) broken."""
+    if partner.pk == school.pk:
+        return _("A school cannot twin with itself.")
+    twinned = TwinningSchool.objects.filter(
+        twinning__school_year=school_year, school=partner, twinning__schools__school=school
+    )
+    if exclude is not None:
+        twinned = twinned.exclude(twinning=exclude)
+    if twinned.exists() or proposal_settles_pair(school_year, school.pk, partner.pk):
+        return _("These schools already have a twinning or a proposal this year.")
+    profiles = profiles_of_year([school.pk, partner.pk], school_year)
+    rules = PairRules.of(programme)
+    rule = refusal(rules, Party.of(school, profiles.get(school.pk)), Party.of(partner, profiles.get(partner.pk)))
+    return None if rule is None else refusal_message(rule, rules)
+
+
 def _default_titles(schools: list[School]) -> dict[str, str]:
     title = " – ".join(school.name for school in schools)
     return {settings.LANGUAGE_CODE: title}
@@ -115,6 +135,10 @@ def propose_twinning(
         raise ServiceError(_("Choose at least one other school."))
     if any(s.status != ValidationStatus.VALIDATED for s in partners):
         raise ServiceError(_("Only validated schools can be invited to a twinning."))
+    for partner in partners:
+        why = _pair_refusal(school_year=school_year, school=from_school, partner=partner, programme=programme)
+        if why is not None:
+            raise ServiceError(f"{partner.name}: {why}")
     titles = clean_texts(titles) or _default_titles([from_school, *partners])
     with transaction.atomic():
         twinning = Twinning.objects.create(
@@ -140,13 +164,23 @@ def propose_twinning(
 
 
 def open_from_proposal(*, proposal, by) -> Twinning:
-    """An accepted partnership proposal becomes a twinning both schools have joined, waiting for approval."""
+    """An accepted partnership proposal becomes a twinning both schools have joined, waiting for approval.
+
+    A proposal from a cohort run the coordinator approved needs no second approval: the twinning
+    opens approved, by the run's approver (the coordinators are not asked again; the contacts are told)."""
     left, right = proposal.left, proposal.right
+    twinned = TwinningSchool.objects.filter(
+        twinning__school_year=left.school_year, school=right.school, twinning__schools__school=left.school
+    )
+    if twinned.exists():
+        raise ServiceError(_("These schools already have a twinning this year."))
+    run = proposal.cohort_run
+    approved_run = run is not None and run.approved_by_id is not None
     with transaction.atomic():
         twinning = Twinning.objects.create(
             titles=_default_titles([left.school, right.school]),
             school_year=left.school_year,
-            programme=left.programme or right.programme,
+            programme=(run.programme if run is not None else None) or programme_of(left) or programme_of(right),
             proposal=proposal,
             status=Status.ACCEPTED,
             created_by=by,
@@ -154,7 +188,10 @@ def open_from_proposal(*, proposal, by) -> Twinning:
         for profile, accepted_by in ((left, proposal.left_accepted_by), (right, proposal.right_accepted_by)):
             _join(TwinningSchool.objects.create(twinning=twinning, school=profile.school), contact=accepted_by)
         audit.record(actor=by, action="twinning.opened", target=twinning, proposal=proposal.pk)
-        _tell(_overseers(twinning), twinning, "twinning_to_approve")
+        if approved_run:
+            _approve(twinning, by=run.approved_by, cohort=run.pk)
+        else:
+            _tell(_overseers(twinning), twinning, "twinning_to_approve")
     return twinning
 
 
@@ -208,18 +245,22 @@ def approve_twinning(*, twinning: Twinning, by) -> Twinning:
     if twinning.status != Status.ACCEPTED:
         raise ServiceError(_("Only a twinning every school has accepted can be approved."))
     with transaction.atomic():
-        if twinning.coordinator_id is None and Role.objects.filter(user=by, kind=Role.Kind.COORDINATOR).exists():
-            twinning.coordinator = by
-            twinning.save(update_fields=["coordinator"])
-        _move(twinning, Status.APPROVED, by=by, action="twinning.approved")
-        if twinning.coordinator_id:
-            Membership.objects.update_or_create(
-                twinning=twinning,
-                user=twinning.coordinator,
-                defaults={"role": Membership.Role.VISITOR, "active": True, "school": None},
-            )
-        _tell(_contacts(twinning), twinning, "twinning_approved")
+        _approve(twinning, by=by)
     return twinning
+
+
+def _approve(twinning: Twinning, *, by, **data) -> None:
+    if twinning.coordinator_id is None and Role.objects.filter(user=by, kind=Role.Kind.COORDINATOR).exists():
+        twinning.coordinator = by
+        twinning.save(update_fields=["coordinator"])
+    _move(twinning, Status.APPROVED, by=by, action="twinning.approved", **data)
+    if twinning.coordinator_id:
+        Membership.objects.update_or_create(
+            twinning=twinning,
+            user=twinning.coordinator,
+            defaults={"role": Membership.Role.VISITOR, "active": True, "school": None},
+        )
+    _tell(_contacts(twinning), twinning, "twinning_approved")
 
 
 def start_twinning(*, twinning: Twinning, by) -> Twinning:
@@ -275,6 +316,16 @@ def invite_school(*, twinning: Twinning, school: School, by) -> TwinningSchool:
         raise ServiceError(_("Only validated schools can be invited to a twinning."))
     if twinning.schools.filter(school=school).exclude(status=TwinningSchool.Status.LEFT).exists():
         raise ServiceError(_("This school is already in the twinning."))
+    for row in twinning.schools.filter(status=TwinningSchool.Status.JOINED).select_related("school"):
+        why = _pair_refusal(
+            school_year=twinning.school_year,
+            school=row.school,
+            partner=school,
+            programme=twinning.programme,
+            exclude=twinning,
+        )
+        if why is not None:
+            raise ServiceError(why)
     with transaction.atomic():
         row, _created = TwinningSchool.objects.update_or_create(
             twinning=twinning,

@@ -13,9 +13,16 @@ from twinning.common.audit import entries_for, label
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.school_year import current_school_year
+from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
 from twinning.matching.models import TwinningProfile
-from twinning.matching.queries import engine_profiles, search_index, settled_school_pairs, still_open
+from twinning.matching.queries import (
+    engine_profiles,
+    filters_within_rules,
+    search_index,
+    settled_school_pairs,
+    still_open,
+)
 from twinning.schools.models import School, ValidationStatus
 from twinning.schools.rules import get_teacher_for_principal, may_propose_to
 from twinning.twinnings import rules, services
@@ -226,7 +233,11 @@ def rematch(request):
     """
 
     queue = list(
-        _with_schools(rules.twinnings_overseen_by(request.user).filter(status=Twinning.Status.NEEDS_PARTNER))[:50]
+        _with_schools(
+            rules.twinnings_overseen_by(request.user)
+            .filter(status=Twinning.Status.NEEDS_PARTNER)
+            .select_related("programme")
+        )[:50]
     )
     year = current_school_year()
     remaining = {t.pk: [r for r in t.schools.all() if r.status == TwinningSchool.Status.JOINED] for t in queue}
@@ -241,11 +252,21 @@ def rematch(request):
         query = next((query_of[r.school_id] for r in remaining[twinning.pk] if r.school_id in query_of), None)
         if query is None:
             continue
-        excluded = {b for a, b in settled if a == query.school} | {a for a, b in settled if b == query.school}
+        excluded = {b for a, b in settled if a == query.school}
         excluded |= {str(r.school_id) for r in twinning.schools.all()}
-        # Partners from another country than the schools still taking part, as in any twinning.
+        # Partners from another country than the schools still taking part, as in any twinning, and
+        # only members of the twinning's programme, within its rules.
         home = {r.school.country_id for r in remaining[twinning.pk]}
-        found = index.search(query, Filters(), limit=30, forbidden_schools=frozenset(excluded))
+        pair_rules = PairRules.of(twinning.programme)
+        filters = filters_within_rules(
+            query,
+            Filters(),
+            max_age_gap=pair_rules.max_age_gap,
+            programme=twinning.programme.slug if twinning.programme else None,
+        )
+        found = index.search(
+            query, filters, limit=30, forbidden_schools=frozenset(excluded), rules=pair_rules.for_engine()
+        )
         found_for[twinning.pk] = [(p, score) for p, score in found if p.country not in home][:5]
     keys = [int(p.key) for found in found_for.values() for p, _score in found]
     live = still_open(keys, year) if keys else set()

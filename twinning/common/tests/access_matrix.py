@@ -408,6 +408,12 @@ CASES: list[Case] = [
         get={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
         post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
     ),
+    case(
+        "schools:programme_rules",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},  # and the programme's coordinators
+        post={("programme_admin", "admin"): OK},  # the empty form is shown again with its errors
+    ),
     # --- matching
     case("matching:profile", get={TEACHERS | {"principal_a"}: OK}, post={TEACHERS | {"principal_a"}: OK}),
     case("matching:search", get={TEACHERS: OK}, post={TEACHERS: OK}),
@@ -440,6 +446,13 @@ CASES: list[Case] = [
         kw(pk="cohort.pk", pair_pk="cohort_pair.pk"),
         get=POST_ONLY,
         post={ORGANISERS_A: OK},
+    ),
+    case(
+        "matching:cohort_pair",
+        kw(pk="cohort.pk"),
+        get=POST_ONLY,
+        post={ORGANISERS_A: REFUSED},  # the two are already paired in the run: said in words, nothing saved
+        data=lambda n: {"left": n.cohort_pair.left_id, "right": n.cohort_pair.right_id},
     ),
     case("matching:cohort_rerun", kw(pk="cohort.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),
     case("matching:cohort_approve", kw(pk="cohort.pk"), get=POST_ONLY, post={ORGANISERS_A: OK}),

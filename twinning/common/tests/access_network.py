@@ -157,13 +157,10 @@ def build() -> SimpleNamespace:
     n.school_a.programmes.add(n.programme)
     n.school_b.programmes.add(n.programme)
 
-    # Twinning profiles and a partnership request (C asks A), for the school year under way.
+    # Twinning profiles for the school year under way (and, below, a partnership request: C asks A).
     n.profile_a = make_profile(n.school_a, languages={"he": 3, "en": 2})
     n.profile_b = make_profile(n.school_b)
     n.profile_c = make_profile(n.school_c, languages={"en": 3, "fr": 3})
-    n.proposal = Proposal.objects.create(
-        origin=Proposal.Origin.SEARCH, left=n.profile_c, right=n.profile_a, score=0.5, created_by=n.teacher_c.user
-    )
 
     # The twinning: A proposes, B accepts, the coordinator approves, A starts it.
     n.twinning = twinning_services.propose_twinning(
@@ -185,6 +182,11 @@ def build() -> SimpleNamespace:
     # A proposal from A to C, waiting for C's answer.
     n.proposed = twinning_services.propose_twinning(
         from_school=n.school_a, to_schools=[n.school_c], by=n.teacher_a.user, school_year=year
+    )
+    # C's partnership request to A, left from before A proposed the twinning: written directly, as the
+    # services now refuse a second proposal for a pair that has a twinning this year.
+    n.proposal = Proposal.objects.create(
+        origin=Proposal.Origin.SEARCH, left=n.profile_c, right=n.profile_a, score=0.5, created_by=n.teacher_c.user
     )
 
     # Pupils of A and B, in the twinning.
@@ -387,7 +389,9 @@ def build() -> SimpleNamespace:
     )
     n.join_request = community_services.request_to_join(community=n.closed_community, user=n.teacher_c.user)
 
-    # Cohort matching: Israel's NSO matches Israel with the UK; the run is done and has a pair.
+    # Cohort matching: Israel's NSO matches Israel with the UK; the run is done and has a pair (A with
+    # another British school: A and B are twinned already, never proposed to each other again).
+    make_profile(testing.make_school(country=n.uk, name="Leeds Partner School"))
     n.cohort = matching_services.start_cohort_run(
         by=n.nso_il,
         nso=n.il_nso,

@@ -1,11 +1,32 @@
-"""The matching engine: twinning profiles in, scores, searches and optimal pairings out. No Django."""
+"""The matching engine: twinning profiles in, scores, searches and optimal pairings out. No Django.
 
-from .assign import Matching, MatchingError, Pair, greedy, match
-from .profiles import COMPONENTS, LEVEL_VALUE, WEIGHTS, PairScore, Profile, Refusal, diagnose, score_pair
+- `match(left, right=None, *, rules=Rules(), objective="total", min_fit=0, …)`: a cohort's pairs.
+- `Cohort.build(…)` then `.solve(pinned=…, forbidden_keys=…, objective=…)`: score once, re-solve fast.
+- `SearchIndex(profiles, when=…).search(query, filters, rules=Rules())`: one school's best partners.
+- `score_pair`, `why_not`, `diagnose`: one pair's score and the hard rules it breaks (`Refusal`).
+- `Rules(max_age_gap=1, other_country=False, forbidden=frozenset())`: the hard rules (profiles.py).
+"""
+
+from .assign import Cohort, Fairness, Matching, MatchingError, Pair, greedy, match
+from .profiles import (
+    COMPONENTS,
+    LEVEL_VALUE,
+    WEIGHTS,
+    PairScore,
+    Profile,
+    Refusal,
+    Rules,
+    age_gap,
+    diagnose,
+    score_pair,
+    why_not,
+)
 from .search import SearchIndex
 
 __all__ = [
     "COMPONENTS",
+    "Cohort",
+    "Fairness",
     "LEVEL_VALUE",
     "WEIGHTS",
     "Matching",
@@ -14,9 +35,12 @@ __all__ = [
     "PairScore",
     "Profile",
     "Refusal",
+    "Rules",
     "SearchIndex",
+    "age_gap",
     "diagnose",
     "greedy",
     "match",
     "score_pair",
+    "why_not",
 ]

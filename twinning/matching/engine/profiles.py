@@ -1,13 +1,30 @@
-"""The plain data the matching engine works on: one twinning profile, and the score's parts.
+"""The plain data the matching engine works on: one twinning profile, the hard rules, and the score's parts.
 
 Nothing here knows about Django: a profile can come from the database, a CSV file or a test.
+
+Hard rules (`Rules`) say which pairs may never be proposed, whatever their fit. Every entry point
+of the engine takes one (`rules=`; the default is `Rules()`):
+
+    Rules(max_age_gap=1, other_country=False, forbidden=frozenset())
+
+- `max_age_gap`: the two classes' age ranges may be at most this many years apart (0: the ranges
+  must overlap; 1, the default: next to each other will do, e.g. 10–12 with 13–14).
+  Ranges are compared after clipping to MIN_AGE–MAX_AGE, as the score does.
+- `other_country`: partners must be from different countries. One pool always asks for it.
+- `forbidden`: pairs of profile keys (each a frozenset of two keys) that may never pair, e.g.
+  already twinned, proposed or declined this year. `Rules.forbidding([(a, b), …])` builds it.
+  (`match`, `score_pair` and `diagnose` still take `forbidden=` pairs of *schools* as well.)
+
+`score_pair(...).refusal` and `diagnose` name the rule that removed a pair (`Refusal`); the
+vectorised scoring (scoring.py), the search index (search.py) and the solver (assign.py) apply
+the same rules, and the property tests hold them equal to `score_pair`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import TypedDict
@@ -183,13 +200,84 @@ def preference(a: Profile, b: Profile) -> float:
 
 
 class Refusal:
-    """Why a pair can never be proposed (hard constraints)."""
+    """Why a pair can never be proposed (hard constraints), in the order `score_pair` checks them."""
 
     SAME_SCHOOL = "same_school"
-    SAME_COUNTRY = "same_country"
-    EXCLUDED_COUNTRY = "excluded_country"
+    SAME_COUNTRY = "same_country"  # one pool, or `Rules.other_country`
+    EXCLUDED_COUNTRY = "excluded_country"  # one of the schools left the other's country out
+    AGE_GAP = "age_gap"  # age ranges further apart than `Rules.max_age_gap`
     NO_LANGUAGE = "no_language"
-    FORBIDDEN = "forbidden"
+    FORBIDDEN = "forbidden"  # already twinned, proposed or declined (`Rules.forbidden` or school pairs)
+
+    ALL = (SAME_SCHOOL, SAME_COUNTRY, EXCLUDED_COUNTRY, AGE_GAP, NO_LANGUAGE, FORBIDDEN)
+
+
+def age_gap(a: Profile, b: Profile) -> int:
+    """Years between the two classes' age ranges: 0 when they overlap, 1 when next to each other…"""
+    ages_a, ages_b = ages(a), ages(b)
+    return max(0, max(ages_a.start, ages_b.start) - min(ages_a.stop, ages_b.stop) + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The hard rules of a run or a search (see the module docstring)."""
+
+    max_age_gap: int = 1
+    other_country: bool = False
+    forbidden: frozenset[frozenset[str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.max_age_gap < 0:
+            raise ValueError("max_age_gap must be 0 or more")
+        if any(len(pair) != 2 for pair in self.forbidden):
+            raise ValueError("each forbidden pair names two different profile keys")
+
+    @staticmethod
+    def forbidding(pairs: Iterable[tuple[str, str]], **fields: object) -> Rules:
+        """Rules forbidding these profile-key pairs (either way round); other fields as given."""
+        forbidden = frozenset(frozenset(pair) for pair in pairs if pair[0] != pair[1])
+        return Rules(forbidden=forbidden, **fields)  # type: ignore[arg-type]
+
+    def forbids(self, key_a: str, key_b: str) -> bool:
+        return bool(self.forbidden) and frozenset((key_a, key_b)) in self.forbidden
+
+    def forbidden_with(self, key: str) -> frozenset[str]:
+        """The keys this profile may never pair with."""
+        return frozenset(other for pair in self.forbidden if key in pair for other in pair if other != key)
+
+    def with_forbidden(self, pairs: Iterable[tuple[str, str]]) -> Rules:
+        """These rules, forbidding these profile-key pairs as well."""
+        return replace(self, forbidden=self.forbidden | {frozenset(p) for p in pairs if p[0] != p[1]})
+
+    def refusal(self, a: Profile, b: Profile, *, one_pool: bool = False) -> str | None:
+        """The first rule that rules the pair out (school pairs aside), or None. See `Refusal`."""
+        found = self.refusals(a, b, one_pool=one_pool, first=True)
+        return found[0] if found else None
+
+    def refusals(self, a: Profile, b: Profile, *, one_pool: bool = False, first: bool = False) -> list[str]:
+        """Every rule that rules the pair out, in `Refusal` order (only the first with `first`)."""
+        found = []
+        checks = (
+            (Refusal.SAME_SCHOOL, lambda: a.school == b.school),
+            (Refusal.SAME_COUNTRY, lambda: (one_pool or self.other_country) and a.country == b.country),
+            (
+                Refusal.EXCLUDED_COUNTRY,
+                lambda: b.country in a.excluded_countries or a.country in b.excluded_countries,
+            ),
+            (Refusal.AGE_GAP, lambda: age_gap(a, b) > self.max_age_gap),
+            (Refusal.NO_LANGUAGE, lambda: not (a.languages.keys() & b.languages.keys())),
+            (Refusal.FORBIDDEN, lambda: self.forbids(a.key, b.key)),
+        )
+        for name, broken in checks:
+            if broken():
+                found.append(name)
+                if first:
+                    break
+        return found
+
+
+# The default hard rules (a module-level value: a call in every signature's defaults would be one per import).
+DEFAULT_RULES = Rules()
 
 
 class PairFacts(TypedDict):
@@ -224,22 +312,17 @@ def score_pair(
     when: datetime,
     one_pool: bool = False,
     forbidden: frozenset[tuple[str, str]] = frozenset(),
+    rules: Rules = DEFAULT_RULES,
 ) -> PairScore:
     """The score of one pair, part by part, with the facts an explanation needs.
 
+    `forbidden` holds school pairs; `rules` the hard rules (profile-key pairs among them). A pair
+    a rule rules out scores 0 and its `refusal` names the first rule broken (`Refusal` order).
     This is the reference the vectorised scoring must agree with.
     """
-    refusal = None
     language, language_worth = shared_language(a, b)
-    if a.school == b.school:
-        refusal = Refusal.SAME_SCHOOL
-    elif one_pool and a.country == b.country:
-        refusal = Refusal.SAME_COUNTRY
-    elif b.country in a.excluded_countries or a.country in b.excluded_countries:
-        refusal = Refusal.EXCLUDED_COUNTRY
-    elif language is None:
-        refusal = Refusal.NO_LANGUAGE
-    elif (a.school, b.school) in forbidden or (b.school, a.school) in forbidden:
+    refusal = rules.refusal(a, b, one_pool=one_pool)
+    if refusal is None and ((a.school, b.school) in forbidden or (b.school, a.school) in forbidden):
         refusal = Refusal.FORBIDDEN
 
     common_years, age_part = age_similarity(a, b)
@@ -280,25 +363,46 @@ def diagnose(
     *,
     when: datetime,
     forbidden: Iterable[tuple[str, str]] = (),
+    rules: Rules = DEFAULT_RULES,
     min_score: float = 0.0,
     limit: int = 40_000,
+    one_pool: bool | None = None,
 ) -> dict[str, int]:
-    """Why pairs of a cohort are impossible: how many pairs each hard constraint rules out.
+    """Why pairs of a cohort are impossible: how many pairs each hard rule rules out (`Refusal` names).
 
-    For a cohort where nobody is compatible, this is the answer to "why is the result empty?".
-    Large cohorts are sampled evenly (at most `limit` pairs); "examined" says how many were.
+    For a cohort where nobody is compatible, this is the answer to "why is the result empty?";
+    with `left=[one school]` it says why that school has no partner (pass `one_pool=True` to
+    check the others as one pool would). Each pair counts under the first rule it breaks;
+    "below_minimum" counts allowed pairs under `min_score`, "possible" the rest. Large cohorts
+    are sampled evenly (at most `limit` pairs); "examined" says how many were.
     """
-    one_pool = right is None
+    pool = right is None if one_pool is None else one_pool
     others = left if right is None else right
-    forbidden = frozenset(forbidden)
+    schools = frozenset(forbidden)
     step = max(1, int(math.sqrt(len(left) * len(others) / max(limit, 1))))
     counts = {"examined": 0, "possible": 0}
     for a in left[::step]:
         for b in others[::step]:
-            if one_pool and a.key == b.key:
+            if a.key == b.key:
                 continue
-            verdict = score_pair(a, b, when=when, one_pool=one_pool, forbidden=forbidden)
+            verdict = score_pair(a, b, when=when, one_pool=pool, forbidden=schools, rules=rules)
             counts["examined"] += 1
             reason = verdict.refusal or ("below_minimum" if verdict.score < min_score else "possible")
             counts[reason] = counts.get(reason, 0) + 1
     return counts
+
+
+def why_not(
+    a: Profile,
+    b: Profile,
+    *,
+    one_pool: bool = False,
+    forbidden: Iterable[tuple[str, str]] = (),
+    rules: Rules = DEFAULT_RULES,
+) -> list[str]:
+    """Every hard rule this pair breaks (`Refusal` names, in order); empty when it is allowed."""
+    found = rules.refusals(a, b, one_pool=one_pool)
+    pairs = frozenset(forbidden)
+    if Refusal.FORBIDDEN not in found and ((a.school, b.school) in pairs or (b.school, a.school) in pairs):
+        found.append(Refusal.FORBIDDEN)
+    return found

@@ -3,9 +3,13 @@
 The score is built so that almost all of it is a dot product of two feature vectors (one
 encoding for "this school", one for "its partner"): ages, objectives and themes as normalised
 sets, class size, timetable and country preferences through small lookup tables folded into the
-vectors. One matrix product per block of rows then scores a block of pairs. Only the language
-part (the best shared language, and the hard "no language in common" rule) is a table lookup.
-Hard constraints push a pair's score below zero, so "possible" simply means "score > 0".
+vectors. One matrix product per block of rows then scores a block of pairs. The hard rules on
+ages and countries are −HARD entries in the same vectors. Only the language part (the best shared
+language, and the hard "no language in common" rule) is not linear: profiles are grouped by
+language signature, and the part between groups comes from one matrix product of level
+indicators (see `Vocabulary.language_part`), computed per block of rows, so nothing is ever
+quadratic in the number of distinct signatures. Hard constraints push a pair's score below zero,
+so "possible" simply means "score > 0".
 `profiles.score_pair` is the reference each of these must agree with.
 """
 
@@ -22,7 +26,9 @@ import numpy.typing as npt
 
 from .profiles import (
     CLASS_SIZE_BOUNDS,
+    DEFAULT_RULES,
     LEVEL_VALUE,
+    LEVELS,
     MAX_AGE,
     MIN_AGE,
     SLOT_MINUTES,
@@ -31,6 +37,7 @@ from .profiles import (
     WEIGHTS,
     LanguageSignature,
     Profile,
+    Rules,
     TimetableSignature,
     ages,
     class_size_band,
@@ -40,11 +47,12 @@ HARD = 4.0  # any broken hard constraint takes the score below zero
 AGE_SPAN = MAX_AGE - MIN_AGE + 1
 BANDS = len(CLASS_SIZE_BOUNDS) + 1  # plus one column for "size not given"
 BLOCK = 64  # columns per block when looking for each row's best partners
+CHUNK_ENTRIES = 2**25  # at most about this many scores held at once (rows of a block × columns)
 
 Floats = npt.NDArray[np.float32]
+# The weighted language part by the level of the best shared language (0: none, a hard refusal).
+LANGUAGE_LOOKUP = np.array([-HARD, *(WEIGHTS["language"] * LEVEL_VALUE[level] for level in LEVELS)], dtype=np.float32)
 Indices = npt.NDArray[np.int64]
-# A profile's language signature, and in one pool its country (schools of one country never pair).
-LanguageKey = tuple[LanguageSignature, str]
 K = TypeVar("K", bound=Hashable)
 
 
@@ -74,61 +82,159 @@ def _index(values: Iterable[K]) -> dict[K, int]:
     return {value: i for i, value in enumerate(values)}
 
 
+# A profile's place ("where": its timetable, its country, its wishes about countries) and its class
+# ("who": its age range and class-size band). Parts of the score that depend only on these are
+# read from small tables per block of rows instead of being columns of the matrix product.
+WhereKey = tuple[TimetableSignature, str, frozenset[str], frozenset[str]]
+WhoKey = tuple[int, int, int]  # youngest and oldest age (clipped, from MIN_AGE), class-size band
+
+
 @dataclass
 class Vocabulary:
     """Everything the profiles of one run mention, numbered, and the pairwise tables built on it."""
 
     objectives: dict[str, int]
     themes: dict[str, int]
-    countries: dict[str, int]  # countries named in a wish list or an exclusion; the rest share one column
+    nations: dict[str, int]  # every country of the run
     timetables: dict[TimetableSignature, int]
     timetable_fit: Floats  # timetable × timetable → weighted timetable part
-    language_keys: dict[LanguageKey, int]
-    language_table: Floats  # key × key → weighted language part, or -HARD
+    where_keys: dict[WhereKey, int]
+    where_timetable: Indices  # where group → its timetable
+    where_nation: Indices  # where group → its country
+    where_wishes: Floats  # where group × country → its half of the preferences part (−HARD: excluded, or same country)
+    who_keys: dict[WhoKey, int]
+    who_fit: Floats  # who × who → weighted ages and class-size parts, −HARD when the ages are too far apart
+    language_keys: dict[LanguageSignature, int]
+    # signature × (level, language): 1 where the signature has the language at that level or
+    # above, times 1, BASE or BASE² for levels 1, 2, 3 in `language_weighted` (see `language_part`).
+    language_levels: Floats
+    language_weighted: Floats
+    language_base: int
     when: datetime
     one_pool: bool
     vision_basis: Floats | None = None  # 384 × r: the visions' coordinates used (None: no visions)
+    rules: Rules = DEFAULT_RULES
+
+    @property
+    def other_country(self) -> bool:
+        return self.one_pool or self.rules.other_country
 
     @classmethod
-    def build(cls, profiles: list[Profile], *, when: datetime, one_pool: bool) -> Vocabulary:
+    def build(
+        cls, profiles: list[Profile], *, when: datetime, one_pool: bool, rules: Rules = DEFAULT_RULES
+    ) -> Vocabulary:
         objectives = _index(sorted({o for p in profiles for o in p.objectives}))
         themes = _index(sorted({t for p in profiles for t in p.themes}))
-        countries = _index(sorted({c for p in profiles for c in p.wanted_countries | p.excluded_countries}))
+        nations = _index(sorted({c for p in profiles for c in p.wanted_countries | p.excluded_countries | {p.country}}))
         timetables = _index(sorted({p.timetable_signature(when) for p in profiles}))
         masks = np.stack([_slot_mask(sig) for sig in timetables]) if timetables else np.zeros((0, 1))
         hours = masks @ masks.T * (SLOT_MINUTES / 60)
         timetable_fit = (WEIGHTS["timetable"] * np.minimum(1.0, hours / TIMETABLE_FULL_HOURS)).astype(np.float32)
-        language_keys = _index(sorted({cls.language_key(p, one_pool) for p in profiles}))
+        language_keys = _index(sorted({p.language_signature() for p in profiles}))
+        levels, weighted, base = _language_levels(list(language_keys))
+        where_keys = _index(sorted({where_key(p, when) for p in profiles}, key=repr))
+        where_timetable = np.array([timetables[key[0]] for key in where_keys], dtype=np.int64)
+        where_nation = np.array([nations[key[1]] for key in where_keys], dtype=np.int64)
+        where_wishes = _where_wishes(list(where_keys), nations, other_country=one_pool or rules.other_country)
+        who_keys = _index(sorted({who_key(p) for p in profiles}))
         return cls(
             objectives,
             themes,
-            countries,
+            nations,
             timetables,
             timetable_fit,
+            where_keys,
+            where_timetable,
+            where_nation,
+            where_wishes,
+            who_keys,
+            _who_fit(list(who_keys), rules.max_age_gap),
             language_keys,
-            _language_table(list(language_keys), one_pool),
+            levels,
+            weighted,
+            base,
             when,
             one_pool,
             _vision_basis(profiles),
+            rules,
         )
 
-    @staticmethod
-    def language_key(profile: Profile, one_pool: bool) -> LanguageKey:
-        # In one pool, schools of the same country never pair: the country joins the key.
-        return (profile.language_signature(), profile.country if one_pool else "")
+    def language_part(self, groups: npt.NDArray[np.integer], against: Indices | None = None) -> Floats:
+        """The weighted language part (or −HARD: no language in common) of these signatures × every
+        signature (or those `against`).
+
+        With S_t a signature's languages at level t or above, the best shared language is at level
+        3 when S_3 ∩ S_3' ≠ ∅, else 2 when S_2 ∩ S_2' ≠ ∅, else 1 when S_1 ∩ S_1' ≠ ∅. One product
+        of the level indicators gives |S_1∩S_1'| + BASE·|S_2∩S_2'| + BASE²·|S_3∩S_3'| (each count
+        below BASE), whose thresholds say the level: exact, and linear in the signatures.
+        """
+        weighted = self.language_weighted if against is None else self.language_weighted[against]
+        counts = self.language_levels[groups] @ weighted.T
+        base = np.float32(self.language_base)
+        level = (counts >= 1).view(np.int8)
+        level += (counts >= base).view(np.int8)
+        level += (counts >= base * base).view(np.int8)
+        part: Floats = LANGUAGE_LOOKUP[level]
+        return part
+
+    @property
+    def language_table(self) -> Floats:
+        """Every signature × every signature (for small runs and tests)."""
+        return self.language_part(np.arange(len(self.language_keys)))
+
+    def where_part(self, groups: Indices) -> Floats:
+        """Timetable and preferences parts (−HARD: an excluded or, when it counts, the same country):
+        these where groups × every where group."""
+        table: Floats = self.timetable_fit[self.where_timetable[groups]][:, self.where_timetable]
+        table += self.where_wishes[groups][:, self.where_nation]
+        table += self.where_wishes[:, self.where_nation[groups]].T
+        return table
 
     @property
     def width(self) -> int:
         return (
-            AGE_SPAN
-            + len(self.objectives)
+            len(self.objectives)
             + len(self.themes)
-            + BANDS
-            + 1
-            + len(self.timetables)
-            + 2 * (len(self.countries) + 1)
             + (0 if self.vision_basis is None else len(self.objectives) + 1 + self.vision_basis.shape[1])
         )
+
+
+def where_key(profile: Profile, when: datetime) -> WhereKey:
+    return (profile.timetable_signature(when), profile.country, profile.wanted_countries, profile.excluded_countries)
+
+
+def who_key(profile: Profile) -> WhoKey:
+    span = ages(profile)
+    band = class_size_band(profile.class_size)
+    return (span.start - MIN_AGE, span.stop - 1 - MIN_AGE, BANDS if band is None else band)
+
+
+def _where_wishes(keys: list[WhereKey], nations: dict[str, int], *, other_country: bool) -> Floats:
+    """Each where group's half of the preferences part, by the partner's country."""
+    table = np.full((len(keys), len(nations)), WEIGHTS["preferences"] / 2, dtype=np.float32)
+    for g, (_timetable, country, wanted, excluded) in enumerate(keys):
+        if wanted:
+            table[g] = 0.0
+            table[g, [nations[c] for c in wanted]] = WEIGHTS["preferences"] / 2
+        if excluded:
+            table[g, [nations[c] for c in excluded]] -= HARD
+        if other_country:
+            table[g, nations[country]] -= HARD
+    return table
+
+
+def _who_fit(keys: list[WhoKey], max_age_gap: int) -> Floats:
+    """Weighted ages part (cosine of the age sets) and class-size part, −HARD beyond the age gap."""
+    low = np.array([key[0] for key in keys], dtype=np.int64)
+    high = np.array([key[1] for key in keys], dtype=np.int64)
+    bands = np.array([key[2] for key in keys], dtype=np.int64)
+    common = np.maximum(0, np.minimum(high[:, None], high[None, :]) - np.maximum(low[:, None], low[None, :]) + 1)
+    length = (high - low + 1).astype(np.float64)
+    cosine = common / np.sqrt(length[:, None] * length[None, :])
+    gap = np.maximum(low[:, None], low[None, :]) - np.minimum(high[:, None], high[None, :])
+    fit = WEIGHTS["ages"] * cosine + WEIGHTS["class_size"] * BAND_KERNEL[bands][:, bands]
+    table: Floats = np.where(gap > max_age_gap, fit - HARD, fit).astype(np.float32)
+    return table
 
 
 # Up to this many visions, the scoring uses all 384 coordinates (exactly the reference score);
@@ -145,23 +251,32 @@ def _vision_basis(profiles: list[Profile]) -> Floats | None:
     if len(visions) <= VISION_EXACT_LIMIT:
         return np.eye(dimensions, dtype=np.float32)
     stacked = np.asarray(visions, dtype=np.float32)
-    _values, vectors = np.linalg.eigh(stacked.T @ stacked)
-    return np.ascontiguousarray(vectors[:, -VISION_REDUCED:], dtype=np.float32)
+    gram = (stacked.T @ stacked).astype(np.float64)
+    # The top directions by subspace iteration (a few products and small QRs), then Rayleigh–Ritz:
+    # a full eigh of the 384 × 384 matrix is as exact but takes seconds on a busy machine.
+    start = np.random.default_rng(0).standard_normal((dimensions, VISION_REDUCED + 16))
+    basis = np.linalg.qr(gram @ start)[0]
+    for _ in range(8):
+        basis = np.linalg.qr(gram @ basis)[0]
+    _values, vectors = np.linalg.eigh(basis.T @ gram @ basis)
+    return np.ascontiguousarray(basis @ vectors[:, -VISION_REDUCED:], dtype=np.float32)
 
 
-def _language_table(keys: list[LanguageKey], one_pool: bool) -> Floats:
-    table = np.empty((len(keys), len(keys)), dtype=np.float32)
-    for i, (sig_a, country_a) in enumerate(keys):
-        levels_a = dict(sig_a)
-        for j, (sig_b, country_b) in enumerate(keys):
-            worth = max(
-                (LEVEL_VALUE[min(level, levels_a[code])] for code, level in sig_b if code in levels_a), default=0.0
-            )
-            if worth == 0.0 or (one_pool and country_a == country_b):
-                table[i, j] = -HARD
-            else:
-                table[i, j] = WEIGHTS["language"] * worth
-    return table
+def _language_levels(keys: list[LanguageSignature]) -> tuple[Floats, Floats, int]:
+    """Level indicators of each signature (see `Vocabulary.language_part`), plain and weighted."""
+    codes = _index(sorted({code for signature in keys for code, _level in signature}))
+    width = len(codes)
+    levels = np.zeros((len(keys), len(LEVELS) * width), dtype=np.float32)
+    rows = np.fromiter((i for i, signature in enumerate(keys) for _ in signature), dtype=np.int64)
+    columns = np.fromiter((codes[code] for signature in keys for code, _ in signature), dtype=np.int64, count=len(rows))
+    spoken = np.fromiter((level for signature in keys for _, level in signature), dtype=np.int64, count=len(rows))
+    for t, level in enumerate(LEVELS):
+        at = spoken >= level
+        levels[rows[at], t * width + columns[at]] = 1.0
+    # Counts of shared languages stay below BASE, so the three levels' counts never mix.
+    base = 1 + max((len(signature) for signature in keys), default=0)
+    weights = np.repeat(np.array([base**t for t in range(len(LEVELS))], dtype=np.float32), width)
+    return levels, levels * weights, base
 
 
 def _multi_hot(sets: list[frozenset[str]], index: dict[str, int]) -> tuple[Indices, Indices, Floats]:
@@ -175,20 +290,15 @@ def _multi_hot(sets: list[frozenset[str]], index: dict[str, int]) -> tuple[Indic
 
 
 def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[Floats, Floats]:
-    """The two encodings of each profile: as "this school" (A) and as "the partner" (B)."""
+    """The two encodings of each profile: as "this school" (A) and as "the partner" (B).
+
+    Only the objectives, themes and visions are columns; the rest comes from the where, who and
+    language tables (see `Side`).
+    """
     n = len(profiles)
     a = np.zeros((n, vocab.width), dtype=np.float32)
     b = np.zeros((n, vocab.width), dtype=np.float32)
     col = 0
-
-    spans = [ages(p) for p in profiles]
-    rows = np.fromiter((i for i, span in enumerate(spans) for _ in span), dtype=np.int64)
-    cols = np.fromiter((age - MIN_AGE for span in spans for age in span), dtype=np.int64, count=len(rows))
-    lengths = np.fromiter((len(span) for span in spans), dtype=np.float32, count=n)
-    a[rows, col + cols] = WEIGHTS["ages"] / np.sqrt(lengths[rows])
-    b[rows, col + cols] = 1.0 / np.sqrt(lengths[rows])
-    col += AGE_SPAN
-
     for name, index in (("objectives", vocab.objectives), ("themes", vocab.themes)):
         rows, cols, norm = _multi_hot([getattr(p, name) for p in profiles], index)
         a[rows, col + cols] = WEIGHTS[name] * norm
@@ -196,35 +306,6 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[Floats, Floats]:
         col += len(index)
         if name == "objectives" and vocab.vision_basis is not None:
             col = _encode_visions(profiles, vocab, vocab.vision_basis, a, b, col, rows, cols, norm)
-
-    bands = np.fromiter(
-        (BANDS if (band := class_size_band(p.class_size)) is None else band for p in profiles), dtype=np.int64, count=n
-    )
-    a[:, col : col + BANDS + 1] = WEIGHTS["class_size"] * BAND_KERNEL[bands]
-    b[np.arange(n), col + bands] = 1.0
-    col += BANDS + 1
-
-    groups = np.fromiter(
-        (vocab.timetables[p.timetable_signature(vocab.when)] for p in profiles), dtype=np.int64, count=n
-    )
-    a[:, col : col + len(vocab.timetables)] = vocab.timetable_fit[groups]
-    b[np.arange(n), col + groups] = 1.0
-    col += len(vocab.timetables)
-
-    # Country wishes, in both directions: my wish list against your country, and yours against mine.
-    width = len(vocab.countries) + 1
-    own = np.fromiter((vocab.countries.get(p.country, width - 1) for p in profiles), dtype=np.int64, count=n)
-    wishes = np.full((n, width), WEIGHTS["preferences"] / 2, dtype=np.float32)
-    for i, p in enumerate(profiles):
-        if p.wanted_countries:
-            wishes[i] = 0.0
-            wishes[i, [vocab.countries[c] for c in p.wanted_countries]] = WEIGHTS["preferences"] / 2
-        if p.excluded_countries:
-            wishes[i, [vocab.countries[c] for c in p.excluded_countries]] -= HARD
-    a[:, col : col + width] = wishes
-    b[np.arange(n), col + own] = 1.0
-    a[np.arange(n), col + width + own] = 1.0
-    b[:, col + width : col + 2 * width] = wishes
     return a, b
 
 
@@ -261,7 +342,7 @@ def _encode_visions(
 
 def language_groups(profiles: list[Profile], vocab: Vocabulary) -> npt.NDArray[np.int32]:
     return np.fromiter(
-        (vocab.language_keys[vocab.language_key(p, vocab.one_pool)] for p in profiles),
+        (vocab.language_keys[p.language_signature()] for p in profiles),
         dtype=np.int32,
         count=len(profiles),
     )
@@ -277,15 +358,43 @@ class Side:
     groups: npt.NDArray[np.int32]
     group_counts: Indices
     schools: Indices  # school index per sorted row (shared numbering across sides)
+    where: Indices  # where group per sorted row
+    who: Indices  # who group per sorted row
+    low: Indices  # youngest age per sorted row (clipped, from MIN_AGE)
+    high: Indices  # oldest age
 
     @classmethod
     def build(cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int]) -> Side:
         groups = language_groups(profiles, vocab)
         order = np.argsort(groups, kind="stable")
-        a, b = encode([profiles[i] for i in order], vocab)
+        ordered = [profiles[i] for i in order]
+        a, b = encode(ordered, vocab)
         groups = groups[order]
-        schools = np.fromiter((school_index[profiles[i].school] for i in order), dtype=np.int64, count=len(order))
-        return cls(order, a, b, groups, np.bincount(groups, minlength=len(vocab.language_keys)), schools)
+        n = len(order)
+        schools = np.fromiter((school_index[p.school] for p in ordered), dtype=np.int64, count=n)
+        where = np.fromiter((vocab.where_keys[where_key(p, vocab.when)] for p in ordered), dtype=np.int64, count=n)
+        whos = [who_key(p) for p in ordered]
+        who = np.fromiter((vocab.who_keys[key] for key in whos), dtype=np.int64, count=n)
+        low = np.fromiter((key[0] for key in whos), dtype=np.int64, count=n)
+        high = np.fromiter((key[1] for key in whos), dtype=np.int64, count=n)
+        counts = np.bincount(groups, minlength=len(vocab.language_keys))
+        return cls(order, a, b, groups, counts, schools, where, who, low, high)
+
+
+def tabled_parts(
+    rows: Side, cols: Side, positions: Indices, *, vocab: Vocabulary, out: Floats, columns: Indices | None = None
+) -> None:
+    """Add the table parts (language, where, who) of these rows × the columns (all, or these, ascending) to `out`."""
+    groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
+    counts = (
+        cols.group_counts if columns is None else np.bincount(cols.groups[columns], minlength=len(cols.group_counts))
+    )
+    present = np.flatnonzero(counts)  # only the signatures these columns have
+    out += np.repeat(vocab.language_part(groups, present)[inverse], counts[present], axis=1)
+    col_where = cols.where if columns is None else cols.where[columns]
+    where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
+    out += np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0)
+    out += np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1)
 
 
 def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
@@ -313,13 +422,15 @@ def best_partners(
     vocab: Vocabulary,
     k: int,
     forbidden: set[tuple[int, int]],
+    blocked: dict[int, list[int]] | None = None,
     chunk: int = 512,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Indices, Indices, Floats]:
     """Each row's k best possible partners among the columns: (row positions, column positions, scores).
 
-    Positions are in each side's sorted order. Pairs of one school, and forbidden school pairs
-    (already declined or already twinned), are never returned.
+    Positions are in each side's sorted order. Pairs of one school, forbidden school pairs
+    (already declined or already twinned), and `blocked` pairs (row position → column positions,
+    e.g. `Rules.forbidden`) are never returned.
     """
     out_rows, out_cols, out_scores = [], [], []
     forbidden_by_school: dict[int, list[int]] = {}
@@ -330,30 +441,51 @@ def best_partners(
     for position, school in enumerate(cols.schools.tolist()):
         col_by_school.setdefault(school, []).append(position)
 
-    width = len(cols.order)
-    padded = -(-width // BLOCK) * BLOCK
-    partners = np.zeros((padded, cols.b.shape[1]), dtype=np.float32)
-    partners[:width] = cols.b
-    partners = partners.T.copy()
-    for start in range(0, len(rows.order), chunk):
-        stop = min(start + chunk, len(rows.order))
-        scores = rows.a[start:stop] @ partners
-        scores[:, :width] += np.repeat(vocab.language_table[rows.groups[start:stop]], cols.group_counts, axis=1)
+    # Rows go by age, so a block of rows spans few ages and only columns of compatible ages (the age
+    # rule) are scored: the work grows with the possible pairs, not with rows × columns.
+    gap = vocab.rules.max_age_gap
+    by_age = np.lexsort((rows.high, rows.low))
+    n_rows, n_cols = len(rows.order), len(cols.order)
+    chunk = min(chunk, max(64, CHUNK_ENTRIES // max(n_cols, 1)))
+    partners_all = cols.b.T.copy()
+    for start in range(0, n_rows, chunk):
+        stop = min(start + chunk, n_rows)
+        positions = by_age[start:stop]
+        possible = (cols.low <= rows.high[positions].max() + gap) & (cols.high >= rows.low[positions].min() - gap)
+        columns = None if possible.all() else np.flatnonzero(possible)
+        width = n_cols if columns is None else len(columns)
+        if width == 0:
+            continue
+        padded = -(-width // BLOCK) * BLOCK
+        scores = np.empty((stop - start, padded), dtype=np.float32)
+        partners = partners_all if columns is None else np.take(partners_all, columns, axis=1)
+        np.matmul(rows.a[positions], partners, out=scores[:, :width])
+        tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:, :width], columns=columns)
         scores[:, width:] = -np.inf
-        for offset, school in enumerate(rows.schools[start:stop].tolist()):
+        at = None
+        if columns is not None:
+            at = np.full(n_cols, -1, dtype=np.int64)
+            at[columns] = np.arange(width)
+        for offset, (row, school) in enumerate(zip(positions.tolist(), rows.schools[positions].tolist(), strict=True)):
             # Never a school with itself: in one pool that is the diagonal, and any other profile of it.
-            blocked = list(col_by_school.get(school, ()))
+            blocked_here = list(col_by_school.get(school, ()))
             for other in forbidden_by_school.get(school, ()):
-                blocked.extend(col_by_school.get(other, ()))
+                blocked_here.extend(col_by_school.get(other, ()))
             if blocked:
-                scores[offset, blocked] = -np.inf
-        columns, values = _best_in_rows(scores, k, width)
+                blocked_here.extend(blocked.get(row, ()))
+            if blocked_here and at is not None:
+                found = at[blocked_here]
+                blocked_here = found[found >= 0].tolist()
+            if blocked_here:
+                scores[offset, blocked_here] = -np.inf
+        found_columns, values = _best_in_rows(scores, k, width)
         keep = values > 0
-        out_rows.append(np.broadcast_to(np.arange(start, stop)[:, None], columns.shape)[keep])
-        out_cols.append(columns[keep])
+        out_rows.append(np.broadcast_to(positions[:, None], found_columns.shape)[keep])
+        chosen = found_columns[keep]
+        out_cols.append(chosen if columns is None else columns[chosen])
         out_scores.append(values[keep])
         if progress is not None:
-            progress(stop / len(rows.order))
+            progress(stop / n_rows)
     if not out_rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
@@ -362,5 +494,5 @@ def best_partners(
 def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> Floats:
     """The full score matrix (sorted positions), without school-level exclusions. For small runs and tests."""
     scores = rows.a @ cols.b.T
-    scores += np.repeat(vocab.language_table[rows.groups], cols.group_counts, axis=1)
+    tabled_parts(rows, cols, np.arange(len(rows.order)), vocab=vocab, out=scores)
     return scores

@@ -17,13 +17,16 @@ import numpy as np
 import numpy.typing as npt
 
 from .profiles import (
+    DEFAULT_RULES,
     LEVEL_VALUE,
     SLOT_MINUTES,
     TIMETABLE_FULL_HOURS,
     WEIGHTS,
     LanguageSignature,
     Profile,
+    Rules,
     age_similarity,
+    ages,
     class_size_band,
 )
 from .scoring import BAND_KERNEL, BANDS, HARD, _slot_mask
@@ -120,6 +123,11 @@ class SearchIndex:
         self.timetable_masks = np.stack([_slot_mask(sig) for sig in self.timetables]) if n else np.zeros((0, 1))
         self.age_from = np.array([p.age_from for p in profiles], dtype=np.int16)
         self.age_to = np.array([p.age_to for p in profiles], dtype=np.int16)
+        # The ages as the score and the age rule see them (clipped to the engine's range).
+        spans = [ages(p) for p in profiles]
+        self.age_low = np.array([span.start for span in spans], dtype=np.int16)
+        self.age_high = np.array([span.stop - 1 for span in spans], dtype=np.int16)
+        self.row_of_key = {p.key: i for i, p in enumerate(profiles)}
 
         self.objective_bits = {o: i for i, o in enumerate(sorted({o for p in profiles for o in p.objectives}))}
         self.theme_bits = {t: i for i, t in enumerate(sorted({t for p in profiles for t in p.themes}))}
@@ -236,18 +244,34 @@ class SearchIndex:
         return mask
 
     def scores(
-        self, query: Profile, filters: Filters = Filters(), forbidden_schools: frozenset[str] = frozenset()
+        self,
+        query: Profile,
+        filters: Filters = Filters(),
+        forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
     ) -> Floats:
         """The query's score with every row; rows it may not be offered score -inf."""
-        rows, values, exact = self._scored_rows(query, filters, forbidden_schools)
+        rows, values, exact = self._scored_rows(query, filters, forbidden_schools, rules)
         if exact is not None:
             values = exact(np.arange(len(values)))
         total = np.full(len(self), -np.inf, dtype=np.float32)
         total[rows if rows is not None else slice(None)] = values
         return total
 
+    def _rule_mask(self, query: Profile, rules: Rules) -> Mask:
+        """Rows the hard rules rule out for this searcher: age gap, own country, forbidden keys."""
+        span = ages(query)
+        gap = rules.max_age_gap
+        out = (self.age_low > span.stop - 1 + gap) | (self.age_high < span.start - gap)
+        if rules.other_country and query.country in self.countries:
+            out |= self.country_ids == self.countries[query.country]
+        for key in rules.forbidden_with(query.key):
+            if key in self.row_of_key:
+                out[self.row_of_key[key]] = True
+        return out
+
     def _scored_rows(
-        self, query: Profile, filters: Filters, forbidden_schools: frozenset[str]
+        self, query: Profile, filters: Filters, forbidden_schools: frozenset[str], rules: Rules = DEFAULT_RULES
     ) -> tuple[Indices | None, Floats, ExactScores | None]:
         """(rows, their scores, exact): every row when no filter narrows the search, else only the rows that pass.
 
@@ -308,6 +332,8 @@ class SearchIndex:
                 total[np.isin(rows, blocked)] = -np.inf
         if mask is not None:
             total[~mask] = -np.inf
+        ruled_out = self._rule_mask(query, rules)
+        total[ruled_out if rows is None else ruled_out[rows]] = -np.inf
         exact = None
         if query.vision is not None and self.visions is not None:
             exact = self._vision_bound(query.vision, self.visions, rows, total, curated_objectives)
@@ -353,9 +379,14 @@ class SearchIndex:
         *,
         limit: int = 20,
         forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
     ) -> list[tuple[Profile, float]]:
-        """The best `limit` profiles for the query, best first, with their scores."""
-        rows, total, exact = self._scored_rows(query, filters, forbidden_schools)
+        """The best `limit` profiles for the query, best first, with their scores.
+
+        Rows the hard `rules` rule out (age gap, the searcher's own country with
+        `other_country`, keys forbidden with the searcher's) and `forbidden_schools` never appear.
+        """
+        rows, total, exact = self._scored_rows(query, filters, forbidden_schools, rules)
         if exact is None:
             best = _best(total, limit)
             values = total[best]

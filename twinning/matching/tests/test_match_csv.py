@@ -43,8 +43,19 @@ HEADER = [
     "vision_similarity",
     "pinned",
 ]
-# The optimum for the example (two sides, and one pool too: every place is taken by an Israel–abroad pair).
+# The optimum for the example (two sides, and one pool too: every place is taken by an Israel–abroad
+# pair), under the default age rule: age ranges at most a year apart.
 EXAMPLE_PAIRS = {
+    ("IL-01", "GB-01"),
+    ("IL-01", "US-02"),
+    ("IL-02", "PS-01"),
+    ("IL-03", "US-01"),
+    ("IL-04", "US-01"),
+    ("IL-05", "FR-01"),
+    ("IL-06", "AR-01"),
+}
+# Without the age rule, Tel Aviv Arts (ages 14–16) would take Riverdale (9–12): no year in common.
+EXAMPLE_PAIRS_ANY_AGES = {
     ("IL-01", "GB-01"),
     ("IL-01", "US-01"),
     ("IL-02", "US-02"),
@@ -130,7 +141,7 @@ def test_match_csv_example_two_sides(tmp_path):
         'shape: two sides, "israel" (6) with "partner" (6), by column side',
         f"date: {DATE} (optimal matching)",
         "pairs: 7",
-        "total score: 4.3491",
+        "total score: 4.1618",
         "unmatched: 0",
         f"written: {out}",
     ]
@@ -150,9 +161,9 @@ def test_match_csv_example_one_pool(tmp_path):
         "shape: one pool (--one-pool), schools of different countries",
         f"date: {DATE} (optimal matching)",
         "pairs: 7",
-        "total score: 4.3491",
+        "total score: 4.1618",
         "unmatched: 0",
-        "upper bound: 4.3491 (the total is 100.0% of it)",
+        "upper bound: 4.1618 (the total is 100.0% of it)",
         f"written: {out}",
     ]
 
@@ -168,14 +179,43 @@ def test_match_csv_one_pool_without_side_column(tmp_path):
     assert summary.splitlines()[1] == 'shape: one pool (no "side" column), schools of different countries'
     rows = read_pairs(out)
     assert [row for row in rows if row["left_country"] == row["right_country"]] == []
-    assert ("IL-04", "PS-01") in {(row["left_id"], row["right_id"]) for row in rows}
+    assert ("IL-02", "PS-01") in {(row["left_id"], row["right_id"]) for row in rows}
 
 
 def test_match_csv_greedy_scores_below_optimum(tmp_path):
     out = tmp_path / "pairs.csv"
     summary, _ = run(str(EXAMPLE), "--out", str(out), "--greedy")
 
-    assert summary.splitlines()[2:5] == [f"date: {DATE} (greedy matching)", "pairs: 7", "total score: 4.1123"]
+    assert summary.splitlines()[2:5] == [f"date: {DATE} (greedy matching)", "pairs: 6", "total score: 3.9123"]
+
+
+def test_match_csv_max_age_gap_option(tmp_path):
+    out = tmp_path / "pairs.csv"
+    summary, _ = run(str(EXAMPLE), "--out", str(out), "--max-age-gap", "9")
+
+    assert {(row["left_id"], row["right_id"]) for row in read_pairs(out)} == EXAMPLE_PAIRS_ANY_AGES
+    assert summary.splitlines()[4] == "total score: 4.3491"
+
+    run(str(EXAMPLE), "--out", str(out), "--max-age-gap", "0")
+    rows = read_pairs(out)
+    assert rows and all(row["common_ages"] for row in rows)  # every pair shares a year of age
+    with pytest.raises(CommandError, match="--max-age-gap"):
+        run(str(EXAMPLE), "--out", str(out), "--max-age-gap", "-1")
+
+
+def test_match_csv_other_country_option(tmp_path):
+    # Modi'in moves to the partner side: its best partner is then Tel Aviv Arts, another Israeli school.
+    lines = [
+        line.replace(",IL,israel,", ",IL,partner,") if line.startswith("IL-06,") else line for line in example_lines()
+    ]
+    source = write_lines(tmp_path, lines)
+    out = tmp_path / "pairs.csv"
+
+    run(str(source), "--out", str(out))
+    assert ("IL-01", "IL-06") in {(row["left_id"], row["right_id"]) for row in read_pairs(out)}
+    run(str(source), "--out", str(out), "--other-country")
+    rows = read_pairs(out)
+    assert rows and [row for row in rows if row["left_country"] == row["right_country"]] == []
 
 
 def test_match_csv_out_dash_writes_stdout(tmp_path):
@@ -507,3 +547,40 @@ def test_read_profiles_long_list_of_problems_shortened_in_message():
 
     assert len(error.value.problems) == 201
     assert str(error.value).splitlines()[-2:] == ["line 201: id: empty", "… and 1 more problems"]
+
+
+@pytest.mark.parametrize(
+    ("language", "ages", "expected"),
+    [
+        (
+            "en",
+            ("10", "12"),
+            "No pair is possible; of 4 pairs examined, 4 ruled out: no language in common. Nothing was written.",
+        ),
+        ("he", ("10", "12"), "אין זוג אפשרי; מתוך 4 זוגות שנבדקו, 4 נפסלו: אין שפה משותפת. דבר לא נכתב."),
+        (
+            "en",
+            None,  # the first side's classes are 6–7, the second's 15–17; and no language in common either
+            "No pair is possible; of 4 pairs examined, 4 ruled out: ages too far apart. Nothing was written.",
+        ),
+    ],
+)
+def test_match_csv_where_no_pair_is_possible_says_why_in_the_users_language(tmp_path, language, ages, expected):
+    lines = example_lines()
+    header = next(csv.reader([lines[0]]))
+    rows = [dict(zip(header, row, strict=True)) for row in csv.reader(lines[1:])]
+    left = [r for r in rows if r["side"] == "israel"][:2]
+    right = [r for r in rows if r["side"] != "israel"][:2]
+    for row in left + right:
+        row["age_from"], row["age_to"] = ages or (("6", "7") if row in left else ("15", "17"))
+        row["languages"] = "he:3" if row in left else "fr:3"
+    source = tmp_path / "profiles.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(left + right)
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError) as error:
+        call_command("match_csv", str(source), "--out", str(out), "--date", DATE, "--language", language)
+    assert str(error.value) == f"{source}: {expected}"
+    assert not out.exists()

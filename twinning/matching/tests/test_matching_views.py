@@ -63,7 +63,7 @@ def test_request_notifies_partner_in_app_and_by_email(client, cast, profiles, dj
     again = client.post(f"/matching/request/{profiles[1].pk}/", {"message": "Again"}, follow=True)
     assert Proposal.objects.count() == 1
     assert [str(m) for m in again.context["messages"]][-1] == (
-        "Your schools already have a proposal this year, or one of you declined it."
+        "Your schools already have a twinning or a proposal this year, or one of you declined it."
     )
 
 
@@ -284,8 +284,9 @@ def test_search_never_offers_school_that_stopped_looking_even_from_an_older_inde
 def test_cohort_minimum_fit_keeps_poor_pairs_out_and_says_so(
     client, cast, profiles, django_capture_on_commit_callbacks
 ):
-    # Ages 16–18 against 10–12, nothing in common but English: a fit well under 50 %.
-    TwinningProfile.objects.filter(pk=profiles[1].pk).update(age_from=16, age_to=18)
+    # Ages 13–15 against 10–12 (next to each other, so allowed, but no year in common), nothing in
+    # common but English: a fit well under 50 %.
+    TwinningProfile.objects.filter(pk=profiles[1].pk).update(age_from=13, age_to=15)
     profiles[1].objectives.set(["environment"])
     profiles[1].themes.set(["music"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -306,6 +307,8 @@ def test_programme_coordinator_matches_within_their_programme_only(client, cast,
     programme = Programme.objects.create(slug="il-diaspora", names={"en": "Israel–diaspora"})
     programme.countries.set([cast.israel, cast.uk])
     TwinningProfile.objects.filter(pk__in=[p.pk for p in profiles]).update(programme=programme)
+    for school in (cast.school_a, cast.school_b):
+        school.programmes.add(programme)  # a run over a programme holds its member schools
     coordinator = testing.make_person(name="Programme Coordinator")
     testing.grant(coordinator, Role.Kind.COORDINATOR, programme=programme)
     client = as_(client, coordinator)

@@ -131,7 +131,16 @@ def test_a_meeting_in_the_past_is_refused_in_hebrew(client, people, twinning):
     form = propose_form(first_window(twinning))
     form["day"] = "2020-01-06"
     response = as_(client, people.teacher_a.user).post(f"/twinnings/{twinning.pk}/meetings/", form)
-    assert response.context["form"].non_field_errors() == ["בחרו מועד עתידי."]
+    assert response.context["form"].errors["day"] == ["בחרו מועד עתידי."]
+
+
+def test_a_day_in_the_past_is_said_with_the_other_fields_errors(client, people, twinning):
+    form = propose_form(first_window(twinning), title="", day="2020-01-06")
+    response = as_(client, people.teacher_a.user).post(f"/twinnings/{twinning.pk}/meetings/", form)
+    errors = response.context["form"].errors
+    assert errors["title"] == ["This field is required."]
+    assert errors["day"] == ["Choose a time in the future."]
+    assert Meeting.objects.count() == 0
 
 
 def test_outsiders_get_404_and_pupils_see_meetings_without_the_video_link(client, people, twinning):

@@ -87,6 +87,11 @@ def network(cast):
     teacher_d = testing.make_teacher(school=leeds, name="Jo Leeds")
     avi = testing.make_teacher(school=cast.school_a, name="Avi Second")
     dana, sarah = cast.teacher_a.user, cast.teacher_b.user
+    # A programme pairs its member schools only.
+    for school in (cast.school_a, cast.school_b, leeds):
+        school.programmes.add(bridges)
+    for school in (galil, cast.school_b, leeds):
+        school.programmes.add(voices)
 
     t1 = twin(cast, cast.school_a, cast.school_b, year=2025, programme=bridges, by=dana, partner=sarah)
     twinning_services.start_twinning(twinning=t1, by=dana)

@@ -23,16 +23,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _twinning(client, cast, title: str, maya: Pupil) -> Twinning:
-    """Another twinning of A and B, where Maya writes a published message, then closed."""
+    """Another twinning of A (with a new British school: A and B are twinned already this year), where
+    Maya writes a published message, then closed."""
+    partner = testing.make_school(country=cast.uk, name=f"Partner in {title}")
+    teacher = testing.make_teacher(school=partner, name=f"Teacher in {title}")
     twinning = twinning_services.propose_twinning(
         from_school=cast.school_a,
-        to_schools=[cast.school_b],
+        to_schools=[partner],
         by=cast.teacher_a.user,
         school_year=2026,
         titles={"en": title},
     )
-    row = twinning.schools.get(school=cast.school_b)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
+    row = twinning.schools.get(school=partner)
+    twinning_services.answer_invitation(twinning=twinning, row=row, by=teacher.user, accept=True)
     twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
     twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
     as_(client, cast.teacher_a.user).post(f"/twinnings/{twinning.pk}/members/", {"pupil": [maya.pk]})

@@ -99,3 +99,16 @@ document.addEventListener("focusout", (event) => {
   });
   mark();
 })();
+
+// A time-zone select that knows each country's usual zone (data-zone-of-country) takes it when the
+// form's country is chosen, unless a zone was already chosen by hand.
+for (const zones of document.querySelectorAll("select[data-zone-of-country]")) {
+  const country = zones.form && zones.form.querySelector("select[name=country]");
+  if (!country) continue;
+  const usual = JSON.parse(zones.dataset.zoneOfCountry);
+  const choose = () => {
+    if (!zones.value && usual[country.value]) zones.value = usual[country.value];
+  };
+  country.addEventListener("change", choose);
+  choose();
+}

@@ -210,6 +210,8 @@ class Network:
                 slug=slug,
                 names=dict(zip(("en", "he", "ar"), names, strict=True)),
                 descriptions=dict(zip(("en", "he", "ar"), descriptions, strict=True)),
+                # Both twin schools across borders: a partner is always from another country.
+                partners_from_other_countries=True,
             )
             for slug, (names, descriptions, _codes) in PROGRAMMES.items()
         }

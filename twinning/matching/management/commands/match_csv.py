@@ -2,6 +2,7 @@
 
     python manage.py match_csv PROFILES.csv --out PAIRS.csv [--side-column side] [--left VALUE --right VALUE]
         [--one-pool] [--capacity-column capacity] [--date YYYY-MM-DD] [--candidates K] [--greedy]
+        [--min-score S] [--max-age-gap N] [--other-country]
 
 Two sides when the side column holds exactly two values (or --left/--right name them), else one
 pool of schools of different countries. Every problem in the file is reported with its line and
@@ -16,10 +17,14 @@ import secrets
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from twinning.matching.csv_profiles import ProfileFileError, choose_sides, pair_rows, read_profiles, write_pairs
-from twinning.matching.engine import MatchingError, match
+from twinning.matching.engine import MatchingError, Rules, diagnose, match
+from twinning.matching.engine.assign import CANDIDATES
+from twinning.matching.explain import no_pair_message
 
 
 def _date(text: str) -> date:
@@ -62,14 +67,34 @@ class Command(BaseCommand):
         )
         parser.add_argument("--date", help="the date whose UTC offsets count for timetables (default: today, UTC)")
         parser.add_argument(
-            "--candidates", type=int, default=12, help="best candidates per school the solver considers (0: all)"
+            "--candidates",
+            type=int,
+            default=CANDIDATES,
+            help="best candidates per school the solver considers (0: all)",
         )
         parser.add_argument("--greedy", action="store_true", help="best pair first instead of the optimum")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of the explanation when no pair is possible (default: the site's)",
+        )
         parser.add_argument(
             "--min-score",
             type=float,
             default=0.0,
             help="never propose a pair scoring below this (0-1; default 0: every possible pair may be used)",
+        )
+        parser.add_argument(
+            "--max-age-gap",
+            type=int,
+            default=Rules().max_age_gap,
+            help="years the two classes' age ranges may be apart at most (0: they must overlap; default 1)",
+        )
+        parser.add_argument(
+            "--other-country",
+            action="store_true",
+            help="two sides too: never pair two schools of the same country (one pool always does)",
         )
 
     def handle(self, *args, **options):
@@ -80,6 +105,8 @@ class Command(BaseCommand):
             raise CommandError(f"--out: the folder {out.parent} does not exist")
         if options["candidates"] < 0:
             raise CommandError("--candidates: must be 0 (every pair) or more")
+        if options["max_age_gap"] < 0:
+            raise CommandError("--max-age-gap: must be 0 (the age ranges overlap) or more")
         if options["one_pool"] and (options["left"] or options["right"]):
             raise CommandError("--one-pool and --left/--right contradict each other")
         day = _date(options["date"]) if options["date"] else datetime.now(UTC).date()
@@ -108,9 +135,15 @@ class Command(BaseCommand):
                 matching = self._match(sides.left, sides.right, when, options)
         except MatchingError as error:
             raise CommandError(f"{source}: {error}; nothing written") from None
+        if not matching.pairs:
+            left, right = (file.profiles, None) if sides is None else (sides.left, sides.right)
+            counts = diagnose(left, right, when=when, rules=self._rules(options), min_score=options["min_score"])
+            with translation.override(options["language"]):
+                raise CommandError(f"{source}: {no_pair_message(counts)}")
 
         buffer = io.StringIO(newline="")
-        write_pairs(buffer, pair_rows(matching.pairs, everyone, when=when, one_pool=sides is None))
+        rules = self._rules(options)
+        write_pairs(buffer, pair_rows(matching.pairs, everyone, when=when, one_pool=sides is None, rules=rules))
         if to_stdout:
             self.stdout.write(buffer.getvalue(), ending="")
         else:
@@ -125,7 +158,11 @@ class Command(BaseCommand):
             report.write(line, style_func=lambda text: text)
 
     @staticmethod
-    def _match(left, right, when, options):
+    def _rules(options) -> Rules:
+        return Rules(max_age_gap=options["max_age_gap"], other_country=options["other_country"])
+
+    @classmethod
+    def _match(cls, left, right, when, options):
         return match(
             left,
             right,
@@ -133,6 +170,7 @@ class Command(BaseCommand):
             k=options["candidates"] or None,
             method="greedy" if options["greedy"] else "flow",
             min_score=options["min_score"],
+            rules=cls._rules(options),
         )
 
     @staticmethod
