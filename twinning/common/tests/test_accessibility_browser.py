@@ -5,7 +5,7 @@ phone (390 px) and a desktop (1280 px); more pages (forms, lists, the pupil's wo
 once, in Arabic on a phone. axe runs its WCAG 2.2 A and AA rules and its best practices (landmarks, the
 order of headings). One browser page is reused, signed in once per person; a failure names each page,
 the person, the language and the width, with axe's rule, its impact and the failing nodes' selectors.
-The whole file runs in under three minutes on one process.
+The whole file runs in about three minutes on one process.
 """
 
 import io
