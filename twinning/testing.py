@@ -2,6 +2,7 @@
 
 import itertools
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import django.test
@@ -210,6 +211,57 @@ def approved_twinning_with_new_partner(cast, *, name: str):
     services.answer_invitation(twinning=twinning, row=twinning.schools.get(school=school), by=teacher.user, accept=True)
     services.approve_twinning(twinning=twinning, by=cast.coordinator)
     return twinning
+
+
+# axe-core, pinned in package.json and installed into node_modules/ by `make browser-deps`.
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# The rules of WCAG 2.2, levels A and AA (axe's tags; 2.2 adds no level A rule).
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+# And axe's best practices: unique landmarks, the order of headings, a page's one main heading...
+AXE_TAGS_AND_BEST_PRACTICE = (*AXE_TAGS, "best-practice")
+# Violations axe finds that are known and not yet fixed, each with its reason: (rule id, a part of the
+# failing node's selector) -> why. Empty while every page passes.
+AXE_EXCEPTIONS: dict[tuple[str, str], str] = {}
+
+_AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    return result.violations.map(v => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
+    }));
+}"""
+
+
+def axe_violations(page, *, tags: tuple[str, ...] = AXE_TAGS) -> list[dict]:
+    """What axe-core finds against WCAG 2.2 A and AA (or other ``tags``: see
+    ``AXE_TAGS_AND_BEST_PRACTICE``) on the page a Playwright ``page`` shows now:
+    ``[{"id", "impact", "help", "nodes": [{"target", "summary"}]}]``, less the known exceptions
+    (``AXE_EXCEPTIONS``). axe is injected as a script of its own, which the site's CSP
+    (script-src 'self') refuses: the page's context must be made with ``bypass_csp=True``."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    found = []
+    for violation in page.evaluate(_AXE_RUN, list(tags)):
+        nodes = [
+            node
+            for node in violation["nodes"]
+            if not any(rule == violation["id"] and part in node["target"] for rule, part in AXE_EXCEPTIONS)
+        ]
+        if nodes:
+            found.append({**violation, "nodes": nodes})
+    return found
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """The violations as lines to read in a failing test: rule, impact, what it asks, and each node."""
+    lines = []
+    for violation in violations:
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node["summary"].split())
+            lines.append(f"    {node['target']}  -- {summary[:300]}")
+    return "\n".join(lines)
 
 
 def make_cast() -> SimpleNamespace:

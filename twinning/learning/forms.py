@@ -15,8 +15,16 @@ TIME = {"type": "time"}
 
 
 def _when() -> forms.SplitDateTimeWidget:
-    # A date and a time input: browsers' datetime-local pickers vary too much to rely on.
-    return forms.SplitDateTimeWidget(date_attrs=DATE, time_attrs=TIME, date_format="%Y-%m-%d", time_format="%H:%M")
+    # A date and a time input: browsers' datetime-local pickers vary too much to rely on. The two are
+    # grouped under the field's label (common/field.html: a fieldset and its legend), each named.
+    widget = forms.SplitDateTimeWidget(
+        date_attrs={**DATE, "aria-label": _("Date")},
+        time_attrs={**TIME, "aria-label": _("Time")},
+        date_format="%Y-%m-%d",
+        time_format="%H:%M",
+    )
+    widget.grouped = True  # type: ignore[attr-defined]
+    return widget
 
 
 class FilterForm(forms.Form):

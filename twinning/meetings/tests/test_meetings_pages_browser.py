@@ -3,7 +3,6 @@ fit a phone in every language, the year's days are one Tab stop with arrow keys 
 left), and axe-core finds nothing to fix."""
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,7 +13,6 @@ from twinning.schools.models import School
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LONG_NAME = "The Hendon and Golders Green Jewish Primary School and Nursery of the London Borough of Barnet"
 
 
@@ -95,7 +93,9 @@ def test_the_year_is_one_tab_stop_with_arrow_keys_in_the_reading_direction(brows
     context.close()
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: `make browser-deps` installs it with npm")
+@pytest.mark.skipif(
+    not testing.AXE_SCRIPT.exists(), reason="axe-core is not installed: `make browser-deps` installs it with npm"
+)
 @pytest.mark.parametrize("language", ["en", "he", "ar"])
 def test_axe_finds_no_violation_on_either_page(browser, live_server, cast, pages, language):
     # axe is injected as a script of its own: the page's CSP (script-src 'self') is bypassed for it alone.
@@ -104,9 +104,6 @@ def test_axe_finds_no_violation_on_either_page(browser, live_server, cast, pages
         page = signed_in(context, live_server, cast.teacher_b.user, language)
         for url in pages.values():
             page.goto(url)
-            page.add_script_tag(path=str(AXE))
-            found = page.evaluate(
-                "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(' ')}`)"
-            )
-            assert found == [], (url, width, found)
+            found = testing.axe_violations(page, tags=testing.AXE_TAGS_AND_BEST_PRACTICE)
+            assert found == [], f"{url} at {width} px:\n{testing.describe_violations(found)}"
         context.close()

@@ -55,8 +55,19 @@ document.addEventListener("focusout", (event) => {
 
 // A table or chart wider than its box scrolls inside it. Such a box then takes the keyboard's focus
 // (arrow keys scroll it) and is a region named after its table's caption or the heading before it;
-// a box that fits adds no Tab stop.
+// inside a section already named so (aria-labelledby its heading), it is a group of that name
+// instead, so that two landmarks do not share one name. A box that fits adds no Tab stop.
 (() => {
+  const sectionName = (box) => {
+    const section = box.parentElement?.closest("section[aria-labelledby], section[aria-label]");
+    if (!section) return null;
+    if (section.hasAttribute("aria-label")) return section.getAttribute("aria-label").trim();
+    return section
+      .getAttribute("aria-labelledby")
+      .split(/\s+/)
+      .map((id) => document.getElementById(id)?.textContent.trim() ?? "")
+      .join(" ");
+  };
   const nameOf = (box) => {
     const caption = box.querySelector("caption");
     if (caption) return caption.textContent.trim();
@@ -70,8 +81,8 @@ document.addEventListener("focusout", (event) => {
     for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
       if (box.scrollWidth > box.clientWidth + 1) {
         box.tabIndex = 0;
-        box.setAttribute("role", "region");
         if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", nameOf(box));
+        box.setAttribute("role", box.getAttribute("aria-label") === sectionName(box) ? "group" : "region");
         box.dataset.scrolls = "";
       } else if ("scrolls" in box.dataset) {
         box.removeAttribute("tabindex");
