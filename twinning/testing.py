@@ -286,3 +286,20 @@ def make_cast() -> SimpleNamespace:
     grant(coordinator, Role.Kind.COORDINATOR, nso=il_nso)
     admin = make_person(name="Platform Admin", is_superuser=True, is_staff=True)
     return SimpleNamespace(**locals())
+
+
+def restore_reference_data() -> None:
+    """Put back the languages, subjects and objectives the migrations seed.
+
+    A transactional test (the browser tests are) empties every table when it ends, and the data a
+    migration wrote goes with it; a later browser test on the same worker builds what it reads.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "twinning.schools.migrations.0002_reference_languages_subjects",
+        "twinning.matching.migrations.0002_curated_objectives",
+    ):
+        importlib.import_module(module).add(apps, None)

@@ -60,6 +60,7 @@ def site(cast, twinning, pupils, media_root):
     pk, school = twinning.pk, cast.school_a.pk
     teacher = cast.teacher_a.user
     # Reference rows a transactional test that ran before may have emptied.
+    testing.restore_reference_data()
     Subject.objects.get_or_create(code="geography", defaults={"names": {"en": "Geography"}})
     english = Language.objects.get_or_create(code="en", defaults={"names": {"en": "English"}})[0]
 
