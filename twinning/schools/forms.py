@@ -137,15 +137,16 @@ class TeacherSignUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The regions of each country whose holidays differ by region, grouped under the country's name.
+        countries = list(self.fields["country"].queryset)
         groups = [
             (country.name, [(code, name if name == code else f"{name} ({code})") for code, name in regions_of(code)])
-            for country in self.fields["country"].queryset
+            for country in countries
             for code in [country.pk]
             if regions_differ(code)
         ]
         self.fields["new_school_region"].widget.choices = [("", _("The whole country")), *groups]
         # Each country's usual time zone: choosing the country pre-chooses it (common/site.js).
-        zones = {country.pk: country.default_time_zone for country in self.fields["country"].queryset}
+        zones = {country.pk: country.default_time_zone for country in countries}
         self.fields["new_school_time_zone"].widget.attrs["data-zone-of-country"] = json.dumps(zones)
 
     def clean_email(self):

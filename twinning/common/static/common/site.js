@@ -79,6 +79,8 @@ document.addEventListener("focusout", (event) => {
   };
   const mark = () => {
     for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
+      // A box the page made focusable itself keeps what the page said.
+      if (box.hasAttribute("tabindex") && !("scrolls" in box.dataset)) continue;
       if (box.scrollWidth > box.clientWidth + 1) {
         box.tabIndex = 0;
         if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", nameOf(box));
