@@ -111,7 +111,7 @@ def _respondents(survey: Survey) -> list[tuple]:
         place = rules.respondent_place(member.user, survey) if member.user_id not in seen else None
         if place is not None:
             seen.add(member.user_id)
-            people.append((member.user, place[0]))
+            people.append((member.user, place.group))
     return people
 
 
