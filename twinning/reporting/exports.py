@@ -164,7 +164,7 @@ def survey_table(overall: list[GroupResult], breakdowns: list[GroupBreakdown], *
                 ]
             )
         breakdown = split.get(result.group)
-        if breakdown is None:
+        if breakdown is None or result.hidden_everywhere:  # as on the page: nothing more to show
             continue
         for part, level in ((breakdown.by_country, _("Country")), (breakdown.by_twinning, _("Twinning"))):
             for unit in part.rows:
