@@ -79,3 +79,43 @@ def network(cast):
         "t1": (t1, _class(t1, d, teacher_d.user, ["D1"])),
         "plain": (plain, _class(plain, outside, teacher_e.user, ["E1", "E2", "E3"])),
     }
+
+
+def programme_with_answers(cast, twinning):
+    """For the pages' browser tests: `twinning` joins programme "bridges" (with one from the year before), six
+    Israeli pupils answer the programme's questionnaire at the start and the end of the year. Returns the
+    programme's coordinator and the questionnaire."""
+    from twinning.reporting import services
+    from twinning.reporting.models import Survey
+
+    programme = Programme.objects.create(slug="bridges", names={"en": "Bridges", "he": "גשרים", "ar": "جسور"})
+    programme.countries.set([cast.israel, cast.uk])
+    for school in (cast.school_a, cast.school_b):
+        school.programmes.add(programme)
+    type(twinning).objects.filter(pk=twinning.pk).update(programme=programme)
+    fen = make_school(country=cast.uk, name="Fen School")
+    fen.programmes.add(programme)
+    _twinning(cast, programme, fen, make_teacher(school=fen, name="Finn Fen"), "Last year", 2025)
+    coordinator = make_person(name="Pia Programme")
+    grant(coordinator, Role.Kind.COORDINATOR, programme=programme)
+    pupils = _class(twinning, cast.school_a, cast.teacher_a.user, ["Noa L.", "Eli K.", "Maya R.", "Dan S.", "Omer K."])
+    survey = services.create_survey(
+        programme=programme,
+        by=coordinator,
+        school_year=twinning.school_year,
+        titles={"en": "A year in Bridges", "he": "שנה בגשרים", "ar": "عام في جسور"},
+        questions=[
+            {"en": "I know my partners well.", "he": "אני מכיר/ה היטב את השותפים.", "ar": "أعرف شركائي جيدًا."},
+            {"en": "I like our joint work.", "he": "אני אוהב/ת את העבודה המשותפת.", "ar": "أحب عملنا المشترك."},
+        ],
+        audience=Survey.Audience.PUPILS,
+    )
+    questions = list(survey.questions.values_list("pk", flat=True))
+    survey = services.advance_survey(survey=survey, by=coordinator, expected=Survey.Stage.DRAFT)
+    for n, pupil in enumerate(pupils):
+        services.submit_answers(survey=survey, by=pupil, values=dict.fromkeys(questions, 2 + n % 2))
+    survey = services.advance_survey(survey=survey, by=coordinator, expected=Survey.Stage.START_OPEN)
+    survey = services.advance_survey(survey=survey, by=coordinator, expected=Survey.Stage.START_CLOSED)
+    for n, pupil in enumerate(pupils):
+        services.submit_answers(survey=survey, by=pupil, values=dict.fromkeys(questions, 4 + n % 2))
+    return coordinator, survey
