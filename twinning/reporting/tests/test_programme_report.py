@@ -127,3 +127,22 @@ def test_the_downloads_carry_the_pages_figures_in_the_readers_language(client, c
     downloads = AuditEntry.objects.filter(action="report.downloaded")
     assert downloads.count() == 2
     assert downloads.first().data["programme"] == network["programme"].pk
+
+
+def test_the_programme_page_reads_as_many_rows_for_two_countries_as_for_three(client, cast, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = as_(client, network["coordinator"])
+    reader.get("/reports/programmes/bridges/?school_year=2026")
+    with CaptureQueriesContext(connection) as two:
+        before = reader.get("/reports/programmes/bridges/?school_year=2026")
+    france = make_country("FR", "France", nso=make_nso("fr", "France NSO"), time_zone="Europe/Paris")
+    network["programme"].countries.add(france)
+    lycee = make_school(country=france, name="Lycée Molière")
+    lycee.programmes.add(network["programme"])
+    _twinning(cast, network["programme"], lycee, make_teacher(school=lycee, name="Léa Molière"), "Bonjour")
+    with CaptureQueriesContext(connection) as three:
+        after = reader.get("/reports/programmes/bridges/?school_year=2026")
+    assert (len(before.context["comparison"].countries), len(after.context["comparison"].countries)) == (2, 3)
+    assert len(three) == len(two)

@@ -249,3 +249,26 @@ def test_the_demo_runs_a_programme_questionnaire_with_a_twinning_shown_on_its_ow
     assert shown == [network["t5"][0].pk, None]
     assert pupils.by_twinning.rows[0].waves["start"].n == 11
     assert load_programme_survey(seed=1, school_year=2026) == 0  # once only
+
+
+def test_the_results_page_reads_as_many_rows_for_one_twinning_as_for_three(client, cast, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = define(client, network["coordinator"], network["programme"])
+    survey = step(client, network["coordinator"], survey)
+    for pupil in network["t5"][1]:
+        answer(client, pupil, survey, [4, 4])
+    reader = as_(client, network["coordinator"])
+    reader.get(f"/reports/surveys/{survey.pk}/results/")  # the session and the roles, read once
+    with CaptureQueriesContext(connection) as one:
+        assert reader.get(f"/reports/surveys/{survey.pk}/results/").status_code == 200
+    for key in ("t4", "t1"):
+        for pupil in network[key][1]:
+            answer(client, pupil, survey, [2, 2])
+    reader = as_(client, network["coordinator"])
+    reader.get(f"/reports/surveys/{survey.pk}/results/")
+    with CaptureQueriesContext(connection) as three:
+        page = reader.get(f"/reports/surveys/{survey.pk}/results/")
+    assert page.context["groups"][0]["by_twinning"]["rows"][-1]["unit"].grouped == 2
+    assert len(three) == len(one)
