@@ -10,9 +10,9 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "nso", "school_year", "audience", "stage", "created_at")
-    list_filter = ("stage", "audience", "school_year", "nso")
-    list_select_related = ("nso",)
+    list_display = ("__str__", "nso", "programme", "school_year", "audience", "stage", "created_at")
+    list_filter = ("stage", "audience", "school_year", "nso", "programme")
+    list_select_related = ("nso", "programme")
     raw_id_fields = ("created_by",)
     inlines = [QuestionInline]
 
@@ -48,7 +48,8 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ("survey", "wave", "group", "country")
     list_filter = ("wave", "group")
     list_select_related = ("survey", "country")
-    readonly_fields = ("survey", "wave", "group", "country")
+    # Not the twinning: with it a set of answers narrows down to a handful of people (see models.py).
+    fields = readonly_fields = ("survey", "wave", "group", "country")
     inlines = [AnswerInline]
 
     def has_add_permission(self, request):

@@ -55,10 +55,34 @@ class ReportFilter(forms.Form):
         }
 
 
-class SurveyForm(forms.Form):
-    """A questionnaire: a title and up to eight statements, each in one or more of the site's languages."""
+class ProgrammeYear(forms.Form):
+    """The school year a programme's page compares with the one before."""
 
-    nso = forms.TypedChoiceField(label=_("NSO"), coerce=int)
+    school_year = forms.TypedChoiceField(
+        label=_("School year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a school year from the list.")},
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = [(year, school_year_label(year)) for year in years]
+
+
+class SurveyForm(forms.Form):
+    """A questionnaire: who runs it (an NSO or a programme), a title and up to eight statements, each in one or
+    more of the site's languages."""
+
+    owner = forms.ChoiceField(
+        label=_("Who runs it"),
+        help_text=_(
+            "An NSO's questionnaire is answered in the twinnings of its countries' schools; a programme's in the "
+            "programme's twinnings, in every country."
+        ),
+        error_messages={"invalid_choice": _("Choose an NSO or a programme from the list.")},
+    )
     school_year = forms.TypedChoiceField(label=_("School year"), coerce=int)
     audience = forms.ChoiceField(label=_("Who answers"), choices=Survey.Audience.choices, initial=Survey.Audience.BOTH)
     title = TranslatedTextField(
@@ -67,11 +91,17 @@ class SurveyForm(forms.Form):
         error_messages={"required": _("Give the questionnaire a title in at least one language.")},
     )
 
-    def __init__(self, *args, nsos, years, **kwargs):
+    def __init__(self, *args, nsos, programmes, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nso"].choices = [(n.pk, n.name) for n in nsos]
-        if len(nsos) == 1:
-            self.fields["nso"].initial = nsos[0].pk
+        self.owners = {f"nso-{n.pk}": n for n in nsos} | {f"programme-{p.pk}": p for p in programmes}
+        choices = []
+        if nsos:
+            choices.append((_("NSOs"), [(f"nso-{n.pk}", n.name) for n in nsos]))
+        if programmes:
+            choices.append((_("Programmes"), [(f"programme-{p.pk}", p.name) for p in programmes]))
+        self.fields["owner"].choices = choices
+        if len(self.owners) == 1:
+            self.fields["owner"].initial = next(iter(self.owners))
         self.fields["school_year"].choices = [(year, school_year_label(year)) for year in years]
         for number in range(1, MOST_QUESTIONS + 1):
             self.fields[f"q{number}"] = TranslatedTextField(
@@ -86,6 +116,11 @@ class SurveyForm(forms.Form):
         if "q1" not in self.errors and not self.questions():
             self.add_error("q1", _("Write at least one statement."))
         return data
+
+    def runner(self) -> dict:
+        """`nso=` or `programme=`, as the service takes it."""
+        kind, _pk = self.cleaned_data["owner"].split("-", 1)
+        return {kind: self.owners[self.cleaned_data["owner"]]}
 
     def titles(self) -> dict[str, str]:
         return self.cleaned_data["title"]

@@ -1,10 +1,16 @@
-"""Pre/post questionnaires an NSO puts to the pupils and teachers of its twinnings.
+"""Pre/post questionnaires an NSO or a programme puts to the pupils and teachers of its twinnings.
 
-An NSO writes a short questionnaire for a school year (each question answered on a 1–5 agreement
+An NSO (for the twinnings of its countries' schools) or a programme (for its twinnings, in every
+country) writes a short questionnaire for a school year (each question answered on a 1–5 agreement
 scale), opens it at the start of the year, closes it, and opens it again at the end; the results
 compare the two waves. Who answered is kept apart from what they answered: a `Participation` says
 that a person has answered a wave (and makes a second answer impossible), a `Response` holds the
-answers with only the respondent's group and country, so the results can never name anyone.
+answers with only the respondent's group, country and twinning, so the results can never name anyone.
+
+The twinning narrows a response down to a handful of people (a twinning has two or three teachers),
+so it is read only by the results' queries, which show no figure of fewer than five answers and no
+figure from which one could be worked out by subtraction (`reporting/small_groups.py`); the admin site
+does not show it.
 
 The reports themselves store nothing: they are counted from the other apps' tables (`queries.py`).
 """
@@ -18,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import pick
-from twinning.schools.models import NSO, Country
+from twinning.schools.models import NSO, Country, Programme
+from twinning.twinnings.models import Twinning
 
 LOWEST, HIGHEST = 1, 5
 
@@ -34,7 +41,8 @@ class Group(models.TextChoices):
 
 
 class Survey(models.Model):
-    """A questionnaire of an NSO for one school year, answered twice: at the start and at the end."""
+    """A questionnaire of an NSO or of a programme (exactly one) for one school year, answered twice: at the
+    start and at the end."""
 
     class Audience(models.TextChoices):
         PUPILS = "pupils", _("Pupils")
@@ -48,7 +56,17 @@ class Survey(models.Model):
         END_OPEN = "end_open", _("End of the year: open for answers")
         CLOSED = "closed", _("Closed")
 
-    nso = models.ForeignKey(NSO, verbose_name=_("NSO"), on_delete=models.CASCADE, related_name="surveys")
+    nso = models.ForeignKey(
+        NSO, verbose_name=_("NSO"), null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="surveys",
+    )
     school_year = models.PositiveSmallIntegerField(_("school year"), help_text=_("The year it starts in."))
     titles = models.JSONField(_("title"), default=dict, help_text=_("In one or more of the site's languages."))
     audience = models.CharField(_("who answers"), max_length=10, choices=Audience.choices, default=Audience.BOTH)
@@ -62,9 +80,22 @@ class Survey(models.Model):
         verbose_name_plural = _("questionnaires")
         ordering = ["-school_year", "-created_at", "-pk"]
         indexes = [models.Index(fields=["stage", "school_year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nso__isnull=False, programme__isnull=True) | Q(nso__isnull=True, programme__isnull=False),
+                name="survey_of_an_nso_or_a_programme",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
+
+    @property
+    def owner(self) -> NSO | Programme:
+        """Who runs it: its NSO or its programme (one of the two, by the constraint)."""
+        if self.nso_id is not None:
+            return self.nso  # type: ignore[return-value]  # its id is set, so it is there
+        return self.programme  # type: ignore[return-value]  # no NSO, so a programme: the check constraint
 
     @property
     def title(self) -> str:
@@ -124,7 +155,9 @@ class Participation(models.Model):
 
 
 class Response(models.Model):
-    """One person's answers to one wave, with nothing that names them: only their group and country.
+    """One person's answers to one wave, with nothing that names them: only their group, country and twinning.
+
+    The twinning is for the results per twinning, never shown for fewer than five answers (see the module).
 
     A random key, not a counter: a counter would run in step with the participations' and pair them up.
     """
@@ -134,6 +167,7 @@ class Response(models.Model):
     wave = models.CharField(_("wave"), max_length=5, choices=Wave.choices)
     group = models.CharField(_("group"), max_length=10, choices=Group.choices)
     country = models.ForeignKey(Country, null=True, on_delete=models.SET_NULL, related_name="+")
+    twinning = models.ForeignKey(Twinning, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("set of answers")

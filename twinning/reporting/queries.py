@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.models import AuditEntry
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
-from twinning.reporting.models import HIGHEST, LOWEST, Answer, Group, Response, Survey, Wave
+from twinning.reporting.models import HIGHEST, LOWEST, Answer, Group, Question, Response, Survey, Wave
 from twinning.reporting.rules import TEACHERS, Scope
+from twinning.reporting.small_groups import SMALLEST_GROUP, protect
 from twinning.schools.models import Country, Programme, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Activity
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 # A programme filter value meaning "twinnings that belong to no programme".
 NO_PROGRAMME = 0
-# Fewer answers than this in a group and wave, and its results are not shown: pupils are minors.
-SMALLEST_GROUP = 5
+# Fewer answers than SMALLEST_GROUP (imported above) in a group and wave, and its results are not shown:
+# pupils are minors (small_groups.py also keeps a small group from being worked out by subtraction).
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,47 @@ def report_for(
     return report
 
 
+# The programme's page: what ministries and funders ask of a programme, this school year against the last.
+PROGRAMME_MEASURES = tuple(m for m in MEASURES if m.key in ("schools", "twinnings", "meetings", "activities", "labels"))
+PROGRAMME_CHART_TITLES = {
+    "schools": _("Schools by country, the school year before and this one"),
+    "twinnings": _("Twinnings by country, the school year before and this one"),
+    "meetings": _("Meetings held by country, the school year before and this one"),
+    "activities": _("Activities completed by country, the school year before and this one"),
+    "labels": _("Quality labels by country, the school year before and this one"),
+}
+
+
+@dataclass
+class Comparison:
+    """A programme's numbers for a school year and the one before, per country and all together."""
+
+    school_year: int
+    countries: list[tuple[Country, dict[str, int], dict[str, int]]]  # (country, the year before, this year)
+    before: dict[str, int]
+    now: dict[str, int]
+
+
+def programme_comparison(scope: Scope, programme: Programme, school_year: int) -> Comparison:
+    """The main report's own counts (`report_for`, filtered to the programme): its rows of the two school years
+    per country, and its totals per school year, so that the two pages always agree."""
+    report = report_for(scope, programme=programme.pk)
+    empty = dict.fromkeys(KEYS, 0)
+    per_country: dict[str, tuple[Country, dict[str, int], dict[str, int]]] = {}
+    for line in report.lines:
+        if line.school_year not in (school_year - 1, school_year):
+            continue
+        country, before, now = per_country.setdefault(line.country.code, (line.country, dict(empty), dict(empty)))
+        (now if line.school_year == school_year else before).update(line.counts)
+    years = dict(report.by_year)
+    return Comparison(
+        school_year,
+        sorted(per_country.values(), key=lambda row: row[0].name.casefold()),
+        years.get(school_year - 1, dict(empty)),
+        years.get(school_year, dict(empty)),
+    )
+
+
 def _programme_key(programme: Programme | None) -> tuple:
     return (1, "") if programme is None else (0, programme.name.casefold())
 
@@ -361,3 +403,162 @@ def results_of(survey: Survey) -> list[GroupResult]:
             rows.append(QuestionResult(question.position, question.text, waves))
         results.append(GroupResult(group, str(Group(group).label), counts, rows))
     return results
+
+
+SCALE = range(LOWEST, HIGHEST + 1)
+
+
+@dataclass
+class Figures:
+    """The answers of one part of a group in one wave: how many answered, and how each statement's answers spread."""
+
+    n: int = 0
+    spreads: dict[int, list[int]] = field(default_factory=dict)  # question → how many answered 1, 2, 3, 4, 5
+
+    def add(self, other: Figures) -> None:
+        self.n += other.n
+        for question, spread in other.spreads.items():
+            mine = self.spreads.setdefault(question, [0] * len(SCALE))
+            for at, count in enumerate(spread):
+                mine[at] += count
+
+    def spread(self, question: int) -> list[int]:
+        return self.spreads.get(question, [0] * len(SCALE))
+
+    def mean(self, question: int) -> float | None:
+        spread = self.spread(question)
+        given = sum(spread)
+        return sum(v * c for v, c in zip(SCALE, spread, strict=True)) / given if given else None
+
+
+@dataclass
+class UnitRow:
+    """A country's or a twinning's figures in each wave (None: hidden), or the others' together (`is_other`)."""
+
+    key: str | int | None
+    label: str
+    waves: dict[str, Figures | None]
+    is_other: bool = False
+    grouped: int = 0  # for the row of the others: how many countries or twinnings it holds
+    schools: str = ""  # for a twinning: its schools' names
+
+    def mean(self, wave: str, question: int) -> float | None:
+        figures = self.waves.get(wave)
+        return figures.mean(question) if figures is not None else None
+
+    def change(self, question: int) -> float | None:
+        """End of the year less the start, when both waves are shown; never for the others (not the same parts)."""
+        start, end = self.mean(Wave.START, question), self.mean(Wave.END, question)
+        if self.is_other or start is None or end is None:
+            return None
+        return end - start
+
+
+@dataclass
+class Breakdown:
+    kind: str  # "country" or "twinning"
+    rows: list[UnitRow]
+    hidden: int  # how many countries or twinnings are not shown on their own in at least one wave
+
+
+@dataclass
+class GroupBreakdown:
+    group: str
+    label: str
+    questions: list[Question]
+    by_country: Breakdown
+    by_twinning: Breakdown
+
+
+Cell = tuple[int | None, str | None]  # (twinning, country)
+
+
+def breakdowns_of(survey: Survey) -> list[GroupBreakdown]:
+    """Per group (pupils, teachers): each wave's figures per country and per twinning, with what must stay hidden
+    (small_groups.protect) shown only together as "other". Four queries, whatever the number of answers."""
+    questions = list(survey.questions.all())
+    cells: dict[tuple[str, str], dict[Cell, Figures]] = {}
+    for row in (
+        Response.objects.filter(survey=survey)
+        .values("group", "wave", "twinning_id", "country_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        place = (row["twinning_id"], row["country_id"])
+        cells.setdefault((row["group"], row["wave"]), {})[place] = Figures(n=row["n"])
+    for row in (
+        Answer.objects.filter(response__survey=survey)
+        .values(
+            "response__group", "response__wave", "response__twinning_id", "response__country_id", "question_id", "value"
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        place = (row["response__twinning_id"], row["response__country_id"])
+        figures = cells[(row["response__group"], row["response__wave"])][place]
+        figures.spreads.setdefault(row["question_id"], [0] * len(SCALE))[row["value"] - LOWEST] += row["n"]
+    countries = Country.objects.in_bulk({c for part in cells.values() for _t, c in part if c is not None})
+    twinnings = (
+        Twinning.objects.filter(pk__in={t for part in cells.values() for t, _c in part if t is not None})
+        .prefetch_related("schools__school")
+        .in_bulk()
+    )
+    results = []
+    for group in survey.groups:
+        shown = {
+            wave: protect({place: f.n for place, f in cells.get((group, wave), {}).items()}) for wave in Wave.values
+        }
+        by_country = _breakdown(
+            "country",
+            {wave: cells.get((group, wave), {}) for wave in Wave.values},
+            {wave: shown[wave].countries for wave in Wave.values},
+            lambda cell: cell[1],
+            {code: UnitRow(code, c.name, {}) for code, c in countries.items()},
+        )
+        by_twinning = _breakdown(
+            "twinning",
+            {wave: cells.get((group, wave), {}) for wave in Wave.values},
+            {wave: shown[wave].twinnings for wave in Wave.values},
+            lambda cell: cell[0],
+            {pk: UnitRow(pk, t.title, {}, schools=_schools_of(t)) for pk, t in twinnings.items()},
+        )
+        results.append(GroupBreakdown(group, str(Group(group).label), questions, by_country, by_twinning))
+    return results
+
+
+def _schools_of(twinning: Twinning) -> str:
+    rows = [row for row in twinning.schools.all() if row.status == TwinningSchool.Status.JOINED]
+    return " · ".join(sorted((row.school.name for row in rows), key=str.casefold))
+
+
+def _breakdown(
+    kind: str,
+    cells_by_wave: dict[str, dict[Cell, Figures]],
+    shown_by_wave: dict[str, frozenset],
+    unit_of,
+    units: dict,
+) -> Breakdown:
+    """Rows for the units shown in at least one wave (a wave's figures None where hidden), then the others'."""
+    others: dict[str, Figures] = {}
+    in_others: set = set()
+    for wave in Wave.values:
+        for cell, figures in cells_by_wave[wave].items():
+            unit = unit_of(cell)
+            if unit in shown_by_wave[wave]:
+                row = units[unit]
+                row.waves.setdefault(wave, Figures())
+                row.waves[wave].add(figures)
+            else:
+                others.setdefault(wave, Figures()).add(figures)
+                in_others.add(unit)
+    rows = [row for row in units.values() if row.waves]
+    for row in rows:
+        for wave in Wave.values:
+            row.waves.setdefault(wave, None)
+    rows.sort(key=lambda row: row.label.casefold())
+    hidden = len({unit for unit in in_others if unit is not None})
+    if others:
+        # Shown only when big enough: protect() leaves the others none or at least the smallest group.
+        waves = {wave: f if f.n >= SMALLEST_GROUP else None for wave, f in others.items()}
+        rows.append(UnitRow(None, "", {w: waves.get(w) for w in Wave.values}, is_other=True, grouped=hidden))
+    return Breakdown(kind, rows, hidden)

@@ -15,7 +15,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
 from twinning.reporting import rules
 from twinning.reporting.models import HIGHEST, LOWEST, Answer, Participation, Question, Response, Survey
-from twinning.schools.models import NSO
+from twinning.schools.models import NSO, Programme
 
 MOST_QUESTIONS = 8
 
@@ -30,11 +30,23 @@ NEXT_STAGE: dict[str, tuple[Survey.Stage, str]] = {
 
 
 def create_survey(
-    *, nso: NSO, by, school_year: int, titles: dict[str, str], questions: list[dict[str, str]], audience: str
+    *,
+    nso: NSO | None = None,
+    programme: Programme | None = None,
+    by,
+    school_year: int,
+    titles: dict[str, str],
+    questions: list[dict[str, str]],
+    audience: str,
 ) -> Survey:
-    """An NSO's questionnaire for a school year, not yet open. Only the NSO's staff (or an administrator) define it."""
-    if not rules.survey_nsos_of(by).filter(pk=nso.pk).exists():
-        raise ServiceError(_("Only the NSO's own staff can write its questionnaires."))
+    """An NSO's or a programme's questionnaire (one of the two) for a school year, not yet open. Only the NSO's
+    staff, or the programme's coordinators and administrators (or a platform administrator), define it."""
+    if (nso is None) == (programme is None):
+        raise ServiceError(_("Choose who runs the questionnaire: an NSO or a programme."))
+    if not rules.may_run_survey_of(by, nso=nso, programme=programme):
+        if nso is not None:
+            raise ServiceError(_("Only the NSO's own staff can write its questionnaires."))
+        raise ServiceError(_("Only the programme's coordinators and administrators can write its questionnaires."))
     titles = clean_texts(titles)
     questions = [texts for texts in (clean_texts(q) for q in questions) if texts]
     if not titles:
@@ -47,7 +59,7 @@ def create_survey(
         raise ServiceError(_("Choose who answers."))
     with transaction.atomic():
         survey = Survey.objects.create(
-            nso=nso, school_year=school_year, titles=titles, audience=audience, created_by=by
+            nso=nso, programme=programme, school_year=school_year, titles=titles, audience=audience, created_by=by
         )
         Question.objects.bulk_create(
             [Question(survey=survey, position=n, texts=texts) for n, texts in enumerate(questions, start=1)]
@@ -77,7 +89,7 @@ def submit_answers(*, survey: Survey, by, values: dict[int, int]) -> Response:
     """A pupil's or teacher's answers to the open wave: every statement, each from 1 to 5, once.
 
     Side effects: a participation (who answered which wave) and, apart from it, the answers with only the
-    person's group and country. Nothing is written if anything is refused.
+    person's group, country and twinning. Nothing is written if anything is refused.
     """
     wave = survey.open_wave
     if wave is None:
@@ -92,11 +104,12 @@ def submit_answers(*, survey: Survey, by, values: dict[int, int]) -> Response:
         raise ServiceError(_("Each answer is a number from 1 to 5."))
     if Participation.objects.filter(survey=survey, wave=wave, person=by).exists():
         raise ServiceError(_("You have already answered this questionnaire; answers cannot be changed."))
-    group, country = place
     try:
         with transaction.atomic():
             Participation.objects.create(survey=survey, wave=wave, person=by)
-            response = Response.objects.create(survey=survey, wave=wave, group=group, country_id=country)
+            response = Response.objects.create(
+                survey=survey, wave=wave, group=place.group, country_id=place.country, twinning_id=place.twinning
+            )
             Answer.objects.bulk_create(
                 [Answer(response=response, question_id=pk, value=values[pk]) for pk in questions]
             )
@@ -122,3 +135,9 @@ def record_report_download(*, by, kind: str, scope: rules.Scope, filters: dict) 
             country=filters.get("country"),
             programme=filters.get("programme"),
         )
+
+
+def record_survey_download(*, by, survey: Survey, kind: str) -> None:
+    """Note in the audit log who downloaded a questionnaire's results (CSV or XLSX)."""
+    with transaction.atomic():
+        audit.record(actor=by, action="survey.results_downloaded", target=survey, format=kind)

@@ -17,7 +17,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.reporting import exports, queries, rules, services
 from twinning.reporting.drawing import Item, Value, bar_chart
-from twinning.reporting.forms import AnswerForm, ReportFilter, SurveyForm
+from twinning.reporting.forms import AnswerForm, ProgrammeYear, ReportFilter, SurveyForm
 from twinning.reporting.models import Participation, Wave
 
 
@@ -86,6 +86,7 @@ def report(request):
             "everything": scope.everything,
             "scope_countries": ", ".join(own_countries),
             "scope_programmes": ", ".join(own_programmes),
+            "programme_pages": sorted(rules.programmes_reported_to(request.user), key=lambda p: p.name.casefold()),
             "query": request.GET.urlencode(),
             "lines": [
                 {
@@ -139,13 +140,113 @@ def export_xlsx(request):
     return _export(request, "xlsx")
 
 
+# A programme's report ------------------------------------------------------------------------
+
+
+def _programme_year(request) -> tuple[ProgrammeYear, int | None]:
+    """The school year chosen (this one unless told), or None when the choice is not in the list."""
+    year = current_school_year()
+    years = sorted(set(queries.school_years_counted()) | {year}, reverse=True)
+    form = ProgrammeYear(request.GET or None, years=years, initial={"school_year": year})
+    if not form.is_bound:
+        return form, year
+    return form, (form.cleaned_data["school_year"] or year) if form.is_valid() else None
+
+
+def _comparison_charts(comparison: queries.Comparison, rtl: bool) -> list[dict]:
+    """For each number: two bars per country, the school year before then this one."""
+    before, now = school_year_label(comparison.school_year - 1), school_year_label(comparison.school_year)
+    charts = []
+    for measure in queries.PROGRAMME_MEASURES:
+        key = measure.key
+        items = [
+            Item(
+                country.name,
+                [
+                    Value(last[key], _number(last[key]), 0, f"{country.name}, {before}: {_number(last[key])}"),
+                    Value(this[key], _number(this[key]), 1, f"{country.name}, {now}: {_number(this[key])}"),
+                ],
+            )
+            for country, last, this in comparison.countries
+        ]
+        charts.append(
+            {"measure": measure, "title": queries.PROGRAMME_CHART_TITLES[key], "chart": bar_chart(items, rtl=rtl)}
+        )
+    return charts
+
+
+@login_required
+def programme_report(request, slug: str):
+    """A programme for ministries and funders: this school year against the one before, per country."""
+    programme, scope = rules.get_programme_for_report(request.user, slug)
+    form, year = _programme_year(request)
+    context: dict = {"programme": programme, "form": form, "comparison": None, "everything": scope.all_countries}
+    if year is None:
+        return render(request, "reporting/programme_report.html", context, status=400)
+    comparison = queries.programme_comparison(scope, programme, year)
+    measures = queries.PROGRAMME_MEASURES
+    context |= {
+        "comparison": comparison,
+        "measures": measures,
+        "before": school_year_label(year - 1),
+        "now": school_year_label(year),
+        "totals": [(m, comparison.before[m.key], comparison.now[m.key]) for m in measures],
+        "rows": [
+            (country, [(last[m.key], this[m.key]) for m in measures]) for country, last, this in comparison.countries
+        ],
+        "charts": _comparison_charts(comparison, translation.get_language_bidi()),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reporting/programme_report.html", context)
+
+
+def _programme_export(request, slug: str, kind: str):
+    programme, scope = rules.get_programme_for_report(request.user, slug)
+    form, year = _programme_year(request)
+    if year is None:
+        problems = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
+    comparison = queries.programme_comparison(scope, programme, year)
+    services.record_report_download(
+        by=request.user,
+        kind=kind,
+        scope=scope,
+        filters={"school_year": year, "programme": programme.pk, "country": None},
+    )
+    stem = f"{programme.slug}-report-{timezone.localdate():%Y-%m-%d}"
+    if kind == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
+        csv.writer(response).writerows(exports.programme_table(comparison))
+        return response
+    response = HttpResponse(
+        exports.programme_workbook(
+            exports.programme_table(comparison, guard=lambda text: text), rtl=translation.get_language_bidi()
+        ),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
+@login_required
+def programme_export_csv(request, slug: str):
+    return _programme_export(request, slug, "csv")
+
+
+@login_required
+def programme_export_xlsx(request, slug: str):
+    return _programme_export(request, slug, "xlsx")
+
+
 # Questionnaires ------------------------------------------------------------------------------
 
 
 @login_required
 def surveys(request):
-    """Questionnaires to answer (pupils and teachers), and the questionnaires an NSO runs."""
-    to_answer = list(rules.surveys_for_respondent(request.user).select_related("nso"))
+    """Questionnaires to answer (pupils and teachers), and the questionnaires an NSO or a programme runs."""
+    to_answer = list(rules.surveys_for_respondent(request.user).select_related("nso", "programme"))
     done = set(
         Participation.objects.filter(person=request.user, survey__in=[s.pk for s in to_answer]).values_list(
             "survey_id", "wave"
@@ -155,21 +256,27 @@ def surveys(request):
         survey.answered = (survey.pk, survey.open_wave) in done
     running = None
     if rules.can_run_surveys(request.user):
-        running = list(rules.surveys_run_by(request.user).select_related("nso"))
+        running = list(rules.surveys_run_by(request.user).select_related("nso", "programme"))
     return render(request, "reporting/surveys.html", {"to_answer": to_answer, "running": running})
 
 
 @login_required
 def survey_new(request):
-    nsos = list(rules.survey_nsos_of(request.user))
-    if not nsos:
+    nsos, programmes = list(rules.survey_nsos_of(request.user)), list(rules.survey_programmes_of(request.user))
+    if not nsos and not programmes:
         raise Http404
     year = current_school_year()
-    form = SurveyForm(request.POST or None, nsos=nsos, years=[year - 1, year, year + 1], initial={"school_year": year})
+    form = SurveyForm(
+        request.POST or None,
+        nsos=nsos,
+        programmes=programmes,
+        years=[year - 1, year, year + 1],
+        initial={"school_year": year},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.create_survey(
-                nso=next(n for n in nsos if n.pk == form.cleaned_data["nso"]),
+                **form.runner(),
                 by=request.user,
                 school_year=form.cleaned_data["school_year"],
                 titles=form.titles(),
@@ -255,22 +362,96 @@ def _survey_group(group: queries.GroupResult, *, rtl: bool) -> dict:
     }
 
 
+def _change(value: float | None) -> str:
+    if value is None:
+        return ""
+    shown = _mean(abs(value))
+    # A sign the reader's language does not turn round: plus, or the minus sign, kept left to right.
+    return f"+{shown}" if round(value, 1) > 0 else f"\u2212{shown}" if round(value, 1) < 0 else shown
+
+
+def _breakdown(part: queries.Breakdown, questions: list) -> dict:
+    """A breakdown's rows for the page: per country or twinning, each statement's start, end and change."""
+    rows = []
+    for unit in part.rows:
+        start, end = unit.waves.get(Wave.START), unit.waves.get(Wave.END)
+        rows.append(
+            {
+                "unit": unit,
+                "name": exports.other_name(part.kind) if unit.is_other else unit.label,
+                "note": exports.other_note(part.kind, unit.grouped) if unit.is_other else "",
+                "start_n": start.n if start else None,
+                "end_n": end.n if end else None,
+                "statements": [
+                    {
+                        "label": _("Statement %(number)s") % {"number": q.position},
+                        "start": _mean(start.mean(q.pk)) if start else None,
+                        "end": _mean(end.mean(q.pk)) if end else None,
+                        "change": _change(unit.change(q.pk)),
+                    }
+                    for q in questions
+                ],
+            }
+        )
+    return {"kind": part.kind, "rows": rows, "hidden": part.hidden, "count": len(questions)}
+
+
 @login_required
 def survey_results(request, pk: int):
-    """Per group and statement: the mean at the start and at the end of the year, and how the answers spread."""
+    """Per group and statement: the mean at the start and at the end of the year, and how the answers spread;
+    then per country and per twinning, start against end, with small groups kept hidden."""
     survey = rules.get_survey_for_organiser(request.user, pk)
     rtl = translation.get_language_bidi()
+    split = {b.group: b for b in queries.breakdowns_of(survey)}
+    groups = []
+    for group in queries.results_of(survey):
+        shown = _survey_group(group, rtl=rtl)
+        breakdown = split[group.group]
+        shown["by_country"] = _breakdown(breakdown.by_country, breakdown.questions)
+        shown["by_twinning"] = _breakdown(breakdown.by_twinning, breakdown.questions)
+        groups.append(shown)
     return render(
         request,
         "reporting/survey_results.html",
         {
             "survey": survey,
-            "groups": [_survey_group(group, rtl=rtl) for group in queries.results_of(survey)],
+            "groups": groups,
             "smallest": queries.SMALLEST_GROUP,
             "school_year": school_year_label(survey.school_year),
             "scale": range(1, 6),
         },
     )
+
+
+def _survey_export(request, pk: int, kind: str):
+    survey = rules.get_survey_for_organiser(request.user, pk)
+    # The CSV guards texts against running as formulas; the workbook stores every text as text.
+    guard = exports.safe if kind == "csv" else (lambda text: text)
+    rows = exports.survey_table(queries.results_of(survey), queries.breakdowns_of(survey), guard=guard)
+    services.record_survey_download(by=request.user, survey=survey, kind=kind)
+    stem = f"questionnaire-{survey.pk}-results-{timezone.localdate():%Y-%m-%d}"
+    if kind == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
+        csv.writer(response).writerows(rows)
+        return response
+    response = HttpResponse(
+        exports.survey_workbook(rows, rtl=translation.get_language_bidi()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
+@login_required
+def survey_results_csv(request, pk: int):
+    return _survey_export(request, pk, "csv")
+
+
+@login_required
+def survey_results_xlsx(request, pk: int):
+    return _survey_export(request, pk, "xlsx")
 
 
 @login_required

@@ -101,6 +101,10 @@ WITH_APP = STAFF | {"programme_admin"}
 # Adults who read an open community but may not take part in one: not validated teachers, nor staff.
 NOT_TAKING_PART = frozenset({"pending_a", "principal_a", "programme_admin"})
 NOBODY = frozenset()
+# Who runs the programme's questionnaires, and who reads the programme's report (Israel's and the UK's NSOs: it
+# spans both; France's does not).
+PROGRAMME_RUN = frozenset({"programme_admin", "admin"})
+PROGRAMME_READERS = frozenset({"coordinator", "nso_a", "nso_b", "programme_admin", "admin"})
 
 # --- Cases --------------------------------------------------------------------------------------
 
@@ -752,7 +756,11 @@ CASES: list[Case] = [
     case("reporting:export_csv", get={STAFF: OK}, post={STAFF: OK}),
     case("reporting:export_xlsx", get={STAFF: OK}, post={STAFF: OK}),
     case("reporting:surveys", get=SIGNED, post=SIGNED),  # what one answers and what one runs (often none)
-    case("reporting:survey_new", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: INVALID}),
+    case(
+        "reporting:survey_new",
+        get={NSO_STAFF | {"programme_admin", "admin"}: OK},
+        post={NSO_STAFF | {"programme_admin", "admin"}: INVALID},
+    ),
     case("reporting:survey", kw(pk="survey.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
     case(
         "reporting:survey_results",
@@ -761,10 +769,38 @@ CASES: list[Case] = [
         post={("nso_a", "admin"): OK},
     ),
     case(
+        "reporting:survey_results_csv", kw(pk="survey.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}
+    ),
+    case(
+        "reporting:survey_results_xlsx", kw(pk="survey.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}
+    ),
+    case(
         "reporting:survey_answer",
         kw(pk="survey.pk"),
         get={("pupil_a", "teacher_a", "teacher_a2"): OK},
         post={("pupil_a", "teacher_a", "teacher_a2"): INVALID},
+    ),
+    # The programme's questionnaire: its administrator runs it; both schools' members answer it.
+    *(
+        case(name, kw(pk="programme_survey.pk"), variant="programme", get={PROGRAMME_RUN: OK}, post={PROGRAMME_RUN: OK})
+        for name in (
+            "reporting:survey",
+            "reporting:survey_results",
+            "reporting:survey_results_csv",
+            "reporting:survey_results_xlsx",
+        )
+    ),
+    case(
+        "reporting:survey_answer",
+        kw(pk="programme_survey.pk"),
+        variant="programme",
+        get={MEMBERS_AB: OK},
+        post={MEMBERS_AB: INVALID},
+    ),
+    # A programme's report: its staff, the NSOs (staff and coordinators) of the countries it spans, the administrator.
+    *(
+        case(name, kw(slug="programme.slug"), get={PROGRAMME_READERS: OK}, post={PROGRAMME_READERS: OK})
+        for name in ("reporting:programme_report", "reporting:programme_export_csv", "reporting:programme_export_xlsx")
     ),
     # --- learning
     case("learning:index", get={ADULTS: OK}, post={ADULTS: OK}),

@@ -357,6 +357,16 @@ def build() -> SimpleNamespace:
         audience=Survey.Audience.BOTH,
     )
     reporting_services.advance_survey(survey=n.survey, by=n.nso_il, expected=Survey.Stage.DRAFT)
+    # The programme's own questionnaire, run by its administrator, open for both schools' answers.
+    n.programme_survey = reporting_services.create_survey(
+        programme=n.programme,
+        by=n.programme_admin,
+        school_year=year,
+        titles={"en": "Our programme"},
+        questions=[{"en": "I know my partners better"}],
+        audience=Survey.Audience.BOTH,
+    )
+    reporting_services.advance_survey(survey=n.programme_survey, by=n.programme_admin, expected=Survey.Stage.DRAFT)
 
     # Communities: an open one (a thread, a file) and one by invitation (B's teacher is a member;
     # A's colleague is invited; C's teacher asked to join).

@@ -1,11 +1,12 @@
 """axe-core on every main page, as the person who uses it: each role's dashboard, joining, validation,
 schools, matching, a twinning and each tab of its workspace, meetings, calendars, the caseload, the
-library, reports, labels, courses, communities and notifications, in English, Hebrew and Arabic, on a
-phone (390 px) and a desktop (1280 px); more pages (forms, lists, the pupil's workspace, public pages)
-once, in Arabic on a phone. axe runs its WCAG 2.2 A and AA rules and its best practices (landmarks, the
-order of headings). One browser page is reused, signed in once per person; a failure names each page,
-the person, the language and the width, with axe's rule, its impact and the failing nodes' selectors.
-The whole file runs in about three minutes on one process.
+library, reports (a programme's too, and a questionnaire's results), labels, courses, communities and
+notifications, in English, Hebrew and Arabic, on a phone (390 px) and a desktop (1280 px); more pages
+(forms, lists, the pupil's workspace, public pages) once, in Arabic on a phone. axe runs its WCAG 2.2 A
+and AA rules and its best practices (landmarks, the order of headings). One browser page is reused,
+signed in once per person; a failure names each page, the person, the language and the width, with
+axe's rule, its impact and the failing nodes' selectors. The whole file runs in about three minutes on
+one process.
 """
 
 import io
@@ -24,6 +25,7 @@ from twinning.library import services as library
 from twinning.matching import services as matching
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings.tests.conftest import first_window, make_meeting
+from twinning.reporting.tests.conftest import programme_with_answers
 from twinning.schools.models import Language, Subject
 from twinning.workspace import services as workspace
 
@@ -101,6 +103,7 @@ def site(cast, twinning, pupils, media_root):
     library.publish(version=version, by=cast.coordinator)
     offering = make_offering(cast)
     community = make_community(cast)
+    programme_coordinator, survey = programme_with_answers(cast, twinning)
 
     return {
         # Who: (the person, the main pages, more pages read once, in Arabic on a phone).
@@ -182,6 +185,17 @@ def site(cast, twinning, pupils, media_root):
             cast.coordinator,
             [("coordinator dashboard", "/dashboard/"), ("caseload", "/coordination/")],
             [],
+        ),
+        "programme coordinator": (
+            programme_coordinator,
+            [
+                ("programme report", "/reports/programmes/bridges/"),
+                ("questionnaire results", f"/reports/surveys/{survey.pk}/results/"),
+            ],
+            [
+                ("new questionnaire", "/reports/surveys/new/"),
+                ("a programme's questionnaire", f"/reports/surveys/{survey.pk}/"),
+            ],
         ),
         "principal": (cast.principal_a, [("principal dashboard", "/dashboard/")], []),
         "platform admin": (cast.admin, [("admin dashboard", "/dashboard/")], []),

@@ -32,7 +32,7 @@ def classes(cast, twinning):
 
 def define(client, cast, **extra):
     data = {
-        "nso": cast.il_nso.pk,
+        "owner": f"nso-{cast.il_nso.pk}",
         "school_year": 2026,
         "audience": "both",
         "title_en": "Our partners",
@@ -206,7 +206,7 @@ def test_another_nso_teachers_and_pupils_get_404_on_the_organisers_pages(client,
     assert survey.stage == "start_open"
     uk = as_(client, cast.nso_uk)
     assert uk.get("/reports/surveys/").context["running"] == []
-    assert uk.post("/reports/surveys/new/", {"nso": cast.il_nso.pk, "school_year": 2026}).status_code == 400
+    assert uk.post("/reports/surveys/new/", {"owner": f"nso-{cast.il_nso.pk}", "school_year": 2026}).status_code == 400
     assert as_(client, cast.teacher_a.user).get("/reports/surveys/new/").status_code == 404
     assert as_(client, cast.admin).get(f"/reports/surveys/{survey.pk}/results/").status_code == 200
 
@@ -224,7 +224,7 @@ def test_a_wave_step_is_taken_once_even_when_sent_twice(client, cast, classes):
 
 def test_a_questionnaire_needs_a_title_and_a_statement(client, cast, classes):
     response = as_(client, cast.nso_il).post(
-        "/reports/surveys/new/", {"nso": cast.il_nso.pk, "school_year": 2026, "audience": "both"}
+        "/reports/surveys/new/", {"owner": f"nso-{cast.il_nso.pk}", "school_year": 2026, "audience": "both"}
     )
     assert response.status_code == 400
     assert response.context["form"].errors == {

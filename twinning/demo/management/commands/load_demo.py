@@ -77,7 +77,7 @@ from twinning.demo.library import load_library
 from twinning.demo.matching import load_profiles
 from twinning.demo.meetings import load_meetings
 from twinning.demo.recognition import load_recognition
-from twinning.demo.reporting import load_surveys
+from twinning.demo.reporting import load_programme_survey, load_surveys
 from twinning.demo.twinnings import load_twinnings
 from twinning.library.models import Activity as LibraryActivity
 from twinning.schools.models import (
@@ -176,6 +176,7 @@ class Network:
         load_caseload()
         load_recognition()
         load_surveys(seed=self.rng.randrange(1 << 30))
+        load_programme_survey(seed=self.rng.randrange(1 << 30))
         load_communities()
         load_consent()
 
