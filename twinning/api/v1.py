@@ -16,7 +16,7 @@ from django.core import signing
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from pydantic import ConfigDict
@@ -126,6 +126,10 @@ REFUSALS = {
     422: InvalidOut,
     429: ErrorOut,
 }
+
+
+# Ids are the database's 64-bit keys: a larger number cannot name anything, and is refused as invalid.
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 # --- Paging -------------------------------------------------------------------------------------
@@ -281,7 +285,7 @@ def list_schools(request, filters: Query[SchoolFilters]):
 
 
 @schools_router.get("/schools/{school_id}", response={200: SchoolOut, **REFUSALS}, summary="One school")
-def get_school(request, school_id: int):
+def get_school(request, school_id: Id):
     need(request, "schools")
     school = next(iter(_schools(request.user).filter(pk=school_id)), None)
     if school is None:
@@ -299,7 +303,7 @@ def _decided_school(request, school: School) -> dict:
     response={200: SchoolOut, 409: ErrorOut, **REFUSALS},
     summary="Validate a school waiting for its NSO",
 )
-def validate_school(request, school_id: int):
+def validate_school(request, school_id: Id):
     need(request, "schools", scopes.WRITE)
     school = school_rules.get_school_for_validator(request.user, school_id)
     with audit.acting_through(_channel(request)):
@@ -312,7 +316,7 @@ def validate_school(request, school_id: int):
     response={200: SchoolOut, 409: ErrorOut, **REFUSALS},
     summary="Turn down a school waiting for its NSO, saying why",
 )
-def reject_school(request, school_id: int, body: Reason):
+def reject_school(request, school_id: Id, body: Reason):
     need(request, "schools", scopes.WRITE)
     school = school_rules.get_school_for_validator(request.user, school_id)
     with audit.acting_through(_channel(request)):
@@ -372,7 +376,7 @@ def list_teachers(request, filters: Query[TeacherFilters]):
     response={200: TeacherOut, 409: ErrorOut, **REFUSALS},
     summary="Validate a teacher (and their school, if it still waits)",
 )
-def validate_teacher(request, teacher_id: int):
+def validate_teacher(request, teacher_id: Id):
     need(request, "schools", scopes.WRITE)
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
     with audit.acting_through(_channel(request)):
@@ -385,7 +389,7 @@ def validate_teacher(request, teacher_id: int):
     response={200: TeacherOut, 409: ErrorOut, **REFUSALS},
     summary="Turn down a teacher, saying why",
 )
-def reject_teacher(request, teacher_id: int, body: Reason):
+def reject_teacher(request, teacher_id: Id, body: Reason):
     need(request, "schools", scopes.WRITE)
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
     with audit.acting_through(_channel(request)):
@@ -495,7 +499,7 @@ def list_twinnings(request, filters: Query[TwinningFilters]):
 
 
 @twinnings_router.get("/twinnings/{twinning_id}", response={200: TwinningOut, **REFUSALS}, summary="One twinning")
-def get_twinning(request, twinning_id: int):
+def get_twinning(request, twinning_id: Id):
     need(request, "twinnings")
     twinning = next(iter(_twinnings(request.user).filter(pk=twinning_id)), None)
     if twinning is None:
@@ -548,7 +552,7 @@ meetings_router = Router(tags=["meetings"])
     response={200: MeetingPage, **REFUSALS},
     summary="A twinning's meetings",
 )
-def list_meetings(request, twinning_id: int, paging: Query[PageQuery]):
+def list_meetings(request, twinning_id: Id, paging: Query[PageQuery]):
     need(request, "meetings")
     twinning = meeting_rules.get_twinning_for_meetings(request.user, twinning_id)
     found = Meeting.objects.filter(twinning=twinning).prefetch_related("schools")
@@ -559,7 +563,7 @@ def list_meetings(request, twinning_id: int, paging: Query[PageQuery]):
 @meetings_router.get(
     "/twinnings/{twinning_id}/meetings/{meeting_id}", response={200: MeetingOut, **REFUSALS}, summary="One meeting"
 )
-def get_meeting(request, twinning_id: int, meeting_id: int):
+def get_meeting(request, twinning_id: Id, meeting_id: Id):
     need(request, "meetings")
     return _meeting_out(meeting_rules.get_meeting_for_user(request.user, twinning_id, meeting_id))
 
@@ -577,7 +581,7 @@ def get_meeting(request, twinning_id: int, meeting_id: int):
         }
     },
 )
-def meeting_calendar(request, twinning_id: int, meeting_id: int):
+def meeting_calendar(request, twinning_id: Id, meeting_id: Id):
     need(request, "meetings")
     meeting = meeting_rules.get_meeting_for_user(request.user, twinning_id, meeting_id)
     body = ics.calendar(
@@ -661,7 +665,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
 
 
 @library_router.get("/activities/{activity_id}", response={200: ActivityOut, **REFUSALS}, summary="One activity")
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: Id):
     need(request, "library")
     found = (
         _library(request.user).select_related("published").prefetch_related("published__languages", "published__themes")
