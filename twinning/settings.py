@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "twinning.retention",
     # The top layer: the front page and the dashboard (it reads the apps below it; none reads it).
     "twinning.home",
+    # The JSON API (/api/v1/), on top with the dashboard: it reads and writes through every app.
+    "twinning.api",
+    # Django Ninja: the API's schema from the code, and its documentation page served from here.
+    "ninja",
     # The demo network (load_demo, demo_code), also at the top: it writes through every app below.
     "twinning.demo",
 ]
@@ -369,3 +373,10 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
 WHITENOISE_ROOT = BASE_DIR / "twinning" / "common" / "public"
+
+# The JSON API: personal access tokens last at most this many days; each token may make this many
+# requests a minute (then 429 with Retry-After); a page of a list holds at most API_PAGE_MAX items.
+TWINNING_API_TOKEN_MAX_DAYS = int(os.environ.get("TWINNING_API_TOKEN_MAX_DAYS", "365"))
+TWINNING_API_RATE_PER_MINUTE = int(os.environ.get("TWINNING_API_RATE_PER_MINUTE", "120"))
+API_PAGE_MAX = 200
+NINJA_PAGINATION_MAX_LIMIT = API_PAGE_MAX

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from twinning.api.v1 import api as api_v1
 from twinning.common import views as common_views
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("learning/", include("twinning.learning.urls")),
     path("labels/", include("twinning.recognition.urls")),
     path("communities/", include("twinning.communities.urls")),
+    path("api/v1/", api_v1.urls),
+    path("api/", include("twinning.api.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("privacy/", common_views.privacy_notice, name="privacy_notice"),
     path("privacy/retention/", include("twinning.retention.urls")),

@@ -133,6 +133,8 @@ class Case:
     data: Callable[[object], dict] | None = None
     # Secrets this URL may show to more people than SECRETS says (the marker -> who).
     may_show: Mapping[str, frozenset] = field(default_factory=dict)
+    # An operation of the JSON API: called with the persona's token, its POST body sent as JSON.
+    api: bool = False
 
     @property
     def id(self) -> str:
@@ -166,6 +168,36 @@ def case(
         query=query,
         data=data,
         may_show=may_show or {},
+    )
+
+
+UNAUTHENTICATED = 401
+# Who calls the API without a token: the anonymous visitor, and pupils, who cannot hold one.
+TOKENLESS = frozenset({"anonymous"}) | frozenset({"pupil_a", "pupil_b"})
+
+
+def api_case(name, kwargs=no_kwargs, *, get, post, variant="", query=None, data=None) -> Case:
+    """An operation of the JSON API, called with each persona's token (see ``test_access_matrix``).
+
+    Without a token the answer is 401; with one, the default is 404 (not theirs), as on the pages.
+    """
+
+    def resolve(spec):
+        outcome = _resolve({**dict.fromkeys(TOKENLESS, UNAUTHENTICATED)}, PERSONAS)
+        for who, what in spec.items():
+            for persona in [who] if isinstance(who, str) else who:
+                outcome[persona] = what
+        return outcome
+
+    return Case(
+        name=name,
+        kwargs=kwargs,
+        get=resolve(get),
+        post=resolve(post),
+        variant=variant,
+        query=query,
+        data=data,
+        api=True,
     )
 
 
@@ -1142,6 +1174,77 @@ ADMIN_FOR_EVERYONE = frozenset(
     }
 )
 ADMIN_SAMPLE = frozenset({"admin", "nso_a"})
+
+# --- The JSON API: the same rules as the pages, through each persona's token ----------------------
+
+API_METHOD = {EVERYONE: 405}  # the operation has no such method, whoever asks
+API_ADULTS = {ADULTS: OK}
+# A twinning read through the API: as on its page, but pupils have no token.
+API_READ_AB = {(MEMBERS_AB - PUPILS) | OVERSEERS_AB | {"principal_a", "admin"}: OK}
+# A twinning's own page: as its page, where its school's other teachers read it too.
+API_TWINNING = {(MEMBERS_AB - PUPILS) | OVERSEERS_AB | {"colleague_a", "principal_a", "admin"}: OK}
+REASON = {"reason": "Not in the ministry's register."}
+CASES += [
+    # The schema and its documentation page are public, as the code they describe is.
+    case("api-v1:openapi-json", get=ANYONE, post=ANYONE),
+    case("api-v1:openapi-view", get=ANYONE, post=ANYONE),
+    case("api-v1:api-root", get={EVERYONE: 404}, post={EVERYONE: 404}),
+    api_case("api-v1:me", get=API_ADULTS, post=API_METHOD),
+    api_case("api-v1:list_schools", get=API_ADULTS, post=API_METHOD),
+    api_case("api-v1:get_school", kw(school_id="school_b.pk"), get=API_ADULTS, post=API_METHOD),
+    api_case(
+        "api-v1:get_school",
+        kw(school_id="pending_school.pk"),
+        variant="pending",
+        get={("nso_a", "admin"): OK},
+        post=API_METHOD,
+    ),
+    api_case(
+        "api-v1:validate_school", kw(school_id="pending_school.pk"), get=API_METHOD, post={("nso_a", "admin"): OK}
+    ),
+    api_case(
+        "api-v1:reject_school",
+        kw(school_id="pending_school.pk"),
+        data=lambda n: REASON,
+        get=API_METHOD,
+        post={("nso_a", "admin"): OK},
+    ),
+    api_case("api-v1:list_teachers", get=API_ADULTS, post=API_METHOD),
+    api_case("api-v1:validate_teacher", kw(teacher_id="pending_il.pk"), get=API_METHOD, post={("nso_a", "admin"): OK}),
+    api_case(
+        "api-v1:reject_teacher",
+        kw(teacher_id="pending_il.pk"),
+        data=lambda n: REASON,
+        get=API_METHOD,
+        post={("nso_a", "admin"): OK},
+    ),
+    api_case("api-v1:list_twinnings", get=API_ADULTS, post=API_METHOD),
+    api_case("api-v1:get_twinning", kw(twinning_id="twinning.pk"), get=API_TWINNING, post=API_METHOD),
+    api_case("api-v1:list_meetings", kw(twinning_id="twinning.pk"), get=API_READ_AB, post=API_METHOD),
+    api_case(
+        "api-v1:get_meeting", kw(twinning_id="twinning.pk", meeting_id="meeting.pk"), get=API_READ_AB, post=API_METHOD
+    ),
+    api_case(
+        "api-v1:meeting_calendar",
+        kw(twinning_id="twinning.pk", meeting_id="meeting.pk"),
+        get=API_READ_AB,
+        post=API_METHOD,
+    ),
+    api_case("api-v1:list_activities", get=API_ADULTS, post=API_METHOD),
+    api_case("api-v1:get_activity", kw(activity_id="library_activity.pk"), get=API_ADULTS, post=API_METHOD),
+    # The API serves published activities only: one waiting for review is not found, even by reviewers.
+    api_case(
+        "api-v1:get_activity",
+        kw(activity_id="draft_activity.pk"),
+        variant="waiting-for-review",
+        get={},
+        post=API_METHOD,
+    ),
+    # The tokens page: every adult's own tokens; pupils have none.
+    case("api:tokens", get={ADULTS: OK}, post={ADULTS: OK}),
+    case("api:new_token", get=POST_ONLY, post={ADULTS: INVALID}),
+    case("api:revoke_token", kw(pk="teacher_b_token.pk"), get=POST_ONLY, post={"teacher_b": OK}),
+]
 
 
 def admin_cases(routes: Mapping[str, str]) -> list[Case]:

@@ -28,6 +28,7 @@ from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
 from twinning.accounts.pupils import create_pupils
+from twinning.api import services as api_services
 from twinning.common import exports
 from twinning.common.school_year import current_school_year
 from twinning.communities import services as community_services
@@ -420,6 +421,9 @@ def build() -> SimpleNamespace:
     exports.build(n.data_export.pk)
 
     n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
+    n.teacher_b_token = api_services.create_token(
+        user=n.teacher_b.user, name="Partner register", scopes_wanted=["schools:read"], days=30
+    ).token
     n.reset_uid = urlsafe_base64_encode(force_bytes(n.teacher_c.user.pk))
     n.reset_token = default_token_generator.make_token(n.teacher_c.user)
 

@@ -7,6 +7,7 @@ declarations stay independent of their order.
 """
 
 import io
+import json
 import math
 import os
 import zipfile
@@ -25,6 +26,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from twinning.accounts import middleware as account_middleware
+from twinning.api.tests.conftest import check_against_schema, token_for
 from twinning.common.tests import access_matrix as matrix
 from twinning.common.tests import access_network
 
@@ -64,9 +66,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     # so once the first minute has passed every request would write its session again, for nothing
     # the matrix looks at (the session clocks have their own tests in accounts).
     quiet_sessions = mock.patch.object(account_middleware, "SEEN_RESOLUTION", math.inf)
+    # Each persona's API token is used for every API operation: no rate limit here.
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast, TWINNING_API_RATE_PER_MINUTE=10**9),
         quiet_sessions,
     ):
         atomic = transaction.atomic()
@@ -77,6 +80,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             world = SimpleNamespace(
                 network=network,
                 cookies=cookies,
+                # The API is called with a token of every scope; pupils (children) and the anonymous
+                # visitor have none, and call it without.
+                tokens={
+                    persona: token_for(user)
+                    for persona, user in network.people.items()
+                    if user is not None and persona not in matrix.PUPILS
+                },
                 clients={persona: LeanClient() for persona in access_network.PERSONAS},
                 fingerprint_sql=_fingerprint_sql(),
                 media=media,
@@ -170,11 +180,31 @@ def url_of(case: matrix.Case, network) -> str:
     return f"{url}?{case.query(network)}" if case.query else url
 
 
+def _send(world, case: matrix.Case, persona: str, method: str, url: str):
+    """A page is asked with the persona's session; the API with their token, and its answer must
+    be one its published schema declares."""
+    network = world.network
+    client = world.clients[persona]
+    if not case.api:
+        client.cookies = SimpleCookie(world.cookies[persona])
+        if method == "GET":
+            return client.get(url)
+        return client.post(url, case.data(network) if case.data else {})
+    client.cookies = SimpleCookie()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[persona]}"} if persona in world.tokens else {}
+    if method == "GET":
+        response = client.get(url, **headers)
+    else:
+        body = json.dumps(case.data(network) if case.data else {})
+        response = client.post(url, body, content_type="application/json", **headers)
+    if response.status_code != 405:  # a method the operation does not have is Django Ninja's answer
+        check_against_schema(response, url, method)
+    return response
+
+
 def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
     """Send one request as the persona, in a savepoint rolled back afterwards."""
     network = world.network
-    client = world.clients[persona]
-    client.cookies = SimpleCookie(world.cookies[persona])
     if case.id not in world.urls:  # worked out once: each case is asked up to 32 times
         world.urls[case.id] = url_of(case, network)
     url = world.urls[case.id]
@@ -182,10 +212,9 @@ def request(world, case: matrix.Case, persona: str, method: str) -> Seen:
     with transaction.atomic():
         try:
             try:
-                if method == "GET":
-                    response = client.get(url)
-                else:
-                    response = client.post(url, case.data(network) if case.data else {})
+                response = _send(world, case, persona, method, url)
+            except AssertionError:
+                raise
             except Exception as error:  # noqa: BLE001  (a server error is an outcome to report)
                 return Seen(outcome=500, status=500, error=f"{type(error).__name__}: {error}")
             outcome, location = _outcome(response)

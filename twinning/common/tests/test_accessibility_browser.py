@@ -140,6 +140,7 @@ def site(cast, twinning, pupils, media_root):
                 ("school directory", "/schools/"),
                 ("own profile", "/accounts/profile/"),
                 ("own profile, saved", "/accounts/profile/"),
+                ("API tokens", "/api/tokens/"),
                 ("pupils", "/accounts/pupils/"),
                 ("all meetings", "/meetings/"),
                 ("calendar feed", "/meetings/calendar/"),

@@ -1,0 +1,84 @@
+"""Who is calling: a personal access token in ``Authorization: Bearer tw_…``, checked on every
+request, counted against its rate limit, and made the request's user."""
+
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from twinning.api import rules, scopes, services
+from twinning.api.errors import ApiError, scope_missing
+from twinning.api.models import AccessToken
+
+
+def _unauthenticated(message: str) -> ApiError:
+    return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request):
+        if not request.headers.get("Authorization"):
+            raise _unauthenticated(_("Send a personal access token: Authorization: Bearer tw_…"))
+        return super().__call__(request)
+
+    def authenticate(self, request, token: str):
+        found = _find(token)
+        if found is None:
+            raise _unauthenticated(_("This token is not known. Check that it was copied whole."))
+        now = timezone.now()
+        if found.revoked_at is not None:
+            raise _unauthenticated(_("This token was revoked. Make a new one on your tokens page."))
+        if found.expires_at <= now:
+            raise _unauthenticated(_("This token has expired. Make a new one on your tokens page."))
+        if not rules.may_hold_tokens(found.user):
+            raise _unauthenticated(_("The account of this token cannot use the API."))
+        _count(found)
+        services.note_use(token=found)
+        request.user = found.user
+        request.api_token = found
+        return found
+
+
+def _find(value: str) -> AccessToken | None:
+    if not value.startswith(services.PREFIX):
+        return None
+    find, sep, secret = value[len(services.PREFIX) :].partition("_")
+    if not sep or not secret:
+        return None
+    token = AccessToken.objects.select_related("user").filter(prefix=find).first()
+    if token is None or not hmac.compare_digest(token.digest, services.digest_of(secret)):
+        return None
+    return token
+
+
+def _count(token: AccessToken) -> None:
+    """A fixed window per token and minute, kept in the shared cache (Redis in production)."""
+    limit = settings.TWINNING_API_RATE_PER_MINUTE
+    now = time.time()
+    window = int(now // 60)
+    key = f"api-rate:{token.prefix}:{window}"
+    cache.add(key, 0, timeout=90)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=90)
+        used = 1
+    if used > limit:
+        wait = max(1, int((window + 1) * 60 - now) + 1)
+        raise ApiError(
+            429,
+            "rate_limited",
+            _("Too many requests with this token: at most %(limit)s a minute. Try again in %(seconds)s s.")
+            % {"limit": limit, "seconds": wait},
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def need(request, area: str, access: str = scopes.READ) -> None:
+    """Refuse (403) unless the request's token has the scope; every operation starts with this."""
+    if not scopes.allows(request.api_token.scopes, area, access):
+        raise scope_missing(area, access)
