@@ -70,10 +70,11 @@ def report(request, filters: Query[ReportFilters]):
         programmes=list(report_rules.programmes_in(scope)),
     )
     if not form.is_valid():
+        # Well-formed, but not one of the reader's choices (a country or programme outside the scope, a
+        # year with nothing counted): refused as the page refuses it, 400, with the page's messages.
         problems = [{"where": ["query", name], "problem": str(errors[0])} for name, errors in form.errors.items()]
-        raise ApiError(
-            422, "invalid", _("Some of what you sent is missing or not valid: see “problems”."), problems=problems
-        )
+        message = _("A filter is not one you can use: see “problems”.")
+        raise ApiError(400, "bad_filter", message, problems=problems)
     result = report_queries.report_for(scope, **form.filters())
     return {
         "measures": [
