@@ -10,6 +10,7 @@ AREAS = {
     "twinnings": _("Twinnings and their members"),
     "meetings": _("Meetings"),
     "library": _("The activity library"),
+    "reports": _("Reports and questionnaires' results"),
 }
 # Areas where the API writes today; the others are read-only.
 WRITABLE = frozenset({"schools"})

@@ -1240,6 +1240,17 @@ CASES += [
         get={},
         post=API_METHOD,
     ),
+    # The report in the reader's scope, and the results of the questionnaires one runs, as on the pages.
+    api_case("api-v1:report", get={STAFF: OK}, post=API_METHOD),
+    api_case("api-v1:list_surveys", get=API_ADULTS, post=API_METHOD),  # those one runs: often none
+    api_case("api-v1:survey_results", kw(survey_id="survey.pk"), get={("nso_a", "admin"): OK}, post=API_METHOD),
+    api_case(
+        "api-v1:survey_results",
+        kw(survey_id="programme_survey.pk"),
+        variant="programme",
+        get={PROGRAMME_RUN: OK},
+        post=API_METHOD,
+    ),
     # The tokens page: every adult's own tokens; pupils have none.
     case("api:tokens", get={ADULTS: OK}, post={ADULTS: OK}),
     case("api:new_token", get=POST_ONLY, post={ADULTS: INVALID}),

@@ -1,0 +1,230 @@
+"""The API: schools and their validation, and the teachers waiting for it."""
+
+from datetime import datetime
+
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from twinning.api import scopes
+from twinning.api.auth import need
+from twinning.api.errors import not_found
+from twinning.api.v1.base import (
+    REFUSALS,
+    ErrorOut,
+    Id,
+    PageQuery,
+    paged,
+)
+from twinning.common import audit
+from twinning.schools import rules as school_rules
+from twinning.schools import services as school_services
+from twinning.schools.models import School, TeacherProfile
+
+# --- Schools ------------------------------------------------------------------------------------
+
+
+class ValidationOut(Schema):
+    status: str = Field(description="pending, validated or rejected")
+    decided_at: datetime | None
+    reason: str = Field(description="Why it was not validated, if it was not.")
+
+
+class SchoolOut(Schema):
+    id: int
+    name: str
+    native_name: str
+    country: str = Field(description="ISO 3166 code")
+    city: str
+    school_type: str
+    age_from: int
+    age_to: int
+    languages: list[str] = Field(description="ISO 639-1 codes of the languages of instruction")
+    time_zone: str
+    website: str
+    programmes: list[str] = Field(description="Slugs of the programmes the school is a member of")
+    validation: ValidationOut | None = Field(
+        description="Only for those who validate the school (its NSO's staff, platform administrators)."
+    )
+
+
+class SchoolFilters(PageQuery):
+    country: str | None = Field(None, description="ISO 3166 code")
+    status: str | None = Field(None, description="Validation state; for validators only: pending, validated, rejected")
+
+
+class SchoolPage(Schema):
+    items: list[SchoolOut]
+    next: str | None
+
+
+class Reason(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000, description="Shown to the school or teacher, who can resubmit.")
+
+
+def _school_out(school: School, validated_ids: set[int]) -> dict:
+    return {
+        "id": school.pk,
+        "name": school.name,
+        "native_name": school.native_name,
+        "country": school.country_id,
+        "city": school.city,
+        "school_type": school.school_type,
+        "age_from": school.age_from,
+        "age_to": school.age_to,
+        "languages": sorted(language.pk for language in school.languages.all()),
+        "time_zone": school.time_zone,
+        "website": school.website,
+        "programmes": sorted(programme.slug for programme in school.programmes.all()),
+        "validation": (
+            {"status": school.status, "decided_at": school.decided_at, "reason": school.rejection_reason}
+            if school.pk in validated_ids
+            else None
+        ),
+    }
+
+
+def _validated_ids(user, schools: list[School]) -> set[int]:
+    ids = [school.pk for school in schools]
+    return set(school_rules.schools_validated_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _schools(user):
+    if not school_rules.may_browse_schools(user):
+        return School.objects.none()
+    return school_rules.schools_visible_to(user).prefetch_related("languages", "programmes")
+
+
+schools_router = Router(tags=["schools"])
+
+
+@schools_router.get("/schools", response={200: SchoolPage, **REFUSALS}, summary="Schools you can see")
+def list_schools(request, filters: Query[SchoolFilters]):
+    need(request, "schools")
+    found = _schools(request.user)
+    if filters.country:
+        found = found.filter(country_id=filters.country.upper())
+    if filters.status:
+        # The validation state is the validators' business: others filter nothing they cannot read.
+        found = found.filter(status=filters.status, pk__in=school_rules.schools_validated_by(request.user))
+    key = f"schools:{filters.country or ''}:{filters.status or ''}"
+    rows, following = paged(found, list_key=key, paging=filters)
+    validated = _validated_ids(request.user, rows)
+    return {"items": [_school_out(school, validated) for school in rows], "next": following}
+
+
+@schools_router.get("/schools/{school_id}", response={200: SchoolOut, **REFUSALS}, summary="One school")
+def get_school(request, school_id: Id):
+    need(request, "schools")
+    school = next(iter(_schools(request.user).filter(pk=school_id)), None)
+    if school is None:
+        raise not_found()
+    return _school_out(school, _validated_ids(request.user, [school]))
+
+
+def _decided_school(request, school: School) -> dict:
+    school = _schools(request.user).get(pk=school.pk)
+    return _school_out(school, {school.pk})
+
+
+@schools_router.post(
+    "/schools/{school_id}/validate",
+    response={200: SchoolOut, 409: ErrorOut, **REFUSALS},
+    summary="Validate a school waiting for its NSO",
+)
+def validate_school(request, school_id: Id):
+    need(request, "schools", scopes.WRITE)
+    school = school_rules.get_school_for_validator(request.user, school_id)
+    with audit.acting_through(_channel(request)):
+        school_services.approve_school(school=school, by=request.user)
+    return _decided_school(request, school)
+
+
+@schools_router.post(
+    "/schools/{school_id}/reject",
+    response={200: SchoolOut, 409: ErrorOut, **REFUSALS},
+    summary="Turn down a school waiting for its NSO, saying why",
+)
+def reject_school(request, school_id: Id, body: Reason):
+    need(request, "schools", scopes.WRITE)
+    school = school_rules.get_school_for_validator(request.user, school_id)
+    with audit.acting_through(_channel(request)):
+        school_services.reject_school(school=school, by=request.user, reason=body.reason)
+    return _decided_school(request, school)
+
+
+class TeacherOut(Schema):
+    id: int
+    name: str
+    email: str
+    school_id: int
+    status: str = Field(description="pending, validated or rejected")
+    submitted_at: datetime
+    decided_at: datetime | None
+    reason: str
+
+
+class TeacherPage(Schema):
+    items: list[TeacherOut]
+    next: str | None
+
+
+class TeacherFilters(PageQuery):
+    status: str | None = Field(None, description="pending, validated or rejected")
+
+
+def _teacher_out(teacher: TeacherProfile) -> dict:
+    return {
+        "id": teacher.pk,
+        "name": teacher.user.full_name,
+        "email": teacher.user.email,
+        "school_id": teacher.school_id,
+        "status": teacher.status,
+        "submitted_at": teacher.submitted_at,
+        "decided_at": teacher.decided_at,
+        "reason": teacher.rejection_reason,
+    }
+
+
+@schools_router.get(
+    "/teachers",
+    response={200: TeacherPage, **REFUSALS},
+    summary="Teachers of the schools you validate",
+)
+def list_teachers(request, filters: Query[TeacherFilters]):
+    need(request, "schools")
+    found = school_rules.teachers_validated_by(request.user).select_related("user")
+    if filters.status:
+        found = found.filter(status=filters.status)
+    rows, following = paged(found, list_key=f"teachers:{filters.status or ''}", paging=filters)
+    return {"items": [_teacher_out(teacher) for teacher in rows], "next": following}
+
+
+@schools_router.post(
+    "/teachers/{teacher_id}/validate",
+    response={200: TeacherOut, 409: ErrorOut, **REFUSALS},
+    summary="Validate a teacher (and their school, if it still waits)",
+)
+def validate_teacher(request, teacher_id: Id):
+    need(request, "schools", scopes.WRITE)
+    teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
+    with audit.acting_through(_channel(request)):
+        teacher = school_services.approve_teacher(teacher=teacher, by=request.user)
+    return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
+
+
+@schools_router.post(
+    "/teachers/{teacher_id}/reject",
+    response={200: TeacherOut, 409: ErrorOut, **REFUSALS},
+    summary="Turn down a teacher, saying why",
+)
+def reject_teacher(request, teacher_id: Id, body: Reason):
+    need(request, "schools", scopes.WRITE)
+    teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
+    with audit.acting_through(_channel(request)):
+        teacher = school_services.reject_teacher(teacher=teacher, by=request.user, reason=body.reason)
+    return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
+
+
+def _channel(request) -> str:
+    return f"API token “{request.api_token.name}”"
