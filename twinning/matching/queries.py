@@ -183,6 +183,16 @@ def programme_of(profile: TwinningProfile) -> Programme | None:
     return programmes[0] if len(programmes) == 1 else None
 
 
+def programmes_by_school(school_ids) -> defaultdict[int, set[int]]:
+    """The programmes each of these schools is a member of (an empty set for none), in one query."""
+    found: defaultdict[int, set[int]] = defaultdict(set)
+    for school, programme in School.programmes.through.objects.filter(school_id__in=list(school_ids)).values_list(
+        "school_id", "programme_id"
+    ):
+        found[school].add(programme)
+    return found
+
+
 def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -> Programme | None:
     """The programme a school's partner search looks in unless another is chosen: the one its profile
     names while the school is a member of it, else the first of the school's `programmes`."""

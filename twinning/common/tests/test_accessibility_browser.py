@@ -18,13 +18,15 @@ from django.utils import timezone
 from PIL import Image
 
 from twinning import testing
+from twinning.accounts.models import Role
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
 from twinning.matching import services as matching
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings.tests.conftest import first_window, make_meeting
-from twinning.schools.models import Language, Subject
+from twinning.schools import services as school_services
+from twinning.schools.models import Language, Programme, Subject
 from twinning.workspace import services as workspace
 
 pytestmark = [
@@ -101,6 +103,18 @@ def site(cast, twinning, pupils, media_root):
     library.publish(version=version, by=cast.coordinator)
     offering = make_offering(cast)
     community = make_community(cast)
+
+    # A programme with a member, a school waiting for its decision, and its coordinator; school A
+    # may ask to join it from its page.
+    programme = Programme.objects.create(
+        slug="ja", names={"en": "School twinning", "he": "תאומות בתי ספר", "ar": "توأمة المدارس"}
+    )
+    programme.countries.set([cast.israel, cast.uk])
+    cast.school_b.programmes.add(programme)
+    applicant = testing.make_school(country=cast.uk, name="Oak Hill School")
+    school_services.request_membership(school=applicant, programme=programme, by=cast.admin)
+    programme_coordinator = testing.make_person(name="Tamar Programme")
+    testing.grant(programme_coordinator, Role.Kind.COORDINATOR, programme=programme)
 
     return {
         # Who: (the person, the main pages, more pages read once, in Arabic on a phone).
@@ -181,6 +195,15 @@ def site(cast, twinning, pupils, media_root):
         "coordinator": (
             cast.coordinator,
             [("coordinator dashboard", "/dashboard/"), ("caseload", "/coordination/")],
+            [],
+        ),
+        "programme coordinator": (
+            programme_coordinator,
+            [
+                ("programme coordinator dashboard", "/dashboard/"),
+                ("membership requests", "/membership-requests/"),
+                ("member schools", "/programmes/ja/members/"),
+            ],
             [],
         ),
         "principal": (cast.principal_a, [("principal dashboard", "/dashboard/")], []),
