@@ -226,3 +226,12 @@ def test_a_run_without_a_programme_holds_the_schools_outside_every_programme(cas
     left, right = services.cohort_profiles(run)
     assert {p.school for p in left} == {str(free_il.pk)}
     assert {p.school for p in right} == {str(free.pk)}
+
+
+def test_a_twinning_of_two_schools_in_several_programmes_belongs_to_one_they_share(cast, profiles, cross_country):
+    other = Programme.objects.create(slug="aaa-other", names={"en": "Other"})
+    for school in (cast.school_a, cast.school_b):
+        school.programmes.add(other)
+    proposal = services.request_partnership(from_profile=profiles[0], to_profile=profiles[1], by=cast.teacher_a.user)
+    services.answer_proposal(proposal=proposal, school_id=cast.school_b.pk, by=cast.teacher_b.user, accept=True)
+    assert Twinning.objects.get().programme == other
