@@ -47,6 +47,11 @@ class Roles:
         return bool(self.programme_admin_ids)
 
     @property
+    def programme_staff(self) -> bool:
+        """Coordinates or administers a programme: decides which schools take part in it."""
+        return bool(self.coordinator_programme_ids or self.programme_admin_ids)
+
+    @property
     def appoints(self) -> bool:
         """Uses the roles page (see ``may_manage_roles``)."""
         return self.admin or self.nso_staff or self.programme_admin

@@ -38,7 +38,7 @@ def dashboard(request):
         context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
     context["partners"] = partner_summary_for(user)
     context["my_twinnings"] = recent_twinnings_for(user)
-    if roles.coordinator or roles.nso_staff or roles.admin:
+    if roles.coordinator or roles.nso_staff or roles.programme_admin or roles.admin:
         context["waiting"] = _waiting_for_overseer(user)
     if roles.coordinator:
         context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
@@ -47,12 +47,14 @@ def dashboard(request):
 
 
 def _waiting_for_overseer(user) -> dict:
-    """What waits for a coordinator (or NSO staff): twinnings to approve, twinnings to re-match, cohort
-    runs to review and the schools the latest run left without a partner."""
+    """What waits for a coordinator (or NSO staff, or a programme's administrator): schools asking to
+    join a programme they decide for, twinnings to approve, twinnings to re-match, cohort runs to
+    review and the schools the latest run left without a partner."""
     overseen = twinnings_overseen_by(user)
     to_approve = overseen.filter(status=Twinning.Status.ACCEPTED).order_by("changed_at", "pk")
     cohorts = cohort_work_for(user)
     return {
+        "memberships": school_queries.membership_request_count_for(user),
         "to_approve": to_approve.count(),
         "approve_first": list(to_approve[:5]),
         "rematch": overseen.filter(status=Twinning.Status.NEEDS_PARTNER).count(),

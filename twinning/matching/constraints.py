@@ -89,6 +89,10 @@ def refusal(rules: PairRules, a: Party, b: Party) -> str | None:
         rules.programme_id in a.programmes and rules.programme_id in b.programmes
     ):
         return Rule.PROGRAMME
+    if rules.programme_id is None and (a.programmes or b.programmes) and not a.programmes & b.programmes:
+        # Outside a programme, schools of programmes pair only within one they share: a programme's
+        # members are never paired with another's, nor with schools outside every programme.
+        return Rule.PROGRAMME
     if rules.other_country and a.country == b.country:
         return Rule.SAME_COUNTRY
     if age_gap(a.age_from, a.age_to, b.age_from, b.age_to) > rules.max_age_gap:
@@ -100,6 +104,8 @@ def refusal_message(rule: str, rules: PairRules) -> str:
     """Why a pair cannot be made, in the reader's language."""
     if rule == Rule.SAME_SCHOOL:
         return _("A school cannot twin with itself.")
+    if rule == Rule.PROGRAMME and rules.programme_id is None:
+        return _("The two schools take part in no programme together.")
     if rule == Rule.PROGRAMME:
         return _("Both schools must be members of the programme.")
     if rule == Rule.SAME_COUNTRY:

@@ -155,6 +155,11 @@ def empty_side_message(side: str, counts: dict[str, int]) -> str:
         "outside_programme": lambda n: ngettext(
             "%(n)d school is not a member of the programme", "%(n)d schools are not members of the programme", n
         ),
+        "in_a_programme": lambda n: ngettext(
+            "%(n)d school takes part in a programme: choose the programme to match it",
+            "%(n)d schools take part in a programme: choose the programme to match them",
+            n,
+        ),
         "full": lambda n: ngettext(
             "%(n)d school already has all its partners", "%(n)d schools already have all their partners", n
         ),

@@ -143,9 +143,15 @@ class SearchForm(forms.Form):
     theme = LocalizedModelChoiceField(
         label=_("Theme"), queryset=Subject.objects.all(), required=False, empty_label=_("Any theme")
     )
+    # Only the programmes the searcher's school takes part in, never "any": partners are found within
+    # one of them (the view chooses the profile's own when none is sent).
     programme = LocalizedModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.all(), required=False, empty_label=_("Any programme")
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
     )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
 
 
 class RequestForm(forms.Form):

@@ -183,6 +183,23 @@ def programme_of(profile: TwinningProfile) -> Programme | None:
     return programmes[0] if len(programmes) == 1 else None
 
 
+def programmes_by_school(school_ids) -> defaultdict[int, set[int]]:
+    """The programmes each of these schools is a member of (an empty set for none), in one query."""
+    found: defaultdict[int, set[int]] = defaultdict(set)
+    for school, programme in School.programmes.through.objects.filter(school_id__in=list(school_ids)).values_list(
+        "school_id", "programme_id"
+    ):
+        found[school].add(programme)
+    return found
+
+
+def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -> Programme | None:
+    """The programme a school's partner search looks in unless another is chosen: the one its profile
+    names while the school is a member of it, else the first of the school's `programmes`."""
+    named = next((p for p in programmes if p.pk == profile.programme_id), None)
+    return named or (programmes[0] if programmes else None)
+
+
 def schools_bound_elsewhere(school_id: int, school_year: int) -> frozenset[str]:
     """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it."""
     mine = set(School.programmes.through.objects.filter(school_id=school_id).values_list("programme_id", flat=True))
@@ -197,6 +214,15 @@ def schools_bound_elsewhere(school_id: int, school_year: int) -> frozenset[str]:
         if programme is not None or len(programmes[school]) == 1
     }
     return frozenset(str(school) for school, programme in bound.items() if programme not in mine)
+
+
+def schools_sharing_no_programme(school_id: int) -> frozenset[str]:
+    """Schools of some programme that share none with this school: never offered to it outside a
+    programme (see `constraints.refusal`). Empty when every programme school shares one with it."""
+    members = School.programmes.through.objects
+    mine = members.filter(school_id=school_id).values("programme_id")
+    shared = members.filter(programme_id__in=mine).values("school_id")
+    return frozenset(str(pk) for pk in members.exclude(school_id__in=shared).values_list("school_id", flat=True))
 
 
 def filters_within_rules(query: Profile, filters: Filters, *, max_age_gap: int, programme: str | None) -> Filters:
@@ -304,11 +330,12 @@ def cohort_side_counts(*, school_year: int, countries, programme: Programme | No
     out (a profile can count under several): for the message when a side would be empty."""
     schools = School.objects.filter(country__in=countries, status=ValidationStatus.VALIDATED)
     profiles = TwinningProfile.objects.filter(school_year=school_year, school__country__in=countries)
-    if programme is not None:
-        schools = schools.filter(programmes=programme)
+    # A run over a programme holds its members; a run over none, the schools outside every programme.
+    schools = schools.filter(programmes=programme) if programme is not None else schools.filter(programmes=None)
     open_ = open_profiles(school_year).filter(school__country__in=countries)
-    if programme is not None:
-        open_ = open_.filter(school__programmes=programme)
+    open_ = (
+        open_.filter(school__programmes=programme) if programme is not None else open_.filter(school__programmes=None)
+    )
     taken = partners_taken(school_year)
     rows = list(open_.values_list("pk", "capacity"))
     full = sum(1 for pk, capacity in rows if capacity <= taken.get(pk, 0))
@@ -318,6 +345,7 @@ def cohort_side_counts(*, school_year: int, countries, programme: Programme | No
         "not_validated": profiles.exclude(school__status=ValidationStatus.VALIDATED).count(),
         "not_looking": profiles.filter(looking=False, school__status=ValidationStatus.VALIDATED).count(),
         "outside_programme": 0 if programme is None else profiles.exclude(school__programmes=programme).count(),
+        "in_a_programme": 0 if programme is not None else profiles.filter(school__programmes__isnull=False).count(),
         "full": full,
     }
 

@@ -49,10 +49,13 @@ def cohort_nsos(user) -> set[int] | None:
 
 
 def cohort_programmes(user) -> QuerySet[Programme]:
+    """The programmes whose cohorts this person matches: those they coordinate, and their NSOs' own."""
     roles = roles_of(user)
     if roles.admin:
         return Programme.objects.all()
-    return Programme.objects.filter(pk__in=roles.coordinator_programme_ids)
+    return Programme.objects.filter(
+        Q(pk__in=roles.coordinator_programme_ids) | Q(nso_id__in=roles.nso_ids | roles.coordinator_nso_ids)
+    )
 
 
 def home_countries(user) -> QuerySet[Country]:
@@ -68,7 +71,7 @@ def runs_for(user) -> QuerySet[CohortRun]:
     nsos = cohort_nsos(user)
     if nsos is None:
         return CohortRun.objects.all()
-    return CohortRun.objects.filter(Q(nso_id__in=nsos) | Q(programme_id__in=roles_of(user).coordinator_programme_ids))
+    return CohortRun.objects.filter(Q(nso_id__in=nsos) | Q(programme__in=cohort_programmes(user)))
 
 
 def get_run_for_user(user, pk: int) -> CohortRun:

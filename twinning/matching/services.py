@@ -230,10 +230,13 @@ def mark_cohort_run_stopped(*, run_id: int) -> None:
 def cohort_profiles(run: CohortRun):
     """The run's two sides (or its pool) as engine profiles, with the capacity each still has.
 
-    A run over a programme holds its member schools only (`School.programmes`)."""
+    A run over a programme holds its member schools only (`School.programmes`); a run over no programme
+    (an NSO's countries) holds the schools outside every programme, whose runs are their programmes'."""
     base = open_profiles(run.school_year)
     if run.programme_id:
         base = base.filter(school__programmes=run.programme_id)
+    else:
+        base = base.filter(school__programmes=None)
     taken = partners_taken(run.school_year)
     left = engine_profiles(base.filter(school__country__in=run.left_countries.all()), taken=taken)
     right = None
@@ -456,7 +459,9 @@ def _in_run_scope(run: CohortRun, profile: TwinningProfile, *, side: str) -> boo
     )
     if not countries.filter(pk=profile.school.country_id).exists():
         return False
-    return run.programme_id is None or profile.school.programmes.filter(pk=run.programme_id).exists()
+    if run.programme_id is None:
+        return not profile.school.programmes.exists()
+    return profile.school.programmes.filter(pk=run.programme_id).exists()
 
 
 def pair_by_hand(*, run: CohortRun, left: TwinningProfile, right: TwinningProfile, by) -> CohortPair:

@@ -22,11 +22,12 @@ from twinning.matching.queries import (
     engine_profiles,
     filters_within_rules,
     profiles_by_pk,
-    programme_of,
     rooms_in_run,
     schools_bound_elsewhere,
     schools_settled_with,
+    schools_sharing_no_programme,
     search_index,
+    search_programme_of,
     still_open,
 )
 from twinning.schools.models import School
@@ -84,7 +85,12 @@ def search(request):
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
-    form = SearchForm(request.GET or None)
+    # Partners are found within one of the school's programmes: the one chosen, else the profile's own.
+    programmes = own.school.programmes.all()
+    form = SearchForm(request.GET or None, programmes=programmes)
+    default = search_programme_of(own, list(programmes))
+    if not form.is_bound and default is not None:
+        form.initial["programme"] = default.pk
     results = []
     when = datetime.now(UTC)
     if not form.is_bound or form.is_valid():
@@ -96,16 +102,18 @@ def search(request):
             age_to=data.get("age"),
             language=data["language"].code if data.get("language") else None,
             theme=data["theme"].code if data.get("theme") else None,
-            programme=data["programme"].slug if data.get("programme") else None,
         )
         # The programme's hard rules: its members only, ages close enough, another country if it says so.
-        programme = programme_of(own)
+        programme = data.get("programme") or default
         pair_rules = PairRules.of(programme)
         filters = filters_within_rules(
             query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
         index = search_index(year)
         forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
+        if programme is None:
+            # A school outside every programme meets only schools outside every programme.
+            forbidden |= schools_sharing_no_programme(school_id)
         found = index.search(query, filters, limit=20, forbidden_schools=forbidden, rules=pair_rules.for_engine())
         if programme is not None and not pair_rules.other_country:
             # In a programme of several countries, partners abroad come before schools of one's own.

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from twinning.common.regions import is_region_of, regions_differ, regions_in_words, regions_of
 from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
-from twinning.schools.models import Country, Language, School, SchoolWeek, Subject, TeacherProfile, ValidationStatus
+from twinning.schools.models import (
+    Country,
+    Language,
+    Programme,
+    School,
+    SchoolWeek,
+    Subject,
+    TeacherProfile,
+    ValidationStatus,
+)
 from twinning.schools.services import NewSchool
 
 
@@ -44,6 +53,15 @@ class TeacherSignUpForm(forms.Form):
     )
     country = LocalizedModelChoiceField(
         label=_("Country of your school"), queryset=Country.objects.filter(nso__isnull=False), empty_label=_("Choose…")
+    )
+    # Reached from a programme's "how to join" (``/join/?programme=<slug>``): the school asks to join it.
+    programme = LocalizedModelChoiceField(
+        label=_("Programme your school asks to join"),
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("None for now"),
+        help_text=_("The programme's coordinators decide; you can also ask later from your school's page."),
     )
     school_search = forms.CharField(
         label=_("Find your school"), required=False, max_length=100, help_text=_("Type part of its name or its city.")
@@ -164,6 +182,15 @@ class TeacherSignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         country, school = data.get("country"), data.get("school")
+        programme = data.get("programme")
+        if programme is not None and country is not None:
+            countries = set(programme.countries.values_list("pk", flat=True))
+            if countries and country.pk not in countries:
+                self.add_error(
+                    "programme",
+                    _("%(programme)s does not connect schools of %(country)s.")
+                    % {"programme": programme.name, "country": country.name},
+                )
         if school is not None:
             if country is not None and school.country_id != country.pk:
                 self.add_error("school", _("This school is not in the country you chose."))
@@ -328,4 +355,31 @@ class ProgrammeRulesForm(forms.Form):
         label=_("Partners come from another country"),
         required=False,
         help_text=_("A school is never paired with a school of its own country."),
+    )
+
+
+class MembershipRequestForm(forms.Form):
+    """A school asks to join one of the programmes open to it (``queries.programmes_open_to``)."""
+
+    programme = LocalizedModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Choose…"),
+        error_messages={"invalid_choice": _("Choose one of the programmes offered to your school.")},
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class MembershipReasonForm(forms.Form):
+    """Why a programme refuses a school, or ends its membership: the school reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason (the school will read it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        error_messages={"required": _("Say why, so the school knows what to change.")},
     )

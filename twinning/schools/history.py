@@ -15,5 +15,9 @@ register_labels(
         "school.validated": _("School validated"),
         "school.rejected": _("School turned down"),
         "school.updated": _("School details changed"),
+        "programme.membership_requested": _("Asked to join a programme"),
+        "programme.membership_approved": _("Programme membership approved"),
+        "programme.membership_refused": _("Programme membership refused"),
+        "programme.member_removed": _("Removed from a programme"),
     }
 )

@@ -101,6 +101,17 @@ class Programme(NamedInLanguages):
         default=False,
         help_text=_("A school is never paired with a school of its own country."),
     )
+    # An NSO's own programme (e.g. its eTwinning programme): that NSO's staff and coordinators decide
+    # who takes part, beside the programme's own coordinators and administrators. Empty for a
+    # programme that runs across NSOs.
+    nso = models.ForeignKey(
+        NSO,
+        verbose_name=_("run by the NSO"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_programmes",
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -229,3 +240,46 @@ class TeacherProfile(models.Model):
     @property
     def is_validated(self) -> bool:
         return self.status == ValidationStatus.VALIDATED
+
+
+class ProgrammeMembership(models.Model):
+    """A school's request to take part in a programme, and the programme's decision.
+
+    One row per school and programme, reopened by a new request after a refusal or a removal (the
+    audit log keeps every step). ``School.programmes`` holds the approved members only: the services
+    keep the two together, so every query that reads ``School.programmes`` means "approved member".
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the programme")
+        APPROVED = "approved", _("Member")
+        REFUSED = "refused", _("Refused")
+        REMOVED = "removed", _("Removed by the programme")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="programme_memberships"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme membership")
+        verbose_name_plural = _("programme memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "school"], name="programme_membership_once_per_school"),
+        ]
+        indexes = [models.Index(fields=["programme", "status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.programme}"

@@ -37,5 +37,16 @@ register(
         subject=("user",),
         links=("decided_by", "vouched_by"),
     ),
+    PersonalData(
+        "schools.ProgrammeMembership",
+        fields=("status", "reason", "requested_at", "decided_at"),
+        purpose=_("Deciding which schools take part in a programme."),
+        basis=Basis.PROGRAMME,
+        retention=AS_RECORD,
+        links=("requested_by", "decided_by"),
+        erase=Erase.KEEP,
+        keep_reason=NOT_THEIRS,
+        export=False,
+    ),
 )
 not_personal("schools.NSO", _("An organisation's contact address, not a person's."))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from twinning.accounts.rules import roles_of
 from twinning.schools import rules
-from twinning.schools.models import Country, School, TeacherProfile, ValidationStatus
+from twinning.schools.models import Country, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
 
 def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> QuerySet[TeacherProfile]:
@@ -190,3 +190,54 @@ def responsiveness_of(school_ids) -> dict[int, Responsiveness]:
         for pk, (hours, last) in source(list(school_ids)).items():
             found[pk] = Responsiveness(hours, last)
     return found
+
+
+# --- Programme membership -------------------------------------------------------------------------
+
+
+def programmes_open_to(school: School) -> QuerySet[Programme]:
+    """The programmes a school may ask to join: those connecting its country (or naming no country),
+    of which it is not a member and to which it has no request waiting."""
+    taken = ProgrammeMembership.objects.filter(
+        school=school, status__in=[ProgrammeMembership.Status.PENDING, ProgrammeMembership.Status.APPROVED]
+    ).values("programme_id")
+    return (
+        Programme.objects.filter(Q(countries=school.country_id) | Q(countries__isnull=True))
+        .exclude(pk__in=taken)
+        .exclude(pk__in=school.programmes.values("pk"))
+        .distinct()
+        .order_by("slug")
+    )
+
+
+def membership_requests_for(user) -> QuerySet[ProgrammeMembership]:
+    """Requests waiting for a programme this person decides for, oldest first."""
+    return (
+        ProgrammeMembership.objects.filter(
+            programme__in=rules.programmes_deciding_members(user), status=ProgrammeMembership.Status.PENDING
+        )
+        .select_related("programme", "school__country", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def membership_request_count_for(user) -> int:
+    """How many requests wait for this person's decision (the dashboard's "waiting for you")."""
+    if not rules.may_decide_memberships(user):
+        return 0
+    return membership_requests_for(user).count()
+
+
+def memberships_of(school: School) -> QuerySet[ProgrammeMembership]:
+    """The school's requests and memberships, for its own page (its teachers and principal)."""
+    return school.programme_memberships.select_related("programme").order_by("programme__slug")
+
+
+def members_of(programme: Programme, *, search: str = "") -> QuerySet[School]:
+    """The programme's approved member schools (`School.programmes`), by country then name."""
+    schools = programme.schools.all()
+    if search:
+        schools = schools.filter(
+            Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
+        )
+    return schools.select_related("country").order_by("country_id", "name", "pk")

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.models import Pupil
 from twinning.accounts.rules import roles_of
 from twinning.common.scopes import everything
-from twinning.schools.models import Programme, School, TeacherProfile, ValidationStatus
+from twinning.schools.models import Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
 
 def validator_scope(user) -> Q | None:
@@ -199,3 +199,79 @@ def programmes_ruled_by(user) -> QuerySet[Programme]:
 
 def get_programme_for_rules(user, slug: str) -> Programme:
     return get_object_or_404(programmes_ruled_by(user), slug=slug)
+
+
+# --- Programme membership -------------------------------------------------------------------------
+# A school takes part in a programme once the programme approves it. Who decides: the programme's
+# coordinators and administrators, and, for an NSO's own programme (`Programme.nso`), that NSO's
+# staff and coordinators (and the platform's administrators everywhere).
+
+
+def _membership_scope(user) -> Q | None:
+    """The programmes whose members this person decides, as a filter on ``Programme``; None for none."""
+    if not user.is_authenticated:
+        return None
+    roles = roles_of(user)
+    if roles.admin:
+        return everything()
+    programmes = roles.coordinator_programme_ids | roles.programme_admin_ids
+    nsos = roles.nso_ids | roles.coordinator_nso_ids
+    if not programmes and not nsos:
+        return None
+    return Q(pk__in=programmes) | Q(nso_id__in=nsos)
+
+
+def programmes_deciding_members(user) -> QuerySet[Programme]:
+    """The programmes whose membership requests this person approves or refuses, and whose members
+    they may remove."""
+    scope = _membership_scope(user)
+    return Programme.objects.none() if scope is None else Programme.objects.filter(scope)
+
+
+def may_decide_memberships(user) -> bool:
+    """Whether this person decides the members of at least one programme (the queue is theirs)."""
+    return programmes_deciding_members(user).exists()
+
+
+def may_decide_membership_of(user, programme: Programme) -> bool:
+    return programmes_deciding_members(user).filter(pk=programme.pk).exists()
+
+
+def get_programme_for_members(user, slug: str) -> Programme:
+    """A programme whose members this person decides; any other is a 404."""
+    return get_object_or_404(programmes_deciding_members(user), slug=slug)
+
+
+def get_membership_request_for_decider(user, pk: int) -> ProgrammeMembership:
+    """A request waiting for a programme this person decides for; any other (or none) is a 404."""
+    return get_object_or_404(
+        ProgrammeMembership.objects.filter(
+            programme__in=programmes_deciding_members(user), status=ProgrammeMembership.Status.PENDING
+        ).select_related("programme", "school__country", "requested_by"),
+        pk=pk,
+    )
+
+
+def get_member_for_removal(user, slug: str, school_pk: int) -> tuple[Programme, School]:
+    """An approved member school of a programme this person decides for; anything else is a 404."""
+    programme = get_programme_for_members(user, slug)
+    school = get_object_or_404(programme.schools.select_related("country"), pk=school_pk)
+    return programme, school
+
+
+def may_request_membership(user, school: School) -> bool:
+    """The school's principal and its validated teachers (still there) ask for it to join a programme."""
+    if not user.is_authenticated:
+        return False
+    if school.pk in roles_of(user).principal_school_ids:
+        return True
+    teacher = _teacher_with_school(user)
+    return bool(teacher and teacher.school_id == school.pk and teacher.is_validated and teacher.left_at is None)
+
+
+def get_school_for_membership_request(user, pk: int) -> School:
+    """A school this person may ask a programme to take in; any other is a 404."""
+    school = get_school_for_user(user, pk)
+    if not may_request_membership(user, school):
+        raise Http404
+    return school

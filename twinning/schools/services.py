@@ -13,14 +13,23 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts.models import User
+from twinning.accounts.models import Role, User
 from twinning.accounts.rules import roles_of
 from twinning.accounts.services import send_email_confirmation, tell_owner_of_signup_attempt
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
-from twinning.schools import rules
-from twinning.schools.models import Country, Language, Programme, School, Subject, TeacherProfile, ValidationStatus
+from twinning.schools import queries, rules
+from twinning.schools.models import (
+    Country,
+    Language,
+    Programme,
+    ProgrammeMembership,
+    School,
+    Subject,
+    TeacherProfile,
+    ValidationStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,13 @@ def register_teacher(
     languages: list[Language],
     bio: str = "",
     address: str = "",
+    programme: Programme | None = None,
 ) -> TeacherProfile | None:
     """Create a teacher's account (and their school, when it is new), waiting for validation.
 
     Side effects: an e-mail with a confirmation link; an audit entry; a new school starts as
-    pending, to be validated by its country's NSO.
+    pending, to be validated by its country's NSO. With a `programme` (the sign-up page reached from
+    a programme's "how to join"), the school asks to join it, unless it is a member or has asked.
 
     When the address already has an account, nothing is created and None is returned: the owner
     is told by e-mail instead (``accounts.services.tell_owner_of_signup_attempt``), and the caller
@@ -142,6 +153,8 @@ def register_teacher(
             teacher.languages.set(languages)
             extra: dict[str, Any] = {"joined_pending_school": True} if joined_pending else {}
             audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk, **extra)
+            if programme is not None and not _member_or_asked(school, programme):
+                request_membership(school=school, programme=programme, by=user)
             send_email_confirmation(user=user)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database's unique index decides.
@@ -151,6 +164,15 @@ def register_teacher(
         _signed_up_again(owner=owner, password=None, address=address)
         return None
     return teacher
+
+
+def _member_or_asked(school: School, programme: Programme) -> bool:
+    return (
+        school.programmes.filter(pk=programme.pk).exists()
+        or ProgrammeMembership.objects.filter(
+            school=school, programme=programme, status=ProgrammeMembership.Status.PENDING
+        ).exists()
+    )
 
 
 def _signed_up_again(*, owner: User, password: str | None, address: str) -> None:
@@ -356,3 +378,154 @@ def set_programme_rules(*, programme: Programme, by: User, max_age_gap: int, oth
             partners_from_other_countries=other_country,
         )
     return programme
+
+
+# --- Programme membership -------------------------------------------------------------------------
+# `School.programmes` holds the approved members only; `ProgrammeMembership` the request and the
+# decision. Every write below keeps the two together, in one transaction.
+
+Membership = ProgrammeMembership
+
+
+def _tell_school(*, school: School, template: str, membership: ProgrammeMembership, also=None) -> None:
+    """E-mail the school's current teachers and principals (and `also`, e.g. the requester) in their language."""
+    people = {user.pk: user for user in queries.teacher_users_by_school([school.pk])[school.pk]}
+    for role in Role.objects.filter(kind=Role.Kind.PRINCIPAL, school=school).select_related("user"):
+        people.setdefault(role.user.pk, role.user)
+    if also is not None and also.is_active:
+        people.setdefault(also.pk, also)
+    for user in people.values():
+        send_to_person(user=user, template=template, context={"membership": membership, "school": school})
+
+
+def request_membership(*, school: School, programme: Programme, by: User) -> ProgrammeMembership:
+    """A school asks to take part in a programme (from its page, or at sign-up). The programme decides.
+
+    A request refused or a membership removed before may be asked again. Side effect: an audit entry.
+    """
+    if not programme.countries.filter(pk=school.country_id).exists() and programme.countries.exists():
+        raise ServiceError(
+            _("%(programme)s does not connect schools of %(country)s.")
+            % {"programme": programme.name, "country": school.country.name}
+        )
+    with transaction.atomic():
+        membership, created = ProgrammeMembership.objects.select_for_update().get_or_create(
+            programme=programme, school=school, defaults={"requested_by": by}
+        )
+        if membership.status == Membership.Status.APPROVED or school.programmes.filter(pk=programme.pk).exists():
+            raise ServiceError(
+                _("%(school)s already takes part in %(programme)s.")
+                % {"school": school.name, "programme": programme.name}
+            )
+        if membership.status == Membership.Status.PENDING and not created:
+            raise ServiceError(
+                _("%(school)s has already asked to join %(programme)s: the programme will decide.")
+                % {"school": school.name, "programme": programme.name}
+            )
+        membership.status = Membership.Status.PENDING
+        membership.requested_by, membership.requested_at = by, timezone.now()
+        membership.decided_by, membership.decided_at, membership.reason = None, None, ""
+        membership.save()
+        audit.record(actor=by, action="programme.membership_requested", target=school, programme=programme.slug)
+    return membership
+
+
+def _locked_membership(membership: ProgrammeMembership, by: User) -> ProgrammeMembership:
+    locked = (
+        ProgrammeMembership.objects.select_for_update(of=("self",))
+        .filter(pk=membership.pk, programme__in=rules.programmes_deciding_members(by))
+        .select_related("programme", "school__country", "requested_by")
+        .first()
+    )
+    if locked is None:
+        raise ServiceError(_("You cannot decide who takes part in this programme."))
+    if locked.status != Membership.Status.PENDING:
+        raise ServiceError(_("This request has already been decided."))
+    return locked
+
+
+def approve_membership(*, membership: ProgrammeMembership, by: User) -> ProgrammeMembership:
+    """The programme takes the school in: it becomes a member (`School.programmes`), so it may be paired
+    within the programme from now on.
+
+    Side effects: an audit entry; an e-mail to the school's teachers and principals in their language.
+    """
+    with transaction.atomic():
+        membership = _locked_membership(membership, by)
+        membership.status, membership.decided_by, membership.decided_at = Membership.Status.APPROVED, by, timezone.now()
+        membership.reason = ""
+        membership.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        membership.school.programmes.add(membership.programme)
+        audit.record(
+            actor=by,
+            action="programme.membership_approved",
+            target=membership.school,
+            programme=membership.programme.slug,
+        )
+        _tell_school(
+            school=membership.school,
+            template="schools/email/membership_approved",
+            membership=membership,
+            also=membership.requested_by,
+        )
+    return membership
+
+
+def refuse_membership(*, membership: ProgrammeMembership, by: User, reason: str) -> ProgrammeMembership:
+    """The programme turns the request down, with a reason the school reads.
+
+    Side effects: an audit entry; an e-mail with the reason to the school's teachers and principals.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Say why, so the school knows what to change."))
+    with transaction.atomic():
+        membership = _locked_membership(membership, by)
+        membership.status, membership.decided_by, membership.decided_at = Membership.Status.REFUSED, by, timezone.now()
+        membership.reason = reason
+        membership.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit.record(
+            actor=by,
+            action="programme.membership_refused",
+            target=membership.school,
+            programme=membership.programme.slug,
+            reason=reason,
+        )
+        _tell_school(
+            school=membership.school,
+            template="schools/email/membership_refused",
+            membership=membership,
+            also=membership.requested_by,
+        )
+    return membership
+
+
+def remove_member(*, programme: Programme, school: School, by: User, reason: str) -> ProgrammeMembership:
+    """The programme ends a school's membership, with a reason. Its twinnings in the programme go on
+    as they are; no new pair is made with it in the programme (the hard rules read `School.programmes`).
+
+    Side effects: an audit entry; an e-mail with the reason to the school's teachers and principals.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Say why, so the school knows what to change."))
+    with transaction.atomic():
+        if not rules.programmes_deciding_members(by).filter(pk=programme.pk).exists():
+            raise ServiceError(_("You cannot decide who takes part in this programme."))
+        if not school.programmes.filter(pk=programme.pk).exists():
+            raise ServiceError(
+                _("%(school)s does not take part in %(programme)s.")
+                % {"school": school.name, "programme": programme.name}
+            )
+        membership, created = ProgrammeMembership.objects.select_for_update().get_or_create(
+            programme=programme, school=school
+        )
+        membership.status, membership.decided_by, membership.decided_at = Membership.Status.REMOVED, by, timezone.now()
+        membership.reason = reason
+        membership.save()
+        school.programmes.remove(programme)
+        audit.record(
+            actor=by, action="programme.member_removed", target=school, programme=programme.slug, reason=reason
+        )
+        _tell_school(school=school, template="schools/email/membership_removed", membership=membership)
+    return membership

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twinning.schools import views
+from twinning.schools import programme_views, views
 
 app_name = "schools"
 
@@ -21,4 +21,14 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_detail, name="detail"),
     path("schools/<int:pk>/edit/", views.edit_school, name="edit"),
     path("programmes/<slug:slug>/pairing-rules/", views.programme_rules, name="programme_rules"),
+    path("schools/<int:pk>/programmes/join/", programme_views.request_membership, name="request_membership"),
+    path("membership-requests/", programme_views.membership_queue, name="membership_queue"),
+    path("membership-requests/<int:pk>/approve/", programme_views.approve_membership, name="approve_membership"),
+    path("membership-requests/<int:pk>/refuse/", programme_views.refuse_membership, name="refuse_membership"),
+    path("programmes/<slug:slug>/members/", programme_views.programme_members, name="programme_members"),
+    path(
+        "programmes/<slug:slug>/members/<int:school_pk>/remove/",
+        programme_views.remove_member,
+        name="remove_member",
+    ),
 ]

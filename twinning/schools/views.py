@@ -15,7 +15,14 @@ from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.common.net import client_address
 from twinning.schools import queries, rules, services
-from twinning.schools.forms import ProgrammeRulesForm, QueueFilterForm, RejectForm, SchoolForm, TeacherSignUpForm
+from twinning.schools.forms import (
+    MembershipRequestForm,
+    ProgrammeRulesForm,
+    QueueFilterForm,
+    RejectForm,
+    SchoolForm,
+    TeacherSignUpForm,
+)
 from twinning.schools.models import Country, School, ValidationStatus
 
 PAGE_SIZE = 25
@@ -81,6 +88,7 @@ def signup(request):
                     subjects=list(data["subjects"]),
                     languages=list(data["languages"]),
                     address=address,
+                    programme=data.get("programme"),
                 )
             except ServiceError as error:
                 form.add_error(None, error.message)
@@ -89,7 +97,10 @@ def signup(request):
                 # confirmation) or already had an account (its owner has been told by e-mail).
                 return redirect("schools:signup_sent")
     else:
-        form = TeacherSignUpForm(initial={"country": request.GET.get("country")})
+        # A programme's "how to join" links here with ?programme=<slug>: the form chooses it.
+        form = TeacherSignUpForm(
+            initial={"country": request.GET.get("country"), "programme": request.GET.get("programme")}
+        )
     return _signup_page(request, form)
 
 
@@ -285,6 +296,9 @@ def school_detail(request, pk):
     page = None
     if sees_teachers:
         page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The school's own people see its requests to programmes and ask to join others.
+    asks = rules.may_request_membership(request.user, school)
+    open_programmes = queries.programmes_open_to(school) if asks else None
     return render(
         request,
         "schools/school_detail.html",
@@ -296,6 +310,9 @@ def school_detail(request, pk):
             "can_propose": rules.may_propose_to(request.user, school),
             "is_principal": rules.is_principal_of(request.user, school),
             "responsiveness": queries.responsiveness_of([school.pk]).get(school.pk),
+            "may_request_membership": asks,
+            "memberships": list(queries.memberships_of(school)) if asks else [],
+            "join_form": MembershipRequestForm(programmes=open_programmes) if open_programmes else None,
         },
     )
 

@@ -110,6 +110,12 @@ def _pair_refusal(*, school_year: int, school: School, partner: School, programm
     return None if rule is None else refusal_message(rule, rules)
 
 
+def _shared_programme(one: School, other: School):
+    """The first programme (by slug) both schools are members of, or None: a twinning of two schools
+    in several programmes each belongs to one they share, so that programme's staff accompany it."""
+    return one.programmes.filter(pk__in=other.programmes.values("pk")).order_by("slug").first()
+
+
 def _default_titles(schools: list[School]) -> dict[str, str]:
     title = " – ".join(school.name for school in schools)
     return {settings.LANGUAGE_CODE: title}
@@ -180,7 +186,10 @@ def open_from_proposal(*, proposal, by) -> Twinning:
         twinning = Twinning.objects.create(
             titles=_default_titles([left.school, right.school]),
             school_year=left.school_year,
-            programme=(run.programme if run is not None else None) or programme_of(left) or programme_of(right),
+            programme=(run.programme if run is not None else None)
+            or programme_of(left)
+            or programme_of(right)
+            or _shared_programme(left.school, right.school),
             proposal=proposal,
             status=Status.ACCEPTED,
             created_by=by,

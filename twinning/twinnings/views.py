@@ -19,6 +19,7 @@ from twinning.matching.models import TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
     filters_within_rules,
+    programmes_by_school,
     search_index,
     settled_school_pairs,
     still_open,
@@ -268,6 +269,20 @@ def rematch(request):
             query, filters, limit=30, forbidden_schools=frozenset(excluded), rules=pair_rules.for_engine()
         )
         found_for[twinning.pk] = [(p, score) for p, score in found if p.country not in home][:5]
+    # A twinning outside every programme is offered only schools that share a programme with the
+    # schools still in it, or, as they, take part in none (`constraints.refusal`): read in one query.
+    loose = [t for t in queue if t.programme_id is None and found_for.get(t.pk)]
+    if loose:
+        ids = {int(p.school) for t in loose for p, _score in found_for[t.pk]}
+        ids |= {r.school_id for t in loose for r in remaining[t.pk]}
+        member_of = programmes_by_school(ids)
+        for twinning in loose:
+            theirs = set().union(*(member_of[r.school_id] for r in remaining[twinning.pk]))
+            found_for[twinning.pk] = [
+                (p, score)
+                for p, score in found_for[twinning.pk]
+                if member_of[int(p.school)] & theirs or not (member_of[int(p.school)] or theirs)
+            ]
     keys = [int(p.key) for found in found_for.values() for p, _score in found]
     live = still_open(keys, year) if keys else set()
     by_pk = TwinningProfile.objects.select_related("school__country").in_bulk(live)

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, override
 register = template.Library()
 
 # What the menu template reads of the person's roles (``accounts.rules.Roles``).
-ROLE_FLAGS = ("admin", "nso_staff", "coordinator", "principal", "programme_admin", "appoints")
+ROLE_FLAGS = ("admin", "nso_staff", "coordinator", "principal", "programme_admin", "programme_staff", "appoints")
 
 
 def menu_key(context) -> tuple:

@@ -450,6 +450,39 @@ CASES: list[Case] = [
         get={("programme_admin", "admin"): OK},  # and the programme's coordinators
         post={("programme_admin", "admin"): OK},  # the empty form is shown again with its errors
     ),
+    # Programme membership: the programme's administrators and coordinators (and, for an NSO's own
+    # programme, its staff) decide; the school's principal and validated teachers ask.
+    case(
+        "schools:request_membership",
+        kw(pk="school_a.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_OF_A | {"principal_a"}: OK},  # nothing chosen: said in words on the school's page
+    ),
+    case("schools:membership_queue", get={("programme_admin", "admin"): OK}, post={("programme_admin", "admin"): OK}),
+    case(
+        "schools:approve_membership",
+        kw(pk="membership_request.pk"),
+        get=POST_ONLY,
+        post={("programme_admin", "admin"): OK},
+    ),
+    case(
+        "schools:refuse_membership",
+        kw(pk="membership_request.pk"),
+        get=POST_ONLY,
+        post={("programme_admin", "admin"): INVALID},  # a reason is needed
+    ),
+    case(
+        "schools:programme_members",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},
+        post={("programme_admin", "admin"): OK},
+    ),
+    case(
+        "schools:remove_member",
+        kw(slug="programme.slug", school_pk="school_b.pk"),
+        get=POST_ONLY,
+        post={("programme_admin", "admin"): INVALID},  # a reason is needed
+    ),
     # --- matching
     case("matching:profile", get={TEACHERS | {"principal_a"}: OK}, post={TEACHERS | {"principal_a"}: OK}),
     case("matching:search", get={TEACHERS: OK}, post={TEACHERS: OK}),

@@ -157,6 +157,11 @@ def build() -> SimpleNamespace:
     n.programme.countries.set([n.israel, n.uk])
     n.school_a.programmes.add(n.programme)
     n.school_b.programmes.add(n.programme)
+    # A second programme joins A with C in France: schools pair only within a programme they share.
+    n.bridges = Programme.objects.create(slug="bridges", names={"en": "Bridges"})
+    n.bridges.countries.set([n.israel, n.france])
+    n.school_a.programmes.add(n.bridges)
+    n.school_c.programmes.add(n.bridges)
 
     # Twinning profiles for the school year under way (and, below, a partnership request: C asks A).
     n.profile_a = make_profile(n.school_a, languages={"he": 3, "en": 2})
@@ -182,7 +187,7 @@ def build() -> SimpleNamespace:
     )
     # A proposal from A to C, waiting for C's answer.
     n.proposed = twinning_services.propose_twinning(
-        from_school=n.school_a, to_schools=[n.school_c], by=n.teacher_a.user, school_year=year
+        from_school=n.school_a, to_schools=[n.school_c], by=n.teacher_a.user, school_year=year, programme=n.bridges
     )
     # C's partnership request to A, left from before A proposed the twinning: written directly, as the
     # services now refuse a second proposal for a pair that has a twinning this year.
@@ -400,8 +405,13 @@ def build() -> SimpleNamespace:
     )
     n.join_request = community_services.request_to_join(community=n.closed_community, user=n.teacher_c.user)
 
-    # Cohort matching: Israel's NSO matches Israel with the UK; the run is done and has a pair (A with
-    # another British school: A and B are twinned already, never proposed to each other again).
+    # A British school asks to join the programme: its administrators (and coordinators) decide.
+    n.applicant = testing.make_school(country=n.uk, name="Bristol Applicant School")
+    n.membership_request = school_services.request_membership(school=n.applicant, programme=n.programme, by=n.admin)
+
+    # Cohort matching: Israel's NSO matches Israel with the UK, over the schools outside every
+    # programme (A and B are matched in their programme's runs); the run is done and has a pair.
+    make_profile(testing.make_school(country=n.israel, name="Haifa Open School"))
     make_profile(testing.make_school(country=n.uk, name="Leeds Partner School"))
     n.cohort = matching_services.start_cohort_run(
         by=n.nso_il,

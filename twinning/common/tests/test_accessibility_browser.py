@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from twinning import testing
+from twinning.accounts.models import Role
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -26,7 +27,8 @@ from twinning.matching import services as matching
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings.tests.conftest import first_window, make_meeting
 from twinning.reporting.tests.conftest import programme_with_answers
-from twinning.schools.models import Language, Subject
+from twinning.schools import services as school_services
+from twinning.schools.models import Language, Programme, Subject
 from twinning.workspace import services as workspace
 
 pytestmark = [
@@ -104,6 +106,18 @@ def site(cast, twinning, pupils, media_root):
     offering = make_offering(cast)
     community = make_community(cast)
     programme_coordinator, survey = programme_with_answers(cast, twinning)
+
+    # A programme with a member, a school waiting for its decision, and its coordinator; school A
+    # may ask to join it from its page.
+    programme = Programme.objects.create(
+        slug="ja", names={"en": "School twinning", "he": "תאומות בתי ספר", "ar": "توأمة المدارس"}
+    )
+    programme.countries.set([cast.israel, cast.uk])
+    cast.school_b.programmes.add(programme)
+    applicant = testing.make_school(country=cast.uk, name="Oak Hill School")
+    school_services.request_membership(school=applicant, programme=programme, by=cast.admin)
+    membership_coordinator = testing.make_person(name="Tamar Programme")
+    testing.grant(membership_coordinator, Role.Kind.COORDINATOR, programme=programme)
 
     return {
         # Who: (the person, the main pages, more pages read once, in Arabic on a phone).
@@ -197,6 +211,15 @@ def site(cast, twinning, pupils, media_root):
                 ("new questionnaire", "/reports/surveys/new/"),
                 ("a programme's questionnaire", f"/reports/surveys/{survey.pk}/"),
             ],
+        ),
+        "membership coordinator": (
+            membership_coordinator,
+            [
+                ("programme coordinator dashboard", "/dashboard/"),
+                ("membership requests", "/membership-requests/"),
+                ("member schools", "/programmes/ja/members/"),
+            ],
+            [],
         ),
         "principal": (cast.principal_a, [("principal dashboard", "/dashboard/")], []),
         "platform admin": (cast.admin, [("admin dashboard", "/dashboard/")], []),

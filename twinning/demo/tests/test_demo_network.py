@@ -99,3 +99,17 @@ def test_demo_pupils_have_parents_answers_of_every_kind(demo):
     agreed = Pupil.objects.filter(consent_face=True, consent_video=True, consent_voice=True, consent_full_name=True)
     assert agreed.exists()
     assert Pupil.objects.filter(consent_face=True, consent_video=False).exists()
+
+
+def test_demo_coordinator_has_schools_asking_to_join_and_members_are_approved(demo, client):
+    from twinning.demo.management.commands.load_demo import demo_sign_ins
+    from twinning.schools.models import ProgrammeMembership
+
+    members = School.programmes.through.objects.count()
+    assert ProgrammeMembership.objects.filter(status="approved").count() == members > 0
+    coordinator = next(email for who, email in demo_sign_ins() if who.startswith("Coordinator"))
+    client.force_login(User.objects.get(email=coordinator))
+    page = client.get("/dashboard/").content.decode()
+    assert 'data-testid="waiting-memberships"' in page
+    queue = client.get("/membership-requests/").content.decode()
+    assert queue.count('data-testid="membership-request"') >= 1

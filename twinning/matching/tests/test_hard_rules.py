@@ -9,7 +9,7 @@ from twinning import testing
 from twinning.common.errors import ServiceError
 from twinning.common.school_year import current_school_year
 from twinning.matching import services
-from twinning.matching.constraints import PairRules, Party, Rule, age_gap, refusal
+from twinning.matching.constraints import PairRules, Party, Rule, age_gap, refusal, refusal_message
 from twinning.matching.models import Proposal, TwinningProfile
 from twinning.matching.tests.conftest import make_profile
 from twinning.schools.models import Programme
@@ -160,5 +160,78 @@ def test_rules_name_the_first_rule_broken():
     assert refusal(strict, a, party(2, "IL", (10, 12), [7])) == Rule.SAME_COUNTRY
     assert refusal(strict, a, party(2, "GB", (13, 14), [7])) == Rule.AGE_GAP
     assert refusal(strict, a, party(2, "GB", (12, 14), [7])) is None
-    assert refusal(PairRules(), a, party(2, "IL", (13, 14))) is None  # defaults: a year apart, any country
+    assert refusal(PairRules(), a, party(2, "IL", (13, 14), [7, 8])) is None  # defaults: a year apart, any country
+    assert refusal(PairRules(), party(1, "IL", (10, 12)), party(2, "IL", (13, 14))) is None  # both outside programmes
+
+
+def test_outside_a_programme_schools_pair_only_within_one_they_share():
+    a = party(1, "IL", (10, 12), [7])
+    assert refusal(PairRules(), a, party(2, "GB", (10, 12))) == Rule.PROGRAMME  # one outside every programme
+    assert refusal(PairRules(), a, party(2, "GB", (10, 12), [8])) == Rule.PROGRAMME  # another programme's
+    assert refusal(PairRules(), a, party(2, "GB", (10, 12), [8, 7])) is None
+    assert refusal_message(Rule.PROGRAMME, PairRules()) == "The two schools take part in no programme together."
     assert (age_gap(10, 12, 12, 14), age_gap(10, 12, 13, 14), age_gap(15, 18, 5, 9)) == (0, 1, 6)
+
+
+def test_search_looks_in_the_schools_own_programme_and_offers_only_its_programmes(
+    client, cast, profiles, cross_country
+):
+    """Partner search never defaults to "any programme": a school in two programmes chooses between them."""
+    other = Programme.objects.create(slug="unrwa", names={"en": "Other network"})
+    other.countries.set([cast.israel, cast.uk])
+    theirs = testing.make_school(country=cast.uk, name="Other Network School")
+    theirs.programmes.add(other)
+    make_profile(theirs, languages={"he": 3, "en": 2})
+    page = as_(client, cast.teacher_a.user).get("/matching/search/")
+    choices = [str(p) for p in page.context["form"].fields["programme"].queryset]
+    assert choices == ["eTwinning"]
+    assert "Any programme" not in page.content.decode()
+    assert found(client, cast.teacher_a.user) == ["King David School"]
+    # Another programme's id sent by hand is refused, and nothing of it is shown.
+    assert found(client, cast.teacher_a.user, programme=other.pk) == []
+    # In both, the school chooses: each search keeps to the programme chosen.
+    cast.school_a.programmes.add(other)
+    assert found(client, cast.teacher_a.user, programme=other.pk) == ["Other Network School"]
+    assert found(client, cast.teacher_a.user, programme=cross_country.pk) == ["King David School"]
+
+
+def test_a_school_outside_every_programme_never_meets_a_programmes_school(client, cast, profiles, cross_country):
+    loner = testing.make_school(country=cast.israel, name="Loner School")
+    loner_teacher = testing.make_teacher(school=loner, name="Lone Teacher")
+    make_profile(loner)
+    # King David is in two programmes and names none: still not offered to a school outside both.
+    other = Programme.objects.create(slug="other", names={"en": "Other"})
+    cast.school_b.programmes.add(other)
+    free = testing.make_school(country=cast.uk, name="Free School")
+    make_profile(free)
+    assert found(client, loner_teacher.user) == ["Free School"]
+
+
+def test_a_run_without_a_programme_holds_the_schools_outside_every_programme(cast, profiles, cross_country):
+    from twinning.matching.models import CohortRun
+
+    free = testing.make_school(country=cast.uk, name="Free School")
+    make_profile(free)
+    free_il = testing.make_school(country=cast.israel, name="Free Israeli School")
+    make_profile(free_il)
+    run = services.start_cohort_run(
+        by=cast.nso_il,
+        nso=cast.il_nso,
+        school_year=current_school_year(),
+        shape=CohortRun.Shape.TWO_SIDES,
+        left_countries=[cast.israel],
+        right_countries=[cast.uk],
+        min_score=0,
+    )
+    left, right = services.cohort_profiles(run)
+    assert {p.school for p in left} == {str(free_il.pk)}
+    assert {p.school for p in right} == {str(free.pk)}
+
+
+def test_a_twinning_of_two_schools_in_several_programmes_belongs_to_one_they_share(cast, profiles, cross_country):
+    other = Programme.objects.create(slug="aaa-other", names={"en": "Other"})
+    for school in (cast.school_a, cast.school_b):
+        school.programmes.add(other)
+    proposal = services.request_partnership(from_profile=profiles[0], to_profile=profiles[1], by=cast.teacher_a.user)
+    services.answer_proposal(proposal=proposal, school_id=cast.school_b.pk, by=cast.teacher_b.user, accept=True)
+    assert Twinning.objects.get().programme == other

@@ -105,3 +105,20 @@ def test_inviting_a_school_already_twinned_with_the_remaining_one_is_refused(cli
         "These schools already have a twinning or a proposal this year."
     ]
     assert lost_partner.schools.filter(status=TwinningSchool.Status.INVITED).count() == 0
+
+
+def test_a_twinning_outside_programmes_is_offered_no_programmes_school(client, cast, lost_partner, other_programme):
+    """A twinning with no programme, its remaining school in none: another programme's school, however
+    well it fits, is neither suggested nor invited."""
+    from twinning.twinnings.models import Twinning
+
+    Twinning.objects.filter(pk=lost_partner.pk).update(programme=None)
+    cast.school_a.programmes.clear()
+    free = testing.make_school(country=cast.uk, name="Free School")
+    make_profile(free)
+    assert suggested(client, cast.coordinator) == ["Free School"]
+    school, _staff = other_programme
+    response = as_(client, cast.coordinator).post(
+        f"/twinnings/{lost_partner.pk}/invite/", {"school": school.pk}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["The two schools take part in no programme together."]

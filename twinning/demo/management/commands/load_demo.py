@@ -76,6 +76,7 @@ from twinning.demo.learning import load_learning
 from twinning.demo.library import load_library
 from twinning.demo.matching import load_profiles
 from twinning.demo.meetings import load_meetings
+from twinning.demo.programmes import load_memberships
 from twinning.demo.recognition import load_recognition
 from twinning.demo.reporting import load_programme_survey, load_surveys
 from twinning.demo.twinnings import load_twinnings
@@ -168,6 +169,7 @@ class Network:
         self.link_teachers(teachers)
         Role.objects.bulk_create(self.roles(nsos, programmes, principals))
         self.record_decisions(schools, teachers)
+        load_memberships()
         load_profiles(seed=self.rng.randrange(1 << 30))
         load_twinnings(seed=self.rng.randrange(1 << 30))
         load_meetings()
