@@ -99,3 +99,19 @@ def test_demo_pupils_have_parents_answers_of_every_kind(demo):
     agreed = Pupil.objects.filter(consent_face=True, consent_video=True, consent_voice=True, consent_full_name=True)
     assert agreed.exists()
     assert Pupil.objects.filter(consent_face=True, consent_video=False).exists()
+
+
+def test_demo_programmes_have_public_pages_with_published_stories(demo, client):
+    from twinning.showcase.models import Story
+
+    published = Story.objects.filter(status=Story.Status.PUBLISHED).select_related("programme")
+    assert published.count() == 2
+    for story in published:
+        assert story.programme.public and story.programme.logo and story.programme.accent_colour
+        assert story.photos.count() == 2
+        page = client.get(f"/programmes/{story.programme.slug}/")
+        assert page.status_code == 200
+        assert story.title in page.content.decode()
+        photo = story.photos.first()
+        url = f"/programmes/{story.programme.slug}/stories/{story.pk}/photos/{photo.pk}/"
+        assert client.get(url).status_code == 200
