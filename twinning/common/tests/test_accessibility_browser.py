@@ -24,7 +24,7 @@ from twinning.library import services as library
 from twinning.matching import services as matching
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings.tests.conftest import first_window, make_meeting
-from twinning.schools.models import Language, Subject
+from twinning.schools.models import Language, Programme, Subject
 from twinning.workspace import services as workspace
 
 pytestmark = [
@@ -101,6 +101,14 @@ def site(cast, twinning, pupils, media_root):
     library.publish(version=version, by=cast.coordinator)
     offering = make_offering(cast)
     community = make_community(cast)
+    # A programme's public page, read without signing in (its showcase has its own browser test).
+    programme = Programme.objects.create(
+        slug="bridges",
+        names={"en": "Bridges", "he": "גשרים", "ar": "جسور"},
+        descriptions={"en": "Classes of two countries learn together."},
+        public=True,
+    )
+    programme.countries.set([cast.israel, cast.uk])
 
     return {
         # Who: (the person, the main pages, more pages read once, in Arabic on a phone).
@@ -187,7 +195,11 @@ def site(cast, twinning, pupils, media_root):
         "platform admin": (cast.admin, [("admin dashboard", "/dashboard/")], []),
         "anonymous": (
             None,
-            [("sign-up", "/join/"), ("sign-up with errors", "/join/")],
+            [
+                ("sign-up", "/join/"),
+                ("sign-up with errors", "/join/"),
+                ("programme's public page", "/programmes/bridges/"),
+            ],
             [
                 ("home", "/"),
                 ("sign-in", "/accounts/sign-in/"),

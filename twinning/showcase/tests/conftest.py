@@ -56,7 +56,7 @@ def programme_coordinator(programme):
 
 
 @pytest.fixture
-def finished(cast, twinning, programme):
+def finished(cast, twinning, programme, media_root):
     """The cast's twinning, of the programme, with pupils and photos, then closed."""
     twinning.programme = programme
     twinning.save(update_fields=["programme"])
