@@ -18,7 +18,6 @@ pytestmark = [
 ]
 
 
-
 @pytest.fixture
 def browser_context_args(browser_context_args):
     # axe is injected as a script of its own, which the site's CSP (script-src 'self') refuses.
