@@ -53,6 +53,16 @@ def get_programme_for_story_queue(user, slug: str) -> Programme:
     return programme
 
 
+def programmes_run_by(user) -> QuerySet[Programme]:
+    """The programmes whose page the person sets or whose stories they approve."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    roles = roles_of(user)
+    if roles.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=roles.programme_admin_ids | roles.coordinator_programme_ids)
+
+
 def may_see_page(user, programme: Programme) -> bool:
     """A published page is public; before that its editors and coordinators preview it."""
     return programme.public or may_edit_public_page(user, programme) or may_approve_stories(user, programme)

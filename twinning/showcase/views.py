@@ -4,6 +4,7 @@ settings, a twinning's story, the coordinators' queue."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -121,11 +122,23 @@ def edit_page(request, slug: str):
 
 @login_required
 def mine(request):
-    """A teacher's finished twinnings of a programme and their stories."""
+    """A teacher's finished twinnings of a programme and their stories; the programmes whose public page
+    the person sets or whose stories they approve."""
     twinnings = rules.finished_twinnings_of(request.user).select_related("programme").order_by("-closed_at", "-pk")
     stories = list(queries.stories_of_teacher(request.user))
     current = {s.twinning_id for s in stories if s.status in Story.CURRENT}
-    context = {"twinnings": list(twinnings), "stories": stories, "current": current}
+    run = rules.programmes_run_by(request.user).annotate(
+        waiting=Count("stories", filter=Q(stories__status=Story.Status.PENDING))
+    )
+    programmes = [
+        (
+            programme,
+            rules.may_edit_public_page(request.user, programme),
+            rules.may_approve_stories(request.user, programme),
+        )
+        for programme in run.order_by("slug")
+    ]
+    context = {"twinnings": list(twinnings), "stories": stories, "current": current, "programmes": programmes}
     return render(request, "showcase/mine.html", context)
 
 

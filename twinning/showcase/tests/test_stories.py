@@ -240,3 +240,35 @@ def test_a_quality_labelled_twinning_shows_its_label(client, cast, programme, pu
     for url in (f"/programmes/{programme.slug}/", f"/programmes/{programme.slug}/stories/{published.pk}/"):
         html = client.get(url).content.decode()
         assert 'data-testid="quality-label">National Quality Label<' in html
+
+
+def test_the_showcase_page_lists_what_each_person_runs_and_writes(
+    client, cast, programme, finished, programme_coordinator
+):
+    _write(finished, cast.teacher_a.user)
+    coordinator = as_(client, programme_coordinator).get("/showcase/")
+    assert coordinator.context["programmes"] == [(programme, False, True)]
+    assert "1 story waiting for approval" in coordinator.content.decode()
+    teacher = as_(client, cast.teacher_a.user).get("/showcase/")
+    assert teacher.context["programmes"] == []
+    assert [t.pk for t in teacher.context["twinnings"]] == [finished.pk]
+    assert teacher.context["current"] == {finished.pk}
+    # The menu leads there, for teachers and for those who run a programme, not for pupils.
+    assert 'href="/showcase/"' in teacher.content.decode()
+    assert 'href="/showcase/"' not in as_(client, finished.agreed.user).get("/dashboard/").content.decode()
+
+
+def test_the_family_is_asked_about_the_public_page_apart_from_photos(client, cast, finished):
+    from twinning.consent import services as consent_services
+    from twinning.consent.queries import link_token
+
+    pupil = finished.refused
+    form = consent_services.send_consent_link(
+        pupil=pupil, by=cast.teacher_a.user, email="family@example.org", language="en"
+    )
+    page = client.get(f"/consent/f/{link_token(form)}/").content.decode()
+    assert "Appearing in photos on the programme&#x27;s public page" in page
+    answers = dict.fromkeys(("photos", "video", "voice", "full_name", "live", "recording", "public"), "yes")
+    client.post(f"/consent/f/{link_token(form)}/answer/", {"language": "en", **answers})
+    pupil.refresh_from_db()
+    assert (pupil.consent_face, pupil.consent_public) == (True, True)
