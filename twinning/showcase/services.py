@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,12 +192,18 @@ def write_story(
         raise ServiceError(_("Confirm that every pupil who can be seen in the chosen photos is tagged in them."))
     programme = twinning.programme
     assert programme is not None  # may_write_story: a twinning of a programme
+    already = _("This twinning's story is already waiting for approval or published.")
     with transaction.atomic():
-        if Story.objects.select_for_update().filter(twinning=twinning, status__in=Story.CURRENT).exists():
-            raise ServiceError(_("This twinning's story is already waiting for approval or published."))
-        story = Story.objects.create(
-            twinning=twinning, programme=programme, title=title, body=body, language=language, written_by=by
-        )
+        if Story.objects.filter(twinning=twinning, status__in=Story.CURRENT).exists():
+            raise ServiceError(already)
+        try:
+            # Two teachers sending at once: the database's one-current-story constraint decides.
+            with transaction.atomic():
+                story = Story.objects.create(
+                    twinning=twinning, programme=programme, title=title, body=body, language=language, written_by=by
+                )
+        except IntegrityError:
+            raise ServiceError(already) from None
         StoryPhoto.objects.bulk_create(
             [StoryPhoto(story=story, media=item, position=number) for number, item in enumerate(photos)]
         )

@@ -14,7 +14,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
 from twinning.common.i18n import pick
 from twinning.common.uploads import UploadRefused
-from twinning.showcase import queries, rules, services
+from twinning.showcase import colours, queries, rules, services
 from twinning.showcase.forms import PublicPageForm, RejectForm, StoryForm
 from twinning.showcase.models import Story
 
@@ -82,8 +82,9 @@ def logo(request, slug: str):
 def accent(request, slug: str):
     """The page's accent colour as a style sheet (the site's policy allows no inline style)."""
     programme = rules.get_public_programme(request.user, slug)
-    # A colour checked to be '#rrggbb' when it was saved (services.check_accent_colour).
-    colour = programme.accent_colour or "#0b5c8c"
+    # Checked when it was saved (services.check_accent_colour), and again here: a value written some other
+    # way (the admin site) never reaches the style sheet unless it is a colour.
+    colour = colours.normalise(programme.accent_colour) or "#0b5c8c"
     response = HttpResponse(f".programme-page {{ --accent: {colour}; }}\n", content_type="text/css")
     response["Cache-Control"] = "public, max-age=300"
     return response

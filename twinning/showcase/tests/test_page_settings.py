@@ -129,3 +129,9 @@ def test_only_the_programmes_administrators_set_its_page(client, cast, administr
         assert _post(client, person, programme, accent_colour="#000000").status_code == 404
     programme.refresh_from_db()
     assert programme.accent_colour == ""
+
+
+def test_a_colour_written_around_the_checks_never_reaches_the_style_sheet(client, programme):
+    type(programme).objects.filter(pk=programme.pk).update(accent_colour="red} body {display:none")
+    sheet = client.get(f"/programmes/{programme.slug}/accent.css").content.decode()
+    assert sheet == ".programme-page { --accent: #0b5c8c; }\n"
