@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "twinning.learning",
     "twinning.recognition",
     "twinning.communities",
+    "twinning.showcase",
     "twinning.retention",
     # The top layer: the front page and the dashboard (it reads the apps below it; none reads it).
     "twinning.home",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", common_views.notifications, name="notifications"),
     path("privacy/", common_views.privacy_notice, name="privacy_notice"),
     path("privacy/retention/", include("twinning.retention.urls")),
+    path("", include("twinning.showcase.urls")),
     path("health/", common_views.health, name="health"),
     path("ready/", common_views.ready, name="ready"),
     # The admin site signs in through the site's own page: the same throttle and second step.

@@ -182,6 +182,9 @@ class Pupil(models.Model):
     consent_video = models.BooleanField(_("may appear in video clips"), default=False)
     consent_voice = models.BooleanField(_("may be heard in audio and video clips"), default=False)
     consent_full_name = models.BooleanField(_("full name may be shown"), default=False)
+    # Photos showing the pupil may appear on their programme's public page (no name), apart from
+    # the twinning's own photo consent above.
+    consent_public = models.BooleanField(_("may appear in photos on the programme's public page"), default=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -72,6 +72,7 @@ register(
             "consent_video",
             "consent_voice",
             "consent_full_name",
+            "consent_public",
             "created_at",
         ),
         purpose=PUPILS,

@@ -22,6 +22,8 @@ class Use(models.TextChoices):
     FULL_NAME = "full_name", _("Showing their full name")
     LIVE = "live", _("Taking part in live meetings")
     RECORDING = "recording", _("Being recorded in a live meeting")
+    # Apart from PHOTOS (the twinning's private space): a photo on the programme's public page.
+    PUBLIC = "public", _("Appearing in photos on the programme's public page")
 
 
 class ConsentText(models.Model):

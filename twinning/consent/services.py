@@ -1,12 +1,13 @@
 """Writes about parents' consent: forms sent and printed, answers given, withdrawals, reminders.
 
-The pupil's four consent fields (`Pupil.consent_face`, `consent_video`, `consent_voice`,
-`consent_full_name`) are the effective state every other app reads; they are written here only, from
+The pupil's five consent fields (`Pupil.consent_face`, `consent_video`, `consent_voice`,
+`consent_full_name`, `consent_public`) are the effective state every other app reads; they are written here only, from
 the family's newest answers of the current school year (`_apply`).
 
 When a family takes back a use it had agreed to, the steps registered with `add_withdrawal_step`
-run in the same transaction: the workspace hides what was shared of the pupil in it (the workspace
-sits above this app and registers its step in its `AppConfig.ready`).
+run in the same transaction: the workspace hides what was shared of the pupil in it, and the
+showcase takes their photos off the programme's public page (both sit above this app and register
+their steps in their `AppConfig.ready`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FIELD_OF_USE: dict[str, str] = {
     Use.VIDEO.value: "consent_video",
     Use.VOICE.value: "consent_voice",
     Use.FULL_NAME.value: "consent_full_name",
+    Use.PUBLIC.value: "consent_public",
 }
 # A family that has not answered is reminded this long after the e-mail, then again as long after.
 REMIND_AFTER = timedelta(days=7)

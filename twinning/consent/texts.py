@@ -118,6 +118,11 @@ QUESTIONS = {
         "A live meeting your child takes part in may be recorded and the recording kept in the twinning's "
         "private space."
     ),
+    Use.PUBLIC: lambda: _(
+        "A photo in which your child can be seen may be shown on the programme's public web page, with a "
+        "story the teachers wrote about the twinning, never with your child's name. This is separate from "
+        "the photos shared in the twinning's private space."
+    ),
 }
 
 
@@ -149,7 +154,8 @@ def statement(pupil: Pupil, language: str, *, year: int) -> Statement:
             who_sees=(
                 _(
                     "Only the teachers and pupils of the schools in the twinning see what is shared there, and "
-                    "the coordinators who accompany the twinning. Nothing is public."
+                    "the coordinators who accompany the twinning. Nothing is public, except the photos you agree to "
+                    "below for the programme's public page."
                 ),
                 _(
                     "Your child is shown by a first name and an initial, or a pseudonym, unless you agree to "

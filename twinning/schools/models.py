@@ -112,6 +112,14 @@ class Programme(NamedInLanguages):
         on_delete=models.SET_NULL,
         related_name="own_programmes",
     )
+    # The programme's public page (showcase app), set by its administrators. The description is
+    # `descriptions`, one text per language.
+    public = models.BooleanField(_("public page published"), default=False)
+    # A photo cleaned by common.uploads (no metadata), below MEDIA_ROOT, served by the public page's view.
+    logo = models.FileField(_("logo"), max_length=300, blank=True)
+    logo_type = models.CharField(max_length=120, blank=True)
+    # "#rrggbb", checked for contrast against the page and under white text (showcase.colours).
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
 
     class Meta:
         verbose_name = _("programme")

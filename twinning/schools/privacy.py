@@ -50,3 +50,4 @@ register(
     ),
 )
 not_personal("schools.NSO", _("An organisation's contact address, not a person's."))
+not_personal("schools.Programme", _("An organisation's logo and public description, not a person's."))

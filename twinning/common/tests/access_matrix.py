@@ -237,6 +237,10 @@ SECRETS: dict[str, tuple[str, frozenset]] = {
         frozenset({"teacher_b", "coordinator", "nso_a", "admin"}),
     ),
     net.SECRET_DRAFT_COURSE: ("a course not published yet", ORGANISERS_A),
+    net.SECRET_PENDING_STORY: (
+        "a twinning's story waiting for the programme's coordinators",
+        ADMINS_AB | {"programme_admin", "admin"},
+    ),
 }
 
 # Where one of its readers sees each secret (case, persona): proof that the marker is on a page, so
@@ -251,6 +255,7 @@ SHOWN: dict[str, tuple[str, str]] = {
     net.SECRET_VIDEO_LINK: ("meetings:detail", "teacher_b"),
     net.SECRET_INVITE_ONLY_THREAD: ("communities:threads/invitation-only", "nso_a"),
     net.SECRET_DRAFT_COURSE: ("learning:organise", "coordinator"),
+    net.SECRET_PENDING_STORY: ("showcase:queue", "programme_admin"),
 }
 
 # --- The declarations ---------------------------------------------------------------------------
@@ -312,6 +317,64 @@ CASES: list[Case] = [
         kw(slug="programme.slug"),
         get={("programme_admin", "admin"): OK},
         post={("programme_admin", "admin"): OK},
+    ),
+    # --- showcase: the programme's public page, its logo and style for anyone; its administrators
+    # (and the platform's) set it. Last year's story waits: its twinning's teachers (A's and B's
+    # teacher-administrators) and those who approve (the programme's administrator and coordinators,
+    # the platform administrator) read it and its photo; nobody else, signed in or not, learns it exists.
+    case("showcase:programme", kw(slug="programme.slug"), get=ANYONE, post=ANYONE),
+    case("showcase:logo", kw(slug="programme.slug"), get=ANYONE, post=ANYONE),
+    case("showcase:accent", kw(slug="programme.slug"), get=ANYONE, post=ANYONE),
+    case(
+        "showcase:edit_page",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},
+        post={("programme_admin", "admin"): INVALID},
+    ),
+    case(
+        "showcase:queue",
+        kw(slug="programme.slug"),
+        get={("programme_admin", "admin"): OK},
+        post={("programme_admin", "admin"): OK},
+    ),
+    case(
+        "showcase:story",
+        kw(slug="programme.slug", pk="story.pk"),
+        get={EVERYONE: 404, ADMINS_AB | {"programme_admin", "admin"}: OK},
+        post={EVERYONE: 404, ADMINS_AB | {"programme_admin", "admin"}: OK},
+    ),
+    case(
+        "showcase:photo",
+        kw(slug="programme.slug", pk="story.pk", photo_pk="story_photo.pk"),
+        get={EVERYONE: 404, ADMINS_AB | {"programme_admin", "admin"}: OK},
+        post={EVERYONE: 404, ADMINS_AB | {"programme_admin", "admin"}: OK},
+    ),
+    case(
+        "showcase:approve",
+        kw(slug="programme.slug", pk="story.pk"),
+        get=POST_ONLY,
+        post={("programme_admin", "admin"): OK},
+    ),
+    case(
+        "showcase:reject",
+        kw(slug="programme.slug", pk="story.pk"),
+        get=POST_ONLY,
+        # The empty reason is refused in words, on the queue.
+        post={("programme_admin", "admin"): OK},
+    ),
+    case("showcase:mine", get=SIGNED, post=SIGNED),
+    case(
+        "showcase:write",
+        kw(pk="past_twinning.pk"),
+        get={ADMINS_AB: OK},
+        # The empty form is shown again with its errors.
+        post={ADMINS_AB: INVALID},
+    ),
+    case(
+        "showcase:remove",
+        kw(pk="story.pk"),
+        get=POST_ONLY,
+        post={ADMINS_AB | {"programme_admin", "admin"}: OK},
     ),
     # --- accounts
     case("accounts:login", get=ANYONE, post=ANYONE),

@@ -56,6 +56,7 @@ from twinning.reporting import services as reporting_services
 from twinning.reporting.models import Survey
 from twinning.schools import services as school_services
 from twinning.schools.models import Language, Programme, Subject
+from twinning.showcase import services as showcase_services
 from twinning.twinnings import services as twinning_services
 from twinning.workspace import services as workspace_services
 
@@ -70,6 +71,7 @@ SECRET_GUIDANCE = "Secret-guidance-note-Hd8"
 SECRET_VIDEO_LINK = "https://meet.example.org/secret-video-Rb4"
 SECRET_INVITE_ONLY_THREAD = "Secret-invite-only-thread-Lp9"
 SECRET_DRAFT_COURSE = "Secret-draft-course-Nc6"
+SECRET_PENDING_STORY = "Secret-pending-story-Wz3"
 
 # Who is who: the persona names the declarations use, in the order the matrix reports them.
 PERSONAS = (
@@ -429,6 +431,43 @@ def build() -> SimpleNamespace:
     # A copy of teacher A's own data, ready to download (built here: the job would run after commit).
     n.data_export = exports.request_export(subject=n.teacher_a.user, by=n.teacher_a.user)
     exports.build(n.data_export.pk)
+
+    # The showcase: the programme's public page, published with a logo; last year's twinning of A and B,
+    # finished, whose story (with a workspace photo) waits for the programme's coordinators.
+    showcase_services.set_public_page(
+        programme=n.programme,
+        by=n.programme_admin,
+        descriptions={"en": "Schools of two countries learn together."},
+        accent_colour="#0b5c8c",
+        public=True,
+        logo=SimpleUploadedFile("logo.png", png()),
+    )
+    n.past_twinning = twinning_services.propose_twinning(
+        from_school=n.school_a,
+        to_schools=[n.school_b],
+        by=n.teacher_a.user,
+        school_year=year - 1,
+        titles={"en": "Last year's letters"},
+        programme=n.programme,
+    )
+    past_b = n.past_twinning.schools.get(school=n.school_b)
+    twinning_services.answer_invitation(twinning=n.past_twinning, row=past_b, by=n.teacher_b.user, accept=True)
+    twinning_services.approve_twinning(twinning=n.past_twinning, by=n.coordinator)
+    twinning_services.start_twinning(twinning=n.past_twinning, by=n.teacher_a.user)
+    past_photo = workspace_services.upload_media(
+        twinning=n.past_twinning, by=n.teacher_a.user, upload=SimpleUploadedFile("sea.png", png()), title="The sea"
+    )
+    twinning_services.close_twinning(twinning=n.past_twinning, by=n.teacher_a.user)
+    n.story = showcase_services.write_story(
+        twinning=n.past_twinning,
+        by=n.teacher_a.user,
+        title=SECRET_PENDING_STORY,
+        body="The classes wrote to each other all year.",
+        language="en",
+        photos=[past_photo],
+        everyone_tagged=True,
+    )
+    n.story_photo = n.story.photos.get()
 
     n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
     n.teacher_b_token = api_services.create_token(

@@ -118,6 +118,11 @@ def site(cast, twinning, pupils, media_root):
     school_services.request_membership(school=applicant, programme=programme, by=cast.admin)
     membership_coordinator = testing.make_person(name="Tamar Programme")
     testing.grant(membership_coordinator, Role.Kind.COORDINATOR, programme=programme)
+    # The questionnaire's programme has a public page, read without signing in (its showcase has its
+    # own browser test).
+    Programme.objects.filter(slug="bridges").update(
+        descriptions={"en": "Classes of two countries learn together."}, public=True
+    )
 
     return {
         # Who: (the person, the main pages, more pages read once, in Arabic on a phone).
@@ -225,7 +230,11 @@ def site(cast, twinning, pupils, media_root):
         "platform admin": (cast.admin, [("admin dashboard", "/dashboard/")], []),
         "anonymous": (
             None,
-            [("sign-up", "/join/"), ("sign-up with errors", "/join/")],
+            [
+                ("sign-up", "/join/"),
+                ("sign-up with errors", "/join/"),
+                ("programme's public page", "/programmes/bridges/"),
+            ],
             [
                 ("home", "/"),
                 ("sign-in", "/accounts/sign-in/"),

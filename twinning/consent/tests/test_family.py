@@ -54,6 +54,7 @@ def test_answers_are_kept_per_use_with_time_text_and_how_they_were_given(client,
         "full_name": False,
         "live": True,
         "recording": False,
+        "public": False,
     }
     text = rows["photos"].text
     assert {row.method for row in rows.values()} == {"link"} and {row.text_id for row in rows.values()} == {text.pk}

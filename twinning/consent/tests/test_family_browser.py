@@ -28,13 +28,13 @@ def test_parent_agrees_to_photos_not_video_in_arabic_on_a_phone_and_the_clip_is_
     page.click("form[action$='/answer/'] button[type=submit]")
     summary = page.locator("#error-summary")
     summary.wait_for()
-    assert summary.locator("li").count() == 6
+    assert summary.locator("li").count() == 7
     assert ConsentAnswer.objects.count() == 0
     # Each use is its own group, answered by its label.
     photos = page.locator("fieldset#question-photos")
     assert photos.locator("legend").inner_text() == "الظهور في الصور"
     photos.get_by_label("نعم، أوافق").check()
-    for use in ("video", "voice", "full_name", "live", "recording"):
+    for use in ("video", "voice", "full_name", "live", "recording", "public"):
         page.locator(f"fieldset#question-{use}").get_by_label("لا، لا أوافق").check()
     page.click("form[action$='/answer/'] button[type=submit]")
     page.wait_for_selector(".message-success")
@@ -46,6 +46,7 @@ def test_parent_agrees_to_photos_not_video_in_arabic_on_a_phone_and_the_clip_is_
         ("full_name", False),
         ("live", False),
         ("recording", False),
+        ("public", False),
     }
 
     # The teacher shares a clip in which the pupil can be seen: refused, naming them.

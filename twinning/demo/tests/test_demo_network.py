@@ -113,3 +113,19 @@ def test_demo_coordinator_has_schools_asking_to_join_and_members_are_approved(de
     assert 'data-testid="waiting-memberships"' in page
     queue = client.get("/membership-requests/").content.decode()
     assert queue.count('data-testid="membership-request"') >= 1
+
+
+def test_demo_programmes_have_public_pages_with_published_stories(demo, client):
+    from twinning.showcase.models import Story
+
+    published = Story.objects.filter(status=Story.Status.PUBLISHED).select_related("programme")
+    assert published.count() == 2
+    for story in published:
+        assert story.programme.public and story.programme.logo and story.programme.accent_colour
+        assert story.photos.count() == 2
+        page = client.get(f"/programmes/{story.programme.slug}/")
+        assert page.status_code == 200
+        assert story.title in page.content.decode()
+        photo = story.photos.first()
+        url = f"/programmes/{story.programme.slug}/stories/{story.pk}/photos/{photo.pk}/"
+        assert client.get(url).status_code == 200

@@ -79,6 +79,7 @@ from twinning.demo.meetings import load_meetings
 from twinning.demo.programmes import load_memberships
 from twinning.demo.recognition import load_recognition
 from twinning.demo.reporting import load_programme_survey, load_surveys
+from twinning.demo.showcase import load_showcase
 from twinning.demo.twinnings import load_twinnings
 from twinning.library.models import Activity as LibraryActivity
 from twinning.schools.models import (
@@ -181,6 +182,7 @@ class Network:
         load_programme_survey(seed=self.rng.randrange(1 << 30))
         load_communities()
         load_consent()
+        load_showcase()
 
     def load_countries(self) -> tuple[dict[str, NSO], dict[str, Country]]:
         nsos, countries = {}, {}
