@@ -439,19 +439,31 @@ class Side:
 
 
 def tabled_parts(
-    rows: Side, cols: Side, positions: Indices, *, vocab: Vocabulary, out: Floats, columns: Indices | None = None
+    rows: Side,
+    cols: Side,
+    positions: Indices,
+    *,
+    vocab: Vocabulary,
+    out: Floats,
+    columns: Indices | None = None,
+    scratch: Floats | None = None,
 ) -> None:
-    """Add the table parts (language, where, who) of these rows × the columns (all, or these, ascending) to `out`."""
+    """Add the table parts (language, where, who) of these rows × the columns (all, or these) to `out`.
+
+    `scratch`, at least as large as `out`, holds each part on its way (no new array per block).
+    """
+    r, w = out.shape
+    part = np.empty((r, w), dtype=np.float32) if scratch is None else scratch[: r * w].reshape(r, w)
+    present, col_language = np.unique(cols.groups if columns is None else cols.groups[columns], return_inverse=True)
     groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
-    counts = (
-        cols.group_counts if columns is None else np.bincount(cols.groups[columns], minlength=len(cols.group_counts))
-    )
-    present = np.flatnonzero(counts)  # only the signatures these columns have
-    out += np.repeat(vocab.language_part(groups, present)[inverse], counts[present], axis=1)
+    np.take(vocab.language_part(groups, present)[inverse], col_language, axis=1, out=part)
+    out += part
     col_where = cols.where if columns is None else cols.where[columns]
     where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
-    out += np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0)
-    out += np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1)
+    np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0, out=part)
+    out += part
+    np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1, out=part)
+    out += part
 
 
 def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
@@ -661,7 +673,10 @@ def best_partners(
     blocks = language_blocks(rows, cols, vocab)
     work = sum(len(block_rows) for block_rows, _, _ in blocks) or 1
     done = 0
+    # Buffers reused from block to block: a fresh large array per block costs page faults each time.
     buffer = np.empty(0, dtype=np.float32)
+    scratch = np.empty(0, dtype=np.float32)
+    partners = np.empty((0, vocab.width), dtype=np.float32)
     for block_rows, block_cols, earlier in blocks:
         block_rows = block_rows[np.argsort(age_rank[block_rows], kind="stable")]
         col_low, col_high = cols.low[block_cols], cols.high[block_cols]
@@ -684,18 +699,21 @@ def best_partners(
             height = -(-r // PART) * PART
             if buffer.size < height * padded:
                 buffer = np.empty(height * padded, dtype=np.float32)
+                scratch = np.empty(height * padded, dtype=np.float32)
+            if len(partners) < padded:
+                partners = np.empty((padded, vocab.width), dtype=np.float32)
             scores = buffer[: height * padded].reshape(height, padded)
             # Rows with a vision first: only their products need the visions' columns.
             positions = positions[np.argsort(~rows.with_vision[positions], kind="stable")]
             seers = int(np.count_nonzero(rows.with_vision[positions]))
-            partners = np.zeros((padded, vocab.width), dtype=np.float32)
             np.take(cols.b, columns, axis=0, out=partners[:width])
+            partners[width:padded] = 0.0
             mine = rows.a[positions]
             if seers:
-                np.matmul(mine[:seers], partners.T, out=scores[:seers])
+                np.matmul(mine[:seers], partners[:padded].T, out=scores[:seers])
             if seers < r:
-                np.matmul(mine[seers:, :base], partners[:, :base].T, out=scores[seers:r])
-            tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:r, :width], columns=columns)
+                np.matmul(mine[seers:, :base], partners[:padded, :base].T, out=scores[seers:r])
+            tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:r, :width], columns=columns, scratch=scratch)
             scores[:r, width:] = -np.inf
             scores[r:] = -np.inf
             _strike(scores, positions, columns, pointer, blocked_cols, local)
