@@ -466,8 +466,9 @@ def tabled_parts(
     out += part
 
 
-def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
-    """Column indices and values of each row's k best entries, via per-block maxima.
+def _best_in_rows(scores: Floats, k: int, width: int, floor: Floats | None = None) -> tuple[Indices, Indices, Floats]:
+    """The rows with an entry above their `floor` (all rows without one), and their k best
+    entries' column indices and values (live rows × k), via per-block maxima.
 
     `scores` is padded with -inf to a whole number of blocks; `width` is its real width. A row's
     k best entries lie in the k blocks with the highest maxima, so only those blocks are searched:
@@ -475,13 +476,17 @@ def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
     """
     rows, padded = scores.shape
     k = min(k, width)
+    block_maxima = scores.reshape(rows, padded // BLOCK, BLOCK).max(axis=2)
+    live = np.arange(rows) if floor is None else np.flatnonzero(block_maxima.max(axis=1) > floor)
+    if floor is not None:
+        block_maxima = block_maxima[live]
     blocks = scores.reshape(rows, padded // BLOCK, BLOCK)
     kb = min(k, blocks.shape[1])
-    best_blocks = np.argpartition(blocks.max(axis=2), -kb, axis=1)[:, -kb:]
-    gathered = blocks[np.arange(rows)[:, None], best_blocks].reshape(rows, kb * BLOCK)
+    best_blocks = np.argpartition(block_maxima, -kb, axis=1)[:, -kb:]
+    gathered = blocks[live[:, None], best_blocks].reshape(len(live), kb * BLOCK)
     within = np.argpartition(gathered, -k, axis=1)[:, -k:]
-    columns = best_blocks[np.arange(rows)[:, None], within // BLOCK] * BLOCK + within % BLOCK
-    return columns, np.take_along_axis(gathered, within, axis=1)
+    columns = best_blocks[np.arange(len(live))[:, None], within // BLOCK] * BLOCK + within % BLOCK
+    return live, columns, np.take_along_axis(gathered, within, axis=1)
 
 
 def _blocked_pairs(
@@ -586,6 +591,8 @@ class _Best:
         self.k = k
         self.values = np.full((n, k), -np.inf, dtype=np.float32)
         self.others = np.full((n, k), -1, dtype=np.int64)
+        # What a new candidate must beat: the k-th best so far once there are k, and never below 0.
+        self.floor = np.zeros(n, dtype=np.float32)
 
     def merge(self, keys: Indices, others: Indices, values: Floats) -> None:
         """Offer each of `keys` (distinct) its candidates: `others` and `values`, one row per key."""
@@ -597,6 +604,8 @@ class _Best:
             both_others = np.take_along_axis(both_others, best, axis=1)
         self.values[keys, : both_values.shape[1]] = both_values
         self.others[keys, : both_others.shape[1]] = both_others
+        if both_values.shape[1] == self.k:
+            self.floor[keys] = np.maximum(both_values.min(axis=1), 0.0)
 
     def pairs(self) -> tuple[Indices, Indices, Floats]:
         """(keys, others, values) of the possible pairs held (value > 0)."""
@@ -607,26 +616,30 @@ class _Best:
 PART = 4  # rows per part when looking for each column's best rows
 
 
-def _best_in_columns(scores: Floats, rows: int, k: int, width: int) -> tuple[Indices, Floats]:
-    """Row indices and values of each column's k best entries (columns × k), via per-part maxima.
+def _best_in_columns(scores: Floats, rows: int, k: int, width: int, floor: Floats) -> tuple[Indices, Indices, Floats]:
+    """The columns with an entry above their `floor`, and their k best entries' row indices and
+    values (live columns × k), via per-part maxima.
 
     `scores` has its rows padded with -inf to a whole number of parts of PART rows. A column's k
-    best entries lie in the k parts with the highest maxima, so only those parts are searched.
+    best entries lie in the k parts with the highest maxima, so only those parts are searched; a
+    column whose best entry here does not beat its floor (its k-th best so far) is skipped.
     """
     height = scores.shape[0]
     parts = height // PART
-    maxima = np.ascontiguousarray(scores.reshape(parts, PART, scores.shape[1])[:, :, :width].max(axis=1).T)
+    part_maxima = scores.reshape(parts, PART, scores.shape[1])[:, :, :width].max(axis=1)
+    live = np.flatnonzero(part_maxima.max(axis=0) > floor)
+    maxima = np.ascontiguousarray(part_maxima[:, live].T)
     kp = min(k, parts)
     chosen = (
         np.argpartition(maxima, -kp, axis=1)[:, -kp:] if kp < parts else np.broadcast_to(np.arange(parts), maxima.shape)
     )
-    row_ids = (chosen[:, :, None] * PART + np.arange(PART)).reshape(width, kp * PART)
-    values = scores[row_ids, np.arange(width)[:, None]]
+    row_ids = (chosen[:, :, None] * PART + np.arange(PART)).reshape(len(live), kp * PART)
+    values = scores[row_ids, live[:, None]]
     kk = min(k, rows)
     if kk < values.shape[1]:
         within = np.argpartition(values, -kk, axis=1)[:, -kk:]
-        return np.take_along_axis(row_ids, within, axis=1), np.take_along_axis(values, within, axis=1)
-    return row_ids, values
+        return live, np.take_along_axis(row_ids, within, axis=1), np.take_along_axis(values, within, axis=1)
+    return live, row_ids, values
 
 
 def best_partners(
@@ -721,12 +734,12 @@ def best_partners(
                 _strike_lower_triangle(scores, age_rank[positions], age_rank[columns])
             if earlier:
                 _strike_earlier(scores, row_bits[positions] & earlier, col_bits[columns] & earlier)
-            found_columns, values = _best_in_rows(scores[:r], k, width)
+            live, found_columns, values = _best_in_rows(scores[:r], k, width, row_best.floor[positions])
             # An entry found in the padding (or struck out) is -inf: never kept, whatever it points to.
-            row_best.merge(positions, columns[np.minimum(found_columns, width - 1)], values)
+            row_best.merge(positions[live], columns[np.minimum(found_columns, width - 1)], values)
             if column_best is not None:
-                found_rows, values = _best_in_columns(scores, r, k, width)
-                column_best.merge(columns, positions[np.minimum(found_rows, r - 1)], values)
+                live, found_rows, values = _best_in_columns(scores, r, k, width, column_best.floor[columns])
+                column_best.merge(columns[live], positions[np.minimum(found_rows, r - 1)], values)
             if progress is not None:
                 progress(done / work)
     i, j, s = row_best.pairs()
