@@ -17,7 +17,8 @@ one block per language (the rows that speak it × the columns that speak it, a p
 languages struck out of the later block), rows in chunks by age, each chunk against the columns
 of compatible ages. Each chunk is scored once and read both ways: its rows' k best (per-block
 maxima over 16 columns) and its columns' k best (per-part maxima over 4 rows), merged into each
-side's running k best. In one pool the scores are symmetric, so only the upper triangle (partner
+side's running k best; a row or column whose best entry in the chunk does not beat its k-th best
+so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
 later by age) is scored. The matrix products run on one BLAS thread (see `assign.Cohort.build`).
 """
 
