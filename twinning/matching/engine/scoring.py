@@ -176,7 +176,7 @@ class Vocabulary:
             rules,
         )
 
-    def language_part(self, groups: npt.NDArray[np.integer], against: Indices | None = None) -> Floats:
+    def language_part(self, groups: npt.NDArray[np.integer], against: npt.NDArray[np.integer] | None = None) -> Floats:
         """The weighted language part (or −HARD: no language in common) of these signatures × every
         signature (or those `against`).
 
