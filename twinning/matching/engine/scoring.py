@@ -463,8 +463,18 @@ def tabled_parts(
     where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
     np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0, out=part)
     out += part
-    np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1, out=part)
-    out += part
+    col_who = cols.who if columns is None else cols.who[columns]
+    row_who = rows.who[positions]
+    runs = np.flatnonzero(np.r_[True, row_who[1:] != row_who[:-1]])
+    if len(runs) * 8 <= r:
+        # Rows come in runs of one age range and class size (see `best_partners`): one line of the
+        # table per run, added to the run's rows in place.
+        lines = vocab.who_fit[row_who[runs]][:, col_who]
+        for start, stop, line in zip(runs.tolist(), [*runs[1:].tolist(), r], lines, strict=True):
+            out[start:stop] += line
+    else:
+        np.take(vocab.who_fit[row_who], col_who, axis=1, out=part)
+        out += part
 
 
 def _best_in_rows(scores: Floats, k: int, width: int, floor: Floats | None = None) -> tuple[Indices, Indices, Floats]:
@@ -717,8 +727,9 @@ def best_partners(
             if len(partners) < padded:
                 partners = np.empty((padded, vocab.width), dtype=np.float32)
             scores = buffer[: height * padded].reshape(height, padded)
-            # Rows with a vision first: only their products need the visions' columns.
-            positions = positions[np.argsort(~rows.with_vision[positions], kind="stable")]
+            # Rows with a vision first (only their products need the visions' columns), then in runs
+            # of one age range and class size (`tabled_parts` adds one line of that table per run).
+            positions = positions[np.lexsort((rows.who[positions], ~rows.with_vision[positions]))]
             seers = int(np.count_nonzero(rows.with_vision[positions]))
             np.take(cols.b, columns, axis=0, out=partners[:width])
             partners[width:padded] = 0.0

@@ -5,6 +5,7 @@ once and read both ways (in one pool, only the upper triangle). Whatever the blo
 and each column's k best must be exactly those of the full score matrix.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -83,6 +84,23 @@ def test_one_pool_upper_triangle_finds_each_schools_k_best(seed, k, chunk):
     assert (i != j).all()
     assert len(set(zip(i.tolist(), j.tolist(), strict=True))) == len(i)  # no partner twice in a list
     assert_k_best(by_line(i, s), scores, k)  # (i, j): j is among i's best
+
+
+def test_rows_in_runs_of_one_age_range_score_as_every_pair():
+    # Few age ranges and class sizes: rows come in long runs, whose ages part is added run by run.
+    left, right = varied_two_sides(120, seed=10)
+    left = [replace(p, age_from=10, age_to=10 + n % 2, class_size=20) for n, p in enumerate(left)]
+    right = [replace(p, age_from=9 + n % 3, age_to=11, class_size=18 + n % 9) for n, p in enumerate(right)]
+    vocab = Vocabulary.build(left + right, when=WHEN, one_pool=False)
+    schools = {p.school: n for n, p in enumerate(left + right)}
+    rows, cols = Side.build(left, vocab, schools), Side.build(right, vocab, schools)
+
+    i, j, s = best_partners(rows, cols, vocab=vocab, k=8, forbidden=set(), both=True)
+
+    scores = plain_scores(rows, cols, vocab, set())
+    assert s == pytest.approx(scores[i, j], abs=1e-5)
+    assert_k_best(by_line(i, s), scores, 8)
+    assert_k_best(by_line(j, s), scores.T, 8)
 
 
 def test_blocked_key_pairs_are_never_returned():
