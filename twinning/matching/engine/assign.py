@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
+from threadpoolctl import threadpool_limits
 
 from .profiles import DEFAULT_RULES, Profile, Rules, score_pair
-from .scoring import Side, Vocabulary, all_scores, best_partners
+from .scoring import Keys, Side, Vocabulary, all_scores, best_partners
 
 SCALE = 1_000_000  # scores become integer costs for the flow solver
 # Best candidates per school the solver considers by default: with capacities up to 3 and real
@@ -123,11 +124,12 @@ def _edges(
     """
     one_pool = right is None
     everyone = left if right is None else left + right
-    vocab = Vocabulary.build(everyone, when=when, one_pool=one_pool, rules=rules)
+    keys = Keys.of(everyone, when)
+    vocab = Vocabulary.build(everyone, when=when, one_pool=one_pool, rules=rules, keys=keys)
     school_index = {school: i for i, school in enumerate(sorted({p.school for p in everyone}))}
     pairs = {(school_index[x], school_index[y]) for x, y in forbidden if x in school_index and y in school_index}
-    rows = Side.build(left, vocab, school_index)
-    cols = rows if right is None else Side.build(right, vocab, school_index)
+    rows = Side.build(left, vocab, school_index, keys.part(0, len(left)))
+    cols = rows if right is None else Side.build(right, vocab, school_index, keys.part(len(left)))
     blocked = _blocked_positions(left, left if right is None else right, rows, cols, rules)
 
     if k is None:
@@ -141,21 +143,9 @@ def _edges(
         i, j = np.nonzero(scores > 0)
         s = scores[i, j]
     else:
-        passes = 1 if one_pool else 2
-
-        def report(done: int) -> Callable[[float], None] | None:
-            return None if progress is None else (lambda fraction: progress((done + fraction) / passes))
-
-        i, j, s = best_partners(rows, cols, vocab=vocab, k=k, forbidden=pairs, blocked=blocked, progress=report(0))
-        if not one_pool:
-            flipped: dict[int, list[int]] = {}
-            for r, cs in blocked.items():
-                for c in cs:
-                    flipped.setdefault(c, []).append(r)
-            j2, i2, s2 = best_partners(
-                cols, rows, vocab=vocab, k=k, forbidden=pairs, blocked=flipped, progress=report(1)
-            )
-            i, j, s = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([s, s2])
+        i, j, s = best_partners(
+            rows, cols, vocab=vocab, k=k, forbidden=pairs, blocked=blocked, both=True, progress=progress
+        )
     i, j = rows.order[i], cols.order[j]
     if one_pool:
         i, j = np.minimum(i, j), np.maximum(i, j)
@@ -281,7 +271,12 @@ class Cohort:
         when = when or datetime.now(UTC)
         _check(left if right is None else left + right)
         schools = frozenset(forbidden)
-        tails, heads, scores = _edges(left, right, when=when, k=k, forbidden=schools, rules=rules, progress=progress)
+        # The scoring's matrix products are chunk-sized: one BLAS thread does them as fast, and
+        # threads spinning against other work on a shared machine made runs several times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            tails, heads, scores = _edges(
+                left, right, when=when, k=k, forbidden=schools, rules=rules, progress=progress
+            )
         return cls(left, right, when, rules, schools, tails, heads, scores)
 
     @property

@@ -11,6 +11,15 @@ indicators (see `Vocabulary.language_part`), computed per block of rows, so noth
 quadratic in the number of distinct signatures. Hard constraints push a pair's score below zero,
 so "possible" simply means "score > 0".
 `profiles.score_pair` is the reference each of these must agree with.
+
+Finding each school's best candidates (`best_partners`) scores only pairs that could be possible:
+one block per language (the rows that speak it × the columns that speak it, a pair sharing two
+languages struck out of the later block), rows in chunks by age, each chunk against the columns
+of compatible ages. Each chunk is scored once and read both ways: its rows' k best (per-block
+maxima over 16 columns) and its columns' k best (per-part maxima over 4 rows), merged into each
+side's running k best; a row or column whose best entry in the chunk does not beat its k-th best
+so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
+later by age) is scored. The matrix products run on one BLAS thread (see `assign.Cohort.build`).
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ from .profiles import (
 HARD = 4.0  # any broken hard constraint takes the score below zero
 AGE_SPAN = MAX_AGE - MIN_AGE + 1
 BANDS = len(CLASS_SIZE_BOUNDS) + 1  # plus one column for "size not given"
-BLOCK = 64  # columns per block when looking for each row's best partners
+BLOCK = 16  # columns per block when looking for each row's best partners
 CHUNK_ENTRIES = 2**25  # at most about this many scores held at once (rows of a block × columns)
 
 Floats = npt.NDArray[np.float32]
@@ -114,6 +123,7 @@ class Vocabulary:
     one_pool: bool
     vision_basis: Floats | None = None  # 384 × r: the visions' coordinates used (None: no visions)
     rules: Rules = DEFAULT_RULES
+    _wishes_by_nation: Floats | None = None
 
     @property
     def other_country(self) -> bool:
@@ -121,22 +131,29 @@ class Vocabulary:
 
     @classmethod
     def build(
-        cls, profiles: list[Profile], *, when: datetime, one_pool: bool, rules: Rules = DEFAULT_RULES
+        cls,
+        profiles: list[Profile],
+        *,
+        when: datetime,
+        one_pool: bool,
+        rules: Rules = DEFAULT_RULES,
+        keys: Keys | None = None,
     ) -> Vocabulary:
+        keys = keys or Keys.of(profiles, when)
         objectives = _index(sorted({o for p in profiles for o in p.objectives}))
         themes = _index(sorted({t for p in profiles for t in p.themes}))
         nations = _index(sorted({c for p in profiles for c in p.wanted_countries | p.excluded_countries | {p.country}}))
-        timetables = _index(sorted({p.timetable_signature(when) for p in profiles}))
+        timetables = _index(sorted({where[0] for where in set(keys.where)}))
         masks = np.stack([_slot_mask(sig) for sig in timetables]) if timetables else np.zeros((0, 1))
         hours = masks @ masks.T * (SLOT_MINUTES / 60)
         timetable_fit = (WEIGHTS["timetable"] * np.minimum(1.0, hours / TIMETABLE_FULL_HOURS)).astype(np.float32)
-        language_keys = _index(sorted({p.language_signature() for p in profiles}))
+        language_keys = _index(sorted(set(keys.language)))
         levels, weighted, base = _language_levels(list(language_keys))
-        where_keys = _index(sorted({where_key(p, when) for p in profiles}, key=repr))
+        where_keys = _index(sorted(set(keys.where), key=repr))
         where_timetable = np.array([timetables[key[0]] for key in where_keys], dtype=np.int64)
         where_nation = np.array([nations[key[1]] for key in where_keys], dtype=np.int64)
         where_wishes = _where_wishes(list(where_keys), nations, other_country=one_pool or rules.other_country)
-        who_keys = _index(sorted({who_key(p) for p in profiles}))
+        who_keys = _index(sorted(set(keys.who)))
         return cls(
             objectives,
             themes,
@@ -159,7 +176,7 @@ class Vocabulary:
             rules,
         )
 
-    def language_part(self, groups: npt.NDArray[np.integer], against: Indices | None = None) -> Floats:
+    def language_part(self, groups: npt.NDArray[np.integer], against: npt.NDArray[np.integer] | None = None) -> Floats:
         """The weighted language part (or −HARD: no language in common) of these signatures × every
         signature (or those `against`).
 
@@ -187,16 +204,56 @@ class Vocabulary:
         these where groups × every where group."""
         table: Floats = self.timetable_fit[self.where_timetable[groups]][:, self.where_timetable]
         table += self.where_wishes[groups][:, self.where_nation]
-        table += self.where_wishes[:, self.where_nation[groups]].T
+        table += self.wishes_by_nation[self.where_nation[groups]]
         return table
 
     @property
+    def wishes_by_nation(self) -> Floats:
+        """`where_wishes` turned round (country × where group), so a row of it is one read."""
+        if self._wishes_by_nation is None:
+            self._wishes_by_nation = np.ascontiguousarray(self.where_wishes.T)
+        return self._wishes_by_nation
+
+    @property
+    def base_width(self) -> int:
+        """Columns of the encodings every profile uses (objectives and themes); the visions' follow."""
+        return len(self.objectives) + len(self.themes)
+
+    @property
     def width(self) -> int:
-        return (
-            len(self.objectives)
-            + len(self.themes)
-            + (0 if self.vision_basis is None else len(self.objectives) + 1 + self.vision_basis.shape[1])
+        return self.base_width + (
+            0 if self.vision_basis is None else len(self.objectives) + 1 + self.vision_basis.shape[1]
         )
+
+
+@dataclass
+class Keys:
+    """Each profile's language signature, where and who keys, worked out once per run."""
+
+    language: list[LanguageSignature]
+    where: list[WhereKey]
+    who: list[WhoKey]
+
+    @classmethod
+    def of(cls, profiles: list[Profile], when: datetime) -> Keys:
+        # Many profiles share a school week or an age range: each distinct one is worked out once.
+        weeks: dict[tuple[str, tuple[int, ...], int, int], TimetableSignature] = {}
+        whos: dict[tuple[int, int, int | None], WhoKey] = {}
+        language, where, who = [], [], []
+        for p in profiles:
+            language.append(tuple(sorted(p.languages.items())))
+            week = (p.time_zone, p.days, p.day_start, p.day_end)
+            if week not in weeks:
+                weeks[week] = p.timetable_signature(when)
+            where.append((weeks[week], p.country, p.wanted_countries, p.excluded_countries))
+            span = (p.age_from, p.age_to, p.class_size)
+            if span not in whos:
+                whos[span] = who_key(p)
+            who.append(whos[span])
+        return cls(language, where, who)
+
+    def part(self, start: int, stop: int | None = None) -> Keys:
+        return Keys(self.language[start:stop], self.where[start:stop], self.who[start:stop])
 
 
 def where_key(profile: Profile, when: datetime) -> WhereKey:
@@ -293,19 +350,23 @@ def encode(profiles: list[Profile], vocab: Vocabulary) -> tuple[Floats, Floats]:
     """The two encodings of each profile: as "this school" (A) and as "the partner" (B).
 
     Only the objectives, themes and visions are columns; the rest comes from the where, who and
-    language tables (see `Side`).
+    language tables (see `Side`). The visions' columns come last (from `vocab.base_width`): a
+    profile without a vision has zeros there, so its products can skip them.
     """
     n = len(profiles)
     a = np.zeros((n, vocab.width), dtype=np.float32)
     b = np.zeros((n, vocab.width), dtype=np.float32)
     col = 0
-    for name, index in (("objectives", vocab.objectives), ("themes", vocab.themes)):
-        rows, cols, norm = _multi_hot([getattr(p, name) for p in profiles], index)
+    objectives = _multi_hot([p.objectives for p in profiles], vocab.objectives)
+    for name, index, (rows, cols, norm) in (
+        ("objectives", vocab.objectives, objectives),
+        ("themes", vocab.themes, _multi_hot([p.themes for p in profiles], vocab.themes)),
+    ):
         a[rows, col + cols] = WEIGHTS[name] * norm
         b[rows, col + cols] = norm
         col += len(index)
-        if name == "objectives" and vocab.vision_basis is not None:
-            col = _encode_visions(profiles, vocab, vocab.vision_basis, a, b, col, rows, cols, norm)
+    if vocab.vision_basis is not None:
+        _encode_visions(profiles, vocab, vocab.vision_basis, a, b, col, *objectives)
     return a, b
 
 
@@ -340,14 +401,6 @@ def _encode_visions(
     return col + int(basis.shape[1])
 
 
-def language_groups(profiles: list[Profile], vocab: Vocabulary) -> npt.NDArray[np.int32]:
-    return np.fromiter(
-        (vocab.language_keys[p.language_signature()] for p in profiles),
-        dtype=np.int32,
-        count=len(profiles),
-    )
-
-
 @dataclass
 class Side:
     """One side of a run, encoded and ordered by language key (so the language table expands by runs)."""
@@ -362,43 +415,71 @@ class Side:
     who: Indices  # who group per sorted row
     low: Indices  # youngest age per sorted row (clipped, from MIN_AGE)
     high: Indices  # oldest age
+    with_vision: npt.NDArray[np.bool_]  # per sorted row: has a vision (uses the encodings' last columns)
 
     @classmethod
-    def build(cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int]) -> Side:
-        groups = language_groups(profiles, vocab)
+    def build(
+        cls, profiles: list[Profile], vocab: Vocabulary, school_index: dict[str, int], keys: Keys | None = None
+    ) -> Side:
+        keys = keys or Keys.of(profiles, vocab.when)
+        n = len(profiles)
+        groups = np.fromiter((vocab.language_keys[key] for key in keys.language), dtype=np.int32, count=n)
         order = np.argsort(groups, kind="stable")
         ordered = [profiles[i] for i in order]
         a, b = encode(ordered, vocab)
         groups = groups[order]
-        n = len(order)
         schools = np.fromiter((school_index[p.school] for p in ordered), dtype=np.int64, count=n)
-        where = np.fromiter((vocab.where_keys[where_key(p, vocab.when)] for p in ordered), dtype=np.int64, count=n)
-        whos = [who_key(p) for p in ordered]
-        who = np.fromiter((vocab.who_keys[key] for key in whos), dtype=np.int64, count=n)
-        low = np.fromiter((key[0] for key in whos), dtype=np.int64, count=n)
-        high = np.fromiter((key[1] for key in whos), dtype=np.int64, count=n)
+        where = np.fromiter((vocab.where_keys[key] for key in keys.where), dtype=np.int64, count=n)[order]
+        who_keys = vocab.who_keys
+        who = np.fromiter((who_keys[key] for key in keys.who), dtype=np.int64, count=n)[order]
+        spans = np.array(list(who_keys), dtype=np.int64).reshape(-1, 3)
+        low, high = spans[who, 0], spans[who, 1]
         counts = np.bincount(groups, minlength=len(vocab.language_keys))
-        return cls(order, a, b, groups, counts, schools, where, who, low, high)
+        with_vision = np.fromiter((p.vision is not None for p in ordered), dtype=bool, count=n)
+        return cls(order, a, b, groups, counts, schools, where, who, low, high, with_vision)
 
 
 def tabled_parts(
-    rows: Side, cols: Side, positions: Indices, *, vocab: Vocabulary, out: Floats, columns: Indices | None = None
+    rows: Side,
+    cols: Side,
+    positions: Indices,
+    *,
+    vocab: Vocabulary,
+    out: Floats,
+    columns: Indices | None = None,
+    scratch: Floats | None = None,
 ) -> None:
-    """Add the table parts (language, where, who) of these rows × the columns (all, or these, ascending) to `out`."""
+    """Add the table parts (language, where, who) of these rows × the columns (all, or these) to `out`.
+
+    `scratch`, at least as large as `out`, holds each part on its way (no new array per block).
+    """
+    r, w = out.shape
+    part = np.empty((r, w), dtype=np.float32) if scratch is None else scratch[: r * w].reshape(r, w)
+    present, col_language = np.unique(cols.groups if columns is None else cols.groups[columns], return_inverse=True)
     groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
-    counts = (
-        cols.group_counts if columns is None else np.bincount(cols.groups[columns], minlength=len(cols.group_counts))
-    )
-    present = np.flatnonzero(counts)  # only the signatures these columns have
-    out += np.repeat(vocab.language_part(groups, present)[inverse], counts[present], axis=1)
+    np.take(vocab.language_part(groups, present)[inverse], col_language, axis=1, out=part)
+    out += part
     col_where = cols.where if columns is None else cols.where[columns]
     where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
-    out += np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0)
-    out += np.take(vocab.who_fit[rows.who[positions]], cols.who if columns is None else cols.who[columns], axis=1)
+    np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0, out=part)
+    out += part
+    col_who = cols.who if columns is None else cols.who[columns]
+    row_who = rows.who[positions]
+    runs = np.flatnonzero(np.r_[True, row_who[1:] != row_who[:-1]])
+    if len(runs) * 8 <= r:
+        # Rows come in runs of one age range and class size (see `best_partners`): one line of the
+        # table per run, added to the run's rows in place.
+        lines = vocab.who_fit[row_who[runs]][:, col_who]
+        for start, stop, line in zip(runs.tolist(), [*runs[1:].tolist(), r], lines, strict=True):
+            out[start:stop] += line
+    else:
+        np.take(vocab.who_fit[row_who], col_who, axis=1, out=part)
+        out += part
 
 
-def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
-    """Column indices and values of each row's k best entries, via per-block maxima.
+def _best_in_rows(scores: Floats, k: int, width: int, floor: Floats | None = None) -> tuple[Indices, Indices, Floats]:
+    """The rows with an entry above their `floor` (all rows without one), and their k best
+    entries' column indices and values (live rows × k), via per-block maxima.
 
     `scores` is padded with -inf to a whole number of blocks; `width` is its real width. A row's
     k best entries lie in the k blocks with the highest maxima, so only those blocks are searched:
@@ -406,13 +487,170 @@ def _best_in_rows(scores: Floats, k: int, width: int) -> tuple[Indices, Floats]:
     """
     rows, padded = scores.shape
     k = min(k, width)
+    block_maxima = scores.reshape(rows, padded // BLOCK, BLOCK).max(axis=2)
+    live = np.arange(rows) if floor is None else np.flatnonzero(block_maxima.max(axis=1) > floor)
+    if floor is not None:
+        block_maxima = block_maxima[live]
     blocks = scores.reshape(rows, padded // BLOCK, BLOCK)
     kb = min(k, blocks.shape[1])
-    best_blocks = np.argpartition(blocks.max(axis=2), -kb, axis=1)[:, -kb:]
-    gathered = blocks[np.arange(rows)[:, None], best_blocks].reshape(rows, kb * BLOCK)
+    best_blocks = np.argpartition(block_maxima, -kb, axis=1)[:, -kb:]
+    gathered = blocks[live[:, None], best_blocks].reshape(len(live), kb * BLOCK)
     within = np.argpartition(gathered, -k, axis=1)[:, -k:]
-    columns = best_blocks[np.arange(rows)[:, None], within // BLOCK] * BLOCK + within % BLOCK
-    return columns, np.take_along_axis(gathered, within, axis=1)
+    columns = best_blocks[np.arange(len(live))[:, None], within // BLOCK] * BLOCK + within % BLOCK
+    return live, columns, np.take_along_axis(gathered, within, axis=1)
+
+
+def _blocked_pairs(
+    rows: Side,
+    cols: Side,
+    forbidden: set[tuple[int, int]],
+    blocked: dict[int, list[int]] | None,
+) -> tuple[Indices, Indices]:
+    """Pairs never to return, as a row-sorted list: (row index pointer, column positions).
+
+    A school with itself (in one pool, the diagonal and any other profile of it), forbidden school
+    pairs (already declined or twinned) and `blocked` pairs (row position → column positions).
+    """
+    by_school = np.argsort(cols.schools, kind="stable")
+    sorted_schools = cols.schools[by_school]
+    first = np.searchsorted(sorted_schools, rows.schools, side="left")
+    last = np.searchsorted(sorted_schools, rows.schools, side="right")
+    counts = last - first
+    pair_rows = [np.repeat(np.arange(len(rows.schools)), counts)]
+    pair_cols = [by_school[_ranges(first, counts)]]
+    if forbidden:
+        row_by_school: dict[int, list[int]] = {}
+        for position, school in enumerate(rows.schools.tolist()):
+            row_by_school.setdefault(school, []).append(position)
+        for x, y in forbidden:
+            for a, b in ((x, y), (y, x)):
+                their_rows = row_by_school.get(a, [])
+                if their_rows:
+                    their_cols = by_school[
+                        np.searchsorted(sorted_schools, b, "left") : np.searchsorted(sorted_schools, b, "right")
+                    ]
+                    pair_rows.append(np.repeat(np.array(their_rows, dtype=np.int64), len(their_cols)))
+                    pair_cols.append(np.tile(their_cols, len(their_rows)))
+    for row, blocked_here in (blocked or {}).items():
+        pair_rows.append(np.full(len(blocked_here), row, dtype=np.int64))
+        pair_cols.append(np.asarray(blocked_here, dtype=np.int64))
+    all_rows, all_cols = np.concatenate(pair_rows), np.concatenate(pair_cols)
+    order = np.argsort(all_rows, kind="stable")
+    pointer = np.searchsorted(all_rows[order], np.arange(len(rows.schools) + 1))
+    return pointer, all_cols[order]
+
+
+def _ranges(starts: Indices, counts: Indices) -> Indices:
+    """The concatenation of range(start, start + count) for each pair (vectorised)."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Each entry's offset within its own range, added to its range's start.
+    ends = np.cumsum(counts)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    offsets: Indices = np.arange(total, dtype=np.int64) - (ends - counts)[owner] + starts[owner]
+    return offsets
+
+
+# Beyond this many languages in a run, profiles' languages do not fit in one integer's bits and
+# the scoring does not block by language (every pair is scored; the language table still rules).
+MAX_BLOCKED_LANGUAGES = 62
+
+
+def language_blocks(rows: Side, cols: Side, vocab: Vocabulary) -> list[tuple[Indices, Indices, int]]:
+    """(row positions, column positions, earlier languages) per language: the rows that speak it ×
+    the columns that speak it, biggest first.
+
+    A pair with no language in common is in no block (the hard rule rules it out), so only these
+    blocks are scored. A pair sharing two languages belongs to the first block of the two: in a
+    later one, the pairs sharing one of its earlier languages (bits of the third value, see
+    `language_bits`) are struck out, so each pair is scored in exactly one block.
+    """
+    languages = vocab.language_levels.shape[1] // len(LEVELS)
+    if languages > MAX_BLOCKED_LANGUAGES:
+        return [(np.arange(len(rows.order)), np.arange(len(cols.order)), 0)]
+    speaks = vocab.language_levels[:, :languages] > 0  # signature × language, at level 1 or above
+    found = []
+    for code in range(languages):
+        speak_rows = np.flatnonzero(speaks[rows.groups, code])
+        speak_cols = np.flatnonzero(speaks[cols.groups, code])
+        if len(speak_rows) and len(speak_cols):
+            found.append((len(speak_rows) * len(speak_cols), code, speak_rows, speak_cols))
+    found.sort(key=lambda block: (-block[0], block[1]))
+    blocks, earlier = [], 0
+    for _size, code, speak_rows, speak_cols in found:
+        blocks.append((speak_rows, speak_cols, earlier))
+        earlier |= 1 << code
+    return blocks
+
+
+def language_bits(side: Side, vocab: Vocabulary) -> Indices:
+    """Each sorted row's languages, one bit per language (runs of at most MAX_BLOCKED_LANGUAGES)."""
+    languages = vocab.language_levels.shape[1] // len(LEVELS)
+    if languages > MAX_BLOCKED_LANGUAGES:
+        return np.zeros(len(side.order), dtype=np.int64)
+    speaks = (vocab.language_levels[:, :languages] > 0).astype(np.int64)
+    per_signature = speaks @ (np.int64(1) << np.arange(languages, dtype=np.int64))
+    bits: Indices = per_signature[side.groups]
+    return bits
+
+
+class _Best:
+    """Each key's k best (value, other) so far, merged block by block; every pair is offered once."""
+
+    def __init__(self, n: int, k: int) -> None:
+        self.k = k
+        self.values = np.full((n, k), -np.inf, dtype=np.float32)
+        self.others = np.full((n, k), -1, dtype=np.int64)
+        # What a new candidate must beat: the k-th best so far once there are k, and never below 0.
+        self.floor = np.zeros(n, dtype=np.float32)
+
+    def merge(self, keys: Indices, others: Indices, values: Floats) -> None:
+        """Offer each of `keys` (distinct) its candidates: `others` and `values`, one row per key."""
+        both_values = np.concatenate([self.values[keys], values], axis=1)
+        both_others = np.concatenate([self.others[keys], others], axis=1)
+        if both_values.shape[1] > self.k:
+            best = np.argpartition(both_values, -self.k, axis=1)[:, -self.k :]
+            both_values = np.take_along_axis(both_values, best, axis=1)
+            both_others = np.take_along_axis(both_others, best, axis=1)
+        self.values[keys, : both_values.shape[1]] = both_values
+        self.others[keys, : both_others.shape[1]] = both_others
+        if both_values.shape[1] == self.k:
+            self.floor[keys] = np.maximum(both_values.min(axis=1), 0.0)
+
+    def pairs(self) -> tuple[Indices, Indices, Floats]:
+        """(keys, others, values) of the possible pairs held (value > 0)."""
+        keys, slots = np.nonzero(self.values > 0)
+        return keys, self.others[keys, slots], self.values[keys, slots]
+
+
+PART = 4  # rows per part when looking for each column's best rows
+
+
+def _best_in_columns(scores: Floats, rows: int, k: int, width: int, floor: Floats) -> tuple[Indices, Indices, Floats]:
+    """The columns with an entry above their `floor`, and their k best entries' row indices and
+    values (live columns × k), via per-part maxima.
+
+    `scores` has its rows padded with -inf to a whole number of parts of PART rows. A column's k
+    best entries lie in the k parts with the highest maxima, so only those parts are searched; a
+    column whose best entry here does not beat its floor (its k-th best so far) is skipped.
+    """
+    height = scores.shape[0]
+    parts = height // PART
+    part_maxima = scores.reshape(parts, PART, scores.shape[1])[:, :, :width].max(axis=1)
+    live = np.flatnonzero(part_maxima.max(axis=0) > floor)
+    maxima = np.ascontiguousarray(part_maxima[:, live].T)
+    kp = min(k, parts)
+    chosen = (
+        np.argpartition(maxima, -kp, axis=1)[:, -kp:] if kp < parts else np.broadcast_to(np.arange(parts), maxima.shape)
+    )
+    row_ids = (chosen[:, :, None] * PART + np.arange(PART)).reshape(len(live), kp * PART)
+    values = scores[row_ids, live[:, None]]
+    kk = min(k, rows)
+    if kk < values.shape[1]:
+        within = np.argpartition(values, -kk, axis=1)[:, -kk:]
+        return live, np.take_along_axis(row_ids, within, axis=1), np.take_along_axis(values, within, axis=1)
+    return live, row_ids, values
 
 
 def best_partners(
@@ -423,72 +661,138 @@ def best_partners(
     k: int,
     forbidden: set[tuple[int, int]],
     blocked: dict[int, list[int]] | None = None,
+    both: bool = False,
     chunk: int = 512,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Indices, Indices, Floats]:
-    """Each row's k best possible partners among the columns: (row positions, column positions, scores).
+    """Each row's k best possible partners among the columns, and with `both` each column's k best
+    among the rows: (row positions, column positions, scores), each pair once. In one pool (`rows`
+    is `cols`) each profile's k best.
 
     Positions are in each side's sorted order. Pairs of one school, forbidden school pairs
     (already declined or already twinned), and `blocked` pairs (row position → column positions,
     e.g. `Rules.forbidden`) are never returned.
-    """
-    out_rows, out_cols, out_scores = [], [], []
-    forbidden_by_school: dict[int, list[int]] = {}
-    for x, y in forbidden:
-        forbidden_by_school.setdefault(x, []).append(y)
-        forbidden_by_school.setdefault(y, []).append(x)
-    col_by_school: dict[int, list[int]] = {}
-    for position, school in enumerate(cols.schools.tolist()):
-        col_by_school.setdefault(school, []).append(position)
 
-    # Rows go by age, so a block of rows spans few ages and only columns of compatible ages (the age
-    # rule) are scored: the work grows with the possible pairs, not with rows × columns.
-    gap = vocab.rules.max_age_gap
-    by_age = np.lexsort((rows.high, rows.low))
+    Only pairs that share a language (`language_blocks`) and whose ages the age rule allows are
+    scored: rows go by age, so a chunk of rows spans few ages and is scored against the columns of
+    compatible ages only. The work grows with the possible pairs, not with rows × columns. Each
+    chunk is scored once and read both ways, its rows' best and its columns' best. In one pool the
+    scores are symmetric, so only pairs whose second profile comes later by age are scored (the
+    upper triangle), and each is read both ways.
+    """
+    one_pool = rows is cols
     n_rows, n_cols = len(rows.order), len(cols.order)
-    chunk = min(chunk, max(64, CHUNK_ENTRIES // max(n_cols, 1)))
-    partners_all = cols.b.T.copy()
-    for start in range(0, n_rows, chunk):
-        stop = min(start + chunk, n_rows)
-        positions = by_age[start:stop]
-        possible = (cols.low <= rows.high[positions].max() + gap) & (cols.high >= rows.low[positions].min() - gap)
-        columns = None if possible.all() else np.flatnonzero(possible)
-        width = n_cols if columns is None else len(columns)
-        if width == 0:
-            continue
-        padded = -(-width // BLOCK) * BLOCK
-        scores = np.empty((stop - start, padded), dtype=np.float32)
-        partners = partners_all if columns is None else np.take(partners_all, columns, axis=1)
-        np.matmul(rows.a[positions], partners, out=scores[:, :width])
-        tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:, :width], columns=columns)
-        scores[:, width:] = -np.inf
-        at = None
-        if columns is not None:
-            at = np.full(n_cols, -1, dtype=np.int64)
-            at[columns] = np.arange(width)
-        for offset, (row, school) in enumerate(zip(positions.tolist(), rows.schools[positions].tolist(), strict=True)):
-            # Never a school with itself: in one pool that is the diagonal, and any other profile of it.
-            blocked_here = list(col_by_school.get(school, ()))
-            for other in forbidden_by_school.get(school, ()):
-                blocked_here.extend(col_by_school.get(other, ()))
-            if blocked:
-                blocked_here.extend(blocked.get(row, ()))
-            if blocked_here and at is not None:
-                found = at[blocked_here]
-                blocked_here = found[found >= 0].tolist()
-            if blocked_here:
-                scores[offset, blocked_here] = -np.inf
-        found_columns, values = _best_in_rows(scores, k, width)
-        keep = values > 0
-        out_rows.append(np.broadcast_to(positions[:, None], found_columns.shape)[keep])
-        chosen = found_columns[keep]
-        out_cols.append(chosen if columns is None else columns[chosen])
-        out_scores.append(values[keep])
-        if progress is not None:
-            progress(stop / n_rows)
-    if not out_rows:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
+    empty = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if n_rows == 0 or n_cols == 0 or k <= 0:
+        return empty
+    pointer, blocked_cols = _blocked_pairs(rows, cols, forbidden, blocked)
+    gap = vocab.rules.max_age_gap
+    age_rank = np.empty(n_rows, dtype=np.int64)
+    age_rank[np.lexsort((rows.high, rows.low))] = np.arange(n_rows)
+    base = vocab.base_width
+    local = np.full(n_cols, -1, dtype=np.int64)  # column position → its index in the chunk
+    row_bits, col_bits = language_bits(rows, vocab), language_bits(cols, vocab)
+    row_best = _Best(n_rows, k)
+    column_best = row_best if one_pool else _Best(n_cols, k) if both else None
+    blocks = language_blocks(rows, cols, vocab)
+    work = sum(len(block_rows) for block_rows, _, _ in blocks) or 1
+    done = 0
+    # Buffers reused from block to block: a fresh large array per block costs page faults each time.
+    buffer = np.empty(0, dtype=np.float32)
+    scratch = np.empty(0, dtype=np.float32)
+    partners = np.empty((0, vocab.width), dtype=np.float32)
+    for block_rows, block_cols, earlier in blocks:
+        block_rows = block_rows[np.argsort(age_rank[block_rows], kind="stable")]
+        col_low, col_high = cols.low[block_cols], cols.high[block_cols]
+        col_rank = age_rank[block_cols] if one_pool else block_cols
+        step = min(chunk, max(k + 1, CHUNK_ENTRIES // len(block_cols)))
+        for start in range(0, len(block_rows), step):
+            positions = block_rows[start : start + step]
+            r = len(positions)
+            done += r
+            possible = col_low <= rows.high[positions].max() + gap
+            if one_pool:
+                possible &= col_rank >= age_rank[positions].min()  # later columns only: the upper triangle
+            else:
+                possible &= col_high >= rows.low[positions].min() - gap
+            columns = block_cols if possible.all() else block_cols[possible]
+            width = len(columns)
+            if width == 0:
+                continue
+            padded = -(-width // BLOCK) * BLOCK
+            height = -(-r // PART) * PART
+            if buffer.size < height * padded:
+                buffer = np.empty(height * padded, dtype=np.float32)
+                scratch = np.empty(height * padded, dtype=np.float32)
+            if len(partners) < padded:
+                partners = np.empty((padded, vocab.width), dtype=np.float32)
+            scores = buffer[: height * padded].reshape(height, padded)
+            # Rows with a vision first (only their products need the visions' columns), then in runs
+            # of one age range and class size (`tabled_parts` adds one line of that table per run).
+            positions = positions[np.lexsort((rows.who[positions], ~rows.with_vision[positions]))]
+            seers = int(np.count_nonzero(rows.with_vision[positions]))
+            np.take(cols.b, columns, axis=0, out=partners[:width])
+            partners[width:padded] = 0.0
+            mine = rows.a[positions]
+            if seers:
+                np.matmul(mine[:seers], partners[:padded].T, out=scores[:seers])
+            if seers < r:
+                np.matmul(mine[seers:, :base], partners[:padded, :base].T, out=scores[seers:r])
+            tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:r, :width], columns=columns, scratch=scratch)
+            scores[:r, width:] = -np.inf
+            scores[r:] = -np.inf
+            _strike(scores, positions, columns, pointer, blocked_cols, local)
+            if one_pool:
+                _strike_lower_triangle(scores, age_rank[positions], age_rank[columns])
+            if earlier:
+                _strike_earlier(scores, row_bits[positions] & earlier, col_bits[columns] & earlier)
+            live, found_columns, values = _best_in_rows(scores[:r], k, width, row_best.floor[positions])
+            # An entry found in the padding (or struck out) is -inf: never kept, whatever it points to.
+            row_best.merge(positions[live], columns[np.minimum(found_columns, width - 1)], values)
+            if column_best is not None:
+                live, found_rows, values = _best_in_columns(scores, r, k, width, column_best.floor[columns])
+                column_best.merge(columns[live], positions[np.minimum(found_rows, r - 1)], values)
+            if progress is not None:
+                progress(done / work)
+    i, j, s = row_best.pairs()
+    if column_best is not None and not one_pool:
+        j2, i2, s2 = column_best.pairs()
+        i, j, s = np.concatenate([i, i2]), np.concatenate([j, j2]), np.concatenate([s, s2])
+        _, unique = np.unique(i * n_cols + j, return_index=True)
+        i, j, s = i[unique], j[unique], s[unique]
+    return i, j, s
+
+
+def _strike(
+    scores: Floats, positions: Indices, columns: Indices, pointer: Indices, blocked_cols: Indices, local: Indices
+) -> None:
+    """-inf for the chunk's pairs that may never be returned (see `_blocked_pairs`)."""
+    counts = pointer[positions + 1] - pointer[positions]
+    if not counts.any():
+        return
+    local[columns] = np.arange(len(columns))
+    hit_cols = local[blocked_cols[_ranges(pointer[positions], counts)]]
+    hit_rows = np.repeat(np.arange(len(positions)), counts)
+    inside = hit_cols >= 0
+    scores[hit_rows[inside], hit_cols[inside]] = -np.inf
+    local[columns] = -1
+
+
+def _strike_lower_triangle(scores: Floats, row_ranks: Indices, col_ranks: Indices) -> None:
+    """In one pool: -inf where the column comes no later than the row (that pair is read the other way)."""
+    inner = np.flatnonzero(col_ranks <= row_ranks.max())  # the chunk's own profiles among the columns
+    hit_rows, hit_cols = np.nonzero(col_ranks[inner][None, :] <= row_ranks[:, None])
+    scores[hit_rows, inner[hit_cols]] = -np.inf
+
+
+def _strike_earlier(scores: Floats, row_earlier: Indices, col_earlier: Indices) -> None:
+    """-inf for the pairs that share a language of an earlier block (they were scored there)."""
+    if not row_earlier.any() or not col_earlier.any():
+        return
+    for value in np.unique(row_earlier[row_earlier > 0]).tolist():
+        these_cols = np.flatnonzero(col_earlier & value)
+        if len(these_cols):
+            scores[np.ix_(np.flatnonzero(row_earlier == value), these_cols)] = -np.inf
 
 
 def all_scores(rows: Side, cols: Side, *, vocab: Vocabulary) -> Floats:
