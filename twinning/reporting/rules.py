@@ -108,10 +108,14 @@ def survey_nsos_of(user) -> QuerySet[NSO]:
 
 def survey_programmes_of(user) -> QuerySet[Programme]:
     """The programmes whose questionnaires this person writes and runs: those they coordinate or administer,
-    or any for an administrator."""
-    if roles_of(user).admin:
+    an NSO's own programme (`Programme.nso`) for that NSO's staff and coordinators, or any for an
+    administrator."""
+    roles = roles_of(user)
+    if roles.admin:
         return Programme.objects.all()
-    return Programme.objects.filter(pk__in=programme_staff_ids(user))
+    return Programme.objects.filter(
+        Q(pk__in=programme_staff_ids(user)) | Q(nso_id__in=roles.nso_ids | roles.coordinator_nso_ids)
+    )
 
 
 def can_run_surveys(user) -> bool:
@@ -132,7 +136,7 @@ def surveys_run_by(user) -> QuerySet[Survey]:
     roles = roles_of(user)
     if roles.admin:
         return Survey.objects.all()
-    return Survey.objects.filter(Q(nso_id__in=roles.nso_ids) | Q(programme_id__in=programme_staff_ids(user)))
+    return Survey.objects.filter(Q(nso_id__in=roles.nso_ids) | Q(programme__in=survey_programmes_of(user)))
 
 
 def get_survey_for_organiser(user, pk: int) -> Survey:

@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
 from twinning.schools.models import Programme
+from twinning.schools.rules import may_decide_membership_of, programmes_deciding_members
 from twinning.showcase.models import Story
 from twinning.twinnings.models import Membership, Twinning
 
@@ -39,11 +40,9 @@ def get_programme_for_page_editor(user, slug: str) -> Programme:
 
 
 def may_approve_stories(user, programme: Programme) -> bool:
-    """The programme's coordinators and administrators, and the platform's administrators."""
-    if not user.is_authenticated:
-        return False
-    roles = roles_of(user)
-    return roles.admin or programme.pk in roles.programme_admin_ids or programme.pk in roles.coordinator_programme_ids
+    """Whoever runs the programme: its coordinators and administrators, for an NSO's own programme that
+    NSO's staff and coordinators too, and the platform's administrators (as for its members)."""
+    return may_decide_membership_of(user, programme)
 
 
 def get_programme_for_story_queue(user, slug: str) -> Programme:
@@ -60,7 +59,7 @@ def programmes_run_by(user) -> QuerySet[Programme]:
     roles = roles_of(user)
     if roles.admin:
         return Programme.objects.all()
-    return Programme.objects.filter(pk__in=roles.programme_admin_ids | roles.coordinator_programme_ids)
+    return Programme.objects.filter(Q(pk__in=roles.programme_admin_ids) | Q(pk__in=programmes_deciding_members(user)))
 
 
 def may_see_page(user, programme: Programme) -> bool:
