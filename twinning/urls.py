@@ -19,6 +19,7 @@ urlpatterns = [
     path("learning/", include("twinning.learning.urls")),
     path("labels/", include("twinning.recognition.urls")),
     path("communities/", include("twinning.communities.urls")),
+    path("onboarding/", include("twinning.onboarding.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("privacy/", common_views.privacy_notice, name="privacy_notice"),
     path("privacy/retention/", include("twinning.retention.urls")),
