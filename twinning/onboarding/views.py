@@ -54,6 +54,8 @@ def _start_page(request, *, form=None, problems=None, filename="", status=200):
 def start(request):
     """The form to send a file, the problems of the last one sent, and the importer's imports."""
     _importer(request)
+    if request.method == "POST":  # its form posts to `check`
+        raise Http404
     return _start_page(request)
 
 
@@ -98,6 +100,8 @@ def _review_page(request, import_file, *, problems=None, status=200):
 def review(request, pk: int):
     """What importing the file would do: schools created and merged, teachers, invitations."""
     import_file = rules.get_import_for_importer(request.user, pk)
+    if request.method == "POST":  # its form posts to `run`
+        raise Http404
     if import_file.status == ImportFile.Status.IMPORTED:
         return redirect("onboarding:invitations", pk=import_file.pk)
     return _review_page(request, import_file)
@@ -133,6 +137,8 @@ def run(request, pk: int):
 def invitations(request, pk: int):
     """The import's invitations and their state, with sending again."""
     import_file = rules.get_import_for_importer(request.user, pk)
+    if request.method == "POST":  # its forms post to `resend` and `resend_expired`
+        raise Http404
     states = list(Invitation.State.choices)
     state = request.GET.get("state", "")
     if state not in dict(states):
