@@ -6,7 +6,8 @@ same school (its name, country and city, spelled alike once normalised) are one 
 the same things of it.
 
 Plain Python over plain data: the database's facts (the countries the importer may use, the known
-languages, the addresses already taken) come in a `Context` the service builds. Every problem is
+languages) come in a `Context` the service builds, and the addresses already taken are added by the
+service after reading (`Checked.add_taken`). Every problem is
 reported at once, each with its line and column, in the reader's language, so a file is fixed in one
 pass; nothing is written here.
 """
@@ -170,10 +171,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise FileRefused(
             Problem(line, "", _('This line is not written in UTF-8: save the file as "CSV UTF-8 (comma delimited)".'))
         ) from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
-    if sample.count("\t") > sample.count(delimiter):
-        delimiter = "\t"
+    # The header row says how columns are separated: commas, or the semicolons and tabs some
+    # spreadsheet settings write (cells never hold them in the header).
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     for cells in reader:
@@ -271,7 +272,7 @@ def _school(row: _Row, context: Context) -> SchoolRow | None:
     if age_from is not None and age_to is not None and age_from > age_to:
         row.problem("age_to", _("The oldest pupils' age is below the youngest pupils' age."))
     languages = tuple(
-        dict.fromkeys(code.strip().lower() for code in re.split(r"[;,]", row.required("languages")) if code.strip())
+        dict.fromkeys(code.strip().lower() for code in re.split(r"[;,\s]+", row.required("languages")) if code.strip())
     )
     for code in languages:
         if code not in context.languages:

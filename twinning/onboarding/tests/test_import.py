@@ -289,3 +289,24 @@ def test_others_get_404_on_an_import_and_its_invitations(client, network, who):
     if who != "nso_uk":
         assert as_them.get("/onboarding/").status_code == 404
     assert Invitation.objects.get().sends == 1
+
+
+def test_the_documented_example_file_imports(client, network, settings):
+    from pathlib import Path
+
+    testing.make_country("AR", "Argentina", nso=None)
+    anywhere = type(network.programme).objects.create(slug="anywhere", names={"en": "Anywhere"})
+    data = (Path(settings.BASE_DIR) / "docs" / "examples" / "onboarding.csv").read_bytes()
+    response = _send(client, network.admin, data, scope=f"programme:{anywhere.pk}")
+    assert response.status_code == 302, response.context and response.context["problems"]
+    checked = ImportFile.objects.get()
+    assert (checked.plan["new_schools"], checked.plan["teachers"]) == (4, 4)
+    testing.as_(client, network.admin).post(f"/onboarding/{checked.pk}/import/")
+    assert School.objects.get(name="King David School, Leeds").school_week == "mon_fri"
+    assert not TeacherProfile.objects.filter(school__name="Escuela Herzl").exists()
+
+
+def test_a_csv_with_semicolons_between_columns_reads(client, network):
+    data = csv_bytes([row(email="a@example.org")]).decode().replace(",", ";").replace("he;en", "he en").encode()
+    response = _send(client, network.nso_il, data, scope=_nso(network))
+    assert response.status_code == 302
