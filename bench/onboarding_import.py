@@ -244,7 +244,8 @@ def main() -> None:
     )
     print(f"  writing the file (openpyxl, not measured against):  {written:7.2f} s")
     print(
-        f"  reading every cell, nothing else (reference):       {ref_s:7.2f} s   {ref_mib:7.1f} MiB peak  ({cells} cells)"
+        f"  reading every cell, nothing else (reference):       {ref_s:7.2f} s   {ref_mib:7.1f} MiB peak  "
+        f"({cells} cells)"
     )
     print(
         f"  dry run: checked against the database:              {plan_s:7.2f} s   {plan_mib:7.1f} MiB peak  "
