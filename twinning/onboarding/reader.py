@@ -21,8 +21,8 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
+from xml.etree import ElementTree
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
@@ -148,16 +148,6 @@ class FileRefused(Exception):
 # --- Reading the file ---------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise FileRefused(
@@ -182,20 +172,110 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    # Imported here: openpyxl is heavy and only an XLSX file needs it.
-    from openpyxl import load_workbook
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# A sheet's XML may be this many times the file's size before it is refused (a "zip bomb").
+XML_GROWTH = 40
 
+
+def _part(book: zipfile.ZipFile, name: str):
+    """A part of the workbook, opened to be parsed. Refused when it declares a DOCTYPE: a spreadsheet
+    never does, and without one no entity can be defined (nor expanded, nor fetched)."""
+    with book.open(name) as head:
+        if b"<!DOCTYPE" in head.read(4096).upper():
+            raise ElementTree.ParseError("a DOCTYPE in a spreadsheet")
+    return book.open(name)
+
+
+def _first_sheet(book: zipfile.ZipFile) -> str:
+    """The path of the workbook's first sheet, as its workbook and relationships name it."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused(Problem(0, "", _("This file cannot be read as an XLSX spreadsheet."))) from None
+        with _part(book, "xl/workbook.xml") as stream:
+            workbook = ElementTree.parse(stream).getroot()  # noqa: S314  # nosec B314  # no DOCTYPE: see _part
+        first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+        with _part(book, "xl/_rels/workbook.xml.rels") as stream:
+            rels = ElementTree.parse(stream).getroot()  # noqa: S314  # nosec B314  # no DOCTYPE: see _part
+        if first is not None:
+            wanted = first.get(f"{_DOC_RELS}id")
+            for rel in rels.iter(f"{_RELS}Relationship"):
+                if rel.get("Id") == wanted:
+                    target = rel.get("Target", "").lstrip("/")
+                    return target if target.startswith("xl/") else f"xl/{target}"
+    except (KeyError, ElementTree.ParseError):
+        pass
+    return "xl/worksheets/sheet1.xml"
+
+
+def _column(reference: str) -> int:
+    number = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        number = number * 26 + ord(char.upper()) - 64
+    return number - 1
+
+
+def _number(text: str) -> str:
     try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell(value) for value in values]
-    finally:
-        book.close()
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else text
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows, read as a stream of XML: Excel's cells as text (shared and inline
+    strings, numbers written without a needless ".0", TRUE/FALSE). Faster than openpyxl by not
+    building a cell object per cell, and memory stays one row (and the shared strings)."""
+    refused = FileRefused(Problem(0, "", _("This file cannot be read as an XLSX spreadsheet.")))
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        sheet = _first_sheet(book)
+        limit = XML_GROWTH * max(len(data), 1_000_000)
+        if sum(info.file_size for info in book.infolist()) > limit:
+            raise refused
+        strings: list[str] = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            with _part(book, "xl/sharedStrings.xml") as stream:
+                for _event, element in ElementTree.iterparse(stream):  # noqa: S314  # nosec B314  # see _part
+                    if element.tag == f"{_MAIN}si":
+                        strings.append("".join(t.text or "" for t in element.iter(f"{_MAIN}t")))
+                        element.clear()
+        stream = _part(book, sheet)
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, RuntimeError):
+        raise refused from None
+    with stream:
+        number = 0
+        try:
+            for _event, element in ElementTree.iterparse(stream):  # noqa: S314  # nosec B314  # see _part
+                if element.tag != f"{_MAIN}row":
+                    continue
+                number = int(element.get("r") or number + 1)
+                cells: list[str] = []
+                for cell in element.iter(f"{_MAIN}c"):
+                    position = _column(cell.get("r", "")) if cell.get("r") else len(cells)
+                    kind = cell.get("t", "n")
+                    if kind == "inlineStr":
+                        text = "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+                    else:
+                        value = cell.find(f"{_MAIN}v")
+                        raw = value.text or "" if value is not None else ""
+                        if kind == "s":
+                            text = strings[int(raw)] if raw.isdigit() and int(raw) < len(strings) else ""
+                        elif kind == "b":
+                            text = "TRUE" if raw == "1" else "FALSE"
+                        elif kind in ("str", "e"):
+                            text = raw
+                        else:
+                            text = _number(raw)
+                    if position >= len(cells):
+                        cells.extend([""] * (position - len(cells) + 1))
+                    cells[position] = text.strip()
+                element.clear()
+                yield number, cells
+        except ElementTree.ParseError:
+            raise refused from None
 
 
 def rows_of(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:

@@ -310,3 +310,36 @@ def test_a_csv_with_semicolons_between_columns_reads(client, network):
     data = csv_bytes([row(email="a@example.org")]).decode().replace(",", ";").replace("he;en", "he en").encode()
     response = _send(client, network.nso_il, data, scope=_nso(network))
     assert response.status_code == 302
+
+
+def test_an_excel_workbook_reads_as_excel_shows_it():
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["school_name", "age_from", "note"])
+    sheet.append(["Gesher", 10, None])
+    sheet["C3"] = 12.5
+    sheet["A3"] = True
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    assert list(reader.rows_of(data, "a.xlsx")) == [
+        (1, ["school_name", "age_from", "note"]),
+        (2, ["Gesher", "10"]),
+        (3, ["TRUE", "", "12.5"]),
+    ]
+    # A part declaring a DOCTYPE (entities: "billion laughs") is refused, not parsed.
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(rebuilt, "w") as copy:
+        for item in original.infolist():
+            body = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                declaration, _, rest = body.partition(b"?>") if body.startswith(b"<?xml") else (b"", b"", body)
+                body = declaration + (b"?>" if declaration else b"") + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + rest
+            copy.writestr(item, body)
+    with pytest.raises(reader.FileRefused):
+        list(reader.rows_of(rebuilt.getvalue(), "a.xlsx"))
