@@ -22,6 +22,7 @@ urlpatterns = [
     path("communities/", include("twinning.communities.urls")),
     path("api/v1/", api_v1.urls),
     path("api/", include("twinning.api.urls")),
+    path("onboarding/", include("twinning.onboarding.urls")),
     path("notifications/", common_views.notifications, name="notifications"),
     path("privacy/", common_views.privacy_notice, name="privacy_notice"),
     path("privacy/retention/", include("twinning.retention.urls")),

@@ -44,6 +44,44 @@ def schools_for_principals(user, *, search: str, limit: int = 20) -> list[School
     return list(schools.select_related("country").order_by("name", "pk")[:limit])
 
 
+def people_for_appointer(user, *, search: str) -> QuerySet[User]:
+    """Accounts this person may look up to appoint, matching every word of the search in the name or
+    the e-mail: the platform's administrators find anyone with an e-mail; NSO staff the teachers of
+    their countries' schools and those holding a role in their NSO; programme administrators the
+    teachers of their programme's schools and those holding a role in it. Nobody else, so a search
+    tells no one of accounts outside their reach."""
+    words = search.split()
+    if len(search.strip()) < 2 or not words:
+        return User.objects.none()
+    roles = rules.roles_of(user)
+    people = User.objects.filter(is_active=True, email__isnull=False)
+    if not roles.admin:
+        reach = [
+            *(
+                [Q(teacher__school__country__nso_id__in=roles.nso_ids), Q(roles__nso_id__in=roles.nso_ids)]
+                if roles.nso_ids
+                else []
+            ),
+            *(
+                [
+                    Q(teacher__school__programmes__in=roles.programme_admin_ids),
+                    Q(roles__programme_id__in=roles.programme_admin_ids),
+                ]
+                if roles.programme_admin_ids
+                else []
+            ),
+        ]
+        if not reach:
+            return User.objects.none()
+        scope = reach[0]
+        for more in reach[1:]:
+            scope |= more
+        people = people.filter(pk__in=User.objects.filter(scope).values("pk"))
+    for word in words[:6]:
+        people = people.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
+    return people.select_related("teacher__school").order_by("full_name", "pk")
+
+
 @dataclass(frozen=True)
 class RoleChange:
     """One grant or removal as the history shows it."""

@@ -42,17 +42,17 @@ def _manager(request):
         raise Http404
 
 
-def _coordinator_form(user, data=None) -> AppointForm | None:
+def _coordinator_form(user, data=None, email: str = "") -> AppointForm | None:
     nsos, programmes = rules.coordinator_scopes_for(user)
     scopes = [*nsos, *programmes]
-    return AppointForm(data, scopes=scopes, prefix="coordinator") if scopes else None
+    return AppointForm(data, scopes=scopes, prefix="coordinator", initial={"email": email}) if scopes else None
 
 
-def _admin_form(user, model, kind: str, data=None) -> AppointForm | None:
+def _admin_form(user, model, kind: str, data=None, email: str = "") -> AppointForm | None:
     """The form for a role only administrators appoint, in any NSO or programme; None for others."""
     if not rules.may_appoint_kind(user, kind):
         return None
-    return AppointForm(data, scopes=list(model.objects.all()), prefix=kind)
+    return AppointForm(data, scopes=list(model.objects.all()), prefix=kind, initial={"email": email})
 
 
 def _roles_page(request, *, bound: dict | None = None, status: int = 200):
@@ -63,12 +63,23 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
     if kind not in dict(kinds):
         kind = ""
     search = request.GET.get("school", "").strip()[:100]
+    # "Appoint" beside a person found below: their address is written into the forms.
+    email = request.GET.get("email", "").strip()[:254]
     forms = {
-        "coordinator_form": _coordinator_form(user),
-        "nso_staff_form": _admin_form(user, NSO, Role.Kind.NSO_STAFF),
-        "programme_admin_form": _admin_form(user, Programme, Role.Kind.PROGRAMME_ADMIN),
+        "coordinator_form": _coordinator_form(user, email=email),
+        "nso_staff_form": _admin_form(user, NSO, Role.Kind.NSO_STAFF, email=email),
+        "programme_admin_form": _admin_form(user, Programme, Role.Kind.PROGRAMME_ADMIN, email=email),
         **(bound or {}),
     }
+    person_search = request.GET.get("person", "").strip()[:100]
+    people = Paginator(queries.people_for_appointer(user, search=person_search), PAGE_SIZE).get_page(
+        request.GET.get("people_page")
+    )
+    principal_schools = set(
+        rules.schools_for_principals_by(user)
+        .filter(pk__in=[p.teacher.school_id for p in people if hasattr(p, "teacher")])
+        .values_list("pk", flat=True)
+    )
     page = Paginator(queries.roles_for_manager(user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -80,6 +91,9 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
             "kinds": kinds,
             "appoints_principals": rules.may_appoint_kind(user, Role.Kind.PRINCIPAL),
             "school_search": search,
+            "person_search": person_search,
+            "people": people,
+            "principal_schools": principal_schools,
             "schools": queries.schools_for_principals(user, search=search),
             "history": queries.role_history_for(user),
         },
@@ -150,7 +164,10 @@ def _school_page(request, school, *, form=None, status: int = 200):
         {
             "school": school,
             "principals": queries.principals_of(school),
-            "form": form or AppointPrincipalForm(teachers=_school_teachers(school)),
+            "form": form
+            or AppointPrincipalForm(
+                teachers=_school_teachers(school), initial={"email": request.GET.get("email", "").strip()[:254]}
+            ),
         },
         status=status,
     )

@@ -467,6 +467,22 @@ CASES: list[Case] = [
     case("accounts:password_reset_done", get=ANYONE, post={EVERYONE: 405}),
     case("accounts:password_reset_confirm", kw(uidb64="reset_uid", token="reset_token"), get=ANYONE, post=ANYONE),
     case("accounts:password_reset_complete", get=ANYONE, post={EVERYONE: 405}),
+    # --- onboarding: NSO staff and programme administrators import; the invited teacher accepts.
+    case("onboarding:start", get={APPOINTERS: OK}, post={}),
+    case("onboarding:check", get=POST_ONLY, post={APPOINTERS: INVALID}),
+    case("onboarding:review", kw(pk="onboarding_checked.pk"), get={("nso_a", "admin"): OK}, post={}),
+    case(
+        "onboarding:review",
+        kw(pk="onboarding_programme_checked.pk"),
+        variant="programme",
+        get={("programme_admin", "admin"): OK},
+        post={},
+    ),
+    case("onboarding:run", kw(pk="onboarding_checked.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("onboarding:invitations", kw(pk="onboarding_import.pk"), get={("nso_a", "admin"): OK}, post={}),
+    case("onboarding:resend_expired", kw(pk="onboarding_import.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("onboarding:resend", kw(pk="onboarding_invitation.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    case("onboarding:accept", kw(token="onboarding_token"), get=ANYONE, post={EVERYONE: INVALID}),
     # --- schools
     case("schools:signup", get=ANYONE, post=ANYONE),
     case("schools:signup_find_school", get={EVERYONE: 405}, post=ANYONE),  # the form's "Find my school"

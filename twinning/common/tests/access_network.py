@@ -469,6 +469,30 @@ def build() -> SimpleNamespace:
     )
     n.story_photo = n.story.photos.get()
 
+    # Onboarding: Israel's NSO imported a file of one school and its teacher (the invitation waits), and
+    # has another checked, not imported yet; the programme's administrator has one checked too.
+    from twinning.onboarding import rules as onboarding_rules
+    from twinning.onboarding import services as onboarding_services
+
+    def sheet(school: str, email: str) -> bytes:
+        header = (
+            "school_name,country,city,school_type,age_from,age_to,languages,teacher_name,teacher_email,teacher_language"
+        )
+        return f"{header}\n{school},IL,Haifa,public,10,12,he;en,Imported Teacher,{email},he\n".encode()
+
+    n.onboarding_import = onboarding_services.check_file(
+        by=n.nso_il, scope=n.il_nso, data=sheet("Carmel Imported School", "imported@example.org"), filename="a.csv"
+    )
+    onboarding_services.run_import(by=n.nso_il, import_file=n.onboarding_import)
+    n.onboarding_invitation = n.onboarding_import.invitations.get()
+    n.onboarding_token = onboarding_rules.invitation_token(n.onboarding_invitation)
+    n.onboarding_checked = onboarding_services.check_file(
+        by=n.nso_il, scope=n.il_nso, data=sheet("Galil Checked School", "checked@example.org"), filename="b.csv"
+    )
+    n.onboarding_programme_checked = onboarding_services.check_file(
+        by=n.programme_admin, scope=n.programme, data=sheet("Negev School", "negev@example.org"), filename="c.csv"
+    )
+
     n.confirm_token = account_services.confirmation_token(n.unconfirmed.user)
     n.teacher_b_token = api_services.create_token(
         user=n.teacher_b.user, name="Partner register", scopes_wanted=["schools:read"], days=30

@@ -26,6 +26,8 @@ from twinning.library import services as library
 from twinning.matching import services as matching
 from twinning.matching.tests.conftest import make_profile
 from twinning.meetings.tests.conftest import first_window, make_meeting
+from twinning.onboarding import rules as onboarding_rules
+from twinning.onboarding import services as onboarding
 from twinning.reporting.tests.conftest import programme_with_answers
 from twinning.schools import services as school_services
 from twinning.schools.models import Language, Programme, Subject
@@ -67,6 +69,14 @@ def site(cast, twinning, pupils, media_root):
     testing.restore_reference_data()
     Subject.objects.get_or_create(code="geography", defaults={"names": {"en": "Geography"}})
     english = Language.objects.get_or_create(code="en", defaults={"names": {"en": "English"}})[0]
+    # An import of one school and its teacher by Israel's NSO: its invitations, and the teacher's link.
+    sheet = (
+        "school_name,country,city,school_type,age_from,age_to,languages,teacher_name,teacher_email,teacher_language\n"
+        "Carmel School,IL,Haifa,public,10,12,en,Tamar Oz,tamar@example.org,he\n"
+    )
+    imported = onboarding.check_file(by=cast.nso_il, scope=cast.il_nso, data=sheet.encode(), filename="a.csv")
+    onboarding.run_import(by=cast.nso_il, import_file=imported)
+    welcome = onboarding_rules.invitation_token(imported.invitations.get())
 
     thread = workspace.start_thread(twinning=twinning, by=teacher, title="Rivers", body="Tell us about your river.")
     workspace.reply(thread=thread, by=pupils[0].user, body="Our river is the Yarkon.")
@@ -189,9 +199,12 @@ def site(cast, twinning, pupils, media_root):
                 ("validation queue", "/validation/"),
                 ("teacher's validation", f"/validation/teachers/{cast.pending_il.pk}/"),
                 ("reports", "/reports/"),
+                ("import schools", "/onboarding/"),
             ],
             [
                 ("roles", "/accounts/roles/"),
+                ("roles, people found", "/accounts/roles/?person=dana"),
+                ("an import's invitations", f"/onboarding/{imported.pk}/invitations/"),
                 ("questionnaires", "/reports/surveys/"),
                 ("library review", "/library/review/"),
                 ("what I organise", "/learning/organise/"),
@@ -241,6 +254,7 @@ def site(cast, twinning, pupils, media_root):
                 ("privacy notice", "/privacy/"),
                 ("password reset", "/accounts/password/reset/"),
                 ("certificate check", "/learning/verify/"),
+                ("invited teacher's welcome", f"/onboarding/welcome/{welcome}/"),
             ],
         ),
     }
