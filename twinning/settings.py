@@ -265,11 +265,14 @@ MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
-# Where uploads are streamed and checked; the system's temporary folder when unset.
 # Spreadsheets of schools and teachers (onboarding): 40 MiB holds some 150,000 rows of CSV. Invitations
 # to set a password, sent to imported teachers, stay valid this many days (sending again renews them).
 ONBOARDING_MAX_FILE_BYTES = int(os.environ.get("TWINNING_ONBOARDING_MAX_FILE_BYTES", str(40 * 1024 * 1024)))
 ONBOARDING_INVITATION_DAYS = int(os.environ.get("TWINNING_ONBOARDING_INVITATION_DAYS", "14"))
+# A file of more schools and teachers than this is imported by the job queue (its page shows when it is
+# done); a smaller one at once, within the request.
+ONBOARDING_INLINE_ROWS = int(os.environ.get("TWINNING_ONBOARDING_INLINE_ROWS", "1000"))
+# Where uploads are streamed and checked; the system's temporary folder when unset.
 FILE_UPLOAD_TEMP_DIR = os.environ.get("TWINNING_UPLOAD_TEMP_DIR") or None
 # Video and sound are checked and remuxed by ffmpeg (installed by `make system-deps`); without it
 # they are refused, never kept unchecked.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class ImportFile(models.Model):
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked, not imported yet")
+        QUEUED = "queued", _("Being imported")
         IMPORTED = "imported", _("Imported")
 
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

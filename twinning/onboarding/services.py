@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -205,6 +205,54 @@ def _queue_invitations(ids: list[int]) -> None:
         send_invitations.enqueue(invitation_ids=chunk)
 
 
+def import_size(import_file: ImportFile) -> int:
+    """How many schools and teachers a checked file would import or merge (from its dry run)."""
+    plan = import_file.plan or {}
+    return int(plan.get("new_schools", 0)) + len(plan.get("merges", [])) + int(plan.get("teachers", 0))
+
+
+def queue_import(*, by: User, import_file: ImportFile, separate: Iterable[int] = ()) -> ImportFile:
+    """Hand a checked file's import to the job queue: a file of thousands of schools takes longer than a
+    page may wait. The importer watches it on the file's page, which shows the outcome when it is done.
+
+    Side effects: the file marked as being imported; the job `onboarding.run_import` queued with the
+    lines to create anew, run after this transaction commits."""
+    # Here: tasks imports this module.
+    from twinning.onboarding.tasks import run_queued_import
+
+    if not rules.may_import_into(by, import_file.scope):
+        raise ServiceError(_("You may not import schools there."))
+    with transaction.atomic():
+        locked = ImportFile.objects.select_for_update().get(pk=import_file.pk)
+        if locked.status != ImportFile.Status.CHECKED:
+            raise ServiceError(_("This file is being imported or has been imported already."))
+        locked.status, locked.result = ImportFile.Status.QUEUED, {}
+        locked.save(update_fields=["status", "result"])
+        run_queued_import.enqueue(import_file_id=locked.pk, by_id=by.pk, separate=sorted(set(separate)))
+    return locked
+
+
+def import_queued(*, import_file_id: int, by_id: int, separate: list[int]) -> dict:
+    """The job's work: the import itself, in the importer's language. A file refused now (e.g. an
+    address taken since the dry run) goes back to checked, its problems kept for its page."""
+    import_file = ImportFile.objects.filter(pk=import_file_id, status=ImportFile.Status.QUEUED).first()
+    by = User.objects.filter(pk=by_id).first()
+    if import_file is None or by is None:
+        return {}  # done already, or the file or its importer is gone
+    with translation.override(by.preferred_language or settings.LANGUAGE_CODE):
+        try:
+            return run_import(by=by, import_file=import_file, separate=separate)
+        except ImportRefused as refused:
+            problems = [{"line": p.line, "column": p.column, "message": p.message} for p in refused.problems]
+            outcome = {"refused": refused.message, "problems": problems}
+        except ServiceError as error:
+            outcome = {"refused": error.message, "problems": []}
+    ImportFile.objects.filter(pk=import_file.pk, status=ImportFile.Status.QUEUED).update(
+        status=ImportFile.Status.CHECKED, result=outcome
+    )
+    return {}
+
+
 def run_import(*, by: User, import_file: ImportFile, separate: Iterable[int] = ()) -> dict:
     """Import a checked file: the schools it offered for merging are merged (their teachers join the
     existing school), except those whose first line is in `separate`, which are created anew.
@@ -217,7 +265,8 @@ def run_import(*, by: User, import_file: ImportFile, separate: Iterable[int] = (
     scope = import_file.scope
     if not rules.may_import_into(by, scope):
         raise ServiceError(_("You may not import schools there."))
-    if import_file.status != ImportFile.Status.CHECKED:
+    waiting = (ImportFile.Status.CHECKED, ImportFile.Status.QUEUED)
+    if import_file.status not in waiting:
         raise ServiceError(_("This file has been imported already."))
     with import_file.file.open("rb") as stored:
         data = stored.read()
@@ -231,7 +280,7 @@ def run_import(*, by: User, import_file: ImportFile, separate: Iterable[int] = (
     try:
         with transaction.atomic():
             locked = ImportFile.objects.select_for_update().get(pk=import_file.pk)
-            if locked.status != ImportFile.Status.CHECKED:
+            if locked.status not in waiting:
                 raise ServiceError(_("This file has been imported already."))
             result = _write(by=by, scope=scope, found=found, merges=merges, now=now, expires=expires, source=locked)
             locked.status, locked.imported_at, locked.result = ImportFile.Status.IMPORTED, now, result

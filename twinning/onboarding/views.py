@@ -4,6 +4,7 @@ One view per action. Anyone who may not import gets 404 on every importer's page
 invitation out of the viewer's reach is a 404 too.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -83,6 +84,10 @@ def check(request):
 
 
 def _review_page(request, import_file, *, problems=None, status=200):
+    # An import the job refused (the file no longer passed) left its problems on the file.
+    refused = import_file.result.get("refused", "") if import_file.status == ImportFile.Status.CHECKED else ""
+    if problems is None and refused:
+        problems = import_file.result.get("problems", [])
     return render(
         request,
         "onboarding/review.html",
@@ -91,6 +96,8 @@ def _review_page(request, import_file, *, problems=None, status=200):
             "plan": import_file.plan,
             "problems": (problems or [])[:SHOWN_PROBLEMS],
             "problem_count": len(problems or []),
+            "importing": import_file.status == ImportFile.Status.QUEUED,
+            "refused": refused,
         },
         status=status,
     )
@@ -115,8 +122,18 @@ def run(request, pk: int):
     form = RunForm(request.POST, lines=lines)
     if not form.is_valid():
         return _review_page(request, import_file, status=400)
+    separate = form.cleaned_data["separate"]
+    if services.import_size(import_file) > settings.ONBOARDING_INLINE_ROWS:
+        # Thousands of schools take minutes: the job queue imports them, the file's page shows when.
+        try:
+            services.queue_import(by=request.user, import_file=import_file, separate=separate)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("onboarding:review", pk=import_file.pk)
+        messages.success(request, _("The import has started. This page shows when it is done."))
+        return redirect("onboarding:review", pk=import_file.pk)
     try:
-        result = services.run_import(by=request.user, import_file=import_file, separate=form.cleaned_data["separate"])
+        result = services.run_import(by=request.user, import_file=import_file, separate=separate)
     except services.ImportRefused as refused:
         return _review_page(request, import_file, problems=refused.problems, status=400)
     except ServiceError as error:

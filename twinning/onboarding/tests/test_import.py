@@ -359,3 +359,48 @@ def test_a_merged_school_waiting_to_join_the_programme_becomes_a_member(client, 
     assert (waiting.status, waiting.decided_by) == ("approved", network.programme_admin)
     assert network.programme in existing.programmes.all()
     assert ProgrammeMembership.objects.filter(school=existing).count() == 1
+
+
+def test_a_large_file_is_imported_by_the_job_queue_and_its_page_follows_it(
+    client, network, settings, django_capture_on_commit_callbacks
+):
+    settings.ONBOARDING_INLINE_ROWS = 1  # this file of two schools and two teachers counts as large
+    rows = [row(email="a@example.org"), row(name="Oak", native="", city="Akko", email="b@example.org")]
+    checked = _checked(client, network.nso_il, rows, scope=_nso(network))
+    as_nso = testing.as_(client, network.nso_il)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = as_nso.post(f"/onboarding/{checked.pk}/import/")
+    assert response.status_code == 302 and response["Location"] == f"/onboarding/{checked.pk}/"
+    checked.refresh_from_db()
+    assert checked.status == ImportFile.Status.QUEUED and not School.objects.filter(name="Oak").exists()
+    assert Job.objects.filter(name="onboarding.run_import", status=Job.Status.QUEUED).count() == 1
+    waiting = as_nso.get(f"/onboarding/{checked.pk}/")
+    assert waiting.context["importing"] and b'http-equiv="refresh"' in waiting.content
+    assert as_nso.post(f"/onboarding/{checked.pk}/import/").status_code == 302  # a second click: refused
+    assert Job.objects.filter(name="onboarding.run_import").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()  # the worker runs the job
+    checked.refresh_from_db()
+    assert checked.status == ImportFile.Status.IMPORTED and checked.result["schools_created"] == 2
+    assert as_nso.get(f"/onboarding/{checked.pk}/")["Location"] == f"/onboarding/{checked.pk}/invitations/"
+
+
+def test_a_queued_import_refused_meanwhile_shows_its_problems_in_the_importers_language(
+    client, network, settings, django_capture_on_commit_callbacks
+):
+    settings.ONBOARDING_INLINE_ROWS = 0
+    checked = _checked(client, network.nso_il, [row(email="a@example.org")], scope=_nso(network))
+    type(network.nso_il).objects.filter(pk=network.nso_il.pk).update(preferred_language="he")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        testing.as_(client, network.nso_il).post(f"/onboarding/{checked.pk}/import/")
+    testing.make_person(email="a@example.org")  # the address is taken before the job runs
+    for callback in queued:
+        callback()
+    checked.refresh_from_db()
+    assert checked.status == ImportFile.Status.CHECKED
+    assert [(p["line"], p["column"]) for p in checked.result["problems"]] == [(2, "teacher_email")]
+    assert any("\u05d0" <= c <= "\u05ea" for c in checked.result["refused"])
+    page = testing.as_(client, network.nso_il, "he").get(f"/onboarding/{checked.pk}/")
+    assert page.context["refused"] and b'data-testid="refused"' in page.content
+    assert not School.objects.filter(name="Gesher School").exists()

@@ -49,16 +49,19 @@ def network(cast):
     t5 = _twinning(cast, programme, cast.school_b, cast.teacher_b, "Five answer here")
     t4 = _twinning(cast, programme, c, teacher_c, "Four answer here")
     t1 = _twinning(cast, programme, d, teacher_d, "One answers here")
+    # Two schools outside every programme twin outside them (a member pairs only within its programmes).
     outside = make_school(country=cast.uk, name="Elm School")
     teacher_e = make_teacher(school=outside, name="Eve Elm")
+    alone = make_school(country=cast.israel, name="Gan School")
+    teacher_g = make_teacher(school=alone, name="Gil Gan")
     plain = twinning_services.propose_twinning(
-        from_school=cast.school_a, to_schools=[outside], by=cast.teacher_a.user, school_year=2026, titles={"en": "x"}
+        from_school=alone, to_schools=[outside], by=teacher_g.user, school_year=2026, titles={"en": "x"}
     )
     twinning_services.answer_invitation(
         twinning=plain, row=plain.schools.get(school=outside), by=teacher_e.user, accept=True
     )
     twinning_services.approve_twinning(twinning=plain, by=cast.coordinator)
-    twinning_services.start_twinning(twinning=plain, by=cast.teacher_a.user)
+    twinning_services.start_twinning(twinning=plain, by=teacher_g.user)
     coordinator = make_person(name="Pia Programme")
     grant(coordinator, Role.Kind.COORDINATOR, programme=programme)
     administrator = make_person(name="Adi Admin")
