@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
@@ -95,6 +97,18 @@ def schema_as(token: str):
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.TWINNING_API_RATE_PER_MINUTE = 10**9
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """Django's WSGI handler closes the database connection after each request; the test's data lives
+    in the test's own transaction on that connection (PostgreSQL would lose it). Django's test client
+    keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ROLES)
