@@ -117,7 +117,8 @@ def _tell(active: Twinning, story) -> bool:
     except ServiceError:
         return False
     programme = active.programme
-    assert programme is not None  # filtered above
+    if programme is None:  # filtered above
+        return False
     decider = _deciders(programme)
     twinning_services.answer_invitation(twinning=past, row=past.schools.get(school=away.school), by=guest, accept=True)
     twinning_services.approve_twinning(twinning=past, by=decider)

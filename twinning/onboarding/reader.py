@@ -22,9 +22,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from xml.etree import ElementTree
 from zoneinfo import available_timezones
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeTree
+from defusedxml.ElementTree import ParseError
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
@@ -180,29 +182,35 @@ XML_GROWTH = 40
 
 
 def _part(book: zipfile.ZipFile, name: str):
-    """A part of the workbook, opened to be parsed. Refused when it declares a DOCTYPE: a spreadsheet
-    never does, and without one no entity can be defined (nor expanded, nor fetched)."""
-    with book.open(name) as head:
-        if b"<!DOCTYPE" in head.read(4096).upper():
-            raise ElementTree.ParseError("a DOCTYPE in a spreadsheet")
+    """A part of the workbook, opened to be parsed with defusedxml, which refuses a DOCTYPE wherever it
+    stands (`forbid_dtd`): a spreadsheet never has one, and without one no entity can be defined, nor
+    expanded, nor fetched."""
     return book.open(name)
+
+
+def _parse(stream):
+    return SafeTree.parse(stream, forbid_dtd=True)
+
+
+def _iterparse(stream):
+    return SafeTree.iterparse(stream, forbid_dtd=True)
 
 
 def _first_sheet(book: zipfile.ZipFile) -> str:
     """The path of the workbook's first sheet, as its workbook and relationships name it."""
     try:
         with _part(book, "xl/workbook.xml") as stream:
-            workbook = ElementTree.parse(stream).getroot()  # noqa: S314  # nosec B314  # no DOCTYPE: see _part
+            workbook = _parse(stream).getroot()
         first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
         with _part(book, "xl/_rels/workbook.xml.rels") as stream:
-            rels = ElementTree.parse(stream).getroot()  # noqa: S314  # nosec B314  # no DOCTYPE: see _part
+            rels = _parse(stream).getroot()
         if first is not None:
             wanted = first.get(f"{_DOC_RELS}id")
             for rel in rels.iter(f"{_RELS}Relationship"):
                 if rel.get("Id") == wanted:
                     target = rel.get("Target", "").lstrip("/")
                     return target if target.startswith("xl/") else f"xl/{target}"
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ParseError, DefusedXmlException):
         pass
     return "xl/worksheets/sheet1.xml"
 
@@ -238,17 +246,17 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         strings: list[str] = []
         if "xl/sharedStrings.xml" in book.namelist():
             with _part(book, "xl/sharedStrings.xml") as stream:
-                for _event, element in ElementTree.iterparse(stream):  # noqa: S314  # nosec B314  # see _part
+                for _event, element in _iterparse(stream):
                     if element.tag == f"{_MAIN}si":
                         strings.append("".join(t.text or "" for t in element.iter(f"{_MAIN}t")))
                         element.clear()
         stream = _part(book, sheet)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, RuntimeError):
+    except (zipfile.BadZipFile, KeyError, OSError, ParseError, DefusedXmlException, RuntimeError):
         raise refused from None
     with stream:
         number = 0
         try:
-            for _event, element in ElementTree.iterparse(stream):  # noqa: S314  # nosec B314  # see _part
+            for _event, element in _iterparse(stream):
                 if element.tag != f"{_MAIN}row":
                     continue
                 number = int(element.get("r") or number + 1)
@@ -274,7 +282,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
                     cells[position] = text.strip()
                 element.clear()
                 yield number, cells
-        except ElementTree.ParseError:
+        except (ParseError, DefusedXmlException):
             raise refused from None
 
 

@@ -191,7 +191,8 @@ def write_story(
     if photos and not everyone_tagged:
         raise ServiceError(_("Confirm that every pupil who can be seen in the chosen photos is tagged in them."))
     programme = twinning.programme
-    assert programme is not None  # may_write_story: a twinning of a programme
+    if programme is None:  # may_write_story has refused it already: a story is a programme's
+        raise ServiceError(_("Only the teachers of a finished twinning of a programme tell its story."))
     already = _("This twinning's story is already waiting for approval or published.")
     with transaction.atomic():
         if Story.objects.filter(twinning=twinning, status__in=Story.CURRENT).exists():

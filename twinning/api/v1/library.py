@@ -50,7 +50,8 @@ class ActivityFilters(PageQuery):
 
 def _activity_out(activity: Activity) -> dict:
     version = activity.published
-    assert version is not None  # the library lists published activities only
+    if version is None:  # the library lists published activities only
+        raise not_found()
     return {
         "id": activity.pk,
         "title": version.title,
