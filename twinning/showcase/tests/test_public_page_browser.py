@@ -77,7 +77,14 @@ def test_anonymous_visitor_reads_the_programme_and_a_story_in_three_languages(
         page.locator("[data-testid=story-card] h3 a").click()
         page.wait_for_url(f"**/stories/{story.pk}/")
         assert page.locator("article img").count() == 2
-        assert all(img.evaluate("i => i.naturalWidth > 0") for img in page.locator("article img").all())
+        # The photos load lazily: each is brought into view, then must have loaded (a broken one never does).
+        for img in page.locator("article img").all():
+            img.scroll_into_view_if_needed()
+            img.evaluate(
+                "i => i.complete && i.naturalWidth ? true : new Promise((ok, bad) => {"
+                " i.addEventListener('load', () => ok(true)); i.addEventListener('error', () => bad('broken')); })"
+            )
+            assert img.evaluate("i => i.naturalWidth > 0")
         _axe(page, f"story page, {language}, {width} px")
         _shoot(page, f"story-{language}-{width}")
         page.go_back()
