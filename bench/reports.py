@@ -1,15 +1,19 @@
-"""The reports over a large network: 20,000 schools and 10,000 twinnings over three school years. Run by `make bench`.
+"""The reports over a large network against a small one: the pages read kept figures, so they cost the same.
 
-A throw-away SQLite database gets 20,000 schools in six countries (three NSOs), 10,000 twinnings (two programmes and
-none, three school years, a tenth closed after approval, a few declined), two teachers and four pupils per twinning,
-a meeting held in every third twinning (with attendance) and two plan steps per twinning, with bulk inserts. Then:
+Run by `make bench`. A throw-away SQLite database gets schools in six countries (three NSOs), twinnings (two
+programmes and none, three school years, a tenth closed after approval, a few declined), two teachers and four
+pupils per twinning, a meeting held in every third twinning (with attendance) and two plan steps per twinning, with
+bulk inserts: once with 100 twinnings (200 schools), once with 10,000 (20,000 schools; `BENCH_TWINNINGS` sets it).
+Then, in each:
 
-- `report_for` for the whole network (an administrator) and for one NSO, timed in-process;
-- the report page (table and 16 charts) and the XLSX download, requested through Django's test client as a
-  signed-in administrator and as NSO staff;
+- the job's count of the kept figures (`services.refresh_report`) for the whole network and for one NSO, and the
+  live count (`queries.report_for`) it replaced on every view, timed in-process against a reference measured the
+  same way in the same run: reading every membership once;
+- the report page (table and 16 charts), the programme's page and the XLSX and CSV downloads, which read the kept
+  figures, requested through Django's test client as a signed-in administrator and as NSO staff, against
+  `/health/` (one `SELECT 1`), with their queries.
 
-each against a reference measured the same way in the same run: reading every membership once (for the query),
-and `/health/` (one `SELECT 1`) for the pages.
+The last lines compare the large network's pages with the small one's: the ratio should stay near 1.
 """
 
 import os
@@ -26,18 +30,20 @@ from datetime import timedelta
 import django
 django.setup()
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.utils import timezone
 from twinning import testing
 from twinning.accounts.models import Role, User
 from twinning.common.models import AuditEntry
 from twinning.meetings.models import Meeting, MeetingSchool
-from twinning.reporting import queries, rules
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from twinning.reporting import queries, rules, services
 from twinning.schools.models import Programme, School
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Activity
 
-N = 10_000
+import os
+N = int(os.environ["BENCH_N"])
 rng = random.Random(7)
 now = timezone.now()
 nsos = [testing.make_nso(slug, name) for slug, name in (("il", "Israel NSO"), ("uk", "UK NSO"), ("fr", "France NSO"))]
@@ -108,36 +114,51 @@ def best(action, repeat=5):
 reference = best(lambda: list(Membership.objects.values_list("twinning_id", "user_id", "school_id", "role")))
 everything = rules.Scope(everything=True)
 report = queries.report_for(everything)
-whole = best(lambda: queries.report_for(everything))
-one_year = best(lambda: queries.report_for(everything, school_year=2026))
-one_nso = best(lambda: queries.report_for(rules.report_scope(staff)))
+live = best(lambda: queries.report_for(everything))
+live_nso = best(lambda: queries.report_for(rules.report_scope(staff)))
+refresh = best(lambda: services.refresh_report(everything), repeat=3)
+refresh_nso = best(lambda: services.refresh_report(rules.report_scope(staff)), repeat=3)
+programme = programmes[0]
 
-def timed(client, url, repeat=5):
+def timed(client, url, repeat=7):
     client.get(url)
     samples = []
     for _ in range(repeat):
-        began = clock.perf_counter()
-        response = client.get(url)
-        samples.append(clock.perf_counter() - began)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples)
+        with CaptureQueriesContext(connection) as queries_made:
+            began = clock.perf_counter()
+            response = client.get(url)
+            samples.append(clock.perf_counter() - began)
+        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    return f"{statistics.median(samples)}:{len(queries_made)}"
 
-as_admin, as_staff = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
+as_admin, as_staff = testing.Client(HTTP_HOST="127.0.0.1"), testing.Client(HTTP_HOST="127.0.0.1")
 as_admin.force_login(admin)
 as_staff.force_login(staff)
-print("twinnings", report.total["twinnings"], "schools", report.total["schools"], "people",
+print("twinnings", report.total["twinnings"], "schools", School.objects.count(), "people",
       report.total["teachers"] + report.total["pupils"], "rows", len(report.lines), "memberships",
-      Membership.objects.count(), "reference", reference, "whole", whole, "year", one_year, "nso", one_nso,
+      Membership.objects.count(), "reference", reference, "live", live, "live_nso", live_nso,
+      "refresh", refresh, "refresh_nso", refresh_nso,
       "page", timed(as_admin, "/reports/"), "page_nso", timed(as_staff, "/reports/"),
+      "page_programme", timed(as_admin, f"/reports/programmes/{programme.slug}/"),
       "xlsx", timed(as_admin, "/reports/export.xlsx"), "csv", timed(as_admin, "/reports/export.csv"),
       "health", timed(as_admin, "/health/"))
 """
 
 
-def main() -> None:
+PAGES = (
+    ("page", "report page, administrator"),
+    ("page_nso", "report page, NSO staff"),
+    ("page_programme", "a programme's page, administrator"),
+    ("xlsx", "XLSX download, administrator"),
+    ("csv", "CSV download, administrator"),
+)
+
+
+def measure(twinnings: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as workdir:
         env = {
             **os.environ,
+            "BENCH_N": str(twinnings),
             "DJANGO_SETTINGS_MODULE": "twinning.settings",
             "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
             "TWINNING_VAR_DIR": workdir,
@@ -151,31 +172,47 @@ def main() -> None:
         if run.returncode:
             sys.exit(run.stderr[-3000:])
         out = run.stdout.split()
-    f = dict(zip(out[::2], out[1::2], strict=True))
-    reference, health = float(f["reference"]), float(f["health"])
-    print("Reports (20,000 schools, 10,000 twinnings over three school years, SQLite)")
-    print("-" * 80)
-    memberships = int(f["memberships"])
-    print(f"  reading every membership once (reference) {reference * 1000:7.0f} ms  ({memberships:,} memberships)")
-    for key, label in (
-        ("whole", "report_for, whole network, every year"),
-        ("year", "report_for, whole network, one year"),
-        ("nso", "report_for, one NSO (two countries)"),
-    ):
-        value = float(f[key])
-        print(f"  {label:<42} {value * 1000:7.0f} ms  ({value / reference:.1f} x the reference)")
+    return dict(zip(out[::2], out[1::2], strict=True))
+
+
+def report(f: dict[str, str]) -> dict[str, float]:
+    reference = float(f["reference"])
+    health = float(f["health"].split(":")[0])
     print(
-        f"  counted: {int(f['twinnings']):,} twinnings, {int(f['schools']):,} schools, "
-        f"{int(f['people']):,} teachers and pupils, {f['rows']} rows"
+        f"Reports: {int(f['schools']):,} schools, {int(f['memberships']):,} memberships, "
+        f"{int(f['twinnings']):,} twinnings counted, {int(f['people']):,} teachers and pupils, "
+        f"{f['rows']} rows (SQLite)"
     )
+    print("-" * 100)
+    print(f"  reading every membership once (reference)     {reference * 1000:8.1f} ms")
     for key, label in (
-        ("page", "report page, administrator (median)"),
-        ("page_nso", "report page, NSO staff (median)"),
-        ("xlsx", "XLSX download, administrator (median)"),
-        ("csv", "CSV download, administrator (median)"),
+        ("refresh", "the job: kept figures counted, whole network"),
+        ("refresh_nso", "the job: kept figures counted, one NSO"),
+        ("live", "live count per view (before), whole network"),
+        ("live_nso", "live count per view (before), one NSO"),
     ):
         value = float(f[key])
-        print(f"  {label:<42} {value * 1000:7.0f} ms  ({value / health:.0f} x /health/, {health * 1000:.1f} ms)")
+        print(f"  {label:<46} {value * 1000:8.1f} ms  ({value / reference:.1f} x the reference)")
+    pages = {}
+    for key, label in PAGES:
+        seconds, queries = f[key].split(":")
+        pages[key] = float(seconds)
+        print(
+            f"  {label:<46} {float(seconds) * 1000:8.1f} ms  ({float(seconds) / health:.1f} x /health/, "
+            f"{health * 1000:.1f} ms; {queries} queries)"
+        )
+    print()
+    return pages
+
+
+def main() -> None:
+    large = int(os.environ.get("BENCH_TWINNINGS", 10_000))
+    small = report(measure(100))
+    big = report(measure(large))
+    print(f"The pages at {2 * large:,} schools against 200 (median time per view; 1.0 means the same cost)")
+    print("-" * 100)
+    for key, label in PAGES:
+        print(f"  {label:<46} {big[key] / small[key]:5.2f} x")
 
 
 if __name__ == "__main__":

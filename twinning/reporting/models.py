@@ -12,7 +12,9 @@ so it is read only by the results' queries, which show no figure of fewer than f
 figure from which one could be worked out by subtraction (`reporting/small_groups.py`); the admin site
 does not show it.
 
-The reports themselves store nothing: they are counted from the other apps' tables (`queries.py`).
+The reports' figures are counted from the other apps' tables (`queries.py`) and kept, per scope of readers,
+in `KeptReport` and its `KeptCount` rows, which the job queue refreshes (`tasks.py`): a report page then reads a
+few hundred rows, whatever the size of the network, and says when they were counted.
 """
 
 import uuid
@@ -193,3 +195,55 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value}"
+
+
+# The figures of the reports, kept -------------------------------------------------------------------
+
+# In a KeptCount, the value that means "all of them" on each axis: every school year, every country, every
+# programme. A programme of NO_PROGRAMME (0, as in the report's filter) means "twinnings of no programme".
+EVERY_YEAR = 0
+EVERY_COUNTRY = ""
+EVERY_PROGRAMME = -1
+
+
+class KeptReport(models.Model):
+    """The report's figures for one scope of readers (the whole network, an NSO's countries, a programme, or a
+    person's mix of them, written by `reporting.rules.Scope.key`), as last counted."""
+
+    scope = models.CharField(max_length=200, unique=True)
+    refreshed_at = models.DateTimeField()
+    # Last read by a page, a download or the API: a scope nobody has read for a while is not kept up to date.
+    read_at = models.DateTimeField()
+    # The school years that have a twinning under way or done, network-wide, newest first (the filter's choices).
+    school_years = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.scope} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class KeptCount(models.Model):
+    """One cell of a kept report: the eight counts for a school year, a country and a programme, each of which can
+    be "all of them" (EVERY_YEAR, EVERY_COUNTRY, EVERY_PROGRAMME). The counts are distinct counts and cannot be
+    added up across cells (a twinning between two countries is one in each country's cell and one in the cell of
+    every country), so every combination the page, the downloads and the API read is counted and kept."""
+
+    report = models.ForeignKey(KeptReport, on_delete=models.CASCADE, related_name="counts")
+    school_year = models.PositiveSmallIntegerField()
+    country = models.CharField(max_length=2, blank=True)
+    programme = models.IntegerField()
+    schools = models.PositiveIntegerField(default=0)
+    teachers = models.PositiveIntegerField(default=0)
+    pupils = models.PositiveIntegerField(default=0)
+    twinnings = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    attendance = models.PositiveIntegerField(default=0)
+    activities = models.PositiveIntegerField(default=0)
+    labels = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "school_year", "country", "programme"], name="one_kept_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.school_year or '*'} {self.country or '*'} {self.programme}"

@@ -6,11 +6,18 @@ aggregate queries (GROUP BY in the database, never a query per school or per row
 (the table's rows, per country, per school year, all together). The levels are counted separately because the
 numbers are distinct counts: a twinning between an Israeli and a British school is one twinning in
 Israel's row and one in the United Kingdom's, and one, not two, in the total.
+
+The pages do not count: the job queue counts each scope's cells once (`count_cells`: every combination of
+school year, country and programme, each of which may be "all of them", so every level of every filtered report is
+there) and keeps them (`models.KeptCount`); `report_from_kept` builds the same `Report` from those few hundred rows,
+whatever the size of the network. `report_for` stays the live count, the reference the kept one is tested against.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import combinations
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +28,21 @@ from django.utils.translation import gettext_lazy as _
 from twinning.common.models import AuditEntry
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
-from twinning.reporting.models import HIGHEST, LOWEST, Answer, Group, Question, Response, Survey, Wave
+from twinning.reporting.models import (
+    EVERY_COUNTRY,
+    EVERY_PROGRAMME,
+    EVERY_YEAR,
+    HIGHEST,
+    LOWEST,
+    Answer,
+    Group,
+    KeptCount,
+    KeptReport,
+    Question,
+    Response,
+    Survey,
+    Wave,
+)
 from twinning.reporting.rules import TEACHERS, Scope
 from twinning.reporting.small_groups import SMALLEST_GROUP, protect
 from twinning.schools.models import Country, Programme, ValidationStatus
@@ -138,6 +159,7 @@ class Report:
     by_country: list[tuple[Country, dict[str, int]]] = field(default_factory=list)
     by_year: list[tuple[int, dict[str, int]]] = field(default_factory=list)
     total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KEYS, 0))
+    refreshed_at: datetime | None = None  # when the figures were counted, for a kept report
 
 
 @dataclass(frozen=True)
@@ -287,6 +309,95 @@ def report_for(
     return report
 
 
+# The kept figures -----------------------------------------------------------------------------------
+
+ReportCell = tuple[int, str, int]  # (school year or EVERY_YEAR, country or EVERY_COUNTRY, programme or EVERY_PROGRAMME)
+AXES = ("year", "place", "plan")
+
+
+def count_cells(scope: Scope) -> dict[ReportCell, dict[str, int]]:
+    """Every cell of the scope's report: the counts for each combination of school year, country and programme
+    (a programme of NO_PROGRAMME being the twinnings of none), where each axis may also be "all of them". Eight
+    aggregate queries per source, forty in all, whatever the size of the network."""
+    empty = dict.fromkeys(KEYS, 0)
+    cells: dict[ReportCell, dict[str, int]] = {}
+    for source in _sources():
+        paths = {
+            "year": F(f"{source.twinning}__school_year"),
+            "place": F(f"{source.country}_id"),
+            "plan": F(f"{source.twinning}__programme"),
+        }
+        rows = source.model.objects.filter(
+            source.where
+            & _counted(source.twinning)
+            & scope.q(country=source.country, programme=f"{source.twinning}__programme_id")
+        ).order_by()
+        for size in range(len(AXES) + 1):
+            for axes in combinations(AXES, size):
+                if axes:
+                    found = list(rows.values(**{axis: paths[axis] for axis in axes}).annotate(**source.counts))
+                else:
+                    found = [rows.aggregate(**source.counts)]
+                    if not any(found[0].values()):
+                        continue
+                for row in found:
+                    cell = (
+                        row["year"] if "year" in axes else EVERY_YEAR,
+                        row["place"] if "place" in axes else EVERY_COUNTRY,
+                        (row["plan"] or NO_PROGRAMME) if "plan" in axes else EVERY_PROGRAMME,
+                    )
+                    cells.setdefault(cell, dict(empty)).update({key: row[key] or 0 for key in source.counts})
+    return cells
+
+
+def kept_cells(kept: KeptReport) -> dict[ReportCell, dict[str, int]]:
+    return {
+        (row["school_year"], row["country"], row["programme"]): {key: row[key] for key in KEYS}
+        for row in KeptCount.objects.filter(report=kept).values("school_year", "country", "programme", *KEYS)
+    }
+
+
+def report_from_kept(
+    kept: KeptReport, *, school_year: int | None = None, programme: int | None = None, country: str | None = None
+) -> Report:
+    """The report of a scope, read from its kept figures: the same `Report` as `report_for` gave when they were
+    counted, in three queries."""
+    report = report_from_cells(kept_cells(kept), school_year=school_year, programme=programme, country=country)
+    report.refreshed_at = kept.refreshed_at
+    return report
+
+
+def report_from_cells(
+    cells: dict[ReportCell, dict[str, int]],
+    *,
+    school_year: int | None = None,
+    programme: int | None = None,
+    country: str | None = None,
+) -> Report:
+    year = EVERY_YEAR if school_year is None else school_year
+    plan = EVERY_PROGRAMME if programme is None else programme
+    place = country or EVERY_COUNTRY
+    lines, per_country, per_year = [], [], []
+    for (y, c, p), counts in cells.items():
+        is_line = y != EVERY_YEAR and c != EVERY_COUNTRY and p != EVERY_PROGRAMME
+        if is_line and school_year in (None, y) and country in (None, c) and programme in (None, p):
+            lines.append((y, c, p, counts))
+        if y == year and c != EVERY_COUNTRY and p == plan and country in (None, c):
+            per_country.append((c, counts))
+        if y != EVERY_YEAR and c == place and p == plan:
+            per_year.append((y, counts))
+    countries = Country.objects.in_bulk({c for _y, c, _p, _n in lines} | {c for c, _n in per_country})
+    programmes = Programme.objects.in_bulk({p for _y, _c, p, _n in lines if p != NO_PROGRAMME})
+    report = Report(total=dict(cells.get((year, place, plan), dict.fromkeys(KEYS, 0))))
+    report.lines = [Line(y, countries[c], programmes.get(p), dict(n)) for y, c, p, n in lines]
+    report.lines.sort(key=lambda line: (line.school_year, line.country.name.casefold(), _programme_key(line.programme)))
+    report.by_country = sorted(
+        ((countries[c], dict(n)) for c, n in per_country), key=lambda pair: pair[0].name.casefold()
+    )
+    report.by_year = sorted((y, dict(n)) for y, n in per_year)
+    return report
+
+
 # The programme's page: what ministries and funders ask of a programme, this school year against the last.
 PROGRAMME_MEASURES = tuple(m for m in MEASURES if m.key in ("schools", "twinnings", "meetings", "activities", "labels"))
 PROGRAMME_CHART_TITLES = {
@@ -308,10 +419,9 @@ class Comparison:
     now: dict[str, int]
 
 
-def programme_comparison(scope: Scope, programme: Programme, school_year: int) -> Comparison:
-    """The main report's own counts (`report_for`, filtered to the programme): its rows of the two school years
+def programme_comparison(report: Report, school_year: int) -> Comparison:
+    """The main report's own counts (the report filtered to the programme): its rows of the two school years
     per country, and its totals per school year, so that the two pages always agree."""
-    report = report_for(scope, programme=programme.pk)
     empty = dict.fromkeys(KEYS, 0)
     per_country: dict[str, tuple[Country, dict[str, int], dict[str, int]]] = {}
     for line in report.lines:

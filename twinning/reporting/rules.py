@@ -54,6 +54,25 @@ class Scope:
         return scope
 
     @property
+    def key(self) -> str:
+        """The scope written as a short text, the same for the same scope (the kept reports are filed under it)."""
+        if self.everything:
+            return "all"
+        return "nso:{};programme:{}".format(
+            ",".join(map(str, sorted(self.nso_ids))), ",".join(map(str, sorted(self.programme_ids)))
+        )
+
+    @classmethod
+    def from_key(cls, key: str) -> Scope:
+        if key == "all":
+            return cls(everything=True)
+        parts = dict(part.split(":", 1) for part in key.split(";"))
+        return cls(
+            nso_ids=frozenset(int(n) for n in parts["nso"].split(",") if n),
+            programme_ids=frozenset(int(n) for n in parts["programme"].split(",") if n),
+        )
+
+    @property
     def all_countries(self) -> bool:
         """Programme coordinators follow their programmes wherever the schools are."""
         return self.everything or bool(self.programme_ids)

@@ -6,6 +6,8 @@ Its statements are fixed once the first wave opens, so the two waves answer the 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +15,18 @@ from django.utils.translation import gettext as _
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
-from twinning.reporting import rules
-from twinning.reporting.models import HIGHEST, LOWEST, Answer, Participation, Question, Response, Survey
+from twinning.reporting import queries, rules
+from twinning.reporting.models import (
+    HIGHEST,
+    LOWEST,
+    Answer,
+    KeptCount,
+    KeptReport,
+    Participation,
+    Question,
+    Response,
+    Survey,
+)
 from twinning.schools.models import NSO, Programme
 
 MOST_QUESTIONS = 8
@@ -141,3 +153,60 @@ def record_survey_download(*, by, survey: Survey, kind: str) -> None:
     """Note in the audit log who downloaded a questionnaire's results (CSV or XLSX)."""
     with transaction.atomic():
         audit.record(actor=by, action="survey.results_downloaded", target=survey, format=kind)
+
+
+# The reports' kept figures ----------------------------------------------------------------------------
+
+# A scope nobody has read for this long is no longer counted again; it is counted afresh when read again.
+UNREAD_FOR = timedelta(days=14)
+# How often the job counts the figures again (the pages say when they were counted, and that it is every hour).
+REFRESH_MINUTES = 60
+READ_NOTED_EVERY = timedelta(hours=1)
+
+
+def refresh_report(scope: rules.Scope) -> KeptReport:
+    """Count the scope's figures (`queries.count_cells`) and keep them in place of the last ones, in one
+    transaction: a page reads either the old figures or the new, never half of each."""
+    cells = queries.count_cells(scope)
+    years = queries.school_years_counted()
+    now = timezone.now()
+    with transaction.atomic():
+        kept, created = KeptReport.objects.select_for_update().get_or_create(
+            scope=scope.key, defaults={"refreshed_at": now, "read_at": now, "school_years": years}
+        )
+        if not created:
+            kept.refreshed_at, kept.school_years = now, years
+            kept.save(update_fields=["refreshed_at", "school_years"])
+            KeptCount.objects.filter(report=kept).delete()
+        KeptCount.objects.bulk_create(
+            [
+                KeptCount(report=kept, school_year=year, country=country, programme=programme, **counts)
+                for (year, country, programme), counts in cells.items()
+            ],
+            batch_size=1000,
+        )
+    return kept
+
+
+def kept_report(scope: rules.Scope) -> KeptReport:
+    """The scope's kept figures, counted now if they never were (the first reader of a scope waits once); the time
+    it was last read noted (at most once an hour), so that the job keeps counting the scopes people read."""
+    kept = KeptReport.objects.filter(scope=scope.key).first()
+    if kept is None:
+        return refresh_report(scope)
+    now = timezone.now()
+    if now - kept.read_at > READ_NOTED_EVERY:
+        KeptReport.objects.filter(pk=kept.pk).update(read_at=now)
+    return kept
+
+
+def refresh_kept_reports() -> dict:
+    """The job: the whole network's figures and those of every scope read lately counted again; the scopes
+    nobody read for UNREAD_FOR forgotten."""
+    now = timezone.now()
+    _rows, deleted = KeptReport.objects.filter(read_at__lt=now - UNREAD_FOR).exclude(scope="all").delete()
+    forgotten = deleted.get(KeptReport._meta.label, 0)
+    keys = set(KeptReport.objects.values_list("scope", flat=True)) | {"all"}
+    for key in sorted(keys):
+        refresh_report(rules.Scope.from_key(key))
+    return {"refreshed": len(keys), "forgotten": forgotten}

@@ -18,15 +18,13 @@ from twinning.common.school_year import current_school_year, school_year_label
 from twinning.reporting import exports, queries, rules, services
 from twinning.reporting.drawing import Item, Value, bar_chart
 from twinning.reporting.forms import AnswerForm, ProgrammeYear, ReportFilter, SurveyForm
-from twinning.reporting.models import Participation, Wave
+from twinning.reporting.models import KeptReport, Participation, Wave
 
 
-def _report_filter(request, scope: rules.Scope) -> tuple[ReportFilter, list, list]:
+def _report_filter(request, scope: rules.Scope, kept: KeptReport) -> tuple[ReportFilter, list, list]:
     """The filter form, its choices limited to the scope, and those choices (countries, programmes)."""
     countries, programmes = list(rules.countries_in(scope)), list(rules.programmes_in(scope))
-    form = ReportFilter(
-        request.GET or None, years=queries.school_years_counted(), countries=countries, programmes=programmes
-    )
+    form = ReportFilter(request.GET or None, years=kept.school_years, countries=countries, programmes=programmes)
     return form, countries, programmes
 
 
@@ -67,11 +65,12 @@ def _charts(report: queries.Report, rtl: bool) -> list[dict]:
 def report(request):
     """Schools, teachers, pupils, twinnings, meetings and activities in the reader's scope: table and charts."""
     scope = rules.get_report_scope(request.user)
-    form, countries, programmes = _report_filter(request, scope)
+    kept = services.kept_report(scope)
+    form, countries, programmes = _report_filter(request, scope, kept)
     filters = _filters(form)
     if filters is None:
         return render(request, "reporting/report.html", {"form": form, "report": None}, status=400)
-    result = queries.report_for(scope, **filters)
+    result = queries.report_from_kept(kept, **filters)
     # Who the page is about, in words: the NSO's countries, and/or the programmes of a programme coordinator.
     own_countries = sorted(c.name for c in countries if c.nso_id in scope.nso_ids)
     own_programmes = sorted(p.name for p in programmes if p.pk in scope.programme_ids)
@@ -107,12 +106,13 @@ def report(request):
 
 def _export(request, kind: str):
     scope = rules.get_report_scope(request.user)
-    form, _countries, _programmes = _report_filter(request, scope)
+    kept = services.kept_report(scope)
+    form, _countries, _programmes = _report_filter(request, scope, kept)
     filters = _filters(form)
     if filters is None:
         problems = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
-    result = queries.report_for(scope, **filters)
+    result = queries.report_from_kept(kept, **filters)
     services.record_report_download(by=request.user, kind=kind, scope=scope, filters=filters)
     stem = f"twinning-report-{timezone.localdate():%Y-%m-%d}"
     if kind == "csv":
@@ -143,10 +143,10 @@ def export_xlsx(request):
 # A programme's report ------------------------------------------------------------------------
 
 
-def _programme_year(request) -> tuple[ProgrammeYear, int | None]:
+def _programme_year(request, kept: KeptReport) -> tuple[ProgrammeYear, int | None]:
     """The school year chosen (this one unless told), or None when the choice is not in the list."""
     year = current_school_year()
-    years = sorted(set(queries.school_years_counted()) | {year}, reverse=True)
+    years = sorted(set(kept.school_years) | {year}, reverse=True)
     form = ProgrammeYear(request.GET or None, years=years, initial={"school_year": year})
     if not form.is_bound:
         return form, year
@@ -179,14 +179,16 @@ def _comparison_charts(comparison: queries.Comparison, rtl: bool) -> list[dict]:
 def programme_report(request, slug: str):
     """A programme for ministries and funders: this school year against the one before, per country."""
     programme, scope = rules.get_programme_for_report(request.user, slug)
-    form, year = _programme_year(request)
+    kept = services.kept_report(scope)
+    form, year = _programme_year(request, kept)
     context: dict = {"programme": programme, "form": form, "comparison": None, "everything": scope.all_countries}
     if year is None:
         return render(request, "reporting/programme_report.html", context, status=400)
-    comparison = queries.programme_comparison(scope, programme, year)
+    comparison = queries.programme_comparison(queries.report_from_kept(kept, programme=programme.pk), year)
     measures = queries.PROGRAMME_MEASURES
     context |= {
         "comparison": comparison,
+        "counted_at": kept.refreshed_at,
         "measures": measures,
         "before": school_year_label(year - 1),
         "now": school_year_label(year),
@@ -202,11 +204,12 @@ def programme_report(request, slug: str):
 
 def _programme_export(request, slug: str, kind: str):
     programme, scope = rules.get_programme_for_report(request.user, slug)
-    form, year = _programme_year(request)
+    kept = services.kept_report(scope)
+    form, year = _programme_year(request, kept)
     if year is None:
         problems = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
-    comparison = queries.programme_comparison(scope, programme, year)
+    comparison = queries.programme_comparison(queries.report_from_kept(kept, programme=programme.pk), year)
     services.record_report_download(
         by=request.user,
         kind=kind,

@@ -2,6 +2,8 @@
 programme, in the reader's scope) and the aggregated results of the questionnaires a person runs,
 with the same rule as the pages: a group of fewer than five answers is never shown on its own."""
 
+from datetime import datetime
+
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -10,6 +12,7 @@ from twinning.api.errors import ApiError, not_found
 from twinning.api.v1.base import REFUSALS, Id, PageQuery, api, paged
 from twinning.reporting import queries as report_queries
 from twinning.reporting import rules as report_rules
+from twinning.reporting import services as report_services
 from twinning.reporting.forms import ReportFilter
 from twinning.reporting.models import Survey, Wave
 
@@ -40,6 +43,9 @@ class YearOut(Schema):
 
 
 class ReportOut(Schema):
+    counted_at: datetime = Field(
+        description="When the figures were counted: the job queue counts them again every hour, no request does"
+    )
     measures: list[MeasureOut]
     lines: list[LineOut]
     by_country: list[CountryOut]
@@ -62,10 +68,11 @@ def report(request, filters: Query[ReportFilters]):
     scope = report_rules.report_scope(request.user)
     if scope is None:
         raise not_found()
+    kept = report_services.kept_report(scope)
     # The page's own filter form: the same choices, limited to the reader's scope, and the same messages.
     form = ReportFilter(
         {key: value for key, value in filters.dict().items() if value is not None},
-        years=report_queries.school_years_counted(),
+        years=kept.school_years,
         countries=list(report_rules.countries_in(scope)),
         programmes=list(report_rules.programmes_in(scope)),
     )
@@ -75,8 +82,9 @@ def report(request, filters: Query[ReportFilters]):
         problems = [{"where": ["query", name], "problem": str(errors[0])} for name, errors in form.errors.items()]
         message = _("A filter is not one you can use: see “problems”.")
         raise ApiError(400, "bad_filter", message, problems=problems)
-    result = report_queries.report_for(scope, **form.filters())
+    result = report_queries.report_from_kept(kept, **form.filters())
     return {
+        "counted_at": kept.refreshed_at,
         "measures": [
             {"key": m.key, "label": str(m.label), "definition": str(m.definition)} for m in report_queries.MEASURES
         ],
