@@ -11,6 +11,7 @@ from twinning.accounts import rules
 from twinning.accounts.models import Role, User
 from twinning.common.models import AuditEntry, DataExport
 from twinning.common.scopes import everything
+from twinning.common.search import contains_words
 from twinning.schools.models import NSO, Programme, School
 
 ROLE_ACTIONS = ("role.granted", "role.removed")
@@ -38,9 +39,7 @@ def schools_for_principals(user, *, search: str, limit: int = 20) -> list[School
     """Schools whose principals this person appoints, matching a part of their name or city."""
     if len(search) < 2:
         return []
-    schools = rules.schools_for_principals_by(user).filter(
-        Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
-    )
+    schools = rules.schools_for_principals_by(user).filter(contains_words("search_text", search))
     return list(schools.select_related("country").order_by("name", "pk")[:limit])
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import NamedInLanguages
+from twinning.common.search import Searchable
 
 
 class Occasion(NamedInLanguages):
@@ -58,8 +59,11 @@ class Activity(models.Model):
         return str(self.published or f"#{self.pk}")
 
 
-class Version(models.Model):
+class Version(Searchable):
     """One text of an activity, from draft through review to published (and later superseded)."""
+
+    # The library is searched in the published version's title, summary and goals (common/search.py).
+    SEARCHED = ("title", "summary", "goals")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

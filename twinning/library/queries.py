@@ -1,7 +1,8 @@
 """Reading the library: search with filters, the review queue, a person's own drafts."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from twinning.common.search import contains_words
 from twinning.library.models import Activity, Attachment, Version
 
 SORTS = {
@@ -34,12 +35,8 @@ def library_for(
     and the database never needs DISTINCT over the whole library.
     """
     found = Activity.objects.filter(status=Activity.Status.PUBLISHED, published__isnull=False)
-    for word in text.split()[:8]:
-        found = found.filter(
-            Q(published__title__icontains=word)
-            | Q(published__summary__icontains=word)
-            | Q(published__goals__icontains=word)
-        )
+    # Every word, in the title, the summary or the goals, however it is accented or pointed (common/search.py).
+    found = found.filter(contains_words("published__search_text", text))
     tags = (
         ("themes", "subject_id", theme),
         ("languages", "language_id", language),

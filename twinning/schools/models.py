@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import NamedInLanguages
+from twinning.common.search import Searchable
 from twinning.common.time_zones import validate_time_zone
 
 
@@ -133,7 +134,10 @@ class ValidationStatus(models.TextChoices):
     REJECTED = "rejected", _("Not validated")
 
 
-class School(models.Model):
+class School(Searchable):
+    # Searched by its names and its town (common/search.py: with or without niqqud, tashkeel or accents).
+    SEARCHED = ("name", "native_name", "city")
+
     class Type(models.TextChoices):
         PUBLIC = "public", _("Public school")
         PRIVATE = "private", _("Private school")
@@ -182,6 +186,7 @@ class School(models.Model):
         indexes = [
             models.Index(fields=["country", "status", "name"]),
             models.Index(fields=["status", "created_at"]),
+            # A trigram index on search_text too, on PostgreSQL (migration 0008, common.search.TrigramIndex).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(age_from__lte=F("age_to")), name="school_ages_in_order"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from twinning.accounts.rules import roles_of
+from twinning.common.search import contains_words
 from twinning.schools import rules
 from twinning.schools.models import Country, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
@@ -27,8 +28,7 @@ def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> 
         teachers = teachers.filter(
             Q(user__full_name__icontains=search)
             | Q(user__email__icontains=search)
-            | Q(school__name__icontains=search)
-            | Q(school__native_name__icontains=search)
+            | contains_words("school__search_text", search)
         )
     return (
         teachers.select_related("user", "school__country", "vouched_by")
@@ -84,9 +84,7 @@ def schools_for_directory(user, *, search: str = "", country: str = "") -> Query
     if country:
         schools = schools.filter(country_id=country)
     if search:
-        schools = schools.filter(
-            Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
-        )
+        schools = schools.filter(contains_words("search_text", search))
     return schools.select_related("country").order_by("name", "pk")
 
 
@@ -96,7 +94,7 @@ def schools_for_signup(*, country: str, search: str) -> QuerySet[School]:
     (see ``services.register_teacher``)."""
     return (
         School.objects.filter(country_id=country, status=ValidationStatus.VALIDATED)
-        .filter(Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search))
+        .filter(contains_words("search_text", search))
         .order_by("name", "pk")
     )
 
@@ -237,7 +235,5 @@ def members_of(programme: Programme, *, search: str = "") -> QuerySet[School]:
     """The programme's approved member schools (`School.programmes`), by country then name."""
     schools = programme.schools.all()
     if search:
-        schools = schools.filter(
-            Q(name__icontains=search) | Q(native_name__icontains=search) | Q(city__icontains=search)
-        )
+        schools = schools.filter(contains_words("search_text", search))
     return schools.select_related("country").order_by("country_id", "name", "pk")

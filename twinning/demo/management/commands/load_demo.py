@@ -164,6 +164,8 @@ class Network:
         teachers = self.plan_teachers(schools)
 
         User.objects.bulk_create(self.users)
+        for school in schools:
+            school.fold_searched()  # bulk_create does not call save()
         School.objects.bulk_create(schools)
         self.link_schools(schools, programmes)
         TeacherProfile.objects.bulk_create(teachers)

@@ -1,0 +1,121 @@
+"""Text search that finds a name however it was typed: in Hebrew with or without niqqud, in Arabic with or without
+tashkeel and whichever form of alef, yeh or ta marbuta was used, in Latin letters with or without accents.
+
+A searched model keeps a folded copy of its searched fields (`fold`), written whenever it is saved; a search folds
+the words typed the same way and asks for rows whose copy contains every word (`contains_words`). On PostgreSQL the copy
+has a trigram index (`TrigramIndex`, in the migrations), which serves `LIKE '%word%'`, so a search stays fast at
+hundreds of thousands of rows; on SQLite (the demo) the same query scans.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import migrations, models
+from django.db.models import Q
+
+# Hebrew points and cantillation (U+0591-U+05C7, letters excepted), and the Arabic marks: tashkeel, Quranic
+# annotation signs, superscript alef, and tatweel (the stretching stroke).
+_HEBREW_MARKS = {c for c in range(0x0591, 0x05C8) if unicodedata.category(chr(c)) == "Mn"}
+_ARABIC_MARKS = set(range(0x0610, 0x061B)) | set(range(0x064B, 0x0660)) | {0x0670, 0x0640}
+_ARABIC_MARKS |= set(range(0x06D6, 0x06DD)) | set(range(0x06DF, 0x06E5)) | {0x06E7, 0x06E8} | set(range(0x06EA, 0x06EE))
+# Letters written in more than one way: every alef with hamza or madda as a bare alef, alef maqsura and Farsi yeh as
+# yeh, ta marbuta as ha, Farsi kaf as kaf; Hebrew final letters as their usual form (so "שלומ" is no different).
+_SAME_LETTER = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ک": "ك",
+        "ך": "כ",
+        "ם": "מ",
+        "ן": "נ",
+        "ף": "פ",
+        "ץ": "צ",
+    }
+)
+_MARKS = dict.fromkeys(_HEBREW_MARKS | _ARABIC_MARKS)
+
+
+def fold(*parts: str | None) -> str:
+    """The parts as one searchable text: lower case, no accents, points or tashkeel, one form of each letter,
+    single spaces. The same function folds the stored copy and the words searched for."""
+    text = " ".join(part for part in parts if part)
+    # Compatibility decomposition splits accented Latin letters (é → e + ◌́) and ligatures; marks then go.
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and ord(ch) not in _MARKS)
+    text = unicodedata.normalize("NFC", text).translate(_SAME_LETTER)
+    return " ".join(text.split())
+
+
+def words_of(text: str, *, most: int = 8) -> list[str]:
+    """The folded words of a search, at most `most` of them (a pasted paragraph is not a search)."""
+    return fold(text).split()[:most]
+
+
+def contains_words(field: str, text: str, *, most: int = 8) -> Q:
+    """Rows whose folded copy in `field` contains every word of `text` (an empty search: every row)."""
+    found = Q()
+    for word in words_of(text, most=most):
+        found &= Q(**{f"{field}__contains": word})
+    return found
+
+
+class Searchable(models.Model):
+    """A model searched by some of its text fields (`SEARCHED`): their folded copy, `search_text`, is written on
+    every save. Code that writes rows in bulk (`bulk_create`, `update`) calls `fold_searched` itself."""
+
+    SEARCHED: tuple[str, ...] = ()
+
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.fold_searched()
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(fields) & set(self.SEARCHED):
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def fold_searched(self) -> None:
+        self.search_text = fold(*(getattr(self, name) for name in self.SEARCHED))
+
+
+class TrigramIndex(migrations.operations.base.Operation):
+    """A trigram (pg_trgm) GIN index on a folded copy, on PostgreSQL only: it serves `LIKE '%word%'`. Nothing on
+    other databases, where the search scans. The extension is created when missing (it ships with PostgreSQL)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, column: str, name: str):
+        self.table, self.column, self.name = table, column, name
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {quote(self.name)} ON {quote(self.table)} "
+            f"USING gin ({quote(self.column)} gin_trgm_ops)"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+
+    def describe(self) -> str:
+        return f"Trigram index {self.name} on {self.table}.{self.column} (PostgreSQL)"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [], {"table": self.table, "column": self.column, "name": self.name})
