@@ -204,3 +204,36 @@ def test_expired_client_tokens_are_forgotten(cast):
     AccessToken.objects.filter(pk=personal.token.pk).update(expires_at=timezone.now() - timedelta(days=2))
     assert services.forget_expired_client_tokens() == 1
     assert list(AccessToken.objects.all()) == [personal.token]
+
+
+def test_a_clients_import_goes_through_the_same_dry_run_and_is_audited_with_its_name(
+    cast, django_capture_on_commit_callbacks
+):
+    from twinning.onboarding.models import Invitation
+
+    made = _client_for(cast)
+    api = ApiClient(_token(made))
+    row = {
+        "school_name": "Galil School",
+        "country": "IL",
+        "city": "Karmiel",
+        "school_type": "public",
+        "age_from": 9,
+        "age_to": 12,
+        "languages": ["he"],
+        "teacher_name": "Rina Galil",
+        "teacher_email": "rina@example.org",
+        "teacher_language": "he",
+    }
+    # The UK's schools are not this NSO's to import: the spreadsheet's own message, nothing kept.
+    refused = api.post("/api/v1/imports", {"rows": [{**row, "country": "GB"}]})
+    assert refused.status_code == 422 and _body(refused)["problems"][0]["where"] == ["body", "rows", 0, "country"]
+    checked = api.post("/api/v1/imports", {"rows": [row]})
+    assert checked.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        done = api.post(f"/api/v1/imports/{_body(checked)['id']}/run", {})
+    assert done.status_code == 200 and _body(done)["result"]["schools_created"] == 1
+    invitation = Invitation.objects.get(user__email="rina@example.org")
+    assert invitation.invited_by == made.client.identity
+    entry = AuditEntry.objects.get(action="onboarding.imported")
+    assert entry.data["via"] == "API client “Ministry register”"
