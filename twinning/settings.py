@@ -387,5 +387,7 @@ WHITENOISE_ROOT = BASE_DIR / "twinning" / "common" / "public"
 # requests a minute (then 429 with Retry-After); a page of a list holds at most API_PAGE_MAX items.
 TWINNING_API_TOKEN_MAX_DAYS = int(os.environ.get("TWINNING_API_TOKEN_MAX_DAYS", "365"))
 TWINNING_API_RATE_PER_MINUTE = int(os.environ.get("TWINNING_API_RATE_PER_MINUTE", "120"))
+# How long a token an NSO's system gets with its OAuth 2 client credentials works, in seconds.
+TWINNING_API_CLIENT_TOKEN_SECONDS = int(os.environ.get("TWINNING_API_CLIENT_TOKEN_SECONDS", "3600"))
 API_PAGE_MAX = 200
 NINJA_PAGINATION_MAX_LIMIT = API_PAGE_MAX

@@ -30,14 +30,21 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise _unauthenticated(_("This token is not known. Check that it was copied whole."))
         now = timezone.now()
+        client = found.client
+        if client is not None and (client.revoked_at is not None or not found.user.is_active):
+            raise _unauthenticated(_("The client of this token was revoked: ask your NSO's staff for a new one."))
         if found.revoked_at is not None:
             raise _unauthenticated(_("This token was revoked. Make a new one on your tokens page."))
+        if found.expires_at <= now and client is not None:
+            raise _unauthenticated(_("This token has expired. Ask the token endpoint for a new one."))
         if found.expires_at <= now:
             raise _unauthenticated(_("This token has expired. Make a new one on your tokens page."))
         if not rules.may_hold_tokens(found.user):
             raise _unauthenticated(_("The account of this token cannot use the API."))
         _count(found)
         services.note_use(token=found)
+        if client is not None:
+            services.note_client_use(client=client)
         request.user = found.user
         request.api_token = found
         return found
@@ -49,18 +56,24 @@ def _find(value: str) -> AccessToken | None:
     find, sep, secret = value[len(services.PREFIX) :].partition("_")
     if not sep or not secret:
         return None
-    token = AccessToken.objects.select_related("user").filter(prefix=find).first()
+    token = AccessToken.objects.select_related("user", "client").filter(prefix=find).first()
     if token is None or not hmac.compare_digest(token.digest, services.digest_of(secret)):
         return None
     return token
 
 
 def _count(token: AccessToken) -> None:
-    """A fixed window per token and minute, kept in the shared cache (Redis in production)."""
+    """A fixed window per token and minute, kept in the shared cache (Redis in production). A client's
+    tokens share the client's count: asking for a new token does not start a new minute."""
+    count_rate(token.client.client_id if token.client is not None else token.prefix)
+
+
+def count_rate(key_of: str) -> None:
+    """Count one call against ``key_of``'s limit this minute; past it, 429 with Retry-After."""
     limit = settings.TWINNING_API_RATE_PER_MINUTE
     now = time.time()
     window = int(now // 60)
-    key = f"api-rate:{token.prefix}:{window}"
+    key = f"api-rate:{key_of}:{window}"
     cache.add(key, 0, timeout=90)
     try:
         used = cache.incr(key)
@@ -82,3 +95,11 @@ def need(request, area: str, access: str = scopes.READ) -> None:
     """Refuse (403) unless the request's token has the scope; every operation starts with this."""
     if not scopes.allows(request.api_token.scopes, area, access):
         raise scope_missing(area, access)
+
+
+def channel(request) -> str:
+    """How the audit log names the caller's way in: the personal token's or the client's name."""
+    token = request.api_token
+    if token.client is not None:
+        return f"API client “{token.client.name}”"
+    return f"API token “{token.name}”"

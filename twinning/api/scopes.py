@@ -13,7 +13,7 @@ AREAS = {
     "reports": _("Reports and questionnaires' results"),
 }
 # Areas where the API writes today; the others are read-only.
-WRITABLE = frozenset({"schools"})
+WRITABLE = frozenset({"schools", "twinnings"})
 
 READ, WRITE = "read", "write"
 

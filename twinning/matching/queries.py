@@ -7,14 +7,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from twinning.common.school_year import current_school_year
-from twinning.matching.engine import Profile, SearchIndex
+from twinning.matching.engine import Profile, SearchIndex, score_pair
 from twinning.matching.engine.search import Filters
 from twinning.matching.engine.vision import from_bytes
 from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
@@ -375,3 +375,14 @@ def cohort_work_for(user) -> dict:
         keys = [int(row["key"]) for row in latest.stats.get("unmatched_schools") or []]
         unmatched = sum(1 for room in rooms_in_run(latest, keys).values() if room > 0) if keys else 0
     return {"to_review": runs.filter(status="done").count(), "latest": latest, "unmatched": unmatched}
+
+
+def pair_score(own: TwinningProfile, partner: TwinningProfile) -> float | None:
+    """The pair's score, kept with a request to twin; None when there is no pair to score (a school's
+    own profile, which the service refuses with a clear message)."""
+    if own.school_id == partner.school_id:
+        return None
+    query, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[own.pk, partner.pk]))
+    if query.key != str(own.pk):
+        query, other = other, query
+    return score_pair(query, other, when=datetime.now(UTC)).score

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
 from twinning.common.errors import ServiceError
+from twinning.common.school_year import current_school_year
 from twinning.matching.models import CohortRun, Proposal, TwinningProfile
 from twinning.schools.models import Country, Programme
 from twinning.schools.rules import teaching_school_id
@@ -33,6 +34,31 @@ def get_proposal_for_user(user, pk: int) -> Proposal:
     return get_object_or_404(
         proposals_for(user).select_related("left__school__country", "right__school__country"), pk=pk
     )
+
+
+def answering_school_id(user, proposal: Proposal) -> int:
+    """The school a person answers a proposal for: theirs of its two (see ``get_proposal_for_user``)."""
+    mine = profile_school_ids(user)
+    return proposal.left.school_id if proposal.left.school_id in mine else proposal.right.school_id
+
+
+def get_profiles_for_request(user, partner_pk: int) -> tuple[TwinningProfile, TwinningProfile]:
+    """A validated teacher's school's profile this year, and the profile they ask to twin with (one
+    looking for partners this year); 404 for anyone else or anything else. The service checks the rest
+    (the same school, the programme's rules, the partner's capacity) and says why in words."""
+    school_id = teaching_school_id(user)
+    if school_id is None:
+        raise Http404
+    year = current_school_year()
+    own = TwinningProfile.objects.filter(school_id=school_id, school_year=year).select_related("school").first()
+    partner = (
+        TwinningProfile.objects.filter(pk=partner_pk, school_year=year, looking=True)
+        .select_related("school__country")
+        .first()
+    )
+    if own is None or partner is None:
+        raise Http404
+    return own, partner
 
 
 def can_run_cohorts(user) -> bool:

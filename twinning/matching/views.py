@@ -21,6 +21,7 @@ from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal
 from twinning.matching.queries import (
     engine_profiles,
     filters_within_rules,
+    pair_score,
     profiles_by_pk,
     rooms_in_run,
     schools_bound_elsewhere,
@@ -138,30 +139,10 @@ def search(request):
     )
 
 
-def _pair_score(own: TwinningProfile, partner: TwinningProfile) -> float | None:
-    """The pair's score, kept with the request; None when there is no pair to score (a school's own
-    profile, which the service refuses with a clear message)."""
-    if own.school_id == partner.school_id:
-        return None
-    query, other = engine_profiles(TwinningProfile.objects.filter(pk__in=[own.pk, partner.pk]))
-    if query.key != str(own.pk):
-        query, other = other, query
-    return engine.score_pair(query, other, when=datetime.now(UTC)).score
-
-
 @login_required
 @require_POST
 def request_partnership(request, pk: int):
-    school_id = teaching_school_id(request.user)
-    if school_id is None:
-        raise Http404
-    year = current_school_year()
-    own = TwinningProfile.objects.filter(school_id=school_id, school_year=year).select_related("school").first()
-    partner = (
-        TwinningProfile.objects.filter(pk=pk, school_year=year, looking=True).select_related("school__country").first()
-    )
-    if own is None or partner is None:
-        raise Http404
+    own, partner = rules.get_profiles_for_request(request.user, pk)
     form = RequestForm(request.POST)
     form.is_valid()
     try:
@@ -170,7 +151,7 @@ def request_partnership(request, pk: int):
             to_profile=partner,
             by=request.user,
             message=form.cleaned_data.get("message", ""),
-            score=_pair_score(own, partner),
+            score=pair_score(own, partner),
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -196,8 +177,7 @@ def proposal_detail(request, pk: int):
 
 
 def _own_school_id(request, proposal) -> int:
-    mine = rules.profile_school_ids(request.user)
-    return proposal.left.school_id if proposal.left.school_id in mine else proposal.right.school_id
+    return rules.answering_school_id(request.user, proposal)
 
 
 def _proposal_page(request, proposal, form: AnswerForm):

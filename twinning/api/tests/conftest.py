@@ -74,6 +74,12 @@ class ApiClient:
         check_against_schema(response, path, "POST")
         return response
 
+    def patch(self, path: str, body=None, *, raw: str | None = None):
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        response = self.client.patch(path, data, content_type="application/json", **self._headers())
+        check_against_schema(response, path, "PATCH")
+        return response
+
 
 def token_for(user, *, scopes_wanted: list[str] | None = None, name: str = "Tests", days: int = 30) -> str:
     return services.create_token(

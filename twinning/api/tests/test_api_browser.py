@@ -1,6 +1,7 @@
 """A real browser: a teacher makes a token on the tokens page (Arabic on a phone, English on a desktop),
-sees it once, uses it, and revokes it; the API's documentation page draws its operations under the
-site's content security policy, from files served here."""
+sees it once, uses it, and revokes it; NSO staff do the same with an OAuth client for their NSO's
+system; the API's documentation page draws its operations under the site's content security policy,
+from files served here."""
 
 import os
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from twinning import testing
-from twinning.api.models import AccessToken
+from twinning.api.models import AccessToken, OAuthClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -64,6 +65,49 @@ def test_a_teacher_makes_a_token_sees_it_once_and_revokes_it(browser, live_serve
     page.get_by_test_id("token-row").locator("button[type=submit]").click()
     expect(page.locator(".messages li").first).to_be_visible()
     answer = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {value}"})
+    assert answer.status == 401
+    context.close()
+
+
+@pytest.mark.parametrize(("language", "width"), [("he", 390), ("ar", 1280), ("en", 1280)])
+def test_nso_staff_make_a_client_see_its_secret_once_and_revoke_it(browser, live_server, cast, language, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = signed_in(context, live_server, cast.nso_il, language)
+    page.goto(f"{live_server.url}/api/clients/")
+    page.locator("main form.stacked button[type=submit]").click()  # empty: refused, nothing made
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    assert OAuthClient.objects.count() == 0
+    page.fill("input[name=name]", {"he": "מרשם בתי הספר", "ar": "سجل المدارس"}.get(language, "School register"))
+    page.check("input[name=scopes][value='schools:write']")
+    page.locator("main form.stacked button[type=submit]").click()
+    shown = page.get_by_test_id("new-client")
+    expect(shown).to_be_visible()
+    client_id, secret = (code.inner_text() for code in shown.locator(".token-value").all())
+    assert client_id.startswith("twc_")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1"
+        " || e.getBoundingClientRect().left < -1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+    shoot(page, f"clients-new-{language}-{width}.png", full_page=True)
+
+    granted = page.request.post(
+        f"{live_server.url}/api/oauth/token",
+        form={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert granted.status == 200 and granted.json()["token_type"] == "Bearer"
+    token = granted.json()["access_token"]
+    answer = page.request.get(f"{live_server.url}/api/v1/schools", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status == 200
+
+    page.goto(f"{live_server.url}/api/clients/")
+    assert secret not in page.content()  # shown once
+    row = page.get_by_test_id("client-row")
+    expect(row).to_contain_text(client_id)
+    shoot(page, f"clients-{language}-{width}.png", full_page=True)
+    row.locator("button[type=submit]").click()
+    expect(page.locator(".messages li").first).to_be_visible()
+    answer = page.request.get(f"{live_server.url}/api/v1/schools", headers={"Authorization": f"Bearer {token}"})
     assert answer.status == 401
     context.close()
 

@@ -155,7 +155,7 @@ def paged(queryset, *, list_key: str, paging: PageQuery):
 class MeOut(Schema):
     id: int
     name: str
-    email: str
+    email: str | None = Field(description="None for an NSO's system (an OAuth client), which has no address.")
     token: str = Field(description="The name of the token used.")
     scopes: list[str]
     token_expires_at: datetime

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
 from twinning.api import scopes
-from twinning.api.auth import need
-from twinning.api.errors import not_found
+from twinning.api.auth import channel, need
+from twinning.api.errors import ApiError, not_found
 from twinning.api.v1.base import (
     REFUSALS,
     ErrorOut,
@@ -18,6 +20,7 @@ from twinning.api.v1.base import (
 from twinning.common import audit
 from twinning.schools import rules as school_rules
 from twinning.schools import services as school_services
+from twinning.schools.forms import SchoolForm
 from twinning.schools.models import School, TeacherProfile
 
 # --- Schools ------------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def _decided_school(request, school: School) -> dict:
 def validate_school(request, school_id: Id):
     need(request, "schools", scopes.WRITE)
     school = school_rules.get_school_for_validator(request.user, school_id)
-    with audit.acting_through(_channel(request)):
+    with audit.acting_through(channel(request)):
         school_services.approve_school(school=school, by=request.user)
     return _decided_school(request, school)
 
@@ -148,9 +151,69 @@ def validate_school(request, school_id: Id):
 def reject_school(request, school_id: Id, body: Reason):
     need(request, "schools", scopes.WRITE)
     school = school_rules.get_school_for_validator(request.user, school_id)
-    with audit.acting_through(_channel(request)):
+    with audit.acting_through(channel(request)):
         school_services.reject_school(school=school, by=request.user, reason=body.reason)
     return _decided_school(request, school)
+
+
+class SchoolChange(Schema):
+    """The details to change; what is left out stays as it is. The country is not here: moving a school to
+    another country moves it to another NSO, an administrator's decision."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=200, description="In Latin letters")
+    native_name: str | None = Field(None, max_length=200)
+    city: str | None = Field(None, max_length=120)
+    school_type: str | None = Field(None, max_length=40)
+    age_from: int | None = Field(None, ge=0, le=99)
+    age_to: int | None = Field(None, ge=0, le=99)
+    languages: list[str] | None = Field(None, max_length=20, description="ISO 639-1 codes")
+    time_zone: str | None = Field(None, max_length=64)
+    school_week: str | None = Field(None, max_length=20)
+    website: str | None = Field(None, max_length=300)
+
+
+@schools_router.patch(
+    "/schools/{school_id}",
+    response={200: SchoolOut, 409: ErrorOut, **REFUSALS},
+    summary="Change a school's details (its principal, teachers and validators may)",
+)
+def update_school(request, school_id: Id, body: SchoolChange):
+    """Checked as the school's page checks them (the same form), saved by the same service."""
+    need(request, "schools", scopes.WRITE)
+    school = school_rules.get_school_for_editor(request.user, school_id)
+    current = {name: getattr(school, name) for name in SchoolForm.Meta.fields if name != "languages"}
+    current["languages"] = list(school.languages.values_list("code", flat=True))
+    wanted = {**current, **body.model_dump(exclude_unset=True, exclude_none=True)}
+    form = SchoolForm(data=_form_data(wanted), instance=school)
+    if not form.is_valid():
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some of what you sent is missing or not valid: see “problems”."),
+            problems=[
+                {"where": ["body", name], "problem": str(message)}
+                for name, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    fields = {name: form.cleaned_data[name] for name in SchoolForm.Meta.fields if name != "languages"}
+    with audit.acting_through(channel(request)):
+        school_services.update_school(
+            school=school, by=request.user, fields=fields, languages=list(form.cleaned_data["languages"])
+        )
+    school = _schools(request.user).get(pk=school.pk)
+    return _school_out(school, _validated_ids(request.user, [school]))
+
+
+def _form_data(values: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        if isinstance(value, list):
+            data.setlist(name, [str(item) for item in value])
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
 
 
 class TeacherOut(Schema):
@@ -208,7 +271,7 @@ def list_teachers(request, filters: Query[TeacherFilters]):
 def validate_teacher(request, teacher_id: Id):
     need(request, "schools", scopes.WRITE)
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
-    with audit.acting_through(_channel(request)):
+    with audit.acting_through(channel(request)):
         teacher = school_services.approve_teacher(teacher=teacher, by=request.user)
     return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
 
@@ -221,10 +284,6 @@ def validate_teacher(request, teacher_id: Id):
 def reject_teacher(request, teacher_id: Id, body: Reason):
     need(request, "schools", scopes.WRITE)
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
-    with audit.acting_through(_channel(request)):
+    with audit.acting_through(channel(request)):
         teacher = school_services.reject_teacher(teacher=teacher, by=request.user, reason=body.reason)
     return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
-
-
-def _channel(request) -> str:
-    return f"API token “{request.api_token.name}”"

@@ -135,6 +135,8 @@ class Case:
     may_show: Mapping[str, frozenset] = field(default_factory=dict)
     # An operation of the JSON API: called with the persona's token, its POST body sent as JSON.
     api: bool = False
+    # For the API: the method the "post" column is sent with (an operation that changes with PATCH).
+    write: str = "POST"
 
     @property
     def id(self) -> str:
@@ -176,10 +178,11 @@ UNAUTHENTICATED = 401
 TOKENLESS = frozenset({"anonymous"}) | frozenset({"pupil_a", "pupil_b"})
 
 
-def api_case(name, kwargs=no_kwargs, *, get, post, variant="", query=None, data=None) -> Case:
+def api_case(name, kwargs=no_kwargs, *, get, post, variant="", query=None, data=None, write="POST") -> Case:
     """An operation of the JSON API, called with each persona's token (see ``test_access_matrix``).
 
     Without a token the answer is 401; with one, the default is 404 (not theirs), as on the pages.
+    ``post`` is sent with ``write`` (POST, or PATCH for an operation that changes part of an object).
     """
 
     def resolve(spec):
@@ -198,6 +201,7 @@ def api_case(name, kwargs=no_kwargs, *, get, post, variant="", query=None, data=
         query=query,
         data=data,
         api=True,
+        write=write,
     )
 
 
@@ -1296,6 +1300,18 @@ API_READ_AB = {(MEMBERS_AB - PUPILS) | OVERSEERS_AB | {"principal_a", "admin"}: 
 # A twinning's own page: as its page, where its school's other teachers read it too.
 API_TWINNING = {(MEMBERS_AB - PUPILS) | OVERSEERS_AB | {"colleague_a", "principal_a", "admin"}: OK}
 REASON = {"reason": "Not in the ministry's register."}
+IMPORT_ROW = {
+    "school_name": "Galil API School",
+    "country": "IL",
+    "city": "Karmiel",
+    "school_type": "public",
+    "age_from": 9,
+    "age_to": 12,
+    "languages": ["he"],
+    "teacher_name": "Rina Galil",
+    "teacher_email": "rina.api@example.org",
+    "teacher_language": "he",
+}
 CASES += [
     # The schema and its documentation page are public, as the code they describe is.
     case("api-v1:openapi-json", get=ANYONE, post=ANYONE),
@@ -1367,6 +1383,61 @@ CASES += [
     case("api:tokens", get={ADULTS: OK}, post={ADULTS: OK}),
     case("api:new_token", get=POST_ONLY, post={ADULTS: INVALID}),
     case("api:revoke_token", kw(pk="teacher_b_token.pk"), get=POST_ONLY, post={"teacher_b": OK}),
+    # The OAuth clients of an NSO's own systems: its staff keep them (the administrator every NSO's).
+    case("api:clients", get={NSO_STAFF | {"admin"}: OK}, post={NSO_STAFF | {"admin"}: OK}),
+    case("api:new_client", get=POST_ONLY, post={NSO_STAFF | {"admin"}: INVALID}),
+    case("api:revoke_client", kw(pk="nso_a_client.pk"), get=POST_ONLY, post={("nso_a", "admin"): OK}),
+    # The token endpoint: no session, no token; a client authenticates itself (none here: refused).
+    case("api:oauth_token", get={EVERYONE: 405}, post={EVERYONE: INVALID}),
+    # A school's details, changed as on its page: its principal, its validated teachers, its NSO.
+    api_case(
+        "api-v1:update_school",
+        kw(school_id="school_a.pk"),
+        data=lambda n: {"city": "Haifa"},
+        write="PATCH",
+        get=API_ADULTS,
+        post={TEACHERS_OF_A | {"principal_a", "nso_a", "admin"}: OK},
+    ),
+    # An NSO's import of schools and teachers: the dry run, the import, as on the import's pages.
+    api_case(
+        "api-v1:check_import",
+        data=lambda n: {"rows": [IMPORT_ROW]},
+        get=API_METHOD,
+        # Several NSOs: which one must be said; another NSO's staff may not import Israel's schools.
+        post={"nso_a": OK, "admin": 422, ("nso_b", "nso_c"): 422},
+    ),
+    api_case("api-v1:get_import", kw(import_id="onboarding_checked.pk"), get={("nso_a", "admin"): OK}, post=API_METHOD),
+    api_case("api-v1:run_import", kw(import_id="onboarding_checked.pk"), get=API_METHOD, post={("nso_a", "admin"): OK}),
+    # Proposals, as on their pages: a validated teacher asks (the service refuses their own school, a
+    # pair already settled, in words); either school's teachers (and principal) answer.
+    *(
+        api_case(
+            f"api-v1:{name}",  # one URL: GET lists, POST asks
+            data=lambda n: {"partner_profile_id": n.profile_a.pk},
+            get=API_ADULTS,
+            post={TEACHERS: 409},
+        )
+        for name in ("list_proposals", "request_partnership")
+    ),
+    api_case(
+        "api-v1:get_proposal",
+        kw(proposal_id="proposal.pk"),
+        get={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+        post=API_METHOD,
+    ),
+    api_case(
+        "api-v1:accept_proposal",
+        kw(proposal_id="proposal.pk"),
+        get=API_METHOD,
+        post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+    ),
+    api_case(
+        "api-v1:decline_proposal",
+        kw(proposal_id="proposal.pk"),
+        data=lambda n: {"reason": "Our classes are full."},
+        get=API_METHOD,
+        post={TEACHERS_OF_A | {"teacher_c", "principal_a"}: OK},
+    ),
 ]
 
 

@@ -497,6 +497,9 @@ def build() -> SimpleNamespace:
     n.teacher_b_token = api_services.create_token(
         user=n.teacher_b.user, name="Partner register", scopes_wanted=["schools:read"], days=30
     ).token
+    n.nso_a_client = api_services.create_client(
+        by=n.nso_il, nso=n.il_nso, name="Ministry register", scopes_wanted=["schools:write"]
+    ).client
     n.reset_uid = urlsafe_base64_encode(force_bytes(n.teacher_c.user.pk))
     n.reset_token = default_token_generator.make_token(n.teacher_c.user)
 

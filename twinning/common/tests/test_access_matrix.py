@@ -196,7 +196,8 @@ def _send(world, case: matrix.Case, persona: str, method: str, url: str):
         response = client.get(url, **headers)
     else:
         body = json.dumps(case.data(network) if case.data else {})
-        response = client.post(url, body, content_type="application/json", **headers)
+        method = case.write
+        response = client.generic(method, url, body, content_type="application/json", **headers)
     if response.status_code != 405:  # a method the operation does not have is Django Ninja's answer
         check_against_schema(response, url, method)
     return response

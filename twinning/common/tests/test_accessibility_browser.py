@@ -212,6 +212,7 @@ def site(cast, twinning, pupils, media_root):
                 ("label evaluation", "/labels/evaluation/"),
                 ("awards", "/labels/awards/"),
                 ("cohorts", "/matching/cohorts/"),
+                ("OAuth clients", "/api/clients/"),
             ],
         ),
         "coordinator": (
