@@ -213,6 +213,8 @@ class SentOnce(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("key of a message sent")
+        verbose_name_plural = _("keys of messages sent")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_key")]
 
     def __str__(self) -> str:
