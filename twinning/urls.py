@@ -28,6 +28,11 @@ urlpatterns = [
     path("privacy/retention/", include("twinning.retention.urls")),
     path("", include("twinning.showcase.urls")),
     path("health/", common_views.health, name="health"),
+    # The installable app: its service worker at the root (its scope is the whole site), its manifest
+    # in each language, and the page shown offline for a page not saved on the device.
+    path("sw.js", common_views.service_worker, name="service_worker"),
+    path("manifest/<str:language>.webmanifest", common_views.web_manifest, name="web_manifest"),
+    path("offline/", common_views.offline, name="offline"),
     path("ready/", common_views.ready, name="ready"),
     # The admin site signs in through the site's own page: the same throttle and second step.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

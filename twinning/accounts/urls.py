@@ -3,13 +3,14 @@ from django.urls import path
 
 from twinning.accounts import privacy_views, pupil_views, role_views, second_factor_views, views
 from twinning.common.http import no_store
+from twinning.common.offline import clear_site_data
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/code/", second_factor_views.second_step, name="second_step"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),
     path("language/", views.set_language, name="set_language"),

@@ -197,3 +197,25 @@ class DataExport(models.Model):
     @property
     def unsent(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.READY)
+
+
+class SentOnce(models.Model):
+    """A write sent with an idempotency key: the same person sending the same key again (a draft
+    written offline and sent twice because the first answer was lost) gets this first answer back
+    and writes nothing (see `common.idempotency`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    # What the key was used for ("workspace.reply:12"): the same key sent to another form is refused.
+    scope = models.CharField(max_length=100)
+    # Where the first answer sent the writer: the page showing what was written.
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("key of a message sent")
+        verbose_name_plural = _("keys of messages sent")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

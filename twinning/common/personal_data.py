@@ -120,6 +120,19 @@ register(
         export=False,
     ),
 )
+register(
+    PersonalData(
+        "common.SentOnce",
+        fields=("key", "scope", "result_url", "created_at"),
+        purpose=_(
+            "Making sure a message sent again from a weak connection, or from a phone that was offline, "
+            "is posted only once."
+        ),
+        basis=Basis.PROGRAMME,
+        retention=Retention(_("30 days."), days=30, since="created_at", applied_by="common.forget_sent_keys"),
+        subject=("user",),
+    ),
+)
 not_personal("common.Job", _("Background work: the ids of the rows it works on and its errors, never texts."))
 not_personal("common.WorkerBeat", _("A running worker process: a machine's name."))
 

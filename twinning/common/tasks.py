@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from twinning.common import mail
 from twinning.common.files import sweep
+from twinning.common.idempotency import forget_old_keys
 from twinning.common.jobs import daily, job, periodic
 from twinning.common.models import Email, Job, Notification, WorkerBeat
 
@@ -67,3 +68,9 @@ def forget_exports() -> int:
     from twinning.common import exports  # here: exports imports this module to queue the job
 
     return exports.forget_expired()
+
+
+@periodic("common.forget_sent_keys", daily(hour=3, minute=50))
+def forget_sent_keys() -> dict:
+    """Idempotency keys of messages sent more than a month ago (see common.idempotency)."""
+    return {"keys": forget_old_keys()}

@@ -1,12 +1,18 @@
+import hashlib
+import json
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from twinning.common import privacy
@@ -14,6 +20,8 @@ from twinning.common.health import readiness
 from twinning.common.i18n import direction
 from twinning.common.models import Notification
 from twinning.common.notifications import param_names, text
+from twinning.common.offline import HEADER as OFFLINE_HEADER
+from twinning.common.offline import offline_readable
 
 
 @login_required
@@ -91,3 +99,81 @@ def privacy_notice(request):
     """What personal data the platform keeps, why, on what basis, for how long and how it is
     removed: read from the privacy register, in the reader's language, for anyone (no sign-in)."""
     return render(request, "common/privacy_notice.html", {"groups": privacy.notice()})
+
+
+# The files every page needs, kept by the service worker so a saved page opens offline with its look.
+OFFLINE_STATIC = (
+    "common/site.css",
+    "common/site.js",
+    "common/drafts.js",
+    "common/offline.js",
+    "vendor/htmx.min.js",
+    "common/favicon.svg",
+    "common/icon-192.png",
+)
+
+
+def service_worker(request):
+    """The service worker, from the site's root so that its scope is the whole site.
+
+    Its text names the current static files, so a release that changes one changes the worker and
+    browsers install the new one; `no-cache`: the browser asks each time whether it changed.
+    """
+    static = [staticfiles_storage.url(name) for name in OFFLINE_STATIC]
+    version = hashlib.sha256(json.dumps(static).encode()).hexdigest()[:12]
+    body = loader.render_to_string(
+        "common/sw.js",
+        {
+            "version": version,
+            "static_json": json.dumps(static),
+            "static_prefix": json.dumps(staticfiles_storage.url("")),
+            "offline_url": json.dumps(reverse("offline")),
+            "keep_header": json.dumps(OFFLINE_HEADER),
+        },
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def web_manifest(request, language: str):
+    """What a phone needs to install the site as an app, in one language (each page links its own)."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        manifest = {
+            "name": gettext("Twinning"),
+            "short_name": gettext("Twinning"),
+            "description": gettext(
+                "Twinning connects schools in different countries so their teachers and pupils learn together."
+            ),
+            "lang": language,
+            "dir": direction(language),
+            "start_url": reverse("dashboard"),
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5c8c",
+            "icons": [
+                {"src": staticfiles_storage.url("common/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": staticfiles_storage.url("common/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": staticfiles_storage.url("common/icon-maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        }
+    response = JsonResponse(
+        manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@offline_readable
+def offline(request):
+    """What the service worker shows for a page that was not saved on the device, when offline."""
+    return render(request, "common/offline.html")

@@ -23,6 +23,7 @@ from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
 from twinning.common.middleware import ContentSecurityPolicyMiddleware
+from twinning.common.offline import offline_readable
 from twinning.common.regions import region_name
 from twinning.common.school_year import current_school_year, school_year_label
 from twinning.common.uploads import UploadRefused
@@ -108,6 +109,7 @@ def _week_start(value: str | None, today: date) -> date:
 
 
 @login_required
+@offline_readable
 def twinning_meetings(request, pk: int):
     """The twinning's meetings, its common school time as a week grid and a year heatmap, and the proposal form."""
     twinning = rules.get_twinning_for_meetings(request.user, pk, plan=request.method == "POST")

@@ -8,6 +8,7 @@ file view, the feed, the pages, and the ZIP export.
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
@@ -97,6 +98,24 @@ def may_read(item, *, member, user) -> bool:
 def can_write(user, twinning: Twinning) -> bool:
     member = _membership(user, twinning)
     return twinning.status in WORKING and member is not None and member.role in WRITERS
+
+
+def write_refusal(user, twinning: Twinning, *, start: bool = False) -> str:
+    """Why this reader of the workspace may not post in it now, in their language ("" when they may).
+
+    For a message written offline and sent later: the page says why it was refused, and the writer
+    keeps their text. `start`: a new thread (only teachers open one), rather than a reply.
+    """
+    if twinning.status == Twinning.Status.CLOSED:
+        return _("This twinning has closed: its workspace takes no new messages.")
+    if twinning.status not in WORKING:
+        return _("This twinning's workspace is not open for messages now.")
+    member = _membership(user, twinning)
+    if member is None or member.role not in WRITERS:
+        return _("You can read this workspace but not write in it.")
+    if start and member.role not in TEACHERS:
+        return _("Only teachers start a new thread; reply in one instead.")
+    return ""
 
 
 def get_plan_for_editor(user, pk: int) -> Twinning:

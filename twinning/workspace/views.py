@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from twinning.accounts.models import Pupil
+from twinning.common import idempotency
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, posted_ids, stored_file_response
+from twinning.common.offline import is_prefetch, offline_readable
 from twinning.common.uploads import KINDS, UploadRefused
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
@@ -78,13 +80,15 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
 
 
 @login_required
+@offline_readable
 def home(request, pk: int):
     """The workspace's front page: the latest events, those since your last visit marked new."""
     twinning = rules.get_workspace_for_user(request.user, pk)
     events, seen = queries.feed_for(request.user, twinning)
     lines, new = feed_lines(events, twinning=twinning, seen=seen)
-    if new:
-        # Only a visit that brings news moves the mark: reading the page again writes nothing.
+    if new and not is_prefetch(request):
+        # Only a visit that brings news moves the mark: reading the page again writes nothing, and
+        # the service worker fetching it ahead of time for offline reading is nobody's visit.
         services.mark_seen(twinning=twinning, user=request.user)
     return render(
         request,
@@ -101,8 +105,11 @@ def home(request, pk: int):
 
 
 @login_required
+@offline_readable
 def forum(request, pk: int):
     # Teachers open threads; pupils take part by replying (their replies can be moderated).
+    if idempotency.from_outbox(request):
+        return _start_from_outbox(request, pk)
     twinning = (
         rules.get_plan_for_editor(request.user, pk)
         if request.method == "POST"
@@ -111,13 +118,11 @@ def forum(request, pk: int):
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            thread = services.start_thread(
-                twinning=twinning, by=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
-            )
+            outcome = _start(request, twinning, form)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
-            return redirect("workspace:thread", pk=twinning.pk, thread_pk=thread.pk)
+            return redirect(outcome.url)
     page = Paginator(queries.threads_of(twinning), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -132,8 +137,43 @@ def forum(request, pk: int):
     )
 
 
+def _start(request, twinning, form) -> idempotency.Outcome:
+    """Open the thread once for the message's key (see common.idempotency)."""
+
+    def write() -> str:
+        thread = services.start_thread(
+            twinning=twinning, by=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+        )
+        return reverse("workspace:thread", kwargs={"pk": twinning.pk, "thread_pk": thread.pk})
+
+    return idempotency.once(
+        user=request.user, key=idempotency.key_of(request), scope=f"workspace.thread:{twinning.pk}", write=write
+    )
+
+
+def _start_from_outbox(request, pk: int):
+    """A new thread written offline, sent by the page's outbox: a JSON answer it keeps by the message.
+
+    Someone who may not read the workspace (any more) gets the 404 everyone else gets.
+    """
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    refusal = rules.write_refusal(request.user, twinning, start=True)
+    if refusal:
+        return idempotency.refused(refusal)
+    form = ThreadForm(request.POST)
+    if not form.is_valid():
+        return idempotency.refused(idempotency.form_refusal(form))
+    try:
+        return idempotency.sent(_start(request, twinning, form))
+    except ServiceError as error:
+        return idempotency.refused(error.message)
+
+
 @login_required
+@offline_readable
 def thread(request, pk: int, thread_pk: int):
+    if idempotency.from_outbox(request):
+        return _reply_from_outbox(request, pk, thread_pk)
     twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
     topic = get_object_or_404(Thread, pk=thread_pk, twinning=twinning)
     member = twinning.viewer_membership
@@ -145,12 +185,13 @@ def thread(request, pk: int, thread_pk: int):
     form = ReplyForm(request.POST or None, initial={"quote": quoting.pk if quoting else None})
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply(thread=topic, by=request.user, body=form.cleaned_data["body"], quote=quoting)
+            outcome = _reply(request, topic, form, quoting)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your reply is posted."))
-            return redirect("workspace:thread", pk=twinning.pk, thread_pk=topic.pk)
+            if not outcome.replayed:
+                messages.success(request, _("Your reply is posted."))
+            return redirect(outcome.url)
     page = Paginator(queries.posts_of(topic, member=member, user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -167,6 +208,41 @@ def thread(request, pk: int, thread_pk: int):
             "can_write": rules.can_write(request.user, twinning),
         },
     )
+
+
+def _reply(request, topic: Thread, form, quoting) -> idempotency.Outcome:
+    """Post the reply once for the message's key (see common.idempotency)."""
+
+    def write() -> str:
+        services.reply(thread=topic, by=request.user, body=form.cleaned_data["body"], quote=quoting)
+        return reverse("workspace:thread", kwargs={"pk": topic.twinning_id, "thread_pk": topic.pk})
+
+    return idempotency.once(
+        user=request.user, key=idempotency.key_of(request), scope=f"workspace.reply:{topic.pk}", write=write
+    )
+
+
+def _reply_from_outbox(request, pk: int, thread_pk: int):
+    """A reply written offline, sent by the page's outbox: a JSON answer it keeps by the message.
+
+    Someone who may not read the thread (any more) gets the 404 everyone else gets; a reader who
+    may no longer write (the twinning closed meanwhile) is told why.
+    """
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    topic = get_object_or_404(Thread, pk=thread_pk, twinning=twinning)
+    refusal = rules.write_refusal(request.user, twinning)
+    if refusal:
+        return idempotency.refused(refusal)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return idempotency.refused(idempotency.form_refusal(form))
+    quoting = queries.readable_post(
+        topic, request.POST.get("quote"), member=twinning.viewer_membership, user=request.user
+    )
+    try:
+        return idempotency.sent(_reply(request, topic, form, quoting))
+    except ServiceError as error:
+        return idempotency.refused(error.message)
 
 
 @login_required
@@ -236,6 +312,7 @@ def _members(twinning):
 
 
 @login_required
+@offline_readable
 def plan(request, pk: int):
     twinning = (
         rules.get_plan_for_editor(request.user, pk)
@@ -442,6 +519,7 @@ def moderation_setting(request, pk: int):
 
 
 @login_required
+@offline_readable
 def pages(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk)
     return render(
@@ -456,6 +534,7 @@ def pages(request, pk: int):
 
 
 @login_required
+@offline_readable
 def page(request, pk: int, page_pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk)
     shown = get_object_or_404(Page.objects.select_related("updated_by"), pk=page_pk, twinning=twinning)

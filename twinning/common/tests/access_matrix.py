@@ -289,6 +289,11 @@ CASES: list[Case] = [
     case("notifications", get=SIGNED, post=SIGNED),
     case("health", get=ANYONE, post=ANYONE),
     case("privacy_notice", get=ANYONE, post=ANYONE),
+    # The installable app: its service worker, its manifest (per language) and its offline page are
+    # the same for everyone; what the worker keeps is each person's own (common.offline).
+    case("service_worker", get=ANYONE, post=ANYONE),
+    case("web_manifest", lambda _network: {"language": "ar"}, get=ANYONE, post=ANYONE),
+    case("offline", get=ANYONE, post=ANYONE),
     case("ready", get=ANYONE, post=ANYONE),
     # --- retention: the defaults for anyone; Israel's NSO's policy for everyone in its countries and
     # programmes; its staff (and the administrator) change it and see the next run.

@@ -253,6 +253,7 @@ def site(cast, twinning, pupils, media_root):
                 ("home", "/"),
                 ("sign-in", "/accounts/sign-in/"),
                 ("privacy notice", "/privacy/"),
+                ("offline page", "/offline/"),
                 ("password reset", "/accounts/password/reset/"),
                 ("certificate check", "/learning/verify/"),
                 ("invited teacher's welcome", f"/onboarding/welcome/{welcome}/"),
