@@ -197,12 +197,16 @@ def _check_signup(
     country = school.country if school is not None else new_school.country if new_school is not None else None
     nso = country.nso if country is not None else None
     if country is not None and not rules.email_domain_allowed(nso, email):
+        # Each domain isolated left to right, so "*.edu.ps" reads so inside a Hebrew or Arabic sentence.
         raise ServiceError(
             _(
                 "Teachers of schools in %(country)s join with an address of their education system (%(domains)s). "
                 "Use your school e-mail address."
             )
-            % {"country": country.name, "domains": ", ".join(rules.signup_domains(nso))}
+            % {
+                "country": country.name,
+                "domains": ", ".join(f"\u2066{domain}\u2069" for domain in rules.signup_domains(nso)),
+            }
         )
 
 

@@ -270,7 +270,10 @@ def test_oidc_sign_up_outside_the_nsos_domains_is_refused(client, cast, oidc_pro
     refused = client.post(reverse("schools:signup_with_account"), _sign_up_data(cast))
 
     assert refused.status_code == 200
-    assert "join with an address of their education system (*.edu.il, education.gov.il)" in refused.content.decode()
+    assert (
+        "join with an address of their education system (\u2066*.edu.il\u2069, \u2066education.gov.il\u2069)"
+        in refused.content.decode()
+    )
     assert not User.objects.filter(email="miriam@gmail.example").exists()
 
     client.cookies.clear()
@@ -298,3 +301,31 @@ def test_oidc_sign_up_refusal_reads_in_arabic(client, cast, oidc_provider):
     text = " ".join(_messages(response))
     assert "School Account" in text
     assert any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+# --- Personal data ----------------------------------------------------------------------------------
+
+
+def test_oidc_linked_accounts_are_in_the_copy_of_ones_data_and_go_with_the_account(
+    client, cast, django_capture_on_commit_callbacks
+):
+    import io
+    import json
+    import zipfile
+
+    from twinning.common import privacy
+    from twinning.common.models import DataExport
+
+    teacher = cast.teacher_b.user
+    LinkedIdentity.objects.create(user=teacher, provider=NAME, subject="sarah", email="sarah@school.example")
+    testing.as_(client, teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:request_own_export"))
+    export = DataExport.objects.latest("pk")
+    response = client.post(reverse("accounts:download_export", args=[export.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    rows = json.loads(archive.read("accounts.json"))["accounts.LinkedIdentity"]
+    assert [(row["provider"], row["email"]) for row in rows] == [(NAME, "sarah@school.example")]
+
+    privacy.erase_person(person=privacy.person_for(teacher), by=teacher)
+    assert not LinkedIdentity.objects.filter(subject="sarah").exists()

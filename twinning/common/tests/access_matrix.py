@@ -269,6 +269,8 @@ twinning = kw(pk="twinning.pk")
 
 def school_provider(_network) -> dict:
     return {"provider": "school"}
+
+
 # The twinning of A and B, read: its members, those who oversee it, the administrator, and the
 # principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
