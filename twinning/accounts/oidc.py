@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from threading import Lock
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -73,6 +74,19 @@ class FlowFailed(ServiceError):
 
 def providers() -> list[Provider]:
     return [Provider(name=name, **config) for name, config in settings.OIDC_PROVIDERS.items()]
+
+
+def allow_forms_to_providers(request) -> list[Provider]:
+    """The providers whose buttons a page shows; their origins join the page's CSP form-action
+    (``common.middleware``), since each button's answer is a redirect to the provider."""
+    configured = providers()
+    request.csp_form_action = sorted({_origin(provider.issuer) for provider in configured})
+    return configured
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def provider_named(name: str) -> Provider | None:

@@ -38,7 +38,7 @@ class SignInView(auth_views.LoginView):
         return {
             **super().get_context_data(**kwargs),
             "ended": self.request.GET.get("ended", ""),
-            "oidc_providers": oidc.providers(),
+            "oidc_providers": oidc.allow_forms_to_providers(self.request),
         }
 
     def form_invalid(self, form):
@@ -200,7 +200,7 @@ def profile(request):
             "may_close_account": rules.may_close_own_account(user),
             "privacy_url": reverse("privacy_notice"),
             "may_link_identity": rules.may_link_identity(user),
-            "oidc_providers": oidc.providers(),
+            "oidc_providers": oidc.allow_forms_to_providers(request),
             "linked_accounts": linked,
             "linked_providers": {identity.provider for identity in linked},
         },

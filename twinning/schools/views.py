@@ -131,7 +131,7 @@ def _signup_page(request, form: TeacherSignUpForm, *, searching: bool = False, s
             "searching": searching,
             "school_choices": _signup_school_choices(form),
             "chosen": str(form.data.get("school", "")),
-            "oidc_providers": oidc.providers(),
+            "oidc_providers": oidc.allow_forms_to_providers(request),
         },
         status=status,
     )

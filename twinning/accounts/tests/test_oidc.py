@@ -195,10 +195,15 @@ def test_oidc_pupils_cannot_link(client, cast, pupils, oidc_provider):
 
 
 def test_oidc_buttons_appear_only_with_a_provider_configured(client, cast, settings, oidc_provider):
-    assert b'data-provider="school"' in client.get(reverse("accounts:login")).content
+    page = client.get(reverse("accounts:login"))
+    assert b'data-provider="school"' in page.content
+    # The button's answer is a redirect to the provider: the page's form-action lets the browser follow it.
+    assert f"form-action 'self' {oidc_provider.issuer};" in page["Content-Security-Policy"]
     assert b'data-provider="school"' in client.get(reverse("schools:signup")).content
     settings.OIDC_PROVIDERS = {}
-    assert b"data-provider" not in client.get(reverse("accounts:login")).content
+    page = client.get(reverse("accounts:login"))
+    assert b"data-provider" not in page.content
+    assert "form-action 'self';" in page["Content-Security-Policy"]
     assert b"data-provider" not in client.get(reverse("schools:signup")).content
     assert client.post(reverse("accounts:oidc_sign_in", args=[NAME])).status_code == 404
 
