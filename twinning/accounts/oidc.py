@@ -120,12 +120,6 @@ def _client(provider: Provider) -> DjangoOAuth2App:
         return client
 
 
-def forget_clients() -> None:
-    """Drop the clients kept (and the provider documents they hold): for tests that change settings."""
-    with _clients_lock:
-        _clients.clear()
-
-
 def _unreachable(provider: Provider) -> FlowFailed:
     return FlowFailed(
         _("%(provider)s cannot be reached just now. Nothing was changed: please try again in a few minutes.")
