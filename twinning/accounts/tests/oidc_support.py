@@ -95,3 +95,13 @@ def at_provider(url: str, *, login: str, back_to: str, cancel: bool = False) -> 
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}"
+
+
+def through_provider_pages(page, login: str) -> None:
+    """In a real browser (Playwright), on the provider's development pages: sign in with any password,
+    then agree ("Continue": the client may read the e-mail and name)."""
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", "any")
+    page.click("button[type=submit]")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

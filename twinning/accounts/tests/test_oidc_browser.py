@@ -2,30 +2,12 @@
 school account from their profile, then signs in with it from the sign-in page, in Arabic."""
 
 import pytest
-from django.urls import reverse
 
 from twinning import testing
 from twinning.accounts.models import LinkedIdentity
-from twinning.accounts.tests import oidc_support
+from twinning.accounts.tests.oidc_support import through_provider_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module")
-def browser_provider(live_server):
-    """A provider of its own whose client sends people back to the live server."""
-    running = oidc_support.start(live_server.url + reverse("accounts:oidc_return", args=[oidc_support.NAME]))
-    yield running
-    oidc_support.stop(running)
-
-
-def _at_provider(page, login: str) -> None:
-    """The provider's development pages: sign in with any password, then agree."""
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", "any")
-    page.click("button[type=submit]")
-    page.click("button[type=submit]")  # "Continue": the client may read the e-mail and name
-    page.wait_for_load_state()
 
 
 def test_oidc_in_a_browser_link_then_sign_in(page, live_server, cast, settings, browser_provider):
@@ -39,7 +21,7 @@ def test_oidc_in_a_browser_link_then_sign_in(page, live_server, cast, settings, 
 
     page.goto(f"{live_server.url}/accounts/profile/")
     page.click("#linked-accounts button[data-provider=school]")
-    _at_provider(page, "dana@school.example")
+    through_provider_pages(page, "dana@school.example")
 
     assert page.url == f"{live_server.url}/accounts/profile/"
     assert page.get_attribute("html", "dir") == "rtl"
@@ -51,7 +33,7 @@ def test_oidc_in_a_browser_link_then_sign_in(page, live_server, cast, settings, 
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}])
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.click("[data-testid=oidc-buttons] button[data-provider=school]")
-    _at_provider(page, "dana@school.example")
+    through_provider_pages(page, "dana@school.example")
 
     assert page.url == f"{live_server.url}/dashboard/"
     assert page.get_attribute("html", "lang") == "ar"
