@@ -334,3 +334,20 @@ def test_oidc_linked_accounts_are_in_the_copy_of_ones_data_and_go_with_the_accou
 
     privacy.erase_person(person=privacy.person_for(teacher), by=teacher)
     assert not LinkedIdentity.objects.filter(subject="sarah").exists()
+
+
+def test_oidc_provider_that_goes_down_before_the_code_is_exchanged_changes_nothing(client, cast, settings):
+    running = oidc_support.start(_back_to())
+    try:
+        settings.OIDC_PROVIDERS = running.settings()
+        testing.as_(client, cast.teacher_a.user)
+        started = client.post(reverse("accounts:oidc_link", args=[NAME]))
+        back = oidc_support.at_provider(started["Location"], login="dana@school.example", back_to=_back_to())
+    finally:
+        oidc_support.stop(running)
+
+    response = client.get(oidc_support.path_of(back))
+
+    assert response["Location"] == reverse("accounts:profile")
+    assert any("School Account cannot be reached just now" in text for text in _messages(response))
+    assert not LinkedIdentity.objects.exists()
