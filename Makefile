@@ -109,7 +109,8 @@ system-deps:
 
 # Debian's Chromium (Playwright's own browser download is not reachable) and fonts that shape
 # Hebrew and Arabic; axe-core (package.json, locked in package-lock.json), with which the browser tests
-# check the pages' accessibility (npm from Debian when missing).
+# check the pages' accessibility, and oidc-provider, the real OpenID Connect provider the sign-in tests
+# start on 127.0.0.1 with node (npm and node from Debian when missing).
 browser-deps: node_modules/axe-core/axe.min.js
 	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1; } || \
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; }

@@ -218,6 +218,39 @@ OTP_TOTP_ISSUER = "Twinning"
 # django-otp's admin pages are not registered (accounts.admin): keys are never shown there either.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Sign-in with a school's account (OpenID Connect, accounts.oidc). TWINNING_OIDC_PROVIDERS names the
+# providers (default "google,microsoft"); each NAME is on when TWINNING_OIDC_<NAME>_CLIENT_ID and
+# _CLIENT_SECRET are set, with _ISSUER (Google's is known; Microsoft's is built from _TENANT) and an
+# optional _LABEL for the button. With none on, no button appears anywhere.
+_OIDC_KNOWN = {
+    "google": ("Google", "https://accounts.google.com"),
+    "microsoft": ("Microsoft", ""),
+}
+
+
+def _oidc_provider(name: str) -> dict | None:
+    prefix = f"TWINNING_OIDC_{name.upper()}_"
+    label, issuer = _OIDC_KNOWN.get(name, (name.capitalize(), ""))
+    if name == "microsoft" and os.environ.get(prefix + "TENANT"):
+        issuer = f"https://login.microsoftonline.com/{os.environ[prefix + 'TENANT']}/v2.0"
+    config = {
+        "label": os.environ.get(prefix + "LABEL", label),
+        "issuer": os.environ.get(prefix + "ISSUER", issuer).rstrip("/"),
+        "client_id": os.environ.get(prefix + "CLIENT_ID", ""),
+        "client_secret": os.environ.get(prefix + "CLIENT_SECRET", ""),
+    }
+    return config if config["issuer"] and config["client_id"] and config["client_secret"] else None
+
+
+OIDC_PROVIDERS = {
+    name: config
+    for name in os.environ.get("TWINNING_OIDC_PROVIDERS", "google,microsoft").replace(" ", "").lower().split(",")
+    if name and (config := _oidc_provider(name)) is not None
+}
+# How long a person has at the provider before coming back (seconds), and each call to it.
+OIDC_FLOW_MAX_AGE = int(os.environ.get("TWINNING_OIDC_FLOW_MAX_AGE", "600"))
+OIDC_TIMEOUT = float(os.environ.get("TWINNING_OIDC_TIMEOUT", "5"))
+
 # How long an e-mail confirmation link stays valid.
 EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
 

@@ -233,3 +233,36 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class LinkedIdentity(models.Model):
+    """An account at an OpenID Connect provider (a school's Google or Microsoft account) that the
+    person linked to theirs, and may sign in with. ``subject`` is the provider's own stable id for
+    the account (the ID token's ``sub``); the address is what the provider said when it was linked,
+    shown so the person knows which account it is."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="linked_identities")
+    provider = models.CharField(_("provider"), max_length=40)
+    subject = models.CharField(_("account at the provider"), max_length=255)
+    email = models.EmailField(_("e-mail at the provider"), blank=True)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used to sign in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("linked account")
+        verbose_name_plural = _("linked accounts")
+        ordering = ["provider", "linked_at"]
+        constraints = [
+            # One account at a provider opens one account here, and a person links one account per provider.
+            models.UniqueConstraint(fields=["provider", "subject"], name="linked_identity_once"),
+            models.UniqueConstraint(fields=["user", "provider"], name="linked_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.email or self.subject}"
+
+    @property
+    def label(self) -> str:
+        """The provider's name for the page; a provider no longer configured keeps its code name."""
+        config = settings.OIDC_PROVIDERS.get(self.provider)
+        return config["label"] if config else self.provider

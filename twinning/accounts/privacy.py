@@ -102,6 +102,15 @@ register(
         links=("granted_by",),
     ),
     PersonalData(
+        "accounts.LinkedIdentity",
+        fields=("provider", "subject", "email", "linked_at", "last_used_at"),
+        purpose=SIGN_IN,
+        basis=Basis.CONSENT,
+        retention=UNTIL_CLOSED,
+        subject=("user",),
+        label=_("School accounts linked for signing in"),
+    ),
+    PersonalData(
         "accounts.Throttle",
         fields=("scope", "key", "failures", "last_at"),
         purpose=SAFETY,

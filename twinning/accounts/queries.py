@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from twinning.accounts import rules
-from twinning.accounts.models import Role, User
+from twinning.accounts.models import LinkedIdentity, Role, User
 from twinning.common.models import AuditEntry, DataExport
 from twinning.common.scopes import everything
 from twinning.common.search import contains_words
@@ -164,3 +164,8 @@ def exports_for_requester(user, subject=None) -> list[DataExport]:
     if subject is not None:
         rows = rows.filter(subject=subject)
     return list(rows[:5])
+
+
+def linked_identities_for_owner(user) -> QuerySet[LinkedIdentity]:
+    """The person's accounts at OpenID Connect providers."""
+    return LinkedIdentity.objects.filter(user=user)

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from twinning.accounts.models import Pupil, Role
+from twinning.accounts.models import LinkedIdentity, Pupil, Role
 from twinning.common.models import DataExport
 from twinning.common.scopes import everything
 from twinning.schools.models import NSO, Programme, School, TeacherProfile, ValidationStatus
@@ -251,6 +251,16 @@ def mfa_required(user) -> bool:
 def may_use_second_factor(user) -> bool:
     """Adults may set up an authenticator app; pupils (children on shared computers) are not offered one."""
     return user.is_authenticated and not is_pupil(user)
+
+
+def may_link_identity(user) -> bool:
+    """Teachers and staff may sign in with their school's Google or Microsoft account; pupils never:
+    their accounts are made and reset by their teacher."""
+    return user.is_authenticated and user.is_active and bool(user.email) and not is_pupil(user)
+
+
+def get_linked_identity_for_owner(user, pk: int):
+    return get_object_or_404(LinkedIdentity.objects.filter(user=user), pk=pk)
 
 
 def may_remove_own_second_factor(user) -> bool:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.accounts import rules, throttle
-from twinning.accounts.models import Pupil, Role, User
+from twinning.accounts.models import LinkedIdentity, Pupil, Role, User
+from twinning.accounts.oidc import Identity, provider_named
 from twinning.common import audit, privacy
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
@@ -206,6 +207,104 @@ def tell_owner_of_signup_attempt(*, user: User, address: str = "") -> None:
     }
     # Queued with the audit entry, in the caller's transaction (the outbox sends it).
     send_to_person(user=user, template="accounts/email/signup_attempt", context=context)
+
+
+# --- Accounts at OpenID Connect providers ---------------------------------------------------------
+
+
+def _label(provider: str) -> str:
+    config = provider_named(provider)
+    return config.label if config is not None else provider
+
+
+def identity_taken_message(identity: Identity) -> str:
+    return _(
+        "This %(provider)s account is already linked to another account here. Sign in with it, "
+        "or unlink it from that account first."
+    ) % {"provider": _label(identity.provider)}
+
+
+def link_identity(*, user: User, identity: Identity, address: str = "") -> LinkedIdentity:
+    """Link an account at a provider (its ID token checked by ``accounts.oidc``) to the person's account,
+    so they can sign in with it. Refused (ServiceError, nothing written) for a pupil, for an account at
+    the provider already linked to someone else, and when the person already linked one there.
+
+    Side effect: an audit entry ``identity.linked`` on the person.
+    """
+    if not rules.may_link_identity(user):
+        raise ServiceError(_("This account cannot be linked to a school account."))
+    label = _label(identity.provider)
+    current = LinkedIdentity.objects.filter(provider=identity.provider, subject=identity.subject).first()
+    if current is not None and current.user_id == user.pk:
+        raise ServiceError(_("This %(provider)s account is already linked to yours.") % {"provider": label})
+    if current is not None:
+        raise ServiceError(identity_taken_message(identity))
+    if LinkedIdentity.objects.filter(user=user, provider=identity.provider).exists():
+        raise ServiceError(
+            _("You have already linked a %(provider)s account: unlink it first to link another.") % {"provider": label}
+        )
+    try:
+        with transaction.atomic():
+            linked = LinkedIdentity.objects.create(
+                user=user, provider=identity.provider, subject=identity.subject, email=identity.email
+            )
+            audit.record(actor=user, action="identity.linked", target=user, provider=identity.provider, address=address)
+    except IntegrityError:
+        # The same account linked twice at the same moment: the database's unique indexes decide.
+        raise ServiceError(identity_taken_message(identity)) from None
+    return linked
+
+
+def unlink_identity(*, user: User, linked: LinkedIdentity, address: str = "") -> None:
+    """Unlink an account at a provider. Refused while it is the person's only way in (no password
+    and no other linked account): they set a password first, by the e-mailed link.
+
+    Side effect: an audit entry ``identity.unlinked`` on the person.
+    """
+    if linked.user_id != user.pk:
+        raise ServiceError(_("This linked account is not yours."))
+    others = LinkedIdentity.objects.filter(user=user).exclude(pk=linked.pk).exists()
+    if not user.has_usable_password() and not others:
+        raise ServiceError(
+            _(
+                "This is the only way you sign in. Choose a password first (“Forgotten your password?” on "
+                "the sign-in page sends you a link), then unlink it."
+            )
+        )
+    with transaction.atomic():
+        audit.record(actor=user, action="identity.unlinked", target=user, provider=linked.provider, address=address)
+        linked.delete()
+
+
+def sign_in_with_identity(*, identity: Identity, address: str = "") -> User:
+    """The person whose account is linked to this account at the provider, for signing them in.
+    Refused (ServiceError, nothing written) when none is, and for a deactivated account or a pupil's.
+
+    Side effects: the link's last use is noted; an audit entry ``identity.signed_in`` on the person.
+    """
+    linked = (
+        LinkedIdentity.objects.select_related("user")
+        .filter(provider=identity.provider, subject=identity.subject)
+        .first()
+    )
+    if linked is None:
+        raise ServiceError(
+            _(
+                "No account here is linked to this %(provider)s account. Sign in with your password and link it "
+                "on your account page, or join as a new teacher."
+            )
+            % {"provider": _label(identity.provider)}
+        )
+    user = linked.user
+    if not user.is_active:
+        raise ServiceError(_("This account is deactivated. Contact your national support organisation."))
+    if not rules.may_link_identity(user):
+        raise ServiceError(_("This account cannot sign in with a school account."))
+    with transaction.atomic():
+        linked.last_used_at = timezone.now()
+        linked.save(update_fields=["last_used_at"])
+        audit.record(actor=user, action="identity.signed_in", target=user, provider=identity.provider, address=address)
+    return user
 
 
 # --- Personal data: erasure ----------------------------------------------------------------------

@@ -6,6 +6,10 @@ Kept in the session itself (so nothing else is written), and read by ``accounts.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib.auth import login
+from django.urls import reverse
 from django.utils import timezone
 
 from twinning.accounts import rules, second_factor
@@ -62,3 +66,15 @@ def second_step_owed(request) -> str | None:
         return SET_UP
     request.session[NO_SECOND_FACTOR] = True
     return None
+
+
+def sign_in(request, user, *, next_url: str) -> str:
+    """Sign in a person who proved who they are without a password (an account at an OpenID Connect
+    provider linked to theirs), and return where to send them: the second step first when they owe
+    one, exactly as after a password."""
+    login(request, user, backend="twinning.accounts.backends.SignInBackend")
+    owed = second_step_owed(request)
+    if owed is None:
+        return next_url
+    page = "accounts:second_step" if owed == VERIFY else "accounts:second_factor_setup"
+    return f"{reverse(page)}?{urlencode({'next': next_url})}"

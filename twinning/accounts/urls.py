@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from twinning.accounts import privacy_views, pupil_views, role_views, second_factor_views, views
+from twinning.accounts import oidc_views, privacy_views, pupil_views, role_views, second_factor_views, views
 from twinning.common.http import no_store
 from twinning.common.offline import clear_site_data
 
@@ -10,6 +10,11 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/code/", second_factor_views.second_step, name="second_step"),
+    path("sign-in/with/<str:provider>/", oidc_views.start_sign_in, name="oidc_sign_in"),
+    path("sign-in/with/<str:provider>/return/", oidc_views.finish, name="oidc_return"),
+    path("join/with/<str:provider>/", oidc_views.start_sign_up, name="oidc_sign_up"),
+    path("profile/linked/<str:provider>/link/", oidc_views.start_link, name="oidc_link"),
+    path("profile/linked/<int:pk>/unlink/", oidc_views.unlink, name="oidc_unlink"),
     path("sign-out/", clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),

@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.accounts import queries, rules, second_factor, services, sessions
+from twinning.accounts import oidc, queries, rules, second_factor, services, sessions
 from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
 from twinning.accounts.rules import may_change_own_name
@@ -35,7 +35,11 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         # Why the person is here again, when a session ended by itself (see accounts.middleware).
-        return {**super().get_context_data(**kwargs), "ended": self.request.GET.get("ended", "")}
+        return {
+            **super().get_context_data(**kwargs),
+            "ended": self.request.GET.get("ended", ""),
+            "oidc_providers": oidc.allow_forms_to_providers(self.request),
+        }
 
     def form_invalid(self, form):
         refused = getattr(self.request, "sign_in_refused", None)
@@ -181,6 +185,7 @@ def profile(request):
     else:
         form = ProfileForm(instance=user, prefix="person", may_rename=may_rename)
         teacher_form = TeacherProfileForm(instance=teacher, prefix="teacher") if teacher else None
+    linked = list(queries.linked_identities_for_owner(user))
     return render(
         request,
         "accounts/profile.html",
@@ -194,5 +199,9 @@ def profile(request):
             "exports": queries.exports_for_requester(user, subject=user),
             "may_close_account": rules.may_close_own_account(user),
             "privacy_url": reverse("privacy_notice"),
+            "may_link_identity": rules.may_link_identity(user),
+            "oidc_providers": oidc.allow_forms_to_providers(request),
+            "linked_accounts": linked,
+            "linked_providers": {identity.provider for identity in linked},
         },
     )

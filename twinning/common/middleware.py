@@ -42,6 +42,10 @@ class ContentSecurityPolicyMiddleware:
         "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+    # A view whose forms lead on to another site (a sign-in button that the site answers with a
+    # redirect to an OpenID Connect provider) lists that site's origins in ``request.csp_form_action``:
+    # browsers hold the redirect that follows a form to the page's form-action too.
+    FORM_ACTION = "form-action 'self'"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,7 +54,11 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         # The admin ships inline scripts of its own; it is only for platform administrators.
         if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.POLICY)
+            policy = self.POLICY
+            also = getattr(request, "csp_form_action", ())
+            if also:
+                policy = policy.replace(self.FORM_ACTION, " ".join([self.FORM_ACTION, *also]))
+            response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 

@@ -1,4 +1,5 @@
 import json
+import re
 import unicodedata
 
 from django import forms
@@ -254,6 +255,16 @@ class TeacherSignUpForm(forms.Form):
         )
 
 
+class AccountSignUpForm(TeacherSignUpForm):
+    """Sign-up through an account at a provider: the same form, less the address and the password,
+    which the provider's verified account stands for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("email", "password1", "password2"):
+            del self.fields[name]
+
+
 class _PasswordProbe:
     """Stands in for the person not yet created, so the similarity check can compare."""
 
@@ -383,3 +394,32 @@ class MembershipReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
         error_messages={"required": _("Say why, so the school knows what to change.")},
     )
+
+
+# A domain name (any letters, as IDNA or not), or "*." and one: what an NSO's sign-up list holds.
+DOMAIN_PATTERN = re.compile(r"^(\*\.)?([^\W_]([\w-]{0,61}[^\W_])?\.)+([^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})$")
+
+
+class SignupDomainsForm(forms.Form):
+    domains = forms.CharField(
+        label=_("E-mail domains teachers may join from"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr", "spellcheck": "false"}),
+        help_text=_(
+            "One domain a line, such as education.gov.il, or *.edu.ps for every domain under edu.ps. "
+            "Leave empty to let any address join. Teachers who already have an account keep it."
+        ),
+    )
+
+    def clean_domains(self) -> list[str]:
+        lines = [line.strip().lower().lstrip("@") for line in self.cleaned_data["domains"].splitlines()]
+        domains = list(dict.fromkeys(line for line in lines if line))
+        wrong = [domain for domain in domains if not DOMAIN_PATTERN.match(domain)]
+        if wrong:
+            raise forms.ValidationError(
+                _("These are not domains: %(wrong)s. Write one domain a line, such as education.gov.il or *.edu.ps.")
+                % {"wrong": ", ".join(f"\u2068{domain}\u2069" for domain in wrong)}
+            )
+        if len(domains) > 50:
+            raise forms.ValidationError(_("At most 50 domains."))
+        return domains

@@ -38,6 +38,16 @@ class NSO(NamedInLanguages):
     slug = models.SlugField(unique=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Where teachers of this NSO's schools may sign up from: one domain a line, "*.edu.ps" for every
+    # domain under edu.ps; empty for any address. See ``schools.rules.email_domain_allowed``.
+    signup_domains = models.TextField(
+        _("e-mail domains allowed to sign up"),
+        blank=True,
+        help_text=_(
+            "One domain a line, such as education.gov.il, or *.edu.ps for every domain under edu.ps. "
+            "Leave empty to let any address sign up."
+        ),
+    )
 
     class Meta:
         verbose_name = _("national support organisation")

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.models import Pupil
 from twinning.accounts.rules import roles_of
 from twinning.common.scopes import everything
-from twinning.schools.models import Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
+from twinning.schools.models import NSO, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
 
 def validator_scope(user) -> Q | None:
@@ -275,3 +275,45 @@ def get_school_for_membership_request(user, pk: int) -> School:
     if not may_request_membership(user, school):
         raise Http404
     return school
+
+
+# --- Sign-up restricted to an NSO's education domains ----------------------------------------------
+
+
+def signup_domains(nso: NSO | None) -> list[str]:
+    """The NSO's list of domains teachers may sign up from (empty: any address)."""
+    if nso is None:
+        return []
+    return [line.strip().lower().lstrip("@") for line in nso.signup_domains.splitlines() if line.strip()]
+
+
+def domain_matches(domain: str, pattern: str) -> bool:
+    """``education.gov.il`` is that domain only; ``*.edu.ps`` is every domain under edu.ps (not edu.ps itself)."""
+    if pattern.startswith("*."):
+        return domain.endswith(pattern[1:]) and len(domain) > len(pattern) - 1
+    return domain == pattern
+
+
+def email_domain_allowed(nso: NSO | None, email: str) -> bool:
+    patterns = signup_domains(nso)
+    if not patterns:
+        return True
+    domain = email.strip().lower().rpartition("@")[2]
+    return any(domain_matches(domain, pattern) for pattern in patterns)
+
+
+def may_manage_nso_settings(user, nso: NSO) -> bool:
+    """The NSO's own staff (and platform administrators) set how teachers of its schools may sign up."""
+    roles = roles_of(user)
+    return user.is_authenticated and (roles.admin or nso.pk in roles.nso_ids)
+
+
+def nsos_managed_by(user) -> QuerySet[NSO]:
+    roles = roles_of(user)
+    if not user.is_authenticated:
+        return NSO.objects.none()
+    return NSO.objects.all() if roles.admin else NSO.objects.filter(pk__in=roles.nso_ids)
+
+
+def get_nso_for_staff(user, pk: int) -> NSO:
+    return get_object_or_404(nsos_managed_by(user), pk=pk)

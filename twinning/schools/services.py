@@ -13,9 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from twinning.accounts.models import Role, User
+from twinning.accounts.models import LinkedIdentity, Role, User
+from twinning.accounts.oidc import Identity
 from twinning.accounts.rules import roles_of
-from twinning.accounts.services import send_email_confirmation, tell_owner_of_signup_attempt
+from twinning.accounts.services import (
+    identity_taken_message,
+    send_email_confirmation,
+    tell_owner_of_signup_attempt,
+)
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.mail import send_to_person
@@ -75,7 +80,7 @@ def register_teacher(
     *,
     full_name: str,
     email: str,
-    password: str,
+    password: str | None,
     language: str,
     time_zone: str,
     school: School | None,
@@ -85,6 +90,7 @@ def register_teacher(
     bio: str = "",
     address: str = "",
     programme: Programme | None = None,
+    identity: Identity | None = None,
 ) -> TeacherProfile | None:
     """Create a teacher's account (and their school, when it is new), waiting for validation.
 
@@ -96,12 +102,18 @@ def register_teacher(
     is told by e-mail instead (``accounts.services.tell_owner_of_signup_attempt``), and the caller
     answers exactly as for a new account, so that sign-up never tells anyone who has an account.
     ``address`` is the client's, for the audit log.
+
+    With an ``identity`` (an account at an OpenID Connect provider whose ID token was checked and
+    whose address the provider verified), the account gets no password, its address is confirmed
+    already (no e-mail is sent) and the identity is linked to it (audited ``identity.linked``); an
+    address that already has an account is refused with a message saying so, since the person has
+    just proved the address is theirs. The NSO validates the teacher as for any sign-up.
+
+    Refused when the school's NSO restricts sign-up to its education domains and the address is
+    outside them (``rules.email_domain_allowed``).
     """
     email = email.strip().lower()
-    if (school is None) == (new_school is None):
-        raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))
-    if school is not None and school.status == ValidationStatus.REJECTED:
-        raise ServiceError(_("This school cannot be chosen. Contact your national support organisation."))
+    _check_signup(email=email, password=password, school=school, new_school=new_school, identity=identity)
     joined_pending = False
     if new_school is not None:
         existing = similar_school_exists(name=new_school.name, country=new_school.country, city=new_school.city)
@@ -116,7 +128,9 @@ def register_teacher(
             # and the page answers exactly as for a new school, so it tells nobody the school exists.
             school, new_school, joined_pending = existing, None, True
     owner = User.objects.filter(email__iexact=email).first()
-    if owner is not None:
+    if identity is not None:
+        _check_identity_is_new(email=email, identity=identity, owner=owner)
+    elif owner is not None:
         _signed_up_again(owner=owner, password=password, address=address)
         return None
     try:
@@ -127,6 +141,7 @@ def register_teacher(
                 full_name=full_name.strip(),
                 preferred_language=language,
                 time_zone=time_zone,
+                email_confirmed_at=timezone.now() if identity is not None else None,
             )
             if new_school is not None:
                 school = School.objects.create(
@@ -155,15 +170,72 @@ def register_teacher(
             audit.record(actor=user, action="teacher.registered", target=teacher, school=school.pk, **extra)
             if programme is not None and not _member_or_asked(school, programme):
                 request_membership(school=school, programme=programme, by=user)
-            send_email_confirmation(user=user)
+            _link_or_confirm(user=user, identity=identity, address=address)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the database's unique index decides.
         owner = User.objects.filter(email__iexact=email).first()
+        if identity is not None:
+            raise (_address_has_account(email) if owner else ServiceError(identity_taken_message(identity))) from None
         if owner is None:
             raise
         _signed_up_again(owner=owner, password=None, address=address)
         return None
     return teacher
+
+
+def _check_signup(
+    *, email: str, password: str | None, school: School | None, new_school: NewSchool | None, identity: Identity | None
+) -> None:
+    """What refuses a sign-up before anything is looked up: the school given twice or not at all, a
+    rejected school, an identity whose address is not verified, an address outside the NSO's domains."""
+    if (school is None) == (new_school is None):
+        raise ServiceError(_("Choose your school from the list, or describe a new one — not both."))
+    if school is not None and school.status == ValidationStatus.REJECTED:
+        raise ServiceError(_("This school cannot be chosen. Contact your national support organisation."))
+    if identity is not None and (not identity.email_verified or identity.email != email or password is not None):
+        raise ServiceError(_("Your school account's e-mail address is not confirmed, so it cannot be used to join."))
+    country = school.country if school is not None else new_school.country if new_school is not None else None
+    nso = country.nso if country is not None else None
+    if country is not None and not rules.email_domain_allowed(nso, email):
+        # Each domain isolated left to right, so "*.edu.ps" reads so inside a Hebrew or Arabic sentence.
+        raise ServiceError(
+            _(
+                "Teachers of schools in %(country)s join with an address of their education system (%(domains)s). "
+                "Use your school e-mail address."
+            )
+            % {
+                "country": country.name,
+                "domains": ", ".join(f"\u2066{domain}\u2069" for domain in rules.signup_domains(nso)),
+            }
+        )
+
+
+def _check_identity_is_new(*, email: str, identity: Identity, owner: User | None) -> None:
+    """A sign-up through a provider is refused, saying why, when the address already has an account
+    (the person has just proved the address is theirs) or the provider's account is linked already."""
+    if owner is not None:
+        raise _address_has_account(email)
+    if LinkedIdentity.objects.filter(provider=identity.provider, subject=identity.subject).exists():
+        raise ServiceError(identity_taken_message(identity))
+
+
+def _link_or_confirm(*, user: User, identity: Identity | None, address: str) -> None:
+    """A password sign-up is mailed a confirmation link; a sign-up through a provider links its identity."""
+    if identity is None:
+        send_email_confirmation(user=user)
+        return
+    LinkedIdentity.objects.create(user=user, provider=identity.provider, subject=identity.subject, email=identity.email)
+    audit.record(actor=user, action="identity.linked", target=user, provider=identity.provider, address=address)
+
+
+def _address_has_account(email: str) -> ServiceError:
+    return ServiceError(
+        _(
+            "%(email)s already has an account here. Sign in with your password, then link your school "
+            "account on your account page."
+        )
+        % {"email": email}
+    )
 
 
 def _member_or_asked(school: School, programme: Programme) -> bool:
@@ -529,3 +601,16 @@ def remove_member(*, programme: Programme, school: School, by: User, reason: str
         )
         _tell_school(school=school, template="schools/email/membership_removed", membership=membership)
     return membership
+
+
+def set_signup_domains(*, nso, by: User, domains: list[str]) -> None:
+    """Restrict the sign-up of teachers of the NSO's schools to these e-mail domains (none: any address).
+
+    Side effect: an audit entry ``nso.signup_domains_set`` on the NSO, with the list.
+    """
+    if not rules.may_manage_nso_settings(by, nso):
+        raise ServiceError(_("Only this organisation's staff can change how its teachers join."))
+    with transaction.atomic():
+        nso.signup_domains = "\n".join(domains)
+        nso.save(update_fields=["signup_domains"])
+        audit.record(actor=by, action="nso.signup_domains_set", target=nso, domains=domains)

@@ -7,6 +7,12 @@ app_name = "schools"
 urlpatterns = [
     path("join/", views.signup, name="signup"),
     path("join/find-school/", views.signup_find_school, name="signup_find_school"),
+    path("join/with-account/", views.signup_with_account, name="signup_with_account"),
+    path(
+        "join/with-account/find-school/",
+        views.signup_with_account_find_school,
+        name="signup_with_account_find_school",
+    ),
     path("join/sent/", views.signup_sent, name="signup_sent"),
     path("join/schools/", views.signup_school_search, name="signup_school_search"),
     path("join/again/", views.resubmit, name="resubmit"),
@@ -17,6 +23,7 @@ urlpatterns = [
     path("validation/schools/<int:pk>/approve/", views.approve_school, name="approve_school"),
     path("validation/schools/<int:pk>/reject/", views.reject_school, name="reject_school"),
     path("principal/teachers/<int:pk>/vouch/", views.vouch_for_teacher, name="vouch"),
+    path("nso/<int:pk>/settings/", views.nso_settings, name="nso_settings"),
     path("schools/", views.school_directory, name="directory"),
     path("schools/<int:pk>/", views.school_detail, name="detail"),
     path("schools/<int:pk>/edit/", views.edit_school, name="edit"),

@@ -5,22 +5,25 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from twinning.accounts import throttle
+from twinning.accounts import oidc, sessions, throttle
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
 from twinning.common.net import client_address
 from twinning.schools import queries, rules, services
 from twinning.schools.forms import (
+    AccountSignUpForm,
     MembershipRequestForm,
     ProgrammeRulesForm,
     QueueFilterForm,
     RejectForm,
     SchoolForm,
+    SignupDomainsForm,
     TeacherSignUpForm,
 )
 from twinning.schools.models import Country, School, ValidationStatus
@@ -48,6 +51,29 @@ def _signup_school_choices(form: TeacherSignUpForm) -> list[School]:
     return choices
 
 
+def _signups_paused(form: TeacherSignUpForm, address: str) -> bool:
+    """Count a sign-up from this client address; when it has sent too many this hour, say so on the form."""
+    try:
+        throttle.count_within_hour(
+            scope=throttle.Scope.SIGNUP,
+            key=throttle.address_key(address),
+            limit=settings.SIGNIN_THROTTLE["SIGNUPS_PER_HOUR"],
+        )
+    except throttle.Refused as refused:
+        # What was typed stays in the form; the person can send it again later.
+        form.add_error(
+            None,
+            ngettext(
+                "Many people have joined from your network in the last hour. Please try again in %(minutes)d minute.",
+                "Many people have joined from your network in the last hour. Please try again in %(minutes)d minutes.",
+                refused.minutes,
+            )
+            % {"minutes": refused.minutes},
+        )
+        return True
+    return False
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -56,25 +82,7 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             address = client_address(request)
-            try:
-                throttle.count_within_hour(
-                    scope=throttle.Scope.SIGNUP,
-                    key=throttle.address_key(address),
-                    limit=settings.SIGNIN_THROTTLE["SIGNUPS_PER_HOUR"],
-                )
-            except throttle.Refused as refused:
-                # What was typed stays in the form; the person can send it again later.
-                form.add_error(
-                    None,
-                    ngettext(
-                        "Many people have joined from your network in the last hour. "
-                        "Please try again in %(minutes)d minute.",
-                        "Many people have joined from your network in the last hour. "
-                        "Please try again in %(minutes)d minutes.",
-                        refused.minutes,
-                    )
-                    % {"minutes": refused.minutes},
-                )
+            if _signups_paused(form, address):
                 return _signup_page(request, form, status=429)
             try:
                 services.register_teacher(
@@ -123,6 +131,83 @@ def _signup_page(request, form: TeacherSignUpForm, *, searching: bool = False, s
             "searching": searching,
             "school_choices": _signup_school_choices(form),
             "chosen": str(form.data.get("school", "")),
+            "oidc_providers": oidc.allow_forms_to_providers(request),
+        },
+        status=status,
+    )
+
+
+def signup_with_account(request):
+    """The rest of a sign-up through a school's account (``accounts.oidc_views``): the provider has
+    vouched for the name and the verified address; the teacher says what they teach and chooses or
+    registers their school, as on the usual form. The NSO then validates them as any teacher."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    identity = oidc.signup_identity(request)
+    if identity is None:
+        messages.error(request, _("Your sign-up with your school account took too long or did not start. Start again."))
+        return redirect("schools:signup")
+    if request.method == "POST":
+        form = AccountSignUpForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            address = client_address(request)
+            if _signups_paused(form, address):
+                return _account_signup_page(request, form, identity, status=429)
+            try:
+                teacher = services.register_teacher(
+                    full_name=data["full_name"],
+                    email=identity.email,
+                    password=None,
+                    language=request.LANGUAGE_CODE,
+                    time_zone=data["school"].time_zone if data["school"] else data["new_school_time_zone"],
+                    school=data["school"],
+                    new_school=form.new_school(),
+                    subjects=list(data["subjects"]),
+                    languages=list(data["languages"]),
+                    address=address,
+                    programme=data.get("programme"),
+                    identity=identity,
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                if teacher is None:  # never: a sign-up with an identity is refused rather than hidden
+                    raise Http404
+                oidc.forget_signup_identity(request)
+                messages.success(
+                    request,
+                    _("Welcome! Your national support organisation will now check that you teach at %(school)s.")
+                    % {"school": teacher.school.name},
+                )
+                return redirect(sessions.sign_in(request, teacher.user, next_url=reverse("dashboard")))
+    else:
+        form = AccountSignUpForm(initial={"full_name": identity.name, "programme": request.GET.get("programme")})
+    return _account_signup_page(request, form, identity)
+
+
+@require_POST
+def signup_with_account_find_school(request):
+    """ "Find my school" without JavaScript, on the sign-up through a school account (see ``signup_find_school``)."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    identity = oidc.signup_identity(request)
+    if identity is None:
+        return redirect("schools:signup")
+    return _account_signup_page(request, AccountSignUpForm(request.POST), identity, searching=True)
+
+
+def _account_signup_page(request, form, identity, *, searching: bool = False, status: int = 200):
+    return render(
+        request,
+        "schools/signup_with_account.html",
+        {
+            "form": form,
+            "identity": identity,
+            "provider": oidc.provider_named(identity.provider),
+            "searching": searching,
+            "school_choices": _signup_school_choices(form),
+            "chosen": str(form.data.get("school", "")),
         },
         status=status,
     )
@@ -167,6 +252,7 @@ def validation_queue(request):
             "pending_schools": queries.pending_schools_for_staff(request.user)[:PAGE_SIZE],
             "counts": queries.validation_counts_for_staff(request.user),
             "reject_form": RejectForm(),
+            "managed_nsos": rules.nsos_managed_by(request.user),
         },
     )
 
@@ -354,6 +440,25 @@ def school_directory(request):
             "countries": Country.objects.all(),
         },
     )
+
+
+@login_required
+def nso_settings(request, pk: int):
+    """An NSO's staff restrict the sign-up of its schools' teachers to their education domains."""
+    nso = rules.get_nso_for_staff(request.user, pk)
+    if request.method == "POST":
+        form = SignupDomainsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_signup_domains(nso=nso, by=request.user, domains=form.cleaned_data["domains"])
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Saved: teachers of your schools now join as these settings say."))
+                return redirect("schools:nso_settings", pk=nso.pk)
+    else:
+        form = SignupDomainsForm(initial={"domains": nso.signup_domains})
+    return render(request, "schools/nso_settings.html", {"nso": nso, "form": form})
 
 
 @login_required

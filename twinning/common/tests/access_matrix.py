@@ -269,6 +269,12 @@ SIGNED = {SIGNED_IN: OK}
 POST_ONLY = {SIGNED_IN: 405}  # @login_required before @require_POST: the anonymous visitor signs in first
 GET_404 = {SIGNED_IN: 404}  # POST-only views that answer any other method with 404
 twinning = kw(pk="twinning.pk")
+
+
+def school_provider(_network) -> dict:
+    return {"provider": "school"}
+
+
 # The twinning of A and B, read: its members, those who oversee it, the administrator, and the
 # principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
@@ -430,6 +436,13 @@ CASES: list[Case] = [
     case("consent:family_answer", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
     case("consent:family_withdraw", kw(token="consent_token"), get={EVERYONE: 405}, post=ANYONE),
     case("consent:family_ask", kw(token="consent_token"), get={EVERYONE: 405}, post={EVERYONE: INVALID}),
+    # Sign-in with a school account. The matrix's site has no provider configured (the default): every
+    # start answers 404 for a provider it does not know, and the way back has no flow to finish.
+    case("accounts:oidc_sign_in", school_provider, get={EVERYONE: 405}, post={"anonymous": 404, SIGNED_IN: OK}),
+    case("accounts:oidc_sign_up", school_provider, get={EVERYONE: 405}, post={"anonymous": 404, SIGNED_IN: OK}),
+    case("accounts:oidc_link", school_provider, get=POST_ONLY, post={}),
+    case("accounts:oidc_return", school_provider, get={EVERYONE: 404}, post={EVERYONE: 404}),
+    case("accounts:oidc_unlink", kw(pk="linked_identity.pk"), get=POST_ONLY, post={"teacher_a": OK}),
     case("accounts:password_change", get=SIGNED, post=SIGNED),
     # The second factor. Every persona has passed the step or owes none (``testing.Client.force_login``),
     # so the step's page sends them on; staff have an authenticator app, teachers and principals none.
@@ -496,6 +509,11 @@ CASES: list[Case] = [
     case("schools:signup", get=ANYONE, post=ANYONE),
     case("schools:signup_find_school", get={EVERYONE: 405}, post=ANYONE),  # the form's "Find my school"
     case("schools:signup_sent", get=ANYONE, post=ANYONE),
+    # Without a verified identity from a provider in the session, the rest of that sign-up sends back to the start.
+    case("schools:signup_with_account", get=ANYONE, post=ANYONE),
+    case("schools:signup_with_account_find_school", get={EVERYONE: 405}, post=ANYONE),
+    # An NSO's own staff restrict its teachers' sign-up to its education domains.
+    case("schools:nso_settings", kw(pk="il_nso.pk"), get={("nso_a", "admin"): OK}, post={("nso_a", "admin"): OK}),
     case(
         "schools:signup_school_search",
         query=lambda n: "country=IL&school_search=Zephyr",

@@ -27,6 +27,7 @@ from PIL import Image
 from twinning import testing
 from twinning.accounts import services as account_services
 from twinning.accounts.models import Role
+from twinning.accounts.oidc import Identity
 from twinning.accounts.pupils import create_pupils
 from twinning.api import services as api_services
 from twinning.common import exports
@@ -427,6 +428,15 @@ def build() -> SimpleNamespace:
     matching_services.execute_cohort_run(n.cohort.pk)
     n.cohort.refresh_from_db()
     n.cohort_pair = n.cohort.pairs.first()
+
+    # Teacher A's school account, linked for signing in (no provider is configured: the buttons are gone,
+    # and only unlinking is left to try).
+    n.linked_identity = account_services.link_identity(
+        user=n.teacher_a.user,
+        identity=Identity(
+            provider="school", subject="teacher-a", email="dana@school.example", email_verified=True, name="Dana"
+        ),
+    )
 
     # A copy of teacher A's own data, ready to download (built here: the job would run after commit).
     n.data_export = exports.request_export(subject=n.teacher_a.user, by=n.teacher_a.user)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from twinning import testing
-from twinning.accounts.models import Role
+from twinning.accounts.models import LinkedIdentity, Role
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -61,10 +61,24 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def site(cast, twinning, pupils, media_root):
+def site(cast, twinning, pupils, media_root, settings):
     """Who signs in, and the pages each of them sees, with something on each page to read."""
     pk, school = twinning.pk, cast.school_a.pk
     teacher = cast.teacher_a.user
+    # Sign-in with a school account: its buttons on the sign-in, sign-up and profile pages (only shown,
+    # never pressed here: nothing is asked of the provider), and a linked account on the teacher's profile.
+    settings.OIDC_PROVIDERS = {
+        "google": {"label": "Google", "issuer": "https://accounts.google.com", "client_id": "a", "client_secret": "b"},
+        "microsoft": {
+            "label": "Microsoft",
+            "issuer": "https://login.microsoftonline.com/common/v2.0",
+            "client_id": "c",
+            "client_secret": "d",
+        },
+    }
+    LinkedIdentity.objects.create(user=teacher, provider="google", subject="dana", email="dana.levi@school.example")
+    cast.il_nso.signup_domains = "*.edu.il\neducation.gov.il"
+    cast.il_nso.save(update_fields=["signup_domains"])
     # Reference rows a transactional test that ran before may have emptied.
     testing.restore_reference_data()
     Subject.objects.get_or_create(code="geography", defaults={"names": {"en": "Geography"}})
@@ -202,6 +216,7 @@ def site(cast, twinning, pupils, media_root):
                 ("import schools", "/onboarding/"),
             ],
             [
+                ("how teachers join", f"/nso/{cast.il_nso.pk}/settings/"),
                 ("roles", "/accounts/roles/"),
                 ("roles, people found", "/accounts/roles/?person=dana"),
                 ("an import's invitations", f"/onboarding/{imported.pk}/invitations/"),
