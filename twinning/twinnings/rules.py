@@ -105,3 +105,26 @@ def partner_school_ids_of_pupil(user) -> QuerySet:
     return TwinningSchool.objects.filter(twinning__memberships__user=user, twinning__memberships__active=True).values(
         "school_id"
     )
+
+
+def readers_still_in(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """Of these (person, twinning) pairs, those where the person may still see the twinning, with its
+    title: for the digest, which re-checks at sending time. Active members in one query; the few
+    others (coordinators, NSO staff, principals, teachers of an invited school) person by person."""
+    from django.contrib.auth import get_user_model
+
+    titles = dict(Twinning.objects.filter(pk__in={t for _u, t in pairs}).values_list("pk", "titles"))
+    members = set(
+        Membership.objects.filter(
+            user_id__in={u for u, _t in pairs}, twinning_id__in=titles.keys(), active=True
+        ).values_list("user_id", "twinning_id")
+    )
+    found = {pair: titles[pair[1]] for pair in pairs & members}
+    rest: dict[int, set[int]] = {}
+    for user_id, twinning_id in pairs - members:
+        if twinning_id in titles:
+            rest.setdefault(user_id, set()).add(twinning_id)
+    for user in get_user_model().objects.filter(pk__in=rest.keys()):
+        for twinning_id in twinnings_for(user).filter(pk__in=rest[user.pk]).values_list("pk", flat=True):
+            found[(user.pk, twinning_id)] = titles[twinning_id]
+    return found
