@@ -63,9 +63,10 @@ def label(kind: str) -> str:
     if template is None:
         return kind
     try:
-        return str(template) % _Blank()
+        words = str(template) % _Blank()
     except (TypeError, ValueError):
-        return str(template)
+        words = str(template)
+    return words.replace("….", "…")
 
 
 def register_param(name: str, names: Callable[[set[str]], dict[str, dict]]) -> None:

@@ -34,9 +34,13 @@ def notifications(request):
 
 
 def _kinds_listed() -> tuple[list, list]:
-    """The kinds a person may change, and the alerts they cannot, each (kind, label, heading)."""
-    rows = [(info.kind, label(info.kind), info.group) for info in mail_choices.kinds()]
-    rows.sort(key=lambda row: (str(row[2]), row[1]))
+    """The kinds a person may change, and the alerts they cannot, each (kind, label, heading), in the
+    order the apps declared them (the apps' own order, a twinning's steps in sequence)."""
+    infos = mail_choices.kinds()
+    # Headings with activity first (a twinning's steps, meetings, communities): where choosing matters.
+    busy = {str(info.group) for info in infos if info.klass == mail_choices.ACTIVITY}
+    infos.sort(key=lambda info: str(info.group) not in busy)
+    rows = [(info.kind, label(info.kind), info.group) for info in infos]
     changeable = [row for row in rows if not mail_choices.locked(row[0])]
     alerts = [row for row in rows if mail_choices.locked(row[0])]
     return changeable, alerts

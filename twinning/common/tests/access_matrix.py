@@ -265,6 +265,12 @@ SIGNED = {SIGNED_IN: OK}
 POST_ONLY = {SIGNED_IN: 405}  # @login_required before @require_POST: the anonymous visitor signs in first
 GET_404 = {SIGNED_IN: 404}  # POST-only views that answer any other method with 404
 twinning = kw(pk="twinning.pk")
+
+
+def FORGED_TOKEN(_network) -> dict:  # noqa: N802  # read as a constant among the cases
+    return {"token": "1.twinning_started:forged-signature"}
+
+
 # The twinning of A and B, read: its members, those who oversee it, the administrator, and the
 # principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
@@ -283,6 +289,12 @@ CASES: list[Case] = [
     case("home", get=ANYONE, post=ANYONE),
     case("dashboard", get=SIGNED, post=SIGNED),
     case("notifications", get=SIGNED, post=SIGNED),
+    case("mail_settings", get=SIGNED, post=SIGNED),
+    case("renew_unsubscribe_links", get=POST_ONLY, post=SIGNED),
+    # An unsubscribe link needs no sign-in: the signature is the credential, and a forged one is
+    # refused with a message (400) for everyone, whoever is signed in.
+    case("unsubscribe", FORGED_TOKEN, get={EVERYONE: INVALID}, post={EVERYONE: INVALID}),
+    case("unsubscribe_undo", FORGED_TOKEN, get={EVERYONE: 405}, post={EVERYONE: INVALID}),
     case("health", get=ANYONE, post=ANYONE),
     case("privacy_notice", get=ANYONE, post=ANYONE),
     case("ready", get=ANYONE, post=ANYONE),
