@@ -143,19 +143,26 @@ def _send_batch(user_ids: list[int], *, now: datetime) -> dict[str, int]:
 
         messages = []
         sent: list[int] = []
+        links = {
+            "notifications": f"{settings.SITE_URL}{reverse('notifications')}",
+            "settings": f"{settings.SITE_URL}{reverse('mail_settings')}",
+        }
         for (user_id, frequency), items in digests.items():
             user = users[user_id]
             moment = moments_by_zone[user.time_zone or "UTC"][frequency]
             messages.append(
-                (_message(user, frequency, items, names, allowed, mail_rows[user_id]), _key(user_id, frequency, moment))
+                (
+                    _message(user, frequency, items, names, allowed, mail_rows[user_id], links),
+                    _key(user_id, frequency, moment),
+                )
             )
             sent += [item.pk for item in items]
-            setattr(mail_rows[user_id], f"{frequency}_sent_at", now)
         if messages:
             queue_messages(messages)
-            MailSettings.objects.bulk_update(
-                [mail_rows[user_id] for user_id, _frequency in digests], ["daily_sent_at", "weekly_sent_at"]
-            )
+            for frequency in (mail_choices.DAILY, mail_choices.WEEKLY):
+                went = [user_id for user_id, sent_frequency in digests if sent_frequency == frequency]
+                if went:
+                    MailSettings.objects.filter(user_id__in=went).update(**{f"{frequency}_sent_at": now})
         if sent:
             Notification.objects.filter(pk__in=sent).update(mail=Notification.Mail.SENT)
         if skipped:
@@ -172,10 +179,10 @@ def _key(user_id: int, frequency: str, moment: datetime) -> str:
     return f"digest:{frequency}:{user_id}:{moment.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H}"
 
 
-def _message(user, frequency: str, items: list[Notification], names, allowed, row: MailSettings):
+def _message(user, frequency: str, items: list[Notification], names, allowed, row: MailSettings, links: dict):
     language = user.preferred_language or settings.LANGUAGE_CODE
     site = settings.SITE_URL
-    fallback = f"{site}{reverse('notifications')}"
+    fallback = links["notifications"]
     with translation.override(language), timezone.override(_zone(user.time_zone)):
         groups: dict[int | None, dict] = {}
         for item in items:
@@ -205,7 +212,7 @@ def _message(user, frequency: str, items: list[Notification], names, allowed, ro
             "count": len(items),
             "stop": stop,
             "unsubscribe": unsubscribe,
-            "settings_url": f"{site}{reverse('mail_settings')}",
+            "settings_url": links["settings"],
         },
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )

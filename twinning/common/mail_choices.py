@@ -13,6 +13,7 @@ Unsubscribe links are signed per person and kind with Django's signing and the p
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -185,7 +186,17 @@ def unsubscribe_token(*, user_id: int, kind: str, salt: str) -> str:
 
 def unsubscribe_url(*, user_id: int, kind: str, salt: str) -> str:
     token = unsubscribe_token(user_id=user_id, kind=kind, salt=salt)
-    return f"{settings.SITE_URL}{reverse('unsubscribe', args=[token])}"
+    # The address is reversed once per kind of token, not per link: a digest writes thousands.
+    start, end = _unsubscribe_path()
+    return f"{settings.SITE_URL}{start}{token}{end}"
+
+
+@functools.cache
+def _unsubscribe_path() -> tuple[str, str]:
+    marker = "TOKEN"
+    path = reverse("unsubscribe", args=[marker])
+    start, _marker, end = path.partition(marker)
+    return start, end
 
 
 def read_token(token: str) -> tuple[MailSettings, str]:

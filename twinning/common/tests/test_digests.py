@@ -9,10 +9,13 @@ from django.core import mail
 from django.urls import reverse
 
 from twinning import testing
+from twinning.accounts.models import User
 from twinning.common import digests, mail_choices
 from twinning.common.models import Email, MailSettings, Notification
 from twinning.common.notifications import notify
+from twinning.twinnings import services
 from twinning.twinnings.models import Membership
+from twinning.twinnings.rules import readers_still_in, twinnings_for
 
 # A direct kind (teachers: at once) and an activity kind (teachers: in the daily digest).
 DIRECT, ACTIVITY = "twinning_partner_left", "twinning_started"
@@ -218,3 +221,22 @@ def test_settings_page_saves_choices(client, cast):
     bad = signed_in.post(reverse("mail_settings"), {**data, ACTIVITY: "hourly"})
     assert bad.status_code == 200
     assert bad.context["form"].errors[ACTIVITY]
+
+
+def test_readers_still_in_agrees_with_twinnings_for(cast, twinning, django_assert_max_num_queries):
+    other = testing.approved_twinning_with_new_partner(cast, name="Elm School")
+    # Only proposed: the partner school's teachers see it because their school is invited.
+    oak = testing.make_school(country=cast.uk, name="Oak School")
+    testing.make_teacher(school=oak, name="Teacher of Oak")
+    invited = services.propose_twinning(
+        from_school=cast.school_a, to_schools=[oak], by=cast.teacher_a.user, school_year=2026, titles={"en": "Rivers"}
+    )
+    people = list(User.objects.all())
+    ids = [twinning.pk, other.pk, invited.pk]
+    pairs = {(person.pk, pk) for person in people for pk in ids}
+    with django_assert_max_num_queries(6):
+        found = readers_still_in(pairs)
+    expected = {(p.pk, t) for p in people for t in twinnings_for(p).filter(pk__in=ids).values_list("pk", flat=True)}
+    assert set(found) == expected
+    assert len(expected) > 5  # members, overseers and principals, not everyone
+    assert len(expected) < len(pairs)
