@@ -4,9 +4,10 @@ Run by `make bench`. A throw-away SQLite database gets five countries (Hebrew, A
 French readers, in their own time zones), 40 schools and 2,500 running twinnings. Of the 50,000 people,
 85 % are teachers, each a member of one twinning, 10 % coordinators of a country's NSO (they oversee
 its twinnings without being members) and 5 % hold no role. Each has between 1 and 12 notifications
-waiting for the digest (activity in their twinning, and news outside any twinning); every tenth
-chose some kinds weekly, every twentieth switched one off, and one teacher in a hundred left their
-twinning before the digest went (their news of it must not be sent). Rows are written in bulk.
+waiting for the digest (activity in their twinning, and news outside any twinning; each reader asked
+for meetings and the library daily), every tenth chose one kind weekly, every twentieth switched one
+off, and one teacher in a hundred left their twinning before the digest went (their news of it must
+not be sent). Rows are written in bulk.
 
 Printed: the job (`common.digests.send_due_digests`, at noon UTC when every reader's 07:00 has
 passed): its time, its queries (in total, and per batch of 500 people: they must not grow with the
@@ -154,7 +155,8 @@ def build(now) -> dict:
     )
     settings_rows = []
     for i, u in enumerate(users):
-        choices = {}
+        # Meetings and the library are direct news (at once by default): these readers asked for them daily.
+        choices = {"meeting_confirmed": mail_choices.DAILY, "library_published": mail_choices.DAILY}
         if i % 10 == 3:
             choices["library_published"] = mail_choices.WEEKLY
         if i % 20 == 7:

@@ -24,6 +24,6 @@ register_kinds(
         "community_declined": _("The community %(community)s you proposed was not approved. The reason: %(reason)s"),
     },
     group=_("Communities"),
-    activity=("community_reply", "community_post_hidden"),
+    activity=("community_reply",),
     alerts=("community_proposed",),
 )

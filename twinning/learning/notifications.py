@@ -16,5 +16,4 @@ register_kinds(
         "learning_revoked": _("Your certificate for %(title)s has been revoked by its issuer."),
     },
     group=_("Courses and certificates"),
-    activity=("learning_changed",),
 )

@@ -13,5 +13,4 @@ register_kinds(
         "library_returned": _("Your activity %(title)s was returned with a reviewer's note: see what to change."),
     },
     group=_("Activity library"),
-    activity=("library_published",),
 )

@@ -17,5 +17,4 @@ register_kinds(
         "meeting_soon": _("The live meeting %(title)s starts soon, at %(when)s."),
     },
     group=_("Live meetings"),
-    activity=("meeting_confirmed", "meeting_declined"),
 )
