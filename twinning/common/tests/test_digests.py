@@ -240,3 +240,17 @@ def test_readers_still_in_agrees_with_twinnings_for(cast, twinning, django_asser
     assert set(found) == expected
     assert len(expected) > 5  # members, overseers and principals, not everyone
     assert len(expected) < len(pairs)
+
+
+def test_the_hourly_job_on_the_queue_sends_the_digest(cast, twinning, clock, django_capture_on_commit_callbacks):
+    from twinning.common.jobs import enqueue, registry
+
+    assert registry["common.send_digests"].schedule is not None
+    teacher = cast.teacher_a.user
+    _notify(teacher, ACTIVITY, twinning, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    clock.now = _next_local(7, 30, "UTC") + timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue("common.send_digests")
+    assert [m.to for m in mail.outbox] == [[teacher.email]]
+    assert mail.outbox[0].subject.startswith("Your day on Twinning")
