@@ -18,6 +18,7 @@ e-mail per notification) over a sample, scaled to every notification.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -261,4 +262,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
