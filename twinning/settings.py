@@ -336,6 +336,8 @@ MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "30
 # Background jobs: rows in the database (common/jobs), drained by `manage.py run_worker` on any
 # number of machines. A claimed job's lease is renewed while it runs; when a worker dies, its jobs
 # are taken again once the lease has run out.
+# The hour, in each reader's own time zone, at which daily digests go (and weekly ones, on Mondays).
+DIGEST_HOUR = int(os.environ.get("TWINNING_DIGEST_HOUR", "7"))
 JOBS_IMMEDIATE = env_bool("TWINNING_JOBS_IMMEDIATE", False)  # run jobs in the process that queues them (debugging)
 JOBS_LEASE_SECONDS = int(os.environ.get("TWINNING_JOBS_LEASE_SECONDS", "60"))
 JOBS_POLL_SECONDS = float(os.environ.get("TWINNING_JOBS_POLL_SECONDS", "1"))

@@ -154,3 +154,18 @@ class TranslatedTextField(forms.MultiValueField):
             raise ValidationError(self.error_messages["required"], code="required")
         self.run_validators(texts)
         return texts
+
+
+class MailChoicesForm(forms.Form):
+    """One choice per kind of notification the person may change, listed under its app's heading."""
+
+    def __init__(self, *args, kinds: list, current: dict[str, str], **kwargs):
+        from twinning.common.mail_choices import FREQUENCIES  # here: mail_choices imports the models
+
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[str, list]] = []
+        by_group: dict[str, list] = {}
+        for kind, label, group in kinds:
+            self.fields[kind] = forms.ChoiceField(label=label, choices=FREQUENCIES, initial=current.get(kind))
+            by_group.setdefault(str(group), []).append(kind)
+        self.groups = [(group, [self[kind] for kind in names]) for group, names in by_group.items()]

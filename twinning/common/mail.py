@@ -44,11 +44,7 @@ def _domain() -> str:
     return address[1].strip(" >") if len(address) == 2 else "twinning.localhost"
 
 
-def queue_message(message, *, key: str | None = None):
-    """Store one Django e-mail message in the outbox and queue its delivery. Returns the row, or
-    None when a message with this key is already there."""
-    from twinning.common.tasks import send_email  # here: common.tasks imports this module
-
+def _fields(message, key: str | None) -> dict:
     headers = {name: str(value) for name, value in message.extra_headers.items()}
     message_id = headers.pop("Message-ID", None) or make_msgid(domain=_domain())
     attachments = []
@@ -57,7 +53,7 @@ def queue_message(message, *, key: str | None = None):
         if isinstance(content, str):
             content = content.encode()
         attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
-    fields = {
+    return {
         "key": key,
         "message_id": message_id,
         "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
@@ -71,6 +67,24 @@ def queue_message(message, *, key: str | None = None):
         "headers": headers,
         "attachments": attachments,
     }
+
+
+def queue_messages(messages: list[tuple]) -> list:
+    """Many (message, key) pairs into the outbox in two queries, each with its delivery job, in the
+    caller's transaction. The keys must be new (the digest claims its notifications first)."""
+    from twinning.common.tasks import send_email  # here: common.tasks imports this module
+
+    rows = Email.objects.bulk_create([Email(**_fields(message, key)) for message, key in messages])
+    send_email.enqueue_many([{"email_id": row.pk} for row in rows])
+    return rows
+
+
+def queue_message(message, *, key: str | None = None):
+    """Store one Django e-mail message in the outbox and queue its delivery. Returns the row, or
+    None when a message with this key is already there."""
+    from twinning.common.tasks import send_email  # here: common.tasks imports this module
+
+    fields = _fields(message, key)
     try:
         with transaction.atomic():
             row = Email.objects.create(**fields)
@@ -128,7 +142,7 @@ def mark_failed(*, email_id: int, error: str) -> None:
     )
 
 
-def send_to_person(*, user, template: str, context: dict, key: str | None = None) -> None:
+def send_to_person(*, user, template: str, context: dict, key: str | None = None, headers: dict | None = None) -> None:
     """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in the recipient's language and queue it.
 
     The HTML part carries ``lang`` and ``dir`` so Hebrew and Arabic mail reads right-to-left. The
@@ -142,11 +156,14 @@ def send_to_person(*, user, template: str, context: dict, key: str | None = None
         template=template,
         context={**context, "recipient": user},
         key=key,
+        headers=headers,
     )
 
 
-def send_to_address(*, address: str, language: str, template: str, context: dict, key: str | None = None) -> None:
-    """`send_to_person` for someone with no account (a pupil's parent): their address and language."""
+def render_message(
+    *, address: str, language: str, template: str, context: dict, headers: dict | None = None
+) -> EmailMultiAlternatives:
+    """The message `send_to_address` queues, written in `language` (the digest queues many at once)."""
     with translation.override(language):
         context = {
             **context,
@@ -157,6 +174,14 @@ def send_to_address(*, address: str, language: str, template: str, context: dict
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[address])
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[address], headers=headers or {})
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_to_address(
+    *, address: str, language: str, template: str, context: dict, key: str | None = None, headers: dict | None = None
+) -> None:
+    """`send_to_person` for someone with no account (a pupil's parent): their address and language."""
+    message = render_message(address=address, language=language, template=template, context=context, headers=headers)
     queue_message(message, key=key)

@@ -53,9 +53,29 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    class Mail(models.TextChoices):
+        # Waiting for the recipient's daily or weekly digest (see `common.digests`).
+        PENDING = "pending", _("Waiting for the digest")
+        SENT = "sent", _("E-mailed")
+        # Not e-mailed: switched off, no address, or no longer the reader's to see when the digest went.
+        SKIPPED = "skipped", _("Not e-mailed")
+
+    mail = models.CharField(max_length=10, choices=Mail.choices, default=Mail.SENT)
+    # The twinning it happened in, if any: the digest groups by it and checks, when it is sent, that
+    # the reader still belongs to it. A plain number, since twinnings sit above this app.
+    twinning_id = models.PositiveBigIntegerField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"]),
+            # Only the few rows waiting for a digest are indexed, so the digest job finds them at once.
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="common_notification_pending",
+                condition=models.Q(mail="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
@@ -219,3 +239,24 @@ class SentOnce(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class MailSettings(models.Model):
+    """How a person wants their notifications e-mailed, kind by kind, and when their digests last went.
+
+    `choices` holds only what the person changed ({kind: "immediate" | "daily" | "weekly" | "off"});
+    every other kind follows the defaults for their roles (`common.digests`). `salt` signs their
+    unsubscribe links: changing it makes every link already sent stop working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_settings")
+    choices = models.JSONField(default=dict, blank=True)
+    salt = models.CharField(max_length=32)
+    daily_sent_at = models.DateTimeField(null=True, blank=True)
+    weekly_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail settings")
+        verbose_name_plural = _("e-mail settings")
+
+    def __str__(self) -> str:
+        return f"mail settings of {self.user_id}"

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from twinning.common import mail_choices
 from twinning.common.i18n import pick
 from twinning.common.mail import send_to_person
 from twinning.common.models import Notification
@@ -29,14 +30,43 @@ _kinds: dict = {}
 _param_names: dict[str, Callable[[set[str]], dict[str, dict]]] = {}
 
 
-def register_kinds(kinds: dict) -> None:
+def register_kinds(kinds: dict, *, group=None, activity: Iterable[str] = (), alerts: Iterable[str] = ()) -> None:
     """Declare an app's notification kinds: {kind: sentence}, each sentence a `gettext_lazy` string.
 
-    A kind belongs to one app: declaring it again with another sentence is a start-up error."""
+    `group` is the heading they are listed under on the e-mail settings page; `activity` names the
+    kinds that tell of what happens around the person (e-mailed in a digest by default), `alerts`
+    those a coordinator must act on (always e-mailed at once, cannot be switched off); the rest are
+    direct (see `common.mail_choices`). A kind belongs to one app: declaring it again with another
+    sentence is a start-up error."""
+    activity, alerts = set(activity), set(alerts)
+    unknown = (activity | alerts) - kinds.keys()
+    if unknown:
+        raise ImproperlyConfigured(f"Mail classes given for undeclared kinds: {sorted(unknown)}.")
     for kind, sentence in kinds.items():
         if kind in _kinds and _kinds[kind] is not sentence:
             raise ImproperlyConfigured(f"The notification kind {kind!r} is registered twice.")
         _kinds[kind] = sentence
+        klass = (
+            mail_choices.ALERT if kind in alerts else mail_choices.ACTIVITY if kind in activity else mail_choices.DIRECT
+        )
+        mail_choices.declare(kind, group=group, klass=klass)
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "…"
+
+
+def label(kind: str) -> str:
+    """The kind in plain words for the settings page: its sentence with "…" for each name in it."""
+    template = _kinds.get(kind)
+    if template is None:
+        return kind
+    try:
+        words = str(template) % _Blank()
+    except (TypeError, ValueError):
+        words = str(template)
+    return words.replace("….", "…")
 
 
 def register_param(name: str, names: Callable[[set[str]], dict[str, dict]]) -> None:
@@ -116,28 +146,56 @@ def _emails_on() -> bool:
     return not getattr(_muted, "on", False)
 
 
-def notify(*, user, kind: str, url: str = "", **params) -> Notification:
-    """Add a notification to the person's list and queue its e-mail copy, in the same transaction
-    (the worker sends it once that commits; nothing is sent for a change that is rolled back)."""
+def _mail_state(frequency: str) -> str:
+    if not _emails_on() or frequency == mail_choices.OFF:
+        return Notification.Mail.SKIPPED
+    if frequency == mail_choices.IMMEDIATE:
+        return Notification.Mail.SENT
+    return Notification.Mail.PENDING
+
+
+def notify(*, user, kind: str, url: str = "", in_twinning: int | None = None, **params) -> Notification:
+    """Add a notification to the person's list and, as the person chose for its kind, queue its
+    e-mail copy in the same transaction (the worker sends it once that commits; nothing is sent for
+    a change that is rolled back), or keep it for their digest (`common.digests`), or e-mail nothing.
+    `in_twinning` (a twinning's id) groups it in the digest, which checks the reader still belongs."""
     _check_kind(kind)
-    notification = Notification.objects.create(recipient=user, kind=kind, url=url, params=params)
-    if _emails_on():
+    frequency = mail_choices.choices_for_people([user.pk], [kind])[(user.pk, kind)]
+    notification = Notification.objects.create(
+        recipient=user, kind=kind, url=url, params=params, mail=_mail_state(frequency), twinning_id=in_twinning
+    )
+    if notification.mail == Notification.Mail.SENT:
         email_notification(notification)
     return notification
 
 
 def notify_many(items: list[tuple]) -> list[Notification]:
-    """Many notifications at once, e.g. a whole cohort's proposals: `items` are (user, kind, url, params).
+    """Many notifications at once, e.g. a whole cohort's proposals: `items` are (user, kind, url,
+    params), with a twinning's id as a fifth where they happened in one (see `notify`).
 
-    The rows are written in one query, with jobs (in the same transaction) that write their e-mails
-    in the background, so a large approval does not wait for thousands of e-mails to be written.
+    The rows are written in one query, with jobs (in the same transaction) that write the e-mails of
+    those who want them at once in the background, so a large approval does not wait for thousands
+    of e-mails to be written; the others wait for their digest or are not e-mailed.
     """
-    for kind in {kind for _user, kind, _url, _params in items}:
+    items = [(*item, None) if len(item) == 4 else item for item in items]
+    kinds = {item[1] for item in items}
+    for kind in kinds:
         _check_kind(kind)
+    frequencies = mail_choices.choices_for_people({item[0].pk for item in items}, kinds)
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, url=url, params=params) for user, kind, url, params in items]
+        [
+            Notification(
+                recipient=user,
+                kind=kind,
+                url=url,
+                params=params,
+                twinning_id=twinning,
+                mail=_mail_state(frequencies[(user.pk, kind)]),
+            )
+            for user, kind, url, params, twinning in items
+        ]
     )
-    ids = [row.pk for row in rows]
+    ids = [row.pk for row in rows if row.mail == Notification.Mail.SENT]
     if ids and _emails_on():
         for start in range(0, len(ids), 500):
             email_notifications.enqueue(ids=ids[start : start + 500])
@@ -150,12 +208,26 @@ def email_notification(notification: Notification) -> None:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         message = text(notification)
     url = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+    headers, unsubscribe = {}, ""
+    if not mail_choices.locked(notification.kind):
+        # RFC 8058: a mail client offers "unsubscribe", and one POST to this address is honoured at once.
+        unsubscribe = mail_choices.unsubscribe_url(
+            user_id=user.pk, kind=notification.kind, salt=mail_choices.settings_for(user).salt
+        )
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     send_to_person(
         user=user,
         template="common/email/notification",
-        context={"message": message, "url": url},
+        context={"message": message, "url": url, "unsubscribe": unsubscribe, "settings_url": _settings_url()},
         key=f"notification:{notification.pk}",
+        headers=headers,
     )
+
+
+def _settings_url() -> str:
+    from django.urls import reverse
+
+    return f"{settings.SITE_URL}{reverse('mail_settings')}"
 
 
 def unread_count(user) -> int:

@@ -111,6 +111,15 @@ register(
         erase_with=_erase_emails,
     ),
     PersonalData(
+        "common.MailSettings",
+        fields=("choices", "daily_sent_at", "weekly_sent_at"),
+        purpose=_("Sending people only the e-mail they chose: each kind at once, in a digest, or not at all."),
+        basis=Basis.PROGRAMME,
+        retention=UNTIL_CLOSED,
+        subject=("user",),
+        label=_("E-mail settings"),
+    ),
+    PersonalData(
         "common.DataExport",
         fields=("status", "created_at", "downloaded_at"),
         purpose=_("Giving people a copy of their data when they or a pupil's parent ask for it."),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from twinning.common import mail
 from twinning.common.files import sweep
 from twinning.common.idempotency import forget_old_keys
-from twinning.common.jobs import daily, job, periodic
+from twinning.common.jobs import daily, every, job, periodic
 from twinning.common.models import Email, Job, Notification, WorkerBeat
 
 # About nine hours of tries (back-off doubling from 15 s up to an hour) before an e-mail is failed.
@@ -74,3 +74,13 @@ def forget_exports() -> int:
 def forget_sent_keys() -> dict:
     """Idempotency keys of messages sent more than a month ago (see common.idempotency)."""
     return {"keys": forget_old_keys()}
+
+
+@periodic("common.send_digests", every(minutes=60))
+def send_digests() -> dict:
+    """Each person's daily and weekly digest, at the hour set in their own time zone (see common.digests)."""
+    from twinning.common.digests import (
+        send_due_digests,
+    )  # here: digests imports notifications, which imports this module
+
+    return send_due_digests()

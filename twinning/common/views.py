@@ -3,23 +3,29 @@ import json
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from twinning.common import privacy
+from twinning.common import mail_choices, privacy
+from twinning.common.forms import MailChoicesForm
 from twinning.common.health import readiness
 from twinning.common.i18n import direction
 from twinning.common.models import Notification
-from twinning.common.notifications import param_names, text
+from twinning.common.notifications import label, param_names, text
 from twinning.common.offline import HEADER as OFFLINE_HEADER
 from twinning.common.offline import offline_readable
 
@@ -33,6 +39,82 @@ def notifications(request):
     items = [{"n": n, "text": text(n, names), "unread": n.read_at is None} for n in page]
     Notification.objects.filter(pk__in=[n.pk for n in page], read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "common/notifications.html", {"page": page, "items": items})
+
+
+def _kinds_listed() -> tuple[list, list]:
+    """The kinds a person may change, and the alerts they cannot, each (kind, label, heading), in the
+    order the apps declared them (the apps' own order, a twinning's steps in sequence)."""
+    infos = mail_choices.kinds()
+    # Headings with activity first (a twinning's steps, meetings, communities): where choosing matters.
+    busy = {str(info.group) for info in infos if info.klass == mail_choices.ACTIVITY}
+    infos.sort(key=lambda info: str(info.group) not in busy)
+    rows = [(info.kind, label(info.kind), info.group) for info in infos]
+    changeable = [row for row in rows if not mail_choices.locked(row[0])]
+    alerts = [row for row in rows if mail_choices.locked(row[0])]
+    return changeable, alerts
+
+
+@login_required
+def mail_settings(request):
+    """Which notifications the person is e-mailed, kind by kind: at once, in a digest, or never."""
+    changeable, alerts = _kinds_listed()
+    form = MailChoicesForm(request.POST or None, kinds=changeable, current=mail_choices.choices_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        mail_choices.set_choices(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your e-mail choices are saved."))
+        return redirect("mail_settings")
+    return render(request, "common/mail_settings.html", {"form": form, "alerts": alerts})
+
+
+@login_required
+@require_POST
+def renew_unsubscribe_links(request):
+    mail_choices.renew_links(user=request.user)
+    messages.success(request, _("The unsubscribe links in e-mails you were sent before no longer work."))
+    return redirect("mail_settings")
+
+
+def _refused_link(request):
+    return render(request, "common/unsubscribe_invalid.html", status=400)
+
+
+def _kind_names(kinds: list[str]) -> list[str]:
+    return [label(kind) for kind in kinds]
+
+
+@csrf_exempt  # the signed link is the credential: a mail client posts here with no session (RFC 8058)
+def unsubscribe(request, token: str):
+    """One click from an e-mail, no sign-in: the page offers one button; a POST (the button, or the
+    mail client's one-click unsubscribe) switches the kind's e-mail off at once and offers to undo."""
+    try:
+        row, kind = mail_choices.read_token(token)
+    except signing.BadSignature:
+        return _refused_link(request)
+    user = row.user
+    with translation.override(user.preferred_language):
+        kinds = mail_choices.kinds_in(kind, user=user)
+        context = {"token": token, "kinds": _kind_names(kinds), "digest": kind in mail_choices.DIGEST_KINDS}
+        if request.method != "POST":
+            return render(request, "common/unsubscribe.html", context)
+        before = mail_choices.set_choices(user=user, choices=dict.fromkeys(kinds, mail_choices.OFF))
+        undo = signing.dumps(before, salt=f"twinning.unsubscribe.undo.{row.salt}")
+        return render(request, "common/unsubscribed.html", {**context, "undo": undo})
+
+
+@csrf_exempt  # the signed link is the credential, as for `unsubscribe`
+@require_POST
+def unsubscribe_undo(request, token: str):
+    """Put back what the unsubscribe link switched off, as it was before."""
+    try:
+        row, _kind = mail_choices.read_token(token)
+        before = signing.loads(request.POST.get("undo", ""), salt=f"twinning.unsubscribe.undo.{row.salt}")
+    except signing.BadSignature:
+        return _refused_link(request)
+    if not isinstance(before, dict):
+        return _refused_link(request)
+    with translation.override(row.user.preferred_language):
+        mail_choices.set_choices(user=row.user, choices={str(k): str(v) for k, v in before.items()})
+        return render(request, "common/unsubscribe_undone.html", {"kinds": _kind_names(list(before))})
 
 
 def health(request):

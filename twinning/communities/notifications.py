@@ -22,5 +22,8 @@ register_kinds(
         "community_proposed": _("%(name)s proposes a new community, %(community)s: it is waiting for your approval."),
         "community_approved": _("The community %(community)s you proposed is open. You are its moderator."),
         "community_declined": _("The community %(community)s you proposed was not approved. The reason: %(reason)s"),
-    }
+    },
+    group=_("Communities"),
+    activity=("community_reply",),
+    alerts=("community_proposed",),
 )

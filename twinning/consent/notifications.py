@@ -12,5 +12,7 @@ register_kinds(
         "consent_answered": _("The family of %(pupil)s answered the consent form."),
         "consent_withdrawn": _("The family of %(pupil)s withdrew their consent."),
         "consent_new_link_asked": _("The family of %(pupil)s asks for a new consent link: theirs has expired."),
-    }
+    },
+    group=_("Families' consent"),
+    activity=("consent_answered",),
 )

@@ -14,5 +14,7 @@ register_kinds(
             "your partners with you!"
         ),
         "nudge_coordinator": _("%(school)s has been silent for %(days)s days in the twinning %(title)s."),
-    }
+    },
+    group=_("Accompanying twinnings"),
+    alerts=("nudge_coordinator",),
 )

@@ -281,13 +281,15 @@ def _send(nudges: list[tuple], teachers: dict, now: datetime) -> int:
         params = {"title": twinning.title, "school": row.school.name, "days": days}
         if kind == Nudge.Kind.REMINDER:
             people = [users[u] for u in teachers.get((twinning.pk, row.school_id), []) if u in users]
-            items += [(person, "nudge_silent", url, params) for person in people]
+            items += [(person, "nudge_silent", url, params, twinning.pk) for person in people]
         elif kind == Nudge.Kind.ALERT:
             url = reverse("coordination:detail", args=[twinning.pk])
-            items += [(person, "nudge_coordinator", url, params) for person in overseers_of(twinning)]
+            items += [(person, "nudge_coordinator", url, params, twinning.pk) for person in overseers_of(twinning)]
         else:
             url = reverse("twinnings:contacts", args=[twinning.pk])
-            items += [(person, "twinning_contact_needed", url, params) for person in principals[row.school_id]]
+            items += [
+                (person, "twinning_contact_needed", url, params, twinning.pk) for person in principals[row.school_id]
+            ]
     notify_many(items)
     return made
 

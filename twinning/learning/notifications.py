@@ -14,5 +14,6 @@ register_kinds(
         "learning_cancelled": _("%(title)s, planned to start on %(when)s, is cancelled."),
         "learning_certificate": _("Your certificate for %(title)s is ready: download it from the page."),
         "learning_revoked": _("Your certificate for %(title)s has been revoked by its issuer."),
-    }
+    },
+    group=_("Courses and certificates"),
 )

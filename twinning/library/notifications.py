@@ -11,5 +11,6 @@ register_kinds(
     {
         "library_published": _("Your activity %(title)s is published in the library."),
         "library_returned": _("Your activity %(title)s was returned with a reviewer's note: see what to change."),
-    }
+    },
+    group=_("Activity library"),
 )

@@ -13,5 +13,6 @@ register_kinds(
         "proposal_accepted": _("%(school)s accepted the partnership with %(own_school)s."),
         "proposal_declined": _("%(school)s declined the partnership with %(own_school)s."),
         "cohort_proposal": _("Your coordinator proposes %(school)s (%(country)s) as a partner for %(own_school)s."),
-    }
+    },
+    group=_("Partners and proposals"),
 )

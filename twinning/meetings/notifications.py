@@ -15,5 +15,6 @@ register_kinds(
         "meeting_cancelled": _("The live meeting %(title)s on %(when)s is cancelled."),
         "meeting_tomorrow": _("Reminder: the live meeting %(title)s is on %(when)s."),
         "meeting_soon": _("The live meeting %(title)s starts soon, at %(when)s."),
-    }
+    },
+    group=_("Live meetings"),
 )

@@ -211,7 +211,7 @@ def _teacher_members(twinning: Twinning, *, schools=None, exclude=None):
 def _tell(people, meeting: Meeting, kind: str, **params) -> None:
     url = reverse("meetings:detail", args=[meeting.twinning_id, meeting.pk])
     params = {"title": meeting.title, "when": meeting.starts_at.isoformat(), **params}
-    notify_many([(person, kind, url, params) for person in {p.pk: p for p in people}.values()])
+    notify_many([(person, kind, url, params, meeting.twinning_id) for person in {p.pk: p for p in people}.values()])
 
 
 def check_recording_consent(twinning: Twinning, school: School) -> None:

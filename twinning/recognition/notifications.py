@@ -17,5 +17,6 @@ register_kinds(
         "school_label_awarded": _("%(school)s has been awarded the Twinning School Label."),
         "school_label_refused": _("The school label request of %(school)s was not successful: see the reason."),
         "award_won": _("Congratulations! Your project won the conference award: %(category)s."),
-    }
+    },
+    group=_("Quality labels and awards"),
 )

@@ -12,5 +12,7 @@ register_kinds(
         "story_waiting": _("A twinning's story waits for your approval before the public page shows it: %(title)s."),
         "story_published": _("Your twinning's story is published on the programme's public page: %(title)s."),
         "story_rejected": _("Your twinning's story was not approved for the public page: %(title)s. See why."),
-    }
+    },
+    group=_("Public stories"),
+    alerts=("story_waiting",),
 )

@@ -5,7 +5,9 @@ the site starts (`twinning.common.apps.CommonConfig.ready` imports every app's `
 
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.digests import register_twinning_access
 from twinning.common.notifications import register_kinds
+from twinning.twinnings.rules import readers_still_in
 
 register_kinds(
     {
@@ -22,5 +24,11 @@ register_kinds(
         "twinning_contact_needed": _(
             "The contact of %(school)s in the twinning %(title)s has left the school: please name a new one."
         ),
-    }
+    },
+    group=_("Twinnings"),
+    activity=("twinning_started", "twinning_approved"),
+    alerts=("twinning_to_approve", "twinning_contact_needed"),
 )
+
+# The digest sends news of a twinning only to those who may still see it when it goes.
+register_twinning_access(readers_still_in)

@@ -4,12 +4,15 @@
 person's reach is a 404, whether or not it exists.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from twinning.accounts.models import Role
 from twinning.accounts.rules import roles_of
 from twinning.common.scopes import everything
+from twinning.schools.models import TeacherProfile, ValidationStatus
 from twinning.schools.rules import teaching_school_id
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
@@ -105,3 +108,69 @@ def partner_school_ids_of_pupil(user) -> QuerySet:
     return TwinningSchool.objects.filter(twinning__memberships__user=user, twinning__memberships__active=True).values(
         "school_id"
     )
+
+
+def readers_still_in(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """Of these (person, twinning) pairs, those where the person may still see the twinning (as
+    `twinnings_for` says), with its titles: for the digest, which re-checks when it sends. Six
+    queries whatever the number of people, so a digest for thousands asks no more than for one;
+    `test_readers_still_in_agrees_with_twinnings_for` holds it to `twinnings_for`."""
+    user_ids = {u for u, _t in pairs}
+    twinnings = {
+        pk: (titles, coordinator_id, programme_id)
+        for pk, titles, coordinator_id, programme_id in Twinning.objects.filter(
+            pk__in={t for _u, t in pairs}
+        ).values_list("pk", "titles", "coordinator_id", "programme_id")
+    }
+    members = set(
+        Membership.objects.filter(user_id__in=user_ids, twinning_id__in=twinnings.keys(), active=True).values_list(
+            "user_id", "twinning_id"
+        )
+    )
+    admins = set(get_user_model().objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True))
+    # What `accounts.rules.roles_of` reads, for everyone at once: the scopes each person oversees.
+    nsos: dict[int, set] = {}
+    programmes: dict[int, set] = {}
+    principal: dict[int, set] = {}
+    for user_id, kind, nso_id, programme_id, school_id in Role.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "kind", "nso_id", "programme_id", "school_id"
+    ):
+        if kind in (Role.Kind.NSO_STAFF, Role.Kind.COORDINATOR) and nso_id:
+            nsos.setdefault(user_id, set()).add(nso_id)
+        elif kind == Role.Kind.COORDINATOR:
+            programmes.setdefault(user_id, set()).add(programme_id)
+        elif kind == Role.Kind.PRINCIPAL:
+            principal.setdefault(user_id, set()).add(school_id)
+    # What `schools.rules.teaching_school_id` says: validated teachers still at a validated school.
+    teaching = dict(
+        TeacherProfile.objects.filter(
+            user_id__in=user_ids,
+            status=ValidationStatus.VALIDATED,
+            left_at__isnull=True,
+            school__status=ValidationStatus.VALIDATED,
+        ).values_list("user_id", "school_id")
+    )
+    rows: dict[int, list[tuple[int, str, int | None]]] = {}
+    for twinning_id, school_id, status, nso_id in TwinningSchool.objects.filter(
+        twinning_id__in=twinnings.keys()
+    ).values_list("twinning_id", "school_id", "status", "school__country__nso_id"):
+        rows.setdefault(twinning_id, []).append((school_id, status, nso_id))
+
+    def sees(user_id: int, twinning_id: int) -> bool:
+        _titles, coordinator_id, programme_id = twinnings[twinning_id]
+        schools = rows.get(twinning_id, [])
+        return (
+            (user_id, twinning_id) in members
+            or user_id in admins
+            or coordinator_id == user_id
+            or any(nso in nsos.get(user_id, ()) for _school, _status, nso in schools)
+            or (programme_id is not None and programme_id in programmes.get(user_id, ()))
+            or any(school in principal.get(user_id, ()) for school, _status, _nso in schools)
+            or any(
+                school == teaching.get(user_id)
+                and status in (TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED)
+                for school, status, _nso in schools
+            )
+        )
+
+    return {(u, t): twinnings[t][0] for u, t in pairs if t in twinnings and sees(u, t)}

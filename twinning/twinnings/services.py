@@ -59,7 +59,7 @@ def _tell(people, twinning: Twinning, kind: str, **params) -> None:
     for person in people:
         if person is not None and person.pk not in seen:
             seen.add(person.pk)
-            items.append((person, kind, url, {"title": twinning.title, **params}))
+            items.append((person, kind, url, {"title": twinning.title, **params}, twinning.pk))
     notify_many(items)
 
 

@@ -13,5 +13,6 @@ register_kinds(
             "The family of %(pupil)s withdrew consent: %(count)s file(s) showing them in %(title)s are now hidden "
             "from the partner school. Replace them with files without %(pupil)s."
         ),
-    }
+    },
+    group=_("Workspace"),
 )

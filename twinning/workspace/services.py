@@ -272,6 +272,7 @@ def hide_media_after_withdrawal(*, pupil, uses: frozenset[str]) -> int:
                 notify(
                     user=member.user,
                     kind="consent_media_hidden",
+                    in_twinning=twinning.pk,
                     url=url,
                     pupil=pupil.display_name,
                     title=twinning.titles,

@@ -100,6 +100,18 @@ class JobSpec:
         """Record the job in the current transaction; see `enqueue`."""
         return enqueue(self.name, key=key, run_at=run_at, **kwargs)
 
+    def enqueue_many(self, arguments: list[dict]) -> None:
+        """Record one job per set of keyword arguments, in one query, in the current transaction."""
+        now = timezone.now()
+        rows = Job.objects.bulk_create(
+            [Job(name=self.name, args=kwargs, max_attempts=self.max_attempts, run_at=now) for kwargs in arguments]
+        )
+        if settings.JOBS_IMMEDIATE:
+            from twinning.common.jobs.worker import run_job_now  # here: the worker module imports this one
+
+            for row in rows:
+                transaction.on_commit(lambda pk=row.pk: run_job_now(pk))
+
 
 registry: dict[str, JobSpec] = {}
 

@@ -275,6 +275,10 @@ def school_provider(_network) -> dict:
     return {"provider": "school"}
 
 
+def FORGED_TOKEN(_network) -> dict:  # noqa: N802  # read as a constant among the cases
+    return {"token": "1.twinning_started:forged-signature"}
+
+
 # The twinning of A and B, read: its members, those who oversee it, the administrator, and the
 # principal of a school taking part (as a visitor: what is published, no writing, no moderation).
 READ_AB = {MEMBERS_AB | OVERSEERS_AB | {"principal_a", "admin"}: OK}
@@ -293,6 +297,12 @@ CASES: list[Case] = [
     case("home", get=ANYONE, post=ANYONE),
     case("dashboard", get=SIGNED, post=SIGNED),
     case("notifications", get=SIGNED, post=SIGNED),
+    case("mail_settings", get=SIGNED, post=SIGNED),
+    case("renew_unsubscribe_links", get=POST_ONLY, post=SIGNED),
+    # An unsubscribe link needs no sign-in: the signature is the credential, and a forged one is
+    # refused with a message (400) for everyone, whoever is signed in.
+    case("unsubscribe", FORGED_TOKEN, get={EVERYONE: INVALID}, post={EVERYONE: INVALID}),
+    case("unsubscribe_undo", FORGED_TOKEN, get={EVERYONE: 405}, post={EVERYONE: INVALID}),
     case("health", get=ANYONE, post=ANYONE),
     case("privacy_notice", get=ANYONE, post=ANYONE),
     # The installable app: its service worker, its manifest (per language) and its offline page are

@@ -20,6 +20,7 @@ from PIL import Image
 
 from twinning import testing
 from twinning.accounts.models import LinkedIdentity, Role
+from twinning.common import mail_choices
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -91,6 +92,9 @@ def site(cast, twinning, pupils, media_root, settings):
     imported = onboarding.check_file(by=cast.nso_il, scope=cast.il_nso, data=sheet.encode(), filename="a.csv")
     onboarding.run_import(by=cast.nso_il, import_file=imported)
     welcome = onboarding_rules.invitation_token(imported.invitations.get())
+    unsubscribe = mail_choices.unsubscribe_token(
+        user_id=teacher.pk, kind="community_reply", salt=mail_choices.settings_for(teacher).salt
+    )
 
     thread = workspace.start_thread(twinning=twinning, by=teacher, title="Rivers", body="Tell us about your river.")
     workspace.reply(thread=thread, by=pupils[0].user, body="Our river is the Yarkon.")
@@ -178,6 +182,7 @@ def site(cast, twinning, pupils, media_root, settings):
                 ("communities", "/communities/"),
                 ("community", f"/communities/{community.pk}/"),
                 ("notifications", "/notifications/"),
+                ("e-mail settings", "/notifications/e-mail/"),
             ],
             [
                 ("school directory", "/schools/"),
@@ -272,6 +277,7 @@ def site(cast, twinning, pupils, media_root, settings):
                 ("password reset", "/accounts/password/reset/"),
                 ("certificate check", "/learning/verify/"),
                 ("invited teacher's welcome", f"/onboarding/welcome/{welcome}/"),
+                ("unsubscribe from an e-mail", f"/unsubscribe/{unsubscribe}/"),
             ],
         ),
     }

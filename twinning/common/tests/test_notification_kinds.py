@@ -2,8 +2,9 @@
 
 The code is read, not run: a kind on a path no other test reaches is still checked. A kind is found
 where the code hands one over: `kind=` and the string arguments of a call to a notify/tell helper, the
-second item of a `(person, kind, url, params)` row, a value given to a name `kind`, and the kinds a
-loop over `(…, kind)` rows walks through. `notify` itself refuses an undeclared kind at run time.
+second item of a `(person, kind, url, params)` row (with a twinning's id as a fifth, or not), a value
+given to a name `kind`, and the kinds a loop over `(…, kind)` rows walks through. `notify` itself
+refuses an undeclared kind at run time.
 """
 
 import ast
@@ -59,8 +60,11 @@ def kinds_in_code() -> dict[object, list[str]]:
                 for keyword in node.keywords:
                     if keyword.arg == "kind":
                         add(_strings(keyword.value), path, node)
-            elif isinstance(node, ast.Tuple) and len(node.elts) == 4:
-                add(_strings(node.elts[1]), path, node)
+            elif isinstance(node, ast.Tuple) and len(node.elts) in (4, 5):
+                # A row, with its twinning's id as a fifth item or not; other five-item tuples hold keys
+                # built with f-strings, so only a plain string counts there.
+                kinds = _strings(node.elts[1])
+                add([k for k in kinds if len(node.elts) == 4 or isinstance(k, str)], path, node)
             elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "kind" for t in node.targets):
                 add(_strings(node.value), path, node)
             elif (
