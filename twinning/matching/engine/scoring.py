@@ -14,17 +14,19 @@ so "possible" simply means "score > 0".
 
 Finding each school's best candidates (`best_partners`) scores only pairs that could be possible:
 one block per language (the rows that speak it × the columns that speak it, a pair sharing two
-languages struck out of the later block), rows in chunks by age, each chunk against the columns
-of compatible ages. Each chunk is scored once and read both ways: its rows' k best (per-block
-maxima over 16 columns) and its columns' k best (per-part maxima over 4 rows), merged into each
-side's running k best; a row or column whose best entry in the chunk does not beat its k-th best
-so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
+languages struck out of the later block), rows in chunks of whole age ranges, each chunk against
+exactly the columns whose ages the rule allows with them. Inside a block every pair shares a
+language, so the language part is two clipped products of level indicators (`LanguageSteps`)
+instead of a table lookup per entry. Each chunk is scored once and read both ways: its rows' k
+best (per-block maxima over 16 columns one stride apart) and its columns' k best (per-part
+maxima over 4 rows), merged into each side's running k best; a row or column whose best entry in
+the chunk does not beat its k-th best so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
 later by age) is scored. The matrix products run on one BLAS thread (see `assign.Cohort.build`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -463,16 +465,14 @@ def tabled_parts(
     r, w = out.shape
     part = np.empty((r, w), dtype=np.float32) if scratch is None else scratch[: r * w].reshape(r, w)
     if language:
-        present, col_language = np.unique(
-            cols.groups if columns is None else cols.groups[columns], return_inverse=True
-        )
+        present, col_language = np.unique(cols.groups if columns is None else cols.groups[columns], return_inverse=True)
         groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
         np.take(vocab.language_part(groups, present)[inverse], col_language, axis=1, out=part)
         out += part
     # Only the where groups the columns use: a run has thousands, a chunk's columns some of them.
-    present, col_where = np.unique(cols.where if columns is None else cols.where[columns], return_inverse=True)
+    col_groups, col_where = np.unique(cols.where if columns is None else cols.where[columns], return_inverse=True)
     where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
-    np.take(vocab.where_part(where_groups, present)[:, col_where], where_inverse, axis=0, out=part)
+    np.take(vocab.where_part(where_groups, col_groups)[:, col_where], where_inverse, axis=0, out=part)
     out += part
     col_who = cols.who if columns is None else cols.who[columns]
     row_who = rows.who[positions]
@@ -619,7 +619,7 @@ MAX_BLOCKED_LANGUAGES = 62
 
 
 def _blocks_by_language(vocab: Vocabulary) -> bool:
-    return vocab.language_levels.shape[1] // len(LEVELS) <= MAX_BLOCKED_LANGUAGES
+    return bool(vocab.language_levels.shape[1] // len(LEVELS) <= MAX_BLOCKED_LANGUAGES)
 
 
 def language_blocks(rows: Side, cols: Side, vocab: Vocabulary) -> list[tuple[Indices, Indices, int]]:
@@ -775,17 +775,11 @@ def best_partners(
         col_rank = age_rank[block_cols] if one_pool else block_cols
         step = min(chunk, max(k + 1, CHUNK_ENTRIES // len(block_cols)))
         row_low, row_high = rows.low[block_rows], rows.high[block_rows]
-        for start, stop in _age_chunks(row_low, row_high, step):
+        later = age_rank[block_rows] if one_pool else None
+        for start, stop, possible in _age_chunks(row_low, row_high, col_low, col_high, col_rank, later, gap, step):
             positions = block_rows[start:stop]
             r = len(positions)
             done += r
-            # The columns of an age the rule allows with one of the chunk's age ranges (one, mostly).
-            spans = np.flatnonzero(np.r_[True, np.diff(row_low[start:stop]) | np.diff(row_high[start:stop])]) + start
-            possible = np.zeros(len(block_cols), dtype=bool)
-            for low, high in zip(row_low[spans].tolist(), row_high[spans].tolist(), strict=True):
-                possible |= (col_low <= high + gap) & (col_high >= low - gap)
-            if one_pool:
-                possible &= col_rank >= age_rank[positions].min()  # later columns only: the upper triangle
             columns = block_cols if possible.all() else block_cols[possible]
             width = len(columns)
             if width == 0:
@@ -846,27 +840,41 @@ def best_partners(
     return i, j, s
 
 
-# A chunk takes the rows of one age range (so exactly the columns of compatible ages); age ranges
-# with fewer rows than this share a chunk with the next ones, as a chunk has a fixed cost too.
-MIN_CHUNK_ROWS = 512
+def _age_chunks(
+    low: Indices,
+    high: Indices,
+    col_low: Indices,
+    col_high: Indices,
+    col_rank: Indices,
+    rank: Indices | None,
+    gap: int,
+    step: int,
+) -> Iterator[tuple[int, int, npt.NDArray[np.bool_]]]:
+    """(start, stop, columns it scores) of each chunk of a block's rows, sorted by age.
 
-
-def _age_chunks(low: Indices, high: Indices, step: int) -> list[tuple[int, int]]:
-    """(start, stop) of each chunk of rows sorted by age: rows of one age range, at most `step` of
-    them, the ranges with few rows put together (see MIN_CHUNK_ROWS)."""
+    A chunk holds the rows of whole age ranges (one range split when it has more than `step`
+    rows), up to `step` rows, and scores the columns whose ages the rule allows with one of its
+    ranges: no more. (Chunks of a single age range score fewer pairs still, but a chunk has a
+    cost of its own, reading each column's best and merging it: measured, fewer larger chunks
+    win.) With `rank` (one pool), only columns later by age than the chunk's first row.
+    """
     n = len(low)
     edges = np.flatnonzero((low[1:] != low[:-1]) | (high[1:] != high[:-1])) + 1
-    chunks, start = [], 0
+
+    def later(a: int) -> npt.NDArray[np.bool_] | None:
+        return None if rank is None else col_rank >= rank[a]  # one pool: the upper triangle only
+
+    start, stop, mask, after = 0, 0, np.zeros(len(col_low), dtype=bool), later(0)
     for run_start, run_stop in zip([0, *edges.tolist()], [*edges.tolist(), n], strict=True):
-        if run_start > start and (run_start - start >= MIN_CHUNK_ROWS or run_stop - start > step):
-            chunks.append((start, run_start))
-            start = run_start
-        while run_stop - start > step:
-            chunks.append((start, start + step))
-            start += step
-    if start < n:
-        chunks.append((start, n))
-    return chunks
+        allowed = (col_low <= high[run_start] + gap) & (col_high >= low[run_start] - gap)
+        for a in range(run_start, run_stop, step):
+            if min(a + step, run_stop) - start > step:
+                yield start, stop, mask
+                start, mask, after = a, np.zeros(len(col_low), dtype=bool), later(a)
+            stop = min(a + step, run_stop)
+            mask |= allowed if after is None else allowed & after
+    if stop > start:
+        yield start, stop, mask
 
 
 def _strike(
