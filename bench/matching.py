@@ -8,8 +8,10 @@ non-zero only when something raises.
 BENCH_QUICK=1 skips the 50,000-per-side runs; --huge adds a network of 200,000 schools in one
 pool (minutes; run it now and then). Realistic instances ("varied": 12 languages x 3 levels,
 30 countries, 1-4 languages per school, capacities 1-3, ages 5-18, visions for 40 % of schools)
-are timed end to end: profiles in, pairs out, with the run's CPU time beside the wall time (on a
-machine shared with other work, the wall time also counts the waits for a CPU).
+are timed end to end: profiles in, pairs out. Every matching time is shown as wall time with the
+process's CPU time beside it: on a machine shared with other work the wall time also counts the
+waits for a CPU, so the CPU time is the figure to compare between runs (the load average is
+printed at the start and the end).
 """
 
 import sys
