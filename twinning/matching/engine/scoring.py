@@ -14,17 +14,19 @@ so "possible" simply means "score > 0".
 
 Finding each school's best candidates (`best_partners`) scores only pairs that could be possible:
 one block per language (the rows that speak it × the columns that speak it, a pair sharing two
-languages struck out of the later block), rows in chunks by age, each chunk against the columns
-of compatible ages. Each chunk is scored once and read both ways: its rows' k best (per-block
-maxima over 16 columns) and its columns' k best (per-part maxima over 4 rows), merged into each
-side's running k best; a row or column whose best entry in the chunk does not beat its k-th best
-so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
+languages struck out of the later block), rows in chunks of whole age ranges, each chunk against
+exactly the columns whose ages the rule allows with them. Inside a block every pair shares a
+language, so the language part is two clipped products of level indicators (`LanguageSteps`)
+instead of a table lookup per entry. Each chunk is scored once and read both ways: its rows' k
+best (per-block maxima over 16 columns one stride apart) and its columns' k best (per-part
+maxima over 4 rows), merged into each side's running k best; a row or column whose best entry in
+the chunk does not beat its k-th best so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
 later by age) is scored. The matrix products run on one BLAS thread (see `assign.Cohort.build`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -199,12 +201,15 @@ class Vocabulary:
         """Every signature × every signature (for small runs and tests)."""
         return self.language_part(np.arange(len(self.language_keys)))
 
-    def where_part(self, groups: Indices) -> Floats:
+    def where_part(self, groups: Indices, against: Indices | None = None) -> Floats:
         """Timetable and preferences parts (−HARD: an excluded or, when it counts, the same country):
-        these where groups × every where group."""
-        table: Floats = self.timetable_fit[self.where_timetable[groups]][:, self.where_timetable]
-        table += self.where_wishes[groups][:, self.where_nation]
-        table += self.wishes_by_nation[self.where_nation[groups]]
+        these where groups × every where group (or those `against`)."""
+        timetables = self.where_timetable if against is None else self.where_timetable[against]
+        nations = self.where_nation if against is None else self.where_nation[against]
+        table: Floats = self.timetable_fit[self.where_timetable[groups]][:, timetables]
+        table += self.where_wishes[groups][:, nations]
+        wishes = self.wishes_by_nation if against is None else self.wishes_by_nation[:, against]
+        table += wishes[self.where_nation[groups]]
         return table
 
     @property
@@ -448,20 +453,26 @@ def tabled_parts(
     out: Floats,
     columns: Indices | None = None,
     scratch: Floats | None = None,
+    language: bool = True,
+    constant: float = 0.0,
 ) -> None:
     """Add the table parts (language, where, who) of these rows × the columns (all, or these) to `out`.
 
     `scratch`, at least as large as `out`, holds each part on its way (no new array per block).
+    Without `language` the language part is left out (`LanguageSteps` adds it), and `constant`
+    is added to every entry (with the who part, at no cost).
     """
     r, w = out.shape
     part = np.empty((r, w), dtype=np.float32) if scratch is None else scratch[: r * w].reshape(r, w)
-    present, col_language = np.unique(cols.groups if columns is None else cols.groups[columns], return_inverse=True)
-    groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
-    np.take(vocab.language_part(groups, present)[inverse], col_language, axis=1, out=part)
-    out += part
-    col_where = cols.where if columns is None else cols.where[columns]
+    if language:
+        present, col_language = np.unique(cols.groups if columns is None else cols.groups[columns], return_inverse=True)
+        groups, inverse = np.unique(rows.groups[positions], return_inverse=True)
+        np.take(vocab.language_part(groups, present)[inverse], col_language, axis=1, out=part)
+        out += part
+    # Only the where groups the columns use: a run has thousands, a chunk's columns some of them.
+    col_groups, col_where = np.unique(cols.where if columns is None else cols.where[columns], return_inverse=True)
     where_groups, where_inverse = np.unique(rows.where[positions], return_inverse=True)
-    np.take(vocab.where_part(where_groups)[:, col_where], where_inverse, axis=0, out=part)
+    np.take(vocab.where_part(where_groups, col_groups)[:, col_where], where_inverse, axis=0, out=part)
     out += part
     col_who = cols.who if columns is None else cols.who[columns]
     row_who = rows.who[positions]
@@ -470,11 +481,55 @@ def tabled_parts(
         # Rows come in runs of one age range and class size (see `best_partners`): one line of the
         # table per run, added to the run's rows in place.
         lines = vocab.who_fit[row_who[runs]][:, col_who]
+        if constant:
+            lines += np.float32(constant)
         for start, stop, line in zip(runs.tolist(), [*runs[1:].tolist(), r], lines, strict=True):
             out[start:stop] += line
     else:
-        np.take(vocab.who_fit[row_who], col_who, axis=1, out=part)
+        who = vocab.who_fit[row_who]
+        if constant:
+            who += np.float32(constant)
+        np.take(who, col_who, axis=1, out=part)
         out += part
+
+
+@dataclass
+class LanguageSteps:
+    """The language part of pairs known to share a language, as matrix products.
+
+    Such a pair's best shared language is at level 1 or more, so its part is the weight of level
+    1 (`constant`), plus the step to level 2 when a language is at level 2 or more on both sides,
+    plus the step to level 3 likewise. "On both sides" is a product of level indicators clipped
+    at 1 (the step scales them): two small products and two clipped sums per chunk, where a table
+    of the chunk's signatures × its partners' and a gather from it cost several times more.
+    """
+
+    constant: float
+    rows: list[Floats]  # per step: each row's indicators at that level or above, times the step
+    cols: list[Floats]  # per step: each column's indicators
+    steps: list[float]
+
+    @classmethod
+    def of(cls, rows: Side, cols: Side, vocab: Vocabulary) -> LanguageSteps:
+        width = vocab.language_levels.shape[1] // len(LEVELS)
+        values = [WEIGHTS["language"] * LEVEL_VALUE[level] for level in LEVELS]
+        steps = [high - low for low, high in zip(values, values[1:], strict=False)]
+        row_levels, col_levels = vocab.language_levels[rows.groups], vocab.language_levels[cols.groups]
+        return cls(
+            values[0],
+            [row_levels[:, t * width : (t + 1) * width] * np.float32(step) for t, step in enumerate(steps, 1)],
+            [np.ascontiguousarray(col_levels[:, t * width : (t + 1) * width]) for t in range(1, len(LEVELS))],
+            steps,
+        )
+
+    def add(self, out: Floats, positions: Indices, columns: Indices, scratch: Floats) -> None:
+        """Add the steps of these rows × these columns (not the constant) to `out`."""
+        r, w = out.shape
+        part = scratch[: r * w].reshape(r, w)
+        for mine, theirs, step in zip(self.rows, self.cols, self.steps, strict=True):
+            np.matmul(mine[positions], theirs[columns].T, out=part)
+            np.minimum(part, np.float32(step), out=part)
+            out += part
 
 
 def _best_in_rows(scores: Floats, k: int, width: int, floor: Floats | None = None) -> tuple[Indices, Indices, Floats]:
@@ -483,20 +538,26 @@ def _best_in_rows(scores: Floats, k: int, width: int, floor: Floats | None = Non
 
     `scores` is padded with -inf to a whole number of blocks; `width` is its real width. A row's
     k best entries lie in the k blocks with the highest maxima, so only those blocks are searched:
-    far cheaper than partitioning every full row.
+    far cheaper than partitioning every full row. A block is BLOCK columns one stride apart
+    (columns b, b + stride, b + 2·stride…): their maxima are one reduction over a middle axis,
+    which runs along contiguous memory, several times faster than a reduction over BLOCK
+    neighbouring columns.
     """
     rows, padded = scores.shape
     k = min(k, width)
-    block_maxima = scores.reshape(rows, padded // BLOCK, BLOCK).max(axis=2)
+    stride = padded // BLOCK
+    blocks = scores.reshape(rows, BLOCK, stride)
+    block_maxima = blocks.max(axis=1)
     live = np.arange(rows) if floor is None else np.flatnonzero(block_maxima.max(axis=1) > floor)
     if floor is not None:
         block_maxima = block_maxima[live]
-    blocks = scores.reshape(rows, padded // BLOCK, BLOCK)
-    kb = min(k, blocks.shape[1])
+    kb = min(k, stride)
     best_blocks = np.argpartition(block_maxima, -kb, axis=1)[:, -kb:]
-    gathered = blocks[live[:, None], best_blocks].reshape(len(live), kb * BLOCK)
+    # live × kb × BLOCK column indices: each chosen block's columns.
+    candidates = (best_blocks[:, :, None] + np.arange(BLOCK) * stride).reshape(len(live), kb * BLOCK)
+    gathered = scores[live[:, None], candidates]
     within = np.argpartition(gathered, -k, axis=1)[:, -k:]
-    columns = best_blocks[np.arange(len(live))[:, None], within // BLOCK] * BLOCK + within % BLOCK
+    columns = np.take_along_axis(candidates, within, axis=1)
     return live, columns, np.take_along_axis(gathered, within, axis=1)
 
 
@@ -557,6 +618,10 @@ def _ranges(starts: Indices, counts: Indices) -> Indices:
 MAX_BLOCKED_LANGUAGES = 62
 
 
+def _blocks_by_language(vocab: Vocabulary) -> bool:
+    return bool(vocab.language_levels.shape[1] // len(LEVELS) <= MAX_BLOCKED_LANGUAGES)
+
+
 def language_blocks(rows: Side, cols: Side, vocab: Vocabulary) -> list[tuple[Indices, Indices, int]]:
     """(row positions, column positions, earlier languages) per language: the rows that speak it ×
     the columns that speak it, biggest first.
@@ -567,7 +632,7 @@ def language_blocks(rows: Side, cols: Side, vocab: Vocabulary) -> list[tuple[Ind
     `language_bits`) are struck out, so each pair is scored in exactly one block.
     """
     languages = vocab.language_levels.shape[1] // len(LEVELS)
-    if languages > MAX_BLOCKED_LANGUAGES:
+    if not _blocks_by_language(vocab):
         return [(np.arange(len(rows.order)), np.arange(len(cols.order)), 0)]
     speaks = vocab.language_levels[:, :languages] > 0  # signature × language, at level 1 or above
     found = []
@@ -695,6 +760,9 @@ def best_partners(
     row_best = _Best(n_rows, k)
     column_best = row_best if one_pool else _Best(n_cols, k) if both else None
     blocks = language_blocks(rows, cols, vocab)
+    # Every pair of a language block shares that language: its language part is products (see
+    # `LanguageSteps`). Without blocks, the table tells (and rules out pairs with none in common).
+    steps = LanguageSteps.of(rows, cols, vocab) if _blocks_by_language(vocab) else None
     work = sum(len(block_rows) for block_rows, _, _ in blocks) or 1
     done = 0
     # Buffers reused from block to block: a fresh large array per block costs page faults each time.
@@ -706,15 +774,12 @@ def best_partners(
         col_low, col_high = cols.low[block_cols], cols.high[block_cols]
         col_rank = age_rank[block_cols] if one_pool else block_cols
         step = min(chunk, max(k + 1, CHUNK_ENTRIES // len(block_cols)))
-        for start in range(0, len(block_rows), step):
-            positions = block_rows[start : start + step]
+        row_low, row_high = rows.low[block_rows], rows.high[block_rows]
+        later = age_rank[block_rows] if one_pool else None
+        for start, stop, possible in _age_chunks(row_low, row_high, col_low, col_high, col_rank, later, gap, step):
+            positions = block_rows[start:stop]
             r = len(positions)
             done += r
-            possible = col_low <= rows.high[positions].max() + gap
-            if one_pool:
-                possible &= col_rank >= age_rank[positions].min()  # later columns only: the upper triangle
-            else:
-                possible &= col_high >= rows.low[positions].min() - gap
             columns = block_cols if possible.all() else block_cols[possible]
             width = len(columns)
             if width == 0:
@@ -738,7 +803,19 @@ def best_partners(
                 np.matmul(mine[:seers], partners[:padded].T, out=scores[:seers])
             if seers < r:
                 np.matmul(mine[seers:, :base], partners[:padded, :base].T, out=scores[seers:r])
-            tabled_parts(rows, cols, positions, vocab=vocab, out=scores[:r, :width], columns=columns, scratch=scratch)
+            tabled_parts(
+                rows,
+                cols,
+                positions,
+                vocab=vocab,
+                out=scores[:r, :width],
+                columns=columns,
+                scratch=scratch,
+                language=steps is None,
+                constant=0.0 if steps is None else steps.constant,
+            )
+            if steps is not None:
+                steps.add(scores[:r, :width], positions, columns, scratch)
             scores[:r, width:] = -np.inf
             scores[r:] = -np.inf
             _strike(scores, positions, columns, pointer, blocked_cols, local)
@@ -761,6 +838,43 @@ def best_partners(
         _, unique = np.unique(i * n_cols + j, return_index=True)
         i, j, s = i[unique], j[unique], s[unique]
     return i, j, s
+
+
+def _age_chunks(
+    low: Indices,
+    high: Indices,
+    col_low: Indices,
+    col_high: Indices,
+    col_rank: Indices,
+    rank: Indices | None,
+    gap: int,
+    step: int,
+) -> Iterator[tuple[int, int, npt.NDArray[np.bool_]]]:
+    """(start, stop, columns it scores) of each chunk of a block's rows, sorted by age.
+
+    A chunk holds the rows of whole age ranges (one range split when it has more than `step`
+    rows), up to `step` rows, and scores the columns whose ages the rule allows with one of its
+    ranges: no more. (Chunks of a single age range score fewer pairs still, but a chunk has a
+    cost of its own, reading each column's best and merging it: measured, fewer larger chunks
+    win.) With `rank` (one pool), only columns later by age than the chunk's first row.
+    """
+    n = len(low)
+    edges = np.flatnonzero((low[1:] != low[:-1]) | (high[1:] != high[:-1])) + 1
+
+    def later(a: int) -> npt.NDArray[np.bool_] | None:
+        return None if rank is None else col_rank >= rank[a]  # one pool: the upper triangle only
+
+    start, stop, mask, after = 0, 0, np.zeros(len(col_low), dtype=bool), later(0)
+    for run_start, run_stop in zip([0, *edges.tolist()], [*edges.tolist(), n], strict=True):
+        allowed = (col_low <= high[run_start] + gap) & (col_high >= low[run_start] - gap)
+        for a in range(run_start, run_stop, step):
+            if min(a + step, run_stop) - start > step:
+                yield start, stop, mask
+                start, mask, after = a, np.zeros(len(col_low), dtype=bool), later(a)
+            stop = min(a + step, run_stop)
+            mask |= allowed if after is None else allowed & after
+    if stop > start:
+        yield start, stop, mask
 
 
 def _strike(
