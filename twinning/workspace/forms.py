@@ -81,3 +81,33 @@ class PageForm(forms.Form):
             "A shared photo: ![caption](media:NUMBER), the number shown under it in the gallery."
         ),
     )
+
+
+class AlbumForm(forms.Form):
+    name = forms.CharField(
+        label=_("Album's name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={"required": _("An album needs a name.")},
+    )
+
+
+class AlbumChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class FileInAlbumForm(forms.Form):
+    """Where one shared file goes: an album of its twinning, or none."""
+
+    album = AlbumChoice(
+        label=_("Album"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not in an album"),
+        error_messages={"invalid_choice": _("Choose one of this twinning's albums.")},
+    )
+
+    def __init__(self, *args, albums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["album"].queryset = albums

@@ -689,6 +689,57 @@ CASES: list[Case] = [
         get={("pupil_a", "teacher_a", "teacher_a2"): OK},
         post={("pupil_a", "teacher_a", "teacher_a2"): OK},
     ),
+    # Albums: everyone who reads the workspace sees them; its teachers arrange them, each change a POST of its own.
+    case(
+        "workspace:file_media",
+        kw(pk="twinning.pk", item_pk="photo.pk"),
+        data=lambda n: {"album": n.album.pk},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:file_media",
+        kw(pk="twinning.pk", item_pk="pending_photo.pk"),
+        variant="pending",
+        data=lambda n: {"album": ""},
+        get=POST_ONLY,
+        post={("teacher_a", "teacher_a2"): OK},  # the partner's teacher may not see it, so may not move it
+    ),
+    case(
+        "workspace:albums",
+        twinning,
+        data=lambda n: {"name": "Our school"},
+        get={TEACHERS_AB: OK},
+        post={TEACHERS_AB: OK},
+    ),
+    case("workspace:album", kw(pk="twinning.pk", album_pk="album.pk"), get=READ_AB, post={}),
+    case(
+        "workspace:rename_album",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"name": "Our roads"},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:move_album_up",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"seen": str(n.album.pk)},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},  # the first album moves no further: told so on the page
+    ),
+    case(
+        "workspace:move_album_down",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"seen": str(n.album.pk)},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:delete_album",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
     case("workspace:plan", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
     case(
         "workspace:activity_status",

@@ -239,6 +239,10 @@ def build() -> SimpleNamespace:
         upload=SimpleUploadedFile("street.png", png((200, 40, 40))),
         title=SECRET_PENDING_PHOTO,
     )
+    # An album holding the pupil's photo that waits for approval: its page, cover and count must not
+    # show it to anyone but the pupil and their school's teachers.
+    n.album = workspace_services.create_album(twinning=n.twinning, by=n.teacher_a.user, name="Our streets")
+    workspace_services.file_media(item=n.pending_photo, album=n.album, by=n.teacher_a.user)
     n.page = workspace_services.save_page(
         twinning=n.twinning, by=n.teacher_a.user, title="Our map", source="Both towns on **one** map."
     )
