@@ -9,4 +9,5 @@ def site(request):
         "html_lang": language,
         "html_dir": direction(language),
         "interface_languages": settings.LANGUAGES,
+        "data_saver": getattr(request, "data_saver", False),
     }

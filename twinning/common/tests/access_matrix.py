@@ -387,6 +387,8 @@ CASES: list[Case] = [
     ),
     case("accounts:resend_confirmation", get={EVERYONE: 405}, post={"anonymous": INVALID, SIGNED_IN: OK}),
     case("accounts:set_language", get={EVERYONE: 405}, post=ANYONE),
+    # Signed in or not: the choice is kept on the account, or in a cookie for the pages read signed out.
+    case("accounts:data_saver", data=lambda n: {"data_saver": "on"}, get={EVERYONE: 405}, post=ANYONE),
     case("accounts:profile", get=SIGNED, post=SIGNED),
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
     case("accounts:reset_pupil_passwords", get=POST_ONLY, post={TEACHERS: OK}),

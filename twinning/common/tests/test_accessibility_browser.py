@@ -87,6 +87,15 @@ def site(cast, twinning, pupils, media_root):
     workspace.upload_media(
         twinning=twinning, by=teacher, upload=SimpleUploadedFile("map.png", _png(), "image/png"), title="Our map"
     )
+    album = workspace.create_album(twinning=twinning, by=teacher, name="Our streets")
+    workspace.create_album(twinning=twinning, by=teacher, name="Festivals")
+    street = workspace.upload_media(
+        twinning=twinning, by=teacher, upload=SimpleUploadedFile("street.png", _png(), "image/png"), title="Street"
+    )
+    workspace.file_media(item=street, album=album, by=teacher)
+    # The pupil reads in data-saver mode: their pages show the photos' placeholders and the header's note.
+    pupils[0].user.data_saver = True
+    pupils[0].user.save(update_fields=["data_saver"])
     meeting = make_meeting(twinning, cast, starts_at=first_window(twinning).start)
 
     ours = make_profile(cast.school_a, languages={"he": 3, "en": 2})
@@ -176,6 +185,8 @@ def site(cast, twinning, pupils, media_root):
                 ("twinnings", "/twinnings/"),
                 ("a proposal", f"/matching/proposals/{proposal.pk}/"),
                 ("moderation", f"/twinnings/{pk}/moderation/"),
+                ("albums to arrange", f"/twinnings/{pk}/media/albums/"),
+                ("an album", f"/twinnings/{pk}/media/albums/{album.pk}/"),
                 ("new workspace page", f"/twinnings/{pk}/pages/new/"),
                 ("new library activity", "/library/new/"),
                 ("community threads", f"/communities/{community.pk}/threads/"),
@@ -190,6 +201,7 @@ def site(cast, twinning, pupils, media_root):
                 ("pupil's workspace", f"/twinnings/{pk}/workspace/"),
                 ("pupil's thread", f"/twinnings/{pk}/forum/{thread.pk}/"),
                 ("pupil's media", f"/twinnings/{pk}/media/"),
+                ("pupil's album", f"/twinnings/{pk}/media/albums/{album.pk}/"),
             ],
         ),
         "NSO staff": (
