@@ -1209,6 +1209,39 @@ CASES += [
         get=GET_404,
         post={("teacher_a", "coordinator"): OK},  # who shared it, and the moderators who are members
     ),
+    # Folders: members who share make them; who made one (or shared a resource) and the moderators change it.
+    case(
+        "communities:folders",
+        kw(pk="community.pk"),
+        data=lambda n: {"name": "Games"},
+        get={("teacher_a", "coordinator"): OK},
+        post={("teacher_a", "coordinator"): OK},
+    ),
+    case("communities:folder", kw(pk="community.pk", folder_pk="folder.pk"), get={ADULTS: OK}, post={}),
+    case(
+        "communities:rename_folder",
+        kw(pk="community.pk", folder_pk="folder.pk"),
+        data=lambda n: {"name": "Our songs"},
+        get=POST_ONLY,
+        post={("teacher_a", "coordinator"): OK},
+    ),
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="community.pk", folder_pk="folder.pk"),
+            data=lambda n: {"seen": str(n.folder.pk)},
+            get=POST_ONLY,
+            post={("teacher_a", "coordinator"): OK},
+        )
+        for name in ("move_folder_up", "move_folder_down", "delete_folder")
+    ),
+    case(
+        "communities:file_resource",
+        kw(pk="community.pk", resource_pk="resource.pk"),
+        data=lambda n: {"folder": ""},
+        get=POST_ONLY,
+        post={("teacher_a", "coordinator"): OK},
+    ),
     *(
         case(
             f"communities:{name}",

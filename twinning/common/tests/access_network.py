@@ -396,6 +396,8 @@ def build() -> SimpleNamespace:
     n.resource = community_services.share_file(
         community=n.community, by=n.teacher_a.user, upload=SimpleUploadedFile("song.pdf", pdf()), title="A song"
     )
+    n.folder = community_services.create_folder(community=n.community, by=n.teacher_a.user, name="Songs")
+    community_services.file_resource(resource=n.resource, folder=n.folder, by=n.teacher_a.user)
     n.closed_community = community_services.create_community(
         by=n.coordinator,
         about=About(names={"en": "Heads of history"}, subject=history, access=Community.Access.INVITATION),

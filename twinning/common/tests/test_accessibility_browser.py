@@ -20,6 +20,7 @@ from PIL import Image
 
 from twinning import testing
 from twinning.accounts.models import Role
+from twinning.communities import services as community_services
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -124,6 +125,8 @@ def site(cast, twinning, pupils, media_root):
     library.publish(version=version, by=cast.coordinator)
     offering = make_offering(cast)
     community = make_community(cast)
+    folder = community_services.create_folder(community=community, by=cast.coordinator, name="Songs")
+    community_services.create_folder(community=community, by=cast.coordinator, name="Games")
     programme_coordinator, survey = programme_with_answers(cast, twinning)
 
     # A programme with a member, a school waiting for its decision, and its coordinator; school A
@@ -191,6 +194,7 @@ def site(cast, twinning, pupils, media_root):
                 ("new library activity", "/library/new/"),
                 ("community threads", f"/communities/{community.pk}/threads/"),
                 ("community resources", f"/communities/{community.pk}/resources/"),
+                ("community folder", f"/communities/{community.pk}/resources/folders/{folder.pk}/"),
                 ("community members", f"/communities/{community.pk}/members/"),
             ],
         ),
@@ -229,7 +233,7 @@ def site(cast, twinning, pupils, media_root):
         "coordinator": (
             cast.coordinator,
             [("coordinator dashboard", "/dashboard/"), ("caseload", "/coordination/")],
-            [],
+            [("community folders to arrange", f"/communities/{community.pk}/resources/folders/")],
         ),
         "programme coordinator": (
             programme_coordinator,
