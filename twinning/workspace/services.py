@@ -128,7 +128,15 @@ def check_consent(kind_code: str, pupils) -> None:
 
 
 def upload_media(
-    *, twinning: Twinning, by, upload, title: str = "", pupils=(), accept=None, refusal: str | None = None
+    *,
+    twinning: Twinning,
+    by,
+    upload,
+    title: str = "",
+    pupils=(),
+    accept=None,
+    refusal: str | None = None,
+    album: Album | None = None,
 ) -> MediaItem:
     """Store a shared file after checking what it really is; nothing that says who made it or where
     survives (see twinning.common.uploads).
@@ -139,6 +147,8 @@ def upload_media(
     Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
     """
     pupils = list(pupils)
+    if album is not None and (album.twinning_id != twinning.pk or not rules.can_arrange_albums(by, twinning)):
+        raise UploadRefused(_("Choose one of this twinning's albums."))
     school_id, held = _author(twinning, by)
     with examine(upload, accept=accept, refusal=refusal) as checked:
         kind = checked.kind
@@ -155,6 +165,7 @@ def upload_media(
                 original_name=checked.name,
                 school_id=school_id,
                 status=Moderation.PENDING if held else Moderation.PUBLISHED,
+                album=album,
             )
             item.pupils.set(pupils)
             if not held:

@@ -182,7 +182,12 @@ def thread(request, pk: int, thread_pk: int):
 @login_required
 def media(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
-    form = UploadForm(request.POST or None, request.FILES or None, pupils=_taggable_pupils(twinning))
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        pupils=_taggable_pupils(twinning),
+        albums=Album.objects.filter(twinning=twinning) if rules.can_arrange_albums(request.user, twinning) else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_media(
@@ -191,6 +196,7 @@ def media(request, pk: int):
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
                 pupils=form.cleaned_data["pupils"],
+                album=form.cleaned_data.get("album"),
             )
         except UploadRefused as refused:
             form.add_error("file", str(refused))

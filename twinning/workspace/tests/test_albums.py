@@ -262,3 +262,24 @@ def test_albums_for_counts_only_what_the_reader_may_see(cast, twinning):
     MediaItem.objects.filter(pk=photo.pk).update(status=Moderation.REJECTED)
     (shown,) = queries.albums_for(twinning, member=None, user=cast.teacher_b.user)
     assert (shown.shown_count, shown.cover_id) == (0, None)
+
+
+def test_a_teacher_shares_a_file_straight_into_an_album(client, cast, twinning, pupils):
+    album = services.create_album(twinning=twinning, by=cast.teacher_a.user, name="Trip")
+    media = f"/twinnings/{twinning.pk}/media/"
+    teacher = as_(client, cast.teacher_b.user)
+    response = teacher.post(media, {"file": SimpleUploadedFile("a.png", png()), "title": "Sea", "album": album.pk})
+    assert response.status_code == 302
+    assert MediaItem.objects.get().album_id == album.pk
+    other = Album.objects.create(
+        twinning=Twinning.objects.create(school_year=2026, status=Twinning.Status.ACTIVE), name="Elsewhere"
+    )
+    refused = teacher.post(media, {"file": SimpleUploadedFile("b.png", png()), "title": "Kept", "album": other.pk})
+    assert refused.context["form"].errors["album"] == ["Choose one of this twinning's albums."]
+    assert refused.context["form"]["title"].value() == "Kept"
+    # A pupil has no album to choose: what they post about one is ignored.
+    ours, _theirs = pupils
+    pupil = as_(client, ours.user)
+    assert "album" not in pupil.get(media).context["form"].fields
+    pupil.post(media, {"file": SimpleUploadedFile("c.png", png()), "album": album.pk})
+    assert list(MediaItem.objects.order_by("pk").values_list("album_id", flat=True)) == [album.pk, None]
