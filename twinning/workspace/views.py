@@ -271,10 +271,27 @@ def _albums_page(request, twinning, *, form=None, renaming=None, rename_form=Non
     )
 
 
+def _album_to_change(request, pk: int, album_pk: int):
+    """(twinning, album) for a teacher's change; album None when another teacher deleted it meanwhile
+    (a page open since is stale, not wrong: the teacher is told rather than sent a 404)."""
+    twinning = rules.get_workspace_for_user(request.user, pk, write=True)
+    if not rules.can_arrange_albums(request.user, twinning):
+        raise Http404
+    try:
+        album = rules.get_album_for_user(request.user, pk, album_pk, write=True)
+    except Http404:
+        messages.error(request, _("This album was deleted meanwhile."))
+        return twinning, None
+    return twinning, album
+
+
 @login_required
 @require_POST
 def rename_album(request, pk: int, album_pk: int):
-    album = rules.get_album_for_user(request.user, pk, album_pk, write=True)
+    twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        # What was typed is kept, in the form that makes an album.
+        return _albums_page(request, twinning, form=AlbumForm(initial={"name": request.POST.get("name", "")}))
     form = AlbumForm(request.POST, auto_id=f"id_album_{album.pk}_%s")
     if form.is_valid():
         try:
@@ -290,7 +307,9 @@ def rename_album(request, pk: int, album_pk: int):
 
 
 def _move(request, pk: int, album_pk: int, *, offset: int):
-    album = rules.get_album_for_user(request.user, pk, album_pk, write=True)
+    _twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        return redirect("workspace:albums", pk=pk)
     seen = [int(value) for value in request.POST.get("seen", "").split(",") if value.isascii() and value.isdigit()]
     try:
         services.move_album(album=album, by=request.user, offset=offset, seen=seen)
@@ -315,7 +334,9 @@ def move_album_down(request, pk: int, album_pk: int):
 @require_POST
 def delete_album(request, pk: int, album_pk: int):
     """Deleting an album keeps its files: they return to the gallery, not in an album."""
-    album = rules.get_album_for_user(request.user, pk, album_pk, write=True)
+    _twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        return redirect("workspace:albums", pk=pk)
     name = album.name
     try:
         count = services.delete_album(album=album, by=request.user)

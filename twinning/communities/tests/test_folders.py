@@ -182,3 +182,13 @@ def test_resources_page_makes_no_query_per_folder(client, cast, community):
         return len(listed), len(arranged)
 
     assert queries_with(1) == queries_with(3)
+
+
+def test_a_page_open_on_a_folder_deleted_meanwhile_says_so_and_keeps_the_typed_name(client, cast, community):
+    folder = services.create_folder(community=community, by=cast.teacher_a.user, name="Songs")
+    gone = folder.pk
+    services.delete_folder(folder=folder, by=cast.coordinator)
+    response = as_(client, cast.teacher_a.user).post(url(community, f"folders/{gone}/rename/"), {"name": "Tunes"})
+    assert [str(m) for m in response.context["messages"]] == ["This folder was deleted meanwhile."]
+    assert response.context["form"]["name"].value() == "Tunes"
+    assert names(community) == []

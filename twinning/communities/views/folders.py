@@ -69,10 +69,23 @@ def _folders_page(request, community, *, form=None, renaming=None, rename_form=N
     )
 
 
+def _folder_to_change(request, pk: int, folder_pk: int):
+    """(community, folder) for a change; folder None when it was deleted meanwhile (the person is told
+    rather than sent a 404: a page open since is stale, not wrong)."""
+    community = rules.get_community_inside(request.user, pk, write=True)
+    if not Folder.objects.filter(pk=folder_pk, community=community).exists():
+        messages.error(request, _("This folder was deleted meanwhile."))
+        return community, None
+    return community, rules.get_folder_inside(request.user, pk, folder_pk, write=True)
+
+
 @login_required
 @require_POST
 def rename_folder(request, pk: int, folder_pk: int):
-    folder = rules.get_folder_inside(request.user, pk, folder_pk, write=True)
+    community, folder = _folder_to_change(request, pk, folder_pk)
+    if folder is None:
+        # What was typed is kept, in the form that makes a folder.
+        return _folders_page(request, community, form=FolderForm(initial={"name": request.POST.get("name", "")}))
     form = FolderForm(request.POST, auto_id=f"id_folder_{folder.pk}_%s")
     if form.is_valid():
         try:
@@ -87,7 +100,9 @@ def rename_folder(request, pk: int, folder_pk: int):
 
 
 def _move(request, pk: int, folder_pk: int, *, offset: int):
-    folder = rules.get_folder_inside(request.user, pk, folder_pk, write=True)
+    _community, folder = _folder_to_change(request, pk, folder_pk)
+    if folder is None:
+        return redirect("communities:folders", pk=pk)
     seen = [int(value) for value in request.POST.get("seen", "").split(",") if value.isascii() and value.isdigit()]
     try:
         services.move_folder(folder=folder, by=request.user, offset=offset, seen=seen)
@@ -112,7 +127,9 @@ def move_folder_down(request, pk: int, folder_pk: int):
 @require_POST
 def delete_folder(request, pk: int, folder_pk: int):
     """Deleting a folder keeps its resources: they return to the list, not in a folder."""
-    folder = rules.get_folder_inside(request.user, pk, folder_pk, write=True)
+    _community, folder = _folder_to_change(request, pk, folder_pk)
+    if folder is None:
+        return redirect("communities:folders", pk=pk)
     name = folder.name
     try:
         count = services.delete_folder(folder=folder, by=request.user)

@@ -283,3 +283,18 @@ def test_a_teacher_shares_a_file_straight_into_an_album(client, cast, twinning, 
     assert "album" not in pupil.get(media).context["form"].fields
     pupil.post(media, {"file": SimpleUploadedFile("c.png", png()), "album": album.pk})
     assert list(MediaItem.objects.order_by("pk").values_list("album_id", flat=True)) == [album.pk, None]
+
+
+def test_a_page_open_on_an_album_deleted_meanwhile_says_so_and_keeps_the_typed_name(client, cast, twinning):
+    album = services.create_album(twinning=twinning, by=cast.teacher_a.user, name="Trip")
+    gone = album.pk
+    services.delete_album(album=album, by=cast.teacher_b.user)
+    teacher = as_(client, cast.teacher_a.user)
+    response = teacher.post(albums_url(twinning, f"{gone}/rename/"), {"name": "Sea trip"})
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["This album was deleted meanwhile."]
+    assert response.context["form"]["name"].value() == "Sea trip"
+    moved = teacher.post(albums_url(twinning, f"{gone}/up/"), {"seen": str(gone)}, follow=True)
+    assert [str(m) for m in moved.context["messages"]] == ["This album was deleted meanwhile."]
+    # Who may not arrange albums still gets a 404, deleted or not.
+    assert as_(client, cast.coordinator).post(albums_url(twinning, f"{gone}/delete/")).status_code == 404
