@@ -109,6 +109,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed the second step.
     "django_otp.middleware.OTPMiddleware",
     "twinning.common.middleware.PersonPreferencesMiddleware",
+    "twinning.common.middleware.DataSaverMiddleware",
     # Before anything reads the body (the CSRF check does), and after the language is known.
     "twinning.common.uploads.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

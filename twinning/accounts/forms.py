@@ -43,6 +43,25 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False)
 
 
+class DataSaverForm(forms.Form):
+    """On, off, or as the browser asks (its Save-Data header): see ``common.data_saver``."""
+
+    data_saver = forms.ChoiceField(
+        label=_("Data saver"),
+        choices=[
+            ("browser", _("As my browser asks (on when it says it saves data)")),
+            ("on", _("On: no autoplay, photos only when I tap them, the feed as text")),
+            ("off", _("Off")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose on, off, or as your browser asks."),
+            "invalid_choice": _("Choose on, off, or as your browser asks."),
+        },
+    )
+    next = forms.CharField(required=False)
+
+
 def _code_widget(*, numeric: bool, autofocus: bool = True) -> forms.TextInput:
     attrs = {"autocomplete": "one-time-code", "dir": "ltr", "spellcheck": "false"}
     if autofocus:

@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    # On: no autoplay, photos only on tap, the feed as text. None: as the browser asks (Save-Data).
+    data_saver = models.BooleanField(_("data saver"), null=True, blank=True, default=None)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)

@@ -56,7 +56,16 @@ def _erase_admin_log(person: Person) -> None:
 register(
     PersonalData(
         "accounts.User",
-        fields=("email", "username", "full_name", "preferred_language", "time_zone", "date_joined", "last_login"),
+        fields=(
+            "email",
+            "username",
+            "full_name",
+            "preferred_language",
+            "time_zone",
+            "data_saver",
+            "date_joined",
+            "last_login",
+        ),
         purpose=SIGN_IN,
         basis=Basis.PROGRAMME,
         retention=UNTIL_CLOSED,

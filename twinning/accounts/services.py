@@ -81,6 +81,12 @@ def set_language(*, user: User, language: str) -> None:
     user.save(update_fields=["preferred_language"])
 
 
+def set_data_saver(*, user: User, on: bool | None) -> None:
+    """Remember whether the person wants pages served light (None: as their browser asks)."""
+    user.data_saver = on
+    user.save(update_fields=["data_saver"])
+
+
 # --- Roles ---------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),
     path("language/", views.set_language, name="set_language"),
+    path("data-saver/", views.set_data_saver, name="data_saver"),
     path("profile/", views.profile, name="profile"),
     path("profile/second-factor/", second_factor_views.overview, name="second_factor"),
     path("profile/second-factor/set-up/", second_factor_views.setup, name="second_factor_setup"),

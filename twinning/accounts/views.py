@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.accounts import oidc, queries, rules, second_factor, services, sessions
-from twinning.accounts.forms import LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
+from twinning.accounts.forms import DataSaverForm, LanguageForm, ProfileForm, ResendConfirmationForm, SignInForm
 from twinning.accounts.models import User
 from twinning.accounts.rules import may_change_own_name
+from twinning.common import data_saver
 from twinning.common.errors import ServiceError
 from twinning.common.http import no_store, redirect_back
 from twinning.common.i18n import direction
@@ -167,6 +168,36 @@ def set_language(request):
     return response
 
 
+@require_POST
+def set_data_saver(request):
+    """Switch the data-saver mode on or off, or back to what the browser asks: remembered in a cookie
+    (for the pages read signed out) and, when signed in, on the account."""
+    form = DataSaverForm(request.POST)
+    response = redirect_back(request, request.POST.get("next", ""), "home")
+    if not form.is_valid():
+        for error in form.errors.get("data_saver", []):
+            messages.error(request, error)
+        return response
+    choice = form.cleaned_data["data_saver"]
+    on = data_saver.CHOICES.get(choice)
+    if request.user.is_authenticated:
+        services.set_data_saver(user=request.user, on=on)
+    if on is None:
+        response.delete_cookie(data_saver.COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        messages.success(request, _("Data saver now follows what your browser asks."))
+    else:
+        response.set_cookie(
+            data_saver.COOKIE_NAME,
+            choice,
+            max_age=data_saver.COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            httponly=True,
+        )
+        messages.success(request, _("Data saver is on.") if on else _("Data saver is off."))
+    return response
+
+
 @login_required
 def profile(request):
     user = request.user
@@ -203,5 +234,8 @@ def profile(request):
             "oidc_providers": oidc.allow_forms_to_providers(request),
             "linked_accounts": linked,
             "linked_providers": {identity.provider for identity in linked},
+            "data_saver_form": DataSaverForm(
+                initial={"data_saver": {True: "on", False: "off"}.get(user.data_saver, "browser")}
+            ),
         },
     )

@@ -13,4 +13,5 @@ def site(request):
         "interface_languages": settings.LANGUAGES,
         # The name of this person's offline copies on the device (common.offline, common/offline.js).
         "offline_key": device_key(user) if user is not None and user.is_authenticated else "",
+        "data_saver": getattr(request, "data_saver", False),
     }

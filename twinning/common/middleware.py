@@ -3,6 +3,9 @@ import zoneinfo
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+from twinning.common import data_saver
 
 
 class PersonPreferencesMiddleware:
@@ -29,6 +32,22 @@ class PersonPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class DataSaverMiddleware:
+    """Decide once per request whether the page is served light (see ``common.data_saver``).
+
+    The answer depends on the browser's Save-Data header, so responses say they vary with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.data_saver = data_saver.is_on(request)
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Save-Data",))
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

@@ -182,3 +182,33 @@ class DeclineForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(
+        label=_("Folder's name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={"required": _("A folder needs a name.")},
+    )
+
+
+class FolderChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ResourceInFolderForm(forms.Form):
+    """Where one resource goes: a folder of its community, or none."""
+
+    folder = FolderChoice(
+        label=_("Folder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not in a folder"),
+        error_messages={"invalid_choice": _("Choose one of this community's folders.")},
+    )
+
+    def __init__(self, *args, folders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["folder"].queryset = folders

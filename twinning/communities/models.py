@@ -13,6 +13,7 @@ the services with `F()` updates instead of being counted on every page.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -266,6 +267,28 @@ class ThreadVisit(models.Model):
         return f"{self.user_id} read {self.thread_id}"
 
 
+class Folder(models.Model):
+    """A named group of a community's resources, in the order its members chose.
+
+    Deleting a folder never deletes a resource: its resources return to "not in a folder"."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="folders")
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Set by queries.folders_of: how many resources it holds.
+    shown_count: int
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(Lower("name"), "community", name="folder_name_once_per_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Resource(models.Model):
     """A file or a link members share, with a title and a few words about it."""
 
@@ -285,6 +308,9 @@ class Resource(models.Model):
     url = models.URLField(_("web address"), max_length=1000, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    folder = models.ForeignKey(
+        Folder, verbose_name=_("folder"), null=True, blank=True, on_delete=models.SET_NULL, related_name="resources"
+    )
 
     class Meta:
         ordering = ["-added_at", "-pk"]

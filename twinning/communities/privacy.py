@@ -65,10 +65,20 @@ register(
     _entry("communities.ThreadVisit", ("thread", "seen_at"), subject=("user",), export=False, label=_("Visits")),
     _entry(
         "communities.Resource",
-        ("community", "title", "description", "file", "original_name", "added_at"),
+        ("community", "title", "description", "file", "original_name", "folder", "added_at"),
         retention=AS_RECORD,
         subject=("added_by",),
         erase=Erase.ANONYMISE,
         label=_("Resources"),
+    ),
+    _entry(
+        "communities.Folder",
+        ("community", "name", "created_at"),
+        retention=AS_RECORD,
+        links=("created_by",),
+        erase=Erase.KEEP,
+        keep_reason=NOT_THEIRS,
+        export=False,
+        label=_("Folders"),
     ),
 )

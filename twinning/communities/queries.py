@@ -5,7 +5,7 @@ the community, the reader's own membership is an indexed subquery, and related r
 prefetched once per page.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from twinning.accounts.models import Role, User
 from twinning.accounts.rules import roles_of
@@ -13,6 +13,7 @@ from twinning.communities import rules
 from twinning.communities.models import (
     Answer,
     Community,
+    Folder,
     Invitation,
     JoinRequest,
     Membership,
@@ -116,6 +117,21 @@ def moderators_of(community: Community, *, limit: int = 20) -> list[Membership]:
 
 def resources_of(community: Community) -> QuerySet[Resource]:
     return Resource.objects.filter(community=community).select_related("added_by")
+
+
+def folders_of(community: Community) -> list[Folder]:
+    """The community's folders in their order, each with `shown_count`, its resources."""
+    counts = dict(
+        Resource.objects.filter(community=community, folder__isnull=False)
+        .order_by()
+        .values("folder_id")
+        .annotate(n=Count("pk"))
+        .values_list("folder_id", "n")
+    )
+    folders = list(Folder.objects.filter(community=community))
+    for folder in folders:
+        folder.shown_count = counts.get(folder.pk, 0)
+    return folders
 
 
 def members_of(community: Community, *, text: str = "") -> QuerySet[Membership]:

@@ -26,7 +26,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
-from twinning.communities.models import Community, Membership
+from twinning.communities.models import Community, Folder, Membership
 from twinning.schools.rules import can_seek_partners
 
 
@@ -153,3 +153,28 @@ def get_community_for_steward(user, pk: int) -> Community:
     if not is_steward(user, community):
         raise Http404
     return community
+
+
+def can_make_folders(user, community: Community) -> bool:
+    """Whoever shares resources makes folders for them."""
+    return can_post(user, community)
+
+
+def may_change_folder(user, community: Community, folder: Folder) -> bool:
+    """Rename, move or delete a folder: as for removing a resource, its moderators or who made it."""
+    return can_post(user, community) and (can_moderate(user, community) or folder.created_by_id == user.pk)
+
+
+def may_file_resource(user, community: Community, resource) -> bool:
+    """Move a resource between folders: as for removing it, its moderators or who shared it."""
+    return can_post(user, community) and (can_moderate(user, community) or resource.added_by_id == user.pk)
+
+
+def get_folder_inside(user, pk: int, folder_pk: int, *, write: bool = False) -> Folder:
+    """A folder of a community whose resources the person may read (with `write`, change it): 404 otherwise."""
+    community = get_community_inside(user, pk, write=write)
+    folder = Folder.objects.filter(pk=folder_pk, community=community).first()
+    if folder is None or (write and not may_change_folder(user, community, folder)):
+        raise Http404
+    folder.community = community  # with the viewer's membership set on it
+    return folder

@@ -40,9 +40,23 @@ class UploadForm(forms.Form):
         help_text=_("Their families' consent is checked before the file is shared."),
     )
 
-    def __init__(self, *args, pupils, **kwargs):
+    album = forms.ModelChoiceField(
+        label=_("Album"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not in an album"),
+        error_messages={"invalid_choice": _("Choose one of this twinning's albums.")},
+    )
+
+    def __init__(self, *args, pupils, albums=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils
+        # Only those who arrange the albums choose one; for anyone else the field is not there.
+        if albums is None:
+            del self.fields["album"]
+        else:
+            self.fields["album"].queryset = albums
+            self.fields["album"].label_from_instance = lambda album: album.name
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -81,3 +95,33 @@ class PageForm(forms.Form):
             "A shared photo: ![caption](media:NUMBER), the number shown under it in the gallery."
         ),
     )
+
+
+class AlbumForm(forms.Form):
+    name = forms.CharField(
+        label=_("Album's name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={"required": _("An album needs a name.")},
+    )
+
+
+class AlbumChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class FileInAlbumForm(forms.Form):
+    """Where one shared file goes: an album of its twinning, or none."""
+
+    album = AlbumChoice(
+        label=_("Album"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not in an album"),
+        error_messages={"invalid_choice": _("Choose one of this twinning's albums.")},
+    )
+
+    def __init__(self, *args, albums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["album"].queryset = albums

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,31 @@ class Post(models.Model):
         return f"{self.thread_id}:{self.pk}"
 
 
+class Album(models.Model):
+    """A named group of a workspace's shared files, in the order the teachers choose.
+
+    Deleting an album never deletes a file: its files return to "not in an album"."""
+
+    twinning = models.ForeignKey(Twinning, on_delete=models.CASCADE, related_name="albums")
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Set by queries.albums_for: how many of its files the reader may see, and the newest such photo.
+    shown_count: int
+    cover_id: int | None
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "twinning", name="album_name_once_per_twinning"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MediaItem(models.Model):
     """A photo, clip, document or text shared in a workspace. Served only through an access-checked view."""
 
@@ -83,6 +109,10 @@ class MediaItem(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
+    # Moving a file between albums changes nothing of who may see it: that is `status` and `pupils`.
+    album = models.ForeignKey(
+        Album, verbose_name=_("album"), null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -103,7 +103,7 @@ register(
     ),
     _entry(
         "workspace.MediaItem",
-        ("twinning", "uploader", "kind", "title", "file", "original_name", "status", "created_at"),
+        ("twinning", "uploader", "kind", "title", "file", "original_name", "status", "album", "created_at"),
         subject=("uploader", "pupils__user"),
         retention=PUPILS_MEDIA,
         label=_("Photos, clips and documents"),
@@ -116,6 +116,15 @@ register(
         keep_reason=NOT_THEIRS,
         export=False,
         label=_("Activity plan"),
+    ),
+    _entry(
+        "workspace.Album",
+        ("twinning", "name", "created_at"),
+        links=("created_by",),
+        erase=Erase.KEEP,
+        keep_reason=NOT_THEIRS,
+        export=False,
+        label=_("Albums"),
     ),
     _entry(
         "workspace.Page",

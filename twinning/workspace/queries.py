@@ -1,10 +1,10 @@
 """Reads for a workspace: the feed since the last visit, the forum."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from twinning.accounts.models import Pupil
 from twinning.twinnings.models import Membership, Twinning
-from twinning.workspace.models import Event, MediaItem, Moderation, Post, Thread, Visit
+from twinning.workspace.models import Album, Event, MediaItem, Moderation, Post, Thread, Visit
 from twinning.workspace.rules import may_read, readable
 
 FEED_SIZE = 50
@@ -20,6 +20,7 @@ FEED_FIELDS = (
     "media_id",
     "media__title",
     "media__kind",
+    "media__album_id",
     "activity_id",
     "activity__title",
 )
@@ -85,3 +86,29 @@ def taggable_pupils(twinning: Twinning, school_id: int | None) -> QuerySet[Pupil
         twinning=twinning, active=True, role=Membership.Role.PUPIL, school_id=school_id
     ).values("user_id")
     return Pupil.objects.filter(school_id=school_id, user_id__in=in_twinning).order_by("display_name")
+
+
+def albums_for(twinning: Twinning, *, member, user) -> list[Album]:
+    """The workspace's albums in their order, each with `shown_count` (the files in it this person
+    may see) and `cover_id` (the newest photo in it they may see, or None).
+
+    Counts and covers come from the same `readable` rule as the gallery: a file hidden after a
+    family withdrew consent is neither counted nor a cover for anyone who may not see it.
+    """
+    seen = (
+        media_of(twinning, member=member, user=user)
+        .filter(album__isnull=False)
+        .order_by()
+        .values("album_id")
+        .annotate(n=Count("pk"), cover=Max("pk", filter=Q(kind=MediaItem.Kind.PHOTO)))
+    )
+    figures = {row["album_id"]: (row["n"], row["cover"]) for row in seen}
+    albums = list(Album.objects.filter(twinning=twinning))
+    for album in albums:
+        album.shown_count, album.cover_id = figures.get(album.pk, (0, None))
+    return albums
+
+
+def album_order(twinning: Twinning) -> list[int]:
+    """The ids of the workspace's albums in their order: what a page shows and a move post echoes."""
+    return list(Album.objects.filter(twinning=twinning).values_list("pk", flat=True))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from twinning.accounts.rules import roles_of
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.twinnings.rules import can_oversee, get_twinning_for_user
-from twinning.workspace.models import Moderation
+from twinning.workspace.models import Album, Moderation
 
 WRITERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER, Membership.Role.PUPIL)
 TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
@@ -163,3 +163,22 @@ def can_set_moderation(user, twinning: Twinning) -> bool:
     """Whether pupils' posts wait for approval is the teacher-administrators' choice."""
     member = _membership(user, twinning)
     return twinning.status in WORKING and member is not None and member.role == Membership.Role.TEACHER_ADMIN
+
+
+def can_arrange_albums(user, twinning: Twinning) -> bool:
+    """The twinning's teachers make, name, order and delete albums and file things in them while
+    the workspace is open; pupils and visitors see the albums as they see the gallery."""
+    member = _membership(user, twinning)
+    return twinning.status in WORKING and _teaches_in(member)
+
+
+def get_album_for_user(user, pk: int, album_pk: int, *, write: bool = False) -> Album:
+    """An album of a workspace this person may read (with `write`, arrange): 404 otherwise."""
+    twinning = get_workspace_for_user(user, pk, write=write)
+    if write and not can_arrange_albums(user, twinning):
+        raise Http404
+    album = Album.objects.filter(pk=album_pk, twinning=twinning).first()
+    if album is None:
+        raise Http404
+    album.twinning = twinning  # with the viewer's membership set on it
+    return album

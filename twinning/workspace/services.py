@@ -1,6 +1,6 @@
 """Writes in a workspace: threads and replies, each leaving an event for the feed."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from twinning.consent.services import FIELD_OF_USE
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import rules
 from twinning.workspace.export import build_zip
-from twinning.workspace.models import Activity, Event, MediaItem, Moderation, Page, Post, Thread, Visit
+from twinning.workspace.models import Activity, Album, Event, MediaItem, Moderation, Page, Post, Thread, Visit
 from twinning.workspace.pages import render
 
 
@@ -128,7 +128,15 @@ def check_consent(kind_code: str, pupils) -> None:
 
 
 def upload_media(
-    *, twinning: Twinning, by, upload, title: str = "", pupils=(), accept=None, refusal: str | None = None
+    *,
+    twinning: Twinning,
+    by,
+    upload,
+    title: str = "",
+    pupils=(),
+    accept=None,
+    refusal: str | None = None,
+    album: Album | None = None,
 ) -> MediaItem:
     """Store a shared file after checking what it really is; nothing that says who made it or where
     survives (see twinning.common.uploads).
@@ -139,6 +147,8 @@ def upload_media(
     Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
     """
     pupils = list(pupils)
+    if album is not None and (album.twinning_id != twinning.pk or not rules.can_arrange_albums(by, twinning)):
+        raise UploadRefused(_("Choose one of this twinning's albums."))
     school_id, held = _author(twinning, by)
     with examine(upload, accept=accept, refusal=refusal) as checked:
         kind = checked.kind
@@ -155,6 +165,7 @@ def upload_media(
                 original_name=checked.name,
                 school_id=school_id,
                 status=Moderation.PENDING if held else Moderation.PUBLISHED,
+                album=album,
             )
             item.pupils.set(pupils)
             if not held:
@@ -286,3 +297,120 @@ def hide_media_after_withdrawal(*, pupil, uses: frozenset[str]) -> int:
                 media=[i.pk for i in hidden],
             )
     return len(items)
+
+
+ALBUM_NAME_MAX = 120  # Album.name's max_length
+
+
+def _album_name(twinning: Twinning, name: str, *, album: Album | None = None) -> str:
+    """The name cleaned, or a ServiceError saying why it cannot be used (empty, too long, taken)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(_("An album needs a name."))
+    if len(name) > ALBUM_NAME_MAX:
+        raise ServiceError(_("An album's name can be at most %(max)d characters long.") % {"max": ALBUM_NAME_MAX})
+    taken = Album.objects.filter(twinning=twinning, name__iexact=name)
+    if album is not None:
+        taken = taken.exclude(pk=album.pk)
+    if taken.exists():
+        raise ServiceError(_("This twinning already has an album called “%(name)s”.") % {"name": name})
+    return name
+
+
+def _may_arrange(by, twinning: Twinning) -> None:
+    if not rules.can_arrange_albums(by, twinning):
+        raise ServiceError(_("Only the twinning's teachers arrange its albums, while the twinning is open."))
+
+
+def create_album(*, twinning: Twinning, by, name: str) -> Album:
+    """A new album at the end of the workspace's albums; audited."""
+    _may_arrange(by, twinning)
+    name = _album_name(twinning, name)
+    try:
+        with transaction.atomic():
+            last = Album.objects.filter(twinning=twinning).order_by("-position").values_list("position", flat=True)
+            album = Album.objects.create(twinning=twinning, name=name, created_by=by, position=(last.first() or 0) + 1)
+            audit.record(actor=by, action="workspace.album_created", target=twinning, album=album.pk)
+    except IntegrityError:
+        # Another teacher took the name between the check and the insert.
+        raise ServiceError(_("This twinning already has an album called “%(name)s”.") % {"name": name}) from None
+    return album
+
+
+def rename_album(*, album: Album, by, name: str) -> Album:
+    """Give an album another name (unique in its twinning, whatever the case); audited."""
+    _may_arrange(by, album.twinning)
+    name = _album_name(album.twinning, name, album=album)
+    if name == album.name:
+        return album
+    try:
+        with transaction.atomic():
+            album.name = name
+            album.save(update_fields=["name"])
+            audit.record(actor=by, action="workspace.album_renamed", target=album.twinning, album=album.pk)
+    except IntegrityError:
+        raise ServiceError(_("This twinning already has an album called “%(name)s”.") % {"name": name}) from None
+    return album
+
+
+def move_album(*, album: Album, by, offset: int, seen: list[int]) -> None:
+    """Move an album `offset` places (-1 up, +1 down) in its twinning's order; audited.
+
+    `seen` is the order the person had on their page: if another teacher changed it since (or an
+    album came or went), nothing moves and the person is told, so that a stale page never moves the
+    wrong album.
+    """
+    _may_arrange(by, album.twinning)
+    with transaction.atomic():
+        # Locking the twinning's albums makes two moves at once wait for each other.
+        order = list(Album.objects.select_for_update().filter(twinning=album.twinning_id).values_list("pk", flat=True))
+        if order != seen:
+            raise ServiceError(
+                _(
+                    "The albums were rearranged by someone else meanwhile. Here is their order now: "
+                    "move again if you wish."
+                )
+            )
+        index = order.index(album.pk)
+        target = index + offset
+        if not 0 <= target < len(order):
+            raise ServiceError(_("This album cannot move further."))
+        order[index], order[target] = order[target], order[index]
+        for position, pk in enumerate(order, start=1):
+            Album.objects.filter(pk=pk).update(position=position)
+        audit.record(actor=by, action="workspace.album_moved", target=album.twinning, album=album.pk)
+
+
+def delete_album(*, album: Album, by) -> int:
+    """Delete an album; its files stay in the gallery, "not in an album". Returns how many; audited."""
+    twinning = album.twinning
+    _may_arrange(by, twinning)
+    with transaction.atomic():
+        count = MediaItem.objects.filter(album=album).update(album=None)
+        audit.record(actor=by, action="workspace.album_deleted", target=twinning, album=album.pk, files=count)
+        album.delete()
+    return count
+
+
+def file_media(*, item: MediaItem, album: Album | None, by) -> MediaItem:
+    """Put a shared file in an album of its twinning, move it to another, or (None) take it out.
+
+    Only the album changes: who may see the file (its moderation, its pupils' consent) stays as it
+    was, in the album's cover and count too (see queries.albums_for). Audited.
+    """
+    _may_arrange(by, item.twinning)
+    if album is not None and album.twinning_id != item.twinning_id:
+        raise ServiceError(_("Choose one of this twinning's albums."))
+    if (album.pk if album is not None else None) == item.album_id:
+        return item
+    with transaction.atomic():
+        item.album = album
+        item.save(update_fields=["album"])
+        audit.record(
+            actor=by,
+            action="workspace.media_filed",
+            target=item.twinning,
+            media=item.pk,
+            album=album.pk if album else None,
+        )
+    return item

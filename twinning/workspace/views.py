@@ -11,20 +11,28 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from twinning.accounts.models import Pupil
 from twinning.common import idempotency
 from twinning.common.errors import ServiceError
-from twinning.common.http import posted_id, posted_ids, stored_file_response
+from twinning.common.http import posted_id, posted_ids, redirect_back, stored_file_response
 from twinning.common.offline import is_prefetch, offline_readable
 from twinning.common.uploads import KINDS, UploadRefused
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
-from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
-from twinning.workspace.models import Activity, MediaItem, Page, Thread
+from twinning.workspace.forms import (
+    ActivityForm,
+    AlbumForm,
+    FileInAlbumForm,
+    PageForm,
+    ReplyForm,
+    ThreadForm,
+    UploadForm,
+)
+from twinning.workspace.models import Activity, Album, MediaItem, Page, Thread
 
 PAGE_SIZE = 30
 
@@ -57,7 +65,9 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
     for event in events:
         kind = event["kind"]
         if kind == "media":
-            url = f"{media_url}#media-{event['media_id']}"
+            album = event["media__album_id"]
+            base = reverse("workspace:album", args=[twinning.pk, album]) if album else media_url
+            url = f"{base}#media-{event['media_id']}"
             title = event["media__title"] or kinds.get(event["media__kind"], "")
         elif kind == "activity":
             url, title = f"{plan_url}#activity-{event['activity_id']}", event["activity__title"]
@@ -248,7 +258,12 @@ def _reply_from_outbox(request, pk: int, thread_pk: int):
 @login_required
 def media(request, pk: int):
     twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
-    form = UploadForm(request.POST or None, request.FILES or None, pupils=_taggable_pupils(twinning))
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        pupils=_taggable_pupils(twinning),
+        albums=Album.objects.filter(twinning=twinning) if rules.can_arrange_albums(request.user, twinning) else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_media(
@@ -257,14 +272,16 @@ def media(request, pk: int):
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
                 pupils=form.cleaned_data["pupils"],
+                album=form.cleaned_data.get("album"),
             )
         except UploadRefused as refused:
             form.add_error("file", str(refused))
         else:
             messages.success(request, _("Shared with the twinning."))
             return redirect("workspace:media", pk=twinning.pk)
+    member = twinning.viewer_membership
     page = Paginator(
-        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), PAGE_SIZE
+        queries.media_of(twinning, member=member, user=request.user).filter(album__isnull=True), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -274,8 +291,190 @@ def media(request, pk: int):
             "page": page,
             "form": form,
             "can_write": rules.can_write(request.user, twinning),
+            "albums": queries.albums_for(twinning, member=member, user=request.user),
+            **_filing(request, twinning),
         },
     )
+
+
+def _filing(request, twinning) -> dict:
+    """What a page of files needs for its "move to an album" forms (nothing for who may not)."""
+    if not rules.can_arrange_albums(request.user, twinning):
+        return {"can_arrange": False}
+    return {
+        "can_arrange": True,
+        "album_choices": list(Album.objects.filter(twinning=twinning).values_list("pk", "name")),
+    }
+
+
+@login_required
+def albums(request, pk: int):
+    """The teachers make albums, rename, order and delete them here; the gallery shows them."""
+    twinning = rules.get_workspace_for_user(request.user, pk, write=request.method == "POST")
+    if not rules.can_arrange_albums(request.user, twinning):
+        raise Http404
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            album = services.create_album(twinning=twinning, by=request.user, name=form.cleaned_data["name"])
+        except ServiceError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("The album “%(name)s” is ready.") % {"name": album.name})
+            return redirect("workspace:albums", pk=twinning.pk)
+    return _albums_page(request, twinning, form=form)
+
+
+def _albums_page(request, twinning, *, form=None, renaming=None, rename_form=None):
+    member = twinning.viewer_membership
+    shown = queries.albums_for(twinning, member=member, user=request.user)
+    for album in shown:
+        album.rename_form = (
+            rename_form
+            if renaming is not None and album.pk == renaming.pk
+            else AlbumForm(initial={"name": album.name}, auto_id=f"id_album_{album.pk}_%s")
+        )
+    return render(
+        request,
+        "workspace/albums.html",
+        {
+            "twinning": twinning,
+            "albums": shown,
+            "form": form or AlbumForm(),
+            "seen": ",".join(str(album.pk) for album in shown),
+        },
+        status=400 if rename_form is not None else 200,
+    )
+
+
+def _album_to_change(request, pk: int, album_pk: int):
+    """(twinning, album) for a teacher's change; album None when another teacher deleted it meanwhile
+    (a page open since is stale, not wrong: the teacher is told rather than sent a 404)."""
+    twinning = rules.get_workspace_for_user(request.user, pk, write=True)
+    if not rules.can_arrange_albums(request.user, twinning):
+        raise Http404
+    try:
+        album = rules.get_album_for_user(request.user, pk, album_pk, write=True)
+    except Http404:
+        messages.error(request, _("This album was deleted meanwhile."))
+        return twinning, None
+    return twinning, album
+
+
+@login_required
+@require_POST
+def rename_album(request, pk: int, album_pk: int):
+    twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        # What was typed is kept, in the form that makes an album.
+        return _albums_page(request, twinning, form=AlbumForm(initial={"name": request.POST.get("name", "")}))
+    form = AlbumForm(request.POST, auto_id=f"id_album_{album.pk}_%s")
+    if form.is_valid():
+        try:
+            services.rename_album(album=album, by=request.user, name=form.cleaned_data["name"])
+        except ServiceError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("Renamed."))
+            return redirect("workspace:albums", pk=pk)
+    # Shown again with what was typed, on the albums page, and its name as it is stored.
+    album.refresh_from_db(fields=["name"])
+    return _albums_page(request, album.twinning, renaming=album, rename_form=form)
+
+
+def _move(request, pk: int, album_pk: int, *, offset: int):
+    _twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        return redirect("workspace:albums", pk=pk)
+    seen = [int(value) for value in request.POST.get("seen", "").split(",") if value.isascii() and value.isdigit()]
+    try:
+        services.move_album(album=album, by=request.user, offset=offset, seen=seen)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect(f"{reverse('workspace:albums', args=[pk])}#album-{album.pk}")
+
+
+@login_required
+@require_POST
+def move_album_up(request, pk: int, album_pk: int):
+    return _move(request, pk, album_pk, offset=-1)
+
+
+@login_required
+@require_POST
+def move_album_down(request, pk: int, album_pk: int):
+    return _move(request, pk, album_pk, offset=1)
+
+
+@login_required
+@require_POST
+def delete_album(request, pk: int, album_pk: int):
+    """Deleting an album keeps its files: they return to the gallery, not in an album."""
+    _twinning, album = _album_to_change(request, pk, album_pk)
+    if album is None:
+        return redirect("workspace:albums", pk=pk)
+    name = album.name
+    try:
+        count = services.delete_album(album=album, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The album “%(name)s” is deleted; its %(count)d file is in the gallery, not in an album.",
+                "The album “%(name)s” is deleted; its %(count)d files are in the gallery, not in an album.",
+                count,
+            )
+            % {"name": name, "count": count},
+        )
+    return redirect("workspace:albums", pk=pk)
+
+
+@login_required
+def album(request, pk: int, album_pk: int):
+    """One album's files, as the gallery shows them: pupils and visitors read it, teachers arrange."""
+    if request.method == "POST":
+        raise Http404  # each change is posted to its own address
+    shown = rules.get_album_for_user(request.user, pk, album_pk)
+    twinning = shown.twinning
+    member = twinning.viewer_membership
+    page = Paginator(
+        queries.media_of(twinning, member=member, user=request.user).filter(album=shown), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/album.html",
+        {"twinning": twinning, "album": shown, "page": page, **_filing(request, twinning)},
+    )
+
+
+@login_required
+@require_POST
+def file_media(request, pk: int, item_pk: int):
+    """A teacher puts a shared file in an album of the twinning, moves it to another, or takes it out."""
+    twinning = rules.get_workspace_for_user(request.user, pk, write=True)
+    if not rules.can_arrange_albums(request.user, twinning):
+        raise Http404
+    item = get_object_or_404(
+        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), pk=item_pk
+    )
+    form = FileInAlbumForm(request.POST, albums=Album.objects.filter(twinning=twinning))
+    if not form.is_valid():
+        for error in form.errors.get("album", []):
+            messages.error(request, error)
+    else:
+        target = form.cleaned_data["album"]
+        try:
+            services.file_media(item=item, album=target, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            if target is None:
+                messages.success(request, _("The file is now in the gallery, not in an album."))
+            else:
+                messages.success(request, _("The file is now in the album “%(name)s”.") % {"name": target.name})
+    return redirect_back(request, request.POST.get("next", ""), reverse("workspace:media", args=[pk]))
 
 
 def _taggable_pupils(twinning):

@@ -412,6 +412,8 @@ CASES: list[Case] = [
     ),
     case("accounts:resend_confirmation", get={EVERYONE: 405}, post={"anonymous": INVALID, SIGNED_IN: OK}),
     case("accounts:set_language", get={EVERYONE: 405}, post=ANYONE),
+    # Signed in or not: the choice is kept on the account, or in a cookie for the pages read signed out.
+    case("accounts:data_saver", data=lambda n: {"data_saver": "on"}, get={EVERYONE: 405}, post=ANYONE),
     case("accounts:profile", get=SIGNED, post=SIGNED),
     case("accounts:pupils", get={TEACHERS: OK}, post={TEACHERS: OK}),
     case("accounts:reset_pupil_passwords", get=POST_ONLY, post={TEACHERS: OK}),
@@ -725,6 +727,57 @@ CASES: list[Case] = [
         variant="pending",
         get={("pupil_a", "teacher_a", "teacher_a2"): OK},
         post={("pupil_a", "teacher_a", "teacher_a2"): OK},
+    ),
+    # Albums: everyone who reads the workspace sees them; its teachers arrange them, each change a POST of its own.
+    case(
+        "workspace:file_media",
+        kw(pk="twinning.pk", item_pk="photo.pk"),
+        data=lambda n: {"album": n.album.pk},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:file_media",
+        kw(pk="twinning.pk", item_pk="pending_photo.pk"),
+        variant="pending",
+        data=lambda n: {"album": ""},
+        get=POST_ONLY,
+        post={("teacher_a", "teacher_a2"): OK},  # the partner's teacher may not see it, so may not move it
+    ),
+    case(
+        "workspace:albums",
+        twinning,
+        data=lambda n: {"name": "Our school"},
+        get={TEACHERS_AB: OK},
+        post={TEACHERS_AB: OK},
+    ),
+    case("workspace:album", kw(pk="twinning.pk", album_pk="album.pk"), get=READ_AB, post={}),
+    case(
+        "workspace:rename_album",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"name": "Our roads"},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:move_album_up",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"seen": str(n.album.pk)},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},  # the first album moves no further: told so on the page
+    ),
+    case(
+        "workspace:move_album_down",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        data=lambda n: {"seen": str(n.album.pk)},
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
+    ),
+    case(
+        "workspace:delete_album",
+        kw(pk="twinning.pk", album_pk="album.pk"),
+        get=POST_ONLY,
+        post={TEACHERS_AB: OK},
     ),
     case("workspace:plan", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
     case(
@@ -1192,6 +1245,39 @@ CASES += [
         kw(pk="community.pk", resource_pk="resource.pk"),
         get=GET_404,
         post={("teacher_a", "coordinator"): OK},  # who shared it, and the moderators who are members
+    ),
+    # Folders: members who share make them; who made one (or shared a resource) and the moderators change it.
+    case(
+        "communities:folders",
+        kw(pk="community.pk"),
+        data=lambda n: {"name": "Games"},
+        get={("teacher_a", "coordinator"): OK},
+        post={("teacher_a", "coordinator"): OK},
+    ),
+    case("communities:folder", kw(pk="community.pk", folder_pk="folder.pk"), get={ADULTS: OK}, post={}),
+    case(
+        "communities:rename_folder",
+        kw(pk="community.pk", folder_pk="folder.pk"),
+        data=lambda n: {"name": "Our songs"},
+        get=POST_ONLY,
+        post={("teacher_a", "coordinator"): OK},
+    ),
+    *(
+        case(
+            f"communities:{name}",
+            kw(pk="community.pk", folder_pk="folder.pk"),
+            data=lambda n: {"seen": str(n.folder.pk)},
+            get=POST_ONLY,
+            post={("teacher_a", "coordinator"): OK},
+        )
+        for name in ("move_folder_up", "move_folder_down", "delete_folder")
+    ),
+    case(
+        "communities:file_resource",
+        kw(pk="community.pk", resource_pk="resource.pk"),
+        data=lambda n: {"folder": ""},
+        get=POST_ONLY,
+        post={("teacher_a", "coordinator"): OK},
     ),
     *(
         case(

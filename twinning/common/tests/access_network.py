@@ -240,6 +240,10 @@ def build() -> SimpleNamespace:
         upload=SimpleUploadedFile("street.png", png((200, 40, 40))),
         title=SECRET_PENDING_PHOTO,
     )
+    # An album holding the pupil's photo that waits for approval: its page, cover and count must not
+    # show it to anyone but the pupil and their school's teachers.
+    n.album = workspace_services.create_album(twinning=n.twinning, by=n.teacher_a.user, name="Our streets")
+    workspace_services.file_media(item=n.pending_photo, album=n.album, by=n.teacher_a.user)
     n.page = workspace_services.save_page(
         twinning=n.twinning, by=n.teacher_a.user, title="Our map", source="Both towns on **one** map."
     )
@@ -393,6 +397,8 @@ def build() -> SimpleNamespace:
     n.resource = community_services.share_file(
         community=n.community, by=n.teacher_a.user, upload=SimpleUploadedFile("song.pdf", pdf()), title="A song"
     )
+    n.folder = community_services.create_folder(community=n.community, by=n.teacher_a.user, name="Songs")
+    community_services.file_resource(resource=n.resource, folder=n.folder, by=n.teacher_a.user)
     n.closed_community = community_services.create_community(
         by=n.coordinator,
         about=About(names={"en": "Heads of history"}, subject=history, access=Community.Access.INVITATION),

@@ -21,6 +21,7 @@ from PIL import Image
 from twinning import testing
 from twinning.accounts.models import LinkedIdentity, Role
 from twinning.common import mail_choices
+from twinning.communities import services as community_services
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -105,6 +106,15 @@ def site(cast, twinning, pupils, media_root, settings):
     workspace.upload_media(
         twinning=twinning, by=teacher, upload=SimpleUploadedFile("map.png", _png(), "image/png"), title="Our map"
     )
+    album = workspace.create_album(twinning=twinning, by=teacher, name="Our streets")
+    workspace.create_album(twinning=twinning, by=teacher, name="Festivals")
+    street = workspace.upload_media(
+        twinning=twinning, by=teacher, upload=SimpleUploadedFile("street.png", _png(), "image/png"), title="Street"
+    )
+    workspace.file_media(item=street, album=album, by=teacher)
+    # The pupil reads in data-saver mode: their pages show the photos' placeholders and the header's note.
+    pupils[0].user.data_saver = True
+    pupils[0].user.save(update_fields=["data_saver"])
     meeting = make_meeting(twinning, cast, starts_at=first_window(twinning).start)
 
     ours = make_profile(cast.school_a, languages={"he": 3, "en": 2})
@@ -133,6 +143,8 @@ def site(cast, twinning, pupils, media_root, settings):
     library.publish(version=version, by=cast.coordinator)
     offering = make_offering(cast)
     community = make_community(cast)
+    folder = community_services.create_folder(community=community, by=cast.coordinator, name="Songs")
+    community_services.create_folder(community=community, by=cast.coordinator, name="Games")
     programme_coordinator, survey = programme_with_answers(cast, twinning)
 
     # A programme with a member, a school waiting for its decision, and its coordinator; school A
@@ -195,10 +207,13 @@ def site(cast, twinning, pupils, media_root, settings):
                 ("twinnings", "/twinnings/"),
                 ("a proposal", f"/matching/proposals/{proposal.pk}/"),
                 ("moderation", f"/twinnings/{pk}/moderation/"),
+                ("albums to arrange", f"/twinnings/{pk}/media/albums/"),
+                ("an album", f"/twinnings/{pk}/media/albums/{album.pk}/"),
                 ("new workspace page", f"/twinnings/{pk}/pages/new/"),
                 ("new library activity", "/library/new/"),
                 ("community threads", f"/communities/{community.pk}/threads/"),
                 ("community resources", f"/communities/{community.pk}/resources/"),
+                ("community folder", f"/communities/{community.pk}/resources/folders/{folder.pk}/"),
                 ("community members", f"/communities/{community.pk}/members/"),
             ],
         ),
@@ -209,6 +224,7 @@ def site(cast, twinning, pupils, media_root, settings):
                 ("pupil's workspace", f"/twinnings/{pk}/workspace/"),
                 ("pupil's thread", f"/twinnings/{pk}/forum/{thread.pk}/"),
                 ("pupil's media", f"/twinnings/{pk}/media/"),
+                ("pupil's album", f"/twinnings/{pk}/media/albums/{album.pk}/"),
             ],
         ),
         "NSO staff": (
@@ -238,7 +254,7 @@ def site(cast, twinning, pupils, media_root, settings):
         "coordinator": (
             cast.coordinator,
             [("coordinator dashboard", "/dashboard/"), ("caseload", "/coordination/")],
-            [],
+            [("community folders to arrange", f"/communities/{community.pk}/resources/folders/")],
         ),
         "programme coordinator": (
             programme_coordinator,

@@ -10,6 +10,7 @@ inside the transaction so two people joining at once are both counted.
 - `membership`: joining, requests to join, invitations, leaving, moderators and removals.
 - `discussions`: threads, replies, read marks, hiding and showing messages, pinning.
 - `sharing`: resources, i.e. shared https links and checked files, and removing them.
+- `folders`: folders for the resources, and moving resources between them.
 - `_common`: the helpers they share (notification name and address, adding a member, the active check).
 """
 
@@ -24,6 +25,7 @@ from .communities import (
     reopen_community,
 )
 from .discussions import hide_post, mark_read, pin_thread, reply, show_post, start_thread
+from .folders import create_folder, delete_folder, file_resource, move_folder, rename_folder
 from .membership import (
     answer_invitation,
     answer_request,
@@ -64,6 +66,12 @@ __all__ = [
     "reply",
     "show_post",
     "start_thread",
+    # folders
+    "create_folder",
+    "delete_folder",
+    "file_resource",
+    "move_folder",
+    "rename_folder",
     # sharing
     "remove_resource",
     "share_file",

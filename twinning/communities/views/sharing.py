@@ -15,6 +15,7 @@ from twinning.communities.forms import FileForm, LinkForm
 from twinning.communities.models import Resource
 
 from ._common import PAGE_SIZE, _context, _post_only
+from .folders import filing
 
 
 @login_required
@@ -52,11 +53,24 @@ def resources(request, pk: int):
             else:
                 messages.success(request, _("Shared with the community."))
                 return redirect("communities:resources", pk=community.pk)
-    page = Paginator(queries.resources_of(community), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.resources_of(community).filter(folder__isnull=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "communities/resources.html",
-        _context(request, community, "resources", page=page, file_form=file_form, link_form=link_form, what=what),
+        _context(
+            request,
+            community,
+            "resources",
+            page=page,
+            file_form=file_form,
+            link_form=link_form,
+            what=what,
+            folders=queries.folders_of(community),
+            can_make_folders=rules.can_make_folders(request.user, community),
+            **filing(request, community),
+        ),
         status=400 if write else 200,
     )
 

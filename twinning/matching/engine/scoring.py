@@ -20,8 +20,9 @@ language, so the language part is two clipped products of level indicators (`Lan
 instead of a table lookup per entry. Each chunk is scored once and read both ways: its rows' k
 best (per-block maxima over 16 columns one stride apart) and its columns' k best (per-part
 maxima over 4 rows), merged into each side's running k best; a row or column whose best entry in
-the chunk does not beat its k-th best so far is skipped. In one pool the scores are symmetric, so only the upper triangle (partner
-later by age) is scored. The matrix products run on one BLAS thread (see `assign.Cohort.build`).
+the chunk does not beat its k-th best so far is skipped. In one pool the scores are symmetric, so only
+the upper triangle (partner later by age) is scored. The matrix products run on one BLAS thread
+(see `assign.Cohort.build`).
 """
 
 from __future__ import annotations

@@ -114,3 +114,25 @@ for (const zones of document.querySelectorAll("select[data-zone-of-country]")) {
   country.addEventListener("change", choose);
   choose();
 }
+
+// Data-saver mode (common/data_saver.py): a photo comes as a light placeholder, a link to the photo that
+// works without a script. Here it becomes a button that loads the photo in place, and the focus moves
+// to the photo so that a keyboard or screen-reader user stays where they were.
+(() => {
+  for (const link of document.querySelectorAll("a.tap-image[data-src]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.innerHTML = link.innerHTML;
+    button.dataset.testid = "tap-image";
+    button.addEventListener("click", () => {
+      const img = document.createElement("img");
+      img.src = link.dataset.src;
+      img.alt = link.dataset.alt || "";
+      img.tabIndex = -1;
+      button.replaceWith(img);
+      img.focus();
+    });
+    link.replaceWith(button);
+  }
+})();
