@@ -1375,6 +1375,16 @@ CASES += [
         get=API_METHOD,
         post={("nso_a", "admin"): OK},
     ),
+    # A teacher of their schools, as NSO staff know them: they left, their subjects and languages.
+    api_case("api-v1:get_teacher", kw(teacher_id="teacher_a2.pk"), get={("nso_a", "admin"): OK}, post=API_METHOD),
+    api_case(
+        "api-v1:update_teacher",
+        kw(teacher_id="teacher_a2.pk"),
+        data=lambda n: {"left": True, "subjects": ["music"], "languages": ["ar"]},
+        write="PATCH",
+        get={("nso_a", "admin"): OK},
+        post={("nso_a", "admin"): OK},
+    ),
     api_case("api-v1:list_twinnings", get=API_ADULTS, post=API_METHOD),
     api_case("api-v1:get_twinning", kw(twinning_id="twinning.pk"), get=API_TWINNING, post=API_METHOD),
     api_case("api-v1:list_meetings", kw(twinning_id="twinning.pk"), get=API_READ_AB, post=API_METHOD),
