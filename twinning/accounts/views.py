@@ -24,6 +24,7 @@ from twinning.common.http import no_store, redirect_back
 from twinning.common.i18n import direction
 from twinning.common.net import client_address
 from twinning.schools.forms import TeacherProfileForm
+from twinning.schools.services import update_teacher_details
 
 
 class SignInView(auth_views.LoginView):
@@ -210,7 +211,14 @@ def profile(request):
             with transaction.atomic():
                 form.save()
                 if teacher_form is not None:
-                    teacher_form.save()
+                    data = teacher_form.cleaned_data
+                    update_teacher_details(
+                        teacher=teacher,
+                        by=user,
+                        subjects=list(data["subjects"]),
+                        languages=list(data["languages"]),
+                        bio=data["bio"],
+                    )
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
     else:

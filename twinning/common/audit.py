@@ -37,6 +37,12 @@ def acting_through(channel: str) -> Iterator[None]:
         _via.reset(token)
 
 
+def current_channel() -> str:
+    """The channel entries recorded now would name ("" for a page of the site): the job queue keeps it
+    with each job queued, so the job's own entries name the same channel as the request that asked."""
+    return _via.get()
+
+
 def register_labels(labels: Mapping[str, str | Promise]) -> None:
     """Declare how actions read in a history: ``{"twinning.approved": _("Approved")}``, lazily translated."""
     for action, text in labels.items():

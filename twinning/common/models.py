@@ -110,6 +110,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("last started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # The channel of the request that queued it (e.g. an API token's name), for the job's audit entries.
+    via = models.CharField(_("queued through"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("background job")

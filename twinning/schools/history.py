@@ -11,6 +11,7 @@ register_labels(
         "teacher.rejected": _("Teacher turned down"),
         "teacher.vouched": _("Principal vouched"),
         "teacher.resubmitted": _("Teacher asked for a new decision"),
+        "teacher.updated": _("Teacher profile changed"),
         "school.registered": _("School registered"),
         "school.validated": _("School validated"),
         "school.rejected": _("School turned down"),

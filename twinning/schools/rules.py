@@ -116,6 +116,33 @@ def get_teacher_for_principal(user, pk: int) -> TeacherProfile:
     return get_object_or_404(TeacherProfile.objects.select_related("user", "school"), pk=pk, school_id__in=schools)
 
 
+def may_record_departure(user, teacher: TeacherProfile) -> bool:
+    """Who records that a teacher has left their school: its principal, who sees it first, and the
+    NSO staff who validated the teacher (and platform administrators). The NSO's own register is
+    often the first to know (a ministry's transfer, a school with no principal on the platform), and
+    a validator already decides who counts as a teacher of the school; the departure undoes no more
+    than that: the twinnings pass to the school's other contacts."""
+    if teacher.school_id in roles_of(user).principal_school_ids:
+        return True
+    return teachers_validated_by(user).filter(pk=teacher.pk).exists()
+
+
+def get_teacher_for_departure(user, pk: int) -> TeacherProfile:
+    teacher = get_object_or_404(TeacherProfile.objects.select_related("user", "school"), pk=pk)
+    if not may_record_departure(user, teacher):
+        raise Http404
+    return teacher
+
+
+def may_change_teacher_details(user, teacher: TeacherProfile) -> bool:
+    """A teacher's subjects and working languages, the school-facing part of their profile: the
+    teacher on their profile page, and their validators (an NSO's register keeps them too). Never the
+    person's name, address or password, which are theirs alone; nor their "about you", in their words."""
+    if teacher.user_id == getattr(user, "pk", None):
+        return True
+    return teachers_validated_by(user).filter(pk=teacher.pk).exists()
+
+
 def school_editable_by(user, school: School) -> bool:
     """The principal, the school's validated teachers, and its validators keep its details current."""
     roles = roles_of(user)

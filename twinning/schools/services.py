@@ -433,6 +433,45 @@ def update_school(*, school: School, by: User, fields: dict, languages: list[Lan
     return school
 
 
+def update_teacher_details(
+    *,
+    teacher: TeacherProfile,
+    by: User,
+    subjects: list[Subject] | None = None,
+    languages: list[Language] | None = None,
+    bio: str | None = None,
+) -> TeacherProfile:
+    """Save the school-facing part of a teacher's profile: what is None stays as it is.
+
+    The teacher changes all of it on their profile page; their NSO's staff (`rules.may_change_teacher_details`)
+    their subjects and languages, never their words about themselves. Side effect: an audit entry
+    naming the changed fields, when something changed.
+    """
+    if not rules.may_change_teacher_details(by, teacher):
+        raise ServiceError(_("You may not change this teacher's details."))
+    if bio is not None and by.pk != teacher.user_id:
+        raise ServiceError(_("Only the teacher writes what their profile says about them."))
+    with transaction.atomic():
+        teacher = TeacherProfile.objects.select_for_update().get(pk=teacher.pk)
+        changed = []
+        if bio is not None and bio != teacher.bio:
+            teacher.bio = bio
+            teacher.full_clean(exclude=["user", "school", "subjects", "languages", "decided_by", "vouched_by"])
+            teacher.save(update_fields=["bio"])
+            changed.append("bio")
+        if subjects is not None and set(teacher.subjects.values_list("code", flat=True)) != {s.code for s in subjects}:
+            teacher.subjects.set(subjects)
+            changed.append("subjects")
+        if languages is not None and set(teacher.languages.values_list("code", flat=True)) != {
+            lang.code for lang in languages
+        }:
+            teacher.languages.set(languages)
+            changed.append("languages")
+        if changed:
+            audit.record(actor=by, action="teacher.updated", target=teacher, fields=changed)
+    return teacher
+
+
 def set_programme_rules(*, programme: Programme, by: User, max_age_gap: int, other_country: bool) -> Programme:
     """Change a programme's pairing rules. They apply from the next search, run or proposal on; pairs
     already made stay. Side effect: an audit entry with the new values."""

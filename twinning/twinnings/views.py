@@ -25,7 +25,7 @@ from twinning.matching.queries import (
     still_open,
 )
 from twinning.schools.models import School, ValidationStatus
-from twinning.schools.rules import get_teacher_for_principal, may_propose_to
+from twinning.schools.rules import get_teacher_for_departure, may_propose_to
 from twinning.twinnings import rules, services
 from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
 from twinning.twinnings.models import Twinning, TwinningSchool
@@ -317,7 +317,7 @@ def invite(request, pk: int):
 @login_required
 @require_POST
 def teacher_left(request, teacher_pk: int):
-    teacher = get_teacher_for_principal(request.user, teacher_pk)
+    teacher = get_teacher_for_departure(request.user, teacher_pk)
     try:
         count = services.teacher_leaves(teacher=teacher, by=request.user)
     except ServiceError as error:

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from twinning.common.models import AuditEntry
+
 
 def test_profile_saves_person_and_teacher_fields(client, cast):
     client.force_login(cast.pending_il.user)
@@ -23,6 +25,9 @@ def test_profile_saves_person_and_teacher_fields(client, cast):
     assert user.full_name == "Yossi Mizrahi-Cohen"
     assert user.time_zone == "Asia/Jerusalem"
     assert sorted(cast.pending_il.subjects.values_list("code", flat=True)) == ["civics", "history"]
+    # Saved by the service NSO staff use too, and recorded in the teacher's history.
+    entry = AuditEntry.objects.get(action="teacher.updated")
+    assert (entry.actor, set(entry.data["fields"])) == (user, {"subjects", "languages", "bio"})
 
 
 def test_profile_unknown_time_zone_is_refused_and_nothing_changes(client, cast):

@@ -1,6 +1,8 @@
 """API writes through the apps' own services: an NSO's system imports schools and teachers (the
-onboarding dry run, its row-level problems, the import and its invitations) and changes a school's
-details (the school page's form and service). Bad input is refused and nothing is written."""
+onboarding dry run, its row-level problems, the import and its invitations, in the job queue when
+large, audited with the token's name all the same), changes a school's details (the school page's
+form and service) and its teachers (left the school; subjects and languages, through the profile
+page's form and service). Bad input is refused and nothing is written."""
 
 import json
 import re
@@ -196,3 +198,97 @@ def test_a_decline_needs_a_reason_and_bad_input_writes_nothing(cast, profiles):
     declined = teacher_b.post(f"/api/v1/proposals/{proposal.pk}/decline", {"reason": "Our classes are full."})
     assert declined.status_code == 200 and _body(declined)["status"] == "declined"
     assert _body(declined)["reason"] == "Our classes are full."
+
+
+def test_an_import_run_by_the_job_queue_keeps_its_channel(cast, settings):
+    from twinning.common.jobs.worker import run_job_now
+    from twinning.common.models import Job
+
+    settings.ONBOARDING_INLINE_ROWS = 1  # two schools and two teachers: large, for the queue
+    settings.JOBS_IMMEDIATE = False  # a worker runs it later, outside the request
+    api = ApiClient(token_for(cast.nso_il, name="Ministry register"))
+    plan = _body(api.post("/api/v1/imports", {"rows": [_row(), _row("Reali School", "x@example.org")]}))
+    queued = api.post(f"/api/v1/imports/{plan['id']}/run", {})
+    assert queued.status_code == 202 and _body(queued)["status"] == "queued"
+    job = Job.objects.get(name="onboarding.run_import")
+    assert job.via == "API token “Ministry register”"
+    run_job_now(job.pk)
+    assert _body(api.get(f"/api/v1/imports/{plan['id']}"))["status"] == "imported"
+    entry = AuditEntry.objects.get(action="onboarding.imported")
+    assert entry.actor == cast.nso_il and entry.data["via"] == "API token “Ministry register”"
+
+
+# --- Teachers: NSO staff record what their register knows -----------------------------------------
+
+
+def _subjects(teacher) -> list[str]:
+    return sorted(teacher.subjects.values_list("code", flat=True))
+
+
+def test_nso_staff_change_a_teachers_subjects_and_languages_and_record_they_left(cast, twinning):
+    from twinning.twinnings.models import TwinningSchool
+
+    api = ApiClient(token_for(cast.nso_il, name="Ministry register"))
+    teacher = cast.teacher_a
+    changed = api.patch(f"/api/v1/teachers/{teacher.pk}", {"subjects": ["science", "history"], "languages": ["ar"]})
+    assert changed.status_code == 200, changed.content
+    body = _body(changed)
+    assert (body["subjects"], body["languages"], body["left_at"]) == (["history", "science"], ["ar"], None)
+    assert _subjects(teacher) == ["history", "science"]
+    entry = AuditEntry.objects.get(action="teacher.updated")
+    assert entry.actor == cast.nso_il and entry.data == {
+        "fields": ["subjects", "languages"],
+        "via": "API token “Ministry register”",
+    }
+    # Nothing sent, nothing changed: no entry.
+    assert api.patch(f"/api/v1/teachers/{teacher.pk}", {"subjects": ["science", "history"]}).status_code == 200
+    assert AuditEntry.objects.filter(action="teacher.updated").count() == 1
+    left = api.patch(f"/api/v1/teachers/{teacher.pk}", {"left": True})
+    assert left.status_code == 200 and _body(left)["left_at"] is not None
+    teacher.refresh_from_db()
+    assert teacher.left_at is not None
+    # The twinnings' service ran: the teacher no longer holds their school's place in the twinning.
+    assert not TwinningSchool.objects.filter(contact=teacher.user).exists()
+    entry = AuditEntry.objects.get(action="teacher.left")
+    assert entry.actor == cast.nso_il and entry.data["via"] == "API token “Ministry register”"
+
+
+def test_a_teachers_change_refused_in_part_writes_nothing(cast):
+    api = ApiClient(token_for(cast.nso_il), language="he")
+    teacher = cast.teacher_a
+    before = (_subjects(teacher), AuditEntry.objects.count())
+    for raw in (
+        "{",
+        json.dumps({"email": "new@example.org"}),  # never the person's address
+        json.dumps({"password": "Sekret-123456"}),  # nor their password
+        json.dumps({"subjects": "history"}),  # a wrong type
+        json.dumps({"left": False}),  # a departure is not undone
+        json.dumps({"subjects": ["history", "alchemy"]}),  # not a subject
+        json.dumps({"languages": ["xx"]}),
+    ):
+        refused = api.patch(f"/api/v1/teachers/{teacher.pk}", raw=raw)
+        assert refused.status_code in (400, 422), raw
+        assert _in_hebrew(_body(refused)["message"]), raw
+    alchemy = api.patch(f"/api/v1/teachers/{teacher.pk}", {"subjects": ["alchemy"]})
+    assert _body(alchemy)["problems"][0]["where"] == ["body", "subjects"]
+    assert _in_hebrew(_body(alchemy)["problems"][0]["problem"])
+    assert (_subjects(teacher), AuditEntry.objects.count()) == before
+    # A teacher who left already: the service refuses, and the subjects sent with it are not kept.
+    assert api.patch(f"/api/v1/teachers/{teacher.pk}", {"left": True}).status_code == 200
+    before = (_subjects(teacher), AuditEntry.objects.count())
+    again = api.patch(f"/api/v1/teachers/{teacher.pk}", {"left": True, "subjects": ["music"]})
+    assert again.status_code == 409 and _body(again)["code"] == "refused" and _in_hebrew(_body(again)["message"])
+    assert (_subjects(teacher), AuditEntry.objects.count()) == before
+
+
+def test_only_the_teachers_own_nso_changes_them(cast):
+    teacher = cast.teacher_a
+    reader = ApiClient(token_for(cast.nso_il, scopes_wanted=["schools:read"], name="r"))
+    others = [ApiClient(token_for(person)) for person in (cast.nso_uk, cast.teacher_a.user, cast.principal_a)]
+    before = (_subjects(teacher), AuditEntry.objects.count())
+    assert reader.patch(f"/api/v1/teachers/{teacher.pk}", {"left": True}).status_code == 403
+    for api in others:
+        assert api.patch(f"/api/v1/teachers/{teacher.pk}", {"subjects": ["music"]}).status_code == 404
+        assert api.patch(f"/api/v1/teachers/{teacher.pk}", {"left": True}).status_code == 404
+    teacher.refresh_from_db()
+    assert teacher.left_at is None and (_subjects(teacher), AuditEntry.objects.count()) == before

@@ -1,7 +1,9 @@
 """The API: schools and their validation, and the teachers waiting for it."""
 
 from datetime import datetime
+from typing import Literal
 
+from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -20,8 +22,9 @@ from twinning.api.v1.base import (
 from twinning.common import audit
 from twinning.schools import rules as school_rules
 from twinning.schools import services as school_services
-from twinning.schools.forms import SchoolForm
+from twinning.schools.forms import SchoolForm, TeacherProfileForm
 from twinning.schools.models import School, TeacherProfile
+from twinning.twinnings import services as twinning_services
 
 # --- Schools ------------------------------------------------------------------------------------
 
@@ -225,6 +228,9 @@ class TeacherOut(Schema):
     submitted_at: datetime
     decided_at: datetime | None
     reason: str
+    left_at: datetime | None = Field(description="When the teacher left the school, if they have")
+    subjects: list[str] = Field(description="Codes of the subjects they teach")
+    languages: list[str] = Field(description="ISO 639-1 codes of the languages they can work in with a partner")
 
 
 class TeacherPage(Schema):
@@ -246,7 +252,19 @@ def _teacher_out(teacher: TeacherProfile) -> dict:
         "submitted_at": teacher.submitted_at,
         "decided_at": teacher.decided_at,
         "reason": teacher.rejection_reason,
+        "left_at": teacher.left_at,
+        "subjects": sorted(subject.pk for subject in teacher.subjects.all()),
+        "languages": sorted(language.pk for language in teacher.languages.all()),
     }
+
+
+def _teacher(user, pk: int) -> TeacherProfile:
+    """One teacher this person validates, with what `_teacher_out` reads; else not found."""
+    found = school_rules.teachers_validated_by(user).select_related("user").prefetch_related("subjects", "languages")
+    teacher = found.filter(pk=pk).first()
+    if teacher is None:
+        raise not_found()
+    return teacher
 
 
 @schools_router.get(
@@ -256,11 +274,23 @@ def _teacher_out(teacher: TeacherProfile) -> dict:
 )
 def list_teachers(request, filters: Query[TeacherFilters]):
     need(request, "schools")
-    found = school_rules.teachers_validated_by(request.user).select_related("user")
+    found = (
+        school_rules.teachers_validated_by(request.user)
+        .select_related("user")
+        .prefetch_related("subjects", "languages")
+    )
     if filters.status:
         found = found.filter(status=filters.status)
     rows, following = paged(found, list_key=f"teachers:{filters.status or ''}", paging=filters)
     return {"items": [_teacher_out(teacher) for teacher in rows], "next": following}
+
+
+@schools_router.get(
+    "/teachers/{teacher_id}", response={200: TeacherOut, **REFUSALS}, summary="One teacher of the schools you validate"
+)
+def get_teacher(request, teacher_id: Id):
+    need(request, "schools")
+    return _teacher_out(_teacher(request.user, teacher_id))
 
 
 @schools_router.post(
@@ -273,7 +303,7 @@ def validate_teacher(request, teacher_id: Id):
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
     with audit.acting_through(channel(request)):
         teacher = school_services.approve_teacher(teacher=teacher, by=request.user)
-    return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
+    return _teacher_out(_teacher(request.user, teacher.pk))
 
 
 @schools_router.post(
@@ -286,4 +316,61 @@ def reject_teacher(request, teacher_id: Id, body: Reason):
     teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
     with audit.acting_through(channel(request)):
         teacher = school_services.reject_teacher(teacher=teacher, by=request.user, reason=body.reason)
-    return _teacher_out(school_rules.get_teacher_for_validator(request.user, teacher.pk))
+    return _teacher_out(_teacher(request.user, teacher.pk))
+
+
+class TeacherChange(Schema):
+    """What a teacher's NSO changes about them; what is left out stays as it is. Never their name,
+    address or password (theirs alone), nor what they wrote about themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+    left: Literal[True] | None = Field(
+        None,
+        description="`true` records that the teacher has left the school: their twinnings pass to the school's "
+        "other contacts, or its principal is asked to name one. It cannot be undone.",
+    )
+    subjects: list[str] | None = Field(None, max_length=50, description="Codes of the subjects they teach")
+    languages: list[str] | None = Field(
+        None, max_length=20, description="ISO 639-1 codes of the languages they can work in with a partner"
+    )
+
+
+@schools_router.patch(
+    "/teachers/{teacher_id}",
+    response={200: TeacherOut, 409: ErrorOut, **REFUSALS},
+    summary="Change a teacher of your schools: they left, their subjects, their languages",
+)
+def update_teacher(request, teacher_id: Id, body: TeacherChange):
+    """Checked as the teacher's profile page checks them (the same form), saved by the same services as
+    the pages: all of it or, when anything is refused, none of it."""
+    need(request, "schools", scopes.WRITE)
+    teacher = school_rules.get_teacher_for_validator(request.user, teacher_id)
+    sent = body.model_dump(exclude_unset=True, exclude_none=True)
+    if sent.get("left") and not school_rules.may_record_departure(request.user, teacher):
+        raise not_found()
+    details = {name: sent[name] for name in ("subjects", "languages") if name in sent}
+    if details:
+        current = {
+            "subjects": list(teacher.subjects.values_list("code", flat=True)),
+            "languages": list(teacher.languages.values_list("code", flat=True)),
+            "bio": teacher.bio,
+        }
+        form = TeacherProfileForm(data=_form_data({**current, **details}), instance=teacher)
+        if not form.is_valid():
+            raise ApiError(
+                422,
+                "invalid",
+                _("Some of what you sent is missing or not valid: see “problems”."),
+                problems=[
+                    {"where": ["body", name], "problem": str(message)}
+                    for name, messages in form.errors.items()
+                    for message in messages
+                ],
+            )
+        details = {name: list(form.cleaned_data[name]) for name in details}
+    with audit.acting_through(channel(request)), transaction.atomic():
+        if details:
+            school_services.update_teacher_details(teacher=teacher, by=request.user, **details)
+        if sent.get("left"):
+            twinning_services.teacher_leaves(teacher=teacher, by=request.user)
+    return _teacher_out(_teacher(request.user, teacher.pk))

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from twinning.common import audit
 from twinning.common.models import Job
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,8 @@ def periodic(name: str, schedule: Every | Daily, *, max_attempts: int = 3):
 def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None, **kwargs):
     """Record a job in the current transaction (it is queued when that transaction commits, and
     not at all when it rolls back). With a `key`, a second job with the same key is not added and
-    None is returned. The keyword arguments must be JSON values."""
+    None is returned. The keyword arguments must be JSON values. The job runs through the audit
+    channel it was queued in (`audit.acting_through`), so its entries name the same token or client."""
     spec = registry.get(name)
     if spec is None:
         raise LookupError(f"No background job is declared under the name {name!r}.")
@@ -152,6 +154,8 @@ def enqueue(name: str, *, key: str | None = None, run_at: datetime | None = None
         "key": key,
         "max_attempts": spec.max_attempts,
         "run_at": run_at if run_at is not None else timezone.now(),
+        # A job queued by an API request writes its audit entries as that request would have.
+        "via": audit.current_channel(),
     }
     if key is None:
         row = Job.objects.create(**fields)

@@ -25,6 +25,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import F, Q
 from django.utils import timezone
 
+from twinning.common import audit
 from twinning.common.jobs import PermanentError, enqueue, registry
 from twinning.common.models import Job, WorkerBeat
 
@@ -89,7 +90,8 @@ def _give_up(job: Job, worker: str, error: str) -> None:
     with transaction.atomic():
         failed = _settle(job, worker, status=Job.Status.FAILED, last_error=error, finished_at=now, locked_until=None)
         if failed and spec is not None and spec.on_failure is not None:
-            spec.on_failure(error=error, **job.args)
+            with audit.acting_through(job.via):
+                spec.on_failure(error=error, **job.args)
     logger.error("Job %s #%s failed for good after %s attempts: %s", job.name, job.pk, job.attempts, error)
 
 
@@ -102,7 +104,8 @@ def execute(job: Job, worker: str) -> None:
     try:
         if spec is None:
             raise PermanentError(f"No background job is declared under the name {job.name!r}.")
-        spec.func(**job.args)
+        with audit.acting_through(job.via):
+            spec.func(**job.args)
     except Exception as error:  # noqa: BLE001 (any failure of the job's own code is recorded, not raised)
         text = "".join(traceback.format_exception_only(error)).strip()
         if isinstance(error, DatabaseError):

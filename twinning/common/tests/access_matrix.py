@@ -652,7 +652,13 @@ CASES: list[Case] = [
         post={TEACHERS - {"teacher_b"}: OK},
     ),
     case("twinnings:rematch", get=SIGNED, post=SIGNED),  # the queue of what one oversees (often empty)
-    case("twinnings:teacher_left", kw(teacher_pk="teacher_a2.pk"), get=POST_ONLY, post={"principal_a": OK}),
+    # The principal records that a teacher left, and so do the NSO staff who validate them.
+    case(
+        "twinnings:teacher_left",
+        kw(teacher_pk="teacher_a2.pk"),
+        get=POST_ONLY,
+        post={("principal_a", "nso_a", "admin"): OK},
+    ),
     case(
         "twinnings:detail",
         twinning,
@@ -1463,6 +1469,16 @@ CASES += [
         kw(teacher_id="pending_il.pk"),
         data=lambda n: REASON,
         get=API_METHOD,
+        post={("nso_a", "admin"): OK},
+    ),
+    # A teacher of their schools, as NSO staff know them: they left, their subjects and languages.
+    api_case("api-v1:get_teacher", kw(teacher_id="teacher_a2.pk"), get={("nso_a", "admin"): OK}, post=API_METHOD),
+    api_case(
+        "api-v1:update_teacher",
+        kw(teacher_id="teacher_a2.pk"),
+        data=lambda n: {"left": True, "subjects": ["music"], "languages": ["ar"]},
+        write="PATCH",
+        get={("nso_a", "admin"): OK},
         post={("nso_a", "admin"): OK},
     ),
     api_case("api-v1:list_twinnings", get=API_ADULTS, post=API_METHOD),

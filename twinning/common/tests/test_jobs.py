@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from twinning.common import audit
 from twinning.common.jobs import PermanentError, daily, every, job, periodic, registry
 from twinning.common.jobs.worker import Scheduler, Worker, claim, execute
 from twinning.common.models import Job
@@ -27,8 +28,23 @@ def record(**kwargs):
         raise PermanentError("no retry can help")
 
 
+channels: list[str] = []
+
+
+def _channel_at_failure(**kwargs):
+    channels.append(f"failed: {audit.current_channel()}")
+
+
+@job("tests.channel", max_attempts=1, on_failure=_channel_at_failure)
+def note_channel(*, fail: bool = False):
+    channels.append(audit.current_channel())
+    if fail:
+        raise RuntimeError("broken on purpose")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calls(settings):
+    channels.clear()
     settings.JOBS_IMMEDIATE = False
     calls.clear()
     failures.clear()
@@ -178,3 +194,23 @@ def test_jobs_the_periodic_jobs_of_the_apps_are_declared():
     assert registry["coordination.daily_health"].schedule == daily(hour=4, minute=30)
     assert registry["meetings.reminders"].schedule == every(minutes=5)
     assert registry["common.sweep_files"].schedule is not None
+
+
+def test_jobs_run_through_the_audit_channel_they_were_queued_in(db):
+    with audit.acting_through("API client “School register”"):
+        through_api = note_channel.enqueue()
+        failing = note_channel.enqueue(fail=True)
+    from_a_page = note_channel.enqueue()
+    assert through_api.via == "API client “School register”" and from_a_page.via == ""
+
+    for queued in (through_api, failing, from_a_page):
+        execute(claim("w", pk=queued.pk), "w")
+
+    # The worker holds no channel of its own: each job names its own, and its failure hook too.
+    assert channels == [
+        "API client “School register”",
+        "API client “School register”",
+        "failed: API client “School register”",
+        "",
+    ]
+    assert audit.current_channel() == ""

@@ -189,6 +189,19 @@ def test_teacher_leaving_without_second_contact_asks_the_principal(client, cast,
     assert active.schools.get(school=cast.school_a).contact == colleague.user
 
 
+def test_the_nso_records_a_teacher_left_and_another_nso_cannot(client, cast, active):
+    # The UK's staff do not validate Israel's teachers: not found, nothing recorded.
+    assert as_(client, cast.nso_uk).post(f"/twinnings/teachers/{cast.teacher_a.pk}/left/").status_code == 404
+    cast.teacher_a.refresh_from_db()
+    assert cast.teacher_a.left_at is None
+    as_(client, cast.nso_il).post(f"/twinnings/teachers/{cast.teacher_a.pk}/left/")
+    cast.teacher_a.refresh_from_db()
+    assert cast.teacher_a.left_at is not None
+    assert active.schools.get(school=cast.school_a).contact is None
+    assert kinds(cast.principal_a) == ["twinning_contact_needed"]
+    assert AuditEntry.objects.get(action="teacher.left").actor == cast.nso_il
+
+
 def test_contacts_must_be_two_different_teachers_of_the_school(client, cast, active):
     response = as_(client, cast.teacher_a.user).post(
         f"/twinnings/{active.pk}/contacts/",
