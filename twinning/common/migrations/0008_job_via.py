@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("common", "0006_sent_once"),
+        ("common", "0007_mail_choices_and_digests"),
     ]
 
     operations = [
