@@ -74,7 +74,15 @@ def media_of(twinning: Twinning, *, member, user) -> QuerySet[MediaItem]:
         MediaItem.objects.filter(twinning=twinning)
         .filter(readable(member, user, author_field="uploader"))
         .select_related("uploader")
+        .prefetch_related("variants")
     )
+
+
+def with_variants(items):
+    """Each item's light copies by name (`shown_variants`), from the prefetched rows; the items back."""
+    for item in items:
+        item.shown_variants = {variant.name: variant for variant in item.variants.all()}
+    return items
 
 
 def taggable_pupils(twinning: Twinning, school_id: int | None) -> QuerySet[Pupil]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/forum/<int:thread_pk>/", views.thread, name="thread"),
     path("<int:pk>/media/", views.media, name="media"),
     path("<int:pk>/media/<int:item_pk>/file/", views.media_file, name="media_file"),
+    path("<int:pk>/media/<int:item_pk>/copy/<slug:name>/", views.media_variant, name="media_variant"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/<int:activity_pk>/status/", views.activity_status, name="activity_status"),
     path("<int:pk>/export/", views.export, name="export"),

@@ -22,7 +22,7 @@ from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
 from twinning.workspace import queries, rules, services
 from twinning.workspace.forms import ActivityForm, PageForm, ReplyForm, ThreadForm, UploadForm
-from twinning.workspace.models import Activity, MediaItem, Page, Thread
+from twinning.workspace.models import Activity, MediaItem, MediaVariant, Page, Thread
 
 PAGE_SIZE = 30
 
@@ -190,6 +190,7 @@ def media(request, pk: int):
     page = Paginator(
         queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    queries.with_variants(page)
     return render(
         request,
         "workspace/media.html",
@@ -198,6 +199,8 @@ def media(request, pk: int):
             "page": page,
             "form": form,
             "can_write": rules.can_write(request.user, twinning),
+            "teaches": rules.can_see_moderation(request.user, twinning),
+            "save_data": request.headers.get("Save-Data", "").lower() == "on",
         },
     )
 
@@ -223,6 +226,26 @@ def media_file(request, pk: int, item_pk: int):
         content_type=item.content_type,
         filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
         inline=item.content_type in INLINE,
+        request=request,
+    )
+
+
+@login_required
+def media_variant(request, pk: int, item_pk: int, name: str):
+    """A light copy of a file (thumbnail, screen size, 360p or 720p clip, poster, compact sound),
+    for exactly those who may have the file itself: the same access function and the same rule."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    item = get_object_or_404(
+        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), pk=item_pk
+    )
+    variant = get_object_or_404(MediaVariant, item=item, name=name)
+    stem = (item.original_name or "file").rsplit(".", 1)[0]
+    return stored_file_response(
+        variant.file,
+        content_type=variant.content_type,
+        filename=f"{stem}-{variant.name}.{variant.file.name.rsplit('.', 1)[-1]}",
+        inline=True,
+        request=request,
     )
 
 
