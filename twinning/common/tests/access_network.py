@@ -239,6 +239,11 @@ def build() -> SimpleNamespace:
         upload=SimpleUploadedFile("street.png", png((200, 40, 40))),
         title=SECRET_PENDING_PHOTO,
     )
+    # Their light copies, as the job queue makes them (the same service, run here and now).
+    for item in (n.photo, n.pending_photo):
+        workspace_services.prepare_variants(item_id=item.pk)
+    n.photo_thumb = n.photo.variants.get(name="thumb")
+    n.pending_thumb = n.pending_photo.variants.get(name="thumb")
     n.page = workspace_services.save_page(
         twinning=n.twinning, by=n.teacher_a.user, title="Our map", source="Both towns on **one** map."
     )
