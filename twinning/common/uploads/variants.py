@@ -114,19 +114,25 @@ def _video(source: Path, work: Path) -> list[Made]:
     renditions = [("small", limits.VIDEO_SMALL_HEIGHT, "28", "64k")]
     if min(width, height) > limits.VIDEO_SMALL_HEIGHT:
         renditions.append(("medium", limits.VIDEO_MEDIUM_HEIGHT, "26", "96k"))
+    # One pass: the clip is decoded once and its pictures split between the copies' encoders.
+    split = f"[0:v:0]split={len(renditions)}" + "".join(f"[in{n}]" for n in range(len(renditions)))
+    graph = ";".join([split] + [f"[in{n}]{_fit(r[1])}[out{n}]" for n, r in enumerate(renditions)])
+    outputs: list[str] = []
+    for n, (name, _short_side, quality, audio_rate) in enumerate(renditions):
+        outputs += ["-map", f"[out{n}]", "-map", "0:a:0?",
+                    "-c:v", "libx264", "-preset", "veryfast", "-crf", quality, "-profile:v", "main",
+                    "-pix_fmt", "yuv420p", "-threads", str(limits.VARIANT_THREADS),
+                    "-c:a", "aac", "-b:a", audio_rate, "-ac", "2", *CLEAN_OUTPUT,
+                    "-f", "mp4", "-movflags", "+faststart", "-y", f"file:{work / f'{name}.mp4'}"]  # fmt: skip
+    _ffmpeg(
+        ["-threads", str(limits.VARIANT_THREADS), "-filter_complex_threads", "1", "-i", f"file:{source}",
+         "-filter_complex", graph, *outputs],
+        work, "ffmpeg-video",
+    )  # fmt: skip
     made = []
-    for name, short_side, quality, audio_rate in renditions:
+    for name, *_settings in renditions:
         target = work / f"{name}.mp4"
-        _ffmpeg(
-            ["-threads", str(limits.VARIANT_THREADS), "-i", f"file:{source}",
-             "-map", "0:v:0", "-map", "0:a:0?", "-vf", _fit(short_side),
-             "-c:v", "libx264", "-preset", "veryfast", "-crf", quality, "-profile:v", "main", "-pix_fmt", "yuv420p",
-             "-c:a", "aac", "-b:a", audio_rate, "-ac", "2", *CLEAN_OUTPUT,
-             "-f", "mp4", "-movflags", "+faststart", "-y", f"file:{target}"],
-            work, f"ffmpeg-{name}",
-        )  # fmt: skip
-        size = _size_of(_checked(target, "mp4", work))
-        made.append(Made(name, target, "video/mp4", *size))
+        made.append(Made(name, target, "video/mp4", *_size_of(_checked(target, "mp4", work))))
     poster = work / "poster.jpg"
     _ffmpeg(
         ["-threads", "1", "-ss", f"{min(1.0, duration / 2):.2f}", "-i", f"file:{source}", "-map", "0:v:0",
