@@ -102,7 +102,8 @@ def video(seconds: int, folder: Path) -> None:
     clip = folder / "clip.mp4"
     print(f"making a {seconds} s 1920x1080 clip with ffmpeg's test sources ...", flush=True)
     subprocess.run(  # noqa: S603  # our own fixed command
-        [ffmpeg, "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+        [ffmpeg, "-v", "error", "-nostdin", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
          "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
          "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-c:a", "aac", "-metadata", "title=Class trip",
          "-metadata", "location=+31.5+034.4/", str(clip)],
@@ -110,7 +111,8 @@ def video(seconds: int, folder: Path) -> None:
     )  # fmt: skip
     start = time.perf_counter()
     subprocess.run(  # noqa: S603
-        [ffmpeg, "-v", "error", "-nostdin", "-threads", str(limits.VARIANT_THREADS), "-i", str(clip), "-f", "null", "-"],
+        [ffmpeg, "-v", "error", "-nostdin", "-threads", str(limits.VARIANT_THREADS), "-i", str(clip),
+         "-f", "null", "-"],
         check=True,
     )  # fmt: skip
     decoding = time.perf_counter() - start
@@ -120,8 +122,9 @@ def video(seconds: int, folder: Path) -> None:
     made = variants.make_variants(clip, "video", work)
     making = time.perf_counter() - start
     print(
-        f"video: {seconds} s at 1080p, {clip.stat().st_size / 2**20:.1f} MiB; reference: decoding it {decoding:.1f} s; "
-        f"360p + 720p + poster {making:.1f} s ({making / decoding:.1f}x the decoding, {making / seconds:.2f}x real time)"
+        f"video: {seconds} s at 1080p, {clip.stat().st_size / 2**20:.1f} MiB; reference: decoding it {decoding:.1f} s;"
+        f" 360p + 720p + poster {making:.1f} s ({making / decoding:.1f}x the decoding,"
+        f" {making / seconds:.2f}x real time)"
     )
     print("  " + ", ".join(f"{c.name} {c.width}x{c.height} {c.path.stat().st_size / 2**20:.2f} MiB" for c in made))
 

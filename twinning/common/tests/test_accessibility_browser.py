@@ -20,6 +20,7 @@ from PIL import Image
 
 from twinning import testing
 from twinning.accounts.models import Role
+from twinning.common.uploads.tests.corpus import hd_mp4
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
 from twinning.library import services as library
@@ -86,6 +87,10 @@ def site(cast, twinning, pupils, media_root):
     wiki = workspace.save_page(twinning=twinning, by=teacher, title="Our towns", source="# Our towns\n\nTwo towns.")
     workspace.upload_media(
         twinning=twinning, by=teacher, upload=SimpleUploadedFile("map.png", _png(), "image/png"), title="Our map"
+    )
+    # A clip larger than 360p: the gallery shows its player and the choice of its two copies.
+    workspace.upload_media(
+        twinning=twinning, by=teacher, upload=SimpleUploadedFile("clip.mp4", hd_mp4(640, 480, 1)), title="Song"
     )
     meeting = make_meeting(twinning, cast, starts_at=first_window(twinning).start)
 

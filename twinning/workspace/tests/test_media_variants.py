@@ -111,11 +111,11 @@ def test_phone_photo_gets_metadata_free_thumbnail_and_screen_size_in_the_gallery
         sizes[name] = photo.size
         assert photo.width <= box[0] and photo.height <= box[1]
     # Taken sideways (its EXIF says turn it): every copy is upright, as the original is kept.
-    assert sizes == {"thumb": (270, 360), "screen": (1200, 1600)}
+    assert sizes == {"thumb": (225, 300), "screen": (1200, 1600)}
     page = partner.get(f"/twinnings/{twinning.pk}/media/").content.decode()
     thumb = item.variants.get(name="thumb")
-    assert 'width="270" height="360"' in page and 'loading="lazy"' in page
-    assert f'srcset="{variant_url(twinning, item, "thumb")}?v={thumb.pk} 270w' in page
+    assert 'width="225" height="300"' in page and 'loading="lazy"' in page
+    assert f'srcset="{variant_url(twinning, item, "thumb")}?v={thumb.pk} 225w' in page
     assert f'/media/{item.pk}/file/" download' in page  # the cleaned original, for download
 
 
@@ -145,10 +145,7 @@ def test_a_served_copy_already_held_is_answered_304_after_the_access_check(
 def test_video_gets_360p_720p_and_poster_without_any_tag_and_the_small_plays_on_save_data(
     client, cast, twinning, django_capture_on_commit_callbacks, tmp_path
 ):
-    clip = corpus._ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25:duration=2", *corpus.TEST_SOUND,
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", *corpus.PHONE_TAGS, "-f", "mov", suffix=".mp4",
-    )  # fmt: skip
+    clip = corpus.hd_mp4()
     item = share(as_(client, cast.teacher_a.user), twinning, "VID_1.mp4", clip, django_capture_on_commit_callbacks)
     partner = as_(client, cast.teacher_b.user)
     found = {}

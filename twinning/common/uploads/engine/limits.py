@@ -41,7 +41,7 @@ OUTPUT_MAX_SIZE = 400 * MIB  # no rewritten file may grow past this
 
 # Sized copies made after upload (engine/sizes.py, variants.py): a photo's thumbnail for galleries
 # and feeds and its screen size for viewing, fitted inside these boxes (never enlarged).
-THUMB_BOX = (480, 360)
+THUMB_BOX = (400, 300)
 SCREEN_BOX = (1600, 1600)
 # Video renditions by height (never enlarged) and the poster's; audio's compact bit rate.
 VIDEO_SMALL_HEIGHT = 360

@@ -16,7 +16,7 @@ from . import limits
 from .refusal import Refused
 
 SIZES = {"thumb": limits.THUMB_BOX, "screen": limits.SCREEN_BOX}
-QUALITY = {"thumb": 72, "screen": 80}
+QUALITY = {"thumb": 70, "screen": 80}
 
 
 def _flat(image: Image.Image) -> Image.Image:
@@ -51,7 +51,13 @@ def sized_photos(source: Path, folder: Path) -> dict[str, str]:
                 )
                 copy.info = {}
                 copy.save(
-                    folder / f"{name}.jpg", format="JPEG", quality=QUALITY[name], optimize=True, exif=b"", xmp=b""
+                    folder / f"{name}.jpg",
+                    format="JPEG",
+                    quality=QUALITY[name],
+                    optimize=True,
+                    progressive=True,
+                    exif=b"",
+                    xmp=b"",
                 )
                 made[name] = f"{copy.width}x{copy.height}"
                 picture = copy
