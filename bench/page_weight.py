@@ -141,9 +141,11 @@ member = (
     .first()
 )
 teacher, twinning = member.user, member.twinning
+# Twenty different pictures, each shared ten times: every upload is cleaned and copied on its own.
+pictures = [photo_like(seed) for seed in range(20)]
 for index in range(COUNT):
     item = services.upload_media(
-        twinning=twinning, by=teacher, upload=SimpleUploadedFile(f"IMG_{index:04d}.jpg", photo_like(index)),
+        twinning=twinning, by=teacher, upload=SimpleUploadedFile(f"IMG_{index:04d}.jpg", pictures[index % 20]),
         title=f"Photo {index + 1}",
     )
     services.prepare_variants(item_id=item.pk)
@@ -281,7 +283,7 @@ def browser_weights(folder: str, env: dict) -> list[str]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-page-weight-") as folder:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
