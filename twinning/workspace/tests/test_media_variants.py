@@ -298,3 +298,19 @@ def test_the_command_prepares_existing_media(client, cast, twinning, media_root,
     out = io.StringIO()
     call_command("prepare_media", stdout=out)  # nothing left to do
     assert Job.objects.filter(name="workspace.prepare_media", status="queued").count() == 0
+
+
+def test_the_feed_shows_a_shared_photos_thumbnail_inside_its_link(
+    client, cast, twinning, django_capture_on_commit_callbacks
+):
+    teacher = as_(client, cast.teacher_a.user)
+    item = share(teacher, twinning, "p.jpg", corpus.jpeg_with_gps(), django_capture_on_commit_callbacks, title="Yard")
+    thumb = item.variants.get(name="thumb")
+    partner = as_(client, cast.teacher_b.user)
+    page = partner.get(f"/twinnings/{twinning.pk}/workspace/").content.decode()
+    source = f"{variant_url(twinning, item, 'thumb')}?v={thumb.pk}"
+    assert (
+        f'<a href="/twinnings/{twinning.pk}/media/#media-{item.pk}" dir="auto"><img class="feed-thumb" '
+        f'src="{source}" width="48" height="64" alt="" loading="lazy" decoding="async">Yard</a>'
+    ) in page
+    assert partner.get(source).status_code == 200
