@@ -35,13 +35,16 @@ def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     return list(Event.objects.filter(twinning=twinning).values(*FEED_FIELDS)[:FEED_SIZE]), seen
 
 
-def feed_thumbnails(events: list[dict]) -> dict[int, dict]:
+def feed_thumbnails(events: list[dict]) -> dict[int, dict[str, int | None]]:
     """The thumbnails of the photos the feed's events name, by photo: one query for the page."""
     photos = [e["media_id"] for e in events if e["kind"] == Event.Kind.MEDIA and e["media__kind"] == "photo"]
     if not photos:
         return {}
     rows = MediaVariant.objects.filter(item_id__in=photos, name=MediaVariant.Name.THUMB)
-    return {row["item_id"]: row for row in rows.values("item_id", "pk", "width", "height")}
+    return {
+        row["item_id"]: {"pk": row["pk"], "width": row["width"], "height": row["height"]}
+        for row in rows.values("item_id", "pk", "width", "height")
+    }
 
 
 def threads_of(twinning: Twinning) -> QuerySet[Thread]:
