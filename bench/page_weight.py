@@ -186,7 +186,9 @@ def _visit(context, url: str) -> dict:
     cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], e["type"]))
     cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
     cdp.on("Network.loadingFinished", lambda e: sent.__setitem__(e["requestId"], int(e["encodedDataLength"])))
-    page.goto(url, wait_until="networkidle")
+    response = page.goto(url, wait_until="networkidle")
+    if response is None or response.status != 200 or page.url != url:
+        raise RuntimeError(f"{url}: answered {response and response.status} at {page.url}")
     page.wait_for_timeout(300)
     photos = page.eval_on_selector_all(
         "img[src*='/media/']", "els => els.filter(e => e.complete && e.currentSrc).map(e => e.currentSrc)"
@@ -250,7 +252,8 @@ def browser_weights(folder: str, env: dict) -> list[str]:
             for label, path in seed["pages"]:
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 context.add_cookies(
-                    [{"name": "sessionid", "value": seed["session"], "url": base, "secure": True, "httpOnly": True}]
+                    # Over plain HTTP on this machine: the browser would not send a cookie marked secure.
+                    [{"name": "sessionid", "value": seed["session"], "url": base, "httpOnly": True}]
                 )
                 first = _visit(context, base + path)
                 repeat = _visit(context, base + path)

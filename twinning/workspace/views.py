@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -200,7 +201,7 @@ def media(request, pk: int):
         queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     queries.with_variants(page)
-    return render(
+    response = render(
         request,
         "workspace/media.html",
         {
@@ -212,6 +213,9 @@ def media(request, pk: int):
             "save_data": request.headers.get("Save-Data", "").lower() == "on",
         },
     )
+    # The clip each player starts with follows the browser's Save-Data: no cache may mix the two pages.
+    patch_vary_headers(response, ["Save-Data"])
+    return response
 
 
 def _taggable_pupils(twinning):

@@ -170,6 +170,7 @@ def test_video_gets_360p_720p_and_poster_without_any_tag_and_the_small_plays_on_
     slow = partner.get(f"/twinnings/{twinning.pk}/media/", headers={"save-data": "on"}).content.decode()
     assert f'src="{variant_url(twinning, item, "medium")}?v={medium}"' in fast
     assert f'src="{variant_url(twinning, item, "small")}?v={small}"' in slow
+    assert "Save-Data" in partner.get(f"/twinnings/{twinning.pk}/media/")["Vary"]
 
 
 def test_sound_gets_a_compact_copy_without_tags(client, cast, twinning, django_capture_on_commit_callbacks, tmp_path):
