@@ -213,7 +213,6 @@ def browser_weights(folder: str, env: dict) -> list[str]:
     served = {
         **env,
         "TWINNING_ENV": "production",
-        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": f"{folder}/static",
@@ -293,6 +292,8 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "twinning.settings",
         }
         env["TWINNING_VAR_DIR"] = folder
+        # One key for every process: a session signed in by the seeding script holds a hash made with it.
+        env["DJANGO_SECRET_KEY"] = "bench-only-" + "x" * 40
         start = time.perf_counter()
         for command in (["migrate", "-v0"], ["load_demo"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603

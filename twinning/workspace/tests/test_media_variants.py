@@ -295,9 +295,10 @@ def test_the_command_prepares_existing_media(client, cast, twinning, media_root,
         call_command("prepare_media", stdout=out)
     item.refresh_from_db()
     assert (item.preparation, item.variants.count()) == ("ready", 2)
-    assert "1" in out.getvalue()
+    assert out.getvalue().startswith("Queued the light copies of 1 file(s);")
     out = io.StringIO()
     call_command("prepare_media", stdout=out)  # nothing left to do
+    assert out.getvalue().startswith("Queued the light copies of 0 file(s);")
     assert Job.objects.filter(name="workspace.prepare_media", status="queued").count() == 0
 
 
