@@ -111,11 +111,11 @@ def test_phone_photo_gets_metadata_free_thumbnail_and_screen_size_in_the_gallery
         sizes[name] = photo.size
         assert photo.width <= box[0] and photo.height <= box[1]
     # Taken sideways (its EXIF says turn it): every copy is upright, as the original is kept.
-    assert sizes == {"thumb": (225, 300), "screen": (1200, 1600)}
+    assert sizes == {"thumb": (300, 400), "screen": (1200, 1600)}
     page = partner.get(f"/twinnings/{twinning.pk}/media/").content.decode()
     thumb = item.variants.get(name="thumb")
-    assert 'width="225" height="300"' in page and 'loading="lazy"' in page
-    assert f'srcset="{variant_url(twinning, item, "thumb")}?v={thumb.pk} 225w' in page
+    assert 'width="300" height="400"' in page and 'loading="lazy"' in page
+    assert f'srcset="{variant_url(twinning, item, "thumb")}?v={thumb.pk} 300w' in page
     assert f'/media/{item.pk}/file/" download' in page  # the cleaned original, for download
 
 

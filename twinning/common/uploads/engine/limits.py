@@ -40,8 +40,9 @@ FFMPEG_SECONDS = 180
 OUTPUT_MAX_SIZE = 400 * MIB  # no rewritten file may grow past this
 
 # Sized copies made after upload (engine/sizes.py, variants.py): a photo's thumbnail for galleries
-# and feeds and its screen size for viewing, fitted inside these boxes (never enlarged).
-THUMB_BOX = (400, 300)
+# and feeds and its screen size for viewing, fitted inside these boxes (never enlarged). The
+# thumbnail box is square so that an upright photo is as wide as a gallery cell too.
+THUMB_BOX = (400, 400)
 SCREEN_BOX = (1600, 1600)
 # Video renditions by height (never enlarged) and the poster's; audio's compact bit rate.
 VIDEO_SMALL_HEIGHT = 360
