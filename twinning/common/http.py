@@ -1,7 +1,8 @@
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -44,15 +45,32 @@ class _FileResponseThen(FileResponse):
 
 
 def stored_file_response(
-    file, *, content_type: str, filename: str, inline: bool, then: Callable[[], None] | None = None
-) -> FileResponse:
+    file,
+    *,
+    content_type: str,
+    filename: str,
+    inline: bool,
+    then: Callable[[], None] | None = None,
+    request=None,
+) -> FileResponse | HttpResponseNotModified:
     """A stored upload, sent after the caller has checked who may have it.
 
     Sent with the type found when it was uploaded (never guessed from the name); the browser keeps
     it private, and a document opened in the browser runs nothing and reaches nothing. A file
     missing from storage is a 404. `then` runs once the file has been sent (a copy of someone's data
     is removed then); such a response is kept by no cache at all.
+
+    Given the `request`, the file is sent with an ETag (its stored name: a stored file is never
+    rewritten under the same name), and a browser that already holds it is answered 304 with no
+    body, after the caller's access check like any other answer.
     """
+    etag = f'"{hashlib.sha256(file.name.encode()).hexdigest()[:32]}"' if then is None else None
+    if etag is not None and request is not None:
+        asked = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+        if etag in asked:
+            unchanged = HttpResponseNotModified()
+            unchanged["ETag"], unchanged["Cache-Control"] = etag, "private, max-age=3600"
+            return unchanged
     try:
         handle = file.open("rb")
     except FileNotFoundError as missing:
@@ -60,6 +78,8 @@ def stored_file_response(
     if then is None:
         response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
         response["Cache-Control"] = "private, max-age=3600"
+        if etag is not None:
+            response["ETag"] = etag
     else:
         response = _FileResponseThen(
             handle, content_type=content_type, as_attachment=not inline, filename=filename, then=then

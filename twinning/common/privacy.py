@@ -41,6 +41,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.deletion import Collector
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -294,10 +295,21 @@ def erasure_refusals(person: Person) -> list[str]:
 
 
 def _file_names(queryset: QuerySet) -> list[str]:
+    """The stored files of these rows and of every row deleted with them (a photo's sized copies
+    go with the photo), found as the database will find them: by Django's own deletion collector."""
+    collector = Collector(using=queryset.db)
+    collector.collect(queryset)
     names: list[str] = []
-    for model_field in queryset.model._meta.concrete_fields:
-        if isinstance(model_field, models.FileField):
-            names += [name for name in queryset.values_list(model_field.name, flat=True) if name]
+    for model, instances in collector.data.items():
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, models.FileField):
+                names += [
+                    stored.name for row in instances if (stored := getattr(row, model_field.attname)) and stored.name
+                ]
+    for rows in collector.fast_deletes:
+        for model_field in rows.model._meta.concrete_fields:
+            if isinstance(model_field, models.FileField):
+                names += [name for name in rows.values_list(model_field.name, flat=True) if name]
     return names
 
 

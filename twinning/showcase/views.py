@@ -58,10 +58,15 @@ def photo(request, slug: str, pk: int, photo_pk: int):
     """A story's photo, only while the story may be seen and every pupil in it has public-use consent."""
     found = rules.get_story_for_viewer(request.user, slug, pk)
     chosen = get_object_or_404(queries.shown_photos(), story=found, pk=photo_pk)
-    extension = chosen.media.file.name.rsplit(".", 1)[-1]
+    # Its screen-size copy when the workspace made one (public readers are often on a phone), else the photo.
+    screen = chosen.media.variants.filter(name="screen").first()
+    shown, content_type = (
+        (screen.file, screen.content_type) if screen else (chosen.media.file, chosen.media.content_type)
+    )
+    extension = shown.name.rsplit(".", 1)[-1]
     response = stored_file_response(
-        chosen.media.file,
-        content_type=chosen.media.content_type,
+        shown,
+        content_type=content_type,
         # Never the uploader's file name: it may name a child.
         filename=f"photo-{chosen.pk}.{extension}",
         inline=True,

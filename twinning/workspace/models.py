@@ -84,6 +84,13 @@ class Album(models.Model):
         return self.name
 
 
+class Preparation(models.TextChoices):
+    NONE = "", _("Nothing to prepare")
+    PREPARING = "preparing", _("Preparing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not prepare this file")
+
+
 class MediaItem(models.Model):
     """A photo, clip, document or text shared in a workspace. Served only through an access-checked view."""
 
@@ -108,11 +115,16 @@ class MediaItem(models.Model):
     # The uploader's school: its teachers moderate a pupil's upload.
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED)
+    # Its light copies (MediaVariant), made by a background job: none to make for documents and text.
+    preparation = models.CharField(max_length=10, choices=Preparation.choices, default=Preparation.NONE)
     created_at = models.DateTimeField(default=timezone.now)
     # Moving a file between albums changes nothing of who may see it: that is `status` and `pupils`.
     album = models.ForeignKey(
         Album, verbose_name=_("album"), null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
+
+    # Set by queries.media_of: the item's variants by name ({"thumb": MediaVariant, ...}).
+    shown_variants: dict
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -120,6 +132,34 @@ class MediaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_name or f"#{self.pk}"
+
+
+class MediaVariant(models.Model):
+    """A light copy of a shared photo, clip or sound (see common/uploads/variants.py). It has no
+    access of its own: it is served through its item's access check, and goes with its item."""
+
+    class Name(models.TextChoices):
+        THUMB = "thumb", _("Thumbnail")
+        SCREEN = "screen", _("Screen size")
+        SMALL = "small", _("Small (360p)")
+        MEDIUM = "medium", _("Medium (720p)")
+        POSTER = "poster", _("Poster picture")
+        COMPACT = "compact", _("Compact sound")
+
+    item = models.ForeignKey(MediaItem, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=10, choices=Name.choices)
+    # A path below MEDIA_ROOT that no URL serves directly (see views.media_variant).
+    file = models.FileField(max_length=300)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="one_variant_per_name")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.name}"
 
 
 class Activity(models.Model):

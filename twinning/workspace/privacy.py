@@ -75,7 +75,17 @@ PUPILS_EVENTS = Retention(
     twinning="twinning",
     programme="twinning__programme",
 )
-
+# A file's light copies (thumbnail, screen size, 360p/720p clip, poster, compact sound) follow
+# their original: removed with it, by the same rule and at the same time.
+PUPILS_MEDIA_COPIES = Retention(
+    PUPILS_MEDIA.words,
+    category=PUPIL_WORK,
+    where=(Q(item__uploader__pupil__isnull=False) | Q(item__pupils__isnull=False)) & Q(item__twinning__status=CLOSED),
+    since="item__twinning__closed_at",
+    nso="item__school__country__nso",
+    twinning="item__twinning",
+    programme="item__twinning__programme",
+)
 
 _entry = entries_for(PURPOSE, retention=WITH_TWINNING)
 
@@ -107,6 +117,15 @@ register(
         subject=("uploader", "pupils__user"),
         retention=PUPILS_MEDIA,
         label=_("Photos, clips and documents"),
+    ),
+    _entry(
+        "workspace.MediaVariant",
+        ("item", "name", "file"),
+        subject=("item__uploader", "item__pupils__user"),
+        # Copies of a file that the export holds as uploaded: the original is enough.
+        export=False,
+        retention=PUPILS_MEDIA_COPIES,
+        label=_("Light copies of photos, clips and sounds"),
     ),
     _entry(
         "workspace.Activity",

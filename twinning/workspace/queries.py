@@ -4,7 +4,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from twinning.accounts.models import Pupil
 from twinning.twinnings.models import Membership, Twinning
-from twinning.workspace.models import Album, Event, MediaItem, Moderation, Post, Thread, Visit
+from twinning.workspace.models import Album, Event, MediaItem, MediaVariant, Moderation, Post, Thread, Visit
 from twinning.workspace.rules import may_read, readable
 
 FEED_SIZE = 50
@@ -34,6 +34,18 @@ def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     """
     seen = Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True).first()
     return list(Event.objects.filter(twinning=twinning).values(*FEED_FIELDS)[:FEED_SIZE]), seen
+
+
+def feed_thumbnails(events: list[dict]) -> dict[int, dict[str, int | None]]:
+    """The thumbnails of the photos the feed's events name, by photo: one query for the page."""
+    photos = [e["media_id"] for e in events if e["kind"] == Event.Kind.MEDIA and e["media__kind"] == "photo"]
+    if not photos:
+        return {}
+    rows = MediaVariant.objects.filter(item_id__in=photos, name=MediaVariant.Name.THUMB)
+    return {
+        row["item_id"]: {"pk": row["pk"], "width": row["width"], "height": row["height"]}
+        for row in rows.values("item_id", "pk", "width", "height")
+    }
 
 
 def threads_of(twinning: Twinning) -> QuerySet[Thread]:
@@ -75,7 +87,15 @@ def media_of(twinning: Twinning, *, member, user) -> QuerySet[MediaItem]:
         MediaItem.objects.filter(twinning=twinning)
         .filter(readable(member, user, author_field="uploader"))
         .select_related("uploader")
+        .prefetch_related("variants")
     )
+
+
+def with_variants(items):
+    """Each item's light copies by name (`shown_variants`), from the prefetched rows; the items back."""
+    for item in items:
+        item.shown_variants = {variant.name: variant for variant in item.variants.all()}
+    return items
 
 
 def taggable_pupils(twinning: Twinning, school_id: int | None) -> QuerySet[Pupil]:

@@ -1,5 +1,10 @@
 """Writes in a workspace: threads and replies, each leaving an event for the feed."""
 
+import logging
+import uuid
+
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -10,13 +15,30 @@ from django.utils.translation import gettext_lazy
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify
+from twinning.common.privacy import remove_files
 from twinning.common.uploads import UploadRefused, examine, kept_file
+from twinning.common.uploads.keeping import work_folder
+from twinning.common.uploads.variants import PREPARED_KINDS, make_variants
 from twinning.consent.services import FIELD_OF_USE
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import rules
 from twinning.workspace.export import build_zip
-from twinning.workspace.models import Activity, Album, Event, MediaItem, Moderation, Page, Post, Thread, Visit
+from twinning.workspace.models import (
+    Activity,
+    Album,
+    Event,
+    MediaItem,
+    MediaVariant,
+    Moderation,
+    Page,
+    Post,
+    Preparation,
+    Thread,
+    Visit,
+)
 from twinning.workspace.pages import render
+
+log = logging.getLogger(__name__)
 
 
 def start_thread(*, twinning: Twinning, by, title: str, body: str) -> Thread:
@@ -145,6 +167,8 @@ def upload_media(
     file needs. `accept` limits the kinds of file (refused with `refusal`). All or nothing: if
     anything fails, neither the row nor the file remains.
     Raises UploadRefused (with the reason, translated) for a file that cannot be shared.
+    Side effect: a photo, clip or sound gets its light copies from a background job
+    (`prepare_variants`), queued in the same transaction; until then it shows as being prepared.
     """
     pupils = list(pupils)
     if album is not None and (album.twinning_id != twinning.pk or not rules.can_arrange_albums(by, twinning)):
@@ -166,8 +190,11 @@ def upload_media(
                 school_id=school_id,
                 status=Moderation.PENDING if held else Moderation.PUBLISHED,
                 album=album,
+                preparation=Preparation.PREPARING if kind.code in PREPARED_KINDS else Preparation.NONE,
             )
             item.pupils.set(pupils)
+            if kind.code in PREPARED_KINDS:
+                _queue_variants(item)
             if not held:
                 Event.objects.create(twinning=twinning, actor=by, kind=Event.Kind.MEDIA, media=item)
     return item
@@ -414,3 +441,88 @@ def file_media(*, item: MediaItem, album: Album | None, by) -> MediaItem:
             album=album.pk if album else None,
         )
     return item
+
+
+def _queue_variants(item: MediaItem) -> None:
+    # Here: workspace/tasks.py imports this module.
+    from twinning.workspace.tasks import prepare_media
+
+    prepare_media.enqueue(item_id=item.pk)
+
+
+def queue_variants(*, items) -> int:
+    """Ask for the light copies of these files again (existing media, or copies that failed);
+    returns how many were queued. Side effect: one background job per file."""
+    count = 0
+    for item in items:
+        if item.kind not in PREPARED_KINDS:
+            continue
+        with transaction.atomic():
+            MediaItem.objects.filter(pk=item.pk).update(preparation=Preparation.PREPARING)
+            _queue_variants(item)
+        count += 1
+    return count
+
+
+def prepare_variants(*, item_id: int) -> int:
+    """Make the light copies of one shared photo, clip or sound (background job; safe to run
+    again: a second run replaces the first one's copies). Returns how many copies were kept.
+
+    The copies are made from the clean original in a private temporary folder, stored, and only
+    then named by rows, in one transaction with the item locked: a file erased or removed in the
+    meantime gets no copies (and the stored ones are deleted). Raises VariantFailed (the job is
+    tried again, then `variants_failed` marks the file).
+    """
+    item = MediaItem.objects.filter(pk=item_id).first()
+    if item is None or item.kind not in PREPARED_KINDS:
+        return 0
+    with work_folder() as work:
+        source = work / "original"
+        with item.file.open("rb") as stored_original, open(source, "wb") as copy:
+            for chunk in iter(lambda: stored_original.read(1024 * 1024), b""):
+                copy.write(chunk)
+        made = make_variants(source, item.kind, work)
+        folder = item.file.name.rsplit("/", 1)[0]
+        names: list[str] = []
+        try:
+            for copy_made in made:
+                with open(copy_made.path, "rb") as handle:
+                    extension = copy_made.path.suffix
+                    names.append(default_storage.save(f"{folder}/{uuid.uuid4().hex}{extension}", File(handle)))
+            with transaction.atomic():
+                locked = MediaItem.objects.select_for_update().filter(pk=item_id).first()
+                if locked is None:
+                    raise LookupError("removed while its copies were made")
+                old = list(locked.variants.values_list("file", flat=True))
+                locked.variants.all().delete()
+                MediaVariant.objects.bulk_create(
+                    MediaVariant(
+                        item=locked,
+                        name=copy_made.name,
+                        file=name,
+                        content_type=copy_made.content_type,
+                        size=default_storage.size(name),
+                        width=copy_made.width,
+                        height=copy_made.height,
+                    )
+                    for copy_made, name in zip(made, names, strict=True)
+                )
+                locked.preparation = Preparation.READY
+                locked.save(update_fields=["preparation"])
+                remove_files(old)
+        except LookupError:
+            for name in names:
+                default_storage.delete(name)
+            return 0
+        except BaseException:
+            for name in names:
+                default_storage.delete(name)
+            raise
+    return len(made)
+
+
+def variants_failed(*, item_id: int, error: str = "") -> None:
+    """The last try to make a file's copies failed: the uploader is shown that it could not be
+    prepared, and the teachers can still download the original."""
+    log.error("The light copies of workspace file #%s could not be made: %s", item_id, error)
+    MediaItem.objects.filter(pk=item_id).update(preparation=Preparation.FAILED)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/media/albums/<int:album_pk>/up/", views.move_album_up, name="move_album_up"),
     path("<int:pk>/media/albums/<int:album_pk>/down/", views.move_album_down, name="move_album_down"),
     path("<int:pk>/media/albums/<int:album_pk>/delete/", views.delete_album, name="delete_album"),
+    path("<int:pk>/media/<int:item_pk>/copy/<slug:name>/", views.media_variant, name="media_variant"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/<int:activity_pk>/status/", views.activity_status, name="activity_status"),
     path("<int:pk>/export/", views.export, name="export"),

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -32,7 +33,7 @@ from twinning.workspace.forms import (
     ThreadForm,
     UploadForm,
 )
-from twinning.workspace.models import Activity, Album, MediaItem, Page, Thread
+from twinning.workspace.models import Activity, Album, MediaItem, MediaVariant, Page, Thread
 
 PAGE_SIZE = 30
 
@@ -46,13 +47,15 @@ FEED_SENTENCES = {
 }
 
 
-def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
+def feed_lines(events: list[dict], *, twinning, seen, thumbs: dict | None = None) -> tuple[str, int]:
     """The feed's lines as HTML, and how many are new to the reader.
 
     The workspace's busiest page builds its lines here in one pass of Python rather than with
     template tags per line (see bench/workspace_feed.py). Every user-written value is escaped;
-    the sentences come from our own catalogue.
+    the sentences come from our own catalogue. A shared photo shows its thumbnail (`thumbs`, from
+    `queries.feed_thumbnails`) inside its link, served through the file's access check.
     """
+    thumbs = thumbs or {}
     kinds = dict(MediaItem.Kind.choices)
     forum_url = reverse("workspace:forum", args=[twinning.pk])
     media_url = reverse("workspace:media", args=[twinning.pk])
@@ -64,11 +67,18 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
     lines, new = [], 0
     for event in events:
         kind = event["kind"]
+        picture = ""
         if kind == "media":
             album = event["media__album_id"]
             base = reverse("workspace:album", args=[twinning.pk, album]) if album else media_url
             url = f"{base}#media-{event['media_id']}"
             title = event["media__title"] or kinds.get(event["media__kind"], "")
+            if thumb := thumbs.get(event["media_id"]):
+                source = f"{media_url}{event['media_id']}/copy/thumb/?v={thumb['pk']}"
+                picture = (
+                    f'<img class="feed-thumb" src="{escape(source)}" width="{int(thumb["width"])}" '
+                    f'height="{int(thumb["height"])}" alt="" loading="lazy" decoding="async">'
+                )
         elif kind == "activity":
             url, title = f"{plan_url}#activity-{event['activity_id']}", event["activity__title"]
         else:
@@ -82,7 +92,7 @@ def feed_lines(events: list[dict], *, twinning, seen) -> tuple[str, int]:
         sentence = sentences[kind] % {"name": escape(event["actor__full_name"] or "")}
         lines.append(
             f'<li data-testid="event">{badge if fresh else ""}{escape(stamps[minute])} · {sentence} '
-            f'<a href="{escape(url)}" dir="auto">{escape(title)}</a></li>'
+            f'<a href="{escape(url)}" dir="auto">{picture}{escape(title)}</a></li>'
         )
     # Safe: every user-written value above went through escape(); the rest is our own markup and catalogue.
     html = "\n".join(lines)
@@ -95,7 +105,9 @@ def home(request, pk: int):
     """The workspace's front page: the latest events, those since your last visit marked new."""
     twinning = rules.get_workspace_for_user(request.user, pk)
     events, seen = queries.feed_for(request.user, twinning)
-    lines, new = feed_lines(events, twinning=twinning, seen=seen)
+    # In data-saver mode the feed is text first: no thumbnails (common/data_saver.py).
+    thumbs = None if getattr(request, "data_saver", False) else queries.feed_thumbnails(events)
+    lines, new = feed_lines(events, twinning=twinning, seen=seen, thumbs=thumbs)
     if new and not is_prefetch(request):
         # Only a visit that brings news moves the mark: reading the page again writes nothing, and
         # the service worker fetching it ahead of time for offline reading is nobody's visit.
@@ -283,7 +295,8 @@ def media(request, pk: int):
     page = Paginator(
         queries.media_of(twinning, member=member, user=request.user).filter(album__isnull=True), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(
+    queries.with_variants(page)
+    response = render(
         request,
         "workspace/media.html",
         {
@@ -293,8 +306,13 @@ def media(request, pk: int):
             "can_write": rules.can_write(request.user, twinning),
             "albums": queries.albums_for(twinning, member=member, user=request.user),
             **_filing(request, twinning),
+            "teaches": rules.can_see_moderation(request.user, twinning),
+            "save_data": request.headers.get("Save-Data", "").lower() == "on",
         },
     )
+    # The clip each player starts with follows the browser's Save-Data: no cache may mix the two pages.
+    patch_vary_headers(response, ["Save-Data"])
+    return response
 
 
 def _filing(request, twinning) -> dict:
@@ -442,10 +460,18 @@ def album(request, pk: int, album_pk: int):
     page = Paginator(
         queries.media_of(twinning, member=member, user=request.user).filter(album=shown), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    queries.with_variants(page)
     return render(
         request,
         "workspace/album.html",
-        {"twinning": twinning, "album": shown, "page": page, **_filing(request, twinning)},
+        {
+            "twinning": twinning,
+            "album": shown,
+            "page": page,
+            "teaches": rules.can_see_moderation(request.user, twinning),
+            "save_data": request.headers.get("Save-Data", "").lower() == "on",
+            **_filing(request, twinning),
+        },
     )
 
 
@@ -498,6 +524,26 @@ def media_file(request, pk: int, item_pk: int):
         content_type=item.content_type,
         filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
         inline=item.content_type in INLINE,
+        request=request,
+    )
+
+
+@login_required
+def media_variant(request, pk: int, item_pk: int, name: str):
+    """A light copy of a file (thumbnail, screen size, 360p or 720p clip, poster, compact sound),
+    for exactly those who may have the file itself: the same access function and the same rule."""
+    twinning = rules.get_workspace_for_user(request.user, pk)
+    item = get_object_or_404(
+        queries.media_of(twinning, member=twinning.viewer_membership, user=request.user), pk=item_pk
+    )
+    variant = get_object_or_404(MediaVariant, item=item, name=name)
+    stem = (item.original_name or "file").rsplit(".", 1)[0]
+    return stored_file_response(
+        variant.file,
+        content_type=variant.content_type,
+        filename=f"{stem}-{variant.name}.{variant.file.name.rsplit('.', 1)[-1]}",
+        inline=True,
+        request=request,
     )
 
 

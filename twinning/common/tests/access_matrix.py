@@ -785,6 +785,20 @@ CASES: list[Case] = [
         get=POST_ONLY,
         post={TEACHERS_AB: OK},
     ),
+    # A light copy answers exactly as its file does: the same access function, the same rule.
+    case(
+        "workspace:media_variant",
+        kw(pk="twinning.pk", item_pk="photo.pk", name="photo_thumb.name"),
+        get=READ_AB,
+        post=READ_AB,
+    ),
+    case(
+        "workspace:media_variant",
+        kw(pk="twinning.pk", item_pk="pending_photo.pk", name="pending_thumb.name"),
+        variant="pending",
+        get={("pupil_a", "teacher_a", "teacher_a2"): OK},
+        post={("pupil_a", "teacher_a", "teacher_a2"): OK},
+    ),
     case("workspace:plan", twinning, get=READ_AB, post={TEACHERS_AB: OK}),
     case(
         "workspace:activity_status",

@@ -244,6 +244,11 @@ def build() -> SimpleNamespace:
     # show it to anyone but the pupil and their school's teachers.
     n.album = workspace_services.create_album(twinning=n.twinning, by=n.teacher_a.user, name="Our streets")
     workspace_services.file_media(item=n.pending_photo, album=n.album, by=n.teacher_a.user)
+    # Their light copies, as the job queue makes them (the same service, run here and now).
+    for item in (n.photo, n.pending_photo):
+        workspace_services.prepare_variants(item_id=item.pk)
+    n.photo_thumb = n.photo.variants.get(name="thumb")
+    n.pending_thumb = n.pending_photo.variants.get(name="thumb")
     n.page = workspace_services.save_page(
         twinning=n.twinning, by=n.teacher_a.user, title="Our map", source="Both towns on **one** map."
     )

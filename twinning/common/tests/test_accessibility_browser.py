@@ -21,6 +21,7 @@ from PIL import Image
 from twinning import testing
 from twinning.accounts.models import LinkedIdentity, Role
 from twinning.common import mail_choices
+from twinning.common.uploads.tests.corpus import hd_mp4
 from twinning.communities import services as community_services
 from twinning.communities.tests.conftest import make as make_community
 from twinning.learning.tests.conftest import make_offering
@@ -115,6 +116,10 @@ def site(cast, twinning, pupils, media_root, settings):
     # The pupil reads in data-saver mode: their pages show the photos' placeholders and the header's note.
     pupils[0].user.data_saver = True
     pupils[0].user.save(update_fields=["data_saver"])
+    # A clip larger than 360p: the gallery shows its player and the choice of its two copies.
+    workspace.upload_media(
+        twinning=twinning, by=teacher, upload=SimpleUploadedFile("clip.mp4", hd_mp4(640, 480, 1)), title="Song"
+    )
     meeting = make_meeting(twinning, cast, starts_at=first_window(twinning).start)
 
     ours = make_profile(cast.school_a, languages={"he": 3, "en": 2})

@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from twinning.common.files import named_by_a_row
-from twinning.common.uploads import audiovideo, processes
+from twinning.common.uploads import audiovideo, processes, variants
 from twinning.common.uploads.engine import sniffing
 from twinning.common.uploads.engine.refusal import Refused
 from twinning.common.uploads.kinds import (
@@ -130,7 +130,11 @@ def _copy(upload, target: Path, limit: int) -> None:
 def _clean(source: Path, key: str, work: Path) -> tuple[Path, str]:
     code = KINDS[key].code
     if code in (VIDEO, AUDIO):
-        return audiovideo.clean_audio_video(source, key, work)
+        clean, out_key = audiovideo.clean_audio_video(source, key, work)
+        # ffprobe describing a clip is not ffmpeg reading it: its first second is decoded too.
+        if not variants.decodes(clean, work):
+            raise refused("unreadable_media")
+        return clean, out_key
     if code in (PHOTO, DOCUMENT):
         task = "photo" if code == PHOTO else ("pdf" if key == "pdf" else "document")
         target = work / "clean"

@@ -74,4 +74,4 @@ def run_worker(task: str, source: Path, target: Path, key: str, *, work: Path) -
 
 
 def _family(task: str) -> str:
-    return "photo" if task == "photo" else "document"
+    return "photo" if task in ("photo", "sizes") else "document"

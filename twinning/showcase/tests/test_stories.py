@@ -192,6 +192,19 @@ def test_the_photo_view_checks_the_consent_again_on_every_request(client, progra
     assert client.get(url).status_code == 404
 
 
+def test_the_public_page_serves_the_photos_screen_size_copy(client, programme, finished, published):
+    from twinning.workspace.services import prepare_variants
+
+    photo = published.photos.get(media=finished.photo_ok)
+    url = f"/programmes/{programme.slug}/stories/{published.pk}/photos/{photo.pk}/"
+    original = b"".join(client.get(url).streaming_content)
+    assert original == finished.photo_ok.file.read()
+    prepare_variants(item_id=finished.photo_ok.pk)
+    screen = finished.photo_ok.variants.get(name="screen")
+    response = client.get(url)
+    assert (response["Content-Type"], b"".join(response.streaming_content)) == ("image/jpeg", screen.file.read())
+
+
 def test_a_photo_hidden_in_the_workspace_leaves_the_public_page(client, programme, finished, published):
     from twinning.workspace.models import MediaItem, Moderation
 

@@ -38,3 +38,16 @@ FFMPEG_MEMORY = 2048 * MIB
 FFPROBE_SECONDS = 30
 FFMPEG_SECONDS = 180
 OUTPUT_MAX_SIZE = 400 * MIB  # no rewritten file may grow past this
+
+# Sized copies made after upload (engine/sizes.py, variants.py): a photo's thumbnail for galleries
+# and feeds and its screen size for viewing, fitted inside these boxes (never enlarged). The
+# thumbnail box is square so that an upright photo is as wide as a gallery cell too.
+THUMB_BOX = (400, 400)
+SCREEN_BOX = (1600, 1600)
+# Video renditions by height (never enlarged) and the poster's; audio's compact bit rate.
+VIDEO_SMALL_HEIGHT = 360
+VIDEO_MEDIUM_HEIGHT = 720
+# Re-encoding a clip is the one job that takes minutes: two threads, and a cap on processor time
+# (counted over both threads) that a 3-hour clip at 720p still fits on a slow machine.
+VARIANT_THREADS = 2
+VARIANT_SECONDS = 4 * 3600

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import limits
 from .refusal import Refused
 
-TASKS = ("photo", "pdf", "document")
+TASKS = ("photo", "pdf", "document", "sizes")
 
 
 def _cap() -> None:
@@ -39,6 +39,10 @@ def run(task: str, source: Path, target: Path, key: str) -> dict[str, str]:
         from .pdfs import clean_pdf
 
         return clean_pdf(source, target, key)
+    if task == "sizes":
+        from .sizes import sized_photos
+
+        return sized_photos(source, target)
     if task == "document":
         from .zips import clean_document
 
@@ -49,7 +53,7 @@ def run(task: str, source: Path, target: Path, key: str) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> None:
     task, source, target, key = argv if argv is not None else sys.argv[1:]
     _cap()
-    unreadable = "unreadable_photo" if task == "photo" else "unreadable_document"
+    unreadable = "unreadable_photo" if task in ("photo", "sizes") else "unreadable_document"
     answer: Mapping[str, object]
     try:
         answer = run(task, Path(source), Path(target), key)

@@ -339,6 +339,15 @@ def phone_mp4() -> bytes:
 
 
 @functools.cache
+def hd_mp4(width: int = 1280, height: int = 720, seconds: int = 2) -> bytes:
+    """A clip larger than 360p, with a phone's tags: it gets both a small and a medium copy."""
+    return _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate=25:duration={seconds}", *TEST_SOUND,
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", *PHONE_TAGS, "-f", "mov", suffix=".mp4",
+    )  # fmt: skip
+
+
+@functools.cache
 def phone_mov() -> bytes:
     return _ffmpeg(
         *TEST_VIDEO, *TEST_SOUND, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", *PHONE_TAGS,
