@@ -27,11 +27,13 @@ def gallery(cast, twinning, media_root):
     loose = workspace.upload_media(
         twinning=twinning, by=cast.teacher_a.user, upload=SimpleUploadedFile("b.png", png()), title="Sky"
     )
+    for item in (photo, loose):  # their light copies, as the job queue makes them
+        workspace.prepare_variants(item_id=item.pk)
     return f"/twinnings/{twinning.pk}/media/", photo, loose
 
 
 def photo_tags(html: str) -> list[str]:
-    return re.findall(r"<img [^>]*/media/\d+/file/[^>]*>", html)
+    return re.findall(r"<img [^>]*/media/\d+/(?:file|copy/\w+)/[^>]*>", html)
 
 
 def test_save_data_header_turns_it_on_photos_wait_for_a_tap(client, cast, gallery):
@@ -39,7 +41,7 @@ def test_save_data_header_turns_it_on_photos_wait_for_a_tap(client, cast, galler
     page = as_(client, cast.teacher_b.user).get(url, HTTP_SAVE_DATA="on")
     html = page.content.decode()
     assert photo_tags(html) == []  # neither the loose photo nor the album's cover
-    assert f'<a class="tap-image" href="{url}{loose.pk}/file/"' in html
+    assert f'<a class="tap-image" href="{url}{loose.pk}/copy/screen/?v=' in html  # the screen-size copy
     assert 'data-testid="data-saver-on"' in html
     assert "Save-Data" in page["Vary"]
     plain = as_(client, cast.teacher_b.user).get(url).content.decode()
@@ -125,3 +127,32 @@ def test_the_feed_stays_text_in_data_saver_mode(client, cast, gallery, twinning)
     assert home.context["data_saver"] is True
     assert "<img" not in html and "<video" not in html
     assert len(re.findall(r'data-testid="event"', html)) == 2
+
+
+def test_photos_inside_a_workspace_page_wait_for_a_tap_too(client, cast, gallery, twinning):
+    _url, photo, _loose = gallery
+    page = workspace.save_page(
+        twinning=twinning,
+        by=cast.teacher_a.user,
+        title="Our trip",
+        source=f"The bridge:\n\n![Bridge & river](media:{photo.pk})",
+    )
+    address = f"/twinnings/{twinning.pk}/pages/{page.pk}/"
+    light = as_(client, cast.teacher_b.user).get(address, HTTP_SAVE_DATA="on")
+    assert light.status_code == 200, address
+    body = re.search(r'data-testid="page-html">(.*?)</div>', light.content.decode(), re.S).group(1)
+    assert "<img" not in body
+    assert f'data-src="/twinnings/{twinning.pk}/media/{photo.pk}/file/"' in body
+    assert "Bridge &amp; river" in body  # the alt text, escaped once, names the photo on its button
+    plain = as_(client, cast.teacher_b.user).get(address).content.decode()
+    assert re.search(rf'<img [^>]*src="/twinnings/{twinning.pk}/media/{photo.pk}/file/"', plain)
+
+
+def test_the_placeholder_filter_keeps_the_rest_of_the_html_and_escapes_what_it_reads():
+    from twinning.common.templatetags.data_saver import photos_on_tap
+
+    html = '<p>Before <img src="/a.png?x=1&amp;y=2" alt="&quot;quoted&quot;"> after</p><img alt="no source">'
+    out = str(photos_on_tap(html))
+    assert out.startswith('<p>Before <a class="tap-image"') and out.endswith(" after</p>")
+    assert 'data-src="/a.png?x=1&amp;y=2"' in out and "&quot;quoted&quot;" in out
+    assert "<img" not in out
