@@ -30,6 +30,8 @@ def gallery(cast, twinning, media_root):
         for n, colour in enumerate([(200, 80, 40), (40, 120, 200)])
     ]
     services.file_media(item=shared[0], album=album, by=teacher)
+    for item in shared:  # their light copies, as the job queue makes them
+        services.prepare_variants(item_id=item.pk)
     teacher.data_saver = True
     teacher.preferred_language = "ar"
     teacher.save(update_fields=["data_saver", "preferred_language"])
@@ -44,7 +46,10 @@ def test_photos_load_only_when_tapped_and_the_header_turns_the_mode_off(page, li
     url, loose = gallery
     _sign_in(page.context, live_server, cast.teacher_a.user)
     files = []
-    page.on("request", lambda request: files.append(request.url) if "/file/" in request.url else None)
+    page.on(
+        "request",
+        lambda request: files.append(request.url) if "/file/" in request.url or "/copy/" in request.url else None,
+    )
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{live_server.url}{url}")
     page.wait_for_load_state("networkidle")
@@ -60,7 +65,9 @@ def test_photos_load_only_when_tapped_and_the_header_turns_the_mode_off(page, li
     page.wait_for_function("img => img.complete && img.naturalWidth === 120", arg=photo.element_handle())
     assert photo.get_attribute("alt") == "Photo 1"
     assert photo.evaluate("el => el === document.activeElement")
-    assert files == [f"{live_server.url}{url}{loose.pk}/file/"]
+    # The one photo tapped, and its lightest copy only.
+    thumb = loose.variants.get(name="thumb")
+    assert files == [f"{live_server.url}{url}{loose.pk}/copy/thumb/?v={thumb.pk}"]
 
     # On a phone the note stays visible while the menu is folded; one press turns the mode off.
     note = page.locator("[data-testid=data-saver-on]")
@@ -78,6 +85,7 @@ def test_without_a_script_each_placeholder_is_a_link_to_its_photo(browser, live_
     page = context.new_page()
     page.goto(f"{live_server.url}{url}")
     link = page.locator(f"#media-{loose.pk} a.tap-image")
-    assert link.get_attribute("href") == f"{url}{loose.pk}/file/"
+    screen = loose.variants.get(name="screen")
+    assert link.get_attribute("href") == f"{url}{loose.pk}/copy/screen/?v={screen.pk}"  # the screen-size copy
     assert page.locator("main img").count() == 0
     context.close()
