@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twinning.common import audit
+from twinning.common import audit, ordering
 from twinning.common.errors import ServiceError
 from twinning.common.notifications import notify
 from twinning.common.privacy import remove_files
@@ -389,22 +389,16 @@ def move_album(*, album: Album, by, offset: int, seen: list[int]) -> None:
     """
     _may_arrange(by, album.twinning)
     with transaction.atomic():
-        # Locking the twinning's albums makes two moves at once wait for each other.
-        order = list(Album.objects.select_for_update().filter(twinning=album.twinning_id).values_list("pk", flat=True))
-        if order != seen:
-            raise ServiceError(
-                _(
-                    "The albums were rearranged by someone else meanwhile. Here is their order now: "
-                    "move again if you wish."
-                )
-            )
-        index = order.index(album.pk)
-        target = index + offset
-        if not 0 <= target < len(order):
-            raise ServiceError(_("This album cannot move further."))
-        order[index], order[target] = order[target], order[index]
-        for position, pk in enumerate(order, start=1):
-            Album.objects.filter(pk=pk).update(position=position)
+        ordering.move(
+            Album.objects.filter(twinning=album.twinning_id),
+            album.pk,
+            offset=offset,
+            seen=seen,
+            rearranged=_(
+                "The albums were rearranged by someone else meanwhile. Here is their order now: move again if you wish."
+            ),
+            no_further=_("This album cannot move further."),
+        )
         audit.record(actor=by, action="workspace.album_moved", target=album.twinning, album=album.pk)
 
 

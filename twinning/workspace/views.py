@@ -20,6 +20,7 @@ from twinning.common import idempotency
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, posted_ids, redirect_back, stored_file_response
 from twinning.common.offline import is_prefetch, offline_readable
+from twinning.common.ordering import seen_order
 from twinning.common.uploads import KINDS, UploadRefused
 from twinning.twinnings import services as twinning_services
 from twinning.twinnings.models import Membership, TwinningSchool
@@ -404,7 +405,7 @@ def _move(request, pk: int, album_pk: int, *, offset: int):
     _twinning, album = _album_to_change(request, pk, album_pk)
     if album is None:
         return redirect("workspace:albums", pk=pk)
-    seen = [int(value) for value in request.POST.get("seen", "").split(",") if value.isascii() and value.isdigit()]
+    seen = seen_order(request)
     try:
         services.move_album(album=album, by=request.user, offset=offset, seen=seen)
     except ServiceError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from twinning.common import audit
+from twinning.common import audit, ordering
 from twinning.common.errors import ServiceError
 from twinning.communities.models import Community, Folder, Resource
 
@@ -77,23 +77,17 @@ def move_folder(*, folder: Folder, by, offset: int, seen: list[int]) -> None:
     """
     _active(folder.community)
     with transaction.atomic():
-        order = list(
-            Folder.objects.select_for_update().filter(community=folder.community_id).values_list("pk", flat=True)
+        ordering.move(
+            Folder.objects.filter(community=folder.community_id),
+            folder.pk,
+            offset=offset,
+            seen=seen,
+            rearranged=_(
+                "The folders were rearranged by someone else meanwhile. Here is their order now: "
+                "move again if you wish."
+            ),
+            no_further=_("This folder cannot move further."),
         )
-        if order != seen:
-            raise ServiceError(
-                _(
-                    "The folders were rearranged by someone else meanwhile. Here is their order now: "
-                    "move again if you wish."
-                )
-            )
-        index = order.index(folder.pk)
-        target = index + offset
-        if not 0 <= target < len(order):
-            raise ServiceError(_("This folder cannot move further."))
-        order[index], order[target] = order[target], order[index]
-        for position, pk in enumerate(order, start=1):
-            Folder.objects.filter(pk=pk).update(position=position)
         audit.record(actor=by, action="communities.folder_moved", target=folder.community, folder=folder.pk)
 
 

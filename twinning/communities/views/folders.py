@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
+from twinning.common.ordering import seen_order
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import FolderForm, ResourceInFolderForm
 from twinning.communities.models import Folder, Resource
@@ -103,7 +104,7 @@ def _move(request, pk: int, folder_pk: int, *, offset: int):
     _community, folder = _folder_to_change(request, pk, folder_pk)
     if folder is None:
         return redirect("communities:folders", pk=pk)
-    seen = [int(value) for value in request.POST.get("seen", "").split(",") if value.isascii() and value.isdigit()]
+    seen = seen_order(request)
     try:
         services.move_folder(folder=folder, by=request.user, offset=offset, seen=seen)
     except ServiceError as error:
