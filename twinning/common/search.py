@@ -58,9 +58,13 @@ def words_of(text: str, *, most: int = 8) -> list[str]:
 
 
 def contains_words(field: str, text: str, *, most: int = 8) -> Q:
-    """Rows whose folded copy in `field` contains every word of `text` (an empty search: every row)."""
+    """Rows whose folded copy in `field` contains every word of `text` (an empty search: every row; a search of
+    nothing but points or marks, which fold away: no row, as before folding)."""
+    words = words_of(text, most=most)
+    if text.strip() and not words:
+        return Q(pk__in=[])
     found = Q()
-    for word in words_of(text, most=most):
+    for word in words:
         found &= Q(**{f"{field}__contains": word})
     return found
 
@@ -85,6 +89,18 @@ class Searchable(models.Model):
 
     def fold_searched(self) -> None:
         self.search_text = fold(*(getattr(self, name) for name in self.SEARCHED))
+
+
+def fold_rows(model, searched: tuple[str, ...], *, batch: int = 2000) -> None:
+    """Write the folded copy of every row of `model`, a migration's historical model (it has no `save()` of its
+    own), from its `searched` fields, in batches by primary key."""
+    rows = model.objects.order_by("pk").only("pk", *searched)
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last)[:batch]):
+        for row in chunk:
+            row.search_text = fold(*(getattr(row, name) for name in searched))
+        model.objects.bulk_update(chunk, ["search_text"])
+        last = chunk[-1].pk
 
 
 class TrigramIndex(migrations.operations.base.Operation):

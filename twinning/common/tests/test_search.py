@@ -3,6 +3,7 @@ the folded copy kept on save; a trigram index serving it on PostgreSQL."""
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,6 +48,7 @@ def test_folding_twice_is_folding_once(text):
 def test_a_search_keeps_at_most_eight_words_and_empty_finds_everything():
     assert len(words_of(" ".join(["word"] * 20))) == 8
     assert contains_words("search_text", "   ").children == []
+    assert contains_words("search_text", "\u05b8\u064e") == Q(pk__in=[])  # a kamatz and a fatha alone find nothing
 
 
 @pytest.mark.django_db
@@ -101,3 +103,15 @@ def test_on_postgresql_a_trigram_index_serves_the_search(cast):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "schools_school_search_trgm" in plan
+
+
+@pytest.mark.django_db
+def test_the_migrations_backfill_writes_the_folded_copy_of_rows_written_before_it(cast):
+    from twinning.common.search import fold_rows
+
+    schools = [testing.make_school(country=cast.israel, name=f"Écolé {n}") for n in range(5)]
+    School.objects.filter(pk__in=[s.pk for s in schools]).update(search_text="")
+    fold_rows(School, School.SEARCHED, batch=2)  # three batches
+    assert set(School.objects.filter(pk__in=[s.pk for s in schools]).values_list("search_text", flat=True)) == {
+        fold(s.name, s.native_name, s.city) for s in schools
+    }

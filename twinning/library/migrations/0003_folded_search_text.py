@@ -2,20 +2,12 @@
 
 from django.db import migrations, models
 
-from twinning.common.search import TrigramIndex, fold
+from twinning.common.search import TrigramIndex, fold_rows
 
 
 def fold_existing(apps, schema_editor):
-    """Every existing row's folded copy (the historical model has no save() of its own)."""
-    model = apps.get_model("library", "Version")
-    searched = ("title", "summary", "goals")
-    rows = model.objects.order_by("pk").only("pk", *searched)
-    last = 0
-    while chunk := list(rows.filter(pk__gt=last)[:2000]):
-        for row in chunk:
-            row.search_text = fold(*(getattr(row, name) for name in searched))
-        model.objects.bulk_update(chunk, ["search_text"])
-        last = chunk[-1].pk
+    """Every existing row's folded copy."""
+    fold_rows(apps.get_model("library", "Version"), ("title", "summary", "goals"))
 
 
 class Migration(migrations.Migration):
