@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "twinning.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's middleware, so that saving a session does not count as a write.
+    *(["twinning.common.replicas.ReplicaMiddleware"] if os.environ.get("DATABASE_REPLICA_URL") else []),
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +165,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A PostgreSQL read replica (streaming replication), optional: with DATABASE_REPLICA_URL set, a GET or
+# HEAD from a browser that has not written lately reads from it; writes, transactions, every other
+# request, background jobs and management commands use the primary (common/replicas.py). A browser
+# whose request wrote reads from the primary for DATABASE_REPLICA_PIN_SECONDS after: set it a few
+# seconds above the replica's usual lag. Without DATABASE_REPLICA_URL nothing of this is installed.
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the test database through this alias instead of a copy of their own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["twinning.common.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
