@@ -308,6 +308,38 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("TWINNING_MEDIA_ROOT", VAR_DIR / "media"))
+# Media on object storage instead of MEDIA_ROOT: TWINNING_MEDIA_STORAGE=s3 with a private bucket of any
+# S3-compatible service (common/storage.py). Files stay private: written with no ACL (the bucket's own,
+# which must block public access), never linked or signed for a browser, sent only by the app's
+# access-checked views. Reading a file for a backup or a job spills to a temporary file past 2.5 MB.
+MEDIA_STORAGE = os.environ.get("TWINNING_MEDIA_STORAGE", "filesystem").strip().lower()
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("TWINNING_S3_BUCKET"):
+        raise ImproperlyConfigured("Set TWINNING_S3_BUCKET when TWINNING_MEDIA_STORAGE=s3.")
+    STORAGES["default"] = {
+        "BACKEND": "twinning.common.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["TWINNING_S3_BUCKET"],
+            # Unset: the provider's own address (AWS); set for any other S3-compatible service.
+            "endpoint_url": os.environ.get("TWINNING_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TWINNING_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": os.environ.get("TWINNING_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("TWINNING_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("TWINNING_S3_PREFIX", ""),
+            "addressing_style": os.environ.get("TWINNING_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A name already taken gets another, as on a disk: nothing is overwritten by a save.
+            "file_overwrite": False,
+            "max_memory_size": 2_621_440,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("TWINNING_MEDIA_STORAGE is either filesystem (the default) or s3.")
 
 # Uploads (twinning/common/uploads/). Set here rather than left to Django's defaults: form fields
 # other than files are held in memory up to 2.5 MB; an uploaded file above 2.5 MB goes to a

@@ -71,8 +71,10 @@ def stored_file_response(
             unchanged = HttpResponseNotModified()
             unchanged["ETag"], unchanged["Cache-Control"] = etag, "private, max-age=3600"
             return unchanged
+    # Object storage streams the file as it arrives (common/storage.py); a local file is opened.
+    stream = getattr(file.storage, "open_stream", None)
     try:
-        handle = file.open("rb")
+        handle = stream(file.name) if stream is not None else file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
     if then is None:
@@ -85,6 +87,8 @@ def stored_file_response(
             handle, content_type=content_type, as_attachment=not inline, filename=filename, then=then
         )
         response["Cache-Control"] = "no-store"
+    if stream is not None:
+        response["Content-Length"] = str(handle.size)
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     return response
 
