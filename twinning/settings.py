@@ -182,6 +182,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["twinning.common.replicas.ReplicaRouter"]
 
+# Behind PgBouncer in transaction pooling, server-side cursors (QuerySet.iterator on PostgreSQL) cannot
+# be carried from one transaction to the next: turn them off (docs/scaling.md).
+if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
