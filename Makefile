@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.twinning-apt-updated
 
-.PHONY: run demo test test-fast checks bench messages fmt lint audit lock setup system-deps browser-deps bench-deps clean
+.PHONY: run demo test test-fast test-deps checks bench messages fmt lint audit lock setup system-deps browser-deps bench-deps clean
 
 run: setup ## Set everything up, load the demo network and serve http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
@@ -29,10 +29,10 @@ demo: setup ## Reload the demo network from scratch
 # the __pycache__ folders git ignores.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-test: setup browser-deps checks ## Set up, run the static checks, then the whole suite (browser tests included)
+test: setup browser-deps test-deps checks ## Set up, run the static checks, then the whole suite (browser tests included)
 	$(PYTEST)
 
-test-fast: setup ## The suite without the browser tests
+test-fast: setup test-deps ## The suite without the browser tests
 	$(PYTEST) -m "not browser"
 
 bench: setup bench-deps ## Benchmarks (printed figures, ratios against a reference measured in the same run)
@@ -119,6 +119,12 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || \
 	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm ci --no-audit --no-fund --silent && touch $@
+
+# The read-replica test (common/tests/test_replica_postgres.py) starts its own PostgreSQL primary and
+# standby (initdb, pg_basebackup): the server programs from Debian when missing.
+test-deps:
+	@ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || \
+	  { $(MAKE) $(APT_UPDATED) && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 # bench/faults.py starts its own PostgreSQL cluster and Redis (on spare ports, in a temp folder).
 bench-deps:

@@ -161,7 +161,12 @@ def primary_and_replica():
             fcntl.flock(lock, fcntl.LOCK_EX)
             if cached.exists():
                 _copy(cached, primary.data)
-                primary.start()
+                try:
+                    primary.start()
+                except subprocess.CalledProcessError:
+                    # A kept copy that no longer starts (another PostgreSQL version): made afresh next run.
+                    shutil.rmtree(cached, ignore_errors=True)
+                    raise
             else:
                 _owned(primary.data)
                 primary.run(
