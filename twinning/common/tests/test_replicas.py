@@ -112,6 +112,10 @@ def test_a_get_from_a_browser_that_has_not_written_reads_from_the_replica(with_r
     assert _not_sessions(counted.primary) == []
     assert len(counted.primary) == 1
     assert any("workspace_thread" in sql for sql in counted.replica)
+    with Counted() as counted:
+        assert reader.head(thread_page).status_code == 200
+    assert _not_sessions(counted.primary) == []
+    assert any("workspace_thread" in sql for sql in counted.replica)
 
 
 def test_a_post_writes_on_the_primary_and_pins_its_browser(with_replica, client, cast, twinning):
