@@ -92,7 +92,7 @@ SCHOOLS_PER_TWINNING = 4
 YEAR_SHARES = (0.3, 0.33, 0.37)
 # Where this year's twinnings stand.
 THIS_YEAR = (("active", 60), ("needs_partner", 5), ("approved", 10), ("accepted", 10), ("proposed", 15))
-PUPILS_PER_CLASS = 5
+PUPILS_PER_CLASS = 6
 # How many accounts of each kind get the password of the sign-ins file.
 SIGN_IN_TEACHERS, SIGN_IN_PUPILS = 200, 50
 PHOTO_TITLES = ("Our classroom", "The view from our school", "Our art project", "Sports day", "Our town's market")
@@ -674,13 +674,9 @@ class Network:
         """Pairs (and some threes) of schools sharing a programme, from different countries, with classes close
         in age, never twinned twice in a year; three years of them, the last one this year's."""
         rng = self.rng
-        bands: dict[tuple[int, bool], list[SchoolRow]] = {}
-        for school in self.schools:
-            if school.validated and school.teachers:
-                for programme in school.programmes:
-                    bands.setdefault((programme, school.age_from < 11), []).append(school)
-        keys = sorted(bands)
-        weights = [len(bands[key]) for key in keys]
+        bands = self.bands()
+        keys = [key for key in sorted(bands) if len(bands[key]) > 1]
+        weights = [sum(len(schools) for schools in bands[key].values()) for key in keys]
         total = self.sizes.twinnings
         twinnings, rows, members = [], [], []
         for offset, share in zip((2, 1, 0), YEAR_SHARES, strict=True):
@@ -688,13 +684,20 @@ class Network:
             paired: set[tuple[int, int]] = set()
             first_day = min(datetime(year, 9, 1, 8, tzinfo=UTC), self.now - timedelta(days=60))
             last_day = min(datetime(year + 1, 6, 30, 15, tzinfo=UTC), self.now)
-            for _n in range(round(total * share)):
+            quota, made = round(total * share), 0
+            for _try in range(3 * quota):
+                if made == quota:
+                    break
                 key = rng.choices(keys, weights)[0]
                 band = bands[key]
-                host = rng.choice(band)
+                # Hosts from large countries more often, but not in proportion: small ones twin too.
+                countries = sorted(band)
+                country = rng.choices(countries, [len(band[c]) ** 0.5 for c in countries])[0]
+                host = rng.choice(band[country])
                 partners = self.partners(host, band, paired)
                 if not partners:
                     continue
+                made += 1
                 status = "closed" if offset else rng.choices(*zip(*THIS_YEAR, strict=True))[0]
                 created = self.moment(first_day, min(first_day + timedelta(days=75), self.now - timedelta(days=20)))
                 started = created + timedelta(days=rng.randint(3, 15))
@@ -792,11 +795,28 @@ class Network:
         self.memberships = len(members)
         return f"{len(rows):,} twinnings, {len(twinnings):,} schools in them, {len(members):,} teacher memberships"
 
-    def partners(self, host: SchoolRow, band: list[SchoolRow], paired: set[tuple[int, int]]) -> list[SchoolRow]:
-        """One partner school (one time in ten, two), each from another country, none twinned with another this year."""
+    def bands(self) -> dict[tuple[int, bool], dict[str, list[SchoolRow]]]:
+        """The schools that may twin (validated, with a teacher), by programme and age band, then by country."""
+        bands: dict[tuple[int, bool], dict[str, list[SchoolRow]]] = {}
+        for school in self.schools:
+            if school.validated and school.teachers:
+                for programme in school.programmes:
+                    band = bands.setdefault((programme, school.age_from < 11), {})
+                    band.setdefault(school.country, []).append(school)
+        return bands
+
+    def partners(
+        self, host: SchoolRow, band: dict[str, list[SchoolRow]], paired: set[tuple[int, int]]
+    ) -> list[SchoolRow]:
+        """One partner school (one time in ten, two), each from another country, none twinned with another this
+        year. The partner's country is drawn as large countries weigh, among the band's other countries."""
         partners: list[SchoolRow] = []
+        countries = sorted(band)
         for _try in range(12):
-            other = self.rng.choice(band)
+            weights = [0 if c in {s.country for s in (host, *partners)} else len(band[c]) for c in countries]
+            if not any(weights):
+                break
+            other = self.rng.choice(band[self.rng.choices(countries, weights)[0]])
             pairs = {(min(school.pk, other.pk), max(school.pk, other.pk)) for school in (host, *partners)}
             if other.country not in {school.country for school in (host, *partners)} and not pairs & paired:
                 partners.append(other)
