@@ -157,6 +157,7 @@ class Writer:
                         copy.write_row(row)
                         count += 1
             else:
+                # The table and column names are the models', quoted; the values go as parameters.
                 marks = ", ".join(["%s"] * len(fields))
                 sql = f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
                 batch: list[list] = []
