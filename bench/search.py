@@ -22,6 +22,8 @@ SCHOOLS = int(os.environ.get("BENCH_SEARCH_SCHOOLS", "200000"))
 DATABASE = f"twinning_bench_search_{os.getpid()}"
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 
+from twinning.demo.names import TOWNS, scripted_name  # noqa: E402  (after the path to the project)
+
 
 def main() -> None:
     import psycopg
@@ -44,12 +46,6 @@ def main() -> None:
         admin.close()
 
 
-HEBREW = ["אור", "שלום", "הגליל", "נווה", "רמות", "הדר", "גבעת", "עמק", "ים", "הרים", "תקווה", "אלון"]
-HEBREW_POINTED = {"אור": "אוֹר", "שלום": "שָׁלוֹם", "הגליל": "הַגָּלִיל", "נווה": "נְוֵה", "רמות": "רָמוֹת"}
-ARABIC = ["الأمل", "النور", "الزيتون", "القدس", "الإخاء", "السلام", "الفجر", "المستقبل", "الرياض", "الهدى"]
-ARABIC_MARKED = {"الأمل": "الأَمَل", "النور": "النُّور", "السلام": "السَّلَام", "الفجر": "الفَجْر"}
-LATIN = ["Oak", "River", "Hill", "Unity", "Peace", "Garden", "Harbour", "Valley", "Star", "Bridge", "Molière", "Dvořák"]
-TOWNS = ["Haifa", "חיפה", "نابلس", "Lyon", "Kraków", "São Paulo", "אום אל-פחם", "الخليل", "Zürich", "Córdoba"]
 SEARCHES = [
     ("a town in Hebrew, as typed", "חיפה"),
     ("a Hebrew name with niqqud", "הַגָּלִיל"),
@@ -89,18 +85,7 @@ def measure() -> None:
     began = time.perf_counter()
     batch = []
     for n in range(SCHOOLS):
-        script = n % 3
-        if script == 0:
-            word = rng.choice(HEBREW)
-            native = f"בית ספר {HEBREW_POINTED.get(word, word) if n % 5 == 0 else word} {n}"
-            name = f"{rng.choice(LATIN)} School {n}"
-        elif script == 1:
-            word = rng.choice(ARABIC)
-            native = f"مدرسة {ARABIC_MARKED.get(word, word) if n % 5 == 0 else word} {n}"
-            name = f"Al-{rng.choice(LATIN)} School {n}"
-        else:
-            native = ""
-            name = f"École {rng.choice(LATIN)} {n}"
+        name, native = scripted_name(rng, n)
         school = School(
             name=name,
             native_name=native,

@@ -700,3 +700,211 @@ UNCONFIRMED = {"IL": 1, "PS": 1, "US": 1, "DE": 1}
 REJECTED = {"IL": 1, "PS": 1, "GB": 1}
 # Countries whose first validated school has a principal on the platform.
 PRINCIPAL_COUNTRIES = ("IL", "PS", "GB", "US", "FR", "DE", "AR", "AU")
+
+
+# The large generated network (``manage.py generate_network``) --------------------------------------
+# Forty countries: the demo's ten and thirty more, each with its real usual time zone and school week.
+MORE_COUNTRIES = {
+    "ES": ("Spain", "ספרד", "إسبانيا", "Europe/Madrid", "mon_fri"),
+    "IT": ("Italy", "איטליה", "إيطاليا", "Europe/Rome", "mon_fri"),
+    "PT": ("Portugal", "פורטוגל", "البرتغال", "Europe/Lisbon", "mon_fri"),
+    "NL": ("Netherlands", "הולנד", "هولندا", "Europe/Amsterdam", "mon_fri"),
+    "BE": ("Belgium", "בלגיה", "بلجيكا", "Europe/Brussels", "mon_fri"),
+    "PL": ("Poland", "פולין", "بولندا", "Europe/Warsaw", "mon_fri"),
+    "AT": ("Austria", "אוסטריה", "النمسا", "Europe/Vienna", "mon_fri"),
+    "CH": ("Switzerland", "שווייץ", "سويسرا", "Europe/Zurich", "mon_fri"),
+    "GR": ("Greece", "יוון", "اليونان", "Europe/Athens", "mon_fri"),
+    "IE": ("Ireland", "אירלנד", "أيرلندا", "Europe/Dublin", "mon_fri"),
+    "TR": ("Türkiye", "טורקיה", "تركيا", "Europe/Istanbul", "mon_fri"),
+    "UA": ("Ukraine", "אוקראינה", "أوكرانيا", "Europe/Kyiv", "mon_fri"),
+    "CY": ("Cyprus", "קפריסין", "قبرص", "Asia/Nicosia", "mon_fri"),
+    "MT": ("Malta", "מלטה", "مالطا", "Europe/Malta", "mon_fri"),
+    "EG": ("Egypt", "מצרים", "مصر", "Africa/Cairo", "sun_thu"),
+    "MA": ("Morocco", "מרוקו", "المغرب", "Africa/Casablanca", "mon_sat"),
+    "TN": ("Tunisia", "תוניסיה", "تونس", "Africa/Tunis", "mon_sat"),
+    "LB": ("Lebanon", "לבנון", "لبنان", "Asia/Beirut", "mon_fri"),
+    "AE": ("United Arab Emirates", "איחוד האמירויות הערביות", "الإمارات العربية المتحدة", "Asia/Dubai", "mon_fri"),
+    "SA": ("Saudi Arabia", "ערב הסעודית", "المملكة العربية السعودية", "Asia/Riyadh", "sun_thu"),
+    "DZ": ("Algeria", "אלג'יריה", "الجزائر", "Africa/Algiers", "sun_thu"),
+    "QA": ("Qatar", "קטאר", "قطر", "Asia/Qatar", "sun_thu"),
+    "ET": ("Ethiopia", "אתיופיה", "إثيوبيا", "Africa/Addis_Ababa", "mon_fri"),
+    "BR": ("Brazil", "ברזיל", "البرازيل", "America/Sao_Paulo", "mon_fri"),
+    "MX": ("Mexico", "מקסיקו", "المكسيك", "America/Mexico_City", "mon_fri"),
+    "CL": ("Chile", "צ'ילה", "تشيلي", "America/Santiago", "mon_fri"),
+    "UY": ("Uruguay", "אורוגוואי", "الأوروغواي", "America/Montevideo", "mon_fri"),
+    "ZA": ("South Africa", "דרום אפריקה", "جنوب أفريقيا", "Africa/Johannesburg", "mon_fri"),
+    "NZ": ("New Zealand", "ניו זילנד", "نيوزيلندا", "Pacific/Auckland", "mon_fri"),
+    "IN": ("India", "הודו", "الهند", "Asia/Kolkata", "mon_sat"),
+}
+NETWORK_COUNTRIES = COUNTRIES | MORE_COUNTRIES
+
+# The languages taught in each country's schools: the first names its schools (see demo/names.py), the
+# others are spoken in some of them.
+COUNTRY_LANGUAGES = {
+    "IL": ("he", "en", "ar", "ru"),
+    "PS": ("ar", "en"),
+    "JO": ("ar", "en"),
+    "GB": ("en", "fr", "he"),
+    "US": ("en", "es", "he"),
+    "CA": ("en", "fr", "he"),
+    "FR": ("fr", "en", "he"),
+    "DE": ("de", "en", "tr"),
+    "AR": ("es", "en", "he"),
+    "AU": ("en", "he", "el"),
+    "ES": ("es", "en", "fr"),
+    "IT": ("it", "en", "fr"),
+    "PT": ("pt", "en", "fr"),
+    "NL": ("nl", "en", "de"),
+    "BE": ("nl", "fr", "en"),
+    "PL": ("pl", "en", "de"),
+    "AT": ("de", "en", "it"),
+    "CH": ("de", "fr", "it", "en"),
+    "GR": ("el", "en", "fr"),
+    "IE": ("en", "fr"),
+    "TR": ("tr", "en", "de"),
+    "UA": ("uk", "en", "pl"),
+    "CY": ("el", "en", "tr"),
+    "MT": ("en", "it"),
+    "EG": ("ar", "en", "fr"),
+    "MA": ("ar", "fr", "en"),
+    "TN": ("ar", "fr", "en"),
+    "LB": ("ar", "fr", "en"),
+    "AE": ("ar", "en"),
+    "SA": ("ar", "en"),
+    "DZ": ("ar", "fr"),
+    "QA": ("ar", "en"),
+    "ET": ("am", "en", "he"),
+    "BR": ("pt", "en", "es"),
+    "MX": ("es", "en"),
+    "CL": ("es", "en"),
+    "UY": ("es", "en", "pt"),
+    "ZA": ("en", "he"),
+    "NZ": ("en",),
+    "IN": ("en",),
+}
+# The towns of the thirty more countries, with their time zone where it is not the country's usual one.
+MORE_CITIES = {
+    "ES": ("Madrid", "Barcelona", "Sevilla", "València", "Málaga", "Zaragoza", ("Las Palmas", "Atlantic/Canary")),
+    "IT": ("Roma", "Milano", "Napoli", "Torino", "Firenze", "Bologna", "Palermo"),
+    "PT": (
+        "Lisboa",
+        "Porto",
+        "Coimbra",
+        "Braga",
+        ("Funchal", "Atlantic/Madeira"),
+        ("Ponta Delgada", "Atlantic/Azores"),
+    ),
+    "NL": ("Amsterdam", "Rotterdam", "Den Haag", "Utrecht", "Eindhoven", "Groningen"),
+    "BE": ("Antwerpen", "Gent", "Bruxelles", "Liège", "Brugge"),
+    "PL": ("Warszawa", "Kraków", "Łódź", "Wrocław", "Gdańsk", "Poznań"),
+    "AT": ("Wien", "Graz", "Linz", "Salzburg", "Innsbruck"),
+    "CH": ("Zürich", "Genève", "Basel", "Bern", "Lausanne", "Lugano"),
+    "GR": ("Athina", "Thessaloniki", "Patra", "Irakleio", "Larisa"),
+    "IE": ("Dublin", "Cork", "Galway", "Limerick", "Waterford"),
+    "TR": ("İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Gaziantep"),
+    "UA": ("Kyiv", "Lviv", "Odesa", "Kharkiv", "Dnipro", "Chernivtsi"),
+    "CY": ("Lefkosia", "Lemesos", "Larnaka", "Pafos"),
+    "MT": ("Valletta", "Birkirkara", "Sliema", "Victoria"),
+    "EG": ("Cairo", "Alexandria", "Giza", "Aswan", "Mansoura"),
+    "MA": ("Casablanca", "Rabat", "Fès", "Marrakech", "Tanger"),
+    "TN": ("Tunis", "Sfax", "Sousse", "Kairouan"),
+    "LB": ("Beirut", "Tripoli", "Saida", "Zahlé"),
+    "AE": ("Dubai", "Abu Dhabi", "Sharjah", "Al Ain"),
+    "SA": ("Riyadh", "Jeddah", "Dammam", "Madinah"),
+    "DZ": ("Alger", "Oran", "Constantine", "Annaba"),
+    "QA": ("Doha", "Al Wakrah", "Al Khor"),
+    "ET": ("Addis Ababa", "Gondar", "Bahir Dar", "Mekelle"),
+    "BR": (
+        "São Paulo",
+        "Rio de Janeiro",
+        "Belo Horizonte",
+        "Porto Alegre",
+        ("Manaus", "America/Manaus"),
+        ("Recife", "America/Recife"),
+    ),
+    "MX": ("Ciudad de México", "Guadalajara", "Monterrey", "Puebla", ("Tijuana", "America/Tijuana")),
+    "CL": ("Santiago", "Valparaíso", "Concepción", ("Punta Arenas", "America/Punta_Arenas")),
+    "UY": ("Montevideo", "Salto", "Paysandú"),
+    "ZA": ("Johannesburg", "Cape Town", "Durban", "Pretoria"),
+    "NZ": ("Auckland", "Wellington", "Christchurch", "Dunedin"),
+    "IN": ("Mumbai", "Delhi", "Bengaluru", "Kolkata", "Chennai", "Kochi"),
+}
+# Where the thirty more countries' people take their names from: a country of the demo, or a list here.
+NAMES_LIKE = {
+    "ES": "AR",
+    "MX": "AR",
+    "CL": "AR",
+    "UY": "AR",
+    "AT": "DE",
+    "CH": "DE",
+    "IE": "GB",
+    "MT": "GB",
+    "ZA": "GB",
+    "NZ": "AU",
+    "EG": "PS",
+    "MA": "PS",
+    "TN": "PS",
+    "LB": "JO",
+    "AE": "JO",
+    "SA": "JO",
+    "DZ": "PS",
+    "QA": "JO",
+    "BR": "PT",
+    "CY": "GR",
+}
+FIRST_NAMES |= {
+    "PT": _names("João, Pedro, Tiago, Rafael, Gonçalo, Inês, Beatriz, Mariana, Leonor, Ana, Carolina, Luís, Sofia"),
+    "IT": _names("Giulia, Chiara, Francesca, Sara, Martina, Marco, Luca, Giovanni, Alessandro, Matteo, Niccolò"),
+    "NL": _names("Daan, Sem, Lucas, Bram, Thijs, Emma, Julia, Sanne, Fleur, Anouk, Lotte, Joris, Maartje"),
+    "BE": _names("Lars, Wout, Arne, Noor, Elise, Camille, Lucas, Louise, Hélène, Jens, Marie"),
+    "PL": _names("Zofia, Zuzanna, Małgorzata, Agnieszka, Katarzyna, Jakub, Mateusz, Paweł, Łukasz, Piotr, Wojciech"),
+    "GR": _names("Giorgos, Dimitris, Nikos, Kostas, Giannis, Maria, Eleni, Katerina, Sofia, Vasiliki, Anna"),
+    "TR": _names("Ayşe, Elif, Zeynep, Fatma, Emine, Mehmet, Mustafa, Ahmet, Emre, Burak, Gökhan, Çağla"),
+    "UA": _names("Olena, Iryna, Oksana, Nataliia, Tetiana, Andrii, Oleksandr, Dmytro, Serhii, Mykola, Yuliia"),
+    "ET": _names("Abebe, Tesfaye, Dawit, Yohannes, Almaz, Tigist, Meseret, Selam, Hirut, Bekele, Mulugeta"),
+    "IN": _names("Aarav, Priya, Ananya, Rohan, Kavya, Arjun, Diya, Vikram, Neha, Rahul, Sunita, Anil"),
+}
+LAST_NAMES |= {
+    "PT": _names("Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Sousa, Gonçalves, Lopes"),
+    "IT": _names("Rossi, Russo, Ferrari, Esposito, Bianchi, Romano, Colombo, Ricci, Marino, Greco, Bruno, Galli"),
+    "NL": _names("de Jong, Jansen, de Vries, van den Berg, van Dijk, Bakker, Janssen, Visser, Smit, Meijer, de Boer"),
+    "BE": _names("Peeters, Janssens, Maes, Jacobs, Mertens, Willems, Claes, Goossens, Dubois, Lambert, Dupont"),
+    "PL": _names("Nowak, Kowalski, Wiśniewski, Wójcik, Kowalczyk, Kamiński, Lewandowski, Zieliński, Szymański"),
+    "GR": _names("Papadopoulos, Papadakis, Georgiou, Nikolaou, Dimitriou, Konstantinou, Ioannou, Vlachos"),
+    "TR": _names("Yılmaz, Kaya, Demir, Şahin, Çelik, Yıldız, Yıldırım, Öztürk, Aydın, Özdemir, Arslan, Doğan"),
+    "UA": _names("Melnyk, Shevchenko, Boiko, Kovalenko, Bondarenko, Tkachenko, Kravchenko, Oliinyk, Shevchuk"),
+    "ET": _names("Tadesse, Bekele, Haile, Getachew, Alemu, Mengistu, Worku, Gebremedhin, Desta, Kebede"),
+    "IN": _names("Sharma, Patel, Iyer, Nair, Reddy, Gupta, Singh, Das, Menon, Chatterjee, Kulkarni, Joshi"),
+}
+# Names written in their own script: half the people of Israel and of the Arabic-speaking countries.
+HEBREW_PERSON_NAMES = (
+    _names("נועה, יעל, תמר, מיכל, שירה, אביגיל, מאיה, יוסי, איתן, עומר, אורן, עמיר, יונתן, עידו"),
+    _names("כהן, לוי, מזרחי, פרץ, ביטון, פרידמן, שפירא, אברהם, דהן, כץ, בן דוד, אזולאי"),
+)
+ARABIC_PERSON_NAMES = (
+    _names("أحمد, محمد, عمر, خالد, يوسف, سامر, ليلى, رنا, هبة, نور, أمل, ريم, سارة, مريم"),
+    _names("خليل, حداد, ناصر, عوض, حمدان, صالح, عودة, قاسم, درويش, منصور, شاهين, جابر"),
+)
+# The interface exists in English, Hebrew and Arabic only: the network's people read it in theirs.
+NETWORK_INTERFACE_LANGUAGE = INTERFACE_LANGUAGE | {
+    code: "ar" for code, languages in COUNTRY_LANGUAGES.items() if languages[0] == "ar"
+}
+GLOBAL = "global-classrooms"
+# The network's programmes: the demo's two, reaching more countries, and one for the rest of the world.
+NETWORK_PROGRAMMES = {
+    D: (*PROGRAMMES[D][:2], (*PROGRAMMES[D][2], "BR", "MX", "ZA", "UY", "CL", "BE", "CH", "IT", "NL", "ET")),
+    E: (
+        *PROGRAMMES[E][:2],
+        (*PROGRAMMES[E][2], "ES", "IT", "PT", "NL", "BE", "PL", "AT", "CH", "GR", "IE", "TR", "UA", "CY", "MT")
+        + ("EG", "MA", "TN", "LB", "AE", "SA", "DZ", "QA"),
+    ),
+    GLOBAL: (
+        ("Global classrooms", "כיתות גלובליות", "الصفوف العالمية"),
+        (
+            "Schools on every continent twinned for a year of letters, video meetings and shared projects.",
+            "בתי ספר בכל היבשות בתאומות לשנה של מכתבים, מפגשי וידאו ופרויקטים משותפים.",
+            "مدارس في كل القارات في توأمة لعام من الرسائل ولقاءات الفيديو والمشاريع المشتركة.",
+        ),
+        ("US", "CA", "AR", "AU", "BR", "MX", "CL", "UY", "ZA", "NZ", "IN", "ET", "EG", "AE", "JO", "IL"),
+    ),
+}
