@@ -108,7 +108,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from twinning import testing
 from twinning.accounts.models import Pupil, Role, User
 from twinning.common.school_year import current_school_year
+from twinning.coordination.rules import can_see_caseload
 from twinning.matching.models import TwinningProfile
+from twinning.reporting.rules import report_scope
+from twinning.schools.rules import can_validate
 from twinning.schools.models import School, TeacherProfile, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import services as workspace
@@ -209,7 +212,7 @@ for row in chosen:
     people["teacher"].append(
         {
             "role": "teacher",
-            "who": f"teacher, school {row['school']} ({row['country']})",
+            "who": f"teacher #{user.pk}, school {row['school']} ({row['country']})",
             "country": row["country"],
             "search": row["school"] in profiled,
             "workspaces": workspaces(user),
@@ -226,7 +229,7 @@ pupils = (
 for row in spread([{**r, "country": r["school__country_id"]} for r in pupils], "country", counts.get("pupil", 0)):
     user = User.objects.get(pk=row["user_id"])
     spaces = [w for w in workspaces(user) if w["thread"]] or workspaces(user)
-    who = f"pupil, school {row['school']}"
+    who = f"pupil #{user.pk}, school {row['school']}"
     people["pupil"].append({"role": "pupil", "who": who, "workspaces": spaces, **sign_in(user)})
 
 # Staff whose authenticator key the file gives (their role needs the second step).
@@ -240,7 +243,11 @@ for kind in ("nso_staff", "coordinator"):
             users.append(role.user)
     rng.shuffle(users)
     for user in users[: counts.get(kind, 0)]:
-        people[kind].append({"role": kind, "who": kind.replace("_", " "), "totp": True, **sign_in(user)})
+        # The pages of their role they may see (a programme's coordinator validates no teacher, say).
+        may = {"caseload": can_see_caseload(user), "queue": can_validate(user)}
+        may["reports"] = report_scope(user) is not None
+        who = f"{kind.replace('_', ' ')} #{user.pk}"
+        people[kind].append({"role": kind, "who": who, "totp": True, "may": may, **sign_in(user)})
 
 # Words people type in the school directory: from real school names, in each script.
 validated = School.objects.filter(status=ValidationStatus.VALIDATED)
@@ -597,6 +604,9 @@ class Client:
             flow.pop("reply", None)
         if not person.get("search"):
             flow.pop("search", None)
+        for kind, allowed in person.get("may", {}).items():
+            if not allowed:
+                flow.pop(kind, None)
         self.kinds, self.weights = list(flow), list(flow.values())
         self.writes = 0
         self.done: list[Done] = []
