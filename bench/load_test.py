@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import gzip
 import hashlib
 import hmac
 import http.client
@@ -523,7 +522,7 @@ class Browser:
         self.connection: http.client.HTTPConnection | None = None
         self.origin = f"https://{HOST}:{port}"
 
-    def request(self, method: str, path: str, body: bytes = b"", kind: str = "", *, read: bool = False) -> Answer:
+    def request(self, method: str, path: str, body: bytes = b"", kind: str = "") -> Answer:
         headers = {
             "Host": f"{HOST}:{self.port}",
             "X-Forwarded-Proto": "https",
@@ -546,8 +545,9 @@ class Browser:
                 data = response.read()
                 break
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept connection between two requests (keep-alive ran out):
-                # a browser opens a new one and sends again; a second failure is an error.
+                # The server closed a kept connection between two requests (keep-alive ran out, or
+                # gunicorn renewed the process): a browser opens a new one and sends again; a second
+                # failure is an error.
                 self.close()
                 if attempt == 2:
                     raise
@@ -561,8 +561,6 @@ class Browser:
                     self.cookies[name.strip()] = cookie
         if response.getheader("Connection", "").lower() == "close":
             self.close()
-        if read and (response.getheader("Content-Encoding") or "").lower() == "gzip":
-            data = gzip.decompress(data)
         return Answer(response.status, response.getheader("Location", ""), data)
 
     def form(self, path: str, fields: dict) -> Answer:
