@@ -91,7 +91,8 @@ FLOWS = {
     "coordinator": {"dashboard": 25, "caseload": 25, "reports": 10, "directory": 25, "meetings": 15},
 }
 # Who the clients are, in the order they are added: any eight in a row are five teachers, a pupil,
-# NSO staff and a coordinator (fewer when the network has fewer such people with a known sign-in).
+# NSO staff and a coordinator (when the network has fewer of a role with a known sign-in, the first
+# role in FLOWS that has someone left takes the place).
 ROLE_CYCLE = ("teacher", "teacher", "pupil", "teacher", "nso_staff", "teacher", "teacher", "coordinator")
 
 
@@ -179,8 +180,9 @@ def workspaces(user):
 year = current_school_year()
 want = ask["clients"]
 counts = {role: sum(1 for n in range(want) if ask["cycle"][n % len(ask["cycle"])] == role) for role in ask["cycle"]}
-# Teachers fill the places of a role the network has too few of: as many as there are clients.
-counts["teacher"] = want
+# Up to as many of each role as there are clients: others fill the places of a role the network has
+# too few of (see ROLE_CYCLE).
+counts = dict.fromkeys(counts, want)
 people = {role: [] for role in counts}
 
 # Teachers: first those working in a twinning, then others (partner search, directory, dashboard).
@@ -372,6 +374,13 @@ class Process:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
+
+    def booted(self) -> int:
+        """How many worker processes gunicorn has started so far (its log says each)."""
+        try:
+            return self.log.read_text(errors="replace").count("Booting worker with pid")
+        except OSError:
+            return 0
 
     def cpu_seconds(self) -> float:
         """Processor time of the process, its live children and the children it has reaped
@@ -747,6 +756,7 @@ class Level:
     web_cpu: float = 0.0
     worker_cpu: float = 0.0
     own_cpu: float = 0.0
+    renewed: int = 0  # web processes gunicorn started in the window (max_requests renews them)
 
     @property
     def errors(self) -> list[str]:
@@ -782,7 +792,7 @@ def measure(clients: list, warmup: float, seconds: float, web: Process, worker: 
     for thread in threads:
         thread.start()
     time.sleep(max(0.0, window[0] - time.monotonic()))
-    cpu, jobs, own = web.cpu_seconds(), worker.cpu_seconds(), time.process_time()
+    cpu, jobs, own, booted = web.cpu_seconds(), worker.cpu_seconds(), time.process_time(), web.booted()
     time.sleep(max(0.0, window[1] - time.monotonic()))
     level = Level(
         len(clients),
@@ -790,6 +800,7 @@ def measure(clients: list, warmup: float, seconds: float, web: Process, worker: 
         web_cpu=web.cpu_seconds() - cpu,
         worker_cpu=worker.cpu_seconds() - jobs,
         own_cpu=time.process_time() - own,
+        renewed=web.booted() - booted,
     )
     for thread in threads:
         thread.join(90)
@@ -916,17 +927,15 @@ def main() -> int:  # noqa: C901 - one run, told in order
             .splitlines()[-1]
         )
         plan["app_keys"] = app_keys
-        # The people in the order of the cycle; a role with nobody left gives its place to a teacher.
-        queues = {role: list(people) for role, people in plan["people"].items()}
+        # The people in the order of the cycle; a role with nobody left gives its place to the first
+        # role that has someone (teachers, then pupils, NSO staff, coordinators).
+        queues = {role: list(plan["people"].get(role, [])) for role in FLOWS}
         people = []
-        for n in range(max(levels) * 2):
+        for n in range(max(levels)):
             role = ROLE_CYCLE[n % len(ROLE_CYCLE)]
-            if queues.get(role):
+            role = role if queues[role] else next((r for r in FLOWS if queues[r]), role)
+            if queues[role]:
                 people.append(queues[role].pop(0))
-            elif queues.get("teacher"):
-                people.append(queues["teacher"].pop(0))
-            if len(people) == max(levels):
-                break
         if not people:
             raise RuntimeError("the sign-ins file lets nobody in to this database")
         web.start()
@@ -1021,7 +1030,8 @@ def report(*, network, prepared, plan, people, signed, refused, timings, results
     )
     print("-" * 100)
     print(
-        f"  {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'web CPU ms/req':>15}"
+        f"  {'clients':>11} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} "
+        f"{'web CPU ms/req':>15} {'worker CPU %':>13} {'clients CPU %':>14} {'renewed':>8}"
     )
     rows = [*results, reference]
     for level in rows:
@@ -1031,11 +1041,13 @@ def report(*, network, prepared, plan, people, signed, refused, timings, results
         print(
             f"  {name:>11} {level.rps:7.1f} {percentile(times, 50):7.0f} {percentile(times, 95):7.0f} "
             f"{percentile(times, 99):7.0f} {level.failed:7d} {cpu:15.1f} "
-            f"{100 * level.worker_cpu / level.seconds:13.0f} {100 * level.own_cpu / level.seconds:14.0f}"
+            f"{100 * level.worker_cpu / level.seconds:13.0f} {100 * level.own_cpu / level.seconds:14.0f} "
+            f"{level.renewed:8d}"
         )
     print(
         "  (/health/ is the reference: one SELECT 1, no session, measured in the same run; CPU % of one core;"
-        " clients: this load generator)"
+        " clients: this load generator;\n   renewed: web processes gunicorn started afresh in the counted time,"
+        " after max_requests)"
     )
     kinds = sorted({d.kind for level in results for d in level.done})
     print()
