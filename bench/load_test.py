@@ -221,13 +221,16 @@ for row in chosen:
         }
     )
 
-# Pupils of working twinnings, one a school.
-pupils = (
-    Membership.objects.filter(active=True, role=Membership.Role.PUPIL, twinning__status__in=WORKING)
-    .order_by("pk")
-    .values("user_id", "school", "school__country_id")[:20000]
-)
-for row in spread([{**r, "country": r["school__country_id"]} for r in pupils], "country", counts.get("pupil", 0)):
+# Pupils of working twinnings, one a school: first those the sign-ins file lets in, then others (with a
+# session made for them).
+pupils = Membership.objects.filter(active=True, role=Membership.Role.PUPIL, twinning__status__in=WORKING)
+chosen = []
+for group in (pupils.filter(user__in=usable), pupils.exclude(user__in=usable)):
+    rows = group.order_by("pk").values("user_id", "school", "school__country_id")[:20000]
+    taken = {r["school"] for r in chosen}
+    rows = [{**r, "country": r["school__country_id"]} for r in rows if r["school"] not in taken]
+    chosen += spread(rows, "country", counts.get("pupil", 0) - len(chosen))
+for row in chosen:
     user = User.objects.get(pk=row["user_id"])
     spaces = [w for w in workspaces(user) if w["thread"]] or workspaces(user)
     who = f"pupil #{user.pk}, school {row['school']}"
