@@ -22,9 +22,13 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # nginx keeps its upstream connections open; a few seconds is enough and frees threads soon.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Processes are renewed now and then, at spread-out moments, so no slow leak can build up.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Processes are renewed now and then, at spread-out moments, so no slow leak can build up. Not too
+# often: a renewed process answers nothing while it starts (seconds on a busy machine), and at 100
+# requests a second a limit of 2,000 renewed both processes of a 2-core machine within the same
+# minute, stalling the site for 20 s in the load test (bench/load_test.py). 50,000 plus up to 10,000 (a
+# random share per process) keeps each some ten minutes at that rate and spreads their renewals apart.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "10000"))
 # Uploads (photos, video) are limited by the app and by nginx's client_max_body_size.
 limit_request_line = 8190
 # Only the local proxy may say which scheme and address a request came from.
