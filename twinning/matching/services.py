@@ -82,7 +82,10 @@ def build_search_index(*, school_year: int, force: bool = False) -> str | None:
     Returns the new version's name.
     """
     store = index_store(school_year)
-    current = store.open_current()
+    try:
+        current = store.open_current()
+    except ValueError:
+        current = None  # written by a release with another format: built again
     fingerprint = index_fingerprint(school_year)
     if current is not None and not force:
         snapshot = datetime.fromisoformat(current.info["snapshot"])

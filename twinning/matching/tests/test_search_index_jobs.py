@@ -1,9 +1,11 @@
 """The partner-search index a job builds on disk: mapped by search, changes since shown at once,
 folded into the next build; built in process (and queued) while none is built yet."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from twinning import testing
@@ -107,10 +109,34 @@ def test_the_job_builds_only_when_something_changed_and_folds_changes_in(cast, p
     assert SearchChange.objects.count() == 0
 
 
+def test_an_index_of_another_format_is_not_read_and_is_built_again(cast, profiles):
+    year = current_school_year()
+    store = queries.index_store(year)
+    first = services.build_search_index(school_year=year)
+    tables = store.root / first / "index.json"
+    tables.write_text(tables.read_text().replace('"format": 1', '"format": 0'))
+
+    assert queries.search_index(year).version == ""  # built in process meanwhile
+    assert services.build_search_index(school_year=year) > first
+    assert queries.search_index(year).version == store.current_version()
+
+
 def test_periodic_job_builds_the_current_years_index(cast, profiles):
     tasks.refresh_search_index()
 
     assert queries.index_store(current_school_year()).current_version() is not None
+
+
+def test_command_builds_then_says_nothing_changed(cast, profiles):
+    out = io.StringIO()
+    call_command("build_search_index", stdout=out)
+    call_command("build_search_index", stdout=out)
+
+    version = queries.index_store(current_school_year()).current_version()
+    assert out.getvalue().splitlines() == [
+        f"Built the partner-search index of {current_school_year()}: version {version}.",
+        f"Nothing changed since the last build of {current_school_year()}: the current index stays.",
+    ]
 
 
 def test_without_a_built_index_search_builds_one_in_process_and_queues_the_job(
