@@ -362,6 +362,7 @@ def _ask_for_build(school_year: int) -> None:
     key = f"matching.build_search_index:{school_year}:{slot}"
     if key in _asked:
         return
+    _asked.clear()  # earlier slots: forgotten
     _asked[key] = time.monotonic()
     enqueue("matching.build_search_index", key=key, school_year=school_year)
 

@@ -4,6 +4,10 @@ The index keeps each part of a profile in a column of small integers (an age-ran
 language group, a timetable group, bit sets of objectives and themes…). A query works out its
 score against each *group* once, then spreads it to every row with one gather per part, so a
 query over 200,000 profiles costs a few passes over a few small arrays.
+
+Everything the index holds per row is an array of numbers, bits or fixed-width strings
+(`columns_of`), never a Python object per row, so an index built once can be saved to disk and
+mapped by every web process (`stored.py`) instead of being built again in each.
 """
 
 from __future__ import annotations
