@@ -136,7 +136,7 @@ def main() -> None:
     print(f"Partner-search index job, {ROWS:,} profiles in PostgreSQL")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{DATABASE}"')  # noqa: S608  # nosec B608  # our own name
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
     try:
         os.environ["DATABASE_URL"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twinning.settings")
@@ -187,7 +187,7 @@ def main() -> None:
         connection.close()
     finally:
         with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')  # noqa: S608  # nosec B608
+            admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
