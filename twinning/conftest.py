@@ -162,12 +162,17 @@ def _jobs_run_inline(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_search_index(settings):
-    # Each test has its own database: the search index of another test must never answer.
+def _fresh_search_index(settings, tmp_path):
+    # Each test has its own database: the search index of another test must never answer, nor
+    # one built on disk (a test that builds one builds it in its own folder).
     from twinning.matching import queries
 
     settings.MATCHING_INDEX_MAX_AGE = 0
+    settings.MATCHING_INDEX_DIR = tmp_path / "search-index"
     queries._indexes.clear()
+    queries._watchers.clear()
+    queries._overlays.clear()
+    queries._asked.clear()
 
 
 @pytest.fixture

@@ -387,8 +387,11 @@ CACHES = {
 # Sessions live in the database only: signing in never depends on the cache (one indexed query a request).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Partner search keeps an in-memory index per process; it looks for changes at most this often (seconds).
-MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "30"))
+# Partner search maps the index a worker job builds in this folder (one per machine, shared by its
+# web processes; see docs/architecture.md "Partner search index"), and looks for a new build and for
+# schools changed since at most this often (seconds).
+MATCHING_INDEX_DIR = Path(os.environ.get("TWINNING_SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+MATCHING_INDEX_MAX_AGE = int(os.environ.get("TWINNING_SEARCH_INDEX_MAX_AGE", "5"))
 
 # Background jobs: rows in the database (common/jobs), drained by `manage.py run_worker` on any
 # number of machines. A claimed job's lease is renewed while it runs; when a worker dies, its jobs

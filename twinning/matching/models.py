@@ -295,3 +295,16 @@ class CohortRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.left_id}–{self.right_id}"
+
+
+class SearchChange(models.Model):
+    """A school whose profile, room for partners, validation or programmes changed: partner search
+    reads its profiles from the database, over the built index, until the next build folds it in
+    (`queries.search_index`). Rows older than the index in use are removed by the build."""
+
+    # A plain number, not a key: a school erased since must still have its old row left out.
+    school_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.created_at:%Y-%m-%d %H:%M:%S}"

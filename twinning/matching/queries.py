@@ -7,17 +7,21 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from twinning.common.jobs import enqueue
 from twinning.common.school_year import current_school_year
-from twinning.matching.engine import Profile, SearchIndex, score_pair
-from twinning.matching.engine.search import Filters
+from twinning.matching.engine import Profile, Rules, SearchIndex, score_pair
+from twinning.matching.engine.profiles import DEFAULT_RULES
+from twinning.matching.engine.search import Filters, merge_ranked
+from twinning.matching.engine.stored import IndexStore, Opened, Watcher
 from twinning.matching.engine.vision import from_bytes
-from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
+from twinning.matching.models import ProfileLanguage, Proposal, SearchChange, TwinningProfile
 from twinning.matching.rules import can_run_cohorts, profile_school_ids, runs_for
 from twinning.schools.models import SCHOOL_WEEK_DAYS, Programme, School, ValidationStatus
 
@@ -97,10 +101,13 @@ def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int
     ]
 
 
-def partners_taken(school_year: int) -> dict[int, int]:
-    """How many accepted partnerships each profile of the year has."""
+def partners_taken(school_year: int, pks: list[int] | None = None) -> dict[int, int]:
+    """How many accepted partnerships each profile of the year (or each of `pks`) has."""
     taken: dict[int, int] = defaultdict(int)
     accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED, left__school_year=school_year)
+    if pks is not None and len(pks) <= 20_000:
+        # A few profiles (the schools changed since the index was built): only their proposals.
+        accepted = accepted.filter(Q(left_id__in=pks) | Q(right_id__in=pks))
     for column in ("left_id", "right_id"):
         for pk, count in accepted.values_list(column).annotate(n=Count("pk")).values_list(column, "n"):
             taken[pk] += count
@@ -237,10 +244,6 @@ def filters_within_rules(query: Profile, filters: Filters, *, max_age_gap: int, 
     )
 
 
-_index_lock = threading.Lock()
-_indexes: dict[int, tuple[tuple, float, SearchIndex]] = {}
-
-
 def _index_version(school_year: int, profiles: QuerySet[TwinningProfile]) -> tuple:
     looked = profiles.aggregate(n=Count("pk"), changed=Max("updated_at"))
     answered = Proposal.objects.filter(left__school_year=school_year).aggregate(
@@ -250,41 +253,188 @@ def _index_version(school_year: int, profiles: QuerySet[TwinningProfile]) -> tup
     return tuple(looked.values()) + tuple(answered.values()) + tuple(members.values())
 
 
-def search_index(school_year: int, *, when: datetime | None = None) -> SearchIndex:
-    """The in-memory index of the year's open profiles with room.
+def index_fingerprint(school_year: int) -> list[str]:
+    """What changes when anything a search index holds changes (counts and latest times), as text."""
+    return [str(value) for value in _index_version(school_year, open_profiles(school_year))]
 
-    It is checked for changes at most every `MATCHING_INDEX_MAX_AGE` seconds and rebuilt only when
-    something changed; results are checked against the database before they are shown
-    (`still_open`), so a slightly older index never offers a school that stopped looking.
+
+def index_of(profiles: QuerySet[TwinningProfile], school_year: int, *, when: datetime) -> SearchIndex:
+    """The search index of these profiles (those with room for a partner), built in this process."""
+    pks = list(profiles.values_list("pk", flat=True))
+    people = [p for p in engine_profiles(profiles, taken=partners_taken(school_year, pks)) if p.capacity > 0]
+    # A school's programmes are its memberships: the programme filter keeps their members.
+    programmes = defaultdict(set)
+    for chunk_start in range(0, len(pks), 20_000):
+        chunk = pks[chunk_start : chunk_start + 20_000]
+        rows = TwinningProfile.objects.filter(pk__in=chunk, school__programmes__isnull=False)
+        for pk, programme in rows.values_list("pk", "school__programmes__slug"):
+            programmes[str(pk)].add(programme)
+    return SearchIndex(people, when=when, programmes=[frozenset(programmes.get(p.key, ())) for p in people])
+
+
+def index_store(school_year: int) -> IndexStore:
+    """Where the built search index of a year lives (`MATCHING_INDEX_DIR`, one folder per year)."""
+    return IndexStore(Path(settings.MATCHING_INDEX_DIR) / str(school_year))
+
+
+# A change is overlaid from this long before the index's snapshot: a transaction that recorded a
+# change just before the build read the profiles, and committed after, is still seen.
+CHANGE_SLACK = timedelta(minutes=5)
+NO_FILTERS = Filters()
+# Past this many changed schools, the web process asks for the index to be built again now.
+FOLD_AT = 500
+
+
+class PartnerIndex:
+    """What a partner search reads: the built index, and the index of the schools changed since it
+    was built (their rows in the built one are left out). Results are keys; `profiles_of` reads
+    those few profiles from the database."""
+
+    def __init__(
+        self,
+        base: SearchIndex,
+        *,
+        changes: SearchIndex | None = None,
+        changed_schools: frozenset[str] = frozenset(),
+        version: str = "",
+    ) -> None:
+        self.base, self.changes, self.changed_schools, self.version = base, changes, changed_schools, version
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.base.rows_of_schools(self.changed_schools)) + len(self.changes or ())
+
+    def ranked(
+        self,
+        query: Profile,
+        filters: Filters = NO_FILTERS,
+        *,
+        limit: int = 20,
+        forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
+    ) -> list[tuple[str, float]]:
+        """The keys of the best `limit` profiles for the query and their scores, best first."""
+        found = [
+            self.base.ranked(
+                query, filters, limit=limit, forbidden_schools=forbidden_schools | self.changed_schools, rules=rules
+            )
+        ]
+        if self.changes is not None:
+            found.append(
+                self.changes.ranked(query, filters, limit=limit, forbidden_schools=forbidden_schools, rules=rules)
+            )
+        return merge_ranked(found, limit)
+
+    def search(
+        self,
+        query: Profile,
+        filters: Filters = NO_FILTERS,
+        *,
+        limit: int = 20,
+        forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
+    ) -> list[tuple[Profile, float]]:
+        """As `ranked`, with the profiles (read from the database; one gone since is left out)."""
+        found = self.ranked(query, filters, limit=limit, forbidden_schools=forbidden_schools, rules=rules)
+        profiles = profiles_of([key for key, _score in found])
+        return [(profiles[key], score) for key, score in found if key in profiles]
+
+
+def profiles_of(keys: list[str]) -> dict[str, Profile]:
+    """The engine's view of the profiles with these keys, by key (a fixed number of queries)."""
+    if not keys:
+        return {}
+    return {p.key: p for p in engine_profiles(TwinningProfile.objects.filter(pk__in=[int(k) for k in keys]))}
+
+
+_index_lock = threading.Lock()
+# Per year: the index built in this process while none is built on disk (version, checked at, index).
+_indexes: dict[int, tuple[tuple, float, SearchIndex]] = {}
+# Per folder of a year: the watcher of the built index, and its overlay (version, checked at,
+# changes seen, the index of the changed schools).
+_watchers: dict[Path, Watcher] = {}
+_overlays: dict[Path, tuple[str, float, dict[int, int], PartnerIndex]] = {}
+_asked: dict[str, float] = {}
+
+
+def _ask_for_build(school_year: int) -> None:
+    """Queue a build of the year's index, at most once per process and five minutes."""
+    slot = int(time.time() // 300)
+    key = f"matching.build_search_index:{school_year}:{slot}"
+    if key in _asked:
+        return
+    _asked.clear()  # earlier slots: forgotten
+    _asked[key] = time.monotonic()
+    enqueue("matching.build_search_index", key=key, school_year=school_year)
+
+
+def search_index(school_year: int, *, when: datetime | None = None) -> PartnerIndex:
+    """The year's open profiles with room, ready to search.
+
+    The index a job built (`services.build_search_index`) is mapped from disk, shared by every
+    process of the machine; the schools changed since (`SearchChange`) are read from the database
+    and searched beside it. Until a job has built one (first start, tests), the index is built in
+    this process, and a build is queued. Either is checked at most every `MATCHING_INDEX_MAX_AGE`
+    seconds; results are checked against the database before they are shown (`still_open`), so a
+    slightly older index never offers a school that stopped looking.
     """
-    max_age = getattr(settings, "MATCHING_INDEX_MAX_AGE", 30)
+    max_age = settings.MATCHING_INDEX_MAX_AGE
+    store = index_store(school_year)
+    with _index_lock:
+        watcher = _watchers.setdefault(store.root, Watcher(store, every=max_age))
+    opened = watcher.get()
+    if opened is not None:
+        return _overlaid(school_year, opened, max_age)
+    _ask_for_build(school_year)
     now = time.monotonic()
     with _index_lock:
         cached = _indexes.get(school_year)
     if cached and now - cached[1] < max_age:
-        return cached[2]
+        return PartnerIndex(cached[2])
     profiles = open_profiles(school_year)
     version = _index_version(school_year, profiles)
     if cached and cached[0] == version:
         with _index_lock:
             _indexes[school_year] = (version, now, cached[2])
-        return cached[2]
-    taken = partners_taken(school_year)
-    people = [p for p in engine_profiles(profiles, taken=taken) if p.capacity > 0]
-    # A school's programmes are its memberships: the programme filter keeps their members.
-    programmes = defaultdict(set)
-    for pk, programme in profiles.filter(school__programmes__isnull=False).values_list(
-        "pk", "school__programmes__slug"
-    ):
-        programmes[str(pk)].add(programme)
-    index = SearchIndex(
-        people,
-        when=when or timezone.now(),
-        programmes=[frozenset(programmes.get(p.key, ())) for p in people],
-    )
+        return PartnerIndex(cached[2])
+    index = index_of(profiles, school_year, when=when or timezone.now())
     with _index_lock:
         _indexes[school_year] = (version, now, index)
-    return index
+    return PartnerIndex(index)
+
+
+def _overlaid(school_year: int, opened: Opened, max_age: float) -> PartnerIndex:
+    """The built index with the schools changed since its snapshot searched from the database."""
+    root = index_store(school_year).root
+    now = time.monotonic()
+    with _index_lock:
+        cached = _overlays.get(root)
+    if cached and cached[0] == opened.version and now - cached[1] < max_age:
+        return cached[3]
+    since = datetime.fromisoformat(opened.info["snapshot"]) - CHANGE_SLACK
+    seen = dict(
+        SearchChange.objects.filter(created_at__gt=since)
+        .values_list("school_id")
+        .annotate(last=Max("pk"))
+        .values_list("school_id", "last")
+    )
+    if cached and cached[0] == opened.version and cached[2] == seen:
+        found = cached[3]
+    else:
+        changes = None
+        if seen:
+            profiles = open_profiles(school_year).filter(school_id__in=list(seen))
+            changes = index_of(profiles, school_year, when=opened.index.when)
+            if len(seen) > FOLD_AT:
+                _ask_for_build(school_year)
+        found = PartnerIndex(
+            opened.index,
+            changes=changes,
+            changed_schools=frozenset(str(pk) for pk in seen),
+            version=opened.version,
+        )
+    with _index_lock:
+        _overlays[root] = (opened.version, now, seen, found)
+    return found
 
 
 def still_open(pks: list[int], school_year: int) -> set[int]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -18,10 +18,14 @@ from twinning.matching import engine
 from twinning.matching.constraints import PairRules, Party, profiles_refusal, refusal, refusal_message
 from twinning.matching.engine.vision import VisionEncoder, to_bytes
 from twinning.matching.explain import empty_side_message, refusal_label
-from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
+from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, SearchChange, TwinningProfile
 from twinning.matching.queries import (
+    CHANGE_SLACK,
     cohort_side_counts,
     engine_profiles,
+    index_fingerprint,
+    index_of,
+    index_store,
     open_profiles,
     pair_is_settled,
     partners_taken,
@@ -55,6 +59,53 @@ def add_acceptance_step(step: Callable[..., object]) -> None:
         _acceptance_steps.append(step)
 
 
+def record_search_changes(*, school_ids: Iterable[int]) -> None:
+    """Note that these schools' profiles changed (or their room, validation or programmes did):
+    partner search reads them from the database until the index is built again (`SearchChange`)."""
+    SearchChange.objects.bulk_create(SearchChange(school_id=pk) for pk in dict.fromkeys(school_ids))
+
+
+# Versions of the index no longer current are removed after this long (a process may still be
+# reading one it mapped just before; it re-maps within `MATCHING_INDEX_MAX_AGE`).
+INDEX_GRACE = timedelta(minutes=10)
+# The index is built again at least this often, even with nothing changed: a school week's hours
+# in UTC move with daylight saving time.
+INDEX_MAX_AGE = timedelta(hours=24)
+
+
+def build_search_index(*, school_year: int, force: bool = False) -> str | None:
+    """Build the year's partner-search index into a new version of its folder and make it current.
+
+    Skipped (None) when nothing changed since the current version was built (and it is less than
+    a day old), unless `force`. Side effects: files under `MATCHING_INDEX_DIR`; versions replaced
+    more than `INDEX_GRACE` ago removed; `SearchChange` rows the build folded in removed.
+    Returns the new version's name.
+    """
+    store = index_store(school_year)
+    try:
+        current = store.open_current()
+    except ValueError:
+        current = None  # written by a release with another format: built again
+    fingerprint = index_fingerprint(school_year)
+    if current is not None and not force:
+        snapshot = datetime.fromisoformat(current.info["snapshot"])
+        unchanged = (
+            current.info.get("fingerprint") == fingerprint
+            and not SearchChange.objects.filter(created_at__gt=snapshot - CHANGE_SLACK).exists()
+        )
+        if unchanged and timezone.now() - snapshot < INDEX_MAX_AGE:
+            store.prune(grace_seconds=INDEX_GRACE.total_seconds())
+            return None
+    snapshot = timezone.now()
+    index = index_of(open_profiles(school_year), school_year, when=snapshot)
+    arrays, tables = index.arrays, index.tables
+    version = store.publish(arrays, tables, info={"snapshot": snapshot.isoformat(), "fingerprint": fingerprint})
+    store.prune(grace_seconds=INDEX_GRACE.total_seconds())
+    # Changes older than this build (less the slack, and the time a process takes to notice it) are folded in.
+    SearchChange.objects.filter(created_at__lt=snapshot - CHANGE_SLACK - INDEX_GRACE).delete()
+    return version
+
+
 def update_vision(*, profile: TwinningProfile) -> bool:
     """Turn the profile's vision text into its vector (see `engine.vision`). False when no model is installed."""
     encoder = VisionEncoder.shared()
@@ -62,7 +113,8 @@ def update_vision(*, profile: TwinningProfile) -> bool:
         return False
     vector = encoder.encode([profile.vision])[0]
     profile.vision_vector = to_bytes(vector) if vector.any() else None
-    profile.save(update_fields=["vision_vector"])
+    profile.save(update_fields=["vision_vector", "updated_at"])
+    record_search_changes(school_ids=[profile.school_id])
     return True
 
 
@@ -151,6 +203,8 @@ def answer_proposal(*, proposal: Proposal, school_id: int, by, accept: bool, rea
             reason=proposal.reason,
         )
         if proposal.status == Proposal.Status.ACCEPTED:
+            # One partner more for each: a school whose room is now filled leaves partner search.
+            record_search_changes(school_ids=[proposal.left.school_id, proposal.right.school_id])
             for step in _acceptance_steps:
                 step(proposal=proposal, by=by)
         if proposal.status != Proposal.Status.PENDING:

@@ -67,6 +67,7 @@ def edit_profile(request):
         profile = form.save()
         if "vision" in form.changed_data or profile.vision_vector is None:
             services.update_vision(profile=profile)
+        services.record_search_changes(school_ids=[profile.school_id])
         messages.success(request, _("Your twinning profile is saved."))
         return redirect("matching:search")
     return render(request, "matching/profile_form.html", {"form": form, "school": school, "year": year})

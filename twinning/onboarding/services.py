@@ -41,6 +41,7 @@ from twinning.schools.models import (
     TeacherProfile,
     ValidationStatus,
 )
+from twinning.schools.services import schools_changed
 
 BATCH = 1000  # rows per INSERT
 MAIL_BATCH = 200  # invitations per sending job
@@ -339,6 +340,7 @@ def _write(*, by, scope, found: Plan, merges: dict[int, Merge], now, expires, so
         joining = [pk for pk in dict.fromkeys(school_ids.values()) if pk not in already]
         members.objects.bulk_create((members(school_id=pk, programme_id=scope.pk) for pk in joining), batch_size=BATCH)
         joined = len(joining)
+        schools_changed(joining)
         # The programme's administrator imported them: their membership is approved now, as if asked and
         # decided at once (a request a merged school had waiting, or a past refusal, is decided so too).
         decided = {"status": ProgrammeMembership.Status.APPROVED, "decided_by": by, "decided_at": now, "reason": ""}

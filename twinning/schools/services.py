@@ -64,6 +64,23 @@ def add_new_school_step(step: Callable[[School, NewSchool], None]) -> None:
         _new_school_steps.append(step)
 
 
+# Steps run, in the service's transaction, with the ids of schools whose standing changed: validated
+# or turned down, a programme membership begun or ended. `matching` reads those schools' profiles
+# afresh in partner search (MatchingConfig.ready).
+_school_change_steps: list[Callable[..., None]] = []
+
+
+def add_school_change_step(step: Callable[..., None]) -> None:
+    if step not in _school_change_steps:
+        _school_change_steps.append(step)
+
+
+def schools_changed(school_ids: list[int]) -> None:
+    """Tell the apps above that these schools' standing changed (see `add_school_change_step`)."""
+    for step in _school_change_steps:
+        step(school_ids=school_ids)
+
+
 def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
@@ -284,6 +301,7 @@ def _approve_school_locked(*, school: School, by: User, note: str = "") -> None:
     school.rejection_reason = ""
     school.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
     audit.record(actor=by, action="school.validated", target=school, reason=note)
+    schools_changed([school.pk])
 
 
 def approve_teacher(*, teacher: TeacherProfile, by: User) -> TeacherProfile:
@@ -405,6 +423,7 @@ def reject_school(*, school: School, by: User, reason: str) -> School:
         school.rejection_reason = reason
         school.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         audit.record(actor=by, action="school.rejected", target=school, reason=reason)
+        schools_changed([school.pk])
         creator = school.created_by
         if creator is not None:
             send_to_person(user=creator, template="schools/email/school_rejected", context={"school": school})
@@ -567,6 +586,7 @@ def approve_membership(*, membership: ProgrammeMembership, by: User) -> Programm
         membership.reason = ""
         membership.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         membership.school.programmes.add(membership.programme)
+        schools_changed([membership.school_id])
         audit.record(
             actor=by,
             action="programme.membership_approved",
@@ -635,6 +655,7 @@ def remove_member(*, programme: Programme, school: School, by: User, reason: str
         membership.reason = reason
         membership.save()
         school.programmes.remove(programme)
+        schools_changed([school.pk])
         audit.record(
             actor=by, action="programme.member_removed", target=school, programme=programme.slug, reason=reason
         )

@@ -19,6 +19,7 @@ from twinning.matching.models import TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
     filters_within_rules,
+    profiles_of,
     programmes_by_school,
     search_index,
     settled_school_pairs,
@@ -249,6 +250,7 @@ def rematch(request):
     settled = settled_school_pairs(year)
     index = search_index(year) if query_of else None
     found_for = {}
+    ranked_for: dict[int, tuple[set, list[tuple[str, float]]]] = {}
     for twinning in queue:
         query = next((query_of[r.school_id] for r in remaining[twinning.pk] if r.school_id in query_of), None)
         if query is None:
@@ -265,10 +267,17 @@ def rematch(request):
             max_age_gap=pair_rules.max_age_gap,
             programme=twinning.programme.slug if twinning.programme else None,
         )
-        found = index.search(
-            query, filters, limit=30, forbidden_schools=frozenset(excluded), rules=pair_rules.for_engine()
+        ranked_for[twinning.pk] = (
+            home,
+            index.ranked(
+                query, filters, limit=30, forbidden_schools=frozenset(excluded), rules=pair_rules.for_engine()
+            ),
         )
-        found_for[twinning.pk] = [(p, score) for p, score in found if p.country not in home][:5]
+    # The suggested profiles, read once for the whole queue.
+    suggested = profiles_of([key for _home, ranked in ranked_for.values() for key, _score in ranked])
+    for pk, (home, ranked) in ranked_for.items():
+        found = [(suggested[key], score) for key, score in ranked if key in suggested]
+        found_for[pk] = [(p, score) for p, score in found if p.country not in home][:5]
     # A twinning outside every programme is offered only schools that share a programme with the
     # schools still in it, or, as they, take part in none (`constraints.refusal`): read in one query.
     loose = [t for t in queue if t.programme_id is None and found_for.get(t.pk)]

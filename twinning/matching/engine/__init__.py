@@ -3,6 +3,8 @@
 - `match(left, right=None, *, rules=Rules(), objective="total", min_fit=0, …)`: a cohort's pairs.
 - `Cohort.build(…)` then `.solve(pinned=…, forbidden_keys=…, objective=…)`: score once, re-solve fast.
 - `SearchIndex(profiles, when=…).search(query, filters, rules=Rules())`: one school's best partners.
+- `stored.IndexStore(root).publish(index.arrays, index.tables)`, `stored.open_index(folder)`: an index
+  on disk, mapped (not copied) by every process that searches it; `.ranked(…)` gives keys and scores.
 - `score_pair`, `why_not`, `diagnose`: one pair's score and the hard rules it breaks (`Refusal`).
 - `Rules(max_age_gap=1, other_country=False, forbidden=frozenset())`: the hard rules (profiles.py).
 """

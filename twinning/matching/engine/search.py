@@ -4,14 +4,19 @@ The index keeps each part of a profile in a column of small integers (an age-ran
 language group, a timetable group, bit sets of objectives and themes…). A query works out its
 score against each *group* once, then spreads it to every row with one gather per part, so a
 query over 200,000 profiles costs a few passes over a few small arrays.
+
+Everything the index holds per row is an array of numbers, bits or fixed-width strings
+(`columns_of`), never a Python object per row, so an index built once can be saved to disk and
+mapped by every web process (`stored.py`) instead of being built again in each.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +26,7 @@ from .profiles import (
     LEVEL_VALUE,
     SLOT_MINUTES,
     TIMETABLE_FULL_HOURS,
+    WEEK_MINUTES,
     WEIGHTS,
     LanguageSignature,
     Profile,
@@ -29,7 +35,7 @@ from .profiles import (
     ages,
     class_size_band,
 )
-from .scoring import BAND_KERNEL, BANDS, HARD, _slot_mask
+from .scoring import BAND_KERNEL, BANDS, HARD, _ranges, _slot_mask
 
 Floats = npt.NDArray[np.float32]
 Indices = npt.NDArray[np.int64]
@@ -100,104 +106,233 @@ class Filters:
     programme: str | None = None
 
 
-class SearchIndex:
-    """The profiles a search can offer (looking, with room for a partner), ready to be scored."""
+def _lookup(sorted_values: npt.NDArray[np.str_], order: npt.NDArray[np.int32], wanted: Iterable[str]) -> Indices:
+    """The rows whose value (key or school) is one of `wanted`, through the values sorted once."""
+    values = np.array(sorted(set(wanted)), dtype=np.str_)
+    if len(values) == 0 or len(sorted_values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.searchsorted(sorted_values, values, side="left")
+    stops = np.searchsorted(sorted_values, values, side="right")
+    return order[_ranges(starts.astype(np.int64), (stops - starts).astype(np.int64))].astype(np.int64)
 
-    # Narrowed to the smallest integer type once built (see `_narrow`).
-    language_ids: GroupIds
-    where_ids: GroupIds
-    who_ids: GroupIds
+
+def _csr(lists: list[list[int]]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """Lists of rows as one array of rows and each list's start in it (the last entry: the end)."""
+    pointer = np.zeros(len(lists) + 1, dtype=np.int64)
+    pointer[1:] = np.cumsum([len(rows) for rows in lists])
+    rows = np.fromiter((r for rows in lists for r in rows), dtype=np.int32, count=int(pointer[-1]))
+    return rows, pointer
+
+
+KeyT = TypeVar("KeyT", bound=Hashable)
+ValueT = TypeVar("ValueT")
+
+
+class _Recent(OrderedDict[KeyT, ValueT]):
+    """A dict keeping its `size` most recently stored entries."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: KeyT, value: ValueT) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+# What a built index is: named arrays (nothing per row but numbers, fixed-width strings and bits) and
+# small tables (vocabularies and group keys, a few thousand entries at most). `stored.py` writes both
+# to disk, and maps them back without copying.
+Arrays = dict[str, np.ndarray]
+Tables = dict[str, Any]
+
+
+def columns_of(
+    profiles: list[Profile], *, when: datetime, programmes: list[frozenset[str]] | None = None
+) -> tuple[Arrays, Tables]:
+    """The index of these profiles as arrays and tables (see `SearchIndex.of_columns`)."""
+    n = len(profiles)
+    keys = np.array([p.key for p in profiles], dtype=np.str_)
+    schools = np.array([p.school for p in profiles], dtype=np.str_)
+    key_order = np.argsort(keys, kind="stable").astype(np.int32)
+    school_order = np.argsort(schools, kind="stable").astype(np.int32)
+    country_ids, countries = _numbering(p.country for p in profiles)
+    # The countries of wish lists too, so a wish names a number whatever country the searcher is from.
+    for p in profiles:
+        for c in sorted(p.wanted_countries | p.excluded_countries):
+            countries.setdefault(c, len(countries))
+    age_ids, age_groups = _numbering((p.age_from, p.age_to) for p in profiles)
+    language_ids, languages = _numbering(p.language_signature() for p in profiles)
+    timetable_ids, timetables = _numbering(p.timetable_signature(when) for p in profiles)
+    spans = [ages(p) for p in profiles]
+    objective_bits = {o: i for i, o in enumerate(sorted({o for p in profiles for o in p.objectives}))}
+    theme_bits = {t: i for i, t in enumerate(sorted({t for p in profiles for t in p.themes}))}
+    if len(objective_bits) > 64 or len(theme_bits) > 64:
+        raise ValueError("the search index holds at most 64 curated objectives and 64 themes")
+    bands = [class_size_band(p.class_size) for p in profiles]
+    band_ids = np.array([BANDS if b is None else b for b in bands], dtype=np.int64)
+    # Parts that depend on few combinations share one column each, so a query gathers three
+    # columns instead of five: "where" (timetable and country) and "who" (ages and class size).
+    where_ids, where = _numbering(zip(timetable_ids.tolist(), country_ids.tolist(), strict=True))
+    who_ids, who = _numbering(zip(age_ids.tolist(), band_ids.tolist(), strict=True))
+    codes = sorted({c for p in profiles for c in p.languages})
+    speaks = np.zeros((len(codes), n), dtype=bool)
+    code_of = {c: i for i, c in enumerate(codes)}
+    for i, p in enumerate(profiles):
+        for code in p.languages:
+            speaks[code_of[code], i] = True
+    # Like the languages, one list of rows per programme, so the filter is a lookup, not a pass over profiles.
+    slugs = sorted({s for these in programmes or () for s in these})
+    members: list[list[int]] = [[] for _ in slugs]
+    slug_of = {s: i for i, s in enumerate(slugs)}
+    for i, these in enumerate(programmes or ()):
+        for slug in these:
+            members[slug_of[slug]].append(i)
+    programme_rows, programme_pointer = _csr(members)
+    # Visions (unit vectors), kept in half precision: rows without one have no slot.
+    vision_slot = np.full(n, -1, dtype=np.int32)
+    with_vision = [i for i, p in enumerate(profiles) if p.vision is not None]
+    vision_slot[with_vision] = np.arange(len(with_vision), dtype=np.int32)
+    visions = (
+        np.asarray([profiles[i].vision for i in with_vision], dtype=np.float16)
+        if with_vision
+        else np.zeros((0, 0), dtype=np.float16)
+    )
+    wanted = [(i, countries[c]) for i, p in enumerate(profiles) for c in sorted(p.wanted_countries)]
+    excluded = [(i, countries[c]) for i, p in enumerate(profiles) for c in sorted(p.excluded_countries)]
+    arrays: Arrays = {
+        "keys": keys,
+        "key_order": key_order,
+        "sorted_keys": keys[key_order],
+        "school_order": school_order,
+        "sorted_schools": schools[school_order],
+        "country_ids": _narrow(country_ids),
+        "language_ids": _narrow(language_ids),
+        "where_ids": _narrow(where_ids),
+        "who_ids": _narrow(who_ids),
+        "timetable_masks": (
+            np.stack([_slot_mask(sig) for sig in timetables])
+            if n
+            else np.zeros((0, WEEK_MINUTES // SLOT_MINUTES), np.float32)
+        ),
+        "age_groups": np.array(list(age_groups), dtype=np.int64).reshape(-1, 2),
+        "age_from": np.array([p.age_from for p in profiles], dtype=np.int16),
+        "age_to": np.array([p.age_to for p in profiles], dtype=np.int16),
+        # The ages as the score and the age rule see them (clipped to the engine's range).
+        "age_low": np.array([span.start for span in spans], dtype=np.int16),
+        "age_high": np.array([span.stop - 1 for span in spans], dtype=np.int16),
+        "objectives": _bits([p.objectives for p in profiles], objective_bits),
+        "themes": _bits([p.themes for p in profiles], theme_bits),
+        "objective_norm": np.array(
+            [1 / np.sqrt(len(p.objectives)) if p.objectives else 0 for p in profiles], dtype=np.float32
+        ),
+        "theme_norm": np.array([1 / np.sqrt(len(p.themes)) if p.themes else 0 for p in profiles], dtype=np.float32),
+        "where_parts": np.array(list(where), dtype=np.int64).reshape(-1, 2),
+        "who_parts": np.array(list(who), dtype=np.int64).reshape(-1, 2),
+        "speaks": speaks,
+        "programme_rows": programme_rows,
+        "programme_pointer": programme_pointer,
+        "vision_slot": vision_slot,
+        "visions": visions,
+        # Wish lists and exclusions, one (row, country) pair an entry: most profiles have neither.
+        "wanting_rows": np.array(sorted({i for i, _c in wanted}), dtype=np.int64),
+        "wanted_rows": np.array([i for i, _c in wanted], dtype=np.int64),
+        "wanted_countries": np.array([c for _i, c in wanted], dtype=np.int32),
+        "excluded_rows": np.array([i for i, _c in excluded], dtype=np.int64),
+        "excluded_countries": np.array([c for _i, c in excluded], dtype=np.int32),
+    }
+    tables: Tables = {
+        "when": when.isoformat(),
+        "countries": list(countries),
+        "languages": [[list(pair) for pair in sig] for sig in languages],
+        "language_codes": codes,
+        "objectives": list(objective_bits),
+        "themes": list(theme_bits),
+        "programmes": slugs,
+    }
+    return arrays, tables
+
+
+class SearchIndex:
+    """The profiles a search can offer (looking, with room for a partner), ready to be scored.
+
+    Built from profiles (`SearchIndex(profiles, when=…)`, which keeps them for `search`) or from the
+    arrays and tables of one built earlier (`SearchIndex.of_columns`, e.g. mapped from disk by
+    `stored.open_index`, which holds no profile: `ranked` gives keys and scores).
+    """
+
+    profiles: list[Profile] | None
 
     def __init__(
         self, profiles: list[Profile], *, when: datetime, programmes: list[frozenset[str]] | None = None
     ) -> None:
+        arrays, tables = columns_of(profiles, when=when, programmes=programmes)
+        self._take(arrays, tables)
         self.profiles = profiles
-        self.when = when
-        n = len(profiles)
-        self.keys = np.array([p.key for p in profiles], dtype=object)
-        self.school_ids, self.schools = _numbering(p.school for p in profiles)
-        self.country_ids, self.countries = _numbering(p.country for p in profiles)
-        self.age_ids, self.ages = _numbering((p.age_from, p.age_to) for p in profiles)
-        self.language_ids, self.languages = _numbering(p.language_signature() for p in profiles)
-        self.timetable_ids, self.timetables = _numbering(p.timetable_signature(when) for p in profiles)
-        self.timetable_masks = np.stack([_slot_mask(sig) for sig in self.timetables]) if n else np.zeros((0, 1))
-        self.age_from = np.array([p.age_from for p in profiles], dtype=np.int16)
-        self.age_to = np.array([p.age_to for p in profiles], dtype=np.int16)
-        # The ages as the score and the age rule see them (clipped to the engine's range).
-        spans = [ages(p) for p in profiles]
-        self.age_low = np.array([span.start for span in spans], dtype=np.int16)
-        self.age_high = np.array([span.stop - 1 for span in spans], dtype=np.int16)
-        self.row_of_key = {p.key: i for i, p in enumerate(profiles)}
 
-        self.objective_bits = {o: i for i, o in enumerate(sorted({o for p in profiles for o in p.objectives}))}
-        self.theme_bits = {t: i for i, t in enumerate(sorted({t for p in profiles for t in p.themes}))}
-        if len(self.objective_bits) > 64 or len(self.theme_bits) > 64:
-            raise ValueError("the search index holds at most 64 curated objectives and 64 themes")
-        self.objectives = _bits([p.objectives for p in profiles], self.objective_bits)
-        self.themes = _bits([p.themes for p in profiles], self.theme_bits)
-        self.objective_norm = np.array(
-            [1 / np.sqrt(len(p.objectives)) if p.objectives else 0 for p in profiles], dtype=np.float32
-        )
-        self.theme_norm = np.array([1 / np.sqrt(len(p.themes)) if p.themes else 0 for p in profiles], dtype=np.float32)
-        bands = [class_size_band(p.class_size) for p in profiles]
-        self.bands = np.array([BANDS if b is None else b for b in bands], dtype=np.int8)
-        # Parts that depend on few combinations share one column each, so a query gathers three
-        # columns instead of five: "where" (timetable and country) and "who" (ages and class size).
-        self.where_ids, where = _numbering(zip(self.timetable_ids.tolist(), self.country_ids.tolist(), strict=True))
-        self.who_ids, who = _numbering(zip(self.age_ids.tolist(), self.bands.tolist(), strict=True))
-        self.where_parts = np.array(list(where), dtype=np.int64).reshape(-1, 2)
-        self.who_parts = np.array(list(who), dtype=np.int64).reshape(-1, 2)
-        self.language_ids, self.where_ids, self.who_ids = (
-            _narrow(self.language_ids),
-            _narrow(self.where_ids),
-            _narrow(self.who_ids),
-        )
+    @classmethod
+    def of_columns(cls, arrays: Arrays, tables: Tables) -> SearchIndex:
+        index = cls.__new__(cls)
+        index._take(arrays, tables)
+        index.profiles = None
+        return index
 
-        self.speaks = {code: np.zeros(n, dtype=bool) for code in {c for p in profiles for c in p.languages}}
-        for i, p in enumerate(profiles):
-            for code in p.languages:
-                self.speaks[code][i] = True
-        # Like the languages: one column per programme, so the filter is a lookup, not a pass over profiles.
-        self.in_programme: dict[str, Mask] = {}
-        for i, slugs in enumerate(programmes or ()):
-            for slug in slugs:
-                self.in_programme.setdefault(slug, np.zeros(n, dtype=bool))[i] = True
-        self._country_cache: dict[str, tuple[Floats | float, Indices]] = {}
-        self._language_cache: dict[LanguageSignature, Floats] = {}
-        self._age_cache: dict[tuple[int, int], Floats] = {}
-        # Visions (unit vectors), kept in half precision: rows without one have no slot.
-        self.vision_slot = np.full(n, -1, dtype=np.int64)
-        with_vision = [i for i, p in enumerate(profiles) if p.vision is not None]
-        self.vision_slot[with_vision] = np.arange(len(with_vision))
-        self.visions = np.asarray([profiles[i].vision for i in with_vision], dtype=np.float16) if with_vision else None
-        self._wishers = [
-            (i, p.wanted_countries, p.excluded_countries)
-            for i, p in enumerate(profiles)
-            if p.wanted_countries or p.excluded_countries
-        ]
-        self._school_rows: dict[str, list[int]] = {}
-        for i, p in enumerate(profiles):
-            self._school_rows.setdefault(p.school, []).append(i)
+    def _take(self, arrays: Arrays, tables: Tables) -> None:
+        self.arrays, self.tables = arrays, tables
+        self.when = datetime.fromisoformat(tables["when"])
+        self.keys: npt.NDArray[np.str_] = arrays["keys"]
+        self.country_ids: GroupIds = arrays["country_ids"]
+        self.language_ids: GroupIds = arrays["language_ids"]
+        self.where_ids: GroupIds = arrays["where_ids"]
+        self.who_ids: GroupIds = arrays["who_ids"]
+        self.timetable_masks: Floats = arrays["timetable_masks"]
+        self.age_from: npt.NDArray[np.int16] = arrays["age_from"]
+        self.age_to: npt.NDArray[np.int16] = arrays["age_to"]
+        self.age_low: npt.NDArray[np.int16] = arrays["age_low"]
+        self.age_high: npt.NDArray[np.int16] = arrays["age_high"]
+        self.objectives: npt.NDArray[np.uint64] = arrays["objectives"]
+        self.themes: npt.NDArray[np.uint64] = arrays["themes"]
+        self.objective_norm: Floats = arrays["objective_norm"]
+        self.theme_norm: Floats = arrays["theme_norm"]
+        self.where_parts: Indices = arrays["where_parts"]
+        self.who_parts: Indices = arrays["who_parts"]
+        self.vision_slot: npt.NDArray[np.int32] = arrays["vision_slot"]
+        self.visions: npt.NDArray[np.float16] | None = arrays["visions"] if arrays["visions"].size else None
+        self.countries = {c: i for i, c in enumerate(tables["countries"])}
+        self.languages: dict[LanguageSignature, int] = {
+            tuple((code, int(level)) for code, level in sig): g for g, sig in enumerate(tables["languages"])
+        }
+        self.language_rows = {c: i for i, c in enumerate(tables["language_codes"])}
+        self.objective_bits = {o: i for i, o in enumerate(tables["objectives"])}
+        self.theme_bits = {t: i for i, t in enumerate(tables["themes"])}
+        self.programme_of = {s: i for i, s in enumerate(tables["programmes"])}
+        # What queries worked out per group, kept for the next query alike: a few hundred entries
+        # at most (one per group table each), so a long-lived process's memory stays bounded.
+        self._wish_cache: _Recent[str, tuple[Indices, Indices]] = _Recent(64)
+        self._language_cache: _Recent[LanguageSignature, Floats] = _Recent(256)
+        self._age_cache: _Recent[tuple[int, int], Floats] = _Recent(1024)
 
     def __len__(self) -> int:
-        return len(self.profiles)
+        return len(self.keys)
 
-    def _their_wishes(self, country: str) -> tuple[Floats | float, Indices]:
-        """For a searcher from `country`: each row's wish-list part, and the rows that exclude it.
+    def rows_of_keys(self, keys: Iterable[str]) -> Indices:
+        return _lookup(self.arrays["sorted_keys"], self.arrays["key_order"], keys)
 
-        Only rows with a wish list or an exclusion are looked at (most profiles have neither).
+    def rows_of_schools(self, schools: Iterable[str]) -> Indices:
+        return _lookup(self.arrays["sorted_schools"], self.arrays["school_order"], schools)
+
+    def _their_wishes(self, country: str) -> tuple[Indices, Indices]:
+        """For a searcher from `country`: the rows whose wish list leaves it out, and those that exclude it.
+
+        Only the entries of wish lists and exclusions are looked at (most profiles have neither).
         """
-        if country not in self._country_cache:
-            unmet = [i for i, wanted, _excluded in self._wishers if wanted and country not in wanted]
-            excludes = np.array([i for i, _wanted, excluded in self._wishers if country in excluded], dtype=np.int64)
-            part: Floats | float
-            if unmet:
-                part = np.full(len(self), WEIGHTS["preferences"] / 2, dtype=np.float32)
-                part[unmet] = 0.0
-            else:
-                part = WEIGHTS["preferences"] / 2  # every row's wishes are met: one number, not a column
-            self._country_cache[country] = (part, excludes)
-        return self._country_cache[country]
+        if country not in self._wish_cache:
+            a = self.arrays
+            code = self.countries.get(country, -1)
+            unmet = np.setdiff1d(a["wanting_rows"], a["wanted_rows"][a["wanted_countries"] == code])
+            self._wish_cache[country] = (unmet, a["excluded_rows"][a["excluded_countries"] == code])
+        return self._wish_cache[country]
 
     def _language_part(self, query: Profile) -> Floats:
         key = query.language_signature()
@@ -216,7 +351,11 @@ class SearchIndex:
         key = (query.age_from, query.age_to)
         if key not in self._age_cache:
             self._age_cache[key] = WEIGHTS["ages"] * np.array(
-                [age_similarity(query, Profile("", "", "", a, b, {}))[1] for a, b in self.ages], dtype=np.float32
+                [
+                    age_similarity(query, Profile("", "", "", int(a), int(b), {}))[1]
+                    for a, b in self.arrays["age_groups"].tolist()
+                ],
+                dtype=np.float32,
             )
         return self._age_cache[key]
 
@@ -235,12 +374,18 @@ class SearchIndex:
         if filters.age_to is not None:
             narrow(self.age_from <= filters.age_to)
         if filters.language:
-            narrow(self.speaks.get(filters.language, np.zeros(len(self), dtype=bool)))
+            row = self.language_rows.get(filters.language)
+            narrow(self.arrays["speaks"][row] if row is not None else np.zeros(len(self), dtype=bool))
         if filters.theme:
             bit = self.theme_bits.get(filters.theme)
             narrow((self.themes & np.uint64(1 << bit)) != 0 if bit is not None else np.zeros(len(self), bool))
         if filters.programme:
-            narrow(self.in_programme.get(filters.programme, np.zeros(len(self), dtype=bool)))
+            members = np.zeros(len(self), dtype=bool)
+            p = self.programme_of.get(filters.programme)
+            if p is not None:
+                pointer = self.arrays["programme_pointer"]
+                members[self.arrays["programme_rows"][pointer[p] : pointer[p + 1]]] = True
+            narrow(members)
         return mask
 
     def scores(
@@ -265,9 +410,9 @@ class SearchIndex:
         out = (self.age_low > span.stop - 1 + gap) | (self.age_high < span.start - gap)
         if rules.other_country and query.country in self.countries:
             out |= self.country_ids == self.countries[query.country]
-        for key in rules.forbidden_with(query.key):
-            if key in self.row_of_key:
-                out[self.row_of_key[key]] = True
+        forbidden = rules.forbidden_with(query.key)
+        if forbidden:
+            out[self.rows_of_keys(forbidden)] = True
         return out
 
     def _scored_rows(
@@ -320,12 +465,15 @@ class SearchIndex:
             if bits is self.objective_bits:
                 curated_objectives = curated
 
-        their_part, they_exclude = self._their_wishes(query.country)
-        total += their_part if isinstance(their_part, float) else column(their_part)
-        blocked = list(they_exclude)
-        for school in forbidden_schools | {query.school}:
-            blocked.extend(self._school_rows.get(school, ()))
-        if blocked:
+        unmet, they_exclude = self._their_wishes(query.country)
+        if len(unmet):
+            their_part = np.full(len(total), WEIGHTS["preferences"] / 2, dtype=np.float32)
+            their_part[unmet if rows is None else np.isin(rows, unmet)] = 0.0
+            total += their_part
+        else:
+            total += WEIGHTS["preferences"] / 2  # every row's wishes are met: one number, not a column
+        blocked = np.concatenate([they_exclude, self.rows_of_schools(forbidden_schools | {query.school})])
+        if len(blocked):
             if rows is None:
                 total[blocked] = -np.inf
             else:
@@ -372,20 +520,10 @@ class SearchIndex:
 
         return exact
 
-    def search(
-        self,
-        query: Profile,
-        filters: Filters = Filters(),
-        *,
-        limit: int = 20,
-        forbidden_schools: frozenset[str] = frozenset(),
-        rules: Rules = DEFAULT_RULES,
-    ) -> list[tuple[Profile, float]]:
-        """The best `limit` profiles for the query, best first, with their scores.
-
-        Rows the hard `rules` rule out (age gap, the searcher's own country with
-        `other_country`, keys forbidden with the searcher's) and `forbidden_schools` never appear.
-        """
+    def _best_rows(
+        self, query: Profile, filters: Filters, limit: int, forbidden_schools: frozenset[str], rules: Rules
+    ) -> tuple[Indices, Floats]:
+        """The rows of the best `limit` profiles for the query, best first, and their scores."""
         rows, total, exact = self._scored_rows(query, filters, forbidden_schools, rules)
         if exact is None:
             best = _best(total, limit)
@@ -400,5 +538,53 @@ class SearchIndex:
         keep = values > 0
         best, values = best[keep], values[keep]
         order = np.lexsort((best, -values))[:limit]
-        positions = best[order] if rows is None else rows[best[order]]
-        return [(self.profiles[i], float(v)) for i, v in zip(positions.tolist(), values[order].tolist(), strict=True)]
+        return (best[order] if rows is None else rows[best[order]]), values[order]
+
+    def search(
+        self,
+        query: Profile,
+        filters: Filters = Filters(),
+        *,
+        limit: int = 20,
+        forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
+    ) -> list[tuple[Profile, float]]:
+        """The best `limit` profiles for the query, best first, with their scores.
+
+        Rows the hard `rules` rule out (age gap, the searcher's own country with
+        `other_country`, keys forbidden with the searcher's) and `forbidden_schools` never appear.
+        Only an index built from profiles has them to give (see `ranked` for one built from columns).
+        """
+        if self.profiles is None:
+            raise TypeError("an index built from columns holds no profiles: use `ranked`")
+        positions, values = self._best_rows(query, filters, limit, forbidden_schools, rules)
+        profiles = self.profiles
+        return [(profiles[i], float(v)) for i, v in zip(positions.tolist(), values.tolist(), strict=True)]
+
+    def ranked(
+        self,
+        query: Profile,
+        filters: Filters = Filters(),
+        *,
+        limit: int = 20,
+        forbidden_schools: frozenset[str] = frozenset(),
+        rules: Rules = DEFAULT_RULES,
+    ) -> list[tuple[str, float]]:
+        """As `search`, with each profile's key instead of the profile."""
+        positions, values = self._best_rows(query, filters, limit, forbidden_schools, rules)
+        return [(str(self.keys[i]), float(v)) for i, v in zip(positions.tolist(), values.tolist(), strict=True)]
+
+
+def merge_ranked(results: list[list[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
+    """The best `limit` of several indexes' `ranked` results, best first (ties: the earlier index first).
+
+    A built index and the index of the schools changed since it was built (left out of the first
+    with `forbidden_schools`) give together what one index of every profile would: each pair's
+    score depends only on the two profiles.
+    """
+    merged = [
+        (-score, place, position, key)
+        for place, found in enumerate(results)
+        for position, (key, score) in enumerate(found)
+    ]
+    return [(key, -negative) for negative, _place, _position, key in sorted(merged)[:limit]]

@@ -261,6 +261,7 @@ def test_twinning_pages_render_in_each_language_with_unread_notifications(client
 
 
 def test_rematch_queue_makes_the_same_queries_for_one_and_three_twinnings(client, cast):
+    from twinning.matching import queries as queries_module
     from twinning.matching.tests.conftest import make_profile
     from twinning.twinnings import services
 
@@ -287,6 +288,10 @@ def test_rematch_queue_makes_the_same_queries_for_one_and_three_twinnings(client
 
     client = as_(client, cast.coordinator)
     lose_partner(1)
+    # The process's first search, with no index built yet, queues its build (once): not counted.
+    # Both requests measured then build the index in process, as the data changed before each.
+    client.get("/twinnings/rematch/")
+    queries_module._indexes.clear()
     one = queries()
     lose_partner(2)
     three = queries()
