@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from twinning.matching.queries import (
     profiles_by_pk,
     rooms_in_run,
     schools_bound_elsewhere,
+    schools_naming_other_programmes,
     schools_settled_with,
     schools_sharing_no_programme,
     search_index,
@@ -111,7 +113,11 @@ def search(request):
             query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
         index = search_index(year)
-        forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
+        # Schools bound to another programme are never offered. A search looks within one of the school's
+        # programmes, so of those it can only meet the ones whose profile names another programme: they are
+        # left out before ranking (one query over them alone); the rest (a single membership elsewhere, as
+        # the index may not know yet) are checked on the results, as `still_open` checks them.
+        forbidden = schools_settled_with(school_id, year) | schools_naming_other_programmes(school_id, year)
         if programme is None:
             # A school outside every programme meets only schools outside every programme.
             forbidden |= schools_sharing_no_programme(school_id)
@@ -120,7 +126,8 @@ def search(request):
             # In a programme of several countries, partners abroad come before schools of one's own.
             found.sort(key=lambda item: item[0].country == query.country)
         live = still_open([int(p.key) for p, _score in found], year)
-        found = [(p, score) for p, score in found if int(p.key) in live]
+        bound = schools_bound_elsewhere(school_id, year, among=[int(p.school) for p, _score in found])
+        found = [(p, score) for p, score in found if int(p.key) in live and p.school not in bound]
         rows = profiles_by_pk(int(p.key) for p, _score in found)
         responsive = responsiveness_of(int(p.school) for p, _score in found)
         explainer = Explainer()
@@ -134,8 +141,13 @@ def search(request):
                     "reasons": explainer.reasons(verdict.parts, verdict.facts),
                 }
             )
+    request_form = RequestForm()
+    # Every result's request form has the same empty message box: drawn once, not once per result.
+    message_field = render_to_string("common/field.html", {"field": request_form["message"]}) if results else ""
     return render(
-        request, "matching/search.html", {"form": form, "results": results, "own": own, "request_form": RequestForm()}
+        request,
+        "matching/search.html",
+        {"form": form, "results": results, "own": own, "request_form": request_form, "message_field": message_field},
     )
 
 
