@@ -16,7 +16,7 @@ from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services, unmatched
 from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
-from twinning.matching.explain import Explainer, refusal_label, refusal_summary
+from twinning.matching.explain import Explainer, reasons_html, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
@@ -133,12 +133,14 @@ def search(request):
         explainer = Explainer()
         for partner, score in found:
             verdict = engine.score_pair(query, partner, when=when)
+            reasons = explainer.reasons(verdict.parts, verdict.facts)
             results.append(
                 {
                     "profile": rows[int(partner.key)],
                     "responsiveness": responsive.get(int(partner.school)),
                     "score": round(score * 100),
-                    "reasons": explainer.reasons(verdict.parts, verdict.facts),
+                    "reasons": reasons,
+                    "reasons_html": reasons_html(reasons),
                 }
             )
     request_form = RequestForm()

@@ -132,7 +132,8 @@ def can_edit_plan(user, twinning: Twinning) -> bool:
 
 
 def can_export(user, twinning: Twinning) -> bool:
-    return twinning.memberships.filter(user=user, active=True, role=Membership.Role.TEACHER_ADMIN).exists()
+    member = _membership(user, twinning)  # the access function's row when it read one: no second query
+    return member is not None and member.role == Membership.Role.TEACHER_ADMIN
 
 
 def can_manage_pupils(user, twinning: Twinning) -> bool:
