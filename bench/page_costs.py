@@ -32,9 +32,11 @@ CPU gives (1000 / CPU ms per view), as the measured rate on a loaded machine als
 core. The load average is printed at the start and at the end.
 """
 
+import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -227,6 +229,21 @@ def worker_pid(master: int) -> int:
     raise RuntimeError("gunicorn started no worker")
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn and its worker: gracefully, or (on a machine too busy to let it finish) at once."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    children = [int(pid) for pid in workers.read_text().split()] if workers.exists() else []
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.kill()
+        server.wait()
+
+
 def load(port: int, path: str, cookie: str, seconds: float) -> tuple[float, list[float], int]:
     """Requests per second, latencies (ms) and failures over `seconds`, from CLIENTS threads."""
     latencies: list[float] = []
@@ -364,8 +381,7 @@ def main() -> None:
         shown = check.getresponse().read().decode().count('data-testid="event"')
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
