@@ -200,15 +200,6 @@ def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -
     return named or (programmes[0] if programmes else None)
 
 
-def schools_naming_other_programmes(school_id: int, school_year: int) -> frozenset[str]:
-    """Schools whose open profile names a programme this school is not a member of: the part of
-    `schools_bound_elsewhere` that a search within one of the school's programmes can meet, read in
-    one query over those profiles alone (not over every open profile and membership)."""
-    mine = School.programmes.through.objects.filter(school_id=school_id).values("programme_id")
-    named = open_profiles(school_year).filter(programme__isnull=False).exclude(programme_id__in=mine)
-    return frozenset(str(school) for school in named.values_list("school_id", flat=True))
-
-
 def schools_bound_elsewhere(school_id: int, school_year: int, *, among=None) -> frozenset[str]:
     """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it.
 

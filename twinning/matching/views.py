@@ -26,7 +26,6 @@ from twinning.matching.queries import (
     profiles_by_pk,
     rooms_in_run,
     schools_bound_elsewhere,
-    schools_naming_other_programmes,
     schools_settled_with,
     schools_sharing_no_programme,
     search_index,
@@ -112,22 +111,18 @@ def search(request):
         filters = filters_within_rules(
             query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
-        index = search_index(year)
-        # Schools bound to another programme are never offered. A search looks within one of the school's
-        # programmes, so of those it can only meet the ones whose profile names another programme: they are
-        # left out before ranking (one query over them alone); the rest (a single membership elsewhere, as
-        # the index may not know yet) are checked on the results, as `still_open` checks them.
-        forbidden = schools_settled_with(school_id, year) | schools_naming_other_programmes(school_id, year)
+        forbidden = schools_settled_with(school_id, year)
         if programme is None:
             # A school outside every programme meets only schools outside every programme.
             forbidden |= schools_sharing_no_programme(school_id)
-        found = index.search(query, filters, limit=20, forbidden_schools=forbidden, rules=pair_rules.for_engine())
+        found = _best_partners(
+            search_index(year), query, filters, pair_rules, forbidden=forbidden, school_id=school_id, year=year
+        )
         if programme is not None and not pair_rules.other_country:
             # In a programme of several countries, partners abroad come before schools of one's own.
             found.sort(key=lambda item: item[0].country == query.country)
         live = still_open([int(p.key) for p, _score in found], year)
-        bound = schools_bound_elsewhere(school_id, year, among=[int(p.school) for p, _score in found])
-        found = [(p, score) for p, score in found if int(p.key) in live and p.school not in bound]
+        found = [(p, score) for p, score in found if int(p.key) in live]
         rows = profiles_by_pk(int(p.key) for p, _score in found)
         responsive = responsiveness_of(int(p.school) for p, _score in found)
         explainer = Explainer()
@@ -150,6 +145,35 @@ def search(request):
         request,
         "matching/search.html",
         {"form": form, "results": results, "own": own, "request_form": request_form, "message_field": message_field},
+    )
+
+
+SEARCH_RESULTS = 20
+# Rounds of the search that leave out the schools bound elsewhere found among its results, before it reads
+# them all at once.
+BOUND_ROUNDS = 3
+
+
+def _best_partners(index, query, filters, pair_rules, *, forbidden: frozenset[str], school_id: int, year: int) -> list:
+    """The best partners, less the schools bound to a programme this school is not in (never offered).
+
+    Reading which schools are bound means reading every open profile and programme membership, on
+    every search. Few of the best results are bound, though: each round reads the bindings of its
+    results only, and searches again without those it found bound, until none is. The answer is the
+    same: the best of a set, checked to hold none of the excluded, are the best once they are excluded
+    too. After `BOUND_ROUNDS` rounds every binding is read at once.
+    """
+    for _round in range(BOUND_ROUNDS):
+        found = index.search(
+            query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
+        )
+        bound = schools_bound_elsewhere(school_id, year, among=[int(p.school) for p, _score in found])
+        if not bound:
+            return found
+        forbidden |= bound
+    forbidden |= schools_bound_elsewhere(school_id, year)
+    return index.search(
+        query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
     )
 
 
