@@ -10,6 +10,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from twinning.common.i18n import direction, language_codes, language_name
@@ -28,10 +31,63 @@ class ByNameInReadersLanguage(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+def _shown(value) -> str:
+    """A value as ``{{ value }}`` writes it in a template: localised, escaped unless already safe."""
+    return conditional_escape(localize(value))
+
+
+def _formatted(value) -> str:
+    """A value as ``{{ value|stringformat:'s' }}`` writes it: safe input stays unescaped."""
+    text = "%s" % value  # noqa: UP031 - the filter's own formatting, kept to the letter
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``, in Python."""
+    return "".join(
+        f" {_shown(name)}" if value is True else f' {_shown(name)}="{_formatted(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A drop-down list drawn in Python: the very markup of Django's templates (``select.html`` with
+    ``select_option.html`` per choice), without a template include per choice.
+
+    Search and profile forms list forty countries, all languages and all subjects on every view, and
+    the includes cost more than the rest of those pages' forms. A subclass that names other templates
+    is drawn by them as usual.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        if (self.template_name, self.option_template_name) != (
+            forms.Select.template_name,
+            forms.Select.option_template_name,
+        ):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_shown(option['label'])}</option>\n"
+                for option in group_choices
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the renderer strips the template's last line break
+        # Every value above went through the same escaping as the templates' {{ }}.
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+
+
 class LocalizedModelChoiceField(forms.ModelChoiceField):
     """One row of reference data, shown by its name in the reader's language (the model's ``name``)."""
 
     iterator = ByNameInReadersLanguage
+    widget = PlainSelect
 
     def label_from_instance(self, obj):
         return obj.name

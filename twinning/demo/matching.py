@@ -57,11 +57,12 @@ THEMES = (
 )
 
 
-def load_profiles(*, seed: int, created_by=None) -> int:
-    """Write a profile for about four in five validated schools. Returns how many."""
+def load_profiles(*, seed: int, created_by=None, schools=None) -> int:
+    """Write a profile for about four in five validated schools (or of `schools`, a queryset). Returns how many."""
     rng = random.Random(seed)  # nosec B311  # seeded, for a demo that is the same each time: no secret
     year = current_school_year()
-    schools = list(School.objects.filter(status=ValidationStatus.VALIDATED).prefetch_related("languages", "programmes"))
+    chosen = School.objects.all() if schools is None else schools
+    schools = list(chosen.filter(status=ValidationStatus.VALIDATED).prefetch_related("languages", "programmes"))
     profiles, languages, objectives, themes = [], [], [], []
     for school in schools:
         if rng.random() > 0.8:

@@ -2,7 +2,12 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from twinning.common.forms import AGE_CHOICES, LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from twinning.common.forms import (
+    AGE_CHOICES,
+    LocalizedModelChoiceField,
+    LocalizedModelMultipleChoiceField,
+    PlainSelect,
+)
 from twinning.common.time_zones import TimeZoneSelect, time_zone_choices
 from twinning.matching.models import CohortRun, LanguageLevel, Objective, ProfileLanguage, TwinningProfile
 from twinning.schools.models import Country, Language, Programme, Subject
@@ -135,7 +140,12 @@ class SearchForm(forms.Form):
         label=_("Country"), queryset=Country.objects.all(), required=False, empty_label=_("Any country")
     )
     age = forms.TypedChoiceField(
-        label=_("Pupils' age"), choices=[("", _("Any age")), *AGE_CHOICES], coerce=int, required=False, empty_value=None
+        label=_("Pupils' age"),
+        choices=[("", _("Any age")), *AGE_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=PlainSelect,
     )
     language = LocalizedModelChoiceField(
         label=_("Working language"), queryset=Language.objects.all(), required=False, empty_label=_("Any language")

@@ -207,12 +207,17 @@ def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -
     return named or (programmes[0] if programmes else None)
 
 
-def schools_bound_elsewhere(school_id: int, school_year: int) -> frozenset[str]:
-    """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it."""
+def schools_bound_elsewhere(school_id: int, school_year: int, *, among=None) -> frozenset[str]:
+    """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it.
+
+    `among`: only these schools are looked at (a search's results), in a query the size of the list."""
     mine = set(School.programmes.through.objects.filter(school_id=school_id).values_list("programme_id", flat=True))
-    named = dict(open_profiles(school_year).values_list("school_id", "programme_id"))
+    profiles = open_profiles(school_year)
+    if among is not None:
+        profiles = profiles.filter(school_id__in=list(among))
+    named = dict(profiles.values_list("school_id", "programme_id"))
     programmes: dict[int, set[int]] = defaultdict(set)
-    members = School.programmes.through.objects.filter(school__profiles__in=open_profiles(school_year))
+    members = School.programmes.through.objects.filter(school__profiles__in=profiles)
     for school, programme in members.values_list("school_id", "programme_id"):
         programmes[school].add(programme)
     bound = {

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services, unmatched
 from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
-from twinning.matching.explain import Explainer, refusal_label, refusal_summary
+from twinning.matching.explain import Explainer, reasons_html, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
@@ -111,12 +112,13 @@ def search(request):
         filters = filters_within_rules(
             query, filters, max_age_gap=pair_rules.max_age_gap, programme=programme.slug if programme else None
         )
-        index = search_index(year)
-        forbidden = schools_settled_with(school_id, year) | schools_bound_elsewhere(school_id, year)
+        forbidden = schools_settled_with(school_id, year)
         if programme is None:
             # A school outside every programme meets only schools outside every programme.
             forbidden |= schools_sharing_no_programme(school_id)
-        found = index.search(query, filters, limit=20, forbidden_schools=forbidden, rules=pair_rules.for_engine())
+        found = _best_partners(
+            search_index(year), query, filters, pair_rules, forbidden=forbidden, school_id=school_id, year=year
+        )
         if programme is not None and not pair_rules.other_country:
             # In a programme of several countries, partners abroad come before schools of one's own.
             found.sort(key=lambda item: item[0].country == query.country)
@@ -127,16 +129,52 @@ def search(request):
         explainer = Explainer()
         for partner, score in found:
             verdict = engine.score_pair(query, partner, when=when)
+            reasons = explainer.reasons(verdict.parts, verdict.facts)
             results.append(
                 {
                     "profile": rows[int(partner.key)],
                     "responsiveness": responsive.get(int(partner.school)),
                     "score": round(score * 100),
-                    "reasons": explainer.reasons(verdict.parts, verdict.facts),
+                    "reasons": reasons,
+                    "reasons_html": reasons_html(reasons),
                 }
             )
+    request_form = RequestForm()
+    # Every result's request form has the same empty message box: drawn once, not once per result.
+    message_field = render_to_string("common/field.html", {"field": request_form["message"]}) if results else ""
     return render(
-        request, "matching/search.html", {"form": form, "results": results, "own": own, "request_form": RequestForm()}
+        request,
+        "matching/search.html",
+        {"form": form, "results": results, "own": own, "request_form": request_form, "message_field": message_field},
+    )
+
+
+SEARCH_RESULTS = 20
+# Rounds of the search that leave out the schools bound elsewhere found among its results, before it reads
+# them all at once.
+BOUND_ROUNDS = 3
+
+
+def _best_partners(index, query, filters, pair_rules, *, forbidden: frozenset[str], school_id: int, year: int) -> list:
+    """The best partners, less the schools bound to a programme this school is not in (never offered).
+
+    Reading which schools are bound means reading every open profile and programme membership, on
+    every search. Few of the best results are bound, though: each round reads the bindings of its
+    results only, and searches again without those it found bound, until none is. The answer is the
+    same: the best of a set, checked to hold none of the excluded, are the best once they are excluded
+    too. After `BOUND_ROUNDS` rounds every binding is read at once.
+    """
+    for _round in range(BOUND_ROUNDS):
+        found = index.search(
+            query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
+        )
+        bound = schools_bound_elsewhere(school_id, year, among=[int(p.school) for p, _score in found])
+        if not bound:
+            return found
+        forbidden |= bound
+    forbidden |= schools_bound_elsewhere(school_id, year)
+    return index.search(
+        query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
     )
 
 

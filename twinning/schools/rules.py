@@ -190,7 +190,8 @@ def _teacher_with_school(user) -> TeacherProfile | None:
     relation = TeacherProfile._meta.get_field("user").remote_field
     if relation.is_cached(user):
         return cast("TeacherProfile | None", relation.get_cached_value(user))  # the row kept above
-    teacher = TeacherProfile.objects.filter(user=user).select_related("school").first()
+    # One row at most (one teacher profile per person): a slice, not first(), which would order by the key.
+    teacher = next(iter(TeacherProfile.objects.filter(user=user).select_related("school")[:1]), None)
     relation.set_cached_value(user, teacher)
     return teacher
 

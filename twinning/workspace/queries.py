@@ -32,7 +32,8 @@ def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     Events after that time are the ones new to them. Rows are plain dicts of just what the feed
     shows: the page is read on every visit, so it builds no model objects.
     """
-    seen = Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True).first()
+    # One row at most (one visit row per person and twinning): a slice, not first(), which would order it.
+    seen = next(iter(Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True)[:1]), None)
     return list(Event.objects.filter(twinning=twinning).values(*FEED_FIELDS)[:FEED_SIZE]), seen
 
 

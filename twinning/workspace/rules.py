@@ -39,8 +39,12 @@ def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
     principals of the schools taking part read as visitors. Only teachers and pupils of schools
     taking part write, and only while the twinning is open.
     """
+    # At most one row (one membership per person and twinning): a slice, as first() would order by the
+    # key and pay the ORM's ordering work on every column of the row and its twinning, on every page.
     member = (
-        Membership.objects.filter(twinning_id=pk, user=user, active=True).select_related("twinning").first()
+        next(
+            iter(Membership.objects.filter(twinning_id=pk, user=user, active=True).select_related("twinning")[:1]), None
+        )
         if user.is_authenticated
         else None
     )
@@ -132,7 +136,8 @@ def can_edit_plan(user, twinning: Twinning) -> bool:
 
 
 def can_export(user, twinning: Twinning) -> bool:
-    return twinning.memberships.filter(user=user, active=True, role=Membership.Role.TEACHER_ADMIN).exists()
+    member = _membership(user, twinning)  # the access function's row when it read one: no second query
+    return member is not None and member.role == Membership.Role.TEACHER_ADMIN
 
 
 def can_manage_pupils(user, twinning: Twinning) -> bool:

@@ -52,7 +52,7 @@ def feed_lines(events: list[dict], *, twinning, seen, thumbs: dict | None = None
     """The feed's lines as HTML, and how many are new to the reader.
 
     The workspace's busiest page builds its lines here in one pass of Python rather than with
-    template tags per line (see bench/workspace_feed.py). Every user-written value is escaped;
+    template tags per line (see bench/page_costs.py). Every user-written value is escaped;
     the sentences come from our own catalogue. A shared photo shows its thumbnail (`thumbs`, from
     `queries.feed_thumbnails`) inside its link, served through the file's access check.
     """

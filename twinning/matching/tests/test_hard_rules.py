@@ -235,3 +235,21 @@ def test_a_twinning_of_two_schools_in_several_programmes_belongs_to_one_they_sha
     proposal = services.request_partnership(from_profile=profiles[0], to_profile=profiles[1], by=cast.teacher_a.user)
     services.answer_proposal(proposal=proposal, school_id=cast.school_b.pk, by=cast.teacher_b.user, accept=True)
     assert Twinning.objects.get().programme == other
+
+
+@pytest.mark.parametrize("bound", [1, 25, 45], ids=["one", "two-rounds", "past-the-rounds"])
+def test_search_never_offers_schools_bound_to_another_programme_however_many_fit_better(
+    client, cast, profiles, cross_country, bound
+):
+    """Schools of the programme whose profile names a programme the searcher is not in are never offered, even
+    when more of them fit better than a page of results holds (the search asks again without them)."""
+    elsewhere = Programme.objects.create(slug="elsewhere", names={"en": "Elsewhere"})
+    better = []
+    for n in range(bound):
+        school = testing.make_school(country=cast.uk, name=f"Bound School {n}")
+        school.programmes.add(cross_country)
+        better.append(make_profile(school, languages={"he": 3, "en": 2}, programme=elsewhere))
+    assert found(client, cast.teacher_a.user) == ["King David School"]
+    # Named the searcher's programme, one of them is offered, before King David: it fits better.
+    TwinningProfile.objects.filter(pk=better[-1].pk).update(programme=cross_country)
+    assert found(client, cast.teacher_a.user) == [f"Bound School {bound - 1}", "King David School"]
