@@ -76,8 +76,7 @@ def people_for_appointer(user, *, search: str) -> QuerySet[User]:
         for more in reach[1:]:
             scope |= more
         people = people.filter(pk__in=User.objects.filter(scope).values("pk"))
-    for word in words[:6]:
-        people = people.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
+    people = people.filter(contains_words("search_text", " ".join(words), most=6))
     return people.select_related("teacher__school").order_by("full_name", "pk")
 
 

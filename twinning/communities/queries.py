@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 
 from twinning.accounts.models import Role, User
 from twinning.accounts.rules import roles_of
+from twinning.common.search import contains_words
 from twinning.communities import rules
 from twinning.communities.models import (
     Answer,
@@ -137,8 +138,7 @@ def folders_of(community: Community) -> list[Folder]:
 def members_of(community: Community, *, text: str = "") -> QuerySet[Membership]:
     """Moderators first, then by name; with each person's school, country and staff roles."""
     members = Membership.objects.filter(community=community)
-    for word in text.split()[:4]:
-        members = members.filter(user__full_name__icontains=word)
+    members = members.filter(contains_words("user__search_text", text, most=4))
     return (
         members.select_related("user__teacher__school__country")
         .prefetch_related(Prefetch("user__roles", Role.objects.exclude(kind=Role.Kind.PRINCIPAL).order_by("kind")))
@@ -170,7 +170,7 @@ def people_to_invite(community: Community, text: str, *, limit: int = 20) -> lis
         | Q(is_superuser=True)
         | Q(roles__kind__in=[Role.Kind.NSO_STAFF, Role.Kind.COORDINATOR])
     )
-    found = Q(email__iexact=text) if "@" in text else Q(full_name__icontains=text)
+    found = Q(email__iexact=text) if "@" in text else contains_words("search_text", text)
     people = (
         User.objects.filter(found, eligible, is_active=True)
         .exclude(pk__in=Membership.objects.filter(community=community).values("user_id"))
