@@ -181,3 +181,24 @@ def _first_page(ordered: QuerySet, *, keys: Sequence[str], size: int, refused: b
         next_cursor=make_cursor(rows[size - 1], keys, AFTER) if len(rows) > size else None,
         refused=refused,
     )
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """How many rows a list has, counted no further than `most`: "1,000+" rather than a count of every row."""
+
+    n: int
+    most: int
+
+    @property
+    def more(self) -> bool:
+        return self.n > self.most
+
+    @property
+    def shown(self) -> int:
+        return min(self.n, self.most)
+
+
+def count_at_most(queryset: QuerySet, most: int = 1000) -> CappedCount:
+    """The rows of `queryset`, counted up to `most` + 1 (one query that stops there)."""
+    return CappedCount(n=queryset.order_by()[: most + 1].count(), most=most)
