@@ -22,6 +22,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 
 AFTER, BEFORE = "after", "before"
+# The cursor of the list's last page (`?before=end`): where a reply just posted is shown.
+END = "end"
 
 
 @dataclass
@@ -130,13 +132,15 @@ def keyset_page(
     request: HttpRequest, queryset: QuerySet, *, keys: Sequence[str], size: int, prefix: str = ""
 ) -> KeysetPage:
     """The page of `queryset` (ordered here by `keys`) that the request's cursor asks for (`after` or `before`,
-    with `prefix` where a page has two lists): one query of `size` + 1 rows, no count. A cursor that does not
-    read gives the first page and a message."""
+    with `prefix` where a page has two lists; `before=end` is the last page): one query of `size` + 1 rows, no
+    count. A cursor that does not read gives the first page and a message."""
     after, before = request.GET.get(f"{prefix}{AFTER}"), request.GET.get(f"{prefix}{BEFORE}")
     cursor = after or before
     values: list[Any] = []
     direction = AFTER
     refused = False
+    if cursor == END and not after:
+        return _last_page(queryset, keys=keys, size=size)
     if cursor:
         try:
             values, direction = read_cursor(cursor, keys)
@@ -154,8 +158,7 @@ def keyset_page(
         more = len(rows) > size
         rows = rows[:size]
     else:
-        reverse = [key[1:] if key.startswith("-") else f"-{key}" for key in keys]
-        rows = list(queryset.filter(beyond(keys, values, forward=False)).order_by(*reverse)[: size + 1])
+        rows = list(queryset.filter(beyond(keys, values, forward=False)).order_by(*_reversed(keys))[: size + 1])
         more = len(rows) > size
         rows = rows[:size][::-1]
     if not rows:
@@ -171,6 +174,19 @@ def keyset_page(
         object_list=rows,
         next_cursor=make_cursor(rows[-1], keys, AFTER) if has_next else None,
         previous_cursor=make_cursor(rows[0], keys, BEFORE) if has_previous else None,
+    )
+
+
+def _reversed(keys: Sequence[str]) -> list[str]:
+    return [key[1:] if key.startswith("-") else f"-{key}" for key in keys]
+
+
+def _last_page(queryset: QuerySet, *, keys: Sequence[str], size: int) -> KeysetPage:
+    rows = list(queryset.order_by(*_reversed(keys))[: size + 1])
+    shown = rows[:size][::-1]
+    return KeysetPage(
+        object_list=shown,
+        previous_cursor=make_cursor(shown[0], keys, BEFORE) if len(rows) > size else None,
     )
 
 

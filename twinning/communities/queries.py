@@ -5,7 +5,10 @@ the community, the reader's own membership is an indexed subquery, and related r
 prefetched once per page.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from datetime import UTC, datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from twinning.accounts.models import Role, User
 from twinning.accounts.rules import roles_of
@@ -86,8 +89,15 @@ def invitations_for(user) -> QuerySet[Invitation]:
     )
 
 
+# The orders of a community's threads and of a thread's posts, paged by key (`common.keyset`): `pinned` is when
+# the thread was pinned, or long ago for a thread not pinned.
+THREAD_KEYS = ("-pinned", "-last_post_at", "-pk")
+POST_KEYS = ("created_at", "pk")
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def threads_of(community: Community, user, *, moderator: bool) -> QuerySet[Thread]:
-    """Pinned threads first, then the latest; each with when the reader last read it (`seen_at`).
+    """Pinned threads first, then the latest (`THREAD_KEYS`); each with when the reader last read it (`seen_at`).
 
     A hidden thread is shown to moderators only.
     """
@@ -95,11 +105,15 @@ def threads_of(community: Community, user, *, moderator: bool) -> QuerySet[Threa
     if not moderator:
         threads = threads.filter(hidden_at__isnull=True)
     seen = ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values("seen_at")[:1]
-    return threads.annotate(seen_at=Subquery(seen)).select_related("author")
+    return (
+        threads.annotate(seen_at=Subquery(seen), pinned=Coalesce("pinned_at", Value(_NEVER)))
+        .select_related("author")
+        .order_by(*THREAD_KEYS)
+    )
 
 
 def posts_of(thread: Thread):
-    return thread.posts.select_related("author__teacher__school__country", "hidden_by")
+    return thread.posts.select_related("author__teacher__school__country", "hidden_by").order_by(*POST_KEYS)
 
 
 def moderator_ids(community: Community) -> set[int]:

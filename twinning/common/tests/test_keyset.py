@@ -87,3 +87,17 @@ def test_times_come_back_as_times(cast):
     teacher = cast.pending_il
     values, direction = read_cursor(make_cursor(teacher, ("submitted_at", "pk"), BEFORE), ("submitted_at", "pk"))
     assert values == [teacher.submitted_at, teacher.pk] and direction == BEFORE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 5, 30])
+def test_the_end_is_the_last_page_and_leads_back_to_the_first(cast, size):
+    for n in range(9):
+        testing.make_school(country=cast.israel, name=f"School {n}")
+    schools = School.objects.all()
+    expected = list(schools.order_by(*KEYS))
+    pages = [keyset_page(_request(before="end"), schools, keys=KEYS, size=size)]
+    while pages[-1].has_previous:
+        pages.append(keyset_page(_request(before=pages[-1].previous_cursor), schools, keys=KEYS, size=size))
+    assert [school for page in reversed(pages) for school in page] == expected
+    assert list(pages[0]) == expected[-size:] and not pages[0].has_next
