@@ -214,6 +214,9 @@ def programmes_open_to(school: School) -> QuerySet[Programme]:
     )
 
 
+MEMBERSHIP_KEYS = ("requested_at", "pk")
+
+
 def membership_requests_for(user) -> QuerySet[ProgrammeMembership]:
     """Requests waiting for a programme this person decides for, oldest first."""
     return (
@@ -221,7 +224,7 @@ def membership_requests_for(user) -> QuerySet[ProgrammeMembership]:
             programme__in=rules.programmes_deciding_members(user), status=ProgrammeMembership.Status.PENDING
         )
         .select_related("programme", "school__country", "requested_by")
-        .order_by("requested_at", "pk")
+        .order_by(*MEMBERSHIP_KEYS)
     )
 
 
@@ -237,9 +240,12 @@ def memberships_of(school: School) -> QuerySet[ProgrammeMembership]:
     return school.programme_memberships.select_related("programme").order_by("programme__slug")
 
 
+MEMBER_KEYS = ("country_id", "name", "pk")
+
+
 def members_of(programme: Programme, *, search: str = "") -> QuerySet[School]:
     """The programme's approved member schools (`School.programmes`), by country then name."""
     schools = programme.schools.all()
     if search:
         schools = schools.filter(contains_words("search_text", search))
-    return schools.select_related("country").order_by("country_id", "name", "pk")
+    return schools.select_related("country").order_by(*MEMBER_KEYS)
