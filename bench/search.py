@@ -164,7 +164,7 @@ def measure() -> None:
         print(
             f"  {label:<36}{typed:<14}{now * 1000:8.1f} ms {now / reference:5.0f}x"
             f"{new * 1000:9.1f} ms {new / reference:5.0f}x{found_new:>8,}"
-            f"{old * 1000:9.1f} ms {old / reference:5.0f}x{found_old:>8,}"
+            f"{old * 1000:11.1f} ms {old / reference:5.0f}x{found_old:>8,}"
         )
     print(LEGEND.format(what="schools"))
     assert fold("הַגָּלִיל") == fold("הגליל")
@@ -172,7 +172,7 @@ def measure() -> None:
     measure_pages(best, reference, staff)
 
 
-HEADER = "  {:<36}{:<14}{:>15}{:>16}{:>8}{:>17}{:>8}".format(
+HEADER = "  {:<36}{:<14}{:>15}{:>16}{:>8}{:>19}{:>8}".format(
     "search", "typed", "page by key", "index + count", "found", "icontains + count", "found"
 )
 LEGEND = (
@@ -261,7 +261,7 @@ def measure_people(rng, best, reference, staff) -> None:
         print(
             f"  {label:<36}{typed:<14}{now * 1000:8.1f} ms {now / reference:5.0f}x"
             f"{new * 1000:9.1f} ms {new / reference:5.0f}x{found_new:>8,}"
-            f"{old * 1000:9.1f} ms {old / reference:5.0f}x{found_old:>8,}"
+            f"{old * 1000:11.1f} ms {old / reference:5.0f}x{found_old:>8,}"
         )
     print(LEGEND.format(what="people"))
 
