@@ -56,6 +56,10 @@ def many(cast):
         for n in range(ROWS)
     )
     with connection.cursor() as cursor:
+        # What autovacuum does to a live table: the trigram indexes' pending lists (rows just written, which the
+        # planner counts as a cost) merged into the indexes, and the statistics gathered.
+        for index in ("schools_school_search_trgm", "accounts_user_search_trgm"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE schools_school; ANALYZE accounts_user; ANALYZE common_notification")
     return cast
 
@@ -112,4 +116,4 @@ def test_the_long_lists_reach_their_rows_through_their_indexes(client, many):
         listed = response.context["people"] if name == "people search" else response.context["page"]
         if not len(listed) or index not in plan or f"Seq Scan on {table}" in plan:
             wrong[name] = plan
-    assert wrong == {}
+    assert wrong == {}, "\n\n".join(f"{name}:\n{plan}" for name, plan in wrong.items())
