@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from twinning.accounts import second_factor
 from twinning.accounts.models import Role, User
+from twinning.common.search import FoldedSearchAdmin
 
 # Second factors change only through the site's pages, which keep the audit log (a reset names its
 # reason); django-otp's own admin pages would let them be edited or deleted without a trace.
@@ -61,10 +62,11 @@ class PersonChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FoldedSearchAdmin, DjangoUserAdmin):
     ordering = ("full_name",)
     list_display = ("full_name", "email", "username", "preferred_language", "email_confirmed_at", "is_active")
-    search_fields = ("full_name", "email", "username")
+    search_fields = ("full_name", "email", "username")  # shows the search box; searched by FoldedSearchAdmin
+    exact_search_fields = ("username",)
     list_filter = ("is_active", "is_superuser", "preferred_language")
     inlines = [RoleInline]
     add_form = PersonCreationForm

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Also the path the initial migrations of accounts, schools and matching name this validator by.
+from twinning.common.search import Searchable
 from twinning.common.time_zones import validate_time_zone
 
 
@@ -39,12 +40,15 @@ class UserManager(BaseUserManager):
         return self.create_user(email=email, password=password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(Searchable, AbstractBaseUser, PermissionsMixin):
     """A person: teacher, principal, NSO staff, coordinator, pupil or platform administrator.
 
     Roles are not columns here: a person holds any number of them (see ``Role`` and
-    ``schools.TeacherProfile``). Platform administrators are ``is_superuser``.
+    ``schools.TeacherProfile``). Platform administrators are ``is_superuser``. People are searched by
+    name and e-mail address through their folded copy (``search_text``, see ``common.search``).
     """
+
+    SEARCHED = ("full_name", "email")
 
     email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
     username = models.CharField(

@@ -66,6 +66,7 @@ register(
             "date_joined",
             "last_login",
         ),
+        derived=("search_text",),  # the folded name and address people are searched by
         purpose=SIGN_IN,
         basis=Basis.PROGRAMME,
         retention=UNTIL_CLOSED,

@@ -43,6 +43,9 @@ def schools_for_principals(user, *, search: str, limit: int = 20) -> list[School
     return list(schools.select_related("country").order_by("name", "pk")[:limit])
 
 
+PEOPLE_KEYS = ("full_name", "pk")  # the order of a search for people, paged by key (`common.keyset`)
+
+
 def people_for_appointer(user, *, search: str) -> QuerySet[User]:
     """Accounts this person may look up to appoint, matching every word of the search in the name or
     the e-mail: the platform's administrators find anyone with an e-mail; NSO staff the teachers of
@@ -76,9 +79,8 @@ def people_for_appointer(user, *, search: str) -> QuerySet[User]:
         for more in reach[1:]:
             scope |= more
         people = people.filter(pk__in=User.objects.filter(scope).values("pk"))
-    for word in words[:6]:
-        people = people.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
-    return people.select_related("teacher__school").order_by("full_name", "pk")
+    people = people.filter(contains_words("search_text", " ".join(words), most=6))
+    return people.select_related("teacher__school").order_by(*PEOPLE_KEYS)
 
 
 @dataclass(frozen=True)

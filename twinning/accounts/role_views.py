@@ -16,6 +16,7 @@ from twinning.accounts import queries, rules, services
 from twinning.accounts.models import Role, User
 from twinning.accounts.role_forms import AppointForm, AppointPrincipalForm, RemoveRoleForm
 from twinning.common.errors import ServiceError
+from twinning.common.keyset import keyset_page
 from twinning.schools.models import NSO, Programme, ValidationStatus
 
 PAGE_SIZE = 25
@@ -72,8 +73,12 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
         **(bound or {}),
     }
     person_search = request.GET.get("person", "").strip()[:100]
-    people = Paginator(queries.people_for_appointer(user, search=person_search), PAGE_SIZE).get_page(
-        request.GET.get("people_page")
+    people = keyset_page(
+        request,
+        queries.people_for_appointer(user, search=person_search),
+        keys=queries.PEOPLE_KEYS,
+        size=PAGE_SIZE,
+        prefix="people_",
     )
     principal_schools = set(
         rules.schools_for_principals_by(user)

@@ -69,6 +69,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "read_at", "created_at"]),
+            # The person's list, newest first, paged by key (`NOTIFICATION_KEYS` in views).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="common_notification_list"),
             # Only the few rows waiting for a digest are indexed, so the digest job finds them at once.
             models.Index(
                 fields=["recipient", "created_at"],

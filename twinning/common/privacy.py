@@ -179,6 +179,9 @@ class PersonalData:
     export_with: Callable[[Person], list[dict]] | None = None
     # What the notice and the confirmation page call the rows, when the model has no translated name.
     label: Promise | str = ""
+    # Copies made from `fields` for search (a folded name): personal too, not exported again (their source is),
+    # emptied when the rows are anonymised and gone with them when deleted.
+    derived: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -341,7 +344,8 @@ def _anonymise(entry: PersonalData, person: Person) -> None:
     for lookup in entry.subject:
         if "__" in lookup:
             raise ImproperlyConfigured(f"{entry.model}: only a direct link to the person can be emptied ({lookup}).")
-        model._default_manager.filter(**{lookup: person.user}).update(**{lookup: None, **entry.replace})
+        blanked = dict.fromkeys(entry.derived, "")
+        model._default_manager.filter(**{lookup: person.user}).update(**{lookup: None, **blanked, **entry.replace})
 
 
 def erase_entry(entry: PersonalData, person: Person) -> None:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import signing
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,17 +23,20 @@ from twinning.common import mail_choices, privacy
 from twinning.common.forms import MailChoicesForm
 from twinning.common.health import readiness
 from twinning.common.i18n import direction
+from twinning.common.keyset import keyset_page
 from twinning.common.models import Notification
 from twinning.common.notifications import label, param_names, text
 from twinning.common.offline import HEADER as OFFLINE_HEADER
 from twinning.common.offline import offline_readable
+
+NOTIFICATION_KEYS = ("-created_at", "-pk")
 
 
 @login_required
 def notifications(request):
     """The person's notifications, newest first; showing them marks them read."""
     rows = Notification.objects.filter(recipient=request.user)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, keys=NOTIFICATION_KEYS, size=30)
     names = param_names(page)
     items = [{"n": n, "text": text(n, names), "unread": n.read_at is None} for n in page]
     Notification.objects.filter(pk__in=[n.pk for n in page], read_at__isnull=True).update(read_at=timezone.now())

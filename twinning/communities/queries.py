@@ -5,10 +5,14 @@ the community, the reader's own membership is an indexed subquery, and related r
 prefetched once per page.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from datetime import UTC, datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from twinning.accounts.models import Role, User
 from twinning.accounts.rules import roles_of
+from twinning.common.search import contains_words
 from twinning.communities import rules
 from twinning.communities.models import (
     Answer,
@@ -85,8 +89,15 @@ def invitations_for(user) -> QuerySet[Invitation]:
     )
 
 
+# The orders of a community's threads and of a thread's posts, paged by key (`common.keyset`): `pinned` is when
+# the thread was pinned, or long ago for a thread not pinned.
+THREAD_KEYS = ("-pinned", "-last_post_at", "-pk")
+POST_KEYS = ("created_at", "pk")
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def threads_of(community: Community, user, *, moderator: bool) -> QuerySet[Thread]:
-    """Pinned threads first, then the latest; each with when the reader last read it (`seen_at`).
+    """Pinned threads first, then the latest (`THREAD_KEYS`); each with when the reader last read it (`seen_at`).
 
     A hidden thread is shown to moderators only.
     """
@@ -94,11 +105,15 @@ def threads_of(community: Community, user, *, moderator: bool) -> QuerySet[Threa
     if not moderator:
         threads = threads.filter(hidden_at__isnull=True)
     seen = ThreadVisit.objects.filter(thread=OuterRef("pk"), user=user).values("seen_at")[:1]
-    return threads.annotate(seen_at=Subquery(seen)).select_related("author")
+    return (
+        threads.annotate(seen_at=Subquery(seen), pinned=Coalesce("pinned_at", Value(_NEVER)))
+        .select_related("author")
+        .order_by(*THREAD_KEYS)
+    )
 
 
 def posts_of(thread: Thread):
-    return thread.posts.select_related("author__teacher__school__country", "hidden_by")
+    return thread.posts.select_related("author__teacher__school__country", "hidden_by").order_by(*POST_KEYS)
 
 
 def moderator_ids(community: Community) -> set[int]:
@@ -137,8 +152,7 @@ def folders_of(community: Community) -> list[Folder]:
 def members_of(community: Community, *, text: str = "") -> QuerySet[Membership]:
     """Moderators first, then by name; with each person's school, country and staff roles."""
     members = Membership.objects.filter(community=community)
-    for word in text.split()[:4]:
-        members = members.filter(user__full_name__icontains=word)
+    members = members.filter(contains_words("user__search_text", text, most=4))
     return (
         members.select_related("user__teacher__school__country")
         .prefetch_related(Prefetch("user__roles", Role.objects.exclude(kind=Role.Kind.PRINCIPAL).order_by("kind")))
@@ -170,7 +184,7 @@ def people_to_invite(community: Community, text: str, *, limit: int = 20) -> lis
         | Q(is_superuser=True)
         | Q(roles__kind__in=[Role.Kind.NSO_STAFF, Role.Kind.COORDINATOR])
     )
-    found = Q(email__iexact=text) if "@" in text else Q(full_name__icontains=text)
+    found = Q(email__iexact=text) if "@" in text else contains_words("search_text", text)
     people = (
         User.objects.filter(found, eligible, is_active=True)
         .exclude(pk__in=Membership.objects.filter(community=community).values("user_id"))

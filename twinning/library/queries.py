@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from twinning.common.search import contains_words
 from twinning.library.models import Activity, Attachment, Version
 
+# Each order of the search, paged by key (`common.keyset`): the last key unique, none null.
 SORTS = {
     "used": ("-use_count", "-published_at", "-pk"),
     "new": ("-published_at", "-pk"),
@@ -34,7 +35,9 @@ def library_for(
     Tags are filtered with EXISTS rather than joins, so an activity with many themes is listed once
     and the database never needs DISTINCT over the whole library.
     """
-    found = Activity.objects.filter(status=Activity.Status.PUBLISHED, published__isnull=False)
+    found = Activity.objects.filter(
+        status=Activity.Status.PUBLISHED, published__isnull=False, published_at__isnull=False
+    )
     # Every word, in the title, the summary or the goals, however it is accented or pointed (common/search.py).
     found = found.filter(contains_words("published__search_text", text))
     tags = (

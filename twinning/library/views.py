@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
 from twinning.common.i18n import current_language
+from twinning.common.keyset import count_at_most, keyset_page
 from twinning.common.uploads import UploadRefused
 from twinning.library import queries, rules, services
 from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, SearchForm, VersionForm, WithdrawForm
@@ -35,7 +36,9 @@ def index(request):
     form = SearchForm(request.GET or None)
     form.is_valid()  # the valid filters apply even when another is mistyped
     filters = form.filters() if form.is_bound else {}
-    page = Paginator(queries.library_for(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = queries.library_for(request.user, **filters)
+    keys = queries.SORTS[filters.get("sort", "used")]
+    page = keyset_page(request, found, keys=keys, size=PAGE_SIZE)
     reviewer = rules.can_review(request.user)
     return render(
         request,
@@ -43,6 +46,7 @@ def index(request):
         {
             "form": form,
             "page": page,
+            "found": count_at_most(found),
             "for_twinning": form.cleaned_data.get("twinning") if form.is_bound and form.is_valid() else None,
             "can_write": rules.can_write(request.user),
             "drafts": queries.drafts_of(request.user)[:10],

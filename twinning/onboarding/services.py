@@ -367,6 +367,8 @@ def _write(*, by, scope, found: Plan, merges: dict[int, Merge], now, expires, so
         )
         for teacher, school in teachers
     ]
+    for user in users:
+        user.fold_searched()  # bulk_create does not call save()
     User.objects.bulk_create(users, batch_size=BATCH)
     TeacherProfile.objects.bulk_create(
         (

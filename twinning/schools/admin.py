@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from twinning.common.search import FoldedSearchAdmin
 from twinning.schools.models import NSO, Country, Language, Programme, School, Subject, TeacherProfile
 
 
@@ -27,7 +28,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(FoldedSearchAdmin, admin.ModelAdmin):
     list_display = ("name", "native_name", "country", "city", "school_type", "status")
     list_filter = ("status", "school_type", "country")
     search_fields = ("name", "native_name", "city")
@@ -37,9 +38,10 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeacherProfile)
-class TeacherProfileAdmin(admin.ModelAdmin):
+class TeacherProfileAdmin(FoldedSearchAdmin, admin.ModelAdmin):
     list_display = ("user", "school", "status", "submitted_at", "decided_at")
     list_filter = ("status",)
-    search_fields = ("user__full_name", "user__email", "school__name")
+    search_fields = ("user__full_name", "user__email", "school__name")  # searched by FoldedSearchAdmin
+    folded_search_fields = ("user__search_text", "school__search_text")
     list_select_related = ("user", "school")
     raw_id_fields = ("user", "school", "decided_by", "vouched_by")

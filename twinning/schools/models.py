@@ -196,6 +196,8 @@ class School(Searchable):
         indexes = [
             models.Index(fields=["country", "status", "name"]),
             models.Index(fields=["status", "created_at"]),
+            # The directory's order, paged by key (`queries.DIRECTORY_KEYS`).
+            models.Index(fields=["name", "id"], name="school_directory_order"),
             # A trigram index on search_text too, on PostgreSQL (migration 0008, common.search.TrigramIndex).
         ]
         constraints = [

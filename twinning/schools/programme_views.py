@@ -6,13 +6,13 @@ Who decides is `rules.programmes_deciding_members`; the queue lives beside the d
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
+from twinning.common.keyset import keyset_page
 from twinning.schools import queries, rules, services
 from twinning.schools.forms import MembershipReasonForm, MembershipRequestForm
 
@@ -44,7 +44,9 @@ def request_membership(request, pk: int):
 
 
 def _queue_page(request, *, refuse_form=None, refused_pk=None, status=200):
-    page = Paginator(queries.membership_requests_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        request, queries.membership_requests_for(request.user), keys=queries.MEMBERSHIP_KEYS, size=PAGE_SIZE
+    )
     return render(
         request,
         "schools/membership_queue.html",
@@ -104,7 +106,7 @@ def refuse_membership(request, pk: int):
 
 def _members_page(request, programme, *, remove_form=None, removed_pk=None, status=200):
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(queries.members_of(programme, search=search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, queries.members_of(programme, search=search), keys=queries.MEMBER_KEYS, size=PAGE_SIZE)
     return render(
         request,
         "schools/programme_members.html",

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -13,11 +14,17 @@ from twinning.common.search import contains_words
 from twinning.schools import rules
 from twinning.schools.models import Country, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
+# The orders of the long lists, paged by key (`common.keyset`): the last key is unique, none is null.
+DIRECTORY_KEYS = ("name", "pk")
+QUEUE_KEYS = ("-vouched", "submitted_at", "pk")
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> QuerySet[TeacherProfile]:
     """Teachers waiting for this person's decision: confirmed e-mail, in their NSO's countries.
 
-    Vouched-for teachers first (a principal has already confirmed them), then oldest first.
+    Vouched-for teachers first (a principal has already confirmed them), then oldest first (`QUEUE_KEYS`: `vouched`
+    is when a principal vouched, or long ago for nobody).
     """
     teachers = rules.teachers_validated_by(user).filter(
         status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False
@@ -26,14 +33,13 @@ def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> 
         teachers = teachers.filter(school__country_id=country)
     if search:
         teachers = teachers.filter(
-            Q(user__full_name__icontains=search)
-            | Q(user__email__icontains=search)
-            | contains_words("school__search_text", search)
+            contains_words("user__search_text", search) | contains_words("school__search_text", search)
         )
     return (
         teachers.select_related("user", "school__country", "vouched_by")
         .prefetch_related("subjects", "languages")
-        .order_by(F("vouched_at").desc(nulls_last=True), "submitted_at", "pk")
+        .annotate(vouched=Coalesce("vouched_at", Value(_NEVER)))
+        .order_by(*QUEUE_KEYS)
     )
 
 
@@ -85,7 +91,7 @@ def schools_for_directory(user, *, search: str = "", country: str = "") -> Query
         schools = schools.filter(country_id=country)
     if search:
         schools = schools.filter(contains_words("search_text", search))
-    return schools.select_related("country").order_by("name", "pk")
+    return schools.select_related("country").order_by(*DIRECTORY_KEYS)
 
 
 def schools_for_signup(*, country: str, search: str) -> QuerySet[School]:
@@ -208,6 +214,9 @@ def programmes_open_to(school: School) -> QuerySet[Programme]:
     )
 
 
+MEMBERSHIP_KEYS = ("requested_at", "pk")
+
+
 def membership_requests_for(user) -> QuerySet[ProgrammeMembership]:
     """Requests waiting for a programme this person decides for, oldest first."""
     return (
@@ -215,7 +224,7 @@ def membership_requests_for(user) -> QuerySet[ProgrammeMembership]:
             programme__in=rules.programmes_deciding_members(user), status=ProgrammeMembership.Status.PENDING
         )
         .select_related("programme", "school__country", "requested_by")
-        .order_by("requested_at", "pk")
+        .order_by(*MEMBERSHIP_KEYS)
     )
 
 
@@ -231,9 +240,12 @@ def memberships_of(school: School) -> QuerySet[ProgrammeMembership]:
     return school.programme_memberships.select_related("programme").order_by("programme__slug")
 
 
+MEMBER_KEYS = ("country_id", "name", "pk")
+
+
 def members_of(programme: Programme, *, search: str = "") -> QuerySet[School]:
     """The programme's approved member schools (`School.programmes`), by country then name."""
     schools = programme.schools.all()
     if search:
         schools = schools.filter(contains_words("search_text", search))
-    return schools.select_related("country").order_by("country_id", "name", "pk")
+    return schools.select_related("country").order_by(*MEMBER_KEYS)

@@ -14,6 +14,7 @@ from twinning.accounts import oidc, sessions, throttle
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
+from twinning.common.keyset import keyset_page
 from twinning.common.net import client_address
 from twinning.schools import queries, rules, services
 from twinning.schools.forms import (
@@ -239,9 +240,12 @@ def validation_queue(request):
     filters = QueueFilterForm(request.GET, countries=countries)
     filters.is_valid()
     search, country = filters.cleaned_data.get("q", ""), filters.cleaned_data.get("country", "")
-    page = Paginator(
-        queries.validation_queue_for_staff(request.user, country=country, search=search), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = keyset_page(
+        request,
+        queries.validation_queue_for_staff(request.user, country=country, search=search),
+        keys=queries.QUEUE_KEYS,
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "schools/queue.html",
@@ -427,8 +431,11 @@ def school_directory(request):
         raise Http404
     search = request.GET.get("q", "").strip()[:100]
     country = request.GET.get("country", "")
-    page = Paginator(queries.schools_for_directory(request.user, search=search, country=country), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request,
+        queries.schools_for_directory(request.user, search=search, country=country),
+        keys=queries.DIRECTORY_KEYS,
+        size=PAGE_SIZE,
     )
     return render(
         request,

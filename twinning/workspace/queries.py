@@ -49,14 +49,23 @@ def feed_thumbnails(events: list[dict]) -> dict[int, dict[str, int | None]]:
     }
 
 
+# The orders of the forum and of a thread, paged by key (`common.keyset`).
+THREAD_KEYS = ("-last_post_at", "-pk")
+POST_KEYS = ("created_at", "pk")
+
+
 def threads_of(twinning: Twinning) -> QuerySet[Thread]:
-    return Thread.objects.filter(twinning=twinning).select_related("author")
+    return Thread.objects.filter(twinning=twinning).select_related("author").order_by(*THREAD_KEYS)
 
 
 def posts_of(thread: Thread, *, member, user) -> QuerySet[Post]:
     """The posts of a thread this person may read, each with the post it quotes (shown only if
     that one is readable too: see `shown_quotes`)."""
-    return thread.posts.filter(readable(member, user, author_field="author")).select_related("author", "quote__author")
+    return (
+        thread.posts.filter(readable(member, user, author_field="author"))
+        .select_related("author", "quote__author")
+        .order_by(*POST_KEYS)
+    )
 
 
 def readable_post(thread: Thread, pk, *, member, user) -> Post | None:

@@ -19,6 +19,7 @@ from twinning.accounts.models import Pupil
 from twinning.common import idempotency
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, posted_ids, redirect_back, stored_file_response
+from twinning.common.keyset import END, keyset_page
 from twinning.common.offline import is_prefetch, offline_readable
 from twinning.common.ordering import seen_order
 from twinning.common.uploads import KINDS, UploadRefused
@@ -146,7 +147,7 @@ def forum(request, pk: int):
             form.add_error(None, error.message)
         else:
             return redirect(outcome.url)
-    page = Paginator(queries.threads_of(twinning), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, queries.threads_of(twinning), keys=queries.THREAD_KEYS, size=PAGE_SIZE)
     return render(
         request,
         "workspace/forum.html",
@@ -215,8 +216,8 @@ def thread(request, pk: int, thread_pk: int):
             if not outcome.replayed:
                 messages.success(request, _("Your reply is posted."))
             return redirect(outcome.url)
-    page = Paginator(queries.posts_of(topic, member=member, user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request, queries.posts_of(topic, member=member, user=request.user), keys=queries.POST_KEYS, size=PAGE_SIZE
     )
     queries.shown_quotes(page, member=member, user=request.user)
     return render(
@@ -237,8 +238,9 @@ def _reply(request, topic: Thread, form, quoting) -> idempotency.Outcome:
     """Post the reply once for the message's key (see common.idempotency)."""
 
     def write() -> str:
-        services.reply(thread=topic, by=request.user, body=form.cleaned_data["body"], quote=quoting)
-        return reverse("workspace:thread", kwargs={"pk": topic.twinning_id, "thread_pk": topic.pk})
+        post = services.reply(thread=topic, by=request.user, body=form.cleaned_data["body"], quote=quoting)
+        thread_url = reverse("workspace:thread", kwargs={"pk": topic.twinning_id, "thread_pk": topic.pk})
+        return f"{thread_url}?before={END}#post-{post.pk}"  # the last page, where the reply is
 
     return idempotency.once(
         user=request.user, key=idempotency.key_of(request), scope=f"workspace.reply:{topic.pk}", write=write

@@ -69,7 +69,7 @@ def test_no_model_is_declared_twice_or_both_ways():
 def test_every_declared_field_and_lookup_exists():
     for entry in privacy.entries():
         model = entry.model_class
-        for name in entry.fields:
+        for name in (*entry.fields, *entry.derived):
             field = model._meta.get_field(name)
             assert field.concrete and not field.many_to_many, (entry.model, name)
         for lookup in entry.subject:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from twinning.common import audit
 from twinning.common.errors import ServiceError
+from twinning.common.keyset import END
 from twinning.common.notifications import notify
 from twinning.communities.models import Community, Membership, Post, Thread, ThreadVisit
 from twinning.communities.text import render
@@ -68,7 +69,7 @@ def _tell_starter(thread: Thread, by, post: Post) -> None:
     notify(
         user=starter,
         kind="community_reply",
-        url=f"{url}?page=last#post-{post.pk}",
+        url=f"{url}?before={END}#post-{post.pk}",
         title=thread.title,
         community=_name_for(thread.community, starter),
     )

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
+from twinning.common.keyset import END, keyset_page
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import HideForm, ReplyForm, ThreadForm
 from twinning.communities.models import Community, Post, Thread
@@ -33,8 +33,11 @@ def threads(request, pk: int):
         else:
             return redirect("communities:thread", pk=community.pk, thread_pk=thread.pk)
     moderator = rules.can_moderate(request.user, community)
-    page = Paginator(queries.threads_of(community, request.user, moderator=moderator), THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request,
+        queries.threads_of(community, request.user, moderator=moderator),
+        keys=queries.THREAD_KEYS,
+        size=THREADS_PER_PAGE,
     )
     return render(request, "communities/threads.html", _context(request, community, "threads", page=page, form=form))
 
@@ -61,10 +64,11 @@ def thread(request, pk: int, thread_pk: int):
             form.add_error(None, problem.message)
         else:
             messages.success(request, _("Your reply is posted."))
-            return redirect(f"{request.path}?page=last#post-{post.pk}")
-    paginator = Paginator(queries.posts_of(topic), POSTS_PER_PAGE)
-    number = request.GET.get("page")
-    page = paginator.get_page(paginator.num_pages if number == "last" else number)
+            return redirect(f"{request.path}?before={END}#post-{post.pk}")
+    if request.GET.get("page") == "last":
+        # Notifications sent before the thread paged by key link to "?page=last".
+        return redirect(f"{request.path}?before={END}")
+    page = keyset_page(request, queries.posts_of(topic), keys=queries.POST_KEYS, size=POSTS_PER_PAGE)
     if request.method == "GET" and community.viewer is not None:
         services.mark_read(thread=topic, user=request.user)
     return render(

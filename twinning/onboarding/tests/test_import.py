@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from twinning import testing
 from twinning.accounts.models import User
 from twinning.common.models import AuditEntry, Job
+from twinning.common.search import fold
 from twinning.onboarding import reader
 from twinning.onboarding.models import ImportFile, Invitation
 from twinning.onboarding.tests.conftest import HEADER, csv_bytes, row, upload, xlsx_bytes
@@ -191,6 +192,8 @@ def test_import_creates_validated_schools_and_teachers_and_queues_invitations(
         ("a@example.org", "validated", "he", False),
         ("b@example.org", "validated", "ar", False),
     ]
+    # Written in bulk, and still found by name however it is typed.
+    assert User.objects.get(email="b@example.org").search_text == fold("Huda Nasser", "b@example.org")
     assert Invitation.objects.filter(sent_at__isnull=True).count() == 2  # waiting in the queue
     assert Job.objects.filter(name="onboarding.send_invitations", status=Job.Status.QUEUED).count() == 1
     checked.refresh_from_db()

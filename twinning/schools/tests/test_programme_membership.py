@@ -244,3 +244,43 @@ def test_a_pending_school_is_shown_as_such_in_the_queue(client, cast, programme,
     page = client.get(reverse("schools:membership_queue")).content.decode()
     assert "Waiting School" in page
     assert School.objects.get(pk=school.pk).get_status_display() in page
+
+
+def _walk(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts, shown = [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+        page = response.context["page"]
+        shown += list(page)
+        url = f"{url.split('?')[0]}?after={page.next_cursor}" if page.has_next else None
+    return counts, shown
+
+
+def test_requests_and_members_page_by_key_with_as_many_queries_for_1_as_for_many(
+    client, cast, programme, programme_coordinator
+):
+    client.force_login(programme_coordinator)
+    queue, members = reverse("schools:membership_queue"), reverse("schools:programme_members", args=[programme.slug])
+    ProgrammeMembership.objects.create(programme=programme, school=cast.school_a, requested_by=cast.teacher_a.user)
+    programme.schools.add(cast.school_b)
+    (one_queue,), _ = _walk(client, queue)
+    (one_members,), _ = _walk(client, members)
+    for n in range(60):
+        school = make_school(country=cast.israel if n % 2 else cast.uk, name=f"School {n:02}")
+        if n % 2:
+            ProgrammeMembership.objects.create(programme=programme, school=school, requested_by=cast.teacher_a.user)
+        else:
+            programme.schools.add(school)
+
+    queue_counts, waiting = _walk(client, queue)
+    member_counts, listed = _walk(client, members)
+
+    assert set(queue_counts) == {one_queue} and len(waiting) == 31 == len({m.pk for m in waiting})
+    assert set(member_counts) == {one_members} and len(listed) == 31 == len({s.pk for s in listed})
+    assert listed == sorted(listed, key=lambda s: (s.country_id, s.name, s.pk))

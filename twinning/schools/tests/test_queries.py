@@ -113,3 +113,48 @@ def test_person_with_several_roles_sees_each_section(client, cast):
 
     assert 'data-testid="teacher-status"' in body
     assert 'data-testid="principal"' in body
+
+
+def _pages_of(client, url):
+    """Each page's rows, following the next links from `url`, and the query count of each page."""
+    counts, names = [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+        page = response.context["page"]
+        names.append(list(page))
+        url = f"{url.split('&after=')[0]}&after={page.next_cursor}" if page.has_next else None
+    return counts, names
+
+
+def test_directory_pages_by_key_with_as_many_queries_for_1_as_for_30_schools(client, cast):
+    client.force_login(cast.teacher_a.user)
+    url = f"{reverse('schools:directory')}?q=paged"
+    make_school(country=cast.israel, name="Paged 00")
+    (one,), _ = _pages_of(client, url)
+    for n in range(1, 30):
+        make_school(country=cast.uk if n % 2 else cast.israel, name=f"Paged {n:02}")
+
+    counts, pages = _pages_of(client, url)
+
+    assert counts == [one, one]
+    assert [school.name for page in pages for school in page] == [f"Paged {n:02}" for n in range(30)]
+    assert [len(page) for page in pages] == [25, 5]
+
+
+def test_validation_queue_pages_by_key_with_as_many_queries_for_1_as_for_30_teachers(client, cast):
+    client.force_login(cast.nso_il)
+    url = f"{reverse('schools:queue')}?q="
+    (one,), _ = _pages_of(client, url)  # the cast's one teacher waiting in Israel
+    add_pending(cast, 29)
+    vouched = make_teacher(school=cast.school_a, status=ValidationStatus.PENDING, name="Vouched For")
+    vouched.vouched_at, vouched.vouched_by = vouched.submitted_at, cast.principal_a
+    vouched.save(update_fields=["vouched_at", "vouched_by"])
+
+    counts, pages = _pages_of(client, url)
+
+    assert counts == [one, one]
+    shown = [teacher for page in pages for teacher in page]
+    assert shown[0] == vouched and shown[1] == cast.pending_il and len(shown) == 31 == len(set(shown))

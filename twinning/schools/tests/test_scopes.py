@@ -46,3 +46,29 @@ def test_scopes_directory_shows_validated_schools_only_even_to_the_admin(client,
     names = [school.name for school in client.get("/schools/").context["page"]]
 
     assert names == ["King David School", "Reali School"]
+
+
+def test_directory_links_its_pages_both_ways_in_the_readers_direction(client, cast):
+    for n in range(30):
+        testing.make_school(country=cast.israel, name=f"Directory {n:02}")
+    client.force_login(cast.teacher_a.user)
+
+    first = client.get("/schools/?q=directory")
+    page = first.context["page"]
+    cast.teacher_a.user.preferred_language = "he"
+    cast.teacher_a.user.save(update_fields=["preferred_language"])
+    second = client.get(f"/schools/?q=directory&after={page.next_cursor}")
+    body = second.content.decode()
+
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' not in first.content.decode()
+    assert [school.name for school in second.context["page"]] == [f"Directory {n:02}" for n in range(25, 30)]
+    assert 'rel="prev"' in body and 'rel="next"' not in body
+    assert '<span aria-hidden="true">→</span>' in body  # back is to the right in Hebrew
+
+
+def test_directory_with_a_broken_cursor_shows_the_first_page_and_says_why(client, cast):
+    client.force_login(cast.teacher_a.user)
+    response = client.get("/schools/?after=broken")
+    assert response.status_code == 200
+    assert [school.name for school in response.context["page"]] == ["King David School", "Reali School"]
+    assert "could not be found any more" in response.content.decode()

@@ -35,8 +35,9 @@ def test_a_reply_sent_twice_with_its_key_is_posted_once(client, cast, twinning, 
     first = _send(teacher, url, {"body": "مرحبا من حيفا"})
     again = _send(teacher, url, {"body": "مرحبا من حيفا"})
     assert first.status_code == again.status_code == 200
-    assert first.json() == {"state": "sent", "url": url, "replayed": False}
-    assert again.json() == {"state": "sent", "url": url, "replayed": True}
+    shown = f"{url}?before=end#post-{Post.objects.get(body='مرحبا من حيفا').pk}"  # the last page, where it is
+    assert first.json() == {"state": "sent", "url": shown, "replayed": False}
+    assert again.json() == {"state": "sent", "url": shown, "replayed": True}
     assert list(Post.objects.filter(thread=topic).values_list("body", flat=True)) == ["Hello!", "مرحبا من حيفا"]
     topic.refresh_from_db()
     assert topic.post_count == 2
@@ -46,11 +47,12 @@ def test_the_form_sent_twice_with_its_key_posts_once_and_says_so_once(client, ca
     url = f"/twinnings/{twinning.pk}/forum/{topic.pk}/"
     teacher = as_(client, cast.teacher_a.user)
     data = {"body": "Double tap", "idempotency_key": KEY}
-    assert teacher.post(url, data)["Location"] == url
-    assert teacher.post(url, data)["Location"] == url
+    shown = teacher.post(url, data)["Location"]
+    assert teacher.post(url, data)["Location"] == shown
     assert Post.objects.filter(thread=topic, body="Double tap").count() == 1
-    shown = [str(m) for m in teacher.get(url).context["messages"]]
-    assert shown == ["Your reply is posted."]
+    assert shown == f"{url}?before=end#post-{Post.objects.get(body='Double tap').pk}"
+    said = [str(m) for m in teacher.get(url).context["messages"]]
+    assert said == ["Your reply is posted."]
 
 
 def test_the_same_key_from_the_partner_is_another_message(client, cast, twinning, topic):

@@ -163,6 +163,8 @@ class Network:
         principals = self.make_principals(schools)
         teachers = self.plan_teachers(schools)
 
+        for user in self.users:
+            user.fold_searched()  # bulk_create does not call save()
         User.objects.bulk_create(self.users)
         for school in schools:
             school.fold_searched()  # bulk_create does not call save()
