@@ -131,6 +131,12 @@ class Writer:
         self.written: Counter[str] = Counter()
 
     def write(self, model: type[models.Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+        searched = getattr(model, "SEARCHED", ())
+        if searched and "search_text" not in columns:
+            # The folded copy a search reads (`common.search.Searchable`), as `save()` would write it.
+            at = [columns.index(name) for name in searched]
+            rows = (row + (fold(*(row[i] for i in at)),) for row in rows)
+            columns += ("search_text",)
         fields = [model._meta.get_field(name) for name in columns]
         # The columns not given take the field's default, as the ORM would write it: the database has none.
         others = [

@@ -68,6 +68,8 @@ def test_sizes_scripts_and_derived_fields(generated):
     assert any(POINTS.search(n) for n in natives) and any(TASHKEEL.search(n) for n in natives)
     assert any(ACCENTED.search(name) for name, *_rest in names)
     assert all(text == fold(name, native, city) for name, native, city, text in names)
+    folded = list(User.objects.values_list("full_name", "email", "search_text"))
+    assert all(text == fold(name, email) for name, email, text in folded)
     for stage in ("schools", "teachers", "twinnings", "pupils", "forum", "media", "report figures"):
         assert re.search(rf"^  {stage} +\d+\.\d s", generated.output, flags=re.MULTILINE), stage
 
