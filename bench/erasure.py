@@ -46,7 +46,7 @@ SCHOOLS = [
         "בית ספר הגליל",
         "דנה לוי",
         ["נועה כ.", "יוסף מ.", "תמר ש."],
-        (6, 11),
+        (9, 12),
     ),
     ("JO", "Jordan", "Asia/Amman", "sun_thu", "مدرسة عمّان", "ليلى حداد", ["سارة ع.", "محمد ك.", "يوسف ن."], (10, 14)),
     (
@@ -57,7 +57,7 @@ SCHOOLS = [
         "King David School",
         "Sarah Cohen",
         ["Tom W.", "Amy L."],
-        (14, 18),
+        (11, 15),
     ),
     ("FR", "France", "Europe/Paris", "mon_fri", "Lycée Victor Hugo", "Élodie Martin", ["Chloé D.", "Léo B."], (10, 14)),
 ]
