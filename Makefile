@@ -36,7 +36,7 @@ test-fast: setup test-deps ## The suite without the browser tests
 	$(PYTEST) -m "not browser"
 
 bench: setup bench-deps ## Benchmarks (printed figures, ratios against a reference measured in the same run)
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; \
+	@if ls bench/[!_]*.py >/dev/null 2>&1; then for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done; \
 	else echo "No benchmark yet."; fi
 
 # One catalogue per language of settings.LANGUAGES but the main one (the language the code is written in);

@@ -11,13 +11,9 @@ that take turns, CPU time read around each batch.
 """
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _setup
+
 SCHOOLS = int(os.environ.get("BENCH_API_SCHOOLS", "200000"))
 ROUNDS, PER_ROUND = 7, 10
 
@@ -168,27 +164,16 @@ print(f"  target: page {DEEP} costs what the first does: {'PASS' if same and dee
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="twinning-bench-"))
-    env = {
-        **os.environ,
-        "TWINNING_VAR_DIR": str(workdir),
-        "DJANGO_DEBUG": "0",
-        "TWINNING_JOBS_IMMEDIATE": "1",
-        "TWINNING_API_RATE_PER_MINUTE": str(10**9),
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "SCHOOLS": str(SCHOOLS),
-        "ROUNDS": str(ROUNDS),
-        "PER_ROUND": str(PER_ROUND),
-    }
-    env.pop("TWINNING_CACHE_URL", None)
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        if subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, env=env).returncode:
-            sys.exit(1)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    _setup.run_script(
+        MEASURE,
+        capture=False,
+        prefix="api",
+        DJANGO_DEBUG="0",
+        TWINNING_API_RATE_PER_MINUTE=str(10**9),
+        SCHOOLS=str(SCHOOLS),
+        ROUNDS=str(ROUNDS),
+        PER_ROUND=str(PER_ROUND),
+    )
 
 
 if __name__ == "__main__":

@@ -7,20 +7,14 @@ dashboard is requested through Django's test client as a signed-in coordinator, 
 (one `SELECT 1`) measured the same way in the same run.
 """
 
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+import _setup
 
 SEED_AND_MEASURE = r"""
 import random, statistics, time as clock
 from datetime import timedelta
 import django
 django.setup()
-from django.test import Client
+from bench._setup import signed_in, timed
 from django.utils import timezone
 from twinning import testing
 from twinning.accounts.models import Role
@@ -86,43 +80,18 @@ began = clock.perf_counter()
 again = compute_health(now=now)
 rerun = clock.perf_counter() - began
 
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(busy)
-def timed(url, repeat=15):
-    client.get(url)
-    samples = []
-    for _ in range(repeat):
-        began = clock.perf_counter()
-        response = client.get(url)
-        samples.append(clock.perf_counter() - began)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples)
+client = signed_in(busy)
 page = client.get("/coordination/")
 rows = page.content.count(b'data-testid="caseload-row"')
 print("posts", len(posts), "reference", reference_read, "job", job, "rerun", rerun, "nudges", counts.get("nudges", 0),
       "nudges2", again.get("nudges", 0), "silent", counts.get("silent", 0), "attention", counts.get("attention", 0),
-      "thriving", counts.get("thriving", 0), "rows", rows, "dashboard", timed("/coordination/"),
-      "health", timed("/health/"))
+      "thriving", counts.get("thriving", 0), "rows", rows, "dashboard", timed(client, "/coordination/", repeat=15)[0],
+      "health", timed(client, "/health/", repeat=15)[0])
 """
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "twinning.settings",
-            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-            "TWINNING_JOBS_IMMEDIATE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        run = subprocess.run(
-            [sys.executable, "-c", SEED_AND_MEASURE], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if run.returncode:
-            sys.exit(run.stderr[-3000:])
-        out = run.stdout.split()
-    f = dict(zip(out[::2], out[1::2], strict=True))
+    f = _setup.figures(_setup.run_script(SEED_AND_MEASURE, prefix="caseload"))
     job, dashboard, health = float(f["job"]), float(f["dashboard"]), float(f["health"])
     print("Coordinators' caseload (10,000 active twinnings, 20,000 schools, SQLite)")
     print("-" * 80)

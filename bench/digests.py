@@ -18,27 +18,15 @@ e-mail per notification) over a sample, scaled to every notification.
 """
 
 import os
-import shutil
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="bench-digests-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "twinning.settings"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
-os.environ["TWINNING_MEDIA_ROOT"] = str(WORK / "media")
+import _setup
 
-import django  # noqa: E402  (the settings above come first)
-
-django.setup()
+WORK = _setup.django_in_throwaway_folder("digests")  # before anything of Django's is imported
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -200,7 +188,7 @@ def build(now) -> dict:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    _setup.migrate()
     settings.JOBS_IMMEDIATE = False
     # Noon UTC tomorrow: 07:00 has passed in every reader's time zone (Paris to Amman).
     now = (timezone.now() + timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -265,4 +253,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        shutil.rmtree(WORK, ignore_errors=True)
+        _setup.remove(WORK)

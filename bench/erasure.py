@@ -13,27 +13,17 @@ accepted upload leaves them, so the reference is the database and the disk, not 
 
 import io
 import os
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="bench-erasure-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "twinning.settings"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
-os.environ["TWINNING_MEDIA_ROOT"] = str(WORK / "media")
+import _setup
 
-import django  # noqa: E402  (the settings above come first)
-
-django.setup()
+WORK = _setup.django_in_throwaway_folder("erasure")  # before anything of Django's is imported
 
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -56,7 +46,7 @@ SCHOOLS = [
         "בית ספר הגליל",
         "דנה לוי",
         ["נועה כ.", "יוסף מ.", "תמר ש."],
-        (6, 11),
+        (9, 12),
     ),
     ("JO", "Jordan", "Asia/Amman", "sun_thu", "مدرسة عمّان", "ليلى حداد", ["سارة ع.", "محمد ك.", "يوسف ن."], (10, 14)),
     (
@@ -67,7 +57,7 @@ SCHOOLS = [
         "King David School",
         "Sarah Cohen",
         ["Tom W.", "Amy L."],
-        (14, 18),
+        (11, 15),
     ),
     ("FR", "France", "Europe/Paris", "mon_fri", "Lycée Victor Hugo", "Élodie Martin", ["Chloé D.", "Léo B."], (10, 14)),
 ]
@@ -166,7 +156,7 @@ def plain_delete(pupil) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    _setup.migrate()
     with emails_muted():
         twinning, teachers, classes = network()
         israeli, jordanian = classes[0], classes[1]
@@ -195,4 +185,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        _setup.remove(WORK)

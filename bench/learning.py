@@ -7,13 +7,7 @@ number of queries whatever is shown; issuing 300 certificates in <= 2 s. The ref
 (one `SELECT 1`) measured the same way in the same run.
 """
 
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+import _setup
 
 SEED_AND_MEASURE = r"""
 import random, statistics, time as clock
@@ -22,7 +16,7 @@ from decimal import Decimal
 import django
 django.setup()
 from django.db import connection
-from django.test import Client
+from bench._setup import signed_in, timed
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from twinning import testing
@@ -68,17 +62,8 @@ Registration.objects.bulk_create(registrations, batch_size=5000)
 for o in rng.sample(offerings, 40):
     Registration.objects.create(offering=o, user=teacher, status="confirmed")
 
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(teacher)
-def timed(url, repeat=9):
-    client.get(url)
-    samples = []
-    for _ in range(repeat):
-        began = clock.perf_counter()
-        response = client.get(url)
-        samples.append(clock.perf_counter() - began)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples), response.content.count(b'data-testid="offering-row"')
+client = signed_in(teacher)
+ROW = b'data-testid="offering-row"'
 pages = {
     "coming_up": "/learning/",
     "online_seminars": "/learning/?kind=seminar",
@@ -86,9 +71,9 @@ pages = {
     "already_over": "/learning/?when=past",
     "coming_up_page_100": "/learning/?page=100",
 }
-out = ["health", timed("/health/")[0]]
+out = ["health", timed(client, "/health/")[0]]
 for name, url in pages.items():
-    seconds, results = timed(url)
+    seconds, results = timed(client, url, marker=ROW)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     out += [name, f"{seconds}:{results}:{len(queries)}"]
@@ -111,23 +96,7 @@ print(*out)
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "twinning.settings",
-            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-            "TWINNING_VAR_DIR": workdir,
-            "TWINNING_JOBS_IMMEDIATE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        run = subprocess.run(
-            [sys.executable, "-c", SEED_AND_MEASURE], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if run.returncode:
-            sys.exit(run.stderr[-3000:])
-        out = run.stdout.split()
-    figures = dict(zip(out[::2], out[1::2], strict=True))
+    figures = _setup.figures(_setup.run_script(SEED_AND_MEASURE, prefix="learning"))
     health = float(figures.pop("health"))
     issue_seconds, issued, _queries = figures.pop("issue_300").split(":")
     print("Courses and events (5,000 offerings, 60,000 registrations, SQLite)")

@@ -6,20 +6,14 @@ queries per page do not grow with the number of results. The reference is `/heal
 measured the same way in the same run.
 """
 
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+import _setup
 
 SEED_AND_MEASURE = r"""
 import random, statistics, time as clock
 import django
 django.setup()
 from django.db import connection
-from django.test import Client
+from bench._setup import signed_in, timed
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from twinning import testing
@@ -58,17 +52,8 @@ Version.languages.through.objects.bulk_create([
 Version.occasions.through.objects.bulk_create([
     Version.occasions.through(version=v, occasion_id=rng.choice(occasions)) for v in versions], batch_size=5000)
 
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(teacher)
-def timed(url, repeat=9):
-    client.get(url)
-    samples = []
-    for _ in range(repeat):
-        began = clock.perf_counter()
-        response = client.get(url)
-        samples.append(clock.perf_counter() - began)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples), response.content.count(b'data-testid="library-result"')
+client = signed_in(teacher)
+RESULT = b'data-testid="library-result"'
 pages = {
     "everything_most_used": "/library/",
     "words_river_map": "/library/?q=river+map",
@@ -77,9 +62,9 @@ pages = {
     "language_he_short_newest": "/library/?language=he&longest=45&sort=new",
     "everything_by_title_page_50": "/library/?sort=title&page=50",
 }
-out = ["health", timed("/health/")[0]]
+out = ["health", timed(client, "/health/")[0]]
 for name, url in pages.items():
-    seconds, results = timed(url)
+    seconds, results = timed(client, url, marker=RESULT)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     out += [name, f"{seconds}:{results}:{len(queries)}"]
@@ -88,22 +73,7 @@ print(*out)
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "twinning.settings",
-            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-            "TWINNING_JOBS_IMMEDIATE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        run = subprocess.run(
-            [sys.executable, "-c", SEED_AND_MEASURE], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if run.returncode:
-            sys.exit(run.stderr[-3000:])
-        out = run.stdout.split()
-    figures = dict(zip(out[::2], out[1::2], strict=True))
+    figures = _setup.figures(_setup.run_script(SEED_AND_MEASURE, prefix="library"))
     health = float(figures.pop("health"))
     print("Activity library search (20,000 published activities, SQLite)")
     print("-" * 80)

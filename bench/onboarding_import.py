@@ -16,26 +16,14 @@ one), the queries of the import, and the file's size against the upload limit.
 
 import io
 import os
-import shutil
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="bench-onboarding-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "twinning.settings"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
-os.environ["TWINNING_MEDIA_ROOT"] = str(WORK / "media")
+import _setup
 
-import django  # noqa: E402  (the settings above come first)
-
-django.setup()
+WORK = _setup.django_in_throwaway_folder("onboarding")  # before anything of Django's is imported
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
@@ -208,7 +196,7 @@ def read_only(data: bytes) -> int:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    _setup.migrate()
     programme, admin = network()
     start = time.perf_counter()
     data = xlsx()
@@ -260,7 +248,7 @@ def main() -> None:
         f"import / reference: {run_s / ref_s:4.1f}x time, {run_mib / ref_mib:4.1f}x memory"
     )
     print(f"  import per 1,000 teachers: {1000 * run_s / teachers:.2f} s")
-    shutil.rmtree(WORK, ignore_errors=True)
+    _setup.remove(WORK)
 
 
 if __name__ == "__main__":

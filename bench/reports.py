@@ -17,18 +17,15 @@ The last lines compare the large network's pages with the small one's: the ratio
 """
 
 import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _setup
 
 SEED_AND_MEASURE = r"""
 import random, statistics, time as clock
 from datetime import timedelta
 import django
 django.setup()
+from bench._setup import signed_in
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from twinning import testing
@@ -131,9 +128,7 @@ def timed(client, url, repeat=7):
         assert response.status_code == 200, (url, response.status_code, response.get("Location"))
     return f"{statistics.median(samples)}:{len(queries_made)}"
 
-as_admin, as_staff = testing.Client(HTTP_HOST="127.0.0.1"), testing.Client(HTTP_HOST="127.0.0.1")
-as_admin.force_login(admin)
-as_staff.force_login(staff)
+as_admin, as_staff = signed_in(admin), signed_in(staff)
 print("twinnings", report.total["twinnings"], "schools", School.objects.count(), "people",
       report.total["teachers"] + report.total["pupils"], "rows", len(report.lines), "memberships",
       Membership.objects.count(), "reference", reference, "live", live, "live_nso", live_nso,
@@ -155,24 +150,7 @@ PAGES = (
 
 
 def measure(twinnings: int) -> dict[str, str]:
-    with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            **os.environ,
-            "BENCH_N": str(twinnings),
-            "DJANGO_SETTINGS_MODULE": "twinning.settings",
-            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-            "TWINNING_VAR_DIR": workdir,
-            "TWINNING_JOBS_IMMEDIATE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        run = subprocess.run(
-            [sys.executable, "-c", SEED_AND_MEASURE], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if run.returncode:
-            sys.exit(run.stderr[-3000:])
-        out = run.stdout.split()
-    return dict(zip(out[::2], out[1::2], strict=True))
+    return _setup.figures(_setup.run_script(SEED_AND_MEASURE, prefix="reports", BENCH_N=str(twinnings)))
 
 
 def report(f: dict[str, str]) -> dict[str, float]:

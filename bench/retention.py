@@ -18,26 +18,16 @@ same rows removed from a copy of the database with plain queryset deletes and up
 
 import os
 import shutil
-import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="bench-retention-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "twinning.settings"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
-os.environ["TWINNING_MEDIA_ROOT"] = str(WORK / "media")
+import _setup
 
-import django  # noqa: E402  (the settings above come first)
-
-django.setup()
+WORK = _setup.django_in_throwaway_folder("retention")  # before anything of Django's is imported
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -274,7 +264,7 @@ def plain(now) -> int:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    _setup.migrate()
     # The teachers' passwords are not what is measured: a fast hasher, as the tests use.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     now = timezone.now()
@@ -284,7 +274,7 @@ def main() -> None:
     pupils, posts, media = Pupil.objects.count(), Post.objects.count(), MediaItem.objects.count()
     # A copy for the reference, taken before the job runs.
     connection.close()
-    shutil.copy(WORK / "db.sqlite3", WORK / "reference.sqlite3")
+    shutil.copy(WORK / "bench.sqlite3", WORK / "reference.sqlite3")
     shutil.copytree(WORK / "media", WORK / "media-reference")
 
     dry_s, dry_q, dry = measured(lambda: services.apply_policies(dry_run=True, now=now))
@@ -313,7 +303,7 @@ def main() -> None:
     print(f"  a second run, nothing left to do:        {idle_s:8.2f} s  {idle_q:8d} queries")
     per_pupil = (job_s - ref_s) / max(total["accounts.Pupil"], 1)
     print(f"  job / reference: {job_s / ref_s:5.1f}x   (about {per_pupil:.2f} s more per pupil erased)")
-    shutil.rmtree(WORK, ignore_errors=True)
+    _setup.remove(WORK)
 
 
 if __name__ == "__main__":

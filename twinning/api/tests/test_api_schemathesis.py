@@ -55,7 +55,7 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 QUICK = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,  # the same requests on every run: a failure can be run again
     suppress_health_check=list(HealthCheck),
@@ -143,4 +143,4 @@ def test_every_operation_keeps_to_its_schema(network, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_chains_of_operations_keep_to_the_schema(network, role):
     machine = schema_as(network[role]).as_state_machine()
-    machine.run(settings=settings(QUICK, max_examples=10, stateful_step_count=6))
+    machine.run(settings=settings(QUICK, max_examples=6, stateful_step_count=6))

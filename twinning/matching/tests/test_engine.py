@@ -309,7 +309,7 @@ def forbidden_pairs(everyone: list[Profile], picks: list[tuple[int, int]]) -> li
     return [(schools[x % len(schools)], schools[y % len(schools)]) for x, y in picks]
 
 
-FEW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def rounding_slack(*results) -> float:

@@ -392,9 +392,34 @@ def _same(kept: queries.Report, live: queries.Report) -> None:
     assert kept.total == live.total
 
 
+def pairwise(*values: tuple) -> list[tuple]:
+    """Combinations of three lists of values in which every pair of values of two of the lists comes together at
+    least once, in ``len(first) * len(third)`` rows instead of all of them: the first and the third list are crossed
+    whole, and the second list's value turns with both (``(i + k) % len(second)``), so that each of its values
+    meets each value of the other two. The second list must be the shortest."""
+    first, second, third = values
+    if len(second) > min(len(first), len(third)):
+        raise ValueError("the second list must be the shortest")
+    return [(a, second[(i + k) % len(second)], c) for i, a in enumerate(first) for k, c in enumerate(third)]
+
+
+def test_pairwise_brings_every_two_values_together():
+    rows = pairwise((None, 2025, 2026, 2024), (None, "IL", "GB"), ("all", "none", "b", "v"))
+    assert len(rows) == 16 < 4 * 3 * 4
+    assert {(year, country) for year, country, _ in rows} == {
+        (y, c) for y in (None, 2025, 2026, 2024) for c in (None, "IL", "GB")
+    }
+    assert len({(year, programme) for year, _, programme in rows}) == 4 * 4
+    assert len({(country, programme) for _, country, programme in rows}) == 3 * 4
+
+
 def test_the_kept_figures_equal_the_live_count_for_every_scope_and_filter(cast, network):
     """Every filter the page, the downloads and the API offer, for the network, an NSO, a programme, and a person
-    who is both NSO staff and a programme's coordinator: the kept report is the live count, cell for cell."""
+    who is both NSO staff and a programme's coordinator: the kept report is the live count, cell for cell.
+
+    The filters are combined pairwise (each year with each country and each programme, each country with each
+    programme, see ``pairwise``) rather than all 48 ways: the live count takes about thirty queries, and a filter
+    that the kept report applied wrongly shows in a combination with any of the others."""
     nso_uk = cast.uk.nso_id
     scopes = [
         Scope(everything=True),
@@ -404,16 +429,19 @@ def test_the_kept_figures_equal_the_live_count_for_every_scope_and_filter(cast, 
         Scope(programme_ids=frozenset({network.bridges.pk, network.voices.pk})),
         Scope(nso_ids=frozenset({nso_uk}), programme_ids=frozenset({network.bridges.pk})),
     ]
+    combinations = pairwise(
+        (None, 2025, 2026, 2024),
+        (None, "IL", "GB"),
+        (None, queries.NO_PROGRAMME, network.bridges.pk, network.voices.pk),
+    )
     checked = 0
     for scope in scopes:
         kept = services.refresh_report(scope)
-        for year in (None, 2025, 2026, 2024):
-            for country in (None, "IL", "GB"):
-                for programme in (None, queries.NO_PROGRAMME, network.bridges.pk, network.voices.pk):
-                    filters = {"school_year": year, "country": country, "programme": programme}
-                    _same(queries.report_from_kept(kept, **filters), queries.report_for(scope, **filters))
-                    checked += 1
-    assert checked == 6 * 4 * 3 * 4
+        for year, country, programme in combinations:
+            filters = {"school_year": year, "country": country, "programme": programme}
+            _same(queries.report_from_kept(kept, **filters), queries.report_for(scope, **filters))
+            checked += 1
+    assert checked == 6 * 16
     # Not an empty comparison: the network's report has a row per country of each of the three counted twinnings.
     whole = queries.report_from_kept(KeptReport.objects.get(scope="all"))
     assert whole.total["twinnings"] == 3 and len(whole.lines) == 6
