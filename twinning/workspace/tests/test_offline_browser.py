@@ -150,7 +150,9 @@ def test_a_reply_written_offline_arrives_once_for_the_partner_school(browser, li
         }""",
         [thread_path, key, REPLY],
     )
-    assert replay == [200, {"state": "sent", "url": thread_path, "replayed": True}]
+    # It answers with where the reply is: the thread's last page, at the reply.
+    shown = f"{thread_path}?before=end#post-{Post.objects.get(body=REPLY).pk}"
+    assert replay == [200, {"state": "sent", "url": shown, "replayed": True}]
     page.reload()  # the page sends whatever still waits: nothing does
     page.wait_for_selector("[data-testid=outbox-item][data-state=sent]")
     assert Post.objects.filter(body=REPLY).count() == 1
