@@ -301,6 +301,30 @@ def test_the_schema_and_its_documentation_are_served_from_here(client):
     assert b"cdn." not in docs.content and b"swagger-ui" in docs.content
 
 
+def test_the_schema_is_written_once_per_address_and_language_and_each_caller_gets_a_copy(client, monkeypatch):
+    from ninja import NinjaAPI
+
+    from twinning.api.v1 import api
+
+    written = []
+    original = NinjaAPI.get_openapi_schema
+
+    def counted(self, **kwargs):
+        written.append(kwargs["path_prefix"])
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counted)
+    monkeypatch.setattr(api, "_schemas", {})
+    first = client.get("/api/v1/openapi.json").content
+    mine = api.get_openapi_schema()
+    mine["paths"].clear()  # a caller changing its copy changes nobody else's
+    assert client.get("/api/v1/openapi.json").content == first
+    assert written == ["/api/v1/"]
+    client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="he")
+    assert written == ["/api/v1/", "/api/v1/"]
+    assert json.loads(first)["paths"]
+
+
 # --- The tokens page ----------------------------------------------------------------------------
 
 

@@ -9,12 +9,14 @@ what: an object that is not yours is a 404 here as it is there. Long lists are p
 first.
 """
 
+import copy
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Path, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -24,7 +26,30 @@ from twinning.api.auth import TokenAuth
 from twinning.api.errors import ApiError, not_found
 from twinning.common.errors import ServiceError
 
-api = NinjaAPI(
+
+class TwinningAPI(NinjaAPI):
+    """Django Ninja's API, whose OpenAPI schema is written once per address and language.
+
+    Ninja writes the schema afresh from every operation's types at each request for
+    ``openapi.json`` (about a third of a second of processor time); the operations are all
+    registered when the URLs are loaded, so the schema of an address and a language never changes
+    while the process lives. Each caller gets its own copy.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[str, str | None], dict] = {}
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language())
+        if key not in self._schemas:
+            self._schemas[key] = dict(super().get_openapi_schema(path_prefix=path_prefix))
+        return copy.deepcopy(self._schemas[key])
+
+
+api = TwinningAPI(
     title="Twinning API",
     version="1",
     description=(
