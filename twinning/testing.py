@@ -72,7 +72,14 @@ def signed_in_session(user: User) -> str:
 # The settings twinning/conftest.py sets around every test: none of them is read when middleware
 # is set up, so changing them keeps the shared handlers below.
 PER_TEST_SETTINGS = frozenset(
-    {"PASSWORD_HASHERS", "JOBS_IMMEDIATE", "EMAIL_BACKEND", "EMAIL_DELIVERY_BACKEND", "MATCHING_INDEX_MAX_AGE"}
+    {
+        "PASSWORD_HASHERS",
+        "JOBS_IMMEDIATE",
+        "EMAIL_BACKEND",
+        "EMAIL_DELIVERY_BACKEND",
+        "MATCHING_INDEX_MAX_AGE",
+        "MATCHING_INDEX_DIR",
+    }
 )
 _handlers: dict[bool, ClientHandler] = {}
 

@@ -29,6 +29,10 @@ SCHOOLS = 400
 HEBREW, ARABIC, ACCENTED = re.compile("[\u05d0-\u05ea]"), re.compile("[\u0627-\u064a]"), re.compile("[À-ž]")
 POINTS, TASHKEEL = re.compile("[\u05b0-\u05bc]"), re.compile("[\u064b-\u0652]")
 
+# One worker generates the network once for all the module's tests (without the group, both
+# workers took some of them and each generated it).
+pytestmark = pytest.mark.xdist_group("generate_network")
+
 
 @pytest.fixture(scope="module")
 def network(django_db_setup, django_db_blocker, tmp_path_factory):
