@@ -6,11 +6,13 @@ exists so that every scoping test has data that *could* leak.
 """
 
 import contextlib
+import itertools
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import override_settings
 from django.utils import translation
 
 from twinning import testing
@@ -126,9 +128,46 @@ def _migrate_or_copy(alias: str, migrate) -> None:
                 stale.unlink(missing_ok=True)
 
 
+@pytest.fixture(scope="session")
+def _search_index_folders(tmp_path_factory):
+    """A fresh folder name for each test's search index (``_each_test_settings``): made only by a
+    test that builds an index, not by every test as ``tmp_path`` would."""
+    base = tmp_path_factory.mktemp("search-index")
+    return (base / str(n) for n in itertools.count(1))
+
+
 @pytest.fixture(autouse=True)
-def _fast_hasher_and_plain_static(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _each_test_settings(_search_index_folders):
+    """The settings every test runs with, set in one override (one settings layer and one round of
+    ``setting_changed`` rather than one per setting); a test's own ``settings`` fixture changes go on
+    top of it and are undone first. They are listed in ``testing.PER_TEST_SETTINGS``, which keeps the
+    test clients' shared middleware chain.
+
+    - A fast password hasher.
+    - Background jobs are written to the queue as in production, then run by the test's own process
+      once their transaction commits (``django_capture_on_commit_callbacks(execute=True)``).
+    - Django's test set-up swaps EMAIL_BACKEND for its in-memory one: the queue is put back in
+      front, and it delivers into ``mail.outbox``.
+    - Each test has its own database: the search index of another test must never answer, nor one
+      built on disk (a test that builds one builds it in its own folder).
+    """
+    from twinning.matching import queries
+
+    each_test = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "JOBS_IMMEDIATE": True,
+        "EMAIL_BACKEND": "twinning.common.mail.QueuedEmailBackend",
+        "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MATCHING_INDEX_MAX_AGE": 0,
+        "MATCHING_INDEX_DIR": next(_search_index_folders),
+    }
+    assert set(each_test) == testing.PER_TEST_SETTINGS
+    queries._indexes.clear()
+    queries._watchers.clear()
+    queries._overlays.clear()
+    queries._asked.clear()
+    with override_settings(**each_test):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -148,31 +187,6 @@ def _main_language_to_start():
 def client():
     """pytest-django's client, whose ``force_login`` also passes the second step (``testing.Client``)."""
     return testing.Client()
-
-
-@pytest.fixture(autouse=True)
-def _jobs_run_inline(settings):
-    # Background jobs are written to the queue as in production, then run by the test's own
-    # process once their transaction commits (`django_capture_on_commit_callbacks(execute=True)`).
-    settings.JOBS_IMMEDIATE = True
-    # Django's test set-up swaps EMAIL_BACKEND for its in-memory one: put the queue back in front,
-    # and let the queue deliver into `mail.outbox`.
-    settings.EMAIL_BACKEND = "twinning.common.mail.QueuedEmailBackend"
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_index(settings, tmp_path):
-    # Each test has its own database: the search index of another test must never answer, nor
-    # one built on disk (a test that builds one builds it in its own folder).
-    from twinning.matching import queries
-
-    settings.MATCHING_INDEX_MAX_AGE = 0
-    settings.MATCHING_INDEX_DIR = tmp_path / "search-index"
-    queries._indexes.clear()
-    queries._watchers.clear()
-    queries._overlays.clear()
-    queries._asked.clear()
 
 
 @pytest.fixture
