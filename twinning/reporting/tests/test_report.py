@@ -18,7 +18,7 @@ from twinning.accounts.pupils import create_pupils
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
 from twinning.reporting import queries, services
-from twinning.reporting.models import KeptReport
+from twinning.reporting.models import EVERY_COUNTRY, EVERY_PROGRAMME, EVERY_YEAR, KeptReport
 from twinning.reporting.rules import Scope
 from twinning.schools.models import Programme, ValidationStatus
 from twinning.testing import as_
@@ -445,6 +445,36 @@ def test_the_kept_figures_equal_the_live_count_for_every_scope_and_filter(cast, 
     # Not an empty comparison: the network's report has a row per country of each of the three counted twinnings.
     whole = queries.report_from_kept(KeptReport.objects.get(scope="all"))
     assert whole.total["twinnings"] == 3 and len(whole.lines) == 6
+
+
+def test_on_postgresql_one_query_per_source_by_cube_counts_the_same_cells_as_eight(cast, network):
+    """PostgreSQL counts the cells with GROUP BY CUBE, one query per source; the eight queries per source that
+    SQLite makes give exactly the same cells on PostgreSQL too, for every kind of scope. A twinning of no programme
+    is counted, so that a NULL programme (NO_PROGRAMME) is told from a programme rolled up (EVERY_PROGRAMME)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("GROUP BY CUBE is PostgreSQL's")
+    twin(cast, cast.school_a, cast.school_b, year=2024, by=cast.teacher_a.user, partner=cast.teacher_b.user)
+    scopes = [
+        Scope(everything=True),
+        Scope(nso_ids=frozenset({cast.uk.nso_id})),
+        Scope(programme_ids=frozenset({network.voices.pk})),
+        Scope(nso_ids=frozenset({cast.israel.nso_id}), programme_ids=frozenset({network.bridges.pk})),
+        Scope(),
+    ]
+    for scope in scopes:
+        with CaptureQueriesContext(connection) as by_cube:
+            cube = queries.count_cells(scope, by_cube=True)
+        with CaptureQueriesContext(connection) as one_by_one:
+            eight = queries.count_cells(scope, by_cube=False)
+        assert cube == eight, scope
+        if scope.everything or scope.nso_ids or scope.programme_ids:
+            assert len(by_cube) == 5 and len(one_by_one) == 40
+    cells = queries.count_cells(Scope(everything=True))
+    assert cells[(2024, "IL", queries.NO_PROGRAMME)]["twinnings"] == 1
+    assert cells[(2024, "IL", EVERY_PROGRAMME)]["twinnings"] == 1
+    assert cells[(EVERY_YEAR, EVERY_COUNTRY, queries.NO_PROGRAMME)]["twinnings"] == 1
+    assert cells[(EVERY_YEAR, EVERY_COUNTRY, EVERY_PROGRAMME)]["twinnings"] == 4
+    assert queries.count_cells(Scope()) == {}
 
 
 def test_a_change_shows_when_the_job_counts_again_and_the_page_says_when(client, cast, network):
