@@ -48,7 +48,7 @@ from twinning.reporting.models import (
 )
 from twinning.reporting.rules import TEACHERS, Scope
 from twinning.reporting.small_groups import SMALLEST_GROUP, protect
-from twinning.schools.models import Country, Programme, ValidationStatus
+from twinning.schools.models import Country, Programme, School, TeacherProfile, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Activity
 
@@ -422,6 +422,44 @@ def _cube(source: Source, rows: QuerySet) -> Iterator[tuple[ReportCell, dict[str
         if not kept and not any(counts.values()):
             continue  # no rows at all: the grand total of nothing, as the eight queries leave it out
         yield _cell({"year": year, "place": place, "plan": plan}, kept), counts
+
+
+def _counted_tables() -> list[str]:
+    """The tables whose rows the counts read. Two that the queries touch are left out, on purpose: the users
+    (joined only on the way to a teacher's profile; no column of theirs is counted, and a user deleted takes their
+    memberships along) and the audit log (a twinning's approval is recorded in the same transaction as its change of
+    status, and entries are never removed, so what it says of a twinning never changes without the twinning's row).
+    Both are written all day long, by sign-ins and by every audited action."""
+    models = (Twinning, TwinningSchool, Membership, Meeting, MeetingSchool, Activity, Label, School, TeacherProfile)
+    return sorted({model._meta.db_table for model in (*models, Country)})
+
+
+def source_state(using: str) -> dict | None:
+    """What PostgreSQL's statistics say has been written to the counted tables: per table, the rows inserted,
+    updated and deleted so far and the table's file (which TRUNCATE changes), with when the server started and when
+    the statistics were last reset (either starts the counters afresh). A transaction's writes are in these
+    counters once it has ended, so a state read before a count and found again later means that the count would
+    find the same figures. None where there are no such counters (SQLite, or PostgreSQL with `track_counts` off):
+    then every run counts again. One query on a few rows of statistics."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # not the statistics read earlier in this transaction
+        cursor.execute(
+            "SELECT current_setting('track_counts'), pg_postmaster_start_time()::text, "
+            "(SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database())"
+        )
+        tracked, started, reset = cursor.fetchone()
+        if tracked != "on":
+            return None
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, pg_relation_filenode(relid) FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema() AND relname = ANY(%s)",
+            [_counted_tables()],
+        )
+        tables = {name: [int(n) for n in numbers] for name, *numbers in cursor.fetchall()}
+    return {"started": started, "reset": reset, "tables": tables}
 
 
 def kept_cells(kept: KeptReport) -> dict[ReportCell, dict[str, int]]:

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -500,10 +501,66 @@ def test_the_job_keeps_the_scopes_read_lately_and_forgets_the_others(client, cas
     long_ago = timezone.now() - services.UNREAD_FOR - timedelta(days=1)
     KeptReport.objects.update(read_at=long_ago)
     result = services.refresh_kept_reports()
-    assert result == {"refreshed": 1, "forgotten": 1}
+    assert result == {"refreshed": 1, "unchanged": 0, "forgotten": 1}
     # The whole network is always kept (the filters' school years come from it); the NSO's is counted when read.
     assert set(KeptReport.objects.values_list("scope", flat=True)) == {"all"}
     assert as_(client, cast.nso_il).get("/reports/").context["report"].total["twinnings"] == 3
+
+
+def _state_after_writes(before):
+    """The counted tables' state once the statistics show what was just committed (PostgreSQL sends a session's
+    counters at most once a second, when it is idle)."""
+    for _ in range(50):
+        state = queries.source_state("default")
+        if state != before:
+            return state
+        time.sleep(0.2)
+    raise AssertionError("the statistics never showed the write")
+
+
+def _settled():
+    """Wait until the statistics show every write made so far: the same state twice, a second and more apart."""
+    state = queries.source_state("default")
+    for _ in range(10):
+        time.sleep(1.2)
+        again = queries.source_state("default")
+        if again == state:
+            return
+        state = again
+    raise AssertionError("the statistics never settled")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_job_counts_again_only_what_was_written_to(client, cast, network):
+    """An idle network costs the job one query: a scope whose counted tables nobody wrote to since its count is not
+    counted again. A write to any of them (here a twinning declined) and every scope is counted again, right."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the statistics of writes are PostgreSQL's; SQLite counts every time")
+    as_(client, cast.nso_il).get("/reports/")  # the Israeli NSO's scope, counted for its first reader
+    _settled()
+    first = services.refresh_kept_reports()
+    assert first == {"refreshed": 2, "unchanged": 0, "forgotten": 0}  # a page's count has no state: counted again
+    counted = dict(KeptReport.objects.values_list("scope", "refreshed_at"))
+    assert services.refresh_kept_reports() == {"refreshed": 0, "unchanged": 2, "forgotten": 0}
+    assert dict(KeptReport.objects.values_list("scope", "refreshed_at")) == counted  # still says when counted
+    before = queries.source_state("default")
+    type(network.t3).objects.filter(pk=network.t3.pk).update(status="declined")
+    _state_after_writes(before)
+    assert services.refresh_kept_reports() == {"refreshed": 2, "unchanged": 0, "forgotten": 0}
+    for key in counted:
+        kept = KeptReport.objects.get(scope=key)
+        assert kept.refreshed_at > counted[key]
+        _same(queries.report_from_kept(kept), queries.report_for(Scope.from_key(key)))
+    assert queries.report_from_kept(KeptReport.objects.get(scope="all")).total["twinnings"] == 2
+
+
+def test_on_sqlite_there_is_no_state_and_the_job_counts_every_time(client, cast, network):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL has the statistics of writes")
+    assert queries.source_state("default") is None
+    as_(client, cast.admin).get("/reports/")
+    assert services.refresh_kept_reports() == {"refreshed": 1, "unchanged": 0, "forgotten": 0}
+    assert services.refresh_kept_reports() == {"refreshed": 1, "unchanged": 0, "forgotten": 0}
 
 
 def test_a_scope_written_as_a_key_reads_back_the_same():
