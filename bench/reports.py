@@ -14,11 +14,98 @@ Then, in each:
   `/health/` (one `SELECT 1`), with their queries.
 
 The last lines compare the large network's pages with the small one's: the ratio should stay near 1.
+
+With ``--database NAME`` (a loaded PostgreSQL database on 127.0.0.1:5432, or a URL; for instance the generated
+200,000-school network) it measures the job's count on that network instead, read-only (its session refuses every
+write): the cells of the whole network and of one NSO counted the way the job did before (eight aggregate queries
+per source) and the way it does now on PostgreSQL (one query per source, grouped by CUBE), checked equal cell for
+cell, and what the job costs when nothing was written since the last count (`queries.source_state`), against a
+reference measured the same way in the same run: reading every membership once.
+
+    .venv/bin/python bench/reports.py --database twinning_bignet
 """
 
+import argparse
 import os
+import subprocess
+import sys
 
 import _setup
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+ON_A_LOADED_NETWORK = r"""
+import statistics, time as clock
+import django
+django.setup()
+from django.db import connection
+from twinning.reporting import queries, rules
+from twinning.schools.models import NSO, School
+from twinning.twinnings.models import Membership, Twinning
+
+with connection.cursor() as cursor:  # the network is shared: this session writes nothing
+    cursor.execute("SET default_transaction_read_only = on")
+
+
+def timed(action, repeat):
+    samples, result = [], None
+    for _ in range(repeat):
+        began = clock.perf_counter()
+        result = action()
+        samples.append(clock.perf_counter() - began)
+    return statistics.median(samples), result
+
+
+reference, _ = timed(lambda: list(Membership.objects.values_list("twinning_id", "user_id", "school_id", "role")), 3)
+everything = rules.Scope(everything=True)
+nso = rules.Scope(nso_ids=frozenset({NSO.objects.order_by("pk").values_list("pk", flat=True).first()}))
+cube, cells = timed(lambda: queries.count_cells(everything, by_cube=True), 3)
+eight, same = timed(lambda: queries.count_cells(everything, by_cube=False), 1)
+assert cells == same, "the two ways counted different cells"
+cube_nso, cells_nso = timed(lambda: queries.count_cells(nso, by_cube=True), 3)
+eight_nso, same_nso = timed(lambda: queries.count_cells(nso, by_cube=False), 1)
+assert cells_nso == same_nso, "the two ways counted different cells for the NSO"
+idle, state = timed(lambda: queries.source_state("default"), 20)
+assert state is not None
+print("schools", School.objects.count(), "twinnings", Twinning.objects.count(), "memberships",
+      Membership.objects.count(), "cells", len(cells), "cells_nso", len(cells_nso), "reference", reference,
+      "eight", eight, "cube", cube, "eight_nso", eight_nso, "cube_nso", cube_nso, "idle", idle)
+"""
+
+
+def on_a_loaded_network(database: str) -> None:
+    url = database if "://" in database else f"{PG}/{database}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "twinning.settings", "DATABASE_URL": url}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_setup.ROOT), os.environ.get("PYTHONPATH")]))
+    env.pop("TWINNING_CACHE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-c", ON_A_LOADED_NETWORK], cwd=_setup.ROOT, env=env, capture_output=True, text=True
+    )
+    if run.returncode:
+        sys.exit(run.stderr[-3000:])
+    f = _setup.figures(run.stdout)
+    reference = float(f["reference"])
+    print(
+        f"The job's count on {url.rsplit('/', 1)[-1]}: {int(f['schools']):,} schools, {int(f['twinnings']):,} "
+        f"twinnings, {int(f['memberships']):,} memberships; {f['cells']} cells for the network, {f['cells_nso']} "
+        "for one NSO (PostgreSQL; median time)"
+    )
+    print("-" * 100)
+    print(f"  reading every membership once (reference)        {reference * 1000:9.1f} ms")
+    for key, label in (
+        ("eight", "whole network, 8 queries per source (before)"),
+        ("cube", "whole network, 1 query per source, CUBE (now)"),
+        ("eight_nso", "one NSO, 8 queries per source (before)"),
+        ("cube_nso", "one NSO, 1 query per source, CUBE (now)"),
+        ("idle", "nothing written since: the job's one query"),
+    ):
+        value = float(f[key])
+        print(f"  {label:<48} {value * 1000:9.1f} ms  ({value / reference:8.3f} x the reference)")
+    print(
+        f"  CUBE against eight queries per source: {float(f['eight']) / float(f['cube']):.1f} x faster for the "
+        f"network, {float(f['eight_nso']) / float(f['cube_nso']):.1f} x for one NSO; the same cells"
+    )
+
 
 SEED_AND_MEASURE = r"""
 import random, statistics, time as clock
@@ -184,6 +271,12 @@ def report(f: dict[str, str]) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", help="a loaded PostgreSQL database (a name on 127.0.0.1:5432, or a URL)")
+    args = parser.parse_args()
+    if args.database:
+        on_a_loaded_network(args.database)
+        return
     large = int(os.environ.get("BENCH_TWINNINGS", 10_000))
     small = report(measure(100))
     big = report(measure(large))

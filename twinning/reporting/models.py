@@ -216,6 +216,10 @@ class KeptReport(models.Model):
     read_at = models.DateTimeField()
     # The school years that have a twinning under way or done, network-wide, newest first (the filter's choices).
     school_years = models.JSONField(default=list)
+    # What the database's statistics said had been written to the counted tables just before the count
+    # (`queries.source_state`): the job counts a scope again only when they say something else. None: unknown
+    # (counted by a page, or on SQLite), so the next run of the job counts it again.
+    source_state = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.scope} @ {self.refreshed_at:%Y-%m-%d %H:%M}"

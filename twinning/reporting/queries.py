@@ -15,13 +15,16 @@ whatever the size of the network. `report_for` stays the live count, the referen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Aggregate, Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +48,7 @@ from twinning.reporting.models import (
 )
 from twinning.reporting.rules import TEACHERS, Scope
 from twinning.reporting.small_groups import SMALLEST_GROUP, protect
-from twinning.schools.models import Country, Programme, ValidationStatus
+from twinning.schools.models import Country, Programme, School, TeacherProfile, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Activity
 
@@ -163,14 +166,40 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """One measure of a source: the distinct values of `field` (among the rows that match `only`), or the sum of
+    `field`. Read either as an aggregate of the ORM (`aggregate`), or, for a grouping by CUBE, as a column of the
+    rows counted (`column`) and the aggregate over that column (`over`)."""
+
+    distinct: bool
+    field: str
+    only: Q | None = None
+
+    def aggregate(self) -> Aggregate | Coalesce:
+        if self.distinct:
+            return Count(self.field, distinct=True, filter=self.only)
+        return Coalesce(Sum(self.field), 0)
+
+    def column(self) -> F | Case:
+        return Case(When(self.only, then=F(self.field))) if self.only is not None else F(self.field)
+
+    def over(self, column: str) -> str:
+        return f"COUNT(DISTINCT {column})" if self.distinct else f"COALESCE(SUM({column}), 0)"
+
+
+@dataclass(frozen=True)
 class Source:
-    """One table counted: where its twinning, its school's country and its filter are."""
+    """One table counted: where its twinning, its school's country and its filter are, and what it counts."""
 
     model: type[TwinningSchool | Membership | MeetingSchool | Activity | Label]
     twinning: str
     country: str
     where: Q
-    counts: dict
+    tallies: dict[str, Tally]
+
+    @property
+    def counts(self) -> dict[str, Aggregate | Coalesce]:
+        return {key: tally.aggregate() for key, tally in self.tallies.items()}
 
 
 def _counted(twinning: str = "") -> Q:
@@ -205,7 +234,7 @@ def _sources() -> tuple[Source, ...]:
             "twinning",
             "school__country",
             Q(status=joined, school__status=validated),
-            {"schools": Count("school", distinct=True), "twinnings": Count("twinning", distinct=True)},
+            {"schools": Tally(True, "school"), "twinnings": Tally(True, "twinning")},
         ),
         Source(
             Membership,
@@ -219,8 +248,8 @@ def _sources() -> tuple[Source, ...]:
                 & (Q(active=True) | Q(user__teacher__left_at__isnull=False))
             ),
             {
-                "teachers": Count("user", distinct=True, filter=Q(role__in=TEACHERS)),
-                "pupils": Count("user", distinct=True, filter=Q(role=Membership.Role.PUPIL)),
+                "teachers": Tally(True, "user", Q(role__in=TEACHERS)),
+                "pupils": Tally(True, "user", Q(role=Membership.Role.PUPIL)),
             },
         ),
         Source(
@@ -228,7 +257,7 @@ def _sources() -> tuple[Source, ...]:
             "meeting__twinning",
             "school__country",
             Q(meeting__status=Meeting.Status.HELD, school__status=validated),
-            {"meetings": Count("meeting", distinct=True), "attendance": Coalesce(Sum("pupils_present"), 0)},
+            {"meetings": Tally(True, "meeting"), "attendance": Tally(False, "pupils_present")},
         ),
         # One filter() call, so the school of the country and the joined school are the same row.
         Source(
@@ -240,14 +269,14 @@ def _sources() -> tuple[Source, ...]:
                 twinning__schools__status=joined,
                 twinning__schools__school__status=validated,
             ),
-            {"activities": Count("pk", distinct=True)},
+            {"activities": Tally(True, "pk")},
         ),
         Source(
             Label,
             "twinning",
             "school__country",
             Q(kind=Label.Kind.NATIONAL, school__status=validated),
-            {"labels": Count("pk", distinct=True)},
+            {"labels": Tally(True, "pk")},
         ),
     )
 
@@ -315,39 +344,122 @@ ReportCell = tuple[int, str, int]  # (school year or EVERY_YEAR, country or EVER
 AXES = ("year", "place", "plan")
 
 
-def count_cells(scope: Scope) -> dict[ReportCell, dict[str, int]]:
+def count_cells(scope: Scope, *, by_cube: bool | None = None) -> dict[ReportCell, dict[str, int]]:
     """Every cell of the scope's report: the counts for each combination of school year, country and programme
-    (a programme of NO_PROGRAMME being the twinnings of none), where each axis may also be "all of them". Eight
-    aggregate queries per source, forty in all, whatever the size of the network."""
+    (a programme of NO_PROGRAMME being the twinnings of none), where each axis may also be "all of them".
+
+    On PostgreSQL one query per source, five in all, grouped by CUBE (every combination of the three axes in one
+    pass over the rows counted); elsewhere (SQLite) eight aggregate queries per source, forty in all, one per
+    combination. The two give the same cells (`by_cube` chooses, for the tests); either way the number of queries
+    does not depend on the size of the network."""
     empty = dict.fromkeys(KEYS, 0)
     cells: dict[ReportCell, dict[str, int]] = {}
     for source in _sources():
-        paths = {
-            "year": F(f"{source.twinning}__school_year"),
-            "place": F(f"{source.country}_id"),
-            "plan": F(f"{source.twinning}__programme"),
-        }
         rows = source.model.objects.filter(
             source.where
             & _counted(source.twinning)
             & scope.q(country=source.country, programme=f"{source.twinning}__programme_id")
         ).order_by()
-        for size in range(len(AXES) + 1):
-            for axes in combinations(AXES, size):
-                if axes:
-                    found = list(rows.values(**{axis: paths[axis] for axis in axes}).annotate(**source.counts))
-                else:
-                    found = [rows.aggregate(**source.counts)]
-                    if not any(found[0].values()):
-                        continue
-                for row in found:
-                    cell = (
-                        row["year"] if "year" in axes else EVERY_YEAR,
-                        row["place"] if "place" in axes else EVERY_COUNTRY,
-                        (row["plan"] or NO_PROGRAMME) if "plan" in axes else EVERY_PROGRAMME,
-                    )
-                    cells.setdefault(cell, dict(empty)).update({key: row[key] or 0 for key in source.counts})
+        cube = connections[rows.db].vendor == "postgresql" if by_cube is None else by_cube
+        for cell, counts in _cube(source, rows) if cube else _combinations(source, rows):
+            cells.setdefault(cell, dict(empty)).update(counts)
     return cells
+
+
+def _axes(source: Source) -> dict[str, F]:
+    return {
+        "year": F(f"{source.twinning}__school_year"),
+        "place": F(f"{source.country}_id"),
+        "plan": F(f"{source.twinning}__programme"),
+    }
+
+
+def _cell(row: dict, axes: tuple[str, ...]) -> ReportCell:
+    return (
+        row["year"] if "year" in axes else EVERY_YEAR,
+        row["place"] if "place" in axes else EVERY_COUNTRY,
+        (row["plan"] or NO_PROGRAMME) if "plan" in axes else EVERY_PROGRAMME,
+    )
+
+
+def _combinations(source: Source, rows: QuerySet) -> Iterator[tuple[ReportCell, dict[str, int]]]:
+    """The cells of one source in eight aggregate queries, one per combination of the axes."""
+    paths = _axes(source)
+    for size in range(len(AXES) + 1):
+        for axes in combinations(AXES, size):
+            if axes:
+                found = list(rows.values(**{axis: paths[axis] for axis in axes}).annotate(**source.counts))
+            else:
+                found = [rows.aggregate(**source.counts)]
+                if not any(found[0].values()):
+                    continue
+            for row in found:
+                yield _cell(row, axes), {key: row[key] or 0 for key in source.tallies}
+
+
+def _cube(source: Source, rows: QuerySet) -> Iterator[tuple[ReportCell, dict[str, int]]]:
+    """The cells of one source in one query (PostgreSQL): the rows counted, as the ORM builds them (the axes and
+    one column per measure), grouped by CUBE of the three axes. GROUPING() tells an axis rolled up ("all of
+    them") from a programme that is NULL (twinnings of no programme)."""
+    connection = connections[rows.db]
+    name = connection.ops.quote_name
+    columns = {f"m_{key}": tally.column() for key, tally in source.tallies.items()}
+    counted = rows.values(**_axes(source), **columns)
+    try:
+        sql, params = counted.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:  # a scope of nothing (no NSO, no programme): no rows, no cells
+        return
+    axes = ", ".join(name(axis) for axis in AXES)
+    measures = ", ".join(tally.over(name(f"m_{key}")) for key, tally in source.tallies.items())
+    query = f"SELECT {axes}, GROUPING({axes}), {measures} FROM ({sql}) AS counted GROUP BY CUBE ({axes})"
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    for year, place, plan, rolled, *values in found:
+        # GROUPING's bits, from the left: 4 the school year rolled up, 2 the country, 1 the programme.
+        kept = tuple(axis for axis, bit in zip(AXES, (4, 2, 1), strict=True) if not rolled & bit)
+        counts = {key: value or 0 for key, value in zip(source.tallies, values, strict=True)}
+        if not kept and not any(counts.values()):
+            continue  # no rows at all: the grand total of nothing, as the eight queries leave it out
+        yield _cell({"year": year, "place": place, "plan": plan}, kept), counts
+
+
+def _counted_tables() -> list[str]:
+    """The tables whose rows the counts read. Two that the queries touch are left out, on purpose: the users
+    (joined only on the way to a teacher's profile; no column of theirs is counted, and a user deleted takes their
+    memberships along) and the audit log (a twinning's approval is recorded in the same transaction as its change of
+    status, and entries are never removed, so what it says of a twinning never changes without the twinning's row).
+    Both are written all day long, by sign-ins and by every audited action."""
+    models = (Twinning, TwinningSchool, Membership, Meeting, MeetingSchool, Activity, Label, School, TeacherProfile)
+    return sorted({model._meta.db_table for model in (*models, Country)})
+
+
+def source_state(using: str) -> dict | None:
+    """What PostgreSQL's statistics say has been written to the counted tables: per table, the rows inserted,
+    updated and deleted so far and the table's file (which TRUNCATE changes), with when the server started and when
+    the statistics were last reset (either starts the counters afresh). A transaction's writes are in these
+    counters once it has ended, so a state read before a count and found again later means that the count would
+    find the same figures. None where there are no such counters (SQLite, or PostgreSQL with `track_counts` off):
+    then every run counts again. One query on a few rows of statistics."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # not the statistics read earlier in this transaction
+        cursor.execute(
+            "SELECT current_setting('track_counts'), pg_postmaster_start_time()::text, "
+            "(SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database())"
+        )
+        tracked, started, reset = cursor.fetchone()
+        if tracked != "on":
+            return None
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, pg_relation_filenode(relid) FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema() AND relname = ANY(%s)",
+            [_counted_tables()],
+        )
+        tables = {name: [int(n) for n in numbers] for name, *numbers in cursor.fetchall()}
+    return {"started": started, "reset": reset, "tables": tables}
 
 
 def kept_cells(kept: KeptReport) -> dict[ReportCell, dict[str, int]]:

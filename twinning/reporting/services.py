@@ -164,19 +164,23 @@ REFRESH_MINUTES = 60
 READ_NOTED_EVERY = timedelta(hours=1)
 
 
-def refresh_report(scope: rules.Scope) -> KeptReport:
+def refresh_report(scope: rules.Scope, *, state: dict | None = None) -> KeptReport:
     """Count the scope's figures (`queries.count_cells`) and keep them in place of the last ones, in one
-    transaction: a page reads either the old figures or the new, never half of each."""
+    transaction: a page reads either the old figures or the new, never half of each. `state` is what the
+    database's statistics said had been written before the count began (`queries.source_state`), kept so that
+    the job counts the scope again only once something is written; None (a page counting a scope for its first
+    reader, perhaps from a replica) leaves it to the job's next run to count again."""
     cells = queries.count_cells(scope)
     years = queries.school_years_counted()
     now = timezone.now()
     with transaction.atomic():
         kept, created = KeptReport.objects.select_for_update().get_or_create(
-            scope=scope.key, defaults={"refreshed_at": now, "read_at": now, "school_years": years}
+            scope=scope.key,
+            defaults={"refreshed_at": now, "read_at": now, "school_years": years, "source_state": state},
         )
         if not created:
-            kept.refreshed_at, kept.school_years = now, years
-            kept.save(update_fields=["refreshed_at", "school_years"])
+            kept.refreshed_at, kept.school_years, kept.source_state = now, years, state
+            kept.save(update_fields=["refreshed_at", "school_years", "source_state"])
             KeptCount.objects.filter(report=kept).delete()
         KeptCount.objects.bulk_create(
             [
@@ -201,12 +205,21 @@ def kept_report(scope: rules.Scope) -> KeptReport:
 
 
 def refresh_kept_reports() -> dict:
-    """The job: the whole network's figures and those of every scope read lately counted again; the scopes
-    nobody read for UNREAD_FOR forgotten."""
+    """The job: the whole network's figures and those of every scope read lately counted again, unless nothing
+    was written to the counted tables since their last count (`queries.source_state`: an idle network costs one
+    query an hour); the scopes nobody read for UNREAD_FOR forgotten. The pages keep saying when the figures were
+    counted."""
     now = timezone.now()
     _rows, deleted = KeptReport.objects.filter(read_at__lt=now - UNREAD_FOR).exclude(scope="all").delete()
     forgotten = deleted.get(KeptReport._meta.label, 0)
-    keys = set(KeptReport.objects.values_list("scope", flat=True)) | {"all"}
-    for key in sorted(keys):
-        refresh_report(rules.Scope.from_key(key))
-    return {"refreshed": len(keys), "forgotten": forgotten}
+    # Read before counting, on the database counted from (a job reads from the primary).
+    state = queries.source_state(KeptReport.objects.db)
+    kept = dict(KeptReport.objects.values_list("scope", "source_state"))
+    kept.setdefault("all", None)
+    refreshed = 0
+    for key in sorted(kept):
+        if state is not None and kept[key] == state:
+            continue  # nothing written since this scope was counted: the same figures
+        refresh_report(rules.Scope.from_key(key), state=state)
+        refreshed += 1
+    return {"refreshed": refreshed, "unchanged": len(kept) - refreshed, "forgotten": forgotten}

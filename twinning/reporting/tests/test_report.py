@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -18,7 +19,7 @@ from twinning.accounts.pupils import create_pupils
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
 from twinning.reporting import queries, services
-from twinning.reporting.models import KeptReport
+from twinning.reporting.models import EVERY_COUNTRY, EVERY_PROGRAMME, EVERY_YEAR, KeptReport
 from twinning.reporting.rules import Scope
 from twinning.schools.models import Programme, ValidationStatus
 from twinning.testing import as_
@@ -447,6 +448,36 @@ def test_the_kept_figures_equal_the_live_count_for_every_scope_and_filter(cast, 
     assert whole.total["twinnings"] == 3 and len(whole.lines) == 6
 
 
+def test_on_postgresql_one_query_per_source_by_cube_counts_the_same_cells_as_eight(cast, network):
+    """PostgreSQL counts the cells with GROUP BY CUBE, one query per source; the eight queries per source that
+    SQLite makes give exactly the same cells on PostgreSQL too, for every kind of scope. A twinning of no programme
+    is counted, so that a NULL programme (NO_PROGRAMME) is told from a programme rolled up (EVERY_PROGRAMME)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("GROUP BY CUBE is PostgreSQL's")
+    twin(cast, cast.school_a, cast.school_b, year=2024, by=cast.teacher_a.user, partner=cast.teacher_b.user)
+    scopes = [
+        Scope(everything=True),
+        Scope(nso_ids=frozenset({cast.uk.nso_id})),
+        Scope(programme_ids=frozenset({network.voices.pk})),
+        Scope(nso_ids=frozenset({cast.israel.nso_id}), programme_ids=frozenset({network.bridges.pk})),
+        Scope(),
+    ]
+    for scope in scopes:
+        with CaptureQueriesContext(connection) as by_cube:
+            cube = queries.count_cells(scope, by_cube=True)
+        with CaptureQueriesContext(connection) as one_by_one:
+            eight = queries.count_cells(scope, by_cube=False)
+        assert cube == eight, scope
+        if scope.everything or scope.nso_ids or scope.programme_ids:
+            assert len(by_cube) == 5 and len(one_by_one) == 40
+    cells = queries.count_cells(Scope(everything=True))
+    assert cells[(2024, "IL", queries.NO_PROGRAMME)]["twinnings"] == 1
+    assert cells[(2024, "IL", EVERY_PROGRAMME)]["twinnings"] == 1
+    assert cells[(EVERY_YEAR, EVERY_COUNTRY, queries.NO_PROGRAMME)]["twinnings"] == 1
+    assert cells[(EVERY_YEAR, EVERY_COUNTRY, EVERY_PROGRAMME)]["twinnings"] == 4
+    assert queries.count_cells(Scope()) == {}
+
+
 def test_a_change_shows_when_the_job_counts_again_and_the_page_says_when(client, cast, network):
     page = as_(client, cast.admin).get("/reports/")
     counted = page.context["report"].refreshed_at
@@ -470,10 +501,66 @@ def test_the_job_keeps_the_scopes_read_lately_and_forgets_the_others(client, cas
     long_ago = timezone.now() - services.UNREAD_FOR - timedelta(days=1)
     KeptReport.objects.update(read_at=long_ago)
     result = services.refresh_kept_reports()
-    assert result == {"refreshed": 1, "forgotten": 1}
+    assert result == {"refreshed": 1, "unchanged": 0, "forgotten": 1}
     # The whole network is always kept (the filters' school years come from it); the NSO's is counted when read.
     assert set(KeptReport.objects.values_list("scope", flat=True)) == {"all"}
     assert as_(client, cast.nso_il).get("/reports/").context["report"].total["twinnings"] == 3
+
+
+def _state_after_writes(before):
+    """The counted tables' state once the statistics show what was just committed (PostgreSQL sends a session's
+    counters at most once a second, when it is idle)."""
+    for _ in range(50):
+        state = queries.source_state("default")
+        if state != before:
+            return state
+        time.sleep(0.2)
+    raise AssertionError("the statistics never showed the write")
+
+
+def _settled():
+    """Wait until the statistics show every write made so far: the same state twice, a second and more apart."""
+    state = queries.source_state("default")
+    for _ in range(10):
+        time.sleep(1.2)
+        again = queries.source_state("default")
+        if again == state:
+            return
+        state = again
+    raise AssertionError("the statistics never settled")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_job_counts_again_only_what_was_written_to(client, cast, network):
+    """An idle network costs the job one query: a scope whose counted tables nobody wrote to since its count is not
+    counted again. A write to any of them (here a twinning declined) and every scope is counted again, right."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the statistics of writes are PostgreSQL's; SQLite counts every time")
+    as_(client, cast.nso_il).get("/reports/")  # the Israeli NSO's scope, counted for its first reader
+    _settled()
+    first = services.refresh_kept_reports()
+    assert first == {"refreshed": 2, "unchanged": 0, "forgotten": 0}  # a page's count has no state: counted again
+    counted = dict(KeptReport.objects.values_list("scope", "refreshed_at"))
+    assert services.refresh_kept_reports() == {"refreshed": 0, "unchanged": 2, "forgotten": 0}
+    assert dict(KeptReport.objects.values_list("scope", "refreshed_at")) == counted  # still says when counted
+    before = queries.source_state("default")
+    type(network.t3).objects.filter(pk=network.t3.pk).update(status="declined")
+    _state_after_writes(before)
+    assert services.refresh_kept_reports() == {"refreshed": 2, "unchanged": 0, "forgotten": 0}
+    for key in counted:
+        kept = KeptReport.objects.get(scope=key)
+        assert kept.refreshed_at > counted[key]
+        _same(queries.report_from_kept(kept), queries.report_for(Scope.from_key(key)))
+    assert queries.report_from_kept(KeptReport.objects.get(scope="all")).total["twinnings"] == 2
+
+
+def test_on_sqlite_there_is_no_state_and_the_job_counts_every_time(client, cast, network):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL has the statistics of writes")
+    assert queries.source_state("default") is None
+    as_(client, cast.admin).get("/reports/")
+    assert services.refresh_kept_reports() == {"refreshed": 1, "unchanged": 0, "forgotten": 0}
+    assert services.refresh_kept_reports() == {"refreshed": 1, "unchanged": 0, "forgotten": 0}
 
 
 def test_a_scope_written_as_a_key_reads_back_the_same():
