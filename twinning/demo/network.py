@@ -28,12 +28,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from twinning.accounts import second_factor
 from twinning.accounts.models import Pupil, Role, User
+from twinning.common.models import AuditEntry
 from twinning.common.school_year import current_school_year
 from twinning.common.search import fold
 from twinning.demo import names as school_names
@@ -301,6 +303,7 @@ class Network:
                 Meeting,
                 MeetingSchool,
                 Label,
+                AuditEntry,
                 School.languages.through,
                 School.programmes.through,
                 TeacherProfile.subjects.through,
@@ -685,7 +688,7 @@ class Network:
         keys = [key for key in sorted(bands) if len(bands[key]) > 1]
         weights = [sum(len(schools) for schools in bands[key].values()) for key in keys]
         total = self.sizes.twinnings
-        twinnings, rows, members = [], [], []
+        twinnings, rows, members, history = [], [], [], []
         for offset, share in zip((2, 1, 0), YEAR_SHARES, strict=True):
             year = self.year - offset
             paired: set[tuple[int, int]] = set()
@@ -711,6 +714,7 @@ class Network:
                 pk = self.keys.take(Twinning)
                 schools = [host, *partners]
                 contacts = {s.pk: rng.choice(s.teachers) for s in schools}
+                gone: tuple[int, datetime] | None = None  # the school that left, and when
                 if status == "proposed":
                     joined = [host]
                 elif status == "needs_partner":
@@ -743,6 +747,7 @@ class Network:
                     if status == "needs_partner" and school not in joined:
                         state, left_at, reason = "left", started + timedelta(days=rng.randint(5, 40)), ""
                         reason = "Our partner class changed teacher mid-year."
+                        gone = (school.pk, left_at)
                     contact = contacts[school.pk] if state != "invited" else None
                     twinnings.append(
                         (
@@ -775,6 +780,9 @@ class Network:
                             row.teachers.append((colleague, school.pk))
                 row.members = list(row.teachers)
                 self.twinnings.append(row)
+                history += self.history(
+                    row, created=created, contacts=contacts, coordinator=self.coordinators[key[0]], gone=gone
+                )
         self.writer.write(
             Twinning,
             (
@@ -799,8 +807,63 @@ class Network:
             twinnings,
         )
         self.writer.write(Membership, MEMBERSHIP_COLUMNS, members)
+        self.writer.write(
+            AuditEntry, ("id", "at", "actor_id", "action", "target_type_id", "target_id", "data"), history
+        )
         self.memberships = len(members)
-        return f"{len(rows):,} twinnings, {len(twinnings):,} schools in them, {len(members):,} teacher memberships"
+        return (
+            f"{len(rows):,} twinnings, {len(twinnings):,} schools in them, {len(members):,} teacher memberships, "
+            f"{len(history):,} entries of their history"
+        )
+
+    def history(
+        self,
+        row: TwinningRow,
+        *,
+        created: datetime,
+        contacts: dict[int, int],
+        coordinator: int,
+        gone: tuple[int, datetime] | None,
+    ) -> list:
+        """The twinning's audit log as the services write it (`twinnings.services`): proposed by the host's contact,
+        accepted by each partner that joined, approved by the programme's coordinator, started, and then closed or
+        left by a school. The reports count a closed twinning only if it was approved first, and the history
+        pages show these entries."""
+        kind = ContentType.objects.get_for_model(Twinning).pk
+        entries = [(created, contacts[row.schools[0].pk], "twinning.proposed", {})]
+        if row.status != "proposed":
+            entries += self.answered(row, created=created, contacts=contacts, coordinator=coordinator, gone=gone)
+        return [
+            (self.keys.take(AuditEntry), at, actor, action, kind, row.pk, data) for at, actor, action, data in entries
+        ]
+
+    def answered(
+        self,
+        row: TwinningRow,
+        *,
+        created: datetime,
+        contacts: dict[int, int],
+        coordinator: int,
+        gone: tuple[int, datetime] | None,
+    ) -> list[tuple[datetime, int, str, dict]]:
+        """The entries after the proposal, for a twinning every invited school answered."""
+        host, partners = row.schools[0], row.schools[1:]
+        third = (row.started - created) / 3
+        accepted = created + third
+        # A school that left later (needs_partner) had joined first; every partner answered the invitation.
+        entries = [(accepted, contacts[s.pk], "twinning.school_accepted", {"school": s.pk}) for s in partners]
+        entries.append((accepted, contacts[partners[-1].pk], "twinning.accepted", {}))
+        if row.status != "accepted":
+            entries.append((accepted + third, coordinator, "twinning.approved", {}))
+        if row.status in ("active", "needs_partner", "closed"):
+            entries.append((row.started, contacts[host.pk], "twinning.started", {}))
+        if gone is not None:
+            school, at = gone
+            entries.append((at, contacts[school], "twinning.school_left", {"school": school}))
+            entries.append((at, contacts[school], "twinning.needs_partner", {}))
+        if row.status == "closed":
+            entries.append((row.ends, contacts[host.pk], "twinning.closed", {}))
+        return entries
 
     def bands(self) -> dict[tuple[int, bool], dict[str, list[SchoolRow]]]:
         """The schools that may twin (validated, with a teacher), by programme and age band, then by country."""

@@ -15,12 +15,17 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.test import RequestFactory, override_settings
 
+from django.contrib.contenttypes.models import ContentType
+
 from twinning.accounts.models import Pupil, Role, User
+from twinning.common.models import AuditEntry
 from twinning.common.school_year import current_school_year
 from twinning.common.search import fold
 from twinning.matching.models import TwinningProfile
 from twinning.meetings.models import Meeting
 from twinning.recognition.models import Label
+from twinning.reporting.queries import report_for
+from twinning.reporting.rules import Scope
 from twinning.schools.models import SCHOOL_WEEK_DAYS, Country, School, TeacherProfile, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Event, MediaItem, Post, Thread
@@ -179,6 +184,69 @@ def test_a_generated_teachers_pages_answer(generated, client):
     # The forum lists the twinning's threads, the partner search finds schools.
     forum = client.get(f"/twinnings/{twinning}/forum/").content.decode()
     assert all(title in forum for title in Thread.objects.filter(twinning_id=twinning).values_list("title", flat=True))
+
+
+# What each status's history holds, in order (`twinnings.services` writes the same actions).
+HISTORY = {
+    "proposed": ["twinning.proposed"],
+    "accepted": ["twinning.proposed", "twinning.school_accepted", "twinning.accepted"],
+    "approved": ["twinning.proposed", "twinning.school_accepted", "twinning.accepted", "twinning.approved"],
+    "active": [
+        "twinning.proposed",
+        "twinning.school_accepted",
+        "twinning.accepted",
+        "twinning.approved",
+        "twinning.started",
+    ],
+    "needs_partner": [
+        "twinning.proposed",
+        "twinning.school_accepted",
+        "twinning.accepted",
+        "twinning.approved",
+        "twinning.started",
+        "twinning.school_left",
+        "twinning.needs_partner",
+    ],
+    "closed": [
+        "twinning.proposed",
+        "twinning.school_accepted",
+        "twinning.accepted",
+        "twinning.approved",
+        "twinning.started",
+        "twinning.closed",
+    ],
+}
+
+
+def test_each_twinning_has_its_history_and_the_report_counts_the_closed_ones(generated):
+    kind = ContentType.objects.get_for_model(Twinning)
+    entries: dict[int, list[AuditEntry]] = {}
+    for entry in AuditEntry.objects.filter(target_type=kind).order_by("at", "pk"):
+        entries.setdefault(entry.target_id, []).append(entry)
+    twinnings = list(Twinning.objects.prefetch_related("schools"))
+    assert set(entries) == {t.pk for t in twinnings}
+    for twinning in twinnings:
+        log = entries[twinning.pk]
+        # One acceptance per partner; collapsed, the actions follow the services' order.
+        actions = [e.action for i, e in enumerate(log) if i == 0 or e.action != log[i - 1].action]
+        assert actions == HISTORY[twinning.status], twinning.pk
+        partners = [row.school_id for row in twinning.schools.all()][1:]
+        accepted = [e.data["school"] for e in log if e.action == "twinning.school_accepted"]
+        assert sorted(accepted) == (sorted(partners) if twinning.status != "proposed" else [])
+        assert log[0].at == twinning.created_at and log[0].actor_id == twinning.created_by_id
+        if twinning.status == Twinning.Status.CLOSED:
+            assert log[-1].at == twinning.closed_at
+        approvals = [e for e in log if e.action == "twinning.approved"]
+        for approval in approvals:  # by a coordinator of the twinning's programme
+            assert Role.objects.filter(
+                user_id=approval.actor_id, kind=Role.Kind.COORDINATOR, programme=twinning.programme_id
+            ).exists()
+    # The past years' twinnings are closed after approval, so the report counts them.
+    closed = Twinning.objects.filter(status=Twinning.Status.CLOSED).count()
+    assert closed
+    report = report_for(Scope(everything=True))
+    past = sum(n["twinnings"] for year, n in report.by_year if year < current_school_year())
+    assert past == closed
 
 
 def test_nso_staff_reads_the_report(generated, client):
