@@ -267,8 +267,12 @@ def _teacher_page(request, teacher, *, reject_form, status=200):
         "schools/teacher_validation.html",
         {
             "teacher": teacher,
-            "history": audit.entries_for(teacher)[:50],
-            "school_history": audit.entries_for(teacher.school)[:20],
+            "history": keyset_page(
+                request, audit.entries_for(teacher), keys=audit.HISTORY_KEYS, size=50, prefix="history_"
+            ),
+            "school_history": keyset_page(
+                request, audit.entries_for(teacher.school), keys=audit.HISTORY_KEYS, size=20, prefix="school_history_"
+            ),
             "reject_form": reject_form,
         },
         status=status,

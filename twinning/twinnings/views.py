@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.common.audit import entries_for, label
+from twinning.common.audit import HISTORY_KEYS, entries_for, label
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.keyset import keyset_page
@@ -34,6 +34,7 @@ from twinning.twinnings.models import Twinning, TwinningSchool
 PAGE_SIZE = 30
 # The list's order, newest change first; the index `twinning_list_order` serves it.
 LIST_KEYS = ("-changed_at", "-pk")
+HISTORY_SIZE = 50
 
 
 def _with_schools(queryset):
@@ -90,6 +91,7 @@ def detail(request, pk: int):
     twinning = _with_schools(Twinning.objects.filter(pk=twinning.pk).select_related("programme", "coordinator"))[0]
     own = rules.own_school_row(request.user, twinning)
     oversee = rules.can_oversee(request.user, twinning)
+    history = keyset_page(request, entries_for(twinning), keys=HISTORY_KEYS, size=HISTORY_SIZE, prefix="history_")
     return render(
         request,
         "twinnings/detail.html",
@@ -99,7 +101,8 @@ def detail(request, pk: int):
             "oversee": oversee,
             "manage": rules.can_manage(request.user, twinning),
             "reason_form": ReasonForm(),
-            "history": [(entry, label(entry.action)) for entry in entries_for(twinning)[:50]],
+            "history": [(entry, label(entry.action)) for entry in history],
+            "history_page": history,
             "Status": Twinning.Status,
             "workspace_open": twinning.status
             not in (Twinning.Status.PROPOSED, Twinning.Status.ACCEPTED, Twinning.Status.DECLINED)

@@ -53,3 +53,44 @@ def test_a_forged_cursor_gives_the_twinnings_lists_first_page(client, cast):
     for n in range(3):
         _propose(cast, n)
     assert_bad_cursor_gives_first_page(as_(client, cast.admin, "he"), "/twinnings/")
+
+
+def _history(target, actor, n: int) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from twinning.common.models import AuditEntry
+
+    kind = ContentType.objects.get_for_model(target)
+    now = timezone.now()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action="twinning.approved",
+            target_type=kind,
+            target_id=target.pk,
+            at=now - datetime.timedelta(days=1 + i // 4),  # four entries at each time
+            reason=f"Entry {i:03}",
+        )
+        for i in range(n)
+    )
+
+
+def test_a_twinnings_whole_history_pages_by_key(client, cast):
+    from twinning.common.audit import entries_for
+    from twinning.twinnings.views import HISTORY_SIZE
+
+    twinning = _propose(cast, 0)
+    url = f"/twinnings/{twinning.pk}/"
+    reader = as_(client, cast.admin)
+    reader.get(url)
+    (one,) = walk_keyset(reader, url, context="history_page", prefix="history_").counts
+    _history(twinning, cast.coordinator, 2 * HISTORY_SIZE + 7)
+
+    walk = walk_keyset(reader, url, context="history_page", prefix="history_")
+
+    assert walk.counts == [one, one, one]
+    assert walk.rows == list(entries_for(twinning))
+    assert len(set(walk.rows)) == len(walk.rows) >= 2 * HISTORY_SIZE + 7
+    assert walk.backward == walk.forward[::-1]
+    assert {entry.reason for entry in walk.rows} >= {f"Entry {i:03}" for i in range(2 * HISTORY_SIZE + 7)}
+    assert_bad_cursor_gives_first_page(as_(client, cast.admin, "he"), url, context="history_page", prefix="history_")
