@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -389,7 +388,7 @@ def school_detail(request, pk):
     sees_teachers = rules.may_browse_schools(request.user)
     page = None
     if sees_teachers:
-        page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = keyset_page(request, queries.validated_teachers_of(school), keys=queries.TEACHER_KEYS, size=PAGE_SIZE)
     # The school's own people see its requests to programmes and ask to join others.
     asks = rules.may_request_membership(request.user, school)
     open_programmes = queries.programmes_open_to(school) if asks else None
