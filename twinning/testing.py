@@ -2,14 +2,21 @@
 
 import itertools
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import django.http
 import django.test
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.signals import setting_changed
+from django.db import connection
 from django.test.client import ClientHandler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -310,3 +317,66 @@ def restore_reference_data() -> None:
         "twinning.matching.migrations.0002_curated_objectives",
     ):
         importlib.import_module(module).add(apps, None)
+
+
+def _with_cursor(url: str, name: str, cursor: str) -> str:
+    parts = urlsplit(url)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key not in (name, "after", "before")
+    ]
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, cursor)])))
+
+
+@dataclass
+class KeysetWalk:
+    """A keyset list walked from its first page by the next links and back by the previous links."""
+
+    forward: list[list]  # each page's rows, first page first
+    backward: list[list]  # each page's rows, last page first
+    counts: list[int]  # the query count of each page going forward
+    last: django.http.HttpResponse  # the last page's response
+
+    @property
+    def rows(self) -> list:
+        return [row for page in self.forward for row in page]
+
+
+def walk_keyset(
+    client: django.test.Client, url: str, *, context: str = "page", rows: Callable[[Any], list] = list, prefix: str = ""
+) -> KeysetWalk:
+    """Every page of the list `context` on the page at `url` (paged by `common.keyset`, with `prefix` for a page with
+    two lists): forward from the first page, then back from the last, with the queries each page going forward took.
+    `rows` turns a response's page into the rows compared (the page's objects by default)."""
+    forward, counts, backward = [], [], []
+    page_url: str | None = url
+    while page_url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page_url)
+        assert response.status_code == 200, page_url
+        counts.append(len(captured))
+        page = response.context[context]
+        forward.append(rows(page))
+        page_url = _with_cursor(url, f"{prefix}after", page.next_cursor) if page.has_next else None
+    last = response
+    while True:
+        backward.append(rows(page))
+        if not page.has_previous:
+            break
+        response = client.get(_with_cursor(url, f"{prefix}before", page.previous_cursor))
+        assert response.status_code == 200
+        page = response.context[context]
+    return KeysetWalk(forward=forward, backward=backward, counts=counts, last=last)
+
+
+def assert_bad_cursor_gives_first_page(
+    client: django.test.Client, url: str, *, context: str = "page", prefix: str = ""
+):
+    """A forged cursor on the list at `url` gives its first page and the message, in the reader's language (the
+    client is signed in as someone who reads Hebrew)."""
+    first = list(client.get(url).context[context])
+    response = client.get(_with_cursor(url, f"{prefix}after", "forged:cursor"), follow=True)
+    assert response.status_code == 200
+    assert list(response.context[context]) == first
+    assert "העמוד הזה ברשימה כבר לא נמצא, ולכן מוצג העמוד הראשון שלה." in response.content.decode()

@@ -17,14 +17,17 @@ from twinning.schools.models import NSO, Programme, School
 ROLE_ACTIONS = ("role.granted", "role.removed")
 
 
+# The roles page's list, newest grant first, paged by key (`common.keyset`): an administrator's holds every role of
+# the network (a principal's for each school).
+ROLE_KEYS = ("-granted_at", "-pk")
+
+
 def roles_for_manager(user, *, kind: str = "") -> QuerySet[Role]:
     """The roles this person may remove, newest first, with who holds them, where and who gave them."""
     roles = rules.roles_managed_by(user)
     if kind:
         roles = roles.filter(kind=kind)
-    return roles.select_related("user", "granted_by", "nso", "programme", "school__country").order_by(
-        "-granted_at", "-pk"
-    )
+    return roles.select_related("user", "granted_by", "nso", "programme", "school__country").order_by(*ROLE_KEYS)
 
 
 def principals_of(school: School) -> QuerySet[Role]:

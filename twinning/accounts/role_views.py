@@ -6,7 +6,6 @@ not theirs, posted by hand, is a form error; nothing is ever granted outside the
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +84,7 @@ def _roles_page(request, *, bound: dict | None = None, status: int = 200):
         .filter(pk__in=[p.teacher.school_id for p in people if hasattr(p, "teacher")])
         .values_list("pk", flat=True)
     )
-    page = Paginator(queries.roles_for_manager(user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, queries.roles_for_manager(user, kind=kind), keys=queries.ROLE_KEYS, size=PAGE_SIZE)
     return render(
         request,
         "accounts/roles.html",

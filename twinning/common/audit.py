@@ -80,10 +80,15 @@ def record(*, actor, action: str, target: models.Model | None, reason: str = "",
     )
 
 
+# The order of an object's history, newest first: its pages go by key on it (`common.keyset`), through the index on
+# (target_type, target_id, at).
+HISTORY_KEYS = ("-at", "-pk")
+
+
 def entries_for(target: models.Model):
     """The log of one object, newest first, with the people who acted."""
     return (
         AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
         .select_related("actor")
-        .order_by("-at", "-pk")
+        .order_by(*HISTORY_KEYS)
     )

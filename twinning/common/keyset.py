@@ -34,6 +34,11 @@ class KeysetPage:
     next_cursor: str | None = None
     previous_cursor: str | None = None
     refused: bool = field(default=False, repr=False)
+    # The links' query strings, the request's other parameters kept, for a page with two lists (set by
+    # `keyset_page` when it is given a `prefix`; `common/keyset_pagination_prefixed.html` shows them).
+    first_query: str = field(default="", repr=False)
+    previous_query: str = field(default="", repr=False)
+    next_query: str = field(default="", repr=False)
 
     @property
     def has_next(self) -> bool:
@@ -134,6 +139,27 @@ def keyset_page(
     """The page of `queryset` (ordered here by `keys`) that the request's cursor asks for (`after` or `before`,
     with `prefix` where a page has two lists; `before=end` is the last page): one query of `size` + 1 rows, no
     count. A cursor that does not read gives the first page and a message."""
+    page = _page(request, queryset, keys=keys, size=size, prefix=prefix)
+    if prefix:
+        page.first_query = _query(request, prefix, None, None)
+        if page.previous_cursor:
+            page.previous_query = _query(request, prefix, BEFORE, page.previous_cursor)
+        if page.next_cursor:
+            page.next_query = _query(request, prefix, AFTER, page.next_cursor)
+    return page
+
+
+def _query(request: HttpRequest, prefix: str, direction: str | None, cursor: str | None) -> str:
+    """The request's query string with this list's cursor replaced (none: its first page)."""
+    query = request.GET.copy()
+    query.pop(f"{prefix}{AFTER}", None)
+    query.pop(f"{prefix}{BEFORE}", None)
+    if direction and cursor:
+        query[f"{prefix}{direction}"] = cursor
+    return "?" + query.urlencode()
+
+
+def _page(request: HttpRequest, queryset: QuerySet, *, keys: Sequence[str], size: int, prefix: str) -> KeysetPage:
     after, before = request.GET.get(f"{prefix}{AFTER}"), request.GET.get(f"{prefix}{BEFORE}")
     cursor = after or before
     values: list[Any] = []

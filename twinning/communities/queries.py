@@ -27,6 +27,14 @@ from twinning.communities.models import (
 )
 from twinning.schools.models import ValidationStatus
 
+# The orders the long lists page by key in (`common.keyset`). The listing: the person's own communities first (a
+# handful), then the most recently active, through the index on (status, -last_activity_at). Members: moderators
+# first, then by name: a big community has thousands of members, sorted from the index on (community, role) — the name
+# is the person's, in another table. Resources: the newest first, through the index on (community, -added_at).
+LISTING_KEYS = ("-mine", "-last_activity_at", "-pk")
+MEMBER_KEYS = ("-role", "user__full_name", "pk")
+RESOURCE_KEYS = ("-added_at", "-pk")
+
 
 def communities_for_listing(
     user,
@@ -66,7 +74,7 @@ def communities_for_listing(
         )
         .select_related("subject", "theme")
         .prefetch_related("countries")
-        .order_by("-mine", "-last_activity_at", "-pk")
+        .order_by(*LISTING_KEYS)
     )
 
 
@@ -131,7 +139,7 @@ def moderators_of(community: Community, *, limit: int = 20) -> list[Membership]:
 
 
 def resources_of(community: Community) -> QuerySet[Resource]:
-    return Resource.objects.filter(community=community).select_related("added_by")
+    return Resource.objects.filter(community=community).select_related("added_by").order_by(*RESOURCE_KEYS)
 
 
 def folders_of(community: Community) -> list[Folder]:
@@ -156,7 +164,7 @@ def members_of(community: Community, *, text: str = "") -> QuerySet[Membership]:
     return (
         members.select_related("user__teacher__school__country")
         .prefetch_related(Prefetch("user__roles", Role.objects.exclude(kind=Role.Kind.PRINCIPAL).order_by("kind")))
-        .order_by("-role", "user__full_name", "pk")
+        .order_by(*MEMBER_KEYS)
     )
 
 

@@ -1,21 +1,37 @@
 """Reads for the caseload dashboard, and schools' responsiveness for the pages below (see apps.py)."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from statistics import median
 
-from django.db.models import F, OrderBy, Prefetch, QuerySet
+from django.db.models import DateTimeField, F, IntegerField, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from twinning.coordination.models import GuidanceEntry, TwinningHealth
 from twinning.twinnings.models import Twinning, TwinningSchool
 from twinning.twinnings.rules import twinnings_overseen_by
 
-SORTS: dict[str, list[OrderBy | str]] = {
-    "silent": [F("health__silent_days").desc(nulls_last=True), "pk"],
-    "next_meeting": [F("health__next_meeting").asc(nulls_last=True), "pk"],
-    "overdue": [F("health__overdue").desc(nulls_last=True), "pk"],
-    "recent": ["-changed_at", "-pk"],
+# Each sort of the caseload: the expression it sorts by (a twinning whose health is not checked yet has none, so it
+# comes last: the counts' -1 and the meeting's end of time) and the keys it pages by (`common.keyset`). The sort by
+# health is over a join, so no index serves it: the database sorts the person's caseload (a big country's is some
+# thousands of twinnings, as many short rows) and reads one page of it, with no count and no offset.
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+SORTS: dict[str, tuple[object, tuple[str, ...]]] = {
+    "silent": (Coalesce(F("health__silent_days"), Value(-1), output_field=IntegerField()), ("-sort_key", "pk")),
+    "next_meeting": (
+        Coalesce(F("health__next_meeting"), Value(_NEVER), output_field=DateTimeField()),
+        ("sort_key", "pk"),
+    ),
+    "overdue": (Coalesce(F("health__overdue"), Value(-1), output_field=IntegerField()), ("-sort_key", "pk")),
+    "recent": (F("changed_at"), ("-sort_key", "-pk")),
 }
+
+
+def caseload_keys(sort: str) -> tuple[str, ...]:
+    """The keys the caseload in this sort pages by."""
+    return SORTS.get(sort, SORTS["silent"])[1]
+
+
 STATE_ORDER = {"silent": 0, "attention": 1, "thriving": 2, "closed": 3}
 
 
@@ -44,7 +60,8 @@ def caseload_for(user, *, state: str = "", programme: int | None = None, sort: s
                 to_attr="open_steps",
             ),
         )
-        .order_by(*SORTS.get(sort, SORTS["silent"]))
+        .annotate(sort_key=SORTS.get(sort, SORTS["silent"])[0])
+        .order_by(*caseload_keys(sort))
     )
 
 

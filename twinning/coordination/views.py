@@ -2,7 +2,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.keyset import keyset_page
 from twinning.coordination import queries, rules, services
 from twinning.coordination.forms import CaseloadFilter, GuidanceForm, PolicyForm
 from twinning.coordination.health import Policy
@@ -43,13 +43,11 @@ def caseload(request):
     programmes = Programme.objects.filter(pk__in=overseen.values("programme_id"))
     form = CaseloadFilter(request.GET or None, programmes=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
+    sort = filters.get("sort") or "silent"
     twinnings = queries.caseload_for(
-        request.user,
-        state=filters.get("state") or "",
-        programme=filters.get("programme"),
-        sort=filters.get("sort") or "silent",
+        request.user, state=filters.get("state") or "", programme=filters.get("programme"), sort=sort
     )
-    page = Paginator(twinnings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, twinnings, keys=queries.caseload_keys(sort), size=PAGE_SIZE)
     counts = dict(
         TwinningHealth.objects.filter(twinning__in=overseen)
         .values("state")

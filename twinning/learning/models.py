@@ -78,6 +78,8 @@ class Offering(models.Model):
         verbose_name_plural = _("courses and events")
         indexes = [
             models.Index(fields=["status", "ends_at", "starts_at"]),
+            # The listing pages by key in the order of the start (soonest first, or read backward latest first).
+            models.Index(fields=["status", "starts_at", "id"], name="offering_listing_order"),
             models.Index(fields=["nso", "status"]),
             models.Index(fields=["programme", "status"]),
         ]

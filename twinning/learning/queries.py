@@ -1,11 +1,26 @@
 """Reading courses and events: the listing, an organiser's list, participants, a person's own."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from datetime import UTC, datetime
+
+from django.db.models import Count, DateTimeField, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from twinning.learning import rules
 from twinning.learning.models import Certificate, Offering, Registration, Session
+
+
+# The orders the two lists page by key in (`common.keyset`), coming ones soonest first, past ones latest first. The
+# listing through the index `offering_listing_order`; an organiser's own list sorts its drafts (no start yet) first.
+def listing_keys(past: bool) -> tuple[str, ...]:
+    return ("-starts_at", "-pk") if past else ("starts_at", "pk")
+
+
+def organised_keys(past: bool) -> tuple[str, ...]:
+    return ("-start_key", "-pk") if past else ("start_key", "pk")
+
+
+_NO_START = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -36,8 +51,7 @@ def listing_for(user, *, kind: str = "", language: str = "", past: bool = False)
         found = found.filter(kind=kind)
     if language:
         found = found.filter(language_id=language)
-    order = ("-starts_at", "-pk") if past else ("starts_at", "pk")
-    found = found.select_related("nso", "programme", "language").order_by(*order)
+    found = found.select_related("nso", "programme", "language").order_by(*listing_keys(past))
     return _with_reader(with_seats(found), user)
 
 
@@ -48,8 +62,8 @@ def organised_list(user, *, past: bool = False) -> QuerySet[Offering]:
     # Drafts without a session yet have no end: they belong with what is coming.
     coming = Q(ends_at__gte=now) | Q(ends_at__isnull=True)
     found = found.filter(ends_at__lt=now) if past else found.filter(coming)
-    order = ("-starts_at", "-pk") if past else ("starts_at", "pk")
-    return with_seats(found.select_related("nso", "programme", "language").order_by(*order))
+    found = found.annotate(start_key=Coalesce("starts_at", Value(_NO_START), output_field=DateTimeField()))
+    return with_seats(found.select_related("nso", "programme", "language").order_by(*organised_keys(past)))
 
 
 def sessions_of(offering: Offering) -> list[Session]:

@@ -56,13 +56,18 @@ def library_for(
     return _with_face(found.order_by(*SORTS.get(sort, SORTS["used"])))
 
 
+# The review queue, oldest first, paged by key (`common.keyset`) through the index on (state, submitted_at): a version
+# is submitted with its time.
+REVIEW_KEYS = ("submitted_at", "pk")
+
+
 def review_queue_for(user) -> QuerySet[Version]:
     """Versions waiting for review, oldest first, without the reviewer's own."""
     return (
         Version.objects.filter(state=Version.State.SUBMITTED)
         .exclude(author=user)
         .select_related("activity", "author", "text_language")
-        .order_by("submitted_at", "pk")
+        .order_by(*REVIEW_KEYS)
     )
 
 

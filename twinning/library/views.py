@@ -4,7 +4,6 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from twinning.library.forms import AddToPlanForm, AttachmentForm, ReviewForm, Se
 from twinning.library.models import Activity, Attachment, Version
 
 PAGE_SIZE = 20
+REVIEW_SIZE = 50
 # The fields a reviewer compares with the published text, in the order they appear on the page.
 COMPARED = ("title", "summary", "goals", "steps", "materials")
 
@@ -358,7 +358,7 @@ def return_version(request, pk: int, number: int):
 def review(request):
     if not rules.can_review(request.user):
         raise Http404
-    page = Paginator(queries.review_queue_for(request.user), 50).get_page(request.GET.get("page"))
+    page = keyset_page(request, queries.review_queue_for(request.user), keys=queries.REVIEW_KEYS, size=REVIEW_SIZE)
     return render(request, "library/review.html", {"page": page})
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.keyset import keyset_page
 from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services, unmatched
 from twinning.matching.constraints import PairRules
@@ -37,6 +38,8 @@ from twinning.schools.queries import responsiveness_of
 from twinning.schools.rules import programmes_ruled_by, teaching_school_id
 
 PAGE_SIZE = 50
+# A school's proposals, newest first, paged by key (`common.keyset`).
+PROPOSAL_KEYS = ("-created_at", "-pk")
 
 
 def _profile_school(request) -> School:
@@ -202,7 +205,7 @@ def request_partnership(request, pk: int):
 @login_required
 def proposals(request):
     rows = rules.proposals_for(request.user).select_related("left__school__country", "right__school__country")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, keys=PROPOSAL_KEYS, size=PAGE_SIZE)
     return render(request, "matching/proposals.html", {"page": page, "mine": rules.profile_school_ids(request.user)})
 
 
@@ -318,6 +321,8 @@ def cohort_detail(request, pk: int):
         response["HX-Refresh"] = "true"
         return response
     pairs = run.pairs.select_related("left__school__country", "right__school__country")
+    # A cohort run's pairs keep Paginator: a run pairs the schools of one programme's call (a few hundred pairs), and
+    # its page shows the number of pairs and posts back the page number it was on.
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     rules_by_pair = {(r.left_id, r.right_id): r.kind for r in run.rules.all()}
     explainer = Explainer()

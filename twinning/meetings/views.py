@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
@@ -25,6 +24,7 @@ from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
 from twinning.common.i18n import current_language, direction
+from twinning.common.keyset import keyset_page
 from twinning.common.middleware import ContentSecurityPolicyMiddleware
 from twinning.common.offline import offline_readable
 from twinning.common.regions import region_name
@@ -61,6 +61,8 @@ from twinning.workspace import queries as workspace_queries
 from twinning.workspace.rules import WORKING
 
 OVERVIEW_PAGE = 50
+# The coordinators' overview pages by key on the twinning's id (its primary key serves it): a caseload of thousands.
+OVERVIEW_KEYS = ("pk",)
 
 
 def _date_calendars(schools) -> list[str]:
@@ -684,8 +686,8 @@ def remove_closure(request, school_pk: int):
 @login_required
 def overview(request):
     """The meetings of every twinning the person oversees, and each one's common school time in the next four weeks."""
-    twinnings = twinnings_overseen_by(request.user).filter(status__in=WORKING).order_by("pk")
-    page = Paginator(twinnings, OVERVIEW_PAGE).get_page(request.GET.get("page"))
+    twinnings = twinnings_overseen_by(request.user).filter(status__in=WORKING).order_by(*OVERVIEW_KEYS)
+    page = keyset_page(request, twinnings, keys=OVERVIEW_KEYS, size=OVERVIEW_PAGE)
     today = timezone.localdate()
     first, last = today, today + timedelta(days=27)
     ids = [t.pk for t in page.object_list]

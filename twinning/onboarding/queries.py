@@ -6,9 +6,15 @@ from django.utils import timezone
 from twinning.onboarding import rules
 from twinning.onboarding.models import ImportFile, Invitation
 
+# The orders the two lists page by key in (`common.keyset`): the imports newest first (an NSO's few hundred over the
+# years), and an import's invitations in the order of the file (a country's list of teachers: thousands), by id within
+# the import through the index on (source, …) and the primary key.
+IMPORT_KEYS = ("-created_at", "-pk")
+INVITATION_KEYS = ("pk",)
+
 
 def imports_for_importer(user) -> QuerySet[ImportFile]:
-    return rules.imports_for(user).select_related("nso", "programme", "by")
+    return rules.imports_for(user).select_related("nso", "programme", "by").order_by(*IMPORT_KEYS)
 
 
 def invitations_for_import(import_file: ImportFile, *, state: str = "") -> QuerySet[Invitation]:
@@ -18,7 +24,7 @@ def invitations_for_import(import_file: ImportFile, *, state: str = "") -> Query
         Invitation.objects.filter(source=import_file)
         .select_related("user")
         .annotate(school_name=F("user__teacher__school__name"))
-        .order_by("pk")
+        .order_by(*INVITATION_KEYS)
     )
     if state == Invitation.State.ACCEPTED:
         return found.filter(accepted_at__isnull=False)

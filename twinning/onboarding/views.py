@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import no_store
+from twinning.common.keyset import keyset_page
 from twinning.common.net import client_address
 from twinning.onboarding import queries, reader, rules, services
 from twinning.onboarding.forms import AcceptForm, ImportForm, RunForm
@@ -36,7 +36,7 @@ def _form(user, data=None, files=None) -> ImportForm:
 
 
 def _start_page(request, *, form=None, problems=None, filename="", status=200):
-    imports = Paginator(queries.imports_for_importer(request.user), 20).get_page(request.GET.get("page"))
+    imports = keyset_page(request, queries.imports_for_importer(request.user), keys=queries.IMPORT_KEYS, size=20)
     return render(
         request,
         "onboarding/start.html",
@@ -160,8 +160,8 @@ def invitations(request, pk: int):
     state = request.GET.get("state", "")
     if state not in dict(states):
         state = ""
-    page = Paginator(queries.invitations_for_import(import_file, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request, queries.invitations_for_import(import_file, state=state), keys=queries.INVITATION_KEYS, size=PAGE_SIZE
     )
     return render(
         request,

@@ -48,7 +48,12 @@ class Application(models.Model):
                 fields=["teacher", "twinning"], condition=~Q(status="withdrawn"), name="one_application_per_twinning"
             )
         ]
-        indexes = [models.Index(fields=["status", "school_year"]), models.Index(fields=["teacher", "school_year"])]
+        indexes = [
+            models.Index(fields=["status", "school_year"]),
+            models.Index(fields=["teacher", "school_year"]),
+            # The evaluators' queue pages by key in this order, oldest first.
+            models.Index(fields=["status", "submitted_at", "id"], name="application_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"label application {self.pk}"
@@ -105,7 +110,12 @@ class Label(models.Model):
             ),
             models.UniqueConstraint(fields=["application"], condition=Q(kind="national"), name="national_once"),
         ]
-        indexes = [models.Index(fields=["kind", "school_year"]), models.Index(fields=["school", "kind"])]
+        indexes = [
+            models.Index(fields=["kind", "school_year"]),
+            models.Index(fields=["school", "kind"]),
+            # The international labels page by key in this order, latest year first.
+            models.Index(fields=["kind", "-school_year", "id"], name="label_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.school_year}"

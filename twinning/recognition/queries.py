@@ -17,13 +17,21 @@ def labels_of_school(school) -> list[Label]:
     )
 
 
+# The orders the long lists page by key in (`common.keyset`). The evaluators' queue, oldest first, through the index
+# `application_queue_order` (an application is submitted with its time, services.submit, and keeps it once decided);
+# the international labels, latest year first, through `label_list_order`; the award categories, latest year first.
+QUEUE_KEYS = ("submitted_at", "pk")
+LABEL_KEYS = ("-school_year", "pk")
+AWARD_KEYS = ("-school_year", "nso_id", "pk")
+
+
 def queue_for(applications: QuerySet[Application], *, status: str = Application.Status.SUBMITTED):
     """The evaluator's applications of one status, oldest first, with how many evaluations each has."""
     return (
         applications.filter(status=status)
         .select_related("twinning", "school__country", "teacher")
         .annotate(evaluations_count=Count("evaluations"))
-        .order_by("submitted_at", "pk")
+        .order_by(*QUEUE_KEYS)
     )
 
 

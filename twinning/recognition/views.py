@@ -3,7 +3,6 @@ international label and the conference awards."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.keyset import keyset_page
 from twinning.common.school_year import current_school_year
 from twinning.recognition import queries, rubric, rules, services
 from twinning.recognition.forms import (
@@ -155,7 +155,7 @@ def evaluations(request):
     if status not in (Application.Status.SUBMITTED, Application.Status.AWARDED, Application.Status.NOT_AWARDED):
         status = Application.Status.SUBMITTED
     queue = queries.queue_for(rules.applications_evaluated_by(request.user), status=status)
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    page = keyset_page(request, queue, keys=queries.QUEUE_KEYS, size=50)
     return render(
         request,
         "recognition/evaluations.html",
@@ -273,7 +273,7 @@ def international(request):
     labels = Label.objects.filter(kind=Label.Kind.INTERNATIONAL).select_related(
         "twinning", "school__country", "teacher"
     )
-    page = Paginator(labels, 100).get_page(request.GET.get("page"))
+    page = keyset_page(request, labels, keys=queries.LABEL_KEYS, size=100)
     return render(request, "recognition/international.html", {"form": form, "page": page})
 
 
@@ -400,9 +400,7 @@ def _awards_page(request, form: CategoryForm):
     categories = AwardCategory.objects.all()
     if year.isascii() and year.isdigit():
         categories = categories.filter(school_year=int(year))
-    page = Paginator(queries.awards_for(categories.order_by("-school_year", "nso_id", "pk")), 20).get_page(
-        request.GET.get("page")
-    )
+    page = keyset_page(request, queries.awards_for(categories), keys=queries.AWARD_KEYS, size=20)
     # The labelled projects each managed category may nominate, for the whole page in one query.
     shown = [c for c in page.object_list if managed is None or c.nso_id in managed]
     choices: dict[tuple[int, int], list[Label]] = {}

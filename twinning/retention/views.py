@@ -93,6 +93,7 @@ def _lines(counts) -> list[Line]:
 def _dry_run_context(request, outcome: services.Outcome, key, runs: list) -> dict:
     twinning_ids = sorted(outcome.twinnings.get(key, set()))
     pupil_ids = sorted(outcome.pupils.get(key, set()))
+    # Pages of ids the dry run already holds in memory (sorted above): no query to page, so Paginator serves.
     twinnings_page = Paginator(twinning_ids, PAGE_SIZE).get_page(request.GET.get("twinnings"))
     pupils_page = Paginator(pupil_ids, PAGE_SIZE).get_page(request.GET.get("pupils"))
     return {

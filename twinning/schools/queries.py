@@ -76,12 +76,17 @@ def validation_counts_for_staff(user) -> dict[str, int]:
     return {**counts, **schools}
 
 
+# A school's teachers by name, paged by key (`common.keyset`): a large school has a few hundred, sorted from the
+# index on the school's teachers (the name is the person's, in another table).
+TEACHER_KEYS = ("user__full_name", "pk")
+
+
 def validated_teachers_of(school: School) -> QuerySet[TeacherProfile]:
     return (
         school.teachers.filter(status=ValidationStatus.VALIDATED, left_at__isnull=True)
         .select_related("user")
         .prefetch_related("subjects", "languages")
-        .order_by("user__full_name", "pk")
+        .order_by(*TEACHER_KEYS)
     )
 
 

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -267,8 +266,12 @@ def _teacher_page(request, teacher, *, reject_form, status=200):
         "schools/teacher_validation.html",
         {
             "teacher": teacher,
-            "history": audit.entries_for(teacher)[:50],
-            "school_history": audit.entries_for(teacher.school)[:20],
+            "history": keyset_page(
+                request, audit.entries_for(teacher), keys=audit.HISTORY_KEYS, size=50, prefix="history_"
+            ),
+            "school_history": keyset_page(
+                request, audit.entries_for(teacher.school), keys=audit.HISTORY_KEYS, size=20, prefix="school_history_"
+            ),
             "reject_form": reject_form,
         },
         status=status,
@@ -385,7 +388,7 @@ def school_detail(request, pk):
     sees_teachers = rules.may_browse_schools(request.user)
     page = None
     if sees_teachers:
-        page = Paginator(queries.validated_teachers_of(school), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = keyset_page(request, queries.validated_teachers_of(school), keys=queries.TEACHER_KEYS, size=PAGE_SIZE)
     # The school's own people see its requests to programmes and ask to join others.
     asks = rules.may_request_membership(request.user, school)
     open_programmes = queries.programmes_open_to(school) if asks else None

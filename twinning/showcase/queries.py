@@ -25,6 +25,9 @@ UNDER_WAY = (
 # The labels a twinning's story shows: those awarded for the twinning's own work.
 TWINNING_LABELS = (Label.Kind.NATIONAL, Label.Kind.INTERNATIONAL)
 STORIES_PER_PAGE = 12
+# The order a programme's stories page by key in (`common.keyset`), through the index `story_page_order`: a story is
+# published with its time (services.decide), so the key is never null.
+STORY_KEYS = ("-published_at", "-pk")
 MOST_PHOTOS = 6
 
 
@@ -103,7 +106,7 @@ def _with_showcase(stories: QuerySet[Story]) -> QuerySet[Story]:
 def published_stories_of(programme: Programme) -> QuerySet[Story]:
     """The programme's published stories, newest first, with what their cards show."""
     return _with_showcase(Story.objects.filter(programme=programme, status=Story.Status.PUBLISHED)).order_by(
-        "-published_at", "-pk"
+        *STORY_KEYS
     )
 
 

@@ -3,7 +3,6 @@ settings, a twinning's story, the coordinators' queue."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
 from twinning.common.i18n import pick
+from twinning.common.keyset import keyset_page
 from twinning.common.uploads import UploadRefused
 from twinning.showcase import colours, queries, rules, services
 from twinning.showcase.forms import PublicPageForm, RejectForm, StoryForm
@@ -28,8 +28,8 @@ def _no_cache(response):
 def programme(request, slug: str):
     """The programme's public page: what it is, its figures, how to join, and its stories."""
     programme = rules.get_public_programme(request.user, slug)
-    page = Paginator(queries.published_stories_of(programme), queries.STORIES_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request, queries.published_stories_of(programme), keys=queries.STORY_KEYS, size=queries.STORIES_PER_PAGE
     )
     context = {
         "programme": programme,

@@ -57,7 +57,11 @@ class Twinning(models.Model):
         verbose_name = _("twinning")
         verbose_name_plural = _("twinnings")
         ordering = ["-changed_at", "-pk"]
-        indexes = [models.Index(fields=["status", "school_year"])]
+        indexes = [
+            models.Index(fields=["status", "school_year"]),
+            # The twinnings list pages by key in this order (newest change first, read backward).
+            models.Index(fields=["changed_at", "id"], name="twinning_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"

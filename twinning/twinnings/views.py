@@ -2,16 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twinning.common.audit import entries_for, label
+from twinning.common.audit import HISTORY_KEYS, entries_for, label
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
+from twinning.common.keyset import keyset_page
 from twinning.common.school_year import current_school_year
 from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
@@ -32,6 +32,9 @@ from twinning.twinnings.forms import ContactsForm, ProposeForm, ReasonForm
 from twinning.twinnings.models import Twinning, TwinningSchool
 
 PAGE_SIZE = 30
+# The list's order, newest change first; the index `twinning_list_order` serves it.
+LIST_KEYS = ("-changed_at", "-pk")
+HISTORY_SIZE = 50
 
 
 def _with_schools(queryset):
@@ -48,7 +51,7 @@ def _with_schools(queryset):
 @login_required
 def twinning_list(request):
     rows = _with_schools(rules.twinnings_for(request.user).select_related("programme"))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, keys=LIST_KEYS, size=PAGE_SIZE)
     return render(request, "twinnings/list.html", {"page": page})
 
 
@@ -88,6 +91,7 @@ def detail(request, pk: int):
     twinning = _with_schools(Twinning.objects.filter(pk=twinning.pk).select_related("programme", "coordinator"))[0]
     own = rules.own_school_row(request.user, twinning)
     oversee = rules.can_oversee(request.user, twinning)
+    history = keyset_page(request, entries_for(twinning), keys=HISTORY_KEYS, size=HISTORY_SIZE, prefix="history_")
     return render(
         request,
         "twinnings/detail.html",
@@ -97,7 +101,8 @@ def detail(request, pk: int):
             "oversee": oversee,
             "manage": rules.can_manage(request.user, twinning),
             "reason_form": ReasonForm(),
-            "history": [(entry, label(entry.action)) for entry in entries_for(twinning)[:50]],
+            "history": [(entry, label(entry.action)) for entry in history],
+            "history_page": history,
             "Status": Twinning.Status,
             "workspace_open": twinning.status
             not in (Twinning.Status.PROPOSED, Twinning.Status.ACCEPTED, Twinning.Status.DECLINED)

@@ -295,6 +295,8 @@ def media(request, pk: int):
             messages.success(request, _("Shared with the twinning."))
             return redirect("workspace:media", pk=twinning.pk)
     member = twinning.viewer_membership
+    # One twinning's photos and files outside its albums keep Paginator: two or three classes' year of sharing is a
+    # few hundred at most, whatever the size of the network.
     page = Paginator(
         queries.media_of(twinning, member=member, user=request.user).filter(album__isnull=True), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -460,6 +462,7 @@ def album(request, pk: int, album_pk: int):
     shown = rules.get_album_for_user(request.user, pk, album_pk)
     twinning = shown.twinning
     member = twinning.viewer_membership
+    # One album of one twinning keeps Paginator: a few dozen photos.
     page = Paginator(
         queries.media_of(twinning, member=member, user=request.user).filter(album=shown), PAGE_SIZE
     ).get_page(request.GET.get("page"))

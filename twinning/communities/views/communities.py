@@ -3,13 +3,13 @@ archiving and reopening."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
 from twinning.common.errors import ServiceError
+from twinning.common.keyset import count_at_most, keyset_page
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import AboutForm, DeclineForm, RequestForm, SearchForm
 from twinning.communities.models import Answer, Community, Invitation, JoinRequest
@@ -33,13 +33,14 @@ def index(request):
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_valid() else {}
     found = queries.communities_for_listing(request.user, **filters)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, found, keys=queries.LISTING_KEYS, size=PAGE_SIZE)
     return render(
         request,
         "communities/index.html",
         {
             "form": form,
             "page": page,
+            "found": count_at_most(found),
             "invitations": queries.invitations_for(request.user),
             "proposals": queries.proposals_for(request.user),
             "can_create": rules.can_create(request.user),

@@ -3,7 +3,6 @@ resources, and moving a resource between folders. Each change is a POST to its o
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import redirect_back
+from twinning.common.keyset import keyset_page
 from twinning.common.ordering import seen_order
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import FolderForm, ResourceInFolderForm
@@ -156,7 +156,9 @@ def folder(request, pk: int, folder_pk: int):
         raise Http404  # each change is posted to its own address
     shown = rules.get_folder_inside(request.user, pk, folder_pk)
     community = shown.community
-    page = Paginator(queries.resources_of(community).filter(folder=shown), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        request, queries.resources_of(community).filter(folder=shown), keys=queries.RESOURCE_KEYS, size=PAGE_SIZE
+    )
     return render(
         request,
         "communities/folder.html",

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from twinning.accounts.models import User
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, redirect_back
+from twinning.common.keyset import count_at_most, keyset_page
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import InviteForm, RequestForm
 from twinning.communities.models import Answer, Invitation, JoinRequest, Membership
@@ -61,8 +61,13 @@ def leave(request, pk: int):
 def members(request, pk: int):
     community = rules.get_community_for_members(request.user, pk)
     text = request.GET.get("q", "")[:100]
-    page = Paginator(queries.members_of(community, text=text), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "communities/members.html", _context(request, community, "members", page=page, q=text))
+    found = queries.members_of(community, text=text)
+    page = keyset_page(request, found, keys=queries.MEMBER_KEYS, size=MEMBERS_PER_PAGE)
+    return render(
+        request,
+        "communities/members.html",
+        _context(request, community, "members", page=page, found=count_at_most(found), q=text),
+    )
 
 
 def _member_of_moderated(request, pk: int, member_pk: int) -> Membership:

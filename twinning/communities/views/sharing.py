@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from twinning.common.errors import ServiceError
 from twinning.common.http import stored_file_response
+from twinning.common.keyset import keyset_page
 from twinning.common.uploads import UploadRefused
 from twinning.communities import queries, rules, services
 from twinning.communities.forms import FileForm, LinkForm
@@ -53,8 +53,8 @@ def resources(request, pk: int):
             else:
                 messages.success(request, _("Shared with the community."))
                 return redirect("communities:resources", pk=community.pk)
-    page = Paginator(queries.resources_of(community).filter(folder__isnull=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        request, queries.resources_of(community).filter(folder__isnull=True), keys=queries.RESOURCE_KEYS, size=PAGE_SIZE
     )
     return render(
         request,

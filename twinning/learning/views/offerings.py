@@ -3,7 +3,6 @@ cancelling, and its sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import current_language
+from twinning.common.keyset import count_at_most, keyset_page
 from twinning.learning import queries, rules, services
 from twinning.learning.forms import FilterForm, MaterialForm, OfferingForm, ReasonForm, SessionForm
 from twinning.learning.models import Certificate, Offering, Registration
@@ -30,11 +30,18 @@ def index(request):
     _reader(request)
     form = FilterForm(request.GET or None)
     filters = form.filters() if form.is_valid() else {}
-    page = Paginator(queries.listing_for(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = queries.listing_for(request.user, **filters)
+    page = keyset_page(request, found, keys=queries.listing_keys(bool(filters.get("past"))), size=PAGE_SIZE)
     return render(
         request,
         "learning/index.html",
-        {"form": form, "page": page, "can_organise": rules.can_organise(request.user), "past": filters.get("past")},
+        {
+            "form": form,
+            "page": page,
+            "found": count_at_most(found),
+            "can_organise": rules.can_organise(request.user),
+            "past": filters.get("past"),
+        },
     )
 
 
@@ -44,7 +51,9 @@ def organise(request):
     if not rules.can_organise(request.user):
         raise Http404
     past = request.GET.get("when") == "past"
-    page = Paginator(queries.organised_list(request.user, past=past), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        request, queries.organised_list(request.user, past=past), keys=queries.organised_keys(past), size=PAGE_SIZE
+    )
     return render(request, "learning/organise.html", {"page": page, "past": past})
 
 
