@@ -162,6 +162,14 @@ def _jobs_run_inline(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    # Each test has its own database: reference rows kept in memory by another test must not answer.
+    from twinning.common import reference
+
+    reference.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_search_index(settings, tmp_path):
     # Each test has its own database: the search index of another test must never answer, nor
     # one built on disk (a test that builds one builds it in its own folder).
