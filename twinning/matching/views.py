@@ -136,12 +136,16 @@ def search(request):
         found = [(p, score) for p, score in found if int(p.key) in rows]
         responsive = responsiveness_of(int(p.school) for p, _score in found)
         explainer = Explainer()
+        school_url, request_url = _url_by_pk("schools:detail"), _url_by_pk("matching:request")
         for partner, score in found:
             verdict = engine.score_pair(query, partner, when=when)
             reasons = explainer.reasons(verdict.parts, verdict.facts)
+            profile = rows[int(partner.key)]
             results.append(
                 {
-                    "profile": rows[int(partner.key)],
+                    "profile": profile,
+                    "school_url": school_url(profile.school_id),
+                    "request_url": request_url(profile.pk),
                     "responsiveness": responsive.get(int(partner.school)),
                     "score": round(score * 100),
                     "reasons": reasons,
@@ -156,6 +160,14 @@ def search(request):
         "matching/search.html",
         {"form": form, "results": results, "own": own, "request_form": request_form, "message_field": message_field},
     )
+
+
+def _url_by_pk(name: str):
+    """`reverse(name, args=[pk])` for many primary keys, reversed once: the URL around a marker number,
+    which the int converter writes as it writes any (`str`), with each key put in its place."""
+    marker = 2**31 - 1
+    before, _marker, after = reverse(name, args=[marker]).partition(str(marker))
+    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 SEARCH_RESULTS = 20

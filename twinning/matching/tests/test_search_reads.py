@@ -6,6 +6,7 @@ from collections import defaultdict
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from twinning import testing
 from twinning.common.school_year import current_school_year
@@ -127,3 +128,18 @@ def test_search_queries_do_not_grow_with_its_results(client, cast):
         assert [q["sql"] for q in queries if any(table in q["sql"] for table in tables)] == []
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_results_link_where_reverse_would(client, cast):
+    make_profile(cast.school_a, languages={"he": 3, "en": 2})
+    for n in range(3):
+        make_profile(testing.make_school(country=cast.uk, name=f"Linked {n}"))
+    response = as_(client, cast.teacher_a.user).get("/matching/search/")
+    html = response.content.decode()
+    assert len(response.context["results"]) == 3
+    for result in response.context["results"]:
+        profile = result["profile"]
+        assert result["school_url"] == reverse("schools:detail", args=[profile.school_id])
+        assert result["request_url"] == reverse("matching:request", args=[profile.pk])
+        assert f'<a href="{result["school_url"]}">' in html
+        assert f'action="{result["request_url"]}"' in html
