@@ -189,6 +189,14 @@ def client():
     return testing.Client()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    # Each test has its own database: reference rows kept in memory by another test must not answer.
+    from twinning.common import reference
+
+    reference.forget()
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """Django's clock, standing still until a test moves it: ``clock.advance(minutes=5)``."""

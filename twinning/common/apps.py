@@ -21,3 +21,7 @@ class CommonConfig(AppConfig):
         import twinning.common.personal_data  # noqa: F401  # registers common's own models
 
         autodiscover_modules("privacy")
+        # Reference data kept in memory is read again when one of its rows changes.
+        from twinning.common import reference  # ready(): the models are loaded now
+
+        reference.watch()

@@ -15,20 +15,46 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common import reference
 from twinning.common.i18n import direction, language_codes, language_name
 
 # The pupils' ages a profile, an activity or a search can be about.
 AGE_CHOICES = [(age, str(age)) for age in range(2, 26)]
 
 
+def _whole_table(queryset) -> bool:
+    """Whether a choice field offers every row of a model kept in memory (`common.reference`)."""
+    query = queryset.query
+    return (
+        reference.kept(queryset.model)
+        and not query.has_filters()
+        and not query.is_sliced
+        and not query.order_by
+        and not query.extra_order_by
+        and not getattr(queryset, "_prefetch_related_lookups", ())
+    )
+
+
 class ByNameInReadersLanguage(ModelChoiceIterator):
-    """Reference data in alphabetical order of the names the reader sees, not of its codes."""
+    """Reference data in alphabetical order of the names the reader sees, not of its codes.
+
+    A field offering a whole table kept in memory (countries, languages, subjects, objectives) lists
+    the rows kept (`common.reference.choices`): no query, and sorted once per language."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if _whole_table(self.queryset):
+            for obj, _name in reference.choices(self.queryset.model):
+                yield self.choice(obj)
+            return
         for obj in sorted(self.queryset, key=lambda obj: obj.name.casefold()):
             yield self.choice(obj)
+
+    def __len__(self):
+        if _whole_table(self.queryset):
+            return len(reference.rows(self.queryset.model)) + (1 if self.field.empty_label is not None else 0)
+        return super().__len__()
 
 
 def _shown(value) -> str:

@@ -61,6 +61,8 @@ class NamedInLanguages(models.Model):
     """
 
     names = models.JSONField(_("names"), default=dict, help_text=_('For example {"en": "Israel", "he": "ישראל"}'))
+    # Rows read once per process and kept (`common.reference`): for small tables every form lists.
+    kept_in_memory = False
 
     class Meta:
         abstract = True

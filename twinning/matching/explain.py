@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twinning.common import reference
 from twinning.matching.engine import WEIGHTS
 from twinning.matching.models import LanguageLevel, Objective
 from twinning.schools.models import Language, Subject
@@ -24,12 +25,20 @@ class Reason:
     text: str
 
 
-def reasons_html(reasons: list[Reason]) -> SafeString:
+def reasons_html(reasons: list[Reason], *, seen: dict | None = None) -> SafeString:
     """`matching/_reasons.html`, written in Python: partner search shows it for each of its twenty results,
-    and the include per result cost more than the rest of the results' markup (a test compares the two)."""
+    and the include per result cost more than the rest of the results' markup (a test compares the two).
+
+    `seen`: the values already written in this language (a dict kept for one page): the labels and
+    percentages of twenty results are written once each."""
 
     def shown(value) -> str:  # as {{ value }} writes it
-        return conditional_escape(localize(value))
+        if seen is None:
+            return conditional_escape(localize(value))
+        key = (type(value), value)
+        if key not in seen:
+            seen[key] = conditional_escape(localize(value))
+        return seen[key]
 
     items = "".join(
         f'<li><span class="reason-label">{shown(r.label)}</span> <meter min="0" max="100" value="{shown(r.percent)}" '
@@ -57,12 +66,19 @@ LABELS = {
 
 
 class Explainer:
-    """Turns stored parts and facts into sentences; reads the reference names once."""
+    """Turns stored parts and facts into sentences; the reference names are those kept in memory."""
 
     def __init__(self):
-        self.objectives = {o.code: o.name for o in Objective.objects.all()}
-        self.subjects = {s.code: s.name for s in Subject.objects.all()}
-        self.languages = {la.code: la.name for la in Language.objects.all()}
+        self.objectives = reference.names(Objective)
+        self.subjects = reference.names(Subject)
+        self.languages = reference.names(Language)
+        # One explainer serves one page, in one language: each label is translated once.
+        self.labels = {part: label() for part, label in LABELS.items()}
+        self._written: dict = {}
+
+    def html(self, reasons: list[Reason]) -> SafeString:
+        """`reasons_html`, writing each label and percentage once for all the results of a page."""
+        return reasons_html(reasons, seen=self._written)
 
     def names(self, codes, table) -> str:
         return ", ".join(sorted(table.get(code, code) for code in codes))
@@ -72,7 +88,9 @@ class Explainer:
         for part, weight in WEIGHTS.items():
             value = parts.get(part, 0.0)
             out.append(
-                Reason(part, LABELS[part](), round(value * 100), round(weight * 100), self.sentence(part, value, facts))
+                Reason(
+                    part, self.labels[part], round(value * 100), round(weight * 100), self.sentence(part, value, facts)
+                )
             )
         return out
 

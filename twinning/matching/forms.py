@@ -159,9 +159,12 @@ class SearchForm(forms.Form):
         label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=None
     )
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, programmes: list[Programme], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        # The school's programmes, read once by the view: listed from that list, checked by a query.
+        field = self.fields["programme"]
+        field.queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes])
+        field.choices = [(p.pk, p.name) for p in sorted(programmes, key=lambda p: p.name.casefold())]
 
 
 class RequestForm(forms.Form):

@@ -19,6 +19,8 @@ class Objective(NamedInLanguages):
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
 
+    kept_in_memory = True  # every form lists them: see common.reference
+
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")

@@ -8,9 +8,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections, models
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -28,6 +30,35 @@ from twinning.schools.models import SCHOOL_WEEK_DAYS, Programme, School, Validat
 
 def _minutes(t) -> int:
     return t.hour * 60 + t.minute
+
+
+# Ids per statement of `_parts_sql` (five lists of them): within SQLite's and PostgreSQL's limits on
+# parameters.
+PARTS_CHUNK = 6_000
+
+
+@lru_cache(maxsize=64)
+def _parts_sql(alias: str, n: int) -> str:
+    """One statement reading the languages (list -1, with their level) and the objectives, themes,
+    wanted and excluded countries (lists 0–3) of `n` profiles, each list given the same `n` ids."""
+    quote = connections[alias].ops.quote_name
+    ids = ", ".join(["%s"] * n)
+    language = ProfileLanguage._meta
+    selects = [
+        f"SELECT {quote(language.get_field('profile').column)}, -1, {quote(language.get_field('language').column)}, "
+        f"{quote(language.get_field('level').column)} FROM {quote(language.db_table)} "
+        f"WHERE {quote(language.get_field('profile').column)} IN ({ids})"
+    ]
+    for n_part, name in enumerate(("objectives", "themes", "wanted_countries", "excluded_countries")):
+        field = TwinningProfile._meta.get_field(name)
+        assert isinstance(field, models.ManyToManyField)  # for the type checker
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        own, code = field.m2m_column_name(), field.m2m_reverse_name()
+        selects.append(
+            f"SELECT {quote(own)}, {n_part}, {quote(code)}, 0 FROM {quote(through.db_table)} "
+            f"WHERE {quote(own)} IN ({ids})"
+        )
+    return " UNION ALL ".join(selects)
 
 
 def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int] | None = None) -> list[Profile]:
@@ -58,23 +89,18 @@ def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int
     themes: dict[int, set[str]] = defaultdict(set)
     wanted: dict[int, set[str]] = defaultdict(set)
     excluded: dict[int, set[str]] = defaultdict(set)
-    through = TwinningProfile
-    for chunk_start in range(0, len(ids), 20_000):
-        chunk = ids[chunk_start : chunk_start + 20_000]
-        for pid, code, level in ProfileLanguage.objects.filter(profile_id__in=chunk).values_list(
-            "profile_id", "language_id", "level"
-        ):
-            languages[pid][code] = level
-        for relation, target, column in (
-            (through.objectives.through, objectives, "objective_id"),
-            (through.themes.through, themes, "subject_id"),
-            (through.wanted_countries.through, wanted, "country_id"),
-            (through.excluded_countries.through, excluded, "country_id"),
-        ):
-            for pid, code in relation.objects.filter(twinningprofile_id__in=chunk).values_list(
-                "twinningprofile_id", column
-            ):
-                target[pid].add(code)
+    # Each profile's languages and its four lists of codes, in one statement written once (compiling
+    # five querysets cost more than running them): rows of (profile, list, code, level).
+    targets = (objectives, themes, wanted, excluded)
+    with connections[profiles.db].cursor() as cursor:
+        for chunk_start in range(0, len(ids), PARTS_CHUNK):
+            chunk = ids[chunk_start : chunk_start + PARTS_CHUNK]
+            cursor.execute(_parts_sql(profiles.db, len(chunk)), chunk * 5)
+            for pid, part, code, level in cursor.fetchall():
+                if part < 0:
+                    languages[pid][code] = level
+                else:
+                    targets[part][pid].add(code)
     taken = taken or {}
     return [
         Profile(
@@ -207,11 +233,15 @@ def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -
     return named or (programmes[0] if programmes else None)
 
 
-def schools_bound_elsewhere(school_id: int, school_year: int, *, among=None) -> frozenset[str]:
+def schools_bound_elsewhere(
+    school_id: int, school_year: int, *, among=None, mine: set[int] | None = None
+) -> frozenset[str]:
     """Schools whose programme (see `programme_of`) this school is not a member of: not offered to it.
 
-    `among`: only these schools are looked at (a search's results), in a query the size of the list."""
-    mine = set(School.programmes.through.objects.filter(school_id=school_id).values_list("programme_id", flat=True))
+    `among`: only these schools are looked at (a search's results), in a query the size of the list.
+    `mine`: the programmes this school is a member of, when the caller has read them already."""
+    if mine is None:
+        mine = set(School.programmes.through.objects.filter(school_id=school_id).values_list("programme_id", flat=True))
     profiles = open_profiles(school_year)
     if among is not None:
         profiles = profiles.filter(school_id__in=list(among))
@@ -451,6 +481,61 @@ def still_open(pks: list[int], school_year: int) -> set[int]:
         taken[left] += 1
         taken[right] += 1
     return {pk for pk, capacity in rows.items() if taken[pk] < capacity}
+
+
+def shown_profiles(
+    pks: list[int], school_year: int, *, mine: set[int]
+) -> tuple[dict[int, TwinningProfile], frozenset[str]]:
+    """What a search shows of these profiles, and which of their schools are bound elsewhere.
+
+    Those looking this year at a validated school (`open_profiles`), by primary key, with their
+    school's name and country and their vision (not their vectors); and, of their schools, those
+    `schools_bound_elsewhere(among=…)` names for a school of the programmes `mine`. Two queries."""
+    rows = (
+        TwinningProfile.objects.filter(pk__in=pks)
+        .select_related("school__country")
+        .only(
+            "pk",
+            "school_id",
+            "school_year",
+            "looking",
+            "capacity",
+            "vision",
+            "programme_id",
+            "school__name",
+            "school__status",
+            "school__country__names",
+        )
+    )
+    found = {
+        p.pk: p
+        for p in rows
+        if p.school_year == school_year and p.looking and p.school.status == ValidationStatus.VALIDATED
+    }
+    programmes: dict[int, set[int]] = defaultdict(set)
+    members = School.programmes.through.objects.filter(school_id__in=[p.school_id for p in found.values()])
+    for school, programme in members.values_list("school_id", "programme_id"):
+        programmes[school].add(programme)
+    bound = set()
+    for profile in found.values():
+        theirs = programmes[profile.school_id]
+        named: int | None = profile.programme_id
+        if named is None and len(theirs) == 1:
+            named = next(iter(theirs))
+        if named is not None and named not in mine:
+            bound.add(str(profile.school_id))
+    return found, frozenset(bound)
+
+
+def with_room(profiles: dict[int, TwinningProfile]) -> dict[int, TwinningProfile]:
+    """Those of these profiles that still have room for another partner (as `still_open`)."""
+    pks = list(profiles)
+    accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).filter(Q(left_id__in=pks) | Q(right_id__in=pks))
+    taken: dict[int, int] = defaultdict(int)
+    for left, right in accepted.values_list("left_id", "right_id"):
+        taken[left] += 1
+        taken[right] += 1
+    return {pk: profile for pk, profile in profiles.items() if taken[pk] < profile.capacity}
 
 
 def profiles_by_pk(pks) -> dict[int, TwinningProfile]:

@@ -17,7 +17,7 @@ from twinning.common.school_year import current_school_year
 from twinning.matching import engine, rules, services, unmatched
 from twinning.matching.constraints import PairRules
 from twinning.matching.engine.search import Filters
-from twinning.matching.explain import Explainer, reasons_html, refusal_label, refusal_summary
+from twinning.matching.explain import Explainer, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
@@ -31,7 +31,8 @@ from twinning.matching.queries import (
     schools_sharing_no_programme,
     search_index,
     search_programme_of,
-    still_open,
+    shown_profiles,
+    with_room,
 )
 from twinning.schools.models import School
 from twinning.schools.queries import responsiveness_of
@@ -85,16 +86,17 @@ def search(request):
     year = current_school_year()
     own = (
         TwinningProfile.objects.filter(school_id=school_id, school_year=year)
-        .select_related("programme", "school")
+        .select_related("school")
+        .only("pk", "school_id", "school_year", "programme_id", "school__name")
         .first()
     )
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
     # Partners are found within one of the school's programmes: the one chosen, else the profile's own.
-    programmes = own.school.programmes.all()
+    programmes = list(own.school.programmes.all())
     form = SearchForm(request.GET or None, programmes=programmes)
-    default = search_programme_of(own, list(programmes))
+    default = search_programme_of(own, programmes)
     if not form.is_bound and default is not None:
         form.initial["programme"] = default.pk
     results = []
@@ -119,27 +121,38 @@ def search(request):
         if programme is None:
             # A school outside every programme meets only schools outside every programme.
             forbidden |= schools_sharing_no_programme(school_id)
-        found = _best_partners(
-            search_index(year), query, filters, pair_rules, forbidden=forbidden, school_id=school_id, year=year
+        found, rows = _best_partners(
+            search_index(year),
+            query,
+            filters,
+            pair_rules,
+            forbidden=forbidden,
+            school_id=school_id,
+            year=year,
+            mine={p.pk for p in programmes},
         )
         if programme is not None and not pair_rules.other_country:
             # In a programme of several countries, partners abroad come before schools of one's own.
             found.sort(key=lambda item: item[0].country == query.country)
-        live = still_open([int(p.key) for p, _score in found], year)
-        found = [(p, score) for p, score in found if int(p.key) in live]
-        rows = profiles_by_pk(int(p.key) for p, _score in found)
+        # Checked against the database before they are shown: still looking, with room.
+        rows = with_room(rows)
+        found = [(p, score) for p, score in found if int(p.key) in rows]
         responsive = responsiveness_of(int(p.school) for p, _score in found)
         explainer = Explainer()
+        school_url, request_url = _url_by_pk("schools:detail"), _url_by_pk("matching:request")
         for partner, score in found:
             verdict = engine.score_pair(query, partner, when=when)
             reasons = explainer.reasons(verdict.parts, verdict.facts)
+            profile = rows[int(partner.key)]
             results.append(
                 {
-                    "profile": rows[int(partner.key)],
+                    "profile": profile,
+                    "school_url": school_url(profile.school_id),
+                    "request_url": request_url(profile.pk),
                     "responsiveness": responsive.get(int(partner.school)),
                     "score": round(score * 100),
                     "reasons": reasons,
-                    "reasons_html": reasons_html(reasons),
+                    "reasons_html": explainer.html(reasons),
                 }
             )
     request_form = RequestForm()
@@ -152,14 +165,25 @@ def search(request):
     )
 
 
+def _url_by_pk(name: str):
+    """`reverse(name, args=[pk])` for many primary keys, reversed once: the URL around a marker number,
+    which the int converter writes as it writes any (`str`), with each key put in its place."""
+    marker = 2**31 - 1
+    before, _marker, after = reverse(name, args=[marker]).partition(str(marker))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
 SEARCH_RESULTS = 20
 # Rounds of the search that leave out the schools bound elsewhere found among its results, before it reads
 # them all at once.
 BOUND_ROUNDS = 3
 
 
-def _best_partners(index, query, filters, pair_rules, *, forbidden: frozenset[str], school_id: int, year: int) -> list:
-    """The best partners, less the schools bound to a programme this school is not in (never offered).
+def _best_partners(
+    index, query, filters, pair_rules, *, forbidden: frozenset[str], school_id: int, year: int, mine: set[int]
+) -> tuple[list, dict[int, TwinningProfile]]:
+    """The best partners, less the schools bound to a programme this school is not in (never offered),
+    and what the page shows of those still looking (`shown_profiles`).
 
     Reading which schools are bound means reading every open profile and programme membership, on
     every search. Few of the best results are bound, though: each round reads the bindings of its
@@ -171,14 +195,15 @@ def _best_partners(index, query, filters, pair_rules, *, forbidden: frozenset[st
         found = index.search(
             query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
         )
-        bound = schools_bound_elsewhere(school_id, year, among=[int(p.school) for p, _score in found])
+        rows, bound = shown_profiles([int(p.key) for p, _score in found], year, mine=mine)
         if not bound:
-            return found
+            return found, rows
         forbidden |= bound
-    forbidden |= schools_bound_elsewhere(school_id, year)
-    return index.search(
+    forbidden |= schools_bound_elsewhere(school_id, year, mine=mine)
+    found = index.search(
         query, filters, limit=SEARCH_RESULTS, forbidden_schools=forbidden, rules=pair_rules.for_engine()
     )
+    return found, shown_profiles([int(p.key) for p, _score in found], year, mine=mine)[0]
 
 
 @login_required

@@ -15,6 +15,8 @@ class Language(NamedInLanguages):
 
     code = models.CharField(_("code"), max_length=8, primary_key=True)
 
+    kept_in_memory = True  # every form lists them: see common.reference
+
     class Meta:
         verbose_name = _("language")
         verbose_name_plural = _("languages")
@@ -25,6 +27,8 @@ class Subject(NamedInLanguages):
     """A subject a teacher teaches: history, English as a foreign language, Jewish studies…"""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
+
+    kept_in_memory = True  # every form lists them: see common.reference
 
     class Meta:
         verbose_name = _("subject")
@@ -86,6 +90,8 @@ class Country(NamedInLanguages):
     default_school_week = models.CharField(
         _("usual school week"), max_length=8, choices=SchoolWeek.choices, default=SchoolWeek.MON_FRI
     )
+
+    kept_in_memory = True  # every form lists them: see common.reference
 
     class Meta:
         verbose_name = _("country")
