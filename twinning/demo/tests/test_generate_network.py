@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.test import RequestFactory, override_settings
-
-from django.contrib.contenttypes.models import ContentType
 
 from twinning.accounts.models import Pupil, Role, User
 from twinning.common.models import AuditEntry
