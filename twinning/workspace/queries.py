@@ -1,6 +1,6 @@
 """Reads for a workspace: the feed since the last visit, the forum."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, Q, QuerySet
 
 from twinning.accounts.models import Pupil
 from twinning.twinnings.models import Membership, Twinning
@@ -23,6 +23,10 @@ FEED_FIELDS = (
     "media__album_id",
     "activity_id",
     "activity__title",
+    # A shared photo's thumbnail, in the same query (`feed_thumbnails`): at most one per file and name.
+    "thumb__pk",
+    "thumb__width",
+    "thumb__height",
 )
 
 
@@ -30,22 +34,24 @@ def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     """The latest events (newest first, at most FEED_SIZE) and the time of the person's last visit.
 
     Events after that time are the ones new to them. Rows are plain dicts of just what the feed
-    shows: the page is read on every visit, so it builds no model objects.
+    shows: the page is read on every visit, so it builds no model objects. A shared file's
+    thumbnail comes in the same query (a join on the one variant of that name), for
+    `feed_thumbnails`.
     """
     # One row at most (one visit row per person and twinning): a slice, not first(), which would order it.
     seen = next(iter(Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True)[:1]), None)
-    return list(Event.objects.filter(twinning=twinning).values(*FEED_FIELDS)[:FEED_SIZE]), seen
+    events = Event.objects.filter(twinning=twinning).annotate(
+        thumb=FilteredRelation("media__variants", condition=Q(media__variants__name=MediaVariant.Name.THUMB))
+    )
+    return list(events.values(*FEED_FIELDS)[:FEED_SIZE]), seen
 
 
 def feed_thumbnails(events: list[dict]) -> dict[int, dict[str, int | None]]:
-    """The thumbnails of the photos the feed's events name, by photo: one query for the page."""
-    photos = [e["media_id"] for e in events if e["kind"] == Event.Kind.MEDIA and e["media__kind"] == "photo"]
-    if not photos:
-        return {}
-    rows = MediaVariant.objects.filter(item_id__in=photos, name=MediaVariant.Name.THUMB)
+    """The thumbnails of the photos the feed's events name, by photo (read with the events by `feed_for`)."""
     return {
-        row["item_id"]: {"pk": row["pk"], "width": row["width"], "height": row["height"]}
-        for row in rows.values("item_id", "pk", "width", "height")
+        e["media_id"]: {"pk": e["thumb__pk"], "width": e["thumb__width"], "height": e["thumb__height"]}
+        for e in events
+        if e["kind"] == Event.Kind.MEDIA and e["media__kind"] == "photo" and e["thumb__pk"] is not None
     }
 
 

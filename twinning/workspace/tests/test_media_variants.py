@@ -4,6 +4,7 @@ it, and a failure shown as such while the original stays downloadable by the tea
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -12,6 +13,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from PIL import Image
 
 from twinning import testing
@@ -320,3 +322,39 @@ def test_the_feed_shows_a_shared_photos_thumbnail_inside_its_link(
         f'src="{source}" width="48" height="64" alt="" loading="lazy" decoding="async">Yard</a>'
     ) in page
     assert partner.get(source).status_code == 200
+
+
+def queries_of(get) -> tuple[str, list[str]]:
+    """A page's text and the database queries serving it took."""
+    sent = []
+
+    def counted(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        page = get().content.decode()
+    return page, sent
+
+
+def test_the_feed_reads_its_photos_thumbnails_with_its_events_whatever_their_number(
+    client, cast, twinning, django_capture_on_commit_callbacks
+):
+    teacher = as_(client, cast.teacher_a.user)
+    feed = f"/twinnings/{twinning.pk}/workspace/"
+    first = share(teacher, twinning, "a.jpg", corpus.jpeg_with_gps(), django_capture_on_commit_callbacks, title="A")
+    teacher.get(feed)  # the visit row and the session as every later page finds them
+    page, with_one = queries_of(lambda: teacher.get(feed))
+    assert page.count('class="feed-thumb"') == 1
+    second = share(teacher, twinning, "b.jpg", corpus.jpeg_with_gps(), django_capture_on_commit_callbacks, title="B")
+    second.variants.filter(name="thumb").delete()  # a photo whose light copies are not made yet
+    third = share(teacher, twinning, "c.jpg", corpus.jpeg_with_gps(), django_capture_on_commit_callbacks, title="C")
+    teacher.get(feed)
+    page, with_three = queries_of(lambda: teacher.get(feed))
+    assert len(with_three) == len(with_one)
+    # The thumbnails come with the events: no query of their own.
+    assert not any('FROM "workspace_mediavariant"' in sql for sql in with_three)
+    shown = re.findall(r"#media-(\d+)\" dir=\"auto\">(<img[^>]*>)?", page)
+    assert {int(pk): bool(img) for pk, img in shown} == {first.pk: True, second.pk: False, third.pk: True}
+    thumb = third.variants.get(name="thumb")
+    assert f'src="{variant_url(twinning, third, "thumb")}?v={thumb.pk}" width="{thumb.width}"' in page
