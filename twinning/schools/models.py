@@ -1,7 +1,10 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +141,10 @@ class Programme(NamedInLanguages):
         ordering = ["slug"]
 
 
+# "Never", in an order by a moment that may be empty (a teacher nobody vouched for sorts as vouched for long ago).
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class ValidationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for validation")
     VALIDATED = "validated", _("Validated")
@@ -199,6 +206,8 @@ class School(Searchable):
             # The directory's order, paged by key (`queries.DIRECTORY_KEYS`).
             models.Index(fields=["name", "id"], name="school_directory_order"),
             # The few schools waiting for their NSO, counted and listed per country without reading the others.
+            # An NSO's schools as ids, from the index alone: the scope the waiting teachers are counted in.
+            models.Index(fields=["country", "id"], name="school_ids_by_country"),
             models.Index(
                 fields=["country", "created_at"],
                 condition=Q(status=ValidationStatus.PENDING),
@@ -263,9 +272,29 @@ class TeacherProfile(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["school", "status"]),
-            # The few teachers waiting for validation, counted and listed per school without reading the others.
+            # The few teachers waiting for validation, counted per scope from this index alone (with the person, for
+            # their e-mail's confirmation), without reading the others.
             models.Index(
-                fields=["school"], condition=Q(status=ValidationStatus.PENDING), name="teacher_waiting_by_school"
+                fields=["school"],
+                include=["user"],
+                condition=Q(status=ValidationStatus.PENDING),
+                name="teacher_waiting_by_school",
+            ),
+            # The validation queue's order (`queries.QUEUE_KEYS`: vouched for first, then oldest first), read in
+            # order from the waiting rows alone for a page.
+            models.Index(
+                Coalesce("vouched_at", Value(NEVER)).desc(),
+                F("submitted_at"),
+                F("id"),
+                condition=Q(status=ValidationStatus.PENDING),
+                name="teacher_queue_order",
+            ),
+            # The teachers validated last, newest first (a coordinator's "newly validated teachers to welcome").
+            models.Index(
+                F("decided_at").desc(nulls_last=True),
+                F("id").desc(),
+                condition=Q(status=ValidationStatus.VALIDATED),
+                name="teacher_validated_newest",
             ),
         ]
 

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -12,6 +12,7 @@ from twinning.accounts.rules import roles_of
 from twinning.common.search import contains_words
 from twinning.schools import rules
 from twinning.schools.models import (
+    NEVER,
     Country,
     KeptCounts,
     Programme,
@@ -24,7 +25,6 @@ from twinning.schools.models import (
 # The orders of the long lists, paged by key (`common.keyset`): the last key is unique, none is null.
 DIRECTORY_KEYS = ("name", "pk")
 QUEUE_KEYS = ("-vouched", "submitted_at", "pk")
-_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> QuerySet[TeacherProfile]:
@@ -45,7 +45,7 @@ def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> 
     return (
         teachers.select_related("user", "school__country", "vouched_by")
         .prefetch_related("subjects", "languages")
-        .annotate(vouched=Coalesce("vouched_at", Value(_NEVER)))
+        .annotate(vouched=Coalesce("vouched_at", Value(NEVER)))
         .order_by(*QUEUE_KEYS)
     )
 
@@ -76,10 +76,13 @@ def validation_counts_for_staff(user, counting: KeptCounts) -> dict[str, int]:
         return dict.fromkeys(
             ("waiting", "unconfirmed", "schools_waiting", "validated", "decided_recently", "schools_validated"), 0
         )
-    waiting = TeacherProfile.objects.filter(status=ValidationStatus.PENDING, school__in=School.objects.filter(scope))
+    waiting = TeacherProfile.objects.filter(status=ValidationStatus.PENDING)
+    if not roles_of(user).admin:  # the administrator's scope is every school: no need to read them
+        waiting = waiting.filter(school__in=School.objects.filter(scope))
     counts = waiting.aggregate(
-        waiting=Count("pk", filter=Q(user__email_confirmed_at__isnull=False)),
-        unconfirmed=Count("pk", filter=Q(user__email_confirmed_at__isnull=True)),
+        # The person counted, not the row's key: the index holds the person, not the key.
+        waiting=Count("user", filter=Q(user__email_confirmed_at__isnull=False)),
+        unconfirmed=Count("user", filter=Q(user__email_confirmed_at__isnull=True)),
     )
     counts["schools_waiting"] = School.objects.filter(scope, status=ValidationStatus.PENDING).count()
     groups = counting.groups.all()
@@ -193,15 +196,15 @@ def scope_counts_for_coordinator(user, counting: KeptCounts) -> dict[str, int]:
 
 
 def new_teachers_for_coordinator(user, *, limit: int = 10) -> list[TeacherProfile]:
+    """The teachers validated last in a coordinator's scope, newest first: read newest first through the index of
+    validated teachers (`teacher_validated_newest`), each checked against the scope, until `limit` are found (no
+    DISTINCT over the programmes' join, which made the database read and sort every teacher of the scope)."""
     roles = roles_of(user)
-    scope = Q(school__country__nso_id__in=roles.coordinator_nso_ids) | Q(
-        school__programmes__in=roles.coordinator_programme_ids
-    )
+    scope = Q(country__nso_id__in=roles.coordinator_nso_ids) | Q(programmes__in=roles.coordinator_programme_ids)
     return list(
-        TeacherProfile.objects.filter(scope, status=ValidationStatus.VALIDATED)
-        .distinct()
+        TeacherProfile.objects.filter(status=ValidationStatus.VALIDATED, school__in=School.objects.filter(scope))
         .select_related("user", "school__country")
-        .order_by("-decided_at", "-pk")[:limit]
+        .order_by(F("decided_at").desc(nulls_last=True), "-pk")[:limit]
     )
 
 
