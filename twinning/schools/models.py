@@ -291,7 +291,7 @@ class TeacherProfile(models.Model):
             ),
             # The teachers validated last, newest first (a coordinator's "newly validated teachers to welcome").
             models.Index(
-                F("decided_at").desc(nulls_last=True),
+                F("decided_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ValidationStatus.VALIDATED),
                 name="teacher_validated_newest",

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -204,7 +204,7 @@ def new_teachers_for_coordinator(user, *, limit: int = 10) -> list[TeacherProfil
     return list(
         TeacherProfile.objects.filter(status=ValidationStatus.VALIDATED, school__in=School.objects.filter(scope))
         .select_related("user", "school__country")
-        .order_by(F("decided_at").desc(nulls_last=True), "-pk")[:limit]
+        .order_by("-decided_at", "-pk")[:limit]
     )
 
 
