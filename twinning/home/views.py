@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from twinning.accounts.rules import roles_of
 from twinning.matching.queries import cohort_work_for, partner_summary_for
 from twinning.schools import queries as school_queries
+from twinning.schools import services as school_services
 from twinning.schools.profile import teacher_checklist
 from twinning.twinnings.models import Twinning
 from twinning.twinnings.queries import recent_twinnings_for
@@ -31,8 +32,12 @@ def dashboard(request):
     context = {"roles": roles, "teacher": teacher}
     if teacher is not None:
         context["checklist"] = teacher_checklist(teacher)
+    if roles.nso_staff or roles.admin or roles.coordinator:
+        # The totals are the job's last counting (the page says when); the few waiting are counted now.
+        counting = school_services.kept_counts()
+        context["counted_at"], context["count_every"] = counting.counted_at, school_services.COUNT_EVERY_MINUTES
     if roles.nso_staff or roles.admin:
-        context["validation_counts"] = school_queries.validation_counts_for_staff(user)
+        context["validation_counts"] = school_queries.validation_counts_for_staff(user, counting)
         context["queue_preview"] = list(school_queries.validation_queue_for_staff(user)[:5])
     if roles.principal:
         context["awaiting_principal"] = list(school_queries.teachers_awaiting_principal(user)[:20])
@@ -41,7 +46,7 @@ def dashboard(request):
     if roles.coordinator or roles.nso_staff or roles.programme_admin or roles.admin:
         context["waiting"] = _waiting_for_overseer(user)
     if roles.coordinator:
-        context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user)
+        context["coordinator_counts"] = school_queries.scope_counts_for_coordinator(user, counting)
         context["new_teachers"] = school_queries.new_teachers_for_coordinator(user)
     return render(request, "home/dashboard.html", context)
 

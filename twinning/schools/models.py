@@ -1,7 +1,10 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +147,10 @@ class Programme(NamedInLanguages):
         ordering = ["slug"]
 
 
+# "Never", in an order by a moment that may be empty (a teacher nobody vouched for sorts as vouched for long ago).
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class ValidationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for validation")
     VALIDATED = "validated", _("Validated")
@@ -204,6 +211,14 @@ class School(Searchable):
             models.Index(fields=["status", "created_at"]),
             # The directory's order, paged by key (`queries.DIRECTORY_KEYS`).
             models.Index(fields=["name", "id"], name="school_directory_order"),
+            # The few schools waiting for their NSO, counted and listed per country without reading the others.
+            # An NSO's schools as ids, from the index alone: the scope the waiting teachers are counted in.
+            models.Index(fields=["country", "id"], name="school_ids_by_country"),
+            models.Index(
+                fields=["country", "created_at"],
+                condition=Q(status=ValidationStatus.PENDING),
+                name="school_waiting_by_country",
+            ),
             # A trigram index on search_text too, on PostgreSQL (migration 0008, common.search.TrigramIndex).
         ]
         constraints = [
@@ -263,6 +278,30 @@ class TeacherProfile(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["school", "status"]),
+            # The few teachers waiting for validation, counted per scope from this index alone (with the person, for
+            # their e-mail's confirmation), without reading the others.
+            models.Index(
+                fields=["school"],
+                include=["user"],
+                condition=Q(status=ValidationStatus.PENDING),
+                name="teacher_waiting_by_school",
+            ),
+            # The validation queue's order (`queries.QUEUE_KEYS`: vouched for first, then oldest first), read in
+            # order from the waiting rows alone for a page.
+            models.Index(
+                Coalesce("vouched_at", Value(NEVER)).desc(),
+                F("submitted_at"),
+                F("id"),
+                condition=Q(status=ValidationStatus.PENDING),
+                name="teacher_queue_order",
+            ),
+            # The teachers validated last, newest first (a coordinator's "newly validated teachers to welcome").
+            models.Index(
+                F("decided_at").desc(),
+                F("id").desc(),
+                condition=Q(status=ValidationStatus.VALIDATED),
+                name="teacher_validated_newest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -314,3 +353,46 @@ class ProgrammeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} · {self.programme}"
+
+
+# Figures kept by the job queue -----------------------------------------------------------------------
+
+
+class KeptCounts(models.Model):
+    """One counting of the network's schools and teachers by the job queue (`services.count_school_groups`, every
+    `services.COUNT_EVERY_MINUTES`): its groups hold the figures, the pages say when they were counted. The newest
+    is read; a counting replaces the older ones in its transaction."""
+
+    counted_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class KeptGroup(models.Model):
+    """The schools alike for every reader's scope (one country, one set of programmes they are members of, one
+    status), and their teachers, as counted. A scope (an NSO's countries, a coordinator's countries and programmes,
+    the whole network) is a union of whole groups, and a school or teacher is in exactly one group, so a scope's
+    figure is the sum of its groups' figures: exact as of the counting, read from a few rows whatever the size of
+    the network."""
+
+    counting = models.ForeignKey(KeptCounts, on_delete=models.CASCADE, related_name="groups")
+    country = models.CharField(max_length=2)
+    # The ids of the programmes the schools are approved members of, sorted, each between commas (",1,3,"), so
+    # that "a member of programme 3" is `programmes__contains=",3,"`; "" for none.
+    programmes = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=ValidationStatus.choices)
+    schools = models.PositiveIntegerField(default=0)
+    # Their teachers: validated (whatever the school's status); decided (validated or not) within the 30 days
+    # before the counting; validated within those 30 days.
+    teachers_validated = models.PositiveIntegerField(default=0)
+    teachers_decided_recently = models.PositiveIntegerField(default=0)
+    teachers_validated_recently = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["counting", "country", "programmes", "status"], name="one_kept_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.programmes or '-'} {self.status}"

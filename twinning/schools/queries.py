@@ -2,22 +2,29 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from twinning.accounts.rules import roles_of
 from twinning.common.search import contains_words
 from twinning.schools import rules
-from twinning.schools.models import Country, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
+from twinning.schools.models import (
+    NEVER,
+    Country,
+    KeptCounts,
+    Programme,
+    ProgrammeMembership,
+    School,
+    TeacherProfile,
+    ValidationStatus,
+)
 
 # The orders of the long lists, paged by key (`common.keyset`): the last key is unique, none is null.
 DIRECTORY_KEYS = ("name", "pk")
 QUEUE_KEYS = ("-vouched", "submitted_at", "pk")
-_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> QuerySet[TeacherProfile]:
@@ -38,7 +45,7 @@ def validation_queue_for_staff(user, *, country: str = "", search: str = "") -> 
     return (
         teachers.select_related("user", "school__country", "vouched_by")
         .prefetch_related("subjects", "languages")
-        .annotate(vouched=Coalesce("vouched_at", Value(_NEVER)))
+        .annotate(vouched=Coalesce("vouched_at", Value(NEVER)))
         .order_by(*QUEUE_KEYS)
     )
 
@@ -60,20 +67,80 @@ def countries_for_staff(user) -> QuerySet[Country]:
     return Country.objects.filter(nso_id__in=roles.nso_ids)
 
 
-def validation_counts_for_staff(user) -> dict[str, int]:
-    teachers = rules.teachers_validated_by(user)
-    since = timezone.now() - timedelta(days=30)
-    counts = teachers.aggregate(
-        waiting=Count("pk", filter=Q(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=False)),
-        unconfirmed=Count("pk", filter=Q(status=ValidationStatus.PENDING, user__email_confirmed_at__isnull=True)),
-        validated=Count("pk", filter=Q(status=ValidationStatus.VALIDATED)),
-        decided_recently=Count("pk", filter=Q(decided_at__gte=since)),
+def validation_counts_for_staff(user, counting: KeptCounts) -> dict[str, int]:
+    """The validation queue's figures for this person's scope. The teachers and schools waiting are few and
+    counted now, through the indexes of the waiting rows alone; the totals (validated, decided in the last 30
+    days) come from the job's last `counting`, as the page says."""
+    scope = rules.validator_scope(user)
+    if scope is None:
+        return dict.fromkeys(
+            ("waiting", "unconfirmed", "schools_waiting", "validated", "decided_recently", "schools_validated"), 0
+        )
+    waiting = TeacherProfile.objects.filter(status=ValidationStatus.PENDING)
+    if not roles_of(user).admin:  # the administrator's scope is every school: no need to read them
+        waiting = waiting.filter(school__in=School.objects.filter(scope))
+    counts = waiting.aggregate(
+        # The person counted, not the row's key: the index holds the person, not the key.
+        waiting=Count("user", filter=Q(user__email_confirmed_at__isnull=False)),
+        unconfirmed=Count("user", filter=Q(user__email_confirmed_at__isnull=True)),
     )
-    schools = rules.schools_validated_by(user).aggregate(
-        schools_waiting=Count("pk", filter=Q(status=ValidationStatus.PENDING)),
-        schools_validated=Count("pk", filter=Q(status=ValidationStatus.VALIDATED)),
+    counts["schools_waiting"] = School.objects.filter(scope, status=ValidationStatus.PENDING).count()
+    groups = counting.groups.all()
+    if not roles_of(user).admin:
+        groups = groups.filter(country__in=Country.objects.filter(nso_id__in=roles_of(user).nso_ids).values("pk"))
+    kept = groups.aggregate(
+        validated=Sum("teachers_validated"),
+        decided_recently=Sum("teachers_decided_recently"),
+        schools_validated=Sum("schools", filter=Q(status=ValidationStatus.VALIDATED)),
     )
-    return {**counts, **schools}
+    return {**{name: counts[name] or 0 for name in counts}, **{name: kept[name] or 0 for name in kept}}
+
+
+def count_school_groups(*, since: datetime) -> dict[tuple[str, str, str], dict[str, int]]:
+    """The network's schools and teachers counted per group of schools alike for every scope of readers (country,
+    programmes they are members of, status; see `KeptGroup`), teachers decided since `since` apart: what the job
+    keeps (`services.count_figures`). Reads every school, membership and teacher once, in a few queries."""
+    programmes: dict[int, list[int]] = {}
+    members = School.programmes.through.objects.order_by().values_list("school_id", "programme_id")
+    for school_id, programme_id in members.iterator(chunk_size=10_000):
+        programmes.setdefault(school_id, []).append(programme_id)
+    validated = Q(status=ValidationStatus.VALIDATED)
+    recent = Q(decided_at__gte=since)
+    per_school = (
+        TeacherProfile.objects.order_by()
+        .values("school_id")
+        .annotate(
+            validated=Count("pk", filter=validated),
+            decided=Count("pk", filter=recent),
+            validated_recently=Count("pk", filter=validated & recent),
+        )
+        .values_list("school_id", "validated", "decided", "validated_recently")
+    )
+    teachers = {row[0]: row[1:] for row in per_school.iterator(chunk_size=10_000)}
+    groups: dict[tuple[str, str, str], dict[str, int]] = {}
+    schools = School.objects.order_by().values_list("pk", "country_id", "status")
+    for pk, country, status in schools.iterator(chunk_size=10_000):
+        key = (country, programmes_key(programmes.get(pk, ())), status)
+        group = groups.setdefault(key, dict.fromkeys(KEPT_FIGURES, 0))
+        group["schools"] += 1
+        counted = teachers.get(pk)
+        if counted is not None:
+            group["teachers_validated"] += counted[0]
+            group["teachers_decided_recently"] += counted[1]
+            group["teachers_validated_recently"] += counted[2]
+    return groups
+
+
+KEPT_FIGURES = ("schools", "teachers_validated", "teachers_decided_recently", "teachers_validated_recently")
+
+
+def programmes_key(programme_ids) -> str:
+    """How a group names the programmes its schools are members of (`KeptGroup.programmes`)."""
+    return "".join(f",{pk}" for pk in sorted(programme_ids)) + "," if programme_ids else ""
+
+
+def latest_counting() -> KeptCounts | None:
+    return KeptCounts.objects.order_by("-counted_at", "-pk").first()
 
 
 # A school's teachers by name, paged by key (`common.keyset`): a large school has a few hundred, sorted from the
@@ -120,28 +187,27 @@ def teachers_awaiting_principal(user) -> QuerySet[TeacherProfile]:
     )
 
 
-def scope_counts_for_coordinator(user) -> dict[str, int]:
-    """Validated schools and teachers a coordinator accompanies, and those new in 30 days."""
+def scope_counts_for_coordinator(user, counting: KeptCounts) -> dict[str, int]:
+    """Validated schools and teachers a coordinator accompanies (their NSOs' countries, and the members of their
+    programmes), and the teachers validated in the 30 days before the job's last `counting`."""
     roles = roles_of(user)
-    scope = Q(country__nso_id__in=roles.coordinator_nso_ids) | Q(programmes__in=roles.coordinator_programme_ids)
-    school_ids = School.objects.filter(scope, status=ValidationStatus.VALIDATED).values("pk")
-    since = timezone.now() - timedelta(days=30)
-    teachers = TeacherProfile.objects.filter(school__in=school_ids, status=ValidationStatus.VALIDATED)
-    return {
-        "schools": School.objects.filter(pk__in=school_ids).count(),
-        "teachers": teachers.count(),
-        "new_teachers": teachers.filter(decided_at__gte=since).count(),
-    }
+    scope = Q(country__in=Country.objects.filter(nso_id__in=roles.coordinator_nso_ids).values("pk"))
+    for programme_id in roles.coordinator_programme_ids:
+        scope |= Q(programmes__contains=f",{programme_id},")
+    kept = counting.groups.filter(scope, status=ValidationStatus.VALIDATED).aggregate(
+        schools=Sum("schools"), teachers=Sum("teachers_validated"), new_teachers=Sum("teachers_validated_recently")
+    )
+    return {name: kept[name] or 0 for name in kept}
 
 
 def new_teachers_for_coordinator(user, *, limit: int = 10) -> list[TeacherProfile]:
+    """The teachers validated last in a coordinator's scope, newest first: read newest first through the index of
+    validated teachers (`teacher_validated_newest`), each checked against the scope, until `limit` are found (no
+    DISTINCT over the programmes' join, which made the database read and sort every teacher of the scope)."""
     roles = roles_of(user)
-    scope = Q(school__country__nso_id__in=roles.coordinator_nso_ids) | Q(
-        school__programmes__in=roles.coordinator_programme_ids
-    )
+    scope = Q(country__nso_id__in=roles.coordinator_nso_ids) | Q(programmes__in=roles.coordinator_programme_ids)
     return list(
-        TeacherProfile.objects.filter(scope, status=ValidationStatus.VALIDATED)
-        .distinct()
+        TeacherProfile.objects.filter(status=ValidationStatus.VALIDATED, school__in=School.objects.filter(scope))
         .select_related("user", "school__country")
         .order_by("-decided_at", "-pk")[:limit]
     )

@@ -6,6 +6,7 @@ by e-mail in their own language once the transaction has committed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -27,6 +28,8 @@ from twinning.common.mail import send_to_person
 from twinning.schools import queries, rules
 from twinning.schools.models import (
     Country,
+    KeptCounts,
+    KeptGroup,
     Language,
     Programme,
     ProgrammeMembership,
@@ -674,3 +677,35 @@ def set_signup_domains(*, nso, by: User, domains: list[str]) -> None:
         nso.signup_domains = "\n".join(domains)
         nso.save(update_fields=["signup_domains"])
         audit.record(actor=by, action="nso.signup_domains_set", target=nso, domains=domains)
+
+
+# Figures kept by the job queue ------------------------------------------------------------------------
+
+# How often the job counts the schools and teachers again (the pages say when they were counted, and how often).
+COUNT_EVERY_MINUTES = 15
+# "Decided recently", "new in the last 30 days".
+RECENT = timedelta(days=30)
+
+
+def count_figures() -> KeptCounts:
+    """The job: count the network's schools and teachers per group (`queries.count_school_groups`) and keep them
+    in place of the last counting, in one transaction, so a page reads either the old figures or the new."""
+    now = timezone.now()
+    groups = queries.count_school_groups(since=now - RECENT)
+    with transaction.atomic():
+        counting = KeptCounts.objects.create(counted_at=now)
+        KeptGroup.objects.bulk_create(
+            [
+                KeptGroup(counting=counting, country=country, programmes=programmes, status=status, **figures)
+                for (country, programmes, status), figures in groups.items()
+            ],
+            batch_size=1000,
+        )
+        # Older countings go; one begun earlier and ending later does not remove this one.
+        KeptCounts.objects.filter(counted_at__lt=now).delete()
+    return counting
+
+
+def kept_counts() -> KeptCounts:
+    """The last counting of the job, counted now if there never was one (the first reader waits once)."""
+    return queries.latest_counting() or count_figures()

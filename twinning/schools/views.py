@@ -245,6 +245,7 @@ def validation_queue(request):
         keys=queries.QUEUE_KEYS,
         size=PAGE_SIZE,
     )
+    counting = services.kept_counts()
     return render(
         request,
         "schools/queue.html",
@@ -253,7 +254,9 @@ def validation_queue(request):
             "filters": filters,
             "countries": countries,
             "pending_schools": queries.pending_schools_for_staff(request.user)[:PAGE_SIZE],
-            "counts": queries.validation_counts_for_staff(request.user),
+            "counts": queries.validation_counts_for_staff(request.user, counting),
+            "counted_at": counting.counted_at,
+            "count_every": services.COUNT_EVERY_MINUTES,
             "reject_form": RejectForm(),
             "managed_nsos": rules.nsos_managed_by(request.user),
         },

@@ -25,7 +25,7 @@ from twinning.meetings.models import Meeting
 from twinning.recognition.models import Label
 from twinning.reporting.queries import report_for
 from twinning.reporting.rules import Scope
-from twinning.schools.models import SCHOOL_WEEK_DAYS, Country, School, TeacherProfile, ValidationStatus
+from twinning.schools.models import SCHOOL_WEEK_DAYS, Country, KeptGroup, School, TeacherProfile, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.workspace.models import Event, MediaItem, Post, Thread
 
@@ -80,6 +80,8 @@ def test_sizes_scripts_and_derived_fields(generated):
     assert all(text == fold(name, email) for name, email, text in folded)
     for stage in ("schools", "teachers", "twinnings", "pupils", "forum", "media", "report figures"):
         assert re.search(rf"^  {stage} +\d+\.\d s", generated.output, flags=re.MULTILINE), stage
+    # The staff's totals counted at the end, as the job counts them: the network's schools, every one in a group.
+    assert sum(KeptGroup.objects.values_list("schools", flat=True)) == SCHOOLS
 
 
 def test_members_are_who_they_say(generated):

@@ -27,6 +27,7 @@ from twinning.demo.network import (
     write_sign_ins,
 )
 from twinning.reporting import services as reporting
+from twinning.schools import services as school_services
 from twinning.schools.models import NSO, Country, School
 
 # On PostgreSQL, --reset empties these tables and every table that refers to them.
@@ -99,6 +100,9 @@ class Command(BaseCommand):
         began = time.perf_counter()
         refreshed = reporting.refresh_kept_reports()
         self.stage("report figures", time.perf_counter() - began, f"{refreshed['refreshed']} scope(s) counted")
+        began = time.perf_counter()
+        counting = school_services.count_figures()
+        self.stage("staff figures", time.perf_counter() - began, f"{counting.groups.count()} groups of schools counted")
         written = sum(network.writer.written.values())
         self.stdout.write(
             self.style.SUCCESS(
