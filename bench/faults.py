@@ -279,9 +279,14 @@ def request(port: int, method: str, path: str, session: str, body: bytes = b"", 
         connection.request(method, path, body=body or None, headers=headers)
         response = connection.getresponse()
         response.read()
-        if response.status == 302 and response.getheader("Location", "").startswith("/accounts/"):
+        location = response.getheader("Location", "")
+        if response.status == 302 and location.startswith("/accounts/"):
             # Sent to the sign-in page or the second step: nothing was done, so not acknowledged.
             return 401
+        if response.status == 302 and location.startswith("/matching/search/"):
+            # A partnership request refused (the pair already has a proposal, e.g. from an approved cohort
+            # run): sent back to the search with the reason, nothing written, so not acknowledged.
+            return 409
         return response.status
     except OSError:
         return 0
@@ -605,8 +610,8 @@ def main() -> int:  # noqa: C901 (one scenario, told in order)
     print("  queued in the phase; j.lost: jobs or cohort runs not done; mails: e-mails queued; twice: delivered more")
     print("  than once; undeliv: never delivered; orphans: stored files without a row found -> left after the sweep;")
     print("  no-file: rows whose file is missing; failed: client requests not acknowledged (e.g. 503 while the")
-    print("  database was away; 401: sent to sign in); back: seconds from the fault until the signed-in page")
-    print("  answered again.")
+    print("  database was away; 401: sent to sign in; 409: a partnership request refused); back: seconds from the")
+    print("  fault until the signed-in page answered again.")
     print(
         "  target: in every phase writes acknowledged and e-mails queued, and every lost/twice/undelivered/"
         f"orphan/no-file count 0 — {'PASS' if ok else 'FAIL'}"
