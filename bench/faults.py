@@ -29,22 +29,20 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import socketserver
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+import _setup
+from _setup import HOST, PYTHON, Process, free_port, multipart, wait_for_port
+
 CLIENTS = 16
 PARTNERS = 220
 PHASE_SECONDS = 22.0
@@ -52,24 +50,6 @@ FAULT_AFTER = 6.0
 MAX_REQUESTS_PER_CLIENT = 400
 DRAIN_TIMEOUT = 150.0
 LEASE_SECONDS = 10
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=0.3).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing answers on port {port}")
 
 
 # --- A small SMTP sink ----------------------------------------------------------------------------
@@ -158,53 +138,6 @@ class Postgres:
         if self.started:
             self.run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
             self.started = False
-
-
-class Process:
-    """A child process in its own group, so that it and its children can be stopped together."""
-
-    def __init__(self, args: list[str], env: dict, log: Path):
-        self.args, self.env, self.log = args, env, log
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                self.args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-
-    def signal(self, sig: int) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
-
-    def wait(self, seconds: float) -> None:
-        if self.proc is not None:
-            try:
-                self.proc.wait(seconds)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                return
-            self.wait(35)
-
-    def children(self) -> list[int]:
-        if self.proc is None:
-            return []
-        kids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                kids.append(int(stat.parent.name))
-        return kids
 
 
 # --- The data and the clients ---------------------------------------------------------------------
@@ -337,21 +270,6 @@ def jpeg(seed: int) -> bytes:
 CSRF = "b" * 32
 
 
-def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    out = io.BytesIO()
-    for name, value in fields.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, data, kind) in files.items():
-        out.write(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {kind}\r\n\r\n".encode()
-        )
-        out.write(data + b"\r\n")
-    out.write(f"--{boundary}--\r\n".encode())
-    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
-
-
 def request(port: int, method: str, path: str, session: str, body: bytes = b"", kind: str = "") -> int:
     headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "Host": HOST, "Accept-Language": "en"}
     if body:
@@ -361,9 +279,14 @@ def request(port: int, method: str, path: str, session: str, body: bytes = b"", 
         connection.request(method, path, body=body or None, headers=headers)
         response = connection.getresponse()
         response.read()
-        if response.status == 302 and response.getheader("Location", "").startswith("/accounts/"):
+        location = response.getheader("Location", "")
+        if response.status == 302 and location.startswith("/accounts/"):
             # Sent to the sign-in page or the second step: nothing was done, so not acknowledged.
             return 401
+        if response.status == 302 and location.startswith("/matching/search/"):
+            # A partnership request refused (the pair already has a proposal, e.g. from an approved cohort
+            # run): sent back to the search with the reason, nothing written, so not acknowledged.
+            return 409
         return response.status
     except OSError:
         return 0
@@ -455,49 +378,28 @@ class Probe:
 
 
 def django(env: dict, script: str, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
-        [PYTHON, "-c", script, *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    ).stdout
-
-
-def _interrupted(*_args) -> None:
-    # SIGTERM ends the run like Ctrl-C: through the `finally` that stops everything started.
-    raise KeyboardInterrupt
+    """One of this run's Django steps (SEED, CHECK, DRAINED), ten minutes at the most."""
+    return _setup.python(env, script, *args, stdin=stdin, timeout=600)
 
 
 def main() -> int:  # noqa: C901 (one scenario, told in order)
     workdir = Path(tempfile.mkdtemp(prefix="twinning-faults-"))
     pg_port, redis_port, web_port, smtp_port = (free_port() for _ in range(4))
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWINNING_", "DATABASE_URL", "EMAIL_"))},
-        "TWINNING_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-        "TWINNING_VAR_DIR": str(workdir),
-        "TWINNING_MEDIA_ROOT": str(workdir / "media"),
-        "DATABASE_URL": f"postgresql://postgres@{HOST}:{pg_port}/twinning",
-        "TWINNING_CACHE_URL": f"redis://{HOST}:{redis_port}/1",
-        "EMAIL_HOST": HOST,
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_TIMEOUT": "5",
-        "TWINNING_JOBS_LEASE_SECONDS": str(LEASE_SECONDS),
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "LOG_LEVEL": "ERROR",
-        "GUNICORN_BIND": f"{HOST}:{web_port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "4",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-    }
+    env = _setup.production_env(
+        workdir,
+        port=web_port,
+        database_url=f"postgresql://postgres@{HOST}:{pg_port}/twinning",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        TWINNING_CACHE_URL=f"redis://{HOST}:{redis_port}/1",
+        EMAIL_HOST=HOST,
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_TIMEOUT="5",
+        TWINNING_JOBS_LEASE_SECONDS=str(LEASE_SECONDS),
+        LOG_LEVEL="ERROR",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
     postgres = None
     redis = Process(
         [
@@ -516,13 +418,11 @@ def main() -> int:  # noqa: C901 (one scenario, told in order)
         env,
         workdir / "redis.log",
     )
-    web = Process(
-        [PYTHON, "-m", "gunicorn", "twinning.wsgi", "-c", str(ROOT / "gunicorn.conf.py")], env, workdir / "web.log"
-    )
+    web = Process(_setup.gunicorn_as_shipped(), env, workdir / "web.log")
     worker = Process([PYTHON, "manage.py", "run_worker", "--threads", "2", "--quiet"], env, workdir / "worker.log")
     sink = Sink(smtp_port)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
-    previous = signal.signal(signal.SIGTERM, _interrupted)
+    previous = _setup.interrupt_on_sigterm()
     results = []
     try:
         postgres = Postgres(workdir, pg_port)
@@ -535,10 +435,8 @@ def main() -> int:  # noqa: C901 (one scenario, told in order)
         )
         redis.start()
         wait_for_port(redis_port)
-        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=600)
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=600
-        )
+        _setup.manage(env, "migrate", "-v0", capture=False, timeout=600)
+        _setup.manage(env, "collectstatic", "--noinput", "-v0", capture=False, timeout=600)
         seed = json.loads(django(env, SEED, str(CLIENTS), str(PARTNERS)).strip().splitlines()[-1])
         seed["offsets"] = [n * (PARTNERS // CLIENTS) for n in range(CLIENTS)]
         seed["next_target"] = [0] * CLIENTS
@@ -712,8 +610,8 @@ def main() -> int:  # noqa: C901 (one scenario, told in order)
     print("  queued in the phase; j.lost: jobs or cohort runs not done; mails: e-mails queued; twice: delivered more")
     print("  than once; undeliv: never delivered; orphans: stored files without a row found -> left after the sweep;")
     print("  no-file: rows whose file is missing; failed: client requests not acknowledged (e.g. 503 while the")
-    print("  database was away; 401: sent to sign in); back: seconds from the fault until the signed-in page")
-    print("  answered again.")
+    print("  database was away; 401: sent to sign in; 409: a partnership request refused); back: seconds from the")
+    print("  fault until the signed-in page answered again.")
     print(
         "  target: in every phase writes acknowledged and e-mails queued, and every lost/twice/undelivered/"
         f"orphan/no-file count 0 — {'PASS' if ok else 'FAIL'}"

@@ -50,10 +50,8 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
@@ -63,9 +61,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-HOST = "127.0.0.1"
+import _setup
+from _setup import HOST, ROOT, Process, free_port, manage, multipart, python
+
 PG = "postgresql://postgres@127.0.0.1:5432"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 LEVELS = (8, 32, 64)
@@ -316,23 +314,6 @@ print(json.dumps({"posts": removed_posts, "media": removed_media}))
 """
 
 
-def django(env: dict, script: str, *, stdin: str = "", timeout: float = 1800) -> str:
-    done = subprocess.run(
-        [PYTHON, "-c", script], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=timeout
-    )
-    if done.returncode:
-        raise RuntimeError(f"a Django step failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
-def manage(env: dict, *args: str, timeout: float = 7200, quiet: bool = True) -> None:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=quiet, text=True, timeout=timeout
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{(done.stderr or '')[-3000:]}")
-
-
 def server_sql(sql: str) -> None:
     """A statement outside any transaction (CREATE/DROP DATABASE), on the server's own database."""
     import psycopg
@@ -341,68 +322,7 @@ def server_sql(sql: str) -> None:
         connection.execute(sql)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 # --- Services this run starts ------------------------------------------------------------------------
-
-
-class Process:
-    """A child in its own process group: it and its children are stopped together."""
-
-    def __init__(self, args: list[str], env: dict, log: Path):
-        self.args, self.env, self.log = args, env, log
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                self.args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(40)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def booted(self) -> int:
-        """How many worker processes gunicorn has started so far (its log says each)."""
-        try:
-            return self.log.read_text(errors="replace").count("Booting worker with pid")
-        except OSError:
-            return 0
-
-    def cpu_seconds(self) -> float:
-        """Processor time of the process, its live children and the children it has reaped
-        (gunicorn renews its workers after max_requests: their time is kept in the master's)."""
-        if self.proc is None or self.proc.poll() is not None:
-            return 0.0
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, parent = int(stat.parent.name), int(fields[1])
-            if pid == self.proc.pid:
-                total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-            elif parent == self.proc.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / tick
 
 
 def claim_redis_db() -> int:
@@ -501,21 +421,6 @@ def jpeg(n: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     return out.getvalue()
-
-
-def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    out = io.BytesIO()
-    for name, value in fields.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, data, kind) in files.items():
-        out.write(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {kind}\r\n\r\n".encode()
-        )
-        out.write(data + b"\r\n")
-    out.write(f"--{boundary}--\r\n".encode())
-    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -835,18 +740,13 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _interrupted(*_args) -> None:
-    # SIGTERM ends the run like Ctrl-C: through the `finally` that stops and removes what was started.
-    raise KeyboardInterrupt
-
-
 def generate(env: dict, args: argparse.Namespace) -> str:
     """Fill the fresh database: the large-network generator when the project has it, else the demo."""
-    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0", timeout=7200)
     if (ROOT / "twinning/demo/management/commands/generate_network.py").exists():
-        manage(env, "generate_network", "--schools", str(args.schools), "--seed", str(args.seed))
+        manage(env, "generate_network", "--schools", str(args.schools), "--seed", str(args.seed), timeout=7200)
         return f"generate_network --schools {args.schools} --seed {args.seed}"
-    manage(env, "load_demo", "--seed", str(args.seed))
+    manage(env, "load_demo", "--seed", str(args.seed), timeout=7200)
     return f"load_demo --seed {args.seed} (no generate_network in this tree; --schools ignored)"
 
 
@@ -865,27 +765,17 @@ def main() -> int:  # noqa: C901 - one run, told in order
     url = args.database if args.database and "://" in args.database else f"{PG}/{args.database or own_database}"
     marker = f"load-test-{uuid.uuid4().hex[:8]}"
     redis_db = None
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWINNING_", "DATABASE_", "EMAIL_"))},
-        "TWINNING_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-        "TWINNING_VAR_DIR": str(workdir),
-        "TWINNING_MEDIA_ROOT": str(workdir / "media"),
-        "TWINNING_UPLOAD_TEMP_DIR": str(workdir),
-        "DATABASE_URL": url,
+    env = _setup.production_env(
+        workdir,
+        port=port,
+        database_url=url,
+        TWINNING_UPLOAD_TEMP_DIR=str(workdir),
         # Nothing leaves the machine: the worker "delivers" the site's e-mails to nowhere.
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "GUNICORN_BIND": f"{HOST}:{port}",
-    }
-    web = Process(
-        [PYTHON, "-m", "gunicorn", "twinning.wsgi", "-c", str(ROOT / "gunicorn.conf.py")], env, workdir / "web.log"
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
-    worker = Process([PYTHON, "manage.py", "run_worker"], env, workdir / "worker.log")
-    previous = signal.signal(signal.SIGTERM, _interrupted)
+    web = Process(_setup.gunicorn_as_shipped(), env, workdir / "web.log")
+    worker = Process([_setup.PYTHON, "manage.py", "run_worker"], env, workdir / "worker.log")
+    previous = _setup.interrupt_on_sigterm()
     results: list[Level] = []
     try:
         redis_db = claim_redis_db()
@@ -896,11 +786,10 @@ def main() -> int:  # noqa: C901 - one run, told in order
             network = generate(env, args)
             files = sign_ins_files(args, workdir)
         else:
-            done = subprocess.run(
-                [PYTHON, "manage.py", "migrate", "--check"], cwd=ROOT, env=env, capture_output=True, timeout=600
-            )
-            if done.returncode:
-                raise RuntimeError(f"{url} is not migrated to this tree's models (manage.py migrate --check)")
+            try:
+                manage(env, "migrate", "--check", timeout=600)
+            except _setup.StepFailed:
+                raise RuntimeError(f"{url} is not migrated to this tree's models (manage.py migrate --check)") from None
             network = f"the existing database {url.rsplit('/', 1)[-1]}"
             files = sign_ins_files(args, ROOT / "var")
         prepared = time.monotonic() - began
@@ -911,15 +800,15 @@ def main() -> int:  # noqa: C901 - one run, told in order
             found, keys = read_sign_ins(path)
             accounts += found
             app_keys += keys
-        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0", timeout=7200)
         # The partner-search index, as the worker of a running site keeps it: built once into this run's
         # folder, mapped by every web process (without it each process would build its own on its first
         # search, and the first minute would measure that).
         t = time.monotonic()
-        manage(env, "build_search_index")
+        manage(env, "build_search_index", timeout=7200)
         network += f"; its partner-search index built in {time.monotonic() - t:.0f} s"
         plan = json.loads(
-            django(
+            python(
                 env,
                 PLAN,
                 stdin=json.dumps(
@@ -931,6 +820,7 @@ def main() -> int:  # noqa: C901 - one run, told in order
                         "seed": args.seed,
                     }
                 ),
+                timeout=1800,
             )
             .strip()
             .splitlines()[-1]
@@ -977,7 +867,9 @@ def main() -> int:  # noqa: C901 - one run, told in order
         load_at_end = os.getloadavg()
         if not own_database:
             removed = json.loads(
-                django(env, CLEAN, stdin=json.dumps({**plan["marks"], "marker": marker})).strip().splitlines()[-1]
+                python(env, CLEAN, stdin=json.dumps({**plan["marks"], "marker": marker}), timeout=1800)
+                .strip()
+                .splitlines()[-1]
             )
         else:
             removed = None

@@ -10,14 +10,8 @@ as it is seen again (the year's common time and its table read from the cache) a
 school's calendar changed (the cache emptied before each view: the engine runs and the year is laid out).
 """
 
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+import _setup
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS, PER_ROUND = 7, 8
 
 MEASURE = r"""
@@ -81,27 +75,14 @@ print(f"  target: meetings page <= partner search: {verdict} ({page / search:.2f
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="twinning-bench-"))
-    env = {
-        **os.environ,
-        "TWINNING_VAR_DIR": str(workdir),
-        "DJANGO_DEBUG": "0",
-        "TWINNING_JOBS_IMMEDIATE": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "ROUNDS": str(ROUNDS),
-        "PER_ROUND": str(PER_ROUND),
-    }
-    env.pop("TWINNING_CACHE_URL", None)  # each process's memory: what the measured process itself keeps
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        )
-        subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, env=env, check=True)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    _setup.run_script(
+        MEASURE,
+        capture=False,
+        demo=True,
+        DJANGO_DEBUG="0",
+        ROUNDS=str(ROUNDS),
+        PER_ROUND=str(PER_ROUND),
+    )
 
 
 if __name__ == "__main__":

@@ -32,22 +32,16 @@ CPU gives (1000 / CPU ms per view), as the measured rate on a loaded machine als
 core. The load average is printed at the start and at the end.
 """
 
-import contextlib
 import http.client
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+import _setup
+
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 4
 ROUNDS, PER_ROUND = 7, 10
@@ -204,44 +198,8 @@ for name, values in samples.items():
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def pinned(core: int) -> list[str]:
     return ["taskset", "-c", str(core)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's user + system CPU time so far, from /proc (its own rusage, read from outside)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def worker_pid(master: int) -> int:
-    for _ in range(100):
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn started no worker")
-
-
-def stop(server: subprocess.Popen) -> None:
-    """Stop gunicorn and its worker: gracefully, or (on a machine too busy to let it finish) at once."""
-    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    children = [int(pid) for pid in workers.read_text().split()] if workers.exists() else []
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        server.kill()
-        server.wait()
 
 
 def load(port: int, path: str, cookie: str, seconds: float) -> tuple[float, list[float], int]:
@@ -255,7 +213,7 @@ def load(port: int, path: str, cookie: str, seconds: float) -> tuple[float, list
         mine = []
         while time.perf_counter() < stop:
             start = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection = http.client.HTTPConnection(_setup.HOST, port, timeout=10)
             try:
                 connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Accept-Language": "en"})
                 response = connection.getresponse()
@@ -291,27 +249,14 @@ def load_average() -> str:
 
 def main() -> None:
     print(f"Page costs: load average at the start {load_average()}")
-    workdir = Path(tempfile.mkdtemp(prefix="twinning-bench-"))
-    env = {
-        **os.environ,
-        "TWINNING_VAR_DIR": str(workdir),
-        "DJANGO_DEBUG": "0",
-        "TWINNING_JOBS_IMMEDIATE": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "ROUNDS": str(ROUNDS),
-        "PER_ROUND": str(PER_ROUND),
-    }
-    env.pop("TWINNING_CACHE_URL", None)  # each process's memory: what the measured process itself keeps
-    server = None
-    try:
+    # DEBUG off, background jobs run where they are queued, each process's cache its own memory: what the
+    # measured process itself keeps.
+    site = _setup.throwaway_site("bench", DJANGO_DEBUG="0", ROUNDS=str(ROUNDS), PER_ROUND=str(PER_ROUND))
+    with site as (env, _folder):
         began = time.perf_counter()
-        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([PYTHON, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-        seeded = subprocess.run(
-            [PYTHON, "-c", SEED, str(EXTRA_SCHOOLS)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        ).stdout.split()
+        _setup.manage(env, "migrate", "-v0", capture=False)
+        _setup.manage(env, "load_demo")
+        seeded = _setup.python(env, SEED, str(EXTRA_SCHOOLS)).split()
         twinning, events, thumbs, meetings, profiles, countries, cookie = seeded[-7:]
         print(
             f"  data ({time.perf_counter() - began:.0f} s): the demo network, a feed of {events} events "
@@ -323,66 +268,40 @@ def main() -> None:
             "partner search": "/matching/search/",
             "meetings page": f"/twinnings/{twinning}/meetings/",
         }
-        measured = subprocess.run(
-            [PYTHON, "-c", MEASURE, *(x for pair in pages.items() for x in pair)],
-            cwd=ROOT,
-            env={**env, "BENCH_SESSION": cookie},
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.splitlines()
+        measured = _setup.python(
+            {**env, "BENCH_SESSION": cookie}, MEASURE, *(x for pair in pages.items() for x in pair)
+        ).splitlines()
         in_process = {}
         for line in measured[-len(pages) :]:
             *name, median, low, high = line.split()
             in_process[" ".join(name)] = (float(median), float(low), float(high))
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                *pinned(0),
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "twinning.wsgi",
-                "-w",
-                "1",
-                # One sync worker, whatever the shipped gunicorn.conf.py (read from the working folder) says.
-                "-k",
-                "sync",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "/dev/null",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        worker = worker_pid(server.pid)
-        if pinned(1):
-            os.sched_setaffinity(0, {1})
-        for url in pages.values():
-            load(port, url, cookie, 1.0)  # warm up: imports, templates, the search index, the caches
-        served = {}
-        for name, url in pages.items():
-            cpu = cpu_seconds(worker)
-            rps, latencies, failures = load(port, url, cookie, SECONDS)
-            cpu = cpu_seconds(worker) - cpu
-            served[name] = (rps, latencies, failures, cpu / len(latencies) * 1000)
-        check = http.client.HTTPConnection("127.0.0.1", port)
-        check.request("GET", pages["workspace feed"], headers={"Cookie": f"sessionid={cookie}"})
-        shown = check.getresponse().read().decode().count('data-testid="event"')
-    finally:
-        if server is not None:
-            stop(server)
-        shutil.rmtree(workdir, ignore_errors=True)
+        port = _setup.free_port()
+        # One sync worker, whatever the shipped gunicorn.conf.py (read from the working folder) says.
+        server = _setup.Process(
+            [*pinned(0), _setup.PYTHON, "-m", "gunicorn", "twinning.wsgi", "-w", "1", "-k", "sync",
+             "-b", f"{_setup.HOST}:{port}", "--access-logfile", "/dev/null", "--log-level", "warning"],
+            env,
+        )  # fmt: skip
+        try:
+            server.start()
+            _setup.wait_for_port(port, 60)
+            worker = server.first_child()
+            if pinned(1):
+                os.sched_setaffinity(0, {1})
+            for url in pages.values():
+                load(port, url, cookie, 1.0)  # warm up: imports, templates, the search index, the caches
+            served = {}
+            for name, url in pages.items():
+                cpu = _setup.cpu_seconds(worker)
+                rps, latencies, failures = load(port, url, cookie, SECONDS)
+                cpu = _setup.cpu_seconds(worker) - cpu
+                served[name] = (rps, latencies, failures, cpu / len(latencies) * 1000)
+            check = http.client.HTTPConnection(_setup.HOST, port)
+            check.request("GET", pages["workspace feed"], headers={"Cookie": f"sessionid={cookie}"})
+            shown = check.getresponse().read().decode().count('data-testid="event"')
+        finally:
+            server.stop(30)
 
     print(
         f"  1. CPU per view in one process (Django's test client, DEBUG off, SQLite): median of {ROUNDS} rounds "

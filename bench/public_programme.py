@@ -9,14 +9,8 @@ anonymous visitor requests each page through Django's test client in one process
 is read around each batch, in rounds that take turns so a busy machine weighs on every page alike.
 """
 
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+import _setup
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS, PER_ROUND = 5, 10
 STORIES = 5_000
 
@@ -157,25 +151,14 @@ print(f"  target: no page's queries grow with the stories: {'PASS' if not grown 
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="twinning-bench-"))
-    env = {
-        **os.environ,
-        "TWINNING_VAR_DIR": str(workdir),
-        "DJANGO_DEBUG": "0",
-        "TWINNING_JOBS_IMMEDIATE": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "PYTHONPATH": str(ROOT),
-        "ROUNDS": str(ROUNDS),
-        "PER_ROUND": str(PER_ROUND),
-        "STORIES": str(STORIES),
-    }
-    env.pop("TWINNING_CACHE_URL", None)
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, env=env, check=True)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    _setup.run_script(
+        MEASURE,
+        capture=False,
+        DJANGO_DEBUG="0",
+        ROUNDS=str(ROUNDS),
+        PER_ROUND=str(PER_ROUND),
+        STORIES=str(STORIES),
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from django.utils import translation
 
 from twinning import testing
 from twinning.accounts.models import Pupil
-from twinning.twinnings import services as twinning_services
 
 
 def pytest_configure(config):
@@ -251,18 +250,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def twinning(cast):
     """An active twinning between the Israeli and the British school, approved by the coordinator."""
-    twinning = twinning_services.propose_twinning(
-        from_school=cast.school_a,
-        to_schools=[cast.school_b],
-        by=cast.teacher_a.user,
-        school_year=2026,
-        titles={"en": "Our towns"},
-    )
-    row = twinning.schools.get(school=cast.school_b)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
-    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
-    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
-    return twinning
+    return testing.active_twinning(cast)
 
 
 @pytest.fixture

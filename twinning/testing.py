@@ -227,6 +227,54 @@ def approved_twinning_with_new_partner(cast, *, name: str):
     return twinning
 
 
+def active_twinning(cast, *, title: str = "Our towns", start: bool = True):
+    """A twinning between the cast's Israeli and British schools, proposed by the Israeli teacher, accepted by the
+    British one and approved by the coordinator; and, with `start`, started (the ``twinning`` fixture)."""
+    from twinning.twinnings import services
+
+    twinning = services.propose_twinning(
+        from_school=cast.school_a,
+        to_schools=[cast.school_b],
+        by=cast.teacher_a.user,
+        school_year=2026,
+        titles={"en": title},
+    )
+    row = twinning.schools.get(school=cast.school_b)
+    services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
+    services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    if start:
+        services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    return twinning
+
+
+def walk_pages(reader: django.test.Client, url: str, *, not_counted: str) -> tuple[list[int], list]:
+    """Every page of a list paged by key from `url`, by its next links (``?after=<cursor>``): each page's query
+    count and the rows shown. Savepoints and the queries whose SQL names `not_counted` (the table of the visit a
+    page records for its reader, whose writes depend on when the reader last came) are not counted."""
+    counts, shown = [], []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.append(sum(not_counted not in q["sql"] and "SAVEPOINT" not in q["sql"] for q in captured))
+        page = response.context["page"]
+        shown += list(page)
+        url = f"{url.split('?')[0]}?after={page.next_cursor}" if page.has_next else ""
+    return counts, shown
+
+
+def reply_lands_on_the_last_page(reader: django.test.Client, thread_url: str, body: str) -> None:
+    """`reader` replies `body` to a thread of more than one page at `thread_url`: the site sends them to the
+    thread's last page, at the reply (``?before=end#post-<id>``), which ends with the reply after older posts."""
+    answer = reader.post(thread_url, {"body": body})
+    assert answer.status_code == 302, answer.status_code
+    page = reader.get(answer["Location"]).context["page"]
+    shown = list(page)
+    assert answer["Location"] == f"{thread_url}?before=end#post-{shown[-1].pk}"
+    assert shown[-1].body == body
+    assert page.has_previous and not page.has_next
+
+
 # axe-core, pinned in package.json and installed into node_modules/ by `make browser-deps`.
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # The rules of WCAG 2.2, levels A and AA (axe's tags; 2.2 adds no level A rule).

@@ -3,6 +3,7 @@
 Each sentence's parameters are filled in, in the reader's language, when it is shown. Registered when
 the site starts (`twinning.common.apps.CommonConfig.ready` imports every app's `notifications` module)."""
 
+from django.db.models import CharField, Value
 from django.utils.translation import gettext_lazy as _
 
 from twinning.accounts.models import Pupil, Role
@@ -25,15 +26,32 @@ register_kinds(
 )
 
 
+# People asked about in one query: three lists of ids in one statement stay well within the number of parameters
+# SQLite and PostgreSQL take.
+_ROLES_AT_ONCE = 2000
+
+
 def _roles(user_ids: list[int]) -> dict[int, set[str]]:
-    """The roles people hold, for their e-mail defaults: three queries however many people."""
+    """The roles people hold, for their e-mail defaults: one query for up to two thousand people (the roles they
+    were given, their teacher profiles and their pupil accounts, as one union)."""
     found: dict[int, set[str]] = {}
-    for user_id, kind in Role.objects.filter(user_id__in=user_ids).values_list("user_id", "kind"):
-        found.setdefault(user_id, set()).add(kind)
-    for user_id in TeacherProfile.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True):
-        found.setdefault(user_id, set()).add("teacher")
-    for user_id in Pupil.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True):
-        found.setdefault(user_id, set()).add("pupil")
+    for start in range(0, len(user_ids), _ROLES_AT_ONCE):
+        ids = user_ids[start : start + _ROLES_AT_ONCE]
+        given = Role.objects.filter(user_id__in=ids).order_by().values_list("user_id", "kind")
+        teaching = (
+            TeacherProfile.objects.filter(user_id__in=ids)
+            .order_by()
+            .annotate(role=Value("teacher", output_field=CharField()))
+            .values_list("user_id", "role")
+        )
+        learning = (
+            Pupil.objects.filter(user_id__in=ids)
+            .order_by()
+            .annotate(role=Value("pupil", output_field=CharField()))
+            .values_list("user_id", "role")
+        )
+        for user_id, role in given.union(teaching, learning, all=True):
+            found.setdefault(user_id, set()).add(role)
     return found
 
 

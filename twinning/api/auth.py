@@ -2,7 +2,6 @@
 request, counted against its rate limit, and made the request's user."""
 
 import hmac
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,9 +68,12 @@ def _count(token: AccessToken) -> None:
 
 
 def count_rate(key_of: str) -> None:
-    """Count one call against ``key_of``'s limit this minute; past it, 429 with Retry-After."""
+    """Count one call against ``key_of``'s limit this minute; past it, 429 with Retry-After.
+
+    The minute is the site's clock's (``timezone.now``), the clock every other rule reads and a test can hold
+    still: calls that straddle the turn of a minute are counted in two windows."""
     limit = settings.TWINNING_API_RATE_PER_MINUTE
-    now = time.time()
+    now = timezone.now().timestamp()
     window = int(now // 60)
     key = f"api-rate:{key_of}:{window}"
     cache.add(key, 0, timeout=90)

@@ -120,15 +120,29 @@ def settings_by_user(user_ids: Iterable[int]) -> dict[int, MailSettings]:
     return {row.user_id: row for row in MailSettings.objects.filter(user_id__in=list(user_ids))}
 
 
-def choices_for_people(user_ids: Iterable[int], kinds_wanted: Iterable[str]) -> dict[tuple[int, str], str]:
-    """{(user_id, kind): frequency} for many people and kinds, in a few queries."""
+def _same_for_every_role(kind: str) -> bool:
+    """Whether the kind's default frequency is the same whoever the person is (an alert, a direct kind): then a
+    person who chose nothing for it needs no look-up of their roles."""
+    klass = kind_info(kind).klass
+    return klass == ALERT or len({defaults[klass] for defaults in DEFAULTS.values()}) == 1
+
+
+def choices_for_people(
+    user_ids: Iterable[int], kinds_wanted: Iterable[str], *, rows: dict[int, MailSettings] | None = None
+) -> dict[tuple[int, str], str]:
+    """{(user_id, kind): frequency} for many people and kinds, in two queries at the most: the people's settings
+    (`rows`, when the caller has read them already; none are read when every kind is an alert), and the roles of
+    those who chose nothing for a kind whose default depends on the role (an activity)."""
     ids = list(user_ids)
-    rows = settings_by_user(ids)
-    roles = roles_of(ids)
+    kinds_wanted = list(kinds_wanted)
+    if rows is None:
+        rows = settings_by_user(ids) if ids and not all(locked(kind) for kind in kinds_wanted) else {}
+    chosen = {pk: rows[pk].choices if pk in rows else {} for pk in ids}
+    by_role = [kind for kind in kinds_wanted if not _same_for_every_role(kind)]
+    unsure = [pk for pk in ids if any(chosen[pk].get(kind) not in _ORDER for kind in by_role)]
+    roles = roles_of(unsure) if unsure else {}
     return {
-        (pk, kind): choice(kind, chosen=rows[pk].choices if pk in rows else {}, roles=roles.get(pk, set()))
-        for pk in ids
-        for kind in kinds_wanted
+        (pk, kind): choice(kind, chosen=chosen[pk], roles=roles.get(pk, set())) for pk in ids for kind in kinds_wanted
     }
 
 

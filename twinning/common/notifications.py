@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from twinning.common import mail_choices
 from twinning.common.i18n import pick
 from twinning.common.mail import send_to_person
-from twinning.common.models import Notification
+from twinning.common.models import MailSettings, Notification
 from twinning.common.tasks import email_notifications
 
 # kind -> its sentence (lazily translated), with %(name)s parameters filled in when it is shown.
@@ -158,14 +158,24 @@ def notify(*, user, kind: str, url: str = "", in_twinning: int | None = None, **
     """Add a notification to the person's list and, as the person chose for its kind, queue its
     e-mail copy in the same transaction (the worker sends it once that commits; nothing is sent for
     a change that is rolled back), or keep it for their digest (`common.digests`), or e-mail nothing.
-    `in_twinning` (a twinning's id) groups it in the digest, which checks the reader still belongs."""
+    `in_twinning` (a twinning's id) groups it in the digest, which checks the reader still belongs.
+
+    Its cost: the row, and what the person's e-mail choice needs: nothing while e-mails are muted, their
+    settings unless the kind is an alert, and their roles only for an activity kind they chose nothing for
+    (the settings read here also give the unsubscribe link's salt)."""
     _check_kind(kind)
-    frequency = mail_choices.choices_for_people([user.pk], [kind])[(user.pk, kind)]
+    rows: dict[int, MailSettings] = {}
+    if _emails_on():
+        if not mail_choices.locked(kind):
+            rows = mail_choices.settings_by_user([user.pk])
+        frequency = mail_choices.choices_for_people([user.pk], [kind], rows=rows)[(user.pk, kind)]
+    else:
+        frequency = mail_choices.OFF
     notification = Notification.objects.create(
         recipient=user, kind=kind, url=url, params=params, mail=_mail_state(frequency), twinning_id=in_twinning
     )
     if notification.mail == Notification.Mail.SENT:
-        email_notification(notification)
+        email_notification(notification, mail_settings=rows.get(user.pk))
     return notification
 
 
@@ -181,7 +191,9 @@ def notify_many(items: list[tuple]) -> list[Notification]:
     kinds = {item[1] for item in items}
     for kind in kinds:
         _check_kind(kind)
-    frequencies = mail_choices.choices_for_people({item[0].pk for item in items}, kinds)
+    people = {item[0].pk for item in items}
+    # While e-mails are muted nothing is e-mailed whatever people chose: nothing to look up.
+    frequencies = mail_choices.choices_for_people(people, kinds) if _emails_on() else {}
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -190,7 +202,7 @@ def notify_many(items: list[tuple]) -> list[Notification]:
                 url=url,
                 params=params,
                 twinning_id=twinning,
-                mail=_mail_state(frequencies[(user.pk, kind)]),
+                mail=_mail_state(frequencies.get((user.pk, kind), mail_choices.OFF)),
             )
             for user, kind, url, params, twinning in items
         ]
@@ -202,8 +214,9 @@ def notify_many(items: list[tuple]) -> list[Notification]:
     return rows
 
 
-def email_notification(notification: Notification) -> None:
-    """Queue the notification's e-mail, in the recipient's language and time zone (at most once)."""
+def email_notification(notification: Notification, *, mail_settings: MailSettings | None = None) -> None:
+    """Queue the notification's e-mail, in the recipient's language and time zone (at most once).
+    `mail_settings`: the recipient's, when the caller has just read them (the unsubscribe link's salt)."""
     user = notification.recipient
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         message = text(notification)
@@ -212,7 +225,7 @@ def email_notification(notification: Notification) -> None:
     if not mail_choices.locked(notification.kind):
         # RFC 8058: a mail client offers "unsubscribe", and one POST to this address is honoured at once.
         unsubscribe = mail_choices.unsubscribe_url(
-            user_id=user.pk, kind=notification.kind, salt=mail_choices.settings_for(user).salt
+            user_id=user.pk, kind=notification.kind, salt=(mail_settings or mail_choices.settings_for(user)).salt
         )
         headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     send_to_person(

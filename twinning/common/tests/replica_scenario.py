@@ -20,7 +20,6 @@ from django.db import connections  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from twinning import testing  # noqa: E402
-from twinning.twinnings import services as twinning_services  # noqa: E402
 from twinning.workspace.models import Thread  # noqa: E402
 
 
@@ -55,17 +54,7 @@ def main() -> dict:
     call_command("migrate", verbosity=0)
     migrated = time.monotonic()
     cast = testing.make_cast()
-    twinning = twinning_services.propose_twinning(
-        from_school=cast.school_a,
-        to_schools=[cast.school_b],
-        by=cast.teacher_a.user,
-        school_year=2026,
-        titles={"en": "Our towns"},
-    )
-    row = twinning.schools.get(school=cast.school_b)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
-    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
-    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    twinning = testing.active_twinning(cast)
     forum = f"/twinnings/{twinning.pk}/forum/"
     writer = testing.as_(testing.Client(), cast.teacher_a.user)
     reader = testing.as_(testing.Client(), cast.teacher_b.user)

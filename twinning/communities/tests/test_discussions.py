@@ -14,7 +14,7 @@ from twinning.communities import services
 from twinning.communities.models import Community, Post, Resource, Thread
 from twinning.communities.tests.conftest import make
 from twinning.communities.text import render
-from twinning.testing import as_
+from twinning.testing import as_, reply_lands_on_the_last_page, walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -225,31 +225,16 @@ def test_community_files_refuse_a_picture_bomb_and_keep_pdfs_without_their_autho
     assert (corpus.AUTHOR.encode() in pdf, corpus.AUTHOR.encode() in body, b"Exif" in body) == (True, False, False)
 
 
-def _walk(reader, url):
-    """Every page from `url` by the next links: the query count of each page and the rows shown."""
-    counts, shown = [], []
-    while url:
-        with CaptureQueriesContext(connection) as captured:
-            response = reader.get(url)
-        assert response.status_code == 200
-        # Marking the thread read takes one to four queries, by whether it was read since the last post and before.
-        counts.append(sum("threadvisit" not in query["sql"] and "SAVEPOINT" not in query["sql"] for query in captured))
-        page = response.context["page"]
-        shown += list(page)
-        url = f"{url.split('?')[0]}?after={page.next_cursor}" if page.has_next else None
-    return counts, shown
-
-
 def test_threads_page_by_key_pinned_first_with_as_many_queries_for_1_as_for_31(client, cast, community):
     url = f"/communities/{community.pk}/threads/"
     first = services.start_thread(community=community, by=cast.teacher_a.user, title="Thread 00", body="Hello")
     reader = as_(client, cast.teacher_b.user)
-    (one,), _ = _walk(reader, url)
+    (one,), _ = walk_pages(reader, url, not_counted="threadvisit")
     for n in range(1, 31):
         services.start_thread(community=community, by=cast.teacher_a.user, title=f"Thread {n:02}", body="Hello")
     Thread.objects.filter(pk=first.pk).update(pinned_at=first.created_at)
 
-    counts, shown = _walk(reader, url)
+    counts, shown = walk_pages(reader, url, not_counted="threadvisit")
 
     assert counts == [one, one]
     assert [t.title for t in shown] == ["Thread 00", *(f"Thread {n:02}" for n in range(30, 0, -1))]
@@ -259,16 +244,13 @@ def test_posts_page_by_key_and_a_reply_lands_on_the_last_page(client, cast, comm
     thread = services.start_thread(community=community, by=cast.teacher_a.user, title="Long", body="Post 00")
     url = f"/communities/{community.pk}/threads/{thread.pk}/"
     reader = as_(client, cast.teacher_b.user)
-    (one,), _ = _walk(reader, url)
+    (one,), _ = walk_pages(reader, url, not_counted="threadvisit")
     for n in range(1, 31):
         services.reply(thread=thread, by=cast.teacher_a.user, body=f"Post {n:02}")
 
-    counts, shown = _walk(reader, url)
-    answer = reader.post(url, {"body": "The newest reply"})
-    last = reader.get(answer["Location"])
+    counts, shown = walk_pages(reader, url, not_counted="threadvisit")
 
     assert counts == [one, one]
     assert [p.body for p in shown] == [f"Post {n:02}" for n in range(31)]
-    assert answer["Location"].startswith(f"{url}?before=end#post-")
-    assert [p.body for p in last.context["page"]][-1] == "The newest reply" and last.context["page"].has_previous
+    reply_lands_on_the_last_page(reader, url, "The newest reply")
     assert reader.get(f"{url}?page=last")["Location"] == f"{url}?before=end"  # links in older notifications

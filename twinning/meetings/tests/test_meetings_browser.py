@@ -2,24 +2,15 @@
 
 import pytest
 
+from twinning import testing
 from twinning.meetings.models import Meeting
 from twinning.testing import PASSWORD
-from twinning.twinnings import services as twinning_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_teacher_proposes_a_meeting_from_the_week_grid_in_hebrew(page, live_server, cast):
-    twinning = twinning_services.propose_twinning(
-        from_school=cast.school_a,
-        to_schools=[cast.school_b],
-        by=cast.teacher_a.user,
-        school_year=2026,
-        titles={"en": "Letters across the sea"},
-    )
-    row = twinning.schools.get(school=cast.school_b)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_b.user, accept=True)
-    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
+    twinning = testing.active_twinning(cast, title="Letters across the sea", start=False)
     user = cast.teacher_a.user
     user.preferred_language, user.time_zone = "he", "Asia/Jerusalem"
     user.save(update_fields=["preferred_language", "time_zone"])

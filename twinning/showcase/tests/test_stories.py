@@ -1,6 +1,8 @@
 """Stories of finished twinnings: written by their teachers, approved by the programme's coordinators,
 taken down at any time; no pupil's name; photos only with every pupil's public-use consent."""
 
+import re
+
 import pytest
 
 from twinning.accounts.models import Pupil
@@ -285,3 +287,26 @@ def test_the_family_is_asked_about_the_public_page_apart_from_photos(client, cas
     client.post(f"/consent/f/{link_token(form)}/answer/", {"language": "en", **answers})
     pupil.refresh_from_db()
     assert (pupil.consent_face, pupil.consent_public) == (True, True)
+
+
+def test_the_queue_shows_a_storys_photos_only_on_tap_in_data_saver_mode(
+    client, cast, finished, programme, programme_coordinator
+):
+    story = _write(
+        finished, cast.teacher_a.user, photos=[finished.photo_ok, finished.photo_nobody], everyone_tagged=True
+    )
+    photos = [f"/programmes/{programme.slug}/stories/{story.pk}/photos/{p.pk}/" for p in story.photos.order_by("pk")]
+    coordinator = as_(client, programme_coordinator)
+    queue = f"/programmes/{programme.slug}/stories/queue/"
+
+    plain = coordinator.get(queue).content.decode()
+    light = coordinator.get(queue, HTTP_SAVE_DATA="on").content.decode()
+
+    assert [re.search(rf'<img src="{url}"', plain) is not None for url in photos] == [True, True]
+    assert "<img" not in light.split("<main", 1)[1]
+    # Each photo waits behind a button that names it and loads it when asked for.
+    for number, url in enumerate(photos, start=1):
+        assert (
+            f'<a class="tap-image" href="{url}" data-src="{url}" '
+            f'data-alt="Photo {number} of the story “Letters across the sea”" data-testid="tap-image">'
+        ) in light

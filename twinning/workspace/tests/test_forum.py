@@ -142,33 +142,19 @@ def test_feed_escapes_what_people_wrote(client, cast, twinning):
     assert "<bdi>Dana &lt;b&gt;Levi&lt;/b&gt;</bdi> started a thread:" in page
 
 
-def _walk(reader, url):
-    """Every page from `url` by the next links: each page's query count (the visit's own writes aside) and rows."""
-    counts, shown = [], []
-    while url:
-        with CaptureQueriesContext(connection) as captured:
-            response = reader.get(url)
-        assert response.status_code == 200
-        counts.append(sum("workspace_visit" not in q["sql"] and "SAVEPOINT" not in q["sql"] for q in captured))
-        page = response.context["page"]
-        shown += list(page)
-        url = f"{url.split('?')[0]}?after={page.next_cursor}" if page.has_next else None
-    return counts, shown
-
-
 def test_forum_and_thread_page_by_key_with_as_many_queries_for_1_as_for_31(client, cast, twinning):
     reader = as_(client, cast.teacher_b.user)
     forum = f"/twinnings/{twinning.pk}/forum/"
     thread = services.start_thread(twinning=twinning, by=cast.teacher_a.user, title="T00", body="Post 00")
     url = f"{forum}{thread.pk}/"
-    (one_forum,), _ = _walk(reader, forum)
-    (one_thread,), _ = _walk(reader, url)
+    (one_forum,), _ = testing.walk_pages(reader, forum, not_counted="workspace_visit")
+    (one_thread,), _ = testing.walk_pages(reader, url, not_counted="workspace_visit")
     for n in range(1, 31):
         services.start_thread(twinning=twinning, by=cast.teacher_a.user, title=f"T{n:02}", body="Body")
         services.reply(thread=thread, by=cast.teacher_a.user, body=f"Post {n:02}")
 
-    forum_counts, threads = _walk(reader, forum)
-    thread_counts, posts = _walk(reader, url)
+    forum_counts, threads = testing.walk_pages(reader, forum, not_counted="workspace_visit")
+    thread_counts, posts = testing.walk_pages(reader, url, not_counted="workspace_visit")
 
     assert forum_counts == [one_forum, one_forum] and thread_counts == [one_thread, one_thread]
     assert [t.title for t in threads] == [t.title for t in Thread.objects.order_by("-last_post_at", "-pk")]
@@ -180,8 +166,4 @@ def test_a_reply_lands_on_the_threads_last_page(client, cast, twinning):
     for n in range(1, 35):
         services.reply(thread=thread, by=cast.teacher_a.user, body=f"Post {n:02}")
     partner = as_(client, cast.teacher_b.user)
-    response = partner.post(f"/twinnings/{twinning.pk}/forum/{thread.pk}/", {"body": "The newest"})
-    reply = Post.objects.get(body="The newest")
-    assert response["Location"] == f"/twinnings/{twinning.pk}/forum/{thread.pk}/?before=end#post-{reply.pk}"
-    page = partner.get(response["Location"]).context["page"]
-    assert [p.body for p in page][-1] == "The newest" and page.has_previous and not page.has_next
+    testing.reply_lands_on_the_last_page(partner, f"/twinnings/{twinning.pk}/forum/{thread.pk}/", "The newest")

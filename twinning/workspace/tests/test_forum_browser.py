@@ -2,8 +2,8 @@
 
 import pytest
 
+from twinning import testing
 from twinning.testing import PASSWORD
-from twinning.twinnings import services as twinning_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -11,17 +11,7 @@ ARABIC = "مرحبًا يا أصدقاءنا! سنكتب لكم عن مدينت�
 
 
 def test_forum_post_in_arabic_renders_right_to_left(page, live_server, cast):
-    twinning = twinning_services.propose_twinning(
-        from_school=cast.school_b,
-        to_schools=[cast.school_a],
-        by=cast.teacher_b.user,
-        school_year=2026,
-        titles={"en": "Letters across the sea"},
-    )
-    row = twinning.schools.get(school=cast.school_a)
-    twinning_services.answer_invitation(twinning=twinning, row=row, by=cast.teacher_a.user, accept=True)
-    twinning_services.approve_twinning(twinning=twinning, by=cast.coordinator)
-    twinning_services.start_twinning(twinning=twinning, by=cast.teacher_a.user)
+    twinning = testing.active_twinning(cast, title="Letters across the sea")
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/accounts/sign-in/")

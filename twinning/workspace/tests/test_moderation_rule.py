@@ -167,6 +167,27 @@ def test_each_button_of_the_moderation_page_does_its_own_action(
     assert 'name="decision"' not in page
 
 
+def test_the_moderation_page_shows_a_waiting_photo_only_on_tap_in_data_saver_mode(
+    client, cast, twinning, forum, media_root
+):
+    photo = services.upload_media(
+        twinning=twinning, by=forum.maya.user, upload=SimpleUploadedFile("m.jpg", jpeg_with_gps()), title="Our class"
+    )
+    url = f"/twinnings/{twinning.pk}/media/{photo.pk}/file/"
+    teacher = as_(client, cast.teacher_a.user)
+    page = f"/twinnings/{twinning.pk}/moderation/"
+
+    plain = teacher.get(page).content.decode()
+    light = teacher.get(page, HTTP_SAVE_DATA="on").content.decode()
+
+    assert f'<p class="preview"><img src="{url}"' in plain
+    assert "<img" not in light.split("<main", 1)[1]
+    assert (
+        f'<p class="preview"><a class="tap-image" href="{url}" data-src="{url}" data-alt="Our class" '
+        'data-testid="tap-image"><span>Show the photo <bdi>Our class</bdi></span></a>'
+    ) in light
+
+
 def test_only_teacher_admins_choose_whether_pupils_wait_for_approval(client, cast, twinning):
     colleague = testing.make_teacher(school=cast.school_a, name="Colleague A")
     Membership.objects.create(
