@@ -48,6 +48,39 @@ def pytest_collection_modifyitems(config, items):
             item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, when the next test on this worker is an ordinary one, put back what
+    the migrations wrote: the transactional test's flush emptied every table, and an ordinary test,
+    rolled back at its end, expects the database as migrated. The rows kept when the test database
+    was made are loaded again where there are any (they are when a collected test asks for
+    ``serialized_rollback``, as every transactional test here does), else the reference rows
+    (languages, subjects, objectives).
+
+    pytest-django runs transactional tests last, but ``--dist loadgroup`` hands out the largest
+    groups first, so an ordinary test can still follow one on a worker.
+    """
+    yield
+    if nextitem is None or not _transactional(item) or _transactional(nextitem):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        kept = getattr(connections["default"], "_test_serialized_contents", None)
+        if kept:
+            connections["default"].creation.deserialize_db_from_string(kept)
+        else:
+            testing.restore_reference_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings, request):
     """pytest-django's, then: migrate an SQLite test database once (see ``migrated_once``)."""

@@ -396,8 +396,12 @@ def walk_keyset(
 ) -> KeysetWalk:
     """Every page of the list `context` on the page at `url` (paged by `common.keyset`, with `prefix` for a page with
     two lists): forward from the first page, then back from the last, with the queries each page going forward took.
-    `rows` turns a response's page into the rows compared (the page's objects by default)."""
+    `rows` turns a response's page into the rows compared (the page's objects by default).
+
+    The first page is asked for once before counting, so that the counts are a warm process's: the reference rows
+    each process keeps (`common.reference`) are read on its first page only."""
     forward, counts, backward = [], [], []
+    client.get(url)
     page_url: str | None = url
     while page_url:
         with CaptureQueriesContext(connection) as captured:

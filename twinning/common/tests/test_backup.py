@@ -21,7 +21,7 @@ def _hashes(root):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restored_into_an_empty_site_has_every_row_and_file(cast, twinning, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     thread = workspace.start_thread(twinning=twinning, by=cast.teacher_a.user, title="שלום", body="مرحبا")
@@ -54,7 +54,7 @@ def test_backup_restored_into_an_empty_site_has_every_row_and_file(cast, twinnin
     assert rows_before["schools.school_languages"] == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_site_that_is_not_empty(cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     archive = tmp_path / "site.tar.gz"

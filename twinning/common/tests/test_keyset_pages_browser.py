@@ -19,6 +19,8 @@ SHOTS = os.environ.get("TWINNING_SCREENSHOTS", "")  # a folder to keep the scree
 def listed(cast):
     from django.contrib.contenttypes.models import ContentType
 
+    testing.restore_reference_data()  # the communities' subjects, after another browser test's flush
+
     for n in range(32):  # two pages of thirty
         testing.approved_twinning_with_new_partner(
             cast, name=["Ort Braude", "مدرسة الزيتون", "École Molière"][n % 3] + f" {n}"

@@ -99,7 +99,7 @@ def test_learning_cancelling_after_the_start_is_refused(client, cast):
     assert messages_of(register(client, late, offering)) == ["It has already started: registration is closed."]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_learning_two_teachers_taking_the_last_seat_at_once_do_not_overbook(cast):
     if connection.vendor != "postgresql":
         pytest.skip("Row locks need PostgreSQL; SQLite runs one writer at a time anyway.")

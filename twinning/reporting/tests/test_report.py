@@ -530,7 +530,7 @@ def _settled():
     raise AssertionError("the statistics never settled")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_on_postgresql_the_job_counts_again_only_what_was_written_to(client, cast, network):
     """An idle network costs the job one query: a scope whose counted tables nobody wrote to since its count is not
     counted again. A write to any of them (here a twinning declined) and every scope is counted again, right."""

@@ -123,7 +123,7 @@ def _commit_fails(*, after_committing: bool):
     return mock.patch.object(connection, "commit", side_effect=commit)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("after_committing", [True, False])
 def test_upload_whose_commit_outcome_is_unknown_keeps_the_file_only_if_its_row_exists(
     cast, twinning, media_root, after_committing
