@@ -44,18 +44,20 @@ def _parts_sql(alias: str, n: int) -> str:
     quote = connections[alias].ops.quote_name
     ids = ", ".join(["%s"] * n)
     language = ProfileLanguage._meta
+    # The table and column names are the models', quoted; the ids go as parameters.
     selects = [
-        f"SELECT {quote(language.get_field('profile').column)}, -1, {quote(language.get_field('language').column)}, "
+        f"SELECT {quote(language.get_field('profile').column)}, -1, {quote(language.get_field('language').column)}, "  # noqa: S608  # nosec B608
         f"{quote(language.get_field('level').column)} FROM {quote(language.db_table)} "
         f"WHERE {quote(language.get_field('profile').column)} IN ({ids})"
     ]
     for n_part, name in enumerate(("objectives", "themes", "wanted_countries", "excluded_countries")):
         field = TwinningProfile._meta.get_field(name)
-        assert isinstance(field, models.ManyToManyField)  # for the type checker
+        if not isinstance(field, models.ManyToManyField):
+            raise TypeError(f"TwinningProfile.{name} is not a many-to-many field")
         through = field.remote_field.through._meta  # type: ignore[union-attr]
         own, code = field.m2m_column_name(), field.m2m_reverse_name()
         selects.append(
-            f"SELECT {quote(own)}, {n_part}, {quote(code)}, 0 FROM {quote(through.db_table)} "
+            f"SELECT {quote(own)}, {n_part}, {quote(code)}, 0 FROM {quote(through.db_table)} "  # noqa: S608  # nosec B608
             f"WHERE {quote(own)} IN ({ids})"
         )
     return " UNION ALL ".join(selects)
