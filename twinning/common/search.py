@@ -46,7 +46,9 @@ def fold(*parts: str | None) -> str:
     single spaces. The same function folds the stored copy and the words searched for."""
     text = " ".join(part for part in parts if part)
     # Compatibility decomposition splits accented Latin letters (é → e + ◌́) and ligatures; marks then go.
-    text = unicodedata.normalize("NFKD", text.casefold())
+    # Lower case after it as well as before: a compatibility letter may decompose to a capital (𝐀 → A), and
+    # lowering may leave a mark to split off (İ → i + ◌̇); so that folding a folded text changes nothing.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text.casefold()).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch) and ord(ch) not in _MARKS)
     text = unicodedata.normalize("NFC", text).translate(_SAME_LETTER)
     return " ".join(text.split())

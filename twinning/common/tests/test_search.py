@@ -4,7 +4,7 @@ the folded copy kept on save; a trigram index serving it on PostgreSQL."""
 import pytest
 from django.db import connection
 from django.db.models import Q
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from twinning import testing
@@ -41,6 +41,8 @@ def test_different_words_stay_different():
 
 
 @given(st.text(max_size=40))
+@example("\U0001d400")  # MATHEMATICAL BOLD CAPITAL A: its compatibility form is a capital A
+@example("İstanbul")
 def test_folding_twice_is_folding_once(text):
     assert fold(fold(text)) == fold(text)
 
