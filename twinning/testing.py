@@ -391,6 +391,17 @@ class KeysetWalk:
         return [row for page in self.forward for row in page]
 
 
+def small_keyset_pages(monkeypatch, views, size: int) -> None:
+    """Pages of `size` rows from the keyset pager as `views` calls it (the views write their sizes in the calls, so
+    the pager they imported is wrapped), for a test to walk many pages with few rows."""
+    real = views.keyset_page
+
+    def small(request, queryset, *, keys, prefix="", **_size):
+        return real(request, queryset, keys=keys, size=size, prefix=prefix)
+
+    monkeypatch.setattr(views, "keyset_page", small)
+
+
 def walk_keyset(
     client: django.test.Client, url: str, *, context: str = "page", rows: Callable[[Any], list] = list, prefix: str = ""
 ) -> KeysetWalk:

@@ -826,34 +826,17 @@ class Network:
         gone: tuple[int, datetime] | None,
     ) -> list:
         """The twinning's audit log as the services write it (`twinnings.services`): proposed by the host's contact,
-        accepted by each partner that joined, approved by the programme's coordinator, started, and then closed or
-        left by a school. The reports count a closed twinning only if it was approved first, and the history
-        pages show these entries."""
-        kind = ContentType.objects.get_for_model(Twinning).pk
-        entries = [(created, contacts[row.schools[0].pk], "twinning.proposed", {})]
-        if row.status != "proposed":
-            entries += self.answered(row, created=created, contacts=contacts, coordinator=coordinator, gone=gone)
-        return [
-            (self.keys.take(AuditEntry), at, actor, action, kind, row.pk, data) for at, actor, action, data in entries
-        ]
-
-    def answered(
-        self,
-        row: TwinningRow,
-        *,
-        created: datetime,
-        contacts: dict[int, int],
-        coordinator: int,
-        gone: tuple[int, datetime] | None,
-    ) -> list[tuple[datetime, int, str, dict]]:
-        """The entries after the proposal, for a twinning every invited school answered."""
+        accepted by each partner (a school that left later had joined first), approved by the programme's
+        coordinator, started, and then closed or left by a school. The reports count a closed twinning only if it
+        was approved first, and the history pages show these entries."""
         host, partners = row.schools[0], row.schools[1:]
         third = (row.started - created) / 3
         accepted = created + third
-        # A school that left later (needs_partner) had joined first; every partner answered the invitation.
-        entries = [(accepted, contacts[s.pk], "twinning.school_accepted", {"school": s.pk}) for s in partners]
-        entries.append((accepted, contacts[partners[-1].pk], "twinning.accepted", {}))
-        if row.status != "accepted":
+        entries = [(created, contacts[host.pk], "twinning.proposed", {})]
+        if row.status != "proposed":
+            entries += [(accepted, contacts[s.pk], "twinning.school_accepted", {"school": s.pk}) for s in partners]
+            entries.append((accepted, contacts[partners[-1].pk], "twinning.accepted", {}))
+        if row.status not in ("proposed", "accepted"):
             entries.append((accepted + third, coordinator, "twinning.approved", {}))
         if row.status in ("active", "needs_partner", "closed"):
             entries.append((row.started, contacts[host.pk], "twinning.started", {}))
@@ -863,7 +846,10 @@ class Network:
             entries.append((at, contacts[school], "twinning.needs_partner", {}))
         if row.status == "closed":
             entries.append((row.ends, contacts[host.pk], "twinning.closed", {}))
-        return entries
+        kind = ContentType.objects.get_for_model(Twinning).pk
+        return [
+            (self.keys.take(AuditEntry), at, actor, action, kind, row.pk, data) for at, actor, action, data in entries
+        ]
 
     def bands(self) -> dict[tuple[int, bool], dict[str, list[SchoolRow]]]:
         """The schools that may twin (validated, with a teacher), by programme and age band, then by country."""

@@ -1,6 +1,9 @@
-"""The library's test helpers: an activity's form, and writing one through the page."""
+"""The library's test helpers: an activity's form, writing one through the page, and submitting one through the
+services (for lists of many)."""
 
-from twinning.library.models import Activity
+from twinning.library import services
+from twinning.library.models import Activity, Version
+from twinning.schools.models import Language, Subject
 from twinning.testing import as_
 
 
@@ -29,3 +32,25 @@ def write(client, user, *, submit=True, **overrides) -> Activity:
     response = as_(client, user).post(url, text(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     return Activity.objects.latest("pk")
+
+
+def submitted(user, title: str) -> Version:
+    """A short activity written and sent for review by `user` through the services."""
+    english = Language.objects.get(pk="en")
+    version = services.start_activity(
+        by=user,
+        text=services.Text(
+            title=title,
+            summary="A walk through the streets of both towns.",
+            goals="Describe a place",
+            steps="Walk\nWrite",
+            age_from=10,
+            age_to=14,
+            duration_minutes=45,
+            text_language=english,
+            themes=[Subject.objects.get(pk="geography")],
+            languages=[english],
+        ),
+    )
+    services.submit(version=version, by=user)
+    return version

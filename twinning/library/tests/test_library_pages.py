@@ -7,27 +7,14 @@ from django.test.utils import CaptureQueriesContext
 
 from twinning.library import services
 from twinning.library.models import Activity
-from twinning.schools.models import Language, Subject
+from twinning.library.tests.conftest import submitted
 from twinning.testing import as_
 
 pytestmark = pytest.mark.django_db
 
 
 def _publish(cast, n: int) -> None:
-    text = services.Text(
-        title=f"Paged activity {n:02}",
-        summary="A walk through the streets of both towns.",
-        goals="Describe a place",
-        steps="Walk\nWrite",
-        age_from=10,
-        age_to=14,
-        duration_minutes=45,
-        text_language=Language.objects.get(pk="en"),
-        themes=[Subject.objects.get(pk="geography")],
-        languages=[Language.objects.get(pk="en")],
-    )
-    version = services.start_activity(by=cast.teacher_a.user, text=text)
-    services.submit(version=version, by=cast.teacher_a.user)
+    version = submitted(cast.teacher_a.user, f"Paged activity {n:02}")
     services.publish(version=version, by=cast.coordinator)
     Activity.objects.filter(pk=version.activity_id).update(use_count=n % 4)  # ties in the order by use
 

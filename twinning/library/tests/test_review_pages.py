@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from twinning.library import services, views
+from twinning.library import views
 from twinning.library.models import Version
-from twinning.schools.models import Language, Subject
+from twinning.library.tests.conftest import submitted
 from twinning.testing import as_, assert_bad_cursor_gives_first_page, walk_keyset
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +20,7 @@ SIZE = 4
 def _submit(cast, first: int, last: int) -> None:
     when = timezone.now()
     for n in range(first, last):
-        text = services.Text(
-            title=f"Waiting activity {n:02}",
-            summary="A walk through the streets of both towns.",
-            goals="Describe a place",
-            steps="Walk\nWrite",
-            age_from=10,
-            age_to=14,
-            duration_minutes=45,
-            text_language=Language.objects.get(pk="en"),
-            themes=[Subject.objects.get(pk="geography")],
-            languages=[Language.objects.get(pk="en")],
-        )
-        version = services.start_activity(by=cast.teacher_a.user, text=text)
-        services.submit(version=version, by=cast.teacher_a.user)
+        version = submitted(cast.teacher_a.user, f"Waiting activity {n:02}")
         Version.objects.filter(pk=version.pk).update(submitted_at=when - datetime.timedelta(days=20 - n // 3))
 
 

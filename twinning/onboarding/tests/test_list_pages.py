@@ -11,7 +11,7 @@ from django.utils import timezone
 from twinning import testing
 from twinning.onboarding import views
 from twinning.onboarding.models import ImportFile, Invitation
-from twinning.testing import as_, assert_bad_cursor_gives_first_page, walk_keyset
+from twinning.testing import as_, assert_bad_cursor_gives_first_page, small_keyset_pages, walk_keyset
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,7 @@ SIZE = 4
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    real = views.keyset_page
-
-    def small(request, queryset, *, keys, size, prefix=""):
-        return real(request, queryset, keys=keys, size=SIZE, prefix=prefix)
-
-    monkeypatch.setattr(views, "keyset_page", small)
+    small_keyset_pages(monkeypatch, views, SIZE)
 
 
 def _imports(cast, first: int, last: int) -> None:
