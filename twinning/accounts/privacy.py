@@ -45,11 +45,8 @@ def _erase_throttles(person: Person) -> None:
 def _erase_admin_log(person: Person) -> None:
     """The admin site's history: the person's own entries, and entries whose description names them."""
     delete_rows(LogEntry.objects.filter(user=person.user))
-    naming = [
-        entry.pk
-        for entry in LogEntry.objects.filter(action_time__gte=person.user.date_joined).iterator(chunk_size=2000)
-        if person.named_in(entry.object_repr, entry.change_message)
-    ]
+    since = LogEntry.objects.filter(action_time__gte=person.user.date_joined)
+    naming = [entry.pk for entry in person.naming(since, "object_repr", "change_message")]
     delete_rows(LogEntry.objects.filter(pk__in=naming))
 
 

@@ -4,7 +4,11 @@ in the privacy register. Imported by `CommonConfig.ready` with every app's `priv
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import reduce
+from itertools import chain
+from operator import or_
 
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,30 +47,27 @@ def _erase_from_audit(person: Person) -> None:
     if person.pupil is not None:
         targets.append((ContentType.objects.get_for_model(person.pupil).pk, person.pupil.pk))
     AuditEntry.objects.filter(actor=person.user).update(actor=None)
-    for entry in _since_joined(person, AuditEntry, "at").iterator(chunk_size=2000):
-        about_them = (entry.target_type_id, entry.target_id) in targets
-        if about_them or person.named_in(entry.reason, entry.data):
-            entry.reason = ""
-            entry.data = {key: value for key, value in entry.data.items() if not isinstance(value, str | dict | list)}
-            entry.save(update_fields=["reason", "data"])
+    about_them = reduce(or_, (Q(target_type_id=kind, target_id=pk) for kind, pk in targets))
+    naming = person.naming(_since_joined(person, AuditEntry, "at"), "reason", "data")
+    for entry in chain(_since_joined(person, AuditEntry, "at").filter(about_them).iterator(), naming):
+        entry.reason = ""
+        entry.data = {key: value for key, value in entry.data.items() if not isinstance(value, str | dict | list)}
+        entry.save(update_fields=["reason", "data"])
 
 
 def _erase_notifications(person: Person) -> None:
     from twinning.common.models import Notification
 
     delete_rows(Notification.objects.filter(recipient=person.user))
-    naming = [row.pk for row in _since_joined(person, Notification, "created_at") if person.named_in(row.params)]
+    naming = [row.pk for row in person.naming(_since_joined(person, Notification, "created_at"), "params")]
     delete_rows(Notification.objects.filter(pk__in=naming))
 
 
 def _erase_emails(person: Person) -> None:
     from twinning.common.models import Email
 
-    naming = [
-        row.pk
-        for row in _since_joined(person, Email, "created_at").iterator(chunk_size=500)
-        if person.named_in(row.to, row.cc, row.bcc, row.subject, row.body, row.alternatives)
-    ]
+    rows = _since_joined(person, Email, "created_at")
+    naming = [row.pk for row in person.naming(rows, "to", "cc", "bcc", "subject", "body", "alternatives")]
     delete_rows(Email.objects.filter(pk__in=naming))
 
 

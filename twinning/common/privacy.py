@@ -39,9 +39,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
-from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db import connections, models, transaction
+from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.deletion import Collector
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,14 @@ EXPIRES_SEVEN_DAYS = Retention(
 )
 
 
+class _Folded(Func):
+    """A text lower-cased by Unicode's rules whatever the database's locale (ICU's, as Python's `lower`), with
+    final sigma and sharp s then folded as Python's `casefold` folds them (PostgreSQL, built with ICU)."""
+
+    template = """REPLACE(REPLACE(LOWER((%(expressions)s) COLLATE "und-x-icu"), 'ς', 'σ'), 'ß', 'ss')"""
+    output_field = TextField()
+
+
 @dataclass(frozen=True)
 class Person:
     """The person being exported or erased, with everything that names them."""
@@ -154,6 +163,30 @@ class Person:
             if any(value.casefold() in folded for value in found):
                 return True
         return False
+
+    def naming(self, rows: QuerySet, *fields: str) -> Iterator[Any]:
+        """The rows whose `fields` (text or JSON) name the person, as `named_in` decides.
+
+        Reading every row of a log to look for a name grows with the log: at a network's size (hundreds
+        of thousands of audit entries) one pupil's erasure took half a minute. On PostgreSQL the database
+        picks the candidates instead: the rows whose fields, lower-cased by Unicode's rules, contain one of the
+        person's identifiers lower-cased the same way (final sigma and sharp s folded as `casefold` folds them):
+        a superset of what `named_in` finds for names in every script the platform is used in; each
+        candidate is then confirmed by `named_in`. Elsewhere (SQLite, a demo's size) every row is read.
+        """
+        identifiers = sorted(self.identifiers)
+        if not identifiers:
+            return iter(())
+        if connections[rows.db].vendor == "postgresql":
+            parts: list[Any] = []
+            for name in fields:
+                parts += [Coalesce(Cast(name, TextField()), Value(""), output_field=TextField()), Value("\n")]
+            aliases = {
+                f"_names_{n}": StrIndex(_Folded(Concat(*parts, output_field=TextField())), _Folded(Value(v)))
+                for n, v in enumerate(identifiers)
+            }
+            rows = rows.alias(**aliases).filter(reduce(or_, (Q(**{f"{key}__gt": 0}) for key in aliases)))
+        return (row for row in rows.iterator(chunk_size=500) if self.named_in(*(getattr(row, f) for f in fields)))
 
 
 @dataclass(frozen=True)

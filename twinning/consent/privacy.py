@@ -19,7 +19,7 @@ def _erase_texts(person: Person) -> None:
     text that no answer points to and that names the pupil."""
     ConsentAnswer.objects.filter(request__pupil__user=person.user).delete()
     unused = ConsentText.objects.exclude(pk__in=ConsentAnswer.objects.values("text_id"))
-    naming = [text.pk for text in unused.iterator(chunk_size=500) if person.named_in(text.body)]
+    naming = [text.pk for text in person.naming(unused, "body")]
     delete_rows(ConsentText.objects.filter(pk__in=naming))
 
 
