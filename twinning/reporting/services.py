@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
@@ -202,6 +203,27 @@ def kept_report(scope: rules.Scope) -> KeptReport:
     if now - kept.read_at > READ_NOTED_EVERY:
         KeptReport.objects.filter(pk=kept.pk).update(read_at=now)
     return kept
+
+
+def keep_staff_scopes() -> int:
+    """Count, once, the scope of every person who reads reports (NSO staff and coordinators) that has no kept
+    figures yet, so that none of them waits for a first count on their first visit; returns how many were
+    counted. For a network loaded or generated in bulk, whose staff's roles were written without a visit."""
+    people = (
+        Role.objects.filter(kind__in=[Role.Kind.NSO_STAFF, Role.Kind.COORDINATOR], user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    kept = set(KeptReport.objects.values_list("scope", flat=True))
+    state = queries.source_state(KeptReport.objects.db)
+    counted = 0
+    for user in User.objects.filter(pk__in=people).order_by("pk"):
+        scope = rules.report_scope(user)
+        if scope is not None and scope.key not in kept:
+            refresh_report(scope, state=state)
+            kept.add(scope.key)
+            counted += 1
+    return counted
 
 
 def refresh_kept_reports() -> dict:

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from twinning import testing
-from twinning.accounts.models import Role
+from twinning.accounts.models import Role, User
 from twinning.accounts.pupils import create_pupils
 from twinning.meetings.models import Meeting, MeetingSchool
 from twinning.recognition.models import Label
 from twinning.reporting import queries, services
 from twinning.reporting.models import EVERY_COUNTRY, EVERY_PROGRAMME, EVERY_YEAR, KeptReport
-from twinning.reporting.rules import Scope
+from twinning.reporting.rules import Scope, report_scope
 from twinning.schools.models import Programme, ValidationStatus
 from twinning.testing import as_
 from twinning.twinnings import services as twinning_services
@@ -505,6 +505,32 @@ def test_the_job_keeps_the_scopes_read_lately_and_forgets_the_others(client, cas
     # The whole network is always kept (the filters' school years come from it); the NSO's is counted when read.
     assert set(KeptReport.objects.values_list("scope", flat=True)) == {"all"}
     assert as_(client, cast.nso_il).get("/reports/").context["report"].total["twinnings"] == 3
+
+
+def test_every_staff_members_scope_is_counted_once_before_their_first_visit(client, cast, network):
+    """A network loaded in bulk (its staff's roles written without a visit) has each NSO staff member's and
+    coordinator's figures kept at once, equal to the live count; a second call counts nothing; a person who reads
+    no report (a teacher) and a closed account have no scope kept."""
+    KeptReport.objects.all().delete()
+    cast.coordinator.is_active = False
+    cast.coordinator.save(update_fields=["is_active"])
+    staff = [
+        user
+        for user in User.objects.filter(roles__kind__in=["nso_staff", "coordinator"], is_active=True).distinct()
+        if report_scope(user) is not None
+    ]
+    expected = {report_scope(user).key for user in staff}
+    assert len(expected) >= 2  # more than one NSO's staff in the cast
+
+    assert services.keep_staff_scopes() == len(expected)
+
+    assert set(KeptReport.objects.values_list("scope", flat=True)) == expected
+    for kept in KeptReport.objects.all():
+        _same(queries.report_from_kept(kept), queries.report_for(Scope.from_key(kept.scope)))
+    assert services.keep_staff_scopes() == 0
+    with CaptureQueriesContext(connection) as page:
+        assert as_(client, cast.nso_il).get("/reports/").status_code == 200
+    assert not any("GROUP BY" in query["sql"] and "twinnings_membership" in query["sql"] for query in page)
 
 
 def _state_after_writes(before):
