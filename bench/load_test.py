@@ -70,6 +70,7 @@ LEVELS = (8, 32, 64)
 REFERENCE_CLIENTS = 32
 TARGET_RPS, TARGET_P95_MS = 100, 250
 SHOWN_ERRORS = 5
+SHOWN_QUERIES = 6
 
 # What each kind of person does, and how often (weights). A page a person cannot have (partner search
 # without a profile this year, the forum of a twinning without one) is left out of their own table.
@@ -359,6 +360,27 @@ def wait_until_up(port: int, seconds: float = 60) -> None:
 # --- The sign-ins file ---------------------------------------------------------------------------------
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def settle_jobs(url: str, seconds: float) -> dict:
+    """Wait until the worker has run the jobs due when it started (the periodic jobs whose time slot
+    passed while no worker ran: on a network just generated or restored, the nightly ones too), so that
+    the levels measure the site as it runs day to day. What ran, and how long it took, is reported."""
+    import psycopg
+
+    began, seen, quiet = time.monotonic(), set(), 0
+    due = "SELECT name FROM common_job WHERE status = 'running' OR (status = 'queued' AND run_at <= now())"
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+        time.sleep(5)  # the worker queues the periodic jobs due on its first tick
+        while time.monotonic() - began < seconds:
+            names = {name for (name,) in connection.execute(due).fetchall()}
+            seen |= names
+            quiet = 0 if names else quiet + 1
+            if quiet >= 3:
+                return {"jobs": sorted(seen), "seconds": time.monotonic() - began, "left": []}
+            time.sleep(2)
+        left = sorted({name for (name,) in connection.execute(due).fetchall()})
+    return {"jobs": sorted(seen), "seconds": time.monotonic() - began, "left": left}
 
 
 def read_sign_ins(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -656,6 +678,92 @@ class Health:
             self.done.append(Done("health", began, time.monotonic(), error))
 
 
+class DatabaseSampler:
+    """Where the database's time goes while a level runs: its server processes' CPU, and what they run.
+
+    Ten times a second it reads `pg_stat_activity` for the bench's database and counts each active
+    statement's shape (its literals and lists folded away): a shape's share of the samples is its share
+    of the time the database spent busy. The CPU is the user + system time of the database's server
+    processes serving this database (read from /proc, as the web processes' is); a process that ended
+    inside the level takes its time with it, so this is a lower bound.
+    """
+
+    INTERVAL = 0.1
+    LITERALS = (
+        (re.compile(r"'(?:[^']|'')*'"), "?"),
+        (re.compile(r"\b\d+(?:\.\d+)?\b"), "?"),
+        (re.compile(r"\((?:\s*\?\s*,)+\s*\?\s*\)"), "(?, ...)"),
+        (re.compile(r"\s+"), " "),
+    )
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        self.samples, self.busy, self.shapes = 0, 0, {}
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.began: dict[int, int] = {}
+
+    COLUMNS = re.compile(r"^SELECT (DISTINCT )?(.{40,}?) FROM ")
+
+    def shape(self, query: str) -> str:
+        for pattern, replacement in self.LITERALS:
+            query = pattern.sub(replacement, query)
+        # A long column list says little of where the time goes: what is read, and how, follows FROM.
+        return self.COLUMNS.sub(lambda m: f"SELECT {m.group(1) or ''}… FROM ", query.strip(), count=1)
+
+    def cpu_ticks(self) -> dict[int, int]:
+        """Each server process of this database: its CPU so far, in clock ticks."""
+        rows = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        ticks = {}
+        for (pid,) in rows:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks[pid] = int(fields[11]) + int(fields[12])
+        return ticks
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.INTERVAL):
+            with contextlib.suppress(Exception):
+                rows = self.connection.execute(
+                    "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                ).fetchall()
+                self.samples += 1
+                self.busy += len(rows)
+                for (query,) in rows:
+                    key = self.shape(query)
+                    self.shapes[key] = self.shapes.get(key, 0) + 1
+
+    def start(self) -> None:
+        self.samples, self.busy, self.shapes = 0, 0, {}
+        self.began = self.cpu_ticks()
+        self.stopping.clear()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> dict:
+        """The level's figures: the CPU each process used since `start` (all of it for a process started
+        since), the statements running at once on average, and the busiest statements' shares."""
+        ended = self.cpu_ticks()
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(5)
+        cpu = sum(max(0, ticks - self.began.get(pid, 0)) for pid, ticks in ended.items())
+        top = sorted(self.shapes.items(), key=lambda item: -item[1])[:SHOWN_QUERIES]
+        return {
+            "cpu": cpu / os.sysconf("SC_CLK_TCK"),
+            "active": self.busy / max(1, self.samples),
+            "top": [(count / max(1, self.busy), query) for query, count in top],
+        }
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 @dataclass
 class Level:
     clients: int
@@ -663,6 +771,8 @@ class Level:
     done: list[Done] = field(default_factory=list)
     web_cpu: float = 0.0
     worker_cpu: float = 0.0
+    database_cpu: float = 0.0
+    database: dict = field(default_factory=dict)
     own_cpu: float = 0.0
     renewed: int = 0  # web processes gunicorn started in the window (max_requests renews them)
 
@@ -690,7 +800,9 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def measure(clients: list, warmup: float, seconds: float, web: Process, worker: Process) -> Level:
+def measure(
+    clients: list, warmup: float, seconds: float, web: Process, worker: Process, sampler: DatabaseSampler
+) -> Level:
     """Every client in a closed loop for warm-up + seconds; what finished inside the counted window."""
     start = time.monotonic()
     window = (start + warmup, start + warmup + seconds)
@@ -701,7 +813,9 @@ def measure(clients: list, warmup: float, seconds: float, web: Process, worker: 
         thread.start()
     time.sleep(max(0.0, window[0] - time.monotonic()))
     cpu, jobs, own, booted = web.cpu_seconds(), worker.cpu_seconds(), time.process_time(), web.booted()
+    sampler.start()
     time.sleep(max(0.0, window[1] - time.monotonic()))
+    database = sampler.stop()
     level = Level(
         len(clients),
         seconds,
@@ -709,6 +823,8 @@ def measure(clients: list, warmup: float, seconds: float, web: Process, worker: 
         worker_cpu=worker.cpu_seconds() - jobs,
         own_cpu=time.process_time() - own,
         renewed=web.booted() - booted,
+        database_cpu=database["cpu"],
+        database=database,
     )
     for thread in threads:
         thread.join(90)
@@ -737,6 +853,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="clients per level (default 8,32,64)")
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds of warm-up per level (default 8)")
     parser.add_argument("--seconds", type=float, default=25.0, help="seconds counted per level (default 25)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=1800.0,
+        help="at most this many seconds waiting for the jobs due at the start before the levels (default 1800)",
+    )
     return parser.parse_args()
 
 
@@ -840,6 +962,7 @@ def main() -> int:  # noqa: C901 - one run, told in order
         web.start()
         worker.start()
         wait_until_up(port)
+        settled = settle_jobs(url, args.settle)
 
         clients = [Client(n, person, plan, port, marker) for n, person in enumerate(people)]
         signed, refused, timings = [], [], []
@@ -861,9 +984,13 @@ def main() -> int:  # noqa: C901 - one run, told in order
                 thread.join(120)
         signed_clients = sorted((c for c, _ in signed), key=lambda c: c.number)
         load_at_start = os.getloadavg()
+        sampler = DatabaseSampler(url)
         for count in levels:
-            results.append(measure(signed_clients[:count], args.warmup, args.seconds, web, worker))
-        reference = measure([Health(n, port) for n in range(REFERENCE_CLIENTS)], args.warmup, args.seconds, web, worker)
+            results.append(measure(signed_clients[:count], args.warmup, args.seconds, web, worker, sampler))
+        reference = measure(
+            [Health(n, port) for n in range(REFERENCE_CLIENTS)], args.warmup, args.seconds, web, worker, sampler
+        )
+        sampler.close()
         load_at_end = os.getloadavg()
         if not own_database:
             removed = json.loads(
@@ -897,11 +1024,14 @@ def main() -> int:  # noqa: C901 - one run, told in order
         reference=reference,
         loads=(load_at_start, load_at_end),
         removed=removed,
+        settled=settled,
     )
     return 0 if passed else 1
 
 
-def report(*, network, prepared, plan, people, signed, refused, timings, results, reference, loads, removed) -> bool:
+def report(
+    *, network, prepared, plan, people, signed, refused, timings, results, reference, loads, removed, settled
+) -> bool:
     roles = {}
     for client in signed:
         roles[client.person["role"]] = roles.get(client.person["role"], 0) + 1
@@ -926,13 +1056,19 @@ def report(*, network, prepared, plan, people, signed, refused, timings, results
     for client, wrong in refused[:SHOWN_ERRORS]:
         print(f"    refused: {client.person['who']}: {wrong}")
     print(
+        f"Jobs due at the start, run by the worker before the levels: {', '.join(settled['jobs']) or 'none'} "
+        f"({settled['seconds']:.0f} s)"
+        + (f"; still running when the levels began: {', '.join(settled['left'])}" if settled["left"] else "")
+    )
+    print(
         f"Load average (1, 5, 15 min): {' '.join(f'{v:.2f}' for v in loads[0])} at the start, "
         f"{' '.join(f'{v:.2f}' for v in loads[1])} at the end"
     )
     print("-" * 100)
     print(
         f"  {'clients':>11} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} "
-        f"{'web CPU ms/req':>15} {'worker CPU %':>13} {'clients CPU %':>14} {'renewed':>8}"
+        f"{'web CPU ms/req':>15} {'db CPU ms/req':>14} {'db busy':>8} {'worker CPU %':>13} {'clients CPU %':>14} "
+        f"{'renewed':>8}"
     )
     rows = [*results, reference]
     for level in rows:
@@ -942,13 +1078,15 @@ def report(*, network, prepared, plan, people, signed, refused, timings, results
         print(
             f"  {name:>11} {level.rps:7.1f} {percentile(times, 50):7.0f} {percentile(times, 95):7.0f} "
             f"{percentile(times, 99):7.0f} {level.failed:7d} {cpu:15.1f} "
+            f"{level.database_cpu * 1000 / max(1, len(level.done)):14.1f} {level.database.get('active', 0):8.1f} "
             f"{100 * level.worker_cpu / level.seconds:13.0f} {100 * level.own_cpu / level.seconds:14.0f} "
             f"{level.renewed:8d}"
         )
     print(
         "  (/health/ is the reference: one SELECT 1, no session, measured in the same run; CPU % of one core;"
-        " clients: this load generator;\n   renewed: web processes gunicorn started afresh in the counted time,"
-        " after max_requests)"
+        " clients: this load generator;\n   db CPU: the database's server processes for this database;"
+        " db busy: statements running at once, on average;\n   renewed: web processes gunicorn started afresh in"
+        " the counted time, after max_requests)"
     )
     kinds = sorted({d.kind for level in results for d in level.done})
     print()
@@ -961,6 +1099,10 @@ def report(*, network, prepared, plan, people, signed, refused, timings, results
             for level in results
         ]
         print(f"    {kind:10} " + "  ".join(cells))
+    for level in results:
+        print(f"  the database's busiest statements at {level.clients} clients (share of its busy time):")
+        for share, query in level.database.get("top", []):
+            print(f"    {100 * share:5.1f} %  {query[:240]}")
     for level in results:
         if level.errors:
             print(f"  errors at {level.clients} clients ({level.failed}), the first:")
