@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from twinning.accounts.models import LinkedIdentity, Pupil, Role
 from twinning.common.models import DataExport
+from twinning.common.prepared import PreparedRead
 from twinning.common.scopes import everything
 from twinning.schools.models import NSO, Programme, School, TeacherProfile, ValidationStatus
 
@@ -57,6 +58,12 @@ class Roles:
         return self.admin or self.nso_staff or self.programme_admin
 
 
+# Read on every request (the session's limits, the menu): compiled once (common.prepared), run with the person's id.
+_ROLE_ROWS = PreparedRead(
+    lambda user_id: Role.objects.filter(user_id=user_id).values_list("kind", "nso_id", "programme_id", "school_id")
+)
+
+
 def roles_of(user) -> Roles:
     """The person's roles, read once per request and kept on the user object."""
     if not user.is_authenticated:
@@ -65,9 +72,7 @@ def roles_of(user) -> Roles:
     if cached is not None:
         return cached
     nso, coord_nso, coord_programme, principal, programme_admin = set(), set(), set(), set(), set()
-    for kind, nso_id, programme_id, school_id in Role.objects.filter(user=user).values_list(
-        "kind", "nso_id", "programme_id", "school_id"
-    ):
+    for kind, nso_id, programme_id, school_id in _ROLE_ROWS.rows(user.pk):
         if kind == Role.Kind.NSO_STAFF:
             nso.add(nso_id)
         elif kind == Role.Kind.COORDINATOR and nso_id:

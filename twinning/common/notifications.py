@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F, Func, IntegerField
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -22,6 +23,7 @@ from twinning.common import mail_choices
 from twinning.common.i18n import pick
 from twinning.common.mail import send_to_person
 from twinning.common.models import MailSettings, Notification
+from twinning.common.prepared import PreparedRead
 from twinning.common.tasks import email_notifications
 
 # kind -> its sentence (lazily translated), with %(name)s parameters filled in when it is shown.
@@ -243,5 +245,15 @@ def _settings_url() -> str:
     return f"{settings.SITE_URL}{reverse('mail_settings')}"
 
 
+# Counted on every page (the header's link): compiled once (common.prepared), run with the person's id.
+_UNREAD = PreparedRead(
+    lambda user_id: (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values_list(Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    )
+)
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _UNREAD.value(user.pk, default=0)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from twinning.accounts.models import Pupil
 from twinning.accounts.rules import roles_of
+from twinning.common.prepared import PreparedRead
 from twinning.common.scopes import everything
 from twinning.schools.models import NSO, Programme, ProgrammeMembership, School, TeacherProfile, ValidationStatus
 
@@ -181,6 +182,13 @@ def can_seek_partners(user) -> bool:
     return cached
 
 
+# Read on most pages (the menu asks whether the person seeks partners): compiled once (common.prepared).
+# One row at most (one teacher profile per person): a slice, not first(), which would order by the key.
+_TEACHER_WITH_SCHOOL = PreparedRead(
+    lambda user_id: TeacherProfile.objects.filter(user_id=user_id).select_related("school")[:1]
+)
+
+
 def _teacher_with_school(user) -> TeacherProfile | None:
     """The person's teacher profile with its school (None for anyone else), read once per request.
 
@@ -190,8 +198,7 @@ def _teacher_with_school(user) -> TeacherProfile | None:
     relation = TeacherProfile._meta.get_field("user").remote_field
     if relation.is_cached(user):
         return cast("TeacherProfile | None", relation.get_cached_value(user))  # the row kept above
-    # One row at most (one teacher profile per person): a slice, not first(), which would order by the key.
-    teacher = next(iter(TeacherProfile.objects.filter(user=user).select_related("school")[:1]), None)
+    teacher = next(iter(_TEACHER_WITH_SCHOOL.objects(user.pk)), None)
     relation.set_cached_value(user, teacher)
     return teacher
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, FilteredRelation, Max, Q, QuerySet
 
 from twinning.accounts.models import Pupil
+from twinning.common.prepared import PreparedRead
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace.models import Album, Event, MediaItem, MediaVariant, Moderation, Post, Thread, Visit
 from twinning.workspace.rules import may_read, readable
@@ -30,6 +31,25 @@ FEED_FIELDS = (
 )
 
 
+def _latest_events(twinning_id: int) -> QuerySet:
+    return (
+        Event.objects.filter(twinning_id=twinning_id)
+        .annotate(thumb=FilteredRelation("media__variants", condition=Q(media__variants__name=MediaVariant.Name.THUMB)))
+        .values(*FEED_FIELDS)[:FEED_SIZE]
+    )
+
+
+# The feed's two reads, made on every visit: compiled once (common.prepared), run with the ids.
+# One visit row at most per person and twinning: a slice, not first(), which would order it.
+_LAST_VISIT = PreparedRead(
+    lambda twinning_id, user_id: Visit.objects.filter(twinning_id=twinning_id, user_id=user_id).values_list("seen_at")[
+        :1
+    ],
+    arity=2,
+)
+_LATEST_EVENTS = PreparedRead(_latest_events)
+
+
 def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     """The latest events (newest first, at most FEED_SIZE) and the time of the person's last visit.
 
@@ -38,12 +58,8 @@ def feed_for(user, twinning: Twinning) -> tuple[list[dict], object]:
     thumbnail comes in the same query (a join on the one variant of that name), for
     `feed_thumbnails`.
     """
-    # One row at most (one visit row per person and twinning): a slice, not first(), which would order it.
-    seen = next(iter(Visit.objects.filter(twinning=twinning, user=user).values_list("seen_at", flat=True)[:1]), None)
-    events = Event.objects.filter(twinning=twinning).annotate(
-        thumb=FilteredRelation("media__variants", condition=Q(media__variants__name=MediaVariant.Name.THUMB))
-    )
-    return list(events.values(*FEED_FIELDS)[:FEED_SIZE]), seen
+    seen = _LAST_VISIT.value(twinning.pk, user.pk)
+    return _LATEST_EVENTS.dicts(twinning.pk), seen
 
 
 def feed_thumbnails(events: list[dict]) -> dict[int, dict[str, int | None]]:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from twinning.accounts.rules import roles_of
+from twinning.common.prepared import PreparedRead
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 from twinning.twinnings.rules import can_oversee, get_twinning_for_user
 from twinning.workspace.models import Album, Moderation
@@ -32,6 +33,17 @@ def is_principal_of_participant(user, twinning: Twinning) -> bool:
     )
 
 
+# The person's own membership with its twinning: read on every workspace page, so compiled once
+# (common.prepared). At most one row (one membership per person and twinning): a slice, as first()
+# would order by the key.
+_OWN_MEMBERSHIP = PreparedRead(
+    lambda twinning_id, user_id: Membership.objects.filter(
+        twinning_id=twinning_id, user_id=user_id, active=True
+    ).select_related("twinning")[:1],
+    arity=2,
+)
+
+
 def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
     """The twinning whose workspace this person may read (or, with `write`, post in).
 
@@ -39,15 +51,7 @@ def get_workspace_for_user(user, pk: int, *, write: bool = False) -> Twinning:
     principals of the schools taking part read as visitors. Only teachers and pupils of schools
     taking part write, and only while the twinning is open.
     """
-    # At most one row (one membership per person and twinning): a slice, as first() would order by the
-    # key and pay the ORM's ordering work on every column of the row and its twinning, on every page.
-    member = (
-        next(
-            iter(Membership.objects.filter(twinning_id=pk, user=user, active=True).select_related("twinning")[:1]), None
-        )
-        if user.is_authenticated
-        else None
-    )
+    member = next(iter(_OWN_MEMBERSHIP.objects(pk, user.pk)), None) if user.is_authenticated else None
     if member is not None:
         # A member's own row is the proof of access: no need for the wider visibility query.
         twinning = member.twinning

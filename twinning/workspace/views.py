@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from twinning.accounts.models import Pupil
 from twinning.common import idempotency
+from twinning.common.addresses import address
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id, posted_ids, redirect_back, stored_file_response
 from twinning.common.keyset import END, keyset_page
@@ -63,9 +64,9 @@ def feed_lines(events: list[dict], *, twinning, seen, thumbs: dict | None = None
     # for lazy arguments on each of the page's some 250 values.
     quote = html.escape
     kinds = {kind: str(label) for kind, label in MediaItem.Kind.choices}
-    forum_url = reverse("workspace:forum", args=[twinning.pk])
-    media_url = reverse("workspace:media", args=[twinning.pk])
-    plan_url = reverse("workspace:plan", args=[twinning.pk])
+    forum_url = address("workspace:forum", twinning.pk)
+    media_url = address("workspace:media", twinning.pk)
+    plan_url = address("workspace:plan", twinning.pk)
     album_urls: dict[int, str] = {}
     sentences = {kind: str(text) for kind, text in FEED_SENTENCES.items()}
     removed_topic = _("A removed topic")  # a thread whose author was removed has no title (Thread.shown_title)
@@ -78,7 +79,7 @@ def feed_lines(events: list[dict], *, twinning, seen, thumbs: dict | None = None
         if kind == "media":
             album = event["media__album_id"]
             if album and album not in album_urls:
-                album_urls[album] = reverse("workspace:album", args=[twinning.pk, album])
+                album_urls[album] = address("workspace:album", twinning.pk, album)
             base = album_urls[album] if album else media_url
             url = f"{base}#media-{event['media_id']}"
             title = event["media__title"] or kinds.get(event["media__kind"], "")
