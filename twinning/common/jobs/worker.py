@@ -167,18 +167,32 @@ class Worker:
         self._scheduler_lock = threading.Lock()
         self._failing_since: float | None = None
 
+    def step(self) -> bool:
+        """One turn of a thread's loop: queue what the schedule says is due, claim a job and run it.
+        Returns whether a job was run; raises `DatabaseError` when the database cannot be reached."""
+        close_old_connections()
+        if self._scheduler_lock.acquire(blocking=False):
+            try:
+                self.scheduler.tick()
+            finally:
+                self._scheduler_lock.release()
+        job = claim(self.name)
+        if job is None:
+            return False
+        try:
+            execute(job, self.name)
+        except DatabaseError as error:
+            # Its outcome could not be written: the lease runs out and the job is run again.
+            logger.warning("Worker %s lost the database during job #%s: %s", self.name, job.pk, error)
+            close_old_connections()
+        return True
+
     # The loop of one thread: claim, run, repeat; wait a little when there is nothing to do.
     def _loop(self) -> None:
         pause = self.poll
         while not self.stopping.is_set():
             try:
-                close_old_connections()
-                if self._scheduler_lock.acquire(blocking=False):
-                    try:
-                        self.scheduler.tick()
-                    finally:
-                        self._scheduler_lock.release()
-                job = claim(self.name)
+                ran = self.step()
             except DatabaseError as error:
                 logger.warning("Worker %s cannot reach the database: %s", self.name, error)
                 close_old_connections()
@@ -186,26 +200,23 @@ class Worker:
                 self.stopping.wait(pause)
                 continue
             pause = self.poll
-            if job is None:
+            if not ran:
                 self.stopping.wait(self.poll)
-                continue
-            try:
-                execute(job, self.name)
-            except DatabaseError as error:
-                # Its outcome could not be written: the lease runs out and the job is run again.
-                logger.warning("Worker %s lost the database during job #%s: %s", self.name, job.pk, error)
-                close_old_connections()
         close_old_connections()
         connection.close()
+
+    def beat(self) -> None:
+        """Renew the leases of the jobs this worker holds, and say it is alive."""
+        now = timezone.now()
+        Job.objects.filter(locked_by=self.name, status=Job.Status.RUNNING).update(locked_until=now + lease())
+        WorkerBeat.objects.filter(name=self.name).update(seen_at=now)
 
     def _heartbeat(self) -> None:
         interval = max(0.5, settings.JOBS_LEASE_SECONDS / 4)
         while not self.stopping.wait(interval):
             try:
                 close_old_connections()
-                now = timezone.now()
-                Job.objects.filter(locked_by=self.name, status=Job.Status.RUNNING).update(locked_until=now + lease())
-                WorkerBeat.objects.filter(name=self.name).update(seen_at=now)
+                self.beat()
             except DatabaseError as error:
                 logger.warning("Worker %s could not renew its leases: %s", self.name, error)
                 close_old_connections()
