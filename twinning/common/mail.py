@@ -4,19 +4,22 @@
 reset, anything calling `send_mail`) becomes an `Email` row and a job, in the current transaction.
 The worker then delivers it through `EMAIL_DELIVERY_BACKEND` (SMTP in production, with
 `EMAIL_TIMEOUT`), retrying with back-off; a page never waits on a mail server, and a mail server
-that is down or slow loses nothing.
+that is down or slow loses nothing. Delivery is at least once, under one Message-ID per e-mail;
+when a message can go out twice is said in `common.jobs`.
 """
 
 from __future__ import annotations
 
 import base64
 import smtplib
+import time
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import Error as DatabaseFault
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -131,8 +134,34 @@ def deliver(email_id: int) -> None:
     except Exception as error:
         Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
         raise
-    # Marked at once: the window in which a crash could make a later try send it again is this one query.
-    Email.objects.filter(pk=row.pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+    _record_sent(row.pk)
+
+
+def mark_sent_seconds() -> float:
+    """How long `deliver` keeps trying to record an accepted message as sent while the database is
+    away: half a job's lease, so the lease still holds (no other worker takes the job and sends the
+    message again) when the database answers."""
+    return settings.JOBS_LEASE_SECONDS / 2
+
+
+def _record_sent(pk: int) -> None:
+    """Mark the e-mail sent at once, the mail server having accepted it. Giving up here would send it
+    a second time, so a database that went away in this instant is waited for (`mark_sent_seconds`)
+    before the error is raised and the job tried again later."""
+    database = connections[router.db_for_write(Email)]
+    deadline = time.monotonic() + mark_sent_seconds()
+    pause = 0.25
+    while True:
+        try:
+            Email.objects.filter(pk=pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+            return
+        except DatabaseFault:
+            # Inside a transaction the connection cannot be replaced: the caller's transaction is lost anyway.
+            if database.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            database.close_if_unusable_or_obsolete()
+            pause = min(2.0, pause * 2)
 
 
 def mark_failed(*, email_id: int, error: str) -> None:

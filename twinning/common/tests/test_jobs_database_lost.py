@@ -1,20 +1,26 @@
-"""The job queue when the database goes away under a running worker: nothing claimed is lost.
+"""The job queue when the database goes away under a running worker: nothing claimed is lost, and
+an e-mail the mail server accepted is not sent again.
 
 Transactional: the worker commits its claims and outcomes as it does in production. The database
 "going away" is an `OperationalError` raised where the connection would have died: from the job, from
-the query that writes the job's outcome, from the commit of a claim.
+the query that writes the job's outcome, from the commit of a claim, from the query that marks an
+e-mail sent.
 """
 
 from datetime import timedelta
 
 import pytest
+from django.core import mail as outbox
+from django.core.mail import EmailMessage
 from django.db import OperationalError
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
+from twinning.common import mail
 from twinning.common.jobs import job
 from twinning.common.jobs import worker as worker_module
 from twinning.common.jobs.worker import Worker, lease
-from twinning.common.models import Job
+from twinning.common.models import Email, Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -153,3 +159,53 @@ def test_jobs_a_job_in_hand_keeps_its_lease_while_it_runs(monkeypatch):
 
     queued.refresh_from_db()
     assert (beats_while_running, queued.status, queued.locked_by) == ([None], Job.Status.DONE, worker.name)
+
+
+def _mark_sent_fails(monkeypatch, times: int) -> None:
+    """The database dies just after the mail server accepted the message: marking it sent fails."""
+    left = {"times": times}
+    real_update = QuerySet.update
+
+    def update(self, **kwargs):
+        if self.model is Email and kwargs.get("status") == Email.Status.SENT and left["times"]:
+            left["times"] -= 1
+            raise OperationalError(GONE)
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+
+
+def test_email_accepted_as_the_database_went_away_is_sent_once(monkeypatch):
+    row = mail.queue_message(EmailMessage(subject="Your partner school answered", body="Yes", to=["t@example.org"]))
+    _mark_sent_fails(monkeypatch, times=1)
+    worker = Worker()
+
+    worker.step()
+    Job.objects.filter(status=Job.Status.QUEUED).update(run_at=timezone.now())  # any retry, due now
+    worker.step()
+
+    row.refresh_from_db()
+    job = Job.objects.get(name="common.send_email")
+    assert ([m.subject for m in outbox.outbox], row.status, job.status) == (
+        ["Your partner school answered"],
+        Email.Status.SENT,
+        Job.Status.DONE,
+    )
+    assert outbox.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_email_whose_job_lost_the_database_mid_send_is_delivered_with_the_same_message_id(monkeypatch):
+    row = mail.queue_message(EmailMessage(subject="A meeting was confirmed", body="Thursday", to=["t@example.org"]))
+    monkeypatch.setattr(mail, "mark_sent_seconds", lambda: 0.0)  # the database stays away longer than that
+    _mark_sent_fails(monkeypatch, times=1)
+    worker = Worker()
+
+    worker.step()
+    Job.objects.filter(status=Job.Status.QUEUED).update(run_at=timezone.now())
+    worker.step()
+
+    # At least once: the message went out again, under the same Message-ID, so a mail server or
+    # reader can tell the repeat; it is never lost.
+    row.refresh_from_db()
+    assert (len(outbox.outbox), row.status) == (2, Email.Status.SENT)
+    assert {m.extra_headers["Message-ID"] for m in outbox.outbox} == {row.message_id}
