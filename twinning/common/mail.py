@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import smtplib
+import threading
 import time
 from email.utils import make_msgid
 
@@ -118,23 +119,39 @@ def as_message(row) -> EmailMultiAlternatives:
     return message
 
 
+# The e-mails this process handed to the mail server but could not yet record as sent (the database
+# went away in between), by id, with their Message-ID: a later try in this process records them
+# instead of sending them again. Emptied as they are recorded.
+_accepted: dict[int, str] = {}
+_accepted_lock = threading.Lock()
+
+
 def deliver(email_id: int) -> None:
     """Send one queued e-mail unless it was already sent. Raises so the job is tried again later;
     `PermanentError` when the server refused every recipient (trying again would not help)."""
     row = Email.objects.filter(pk=email_id).first()
     if row is None or row.status != Email.Status.QUEUED:
+        with _accepted_lock:
+            _accepted.pop(email_id, None)
         return
-    Email.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
-    try:
-        connection.send_messages([as_message(row)])
-    except smtplib.SMTPRecipientsRefused as error:
-        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000])
-        raise PermanentError(f"Every recipient was refused: {error}") from error
-    except Exception as error:
-        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
-        raise
+    with _accepted_lock:
+        accepted = _accepted.get(row.pk) == row.message_id
+    if not accepted:
+        Email.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+        connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
+        try:
+            connection.send_messages([as_message(row)])
+        except smtplib.SMTPRecipientsRefused as error:
+            Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000])
+            raise PermanentError(f"Every recipient was refused: {error}") from error
+        except Exception as error:
+            Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
+            raise
+        with _accepted_lock:
+            _accepted[row.pk] = row.message_id
     _record_sent(row.pk)
+    with _accepted_lock:
+        _accepted.pop(row.pk, None)
 
 
 def mark_sent_seconds() -> float:
@@ -145,9 +162,10 @@ def mark_sent_seconds() -> float:
 
 
 def _record_sent(pk: int) -> None:
-    """Mark the e-mail sent at once, the mail server having accepted it. Giving up here would send it
-    a second time, so a database that went away in this instant is waited for (`mark_sent_seconds`)
-    before the error is raised and the job tried again later."""
+    """Mark the e-mail sent at once, the mail server having accepted it. A database that went away in
+    this instant is waited for (`mark_sent_seconds`) before the error is raised: the job is then tried
+    again later, by this process (which records the e-mail without sending it again, `_accepted`) or,
+    if another worker takes it first, by one that sends it again under the same Message-ID."""
     database = connections[router.db_for_write(Email)]
     deadline = time.monotonic() + mark_sent_seconds()
     pause = 0.25

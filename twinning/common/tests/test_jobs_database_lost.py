@@ -54,6 +54,7 @@ def _queue_drained_by_a_worker(settings, monkeypatch):
     monkeypatch.setattr(worker_module, "_settle", settle)
     # Periodic jobs are not what these tests are about: each turn claims the job the test queued.
     monkeypatch.setattr(worker_module.Scheduler, "tick", lambda self: None)
+    monkeypatch.setattr(mail, "_accepted", {})
 
 
 def _clock(monkeypatch, start):
@@ -161,23 +162,31 @@ def test_jobs_a_job_in_hand_keeps_its_lease_while_it_runs(monkeypatch):
     assert (beats_while_running, queued.status, queued.locked_by) == ([None], Job.Status.DONE, worker.name)
 
 
-def _mark_sent_fails(monkeypatch, times: int) -> None:
-    """The database dies just after the mail server accepted the message: marking it sent fails."""
+def _mark_sent_fails(monkeypatch, times: int, *, for_long: bool) -> None:
+    """The database dies just after the mail server accepted the message: marking it sent fails
+    `times` times; `for_long`: writing the job's outcome fails too, until the test brings it back."""
     left = {"times": times}
     real_update = QuerySet.update
 
     def update(self, **kwargs):
         if self.model is Email and kwargs.get("status") == Email.Status.SENT and left["times"]:
             left["times"] -= 1
+            database["up"] = not for_long
             raise OperationalError(GONE)
         return real_update(self, **kwargs)
 
     monkeypatch.setattr(QuerySet, "update", update)
 
 
-def test_email_accepted_as_the_database_went_away_is_sent_once(monkeypatch):
-    row = mail.queue_message(EmailMessage(subject="Your partner school answered", body="Yes", to=["t@example.org"]))
-    _mark_sent_fails(monkeypatch, times=1)
+def _send(subject: str) -> Email:
+    row = mail.queue_message(EmailMessage(subject=subject, body="Thursday", to=["t@example.org"]))
+    assert row is not None
+    return row
+
+
+def test_email_accepted_as_the_database_went_away_for_a_moment_is_sent_once(monkeypatch):
+    row = _send("Your partner school answered")
+    _mark_sent_fails(monkeypatch, times=1, for_long=False)  # the next try, a moment later, reaches it
     worker = Worker()
 
     worker.step()
@@ -194,15 +203,33 @@ def test_email_accepted_as_the_database_went_away_is_sent_once(monkeypatch):
     assert outbox.outbox[0].extra_headers["Message-ID"] == row.message_id
 
 
-def test_email_whose_job_lost_the_database_mid_send_is_delivered_with_the_same_message_id(monkeypatch):
-    row = mail.queue_message(EmailMessage(subject="A meeting was confirmed", body="Thursday", to=["t@example.org"]))
+def test_email_accepted_as_the_database_went_away_for_long_is_recorded_not_sent_again(monkeypatch):
+    row = _send("A meeting was confirmed")
     monkeypatch.setattr(mail, "mark_sent_seconds", lambda: 0.0)  # the database stays away longer than that
-    _mark_sent_fails(monkeypatch, times=1)
+    _mark_sent_fails(monkeypatch, times=1, for_long=True)
     worker = Worker()
 
-    worker.step()
-    Job.objects.filter(status=Job.Status.QUEUED).update(run_at=timezone.now())
-    worker.step()
+    worker.step()  # sent; neither the e-mail nor the job could be marked
+    database["up"] = True
+    worker.step()  # the job, given back, runs again: the e-mail is recorded, not sent again
+
+    row.refresh_from_db()
+    job = Job.objects.get(name="common.send_email")
+    assert (len(outbox.outbox), row.status, row.attempts, job.status) == (1, Email.Status.SENT, 1, Job.Status.DONE)
+    assert mail._accepted == {}
+
+
+def test_email_taken_over_by_another_worker_is_sent_again_under_the_same_message_id(monkeypatch):
+    row = _send("A meeting was confirmed")
+    monkeypatch.setattr(mail, "mark_sent_seconds", lambda: 0.0)
+    _mark_sent_fails(monkeypatch, times=1, for_long=True)
+    Worker().step()
+    database["up"] = True
+
+    # A worker in another process, which never saw this one send it, takes the job (its lease ran out).
+    monkeypatch.setattr(mail, "_accepted", {})
+    Job.objects.filter(name="common.send_email").update(locked_until=timezone.now() - timedelta(seconds=1))
+    Worker().step()
 
     # At least once: the message went out again, under the same Message-ID, so a mail server or
     # reader can tell the repeat; it is never lost.
