@@ -18,10 +18,12 @@ The guarantee, whatever stops a job half-way:
   for longer than one lease after the thread that held it let it go, however long the worker lives.
 - e-mail (`common.mail`) is delivered at least once, with an idempotency key: its row is checked
   before each send and marked sent as soon as the mail server accepts it, and its Message-ID is the
-  same on every try. It goes out twice only if the worker dies between the server's "accepted" and
-  that mark, or the database goes away then and stays away longer than half a lease (the mark is
-  retried for that long, while the lease still holds); a receiving server or reader can tell the
-  repeat by its Message-ID.
+  same on every try. When the database goes away between the server's "accepted" and that mark,
+  the mark is retried for half a lease (the lease still holds), and the worker process remembers
+  the e-mail as accepted, so its next try records it instead of sending it again. It goes out twice
+  only if the worker process dies in that instant, or the database stays away longer than that and
+  a worker in another process takes the job first; the repeat carries the same Message-ID, so a
+  receiving server or reader can tell it.
 The same tables work on SQLite (the demo, one worker) and PostgreSQL (any number of workers on
 any number of machines; rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
 
