@@ -4,19 +4,23 @@
 reset, anything calling `send_mail`) becomes an `Email` row and a job, in the current transaction.
 The worker then delivers it through `EMAIL_DELIVERY_BACKEND` (SMTP in production, with
 `EMAIL_TIMEOUT`), retrying with back-off; a page never waits on a mail server, and a mail server
-that is down or slow loses nothing.
+that is down or slow loses nothing. Delivery is at least once, under one Message-ID per e-mail;
+when a message can go out twice is said in `common.jobs`.
 """
 
 from __future__ import annotations
 
 import base64
 import smtplib
+import threading
+import time
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import Error as DatabaseFault
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -115,24 +119,67 @@ def as_message(row) -> EmailMultiAlternatives:
     return message
 
 
+# The e-mails this process handed to the mail server but could not yet record as sent (the database
+# went away in between), by id, with their Message-ID: a later try in this process records them
+# instead of sending them again. Emptied as they are recorded.
+_accepted: dict[int, str] = {}
+_accepted_lock = threading.Lock()
+
+
 def deliver(email_id: int) -> None:
     """Send one queued e-mail unless it was already sent. Raises so the job is tried again later;
     `PermanentError` when the server refused every recipient (trying again would not help)."""
     row = Email.objects.filter(pk=email_id).first()
     if row is None or row.status != Email.Status.QUEUED:
+        with _accepted_lock:
+            _accepted.pop(email_id, None)
         return
-    Email.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
-    try:
-        connection.send_messages([as_message(row)])
-    except smtplib.SMTPRecipientsRefused as error:
-        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000])
-        raise PermanentError(f"Every recipient was refused: {error}") from error
-    except Exception as error:
-        Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
-        raise
-    # Marked at once: the window in which a crash could make a later try send it again is this one query.
-    Email.objects.filter(pk=row.pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+    with _accepted_lock:
+        accepted = _accepted.get(row.pk) == row.message_id
+    if not accepted:
+        Email.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+        connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
+        try:
+            connection.send_messages([as_message(row)])
+        except smtplib.SMTPRecipientsRefused as error:
+            Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000])
+            raise PermanentError(f"Every recipient was refused: {error}") from error
+        except Exception as error:
+            Email.objects.filter(pk=row.pk).update(last_error=str(error)[:2000] or type(error).__name__)
+            raise
+        with _accepted_lock:
+            _accepted[row.pk] = row.message_id
+    _record_sent(row.pk)
+    with _accepted_lock:
+        _accepted.pop(row.pk, None)
+
+
+def mark_sent_seconds() -> float:
+    """How long `deliver` keeps trying to record an accepted message as sent while the database is
+    away: half a job's lease, so the lease still holds (no other worker takes the job and sends the
+    message again) when the database answers."""
+    return settings.JOBS_LEASE_SECONDS / 2
+
+
+def _record_sent(pk: int) -> None:
+    """Mark the e-mail sent at once, the mail server having accepted it. A database that went away in
+    this instant is waited for (`mark_sent_seconds`) before the error is raised: the job is then tried
+    again later, by this process (which records the e-mail without sending it again, `_accepted`) or,
+    if another worker takes it first, by one that sends it again under the same Message-ID."""
+    database = connections[router.db_for_write(Email)]
+    deadline = time.monotonic() + mark_sent_seconds()
+    pause = 0.25
+    while True:
+        try:
+            Email.objects.filter(pk=pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+            return
+        except DatabaseFault:
+            # Inside a transaction the connection cannot be replaced: the caller's transaction is lost anyway.
+            if database.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            database.close_if_unusable_or_obsolete()
+            pause = min(2.0, pause * 2)
 
 
 def mark_failed(*, email_id: int, error: str) -> None:

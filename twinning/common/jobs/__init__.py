@@ -6,6 +6,24 @@ was rolled back. A worker claims a row for a lease it renews while it works (`wo
 worker is killed its lease runs out and another worker runs the job again. Work is therefore done
 at least once, and every job is written so that doing it twice has the effect of doing it once
 (an e-mail row marked sent, a cohort run rewritten whole, reminders and nudges claimed by key).
+
+The guarantee, whatever stops a job half-way:
+- a committed job runs to an outcome (done, or failed after its attempts) at least once;
+- a worker killed: its lease (`JOBS_LEASE_SECONDS`) runs out and any worker takes the job again;
+- a worker stopped (SIGTERM): a job not finished in its grace time goes back to the queue at once;
+- the database gone while a job ran (its outcome could not be written): the job goes back to the
+  queue as soon as the database answers that worker again, due at once, the attempt counted; a
+  claim whose answer never came back is taken again one lease after it was made. A worker renews
+  the leases of the jobs its threads are running and no others, so a job never stays "running"
+  for longer than one lease after the thread that held it let it go, however long the worker lives.
+- e-mail (`common.mail`) is delivered at least once, with an idempotency key: its row is checked
+  before each send and marked sent as soon as the mail server accepts it, and its Message-ID is the
+  same on every try. When the database goes away between the server's "accepted" and that mark,
+  the mark is retried for half a lease (the lease still holds), and the worker process remembers
+  the e-mail as accepted, so its next try records it instead of sending it again. It goes out twice
+  only if the worker process dies in that instant, or the database stays away longer than that and
+  a worker in another process takes the job first; the repeat carries the same Message-ID, so a
+  receiving server or reader can tell it.
 The same tables work on SQLite (the demo, one worker) and PostgreSQL (any number of workers on
 any number of machines; rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
 

@@ -6,7 +6,11 @@ Each claim is a lease (`JOBS_LEASE_SECONDS`) that a heartbeat thread renews whil
 - SIGTERM or Ctrl-C (what systemd sends on a restart): no new job is claimed; a running job gets
   `--grace` seconds to finish, and one that has not finished by then is given back to the queue at
   once (not counted as an attempt) before the process exits, so another worker starts it again.
-- The database going away: the worker waits and tries again; it never exits on its own.
+- The database going away: the worker waits and tries again; it never exits on its own. A job
+  whose outcome could not be written is given back to the queue (due at once, the attempt counted)
+  by the first query that reaches the database again. The heartbeat renews only the leases of the
+  jobs a thread is running, so a job no thread holds any more (e.g. claimed by a commit whose answer
+  was lost) is free again one lease after its claim, even while this worker lives on.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ import socket
 import threading
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import Error as DatabaseFault  # DatabaseError, and InterfaceError (a connection found closed)
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -108,7 +113,7 @@ def execute(job: Job, worker: str) -> None:
             spec.func(**job.args)
     except Exception as error:  # noqa: BLE001 (any failure of the job's own code is recorded, not raised)
         text = "".join(traceback.format_exception_only(error)).strip()
-        if isinstance(error, DatabaseError):
+        if isinstance(error, DatabaseFault):
             # The database itself may be gone: release what we can, the lease covers the rest.
             close_old_connections()
         if isinstance(error, PermanentError) or job.attempts >= job.max_attempts:
@@ -165,48 +170,102 @@ class Worker:
         self.stopping = threading.Event()
         self.scheduler = Scheduler()
         self._scheduler_lock = threading.Lock()
-        self._failing_since: float | None = None
+        # The jobs a thread of this worker is running now: the only leases the heartbeat renews, so
+        # a job that no thread holds any more (its outcome lost with the database, or a claim whose
+        # answer never came back) is not kept by a worker that lives on.
+        self._held_lock = threading.Lock()
+        self.in_hand: set[int] = set()
+        # Jobs whose outcome could not be written, with the time of the claim that ran them: given
+        # back as soon as the database answers, unless claimed again since.
+        self.unsettled: dict[int, datetime] = {}
+
+    def step(self) -> bool:
+        """One turn of a thread's loop: give back what the database lost, queue what the schedule says
+        is due, claim a job and run it. Returns whether a job was run; raises a database `Error` when
+        the database cannot be reached."""
+        close_old_connections()
+        self._give_back_unsettled()
+        if self._scheduler_lock.acquire(blocking=False):
+            try:
+                self.scheduler.tick()
+            finally:
+                self._scheduler_lock.release()
+        job = claim(self.name)
+        if job is None:
+            return False
+        with self._held_lock:
+            self.in_hand.add(job.pk)
+        try:
+            execute(job, self.name)
+        except DatabaseFault as error:
+            # Its outcome could not be written (the database went away during the job or just
+            # after): it goes back to the queue when the database answers again.
+            logger.warning("Worker %s lost the database during job #%s: %s", self.name, job.pk, error)
+            with self._held_lock:
+                self.unsettled[job.pk] = job.started_at
+            close_old_connections()
+        except Exception:  # noqa: BLE001 (logged; the thread must outlive any one job)
+            # Not the job (execute records its errors) but its failure hook: the thread lives on, and
+            # the job, no longer renewed, is taken again when its lease runs out.
+            logger.exception("Worker %s could not record the outcome of job #%s", self.name, job.pk)
+        finally:
+            with self._held_lock:
+                self.in_hand.discard(job.pk)
+        return True
+
+    def _give_back_unsettled(self) -> None:
+        """Queue again, due now, the jobs whose outcome the database lost while they ran here. Their
+        attempt counts (a job that takes the database down every time still ends as failed). Only the
+        claim that ran is undone: a job done since, or claimed again (by any worker, this one too,
+        once its lease ran out), is left alone."""
+        with self._held_lock:
+            lost = dict(self.unsettled)
+        given = 0
+        for pk, started_at in lost.items():
+            given += Job.objects.filter(
+                pk=pk, locked_by=self.name, status=Job.Status.RUNNING, started_at=started_at
+            ).update(status=Job.Status.QUEUED, locked_by="", locked_until=None, run_at=timezone.now())
+            with self._held_lock:
+                self.unsettled.pop(pk, None)
+        if given:
+            logger.warning("Worker %s gave back %s job(s) whose outcome the database lost.", self.name, given)
 
     # The loop of one thread: claim, run, repeat; wait a little when there is nothing to do.
     def _loop(self) -> None:
         pause = self.poll
         while not self.stopping.is_set():
             try:
-                close_old_connections()
-                if self._scheduler_lock.acquire(blocking=False):
-                    try:
-                        self.scheduler.tick()
-                    finally:
-                        self._scheduler_lock.release()
-                job = claim(self.name)
-            except DatabaseError as error:
+                ran = self.step()
+            except DatabaseFault as error:
                 logger.warning("Worker %s cannot reach the database: %s", self.name, error)
                 close_old_connections()
                 pause = min(5.0, pause * 2 or 0.5)
                 self.stopping.wait(pause)
                 continue
             pause = self.poll
-            if job is None:
+            if not ran:
                 self.stopping.wait(self.poll)
-                continue
-            try:
-                execute(job, self.name)
-            except DatabaseError as error:
-                # Its outcome could not be written: the lease runs out and the job is run again.
-                logger.warning("Worker %s lost the database during job #%s: %s", self.name, job.pk, error)
-                close_old_connections()
         close_old_connections()
         connection.close()
+
+    def beat(self) -> None:
+        """Renew the leases of the jobs a thread of this worker is running now, and say it is alive."""
+        now = timezone.now()
+        with self._held_lock:
+            held = list(self.in_hand)
+        if held:
+            Job.objects.filter(pk__in=held, locked_by=self.name, status=Job.Status.RUNNING).update(
+                locked_until=now + lease()
+            )
+        WorkerBeat.objects.filter(name=self.name).update(seen_at=now)
 
     def _heartbeat(self) -> None:
         interval = max(0.5, settings.JOBS_LEASE_SECONDS / 4)
         while not self.stopping.wait(interval):
             try:
                 close_old_connections()
-                now = timezone.now()
-                Job.objects.filter(locked_by=self.name, status=Job.Status.RUNNING).update(locked_until=now + lease())
-                WorkerBeat.objects.filter(name=self.name).update(seen_at=now)
-            except DatabaseError as error:
+                self.beat()
+            except DatabaseFault as error:
                 logger.warning("Worker %s could not renew its leases: %s", self.name, error)
                 close_old_connections()
         connection.close()
@@ -218,7 +277,7 @@ class Worker:
                     name=self.name, defaults={"hostname": socket.gethostname(), "pid": os.getpid()}
                 )
                 return
-            except DatabaseError:
+            except DatabaseFault:
                 close_old_connections()
                 self.stopping.wait(1)
 
@@ -253,7 +312,7 @@ class Worker:
         try:
             close_old_connections()
             released = self.release()
-        except DatabaseError as error:
+        except DatabaseFault as error:
             logger.warning("Worker %s could not give its jobs back (their leases will run out): %s", self.name, error)
             released = 0
         if released:
