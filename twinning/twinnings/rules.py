@@ -74,6 +74,17 @@ def twinnings_overseen_by(user, *, statuses: Collection[str] | None = None) -> Q
     return found if statuses is None else found.filter(status__in=statuses)
 
 
+def oversees_any_twinning(user) -> bool:
+    """Whether this person oversees at least one twinning (as `twinnings_overseen_by(user).exists()`): each way into
+    their care asked for one twinning through its own index, which stops at the first, rather than their whole scope
+    gathered to find one."""
+    if not user.is_authenticated:
+        return False
+    if roles_of(user).admin:
+        return Twinning.objects.exists()
+    return any(source.exists() for source in _overseen_ids(user, principals=False))
+
+
 def twinnings_for(user) -> QuerySet[Twinning]:
     if not user.is_authenticated:
         return Twinning.objects.none()

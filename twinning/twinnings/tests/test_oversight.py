@@ -13,7 +13,7 @@ from twinning.accounts.rules import roles_of
 from twinning.schools.models import Programme
 from twinning.twinnings import services
 from twinning.twinnings.models import Twinning, TwinningSchool
-from twinning.twinnings.rules import can_oversee, twinnings_for, twinnings_overseen_by
+from twinning.twinnings.rules import can_oversee, oversees_any_twinning, twinnings_for, twinnings_overseen_by
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def test_oversight_scope_and_can_oversee_agree_for_every_persona_and_shape(shape
         one_by_one = {name for name, twinning in twinnings.items() if can_oversee(person, twinning)}
         assert (who, scope) == (who, OVERSEES[who])
         assert (who, one_by_one) == (who, OVERSEES[who])
+        assert (who, oversees_any_twinning(person)) == (who, bool(OVERSEES[who]))
 
 
 def test_oversight_what_a_person_sees_holds_what_they_oversee_and_their_own(shapes, cast):
