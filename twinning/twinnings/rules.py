@@ -7,7 +7,7 @@ person's reach is a 404, whether or not it exists.
 from collections.abc import Collection
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,13 +20,25 @@ from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 def _ids(*sources: QuerySet) -> QuerySet:
     """One column of twinning ids read from each source in turn, as one query (a UNION, which also drops the
-    twinnings found twice). Each source is a plain read through its own index (a person's coordinated twinnings, the
-    rows of the schools of some countries, a programme's twinnings), so the database reads as many rows as the
-    person's scope holds: an OR across the twinnings, their schools and the schools' countries could only be answered
-    by joining every twinning to every school taking part in it and filtering the lot (and an OR of subqueries is
-    costed so high that PostgreSQL compiles it before running it, which took longer than the query)."""
+    twinnings found twice). Each source is a read through its own index (a person's coordinated twinnings, the
+    schools of some countries, a programme's twinnings), so the database reads as many rows as the person's scope
+    holds: an OR across the twinnings, their schools and the schools' countries could only be answered by joining
+    every twinning to every school taking part in it and filtering the lot (and an OR of subqueries is costed so high
+    that PostgreSQL compiles it before running it, which took longer than the query)."""
     first, *rest = (source.order_by() for source in sources)
     return first.union(*rest) if rest else first
+
+
+def _reached(ways: list[Q], twinnings: QuerySet[Twinning]) -> QuerySet[Twinning]:
+    """Of `twinnings`, those reached by any of these ways. By one way alone (NSO staff, a programme's coordinator),
+    the way is the query's own condition: the planner then chooses between checking each twinning through its schools
+    (a few twinnings in a state, a page of them in order) and gathering the scope first (all of it); by more, the
+    twinnings each way reaches, asked of each in turn (`_ids`)."""
+    if not ways:
+        return twinnings.none()
+    if len(ways) == 1:
+        return twinnings.filter(ways[0])
+    return twinnings.filter(pk__in=_ids(*(twinnings.filter(way).values("pk") for way in ways)))
 
 
 def _countries_served_by(nsos) -> list[str]:
@@ -35,31 +47,28 @@ def _countries_served_by(nsos) -> list[str]:
     return list(Country.objects.filter(nso_id__in=nsos).order_by("code").values_list("code", flat=True))
 
 
-def _overseen_ids(user, *, principals: bool = True, statuses: Collection[str] | None = None) -> list[QuerySet]:
-    """The sources of the twinnings a person oversees without being a member: the twinnings they coordinate, those
-    with a school in a country of an NSO they serve (as staff or coordinator, through any school, the second partner
-    country's as much as the first's), those of a programme they coordinate and (with `principals`) those their school
-    takes part in as its principal. Without `principals`, the scope of `can_oversee`: those who approve, re-match and
-    close. Administrators oversee every twinning and are not asked here.
-
-    With `statuses`, only the twinnings in those states, asked of each source: a few states (those waiting for
-    approval, for a partner) are then read from the twinnings in that state, each checked through its own schools,
-    rather than from every school of the person's countries."""
+def _ways_into_care(user, *, principals: bool = True, coordinated: bool = True) -> list[Q]:
+    """The ways a twinning is in a person's care without their being a member: they coordinate it, it has a school in
+    a country of an NSO they serve (as staff or coordinator, through any school, the second partner country's as much
+    as the first's), it belongs to a programme they coordinate, or (with `principals`) their school takes part in it
+    as its principal. Without `principals`, the scope of `can_oversee`: those who approve, re-match and close.
+    Without `coordinated`, the first way is left out when the person coordinates no twinning by name (most overseers),
+    which costs a look in the index but leaves one way for most. Administrators oversee every twinning and are not
+    asked here."""
     roles = roles_of(user)
-    twinnings = Twinning.objects.all() if statuses is None else Twinning.objects.filter(status__in=statuses)
-    sources = [twinnings.filter(coordinator=user).values("pk")]
+    ways = []
+    if coordinated or Twinning.objects.filter(coordinator=user).exists():
+        ways.append(Q(coordinator=user))
     countries = _countries_served_by(roles.nso_ids | roles.coordinator_nso_ids)
     if countries:
-        in_countries = TwinningSchool.objects.filter(school__country_id__in=countries)
-        if statuses is None:
-            sources.append(in_countries.values("twinning_id"))
-        else:
-            sources.append(twinnings.filter(Exists(in_countries.filter(twinning_id=OuterRef("pk")))).values("pk"))
+        in_countries = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school__country_id__in=countries)
+        ways.append(Q(Exists(in_countries)))
     if roles.coordinator_programme_ids:
-        sources.append(twinnings.filter(programme_id__in=roles.coordinator_programme_ids).values("pk"))
+        ways.append(Q(programme_id__in=roles.coordinator_programme_ids))
     if principals and roles.principal_school_ids:
-        sources.append(TwinningSchool.objects.filter(school_id__in=roles.principal_school_ids).values("twinning_id"))
-    return sources
+        led = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school_id__in=roles.principal_school_ids)
+        ways.append(Q(Exists(led)))
+    return ways
 
 
 def twinnings_overseen_by(user, *, statuses: Collection[str] | None = None) -> QuerySet[Twinning]:
@@ -67,22 +76,20 @@ def twinnings_overseen_by(user, *, statuses: Collection[str] | None = None) -> Q
     only those in these states (asked of each way into the person's care, which is quicker than filtering after)."""
     if not user.is_authenticated:
         return Twinning.objects.none()
+    twinnings = Twinning.objects.all() if statuses is None else Twinning.objects.filter(status__in=statuses)
     if roles_of(user).admin:
-        return Twinning.objects.all() if statuses is None else Twinning.objects.filter(status__in=statuses)
-    found = Twinning.objects.filter(pk__in=_ids(*_overseen_ids(user, principals=False, statuses=statuses)))
-    # The states asked again outside, where they cost nothing: the page reads them as it would without the argument.
-    return found if statuses is None else found.filter(status__in=statuses)
+        return twinnings
+    return _reached(_ways_into_care(user, principals=False, coordinated=False), twinnings)
 
 
 def oversees_any_twinning(user) -> bool:
     """Whether this person oversees at least one twinning (as `twinnings_overseen_by(user).exists()`): each way into
-    their care asked for one twinning through its own index, which stops at the first, rather than their whole scope
-    gathered to find one."""
+    their care asked for one twinning, which stops at the first, rather than their whole scope gathered to find one."""
     if not user.is_authenticated:
         return False
     if roles_of(user).admin:
         return Twinning.objects.exists()
-    return any(source.exists() for source in _overseen_ids(user, principals=False))
+    return any(Twinning.objects.filter(way).exists() for way in _ways_into_care(user, principals=False))
 
 
 def twinnings_for(user) -> QuerySet[Twinning]:
@@ -90,19 +97,20 @@ def twinnings_for(user) -> QuerySet[Twinning]:
         return Twinning.objects.none()
     if roles_of(user).admin:
         return Twinning.objects.all()
-    sources = [
-        Membership.objects.filter(user=user, active=True).values("twinning_id"),
-        *_overseen_ids(user),
+    ways = [
+        Q(Exists(Membership.objects.filter(twinning_id=OuterRef("pk"), user=user, active=True))),
+        *_ways_into_care(user),
     ]
     school = teaching_school_id(user)
     if school is not None:
         # Teachers see the twinnings their school is invited to, so they can answer.
-        sources.append(
-            TwinningSchool.objects.filter(
-                school_id=school, status__in=[TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED]
-            ).values("twinning_id")
+        invited = TwinningSchool.objects.filter(
+            twinning_id=OuterRef("pk"),
+            school_id=school,
+            status__in=[TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED],
         )
-    return Twinning.objects.filter(pk__in=_ids(*sources))
+        ways.append(Q(Exists(invited)))
+    return _reached(ways, Twinning.objects.all())
 
 
 def get_twinning_for_user(user, pk: int) -> Twinning:
