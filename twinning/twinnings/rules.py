@@ -52,19 +52,20 @@ def _ways_into_care(user, *, principals: bool = True, coordinated: bool = True) 
     a country of an NSO they serve (as staff or coordinator, through any school, the second partner country's as much
     as the first's), it belongs to a programme they coordinate, or (with `principals`) their school takes part in it
     as its principal. Without `principals`, the scope of `can_oversee`: those who approve, re-match and close.
-    Without `coordinated`, the first way is left out when the person coordinates no twinning by name (most overseers),
-    which costs a look in the index but leaves one way for most. Administrators oversee every twinning and are not
-    asked here."""
+    Without `coordinated`, the first way is left out when the person coordinates no twinning by name and no programme
+    (most NSO staff), which costs a look in the index but leaves them one way. Administrators oversee every twinning
+    and are not asked here."""
     roles = roles_of(user)
-    ways = []
-    if coordinated or Twinning.objects.filter(coordinator=user).exists():
-        ways.append(Q(coordinator=user))
+    # The ways read from the twinning's own row (coordinated by them, in their programme) are one condition, which an
+    # index on each column answers together; only the ways through the twinning's schools are asked apart.
+    own = Q(programme_id__in=roles.coordinator_programme_ids) if roles.coordinator_programme_ids else None
+    if coordinated or own is not None or Twinning.objects.filter(coordinator=user).exists():
+        own = Q(coordinator=user) if own is None else Q(coordinator=user) | own
+    ways = [] if own is None else [own]
     countries = _countries_served_by(roles.nso_ids | roles.coordinator_nso_ids)
     if countries:
         in_countries = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school__country_id__in=countries)
         ways.append(Q(Exists(in_countries)))
-    if roles.coordinator_programme_ids:
-        ways.append(Q(programme_id__in=roles.coordinator_programme_ids))
     if principals and roles.principal_school_ids:
         led = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school_id__in=roles.principal_school_ids)
         ways.append(Q(Exists(led)))
