@@ -88,6 +88,15 @@ class User(Searchable, AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
             models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
         ]
+        indexes = [
+            # The few with an address not yet confirmed (those signing up): the teachers waiting for validation who
+            # cannot be validated yet are found from here, not by looking up each person waiting.
+            models.Index(
+                fields=["id"],
+                condition=Q(email_confirmed_at__isnull=True, email__isnull=False),
+                name="user_address_unconfirmed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.username or f"#{self.pk}"

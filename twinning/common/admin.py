@@ -1,18 +1,69 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from twinning.common.audit import recorded_actions
+from twinning.common.keyset import AFTER, BEFORE, keyset_page
 from twinning.common.models import AuditEntry, Email, Job, WorkerBeat
 from twinning.common.tasks import send_email
+
+
+class KeysetChangeList(ChangeList):
+    """An admin list paged by key (`common.keyset`), with "previous" and "next" links and nothing counted: Django's
+    list counts every row that passes the filters (twice, unfiltered) to number its pages, and reads a deep page by
+    OFFSET, both as long as the table. The admin's `keyset_keys` order the list, and it is not sorted otherwise."""
+
+    def get_filters_params(self, params=None):
+        lookups = super().get_filters_params(params)
+        for cursor in (AFTER, BEFORE):
+            lookups.pop(cursor, None)
+        return lookups
+
+    def get_results(self, request):
+        page = keyset_page(request, self.queryset, keys=self.model_admin.keyset_keys, size=self.list_per_page)
+        self.keyset = page
+        self.result_list = page.object_list
+        # Only the page's own rows are known: the templates say nothing of a total (the search form shows a count
+        # only when the two differ, and the pagination is the keyset's own, `admin/common/keyset_pagination.html`).
+        self.result_count = self.full_result_count = len(page.object_list)
+        self.show_full_result_count = False
+        self.show_admin_actions = bool(page.object_list)
+        self.can_show_all = False
+        self.multi_page = page.has_other_pages()
+        self.paginator = None
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions the log holds, found through their index rather than by a DISTINCT of every entry."""
+
+    title = gettext_lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(action, action) for action in recorded_actions()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor", "action", "target_type", "target_id", "reason")
-    list_filter = ("action",)
+    list_filter = (ActionFilter,)
     search_fields = ("action", "reason", "actor__email")
     list_select_related = ("actor", "target_type")
+    # Newest first, paged by key (`KeysetChangeList`), through the index `audit_log_order` (of one action:
+    # `audit_log_by_action`); no other sort, which no index would serve.
+    keyset_keys = ("-at", "-pk")
+    sortable_by = ()
+    show_facets = admin.ShowFacets.NEVER  # a count per action, of every entry
+    actions = None
+
+    def get_changelist(self, request, **kwargs):
+        return KeysetChangeList
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,21 @@ def label(action: str) -> str:
     """The action as a sentence in the active language; never the raw key, even for an old entry."""
     text = _LABELS.get(action)
     return str(text) if text is not None else _("Another change")
+
+
+def recorded_actions() -> list[str]:
+    """Every action the log holds, in order, for the administrator's filter: found by stepping through the index of
+    the actions, each step the next one greater than the last (as many index reads as there are actions), where a
+    DISTINCT would read every entry the log has ever kept."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    column = connection.ops.quote_name(AuditEntry._meta.get_field("action").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(action) AS (SELECT MIN({column}) FROM {table} "  # noqa: S608  # nosec B608
+            f"UNION ALL SELECT (SELECT MIN(later.{column}) FROM {table} AS later WHERE later.{column} > found.action) "
+            "FROM found WHERE found.action IS NOT NULL) SELECT action FROM found WHERE action IS NOT NULL"
+        )
+        return [action for (action,) in cursor.fetchall()]
 
 
 def record(*, actor, action: str, target: models.Model | None, reason: str = "", **data) -> AuditEntry:

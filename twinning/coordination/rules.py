@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404
 from twinning.accounts.rules import roles_of
 from twinning.schools.models import Programme
 from twinning.twinnings.models import Twinning
-from twinning.twinnings.rules import can_oversee, get_twinning_for_user, twinnings_overseen_by
+from twinning.twinnings.rules import can_oversee, get_twinning_for_user, oversees_any_twinning
 
 
 def can_see_caseload(user) -> bool:
     """The caseload is for those who oversee at least one twinning."""
-    return twinnings_overseen_by(user).exists()
+    return oversees_any_twinning(user)
 
 
 def get_twinning_for_coordinator(user, pk: int) -> Twinning:

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,11 +48,9 @@ def caseload(request):
         request.user, state=filters.get("state") or "", programme=filters.get("programme"), sort=sort
     )
     page = keyset_page(request, twinnings, keys=queries.caseload_keys(sort), size=PAGE_SIZE)
-    counts = dict(
-        TwinningHealth.objects.filter(twinning__in=overseen)
-        .values("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+    # The states counted and the latest check read in one pass over the scope's health, not one each.
+    checked = TwinningHealth.objects.filter(twinning__in=overseen).aggregate(
+        computed_at=Max("computed_at"), **{value: Count("pk", filter=Q(state=value)) for value in State.values}
     )
     rows = []
     for twinning in page.object_list:
@@ -73,12 +71,9 @@ def caseload(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "counts": [(value, label, counts.get(value, 0)) for value, label in State.choices],
+            "counts": [(value, label, checked[value]) for value, label in State.choices],
             "manages_limits": rules.can_set_limits(request.user),
-            "computed_at": TwinningHealth.objects.filter(twinning__in=overseen)
-            .order_by("-computed_at")
-            .values_list("computed_at", flat=True)
-            .first(),
+            "computed_at": checked["computed_at"],
         },
     )
 

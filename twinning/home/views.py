@@ -55,13 +55,13 @@ def _waiting_for_overseer(user) -> dict:
     """What waits for a coordinator (or NSO staff, or a programme's administrator): schools asking to
     join a programme they decide for, twinnings to approve, twinnings to re-match, cohort runs to
     review and the schools the latest run left without a partner."""
-    overseen = twinnings_overseen_by(user)
-    to_approve = overseen.filter(status=Twinning.Status.ACCEPTED).order_by("changed_at", "pk")
+    # Each asked of the twinnings in that state alone: a few in the network, each checked through its schools.
+    to_approve = twinnings_overseen_by(user, statuses=[Twinning.Status.ACCEPTED]).order_by("changed_at", "pk")
     cohorts = cohort_work_for(user)
     return {
         "memberships": school_queries.membership_request_count_for(user),
         "to_approve": to_approve.count(),
         "approve_first": list(to_approve[:5]),
-        "rematch": overseen.filter(status=Twinning.Status.NEEDS_PARTNER).count(),
+        "rematch": twinnings_overseen_by(user, statuses=[Twinning.Status.NEEDS_PARTNER]).count(),
         **cohorts,
     }

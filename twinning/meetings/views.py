@@ -56,6 +56,7 @@ from twinning.meetings.models import (
 )
 from twinning.schools import rules as school_rules
 from twinning.schools.models import SCHOOL_WEEK_DAYS
+from twinning.twinnings.models import Twinning
 from twinning.twinnings.rules import twinnings_overseen_by
 from twinning.workspace import queries as workspace_queries
 from twinning.workspace.rules import WORKING
@@ -686,10 +687,13 @@ def remove_closure(request, school_pk: int):
 @login_required
 def overview(request):
     """The meetings of every twinning the person oversees, and each one's common school time in the next four weeks."""
-    twinnings = twinnings_overseen_by(request.user).filter(status__in=WORKING).order_by(*OVERVIEW_KEYS)
+    twinnings = twinnings_overseen_by(request.user, statuses=WORKING).order_by(*OVERVIEW_KEYS)
     page = keyset_page(request, twinnings, keys=OVERVIEW_KEYS, size=OVERVIEW_PAGE)
     today = timezone.localdate()
     first, last = today, today + timedelta(days=27)
     ids = [t.pk for t in page.object_list]
-    rows = queries.overview_for(twinnings.filter(pk__in=ids).select_related("programme"), first, last)
+    # The page's twinnings by their keys, which the scope above has just given: not the scope asked again.
+    rows = queries.overview_for(
+        Twinning.objects.filter(pk__in=ids).order_by(*OVERVIEW_KEYS).select_related("programme"), first, last
+    )
     return render(request, "meetings/overview.html", {"page": page, "rows": rows, "first": first, "last": last})

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from twinning.accounts.models import User
 from twinning.accounts.rules import roles_of
 from twinning.common.search import contains_words
 from twinning.schools import rules
@@ -76,14 +77,19 @@ def validation_counts_for_staff(user, counting: KeptCounts) -> dict[str, int]:
         return dict.fromkeys(
             ("waiting", "unconfirmed", "schools_waiting", "validated", "decided_recently", "schools_validated"), 0
         )
-    waiting = TeacherProfile.objects.filter(status=ValidationStatus.PENDING)
+    pending = TeacherProfile.objects.filter(status=ValidationStatus.PENDING)
     if not roles_of(user).admin:  # the administrator's scope is every school: no need to read them
-        waiting = waiting.filter(school__in=School.objects.filter(scope))
-    counts = waiting.aggregate(
-        # The person counted, not the row's key: the index holds the person, not the key.
-        waiting=Count("user", filter=Q(user__email_confirmed_at__isnull=False)),
-        unconfirmed=Count("user", filter=Q(user__email_confirmed_at__isnull=True)),
+        pending = pending.filter(school__in=School.objects.filter(scope))
+    # Every teacher waiting, counted from the index of the waiting alone (the person counted, not the row's key: the
+    # index holds the person); of them, those whose address is not confirmed yet, found among the few people with an
+    # unconfirmed address (`user_address_unconfirmed`) rather than by looking up each person waiting. A teacher's
+    # account always has an address (signing up and the import ask for it; pupils, who have none, teach nobody).
+    unconfirmed_people = User.objects.filter(email_confirmed_at__isnull=True, email__isnull=False).values("pk")
+    counts = pending.aggregate(
+        everyone=Count("user"),
+        unconfirmed=Count("user", filter=Q(user_id__in=unconfirmed_people)),
     )
+    counts = {"waiting": (counts["everyone"] or 0) - (counts["unconfirmed"] or 0), "unconfirmed": counts["unconfirmed"]}
     counts["schools_waiting"] = School.objects.filter(scope, status=ValidationStatus.PENDING).count()
     groups = counting.groups.all()
     if not roles_of(user).admin:

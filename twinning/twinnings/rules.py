@@ -4,56 +4,114 @@
 person's reach is a 404, whether or not it exists.
 """
 
+from collections.abc import Collection
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from twinning.accounts.models import Role
 from twinning.accounts.rules import roles_of
-from twinning.common.scopes import everything
-from twinning.schools.models import TeacherProfile, ValidationStatus
+from twinning.schools.models import Country, TeacherProfile, ValidationStatus
 from twinning.schools.rules import teaching_school_id
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 
-def _oversight(user, *, principals: bool = True) -> Q:
-    """Twinnings a person oversees without being a member: coordinators, NSO staff, (principals).
+def _ids(*sources: QuerySet) -> QuerySet:
+    """One column of twinning ids read from each source in turn, as one query (a UNION, which also drops the
+    twinnings found twice). Each source is a read through its own index (a person's coordinated twinnings, the
+    schools of some countries, a programme's twinnings), so the database reads as many rows as the person's scope
+    holds: an OR across the twinnings, their schools and the schools' countries could only be answered by joining
+    every twinning to every school taking part in it and filtering the lot (and an OR of subqueries is costed so high
+    that PostgreSQL compiles it before running it, which took longer than the query)."""
+    first, *rest = (source.order_by() for source in sources)
+    return first.union(*rest) if rest else first
 
-    Without `principals`, the same scope as `can_oversee`: those who approve, re-match and close.
-    """
+
+def _reached(ways: list[Q], twinnings: QuerySet[Twinning]) -> QuerySet[Twinning]:
+    """Of `twinnings`, those reached by any of these ways. By one way alone (NSO staff, a programme's coordinator),
+    the way is the query's own condition: the planner then chooses between checking each twinning through its schools
+    (a few twinnings in a state, a page of them in order) and gathering the scope first (all of it); by more, the
+    twinnings each way reaches, asked of each in turn (`_ids`)."""
+    if not ways:
+        return twinnings.none()
+    if len(ways) == 1:
+        return twinnings.filter(ways[0])
+    return twinnings.filter(pk__in=_ids(*(twinnings.filter(way).values("pk") for way in ways)))
+
+
+def _countries_served_by(nsos) -> list[str]:
+    """The codes of the countries these NSOs serve: named in the query as they are, so the planner knows how many
+    schools each holds (through a join with the countries it would guess, and guess few)."""
+    return list(Country.objects.filter(nso_id__in=nsos).order_by("code").values_list("code", flat=True))
+
+
+def _ways_into_care(user, *, principals: bool = True, coordinated: bool = True) -> list[Q]:
+    """The ways a twinning is in a person's care without their being a member: they coordinate it, it has a school in
+    a country of an NSO they serve (as staff or coordinator, through any school, the second partner country's as much
+    as the first's), it belongs to a programme they coordinate, or (with `principals`) their school takes part in it
+    as its principal. Without `principals`, the scope of `can_oversee`: those who approve, re-match and close.
+    Without `coordinated`, the first way is left out when the person coordinates no twinning by name and no programme
+    (most NSO staff), which costs a look in the index but leaves them one way. Administrators oversee every twinning
+    and are not asked here."""
     roles = roles_of(user)
-    if roles.admin:
-        return everything()
-    scope = Q(coordinator=user)
-    nsos = roles.nso_ids | roles.coordinator_nso_ids
-    if nsos:
-        scope |= Q(schools__school__country__nso_id__in=nsos)
-    if roles.coordinator_programme_ids:
-        scope |= Q(programme_id__in=roles.coordinator_programme_ids)
+    # The ways read from the twinning's own row (coordinated by them, in their programme) are one condition, which an
+    # index on each column answers together; only the ways through the twinning's schools are asked apart.
+    own = Q(programme_id__in=roles.coordinator_programme_ids) if roles.coordinator_programme_ids else None
+    if coordinated or own is not None or Twinning.objects.filter(coordinator=user).exists():
+        own = Q(coordinator=user) if own is None else Q(coordinator=user) | own
+    ways = [] if own is None else [own]
+    countries = _countries_served_by(roles.nso_ids | roles.coordinator_nso_ids)
+    if countries:
+        in_countries = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school__country_id__in=countries)
+        ways.append(Q(Exists(in_countries)))
     if principals and roles.principal_school_ids:
-        scope |= Q(schools__school_id__in=roles.principal_school_ids)
-    return scope
+        led = TwinningSchool.objects.filter(twinning_id=OuterRef("pk"), school_id__in=roles.principal_school_ids)
+        ways.append(Q(Exists(led)))
+    return ways
 
 
-def twinnings_overseen_by(user) -> QuerySet[Twinning]:
-    """The twinnings this person approves, re-matches and closes (as `can_oversee`), in one query."""
+def twinnings_overseen_by(user, *, statuses: Collection[str] | None = None) -> QuerySet[Twinning]:
+    """The twinnings this person approves, re-matches and closes (as `can_oversee`), in one query; with `statuses`,
+    only those in these states (asked of each way into the person's care, which is quicker than filtering after)."""
     if not user.is_authenticated:
         return Twinning.objects.none()
-    return Twinning.objects.filter(pk__in=Twinning.objects.filter(_oversight(user, principals=False)).values("pk"))
+    twinnings = Twinning.objects.all() if statuses is None else Twinning.objects.filter(status__in=statuses)
+    if roles_of(user).admin:
+        return twinnings
+    return _reached(_ways_into_care(user, principals=False, coordinated=False), twinnings)
+
+
+def oversees_any_twinning(user) -> bool:
+    """Whether this person oversees at least one twinning (as `twinnings_overseen_by(user).exists()`): each way into
+    their care asked for one twinning, which stops at the first, rather than their whole scope gathered to find one."""
+    if not user.is_authenticated:
+        return False
+    if roles_of(user).admin:
+        return Twinning.objects.exists()
+    return any(Twinning.objects.filter(way).exists() for way in _ways_into_care(user, principals=False))
 
 
 def twinnings_for(user) -> QuerySet[Twinning]:
     if not user.is_authenticated:
         return Twinning.objects.none()
-    visible = Q(memberships__user=user, memberships__active=True) | _oversight(user)
+    if roles_of(user).admin:
+        return Twinning.objects.all()
+    ways = [
+        Q(Exists(Membership.objects.filter(twinning_id=OuterRef("pk"), user=user, active=True))),
+        *_ways_into_care(user),
+    ]
     school = teaching_school_id(user)
     if school is not None:
         # Teachers see the twinnings their school is invited to, so they can answer.
-        visible |= Q(
-            schools__school_id=school, schools__status__in=[TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED]
+        invited = TwinningSchool.objects.filter(
+            twinning_id=OuterRef("pk"),
+            school_id=school,
+            status__in=[TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED],
         )
-    return Twinning.objects.filter(pk__in=Twinning.objects.filter(visible).values("pk"))
+        ways.append(Q(Exists(invited)))
+    return _reached(ways, Twinning.objects.all())
 
 
 def get_twinning_for_user(user, pk: int) -> Twinning:
