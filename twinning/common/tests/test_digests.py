@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -45,6 +46,14 @@ def _next_local(hour: int, minute: int, zone: str) -> datetime:
     """Tomorrow at this local time: after every notification the test makes now."""
     local = datetime.now(ZoneInfo(zone)) + timedelta(days=1)
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def _next_digest_hour(zone: str) -> datetime:
+    """The first time the daily digest falls due after now, in this zone (today's, or else tomorrow's,
+    DIGEST_HOUR): half an hour before it nothing made now is due yet, at any hour the test runs."""
+    local = datetime.now(ZoneInfo(zone))
+    moment = local.replace(hour=settings.DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return moment if moment > local else moment + timedelta(days=1)
 
 
 def _send(now, django_capture_on_commit_callbacks, **kwargs):
@@ -88,9 +97,9 @@ def test_daily_digest_grouped_in_readers_language_and_sent_once(cast, twinning, 
         _notify(teacher, ACTIVITY, twinning, django_capture_on_commit_callbacks)
     mail.outbox.clear()
 
-    early = _next_local(6, 30, "Asia/Jerusalem")
+    due = _next_digest_hour("Asia/Jerusalem") + timedelta(minutes=30)
+    early = due - timedelta(hours=1)
     assert _send(early, django_capture_on_commit_callbacks)["emails"] == 0
-    due = _next_local(7, 30, "Asia/Jerusalem")
     assert _send(due, django_capture_on_commit_callbacks) == {"emails": 1, "sent": 2, "skipped": 0}
     assert _send(due + timedelta(hours=1), django_capture_on_commit_callbacks)["emails"] == 0
 
