@@ -6,6 +6,7 @@ removed or added are put back as they were, so no request sees another's effects
 declarations stay independent of their order.
 """
 
+import contextlib
 import io
 import json
 import math
@@ -71,6 +72,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast, TWINNING_API_RATE_PER_MINUTE=10**9),
         quiet_sessions,
+        _one_layout_per_document(),
     ):
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -99,6 +101,33 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _one_layout_per_document():
+    """WeasyPrint lays out each distinct HTML document once for the whole matrix.
+
+    The certificate is the same document for everyone allowed to download it (it is in its holder's
+    language), and laying it out took most of the matrix's time on that URL. Every request still
+    goes through the view, its access check and the template that writes the document; only the
+    layout of a document already laid out is reused, and the first one is WeasyPrint's real PDF.
+    """
+    import weasyprint
+
+    real = weasyprint.HTML
+    laid_out: dict[str, bytes] = {}
+
+    class Document:
+        def __init__(self, *, string: str, **options):
+            self.string, self.options = string, options
+
+        def write_pdf(self) -> bytes:
+            if self.string not in laid_out:
+                laid_out[self.string] = real(string=self.string, **self.options).write_pdf()
+            return laid_out[self.string]
+
+    with mock.patch.object(weasyprint, "HTML", Document):
+        yield
 
 
 def _fingerprint_sql() -> str:
