@@ -49,6 +49,7 @@ FIELD_OF_USE: dict[str, str] = {
 # A family that has not answered is reminded this long after the e-mail, then again as long after.
 REMIND_AFTER = timedelta(days=7)
 MAX_REMINDERS = 2
+EXPIRE_BATCH = 500
 
 _withdrawal_steps: list[Callable[..., None]] = []
 
@@ -327,10 +328,15 @@ def expire_past_years() -> int:
     for field in FIELD_OF_USE.values():
         any_consent |= Q(**{field: True})
     answered = ConsentAnswer.objects.filter(request__school_year=year).values("request__pupil_id")
-    changed = 0
-    for pupil in Pupil.objects.filter(any_consent).exclude(pk__in=answered).select_related("user"):
-        with transaction.atomic():
-            taken_back = _apply(pupil, run_steps=False)
-            audit.record(actor=None, action="consent.expired", target=pupil, uses=sorted(taken_back))
-        changed += 1
+    due = Pupil.objects.filter(any_consent).exclude(pk__in=answered).order_by("pk")
+    changed, last = 0, 0
+    # A year's start may concern every pupil of a large network: read them a batch at a time by key,
+    # never all at once.
+    while batch := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:EXPIRE_BATCH]):
+        for pupil in Pupil.objects.filter(pk__in=batch).select_related("user").order_by("pk"):
+            with transaction.atomic():
+                taken_back = _apply(pupil, run_steps=False)
+                audit.record(actor=None, action="consent.expired", target=pupil, uses=sorted(taken_back))
+            changed += 1
+        last = batch[-1]
     return changed

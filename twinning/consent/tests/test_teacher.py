@@ -153,6 +153,22 @@ def test_last_years_answers_no_longer_count(cast, pupils, media_root):
     assert services.expire_past_years() == 0
 
 
+def test_last_years_answers_expire_for_more_pupils_than_a_batch(cast, pupils, monkeypatch):
+    """The pupils are read a batch at a time: every one is reached, each once, whatever the batch's size."""
+    ours, theirs = pupils
+    for pupil in (ours, theirs):
+        form = services.record_paper_answers(pupil=pupil, by=pupil.created_by, answers=every(True), language="en")
+        ConsentRequest.objects.filter(pk=form.pk).update(school_year=form.school_year - 1)
+    monkeypatch.setattr(services, "EXPIRE_BATCH", 1)
+
+    assert services.expire_past_years() == 2
+
+    assert services.expire_past_years() == 0
+    for pupil in (ours, theirs):
+        pupil.refresh_from_db()
+        assert not pupil.consent_face
+
+
 def test_rules_teachers_of_the_pupils_school_only(cast, pupils):
     ours, theirs = pupils
     assert rules.may_manage_consent(cast.teacher_a.user)
