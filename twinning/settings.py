@@ -182,6 +182,16 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["twinning.common.replicas.ReplicaRouter"]
 
+# PostgreSQL's JIT compiler, off: it compiles any statement the planner thinks costly before running it, which
+# for the site's short reads costs more than it saves (an NSO's validation count: 754 ms of compiling for 50 ms of
+# work, at 200,000 schools, docs/large-network.md). DATABASE_JIT=server leaves the server's own setting, for a
+# pooler that refuses the startup option (set `ALTER ROLE … SET jit = off` there instead, docs/scaling.md).
+if os.environ.get("DATABASE_JIT", "off") == "off":
+    for _alias in DATABASES.values():
+        if _alias["ENGINE"] == "django.db.backends.postgresql":
+            _options = _alias.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+
 # Behind PgBouncer in transaction pooling, server-side cursors (QuerySet.iterator on PostgreSQL) cannot
 # be carried from one transaction to the next: turn them off (docs/scaling.md).
 if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False):
