@@ -1,5 +1,7 @@
 """Writes about people: e-mail confirmation, passwords, language and time zone, profile, roles."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -117,12 +119,23 @@ def _reason(reason: str) -> str:
     return reason
 
 
+# Steps run in the transaction that grants a role, with the new role: `reporting` queues the count of the
+# person's report figures, so that they do not wait for it on their first visit (ReportingConfig.ready).
+_role_granted_steps: list[Callable[[Role], None]] = []
+
+
+def add_role_granted_step(step: Callable[[Role], None]) -> None:
+    if step not in _role_granted_steps:
+        _role_granted_steps.append(step)
+
+
 def grant_role(*, by: User, person: User, kind: str, scope: NSO | Programme | School, reason: str) -> Role:
     """Give `person` the role `kind` in `scope` (an NSO, a programme or a school), for `reason`.
 
     The person must already have an active account with a confirmed e-mail address: nobody is
     created here. Side effects: an audit entry ``role.granted`` on the scope (who, when, why); a
-    notification to the person, in the app and by e-mail in their language.
+    notification to the person, in the app and by e-mail in their language; the steps of the apps above
+    (`add_role_granted_step`).
     """
     fields = _scope_fields(kind, scope)
     reason = _reason(reason)
@@ -147,6 +160,8 @@ def grant_role(*, by: User, person: User, kind: str, scope: NSO | Programme | Sc
                 actor=by, action="role.granted", target=scope, reason=reason, kind=kind, person=person.pk, role=role.pk
             )
             notify(user=person, kind=f"role_granted_{kind}", url=reverse("dashboard"), scope=_scope_name(scope))
+            for step in _role_granted_steps:
+                step(role)
     except IntegrityError:
         # The same role given twice at the same moment: the database's unique index decides.
         raise ServiceError(already) from None

@@ -16,6 +16,7 @@ from twinning.accounts.models import Role, User
 from twinning.common import audit
 from twinning.common.errors import ServiceError
 from twinning.common.i18n import clean_texts
+from twinning.common.jobs import enqueue
 from twinning.reporting import queries, rules
 from twinning.reporting.models import (
     HIGHEST,
@@ -224,6 +225,25 @@ def keep_staff_scopes() -> int:
             kept.add(scope.key)
             counted += 1
     return counted
+
+
+def count_scope_when_granted(role: Role) -> None:
+    """A role step (`accounts.services.add_role_granted_step`): a person given a role that reads reports has their
+    scope's figures counted by the job queue once the grant commits, if none are kept, so their first visit to the
+    reports does not wait for the count."""
+    scope = rules.report_scope(role.user)
+    if scope is not None and not KeptReport.objects.filter(scope=scope.key).exists():
+        day = f"{timezone.now():%Y-%m-%d}"
+        enqueue("reporting.count_scope", key=f"reporting.count_scope:{scope.key}@{day}", scope=scope.key)
+
+
+def count_scope(key: str) -> bool:
+    """The job queued by `count_scope_when_granted`: the scope counted, unless a page or the hourly job has kept its
+    figures meanwhile. Returns whether it counted."""
+    if KeptReport.objects.filter(scope=key).exists():
+        return False
+    refresh_report(rules.Scope.from_key(key), state=queries.source_state(KeptReport.objects.db))
+    return True
 
 
 def refresh_kept_reports() -> dict:

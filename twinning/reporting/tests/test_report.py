@@ -533,6 +533,38 @@ def test_every_staff_members_scope_is_counted_once_before_their_first_visit(clie
     assert not any("GROUP BY" in query["sql"] and "twinnings_membership" in query["sql"] for query in page)
 
 
+def test_a_person_given_a_role_that_reads_reports_has_their_figures_counted_by_the_queue(
+    cast, network, django_capture_on_commit_callbacks
+):
+    """Granting NSO staff queues the count of their scope when the grant commits (tests run jobs at once), equal to
+    the live count; a scope already kept is not queued again; a role that reads no report queues nothing."""
+    from twinning.accounts import services as account_services
+    from twinning.common.models import Job
+
+    KeptReport.objects.all().delete()
+    newcomer = testing.make_person(name="Noor Newcomer", email="noor@example.org")
+    scope = Scope(nso_ids=frozenset({cast.israel.nso_id}))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.grant_role(
+            by=cast.admin, person=newcomer, kind="nso_staff", scope=cast.israel.nso, reason="Joins the NSO"
+        )
+
+    kept = KeptReport.objects.get(scope=scope.key)
+    _same(queries.report_from_kept(kept), queries.report_for(scope))
+    assert Job.objects.filter(name="reporting.count_scope").count() == 1
+
+    second = testing.make_person(name="Sami Second", email="sami@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.grant_role(
+            by=cast.admin, person=second, kind="nso_staff", scope=cast.israel.nso, reason="Joins the NSO too"
+        )
+        account_services.grant_role(
+            by=cast.nso_il, person=newcomer, kind="principal", scope=cast.school_a, reason="Leads the school"
+        )
+    assert Job.objects.filter(name="reporting.count_scope").count() == 1  # kept already; a principal reads none
+
+
 def _state_after_writes(before):
     """The counted tables' state once the statistics show what was just committed (PostgreSQL sends a session's
     counters at most once a second, when it is idle)."""
