@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.common.prepared import PreparedRead
 from twinning.meetings import engine
 from twinning.meetings.calendars import calendars_for
 from twinning.meetings.engine import NEVER_MEET, OTHER_SEASON, SchoolCalendar, Window, meeting_windows, no_window_kind
@@ -120,6 +121,17 @@ def meetings_of(twinning: Twinning) -> QuerySet[Meeting]:
     return Meeting.objects.filter(twinning=twinning).prefetch_related(
         Prefetch("schools", queryset=MeetingSchool.objects.select_related("school"))
     )
+
+
+# The meetings page's list: what its rows show (title, times, status), in the model's order, read on every view.
+_MEETING_LIST = PreparedRead(
+    lambda twinning: Meeting.objects.filter(twinning_id=twinning).only("pk", "title", "starts_at", "ends_at", "status")
+)
+
+
+def meeting_list_of(twinning: Twinning) -> list[Meeting]:
+    """The twinning's meetings in time order, with the fields a list of them shows (not their schools' answers)."""
+    return _MEETING_LIST.objects(twinning.pk)
 
 
 def meetings_for_user(user, *, since: datetime) -> QuerySet[Meeting]:
