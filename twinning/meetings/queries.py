@@ -23,13 +23,19 @@ from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 TAKING_PART = (TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED)
 
 
-def schools_of(twinning: Twinning) -> list[School]:
-    """The schools taking part, in the order they joined."""
-    return list(
-        School.objects.filter(twinnings__twinning=twinning, twinnings__status__in=TAKING_PART)
+# Read on every view of a twinning's meetings: compiled once (common.prepared).
+_SCHOOLS_OF = PreparedRead(
+    lambda twinning: (
+        School.objects.filter(twinnings__twinning_id=twinning, twinnings__status__in=TAKING_PART)
         .select_related("country")
         .order_by("twinnings__pk")
     )
+)
+
+
+def schools_of(twinning: Twinning) -> list[School]:
+    """The schools taking part, in the order they joined."""
+    return _SCHOOLS_OF.objects(twinning.pk)
 
 
 def calendars_of(schools: list[School], first: date, last: date) -> dict[int, SchoolCalendar]:

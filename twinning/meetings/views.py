@@ -36,7 +36,7 @@ from twinning.common.uploads import UploadRefused
 from twinning.consent.models import Use
 from twinning.consent.queries import pupils_without_consent
 from twinning.meetings import drawing, ics, queries, rules, services
-from twinning.meetings.calendars import default_date_calendar, festivals_kept, holiday_names
+from twinning.meetings.calendars import chosen_date_calendars, default_date_calendar, festivals_kept, holiday_names
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import (
@@ -74,7 +74,7 @@ def _date_calendars(schools) -> list[str]:
 
     A school that saved its choice gets it (Gregorian only included); others get their country's usual one.
     """
-    chosen = dict(CalendarSettings.objects.filter(school__in=schools).values_list("school_id", "date_calendar"))
+    chosen = chosen_date_calendars([school.pk for school in schools])
     out = []
     for school in schools:
         calendar = chosen[school.pk] if school.pk in chosen else default_date_calendar(school)
