@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -117,21 +117,43 @@ BADGES = {
 
 def meeting_rows(meetings, twinning) -> str:
     """`meetings/_meeting_row.html` for each meeting, written in Python: the page lists a year of meetings,
-    and an include per meeting cost more than the rest of the list (a test compares the two). Each status's
-    label is translated once a list, not once a meeting."""
+    and an include per meeting cost more than the rest of the list (a test compares the two). What is
+    translated (a status's label, a weekday's and a month's name, a time of day) is written once a list,
+    not once a meeting."""
     rows = []
     labels: dict[str, str] = {}
+    weekdays: dict[int, str] = {}
+    months: dict[int, str] = {}
+    times: dict[tuple, str] = {}
+
+    def day_text(local: datetime) -> str:
+        # The date filter's "D j M Y": the weekday's and the month's short names, the day and the year's 4 digits.
+        weekday, month = local.weekday(), local.month
+        if weekday not in weekdays:
+            weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
+        if month not in months:
+            months[month] = MONTHS_3[month].title()
+        return f"{weekdays[weekday]} {local.day} {months[month]} {local.year:04d}"
+
+    def clock_text(local: datetime) -> str:
+        # clock() of the same local time (its zone's offset and name, should a time format show them) is the same.
+        key = (local.time(), local.utcoffset(), local.tzname())
+        text = times.get(key)
+        if text is None:
+            text = times[key] = conditional_escape(clock(local))
+        return text
+
     for m in meetings:
         url = address("meetings:detail", twinning.pk, m.pk)
         label = labels.get(m.status)
         if label is None:
             label = labels[m.status] = conditional_escape(m.get_status_display())
+        starts, ends = template_localtime(m.starts_at), template_localtime(m.ends_at)
         rows.append(
             f'<li data-testid="meeting" class="meeting-item">\n'
             f'  <a href="{conditional_escape(url)}" dir="auto">{conditional_escape(m.title)}</a>\n'
-            f"  · {conditional_escape(date_filter(template_localtime(m.starts_at), 'D j M Y'))}, "
-            f'<span class="ltr">{conditional_escape(clock(m.starts_at))}–'
-            f"{conditional_escape(clock(m.ends_at))}</span>\n"
+            f"  · {conditional_escape(day_text(starts))}, "
+            f'<span class="ltr">{clock_text(starts)}–{clock_text(ends)}</span>\n'
             f'  <span class="badge{BADGES.get(m.status, "")}">{label}</span>\n'
             f"</li>\n"
         )

@@ -2,10 +2,12 @@
 the fields its rows show, the proposal form's fields kept per language, the windows' rows."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.template import engines
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -85,3 +87,16 @@ def test_a_form_with_a_chosen_time_or_errors_is_written_for_its_reader_alone(cli
     assert refused.status_code == 200 and "A secret of class 4" in refused.content.decode()
     assert "A secret of class 4" not in as_(client, cast.teacher_b.user).get(url).content.decode()
     assert "A secret of class 4" not in _proposal_fields(MeetingForm())
+
+
+@pytest.mark.parametrize("language", ["en", "he", "ar"])
+def test_rows_over_a_year_of_clock_changes_write_what_the_template_writes(cast, twinning, language):
+    # The same hour of the day all year: its local clock moves with summer time, each weekday and month comes back.
+    start = timezone.now().replace(hour=11, minute=30, second=0, microsecond=0)
+    meetings = [make_meeting(twinning, cast, starts_at=start + timedelta(days=23 * n)) for n in range(17)]
+    for zone in ("Europe/London", "America/New_York", "Asia/Jerusalem"):
+        with translation.override(language), timezone.override(ZoneInfo(zone)):
+            expected = "".join(
+                render_to_string("meetings/_meeting_row.html", {"m": m, "twinning": twinning}) for m in meetings
+            )
+            assert meeting_rows(meetings, twinning) == expected, zone
