@@ -16,7 +16,7 @@ from twinning.common.prepared import PreparedRead
 from twinning.meetings import engine
 from twinning.meetings.calendars import calendars_for
 from twinning.meetings.engine import NEVER_MEET, OTHER_SEASON, SchoolCalendar, Window, meeting_windows, no_window_kind
-from twinning.meetings.models import Meeting, MeetingSchool
+from twinning.meetings.models import Meeting
 from twinning.schools.models import School
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
@@ -121,12 +121,6 @@ def common_time(
         cache.set(key, kept, CACHE_SECONDS)
     windows, kind = kept
     return CommonTime(schools, list(windows), None if kind is None else _why_none_text(schools, kind), version)
-
-
-def meetings_of(twinning: Twinning) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(twinning=twinning).prefetch_related(
-        Prefetch("schools", queryset=MeetingSchool.objects.select_related("school"))
-    )
 
 
 # The meetings page's list: what its rows show (title, times, status), in the model's order, read on every view.
