@@ -161,3 +161,32 @@ class PreparedRead:
         """The first column of the first row, or `default` when there is none."""
         found = self._execute(ids)[1]
         return found[0][0] if found else default
+
+
+class PreparedReadOfMany:
+    """A read of the rows of a few ids at once (`build(*ids)`, a queryset filtering `__in` them, such as a twinning's
+    schools' hours): a `PreparedRead` for each number of ids up to `up_to`, compiled when that number is first asked
+    for; more ids than that are read through the queryset itself, so the compiled reads stay few.
+
+    `objects(ids)` and `rows(ids)` answer as `list(build(*ids))` would (objects, or the tuples of `values_list()`)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, up_to: int = 8):
+        self.build = build
+        self.up_to = up_to
+        self._reads: dict[int, PreparedRead] = {}
+
+    def _read(self, count: int) -> PreparedRead | None:
+        if not 0 < count <= self.up_to:
+            return None
+        read = self._reads.get(count)
+        if read is None:
+            read = self._reads[count] = PreparedRead(self.build, arity=count)
+        return read
+
+    def objects(self, ids: list[int]) -> list:
+        read = self._read(len(ids))
+        return read.objects(*ids) if read is not None else list(self.build(*ids))
+
+    def rows(self, ids: list[int]) -> list[tuple]:
+        read = self._read(len(ids))
+        return read.rows(*ids) if read is not None else list(self.build(*ids))

@@ -15,6 +15,7 @@ from functools import lru_cache
 import holidays
 from django.utils.translation import gettext_lazy as _
 
+from twinning.common.prepared import PreparedReadOfMany
 from twinning.common.school_year import current_school_year
 from twinning.matching.models import TwinningProfile
 from twinning.meetings import festivals
@@ -74,6 +75,30 @@ def festivals_kept(school: School, row: CalendarSettings | None) -> tuple[str, .
     return row.festivals if row is not None else default_festivals(school)
 
 
+# What a calendar reads of its schools by their ids alone, compiled once per number of schools (see calendars_for);
+# the closures' read holds the dates asked for and is built each time.
+_SETTINGS = PreparedReadOfMany(lambda *ids: CalendarSettings.objects.filter(school_id__in=ids))
+_HOURS = PreparedReadOfMany(
+    lambda *ids: SchoolDay.objects.filter(school_id__in=ids).values_list("school_id", "weekday", "starts", "ends")
+)
+_TERMS = PreparedReadOfMany(
+    lambda *ids: Term.objects.filter(school_id__in=ids).values_list("school_id", "first_day", "last_day")
+)
+# A school's profile for each year it looked for partners: a few rows, the year's chosen from them.
+_PROFILE_HOURS = PreparedReadOfMany(
+    lambda *ids: (
+        TwinningProfile.objects.filter(school_id__in=ids)
+        .order_by()
+        .values_list("school_id", "school_year", "day_start", "day_end")
+    )
+)
+
+
+def chosen_date_calendars(ids: list[int]) -> dict[int, str]:
+    """The date calendar each of these schools chose, for those that saved a choice."""
+    return {row.school_id: row.date_calendar for row in _SETTINGS.objects(ids)}
+
+
 def calendars_for(schools: list[School], first: date, last: date) -> dict[int, SchoolCalendar]:
     """Every school's calendar for [first, last], in five queries whatever the number of schools.
 
@@ -81,13 +106,13 @@ def calendars_for(schools: list[School], first: date, last: date) -> dict[int, S
     """
     ids = [school.pk for school in schools]
     scan_first, scan_last = first - SCAN, last + SCAN
-    settings = {row.school_id: row for row in CalendarSettings.objects.filter(school_id__in=ids)}
+    settings = {row.school_id: row for row in _SETTINGS.objects(ids)}
     days: dict[int, dict] = defaultdict(dict)
-    for row in SchoolDay.objects.filter(school_id__in=ids):
-        days[row.school_id][row.weekday] = (row.starts, row.ends)
+    for school_id, weekday, starts, ends in _HOURS.rows(ids):
+        days[school_id][weekday] = (starts, ends)
     terms = defaultdict(list)
-    for term in Term.objects.filter(school_id__in=ids).values_list("school_id", "first_day", "last_day"):
-        terms[term[0]].append((term[1], term[2]))
+    for school_id, first_day, last_day in _TERMS.rows(ids):
+        terms[school_id].append((first_day, last_day))
     closed = defaultdict(set)
     closures = Closure.objects.filter(school_id__in=ids, last_day__gte=scan_first, first_day__lte=scan_last)
     for row in closures:
@@ -95,11 +120,11 @@ def calendars_for(schools: list[School], first: date, last: date) -> dict[int, S
         while day <= min(row.last_day, scan_last):
             closed[row.school_id].add(day)
             day += timedelta(days=1)
+    year = current_school_year(first)
     profiles = {
         school_id: (start, end)
-        for school_id, start, end in TwinningProfile.objects.filter(
-            school_id__in=ids, school_year=current_school_year(first)
-        ).values_list("school_id", "day_start", "day_end")
+        for school_id, school_year, start, end in _PROFILE_HOURS.rows(ids)
+        if school_year == year
     }
     out = {}
     for school in schools:

@@ -12,23 +12,30 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.common.prepared import PreparedRead
 from twinning.meetings import engine
 from twinning.meetings.calendars import calendars_for
 from twinning.meetings.engine import NEVER_MEET, OTHER_SEASON, SchoolCalendar, Window, meeting_windows, no_window_kind
-from twinning.meetings.models import Meeting, MeetingSchool
+from twinning.meetings.models import Meeting
 from twinning.schools.models import School
 from twinning.twinnings.models import Membership, Twinning, TwinningSchool
 
 TAKING_PART = (TwinningSchool.Status.INVITED, TwinningSchool.Status.JOINED)
 
 
-def schools_of(twinning: Twinning) -> list[School]:
-    """The schools taking part, in the order they joined."""
-    return list(
-        School.objects.filter(twinnings__twinning=twinning, twinnings__status__in=TAKING_PART)
+# Read on every view of a twinning's meetings: compiled once (common.prepared).
+_SCHOOLS_OF = PreparedRead(
+    lambda twinning: (
+        School.objects.filter(twinnings__twinning_id=twinning, twinnings__status__in=TAKING_PART)
         .select_related("country")
         .order_by("twinnings__pk")
     )
+)
+
+
+def schools_of(twinning: Twinning) -> list[School]:
+    """The schools taking part, in the order they joined."""
+    return _SCHOOLS_OF.objects(twinning.pk)
 
 
 def calendars_of(schools: list[School], first: date, last: date) -> dict[int, SchoolCalendar]:
@@ -116,10 +123,15 @@ def common_time(
     return CommonTime(schools, list(windows), None if kind is None else _why_none_text(schools, kind), version)
 
 
-def meetings_of(twinning: Twinning) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(twinning=twinning).prefetch_related(
-        Prefetch("schools", queryset=MeetingSchool.objects.select_related("school"))
-    )
+# The meetings page's list: what its rows show (title, times, status), in the model's order, read on every view.
+_MEETING_LIST = PreparedRead(
+    lambda twinning: Meeting.objects.filter(twinning_id=twinning).only("pk", "title", "starts_at", "ends_at", "status")
+)
+
+
+def meeting_list_of(twinning: Twinning) -> list[Meeting]:
+    """The twinning's meetings in time order, with the fields a list of them shows (not their schools' answers)."""
+    return _MEETING_LIST.objects(twinning.pk)
 
 
 def meetings_for_user(user, *, since: datetime) -> QuerySet[Meeting]:

@@ -1,18 +1,20 @@
 import hashlib
 from datetime import date, datetime, timedelta
 from functools import cache as cache_once
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -20,6 +22,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twinning.common.addresses import address
 from twinning.common.clock import clock
 from twinning.common.errors import ServiceError
 from twinning.common.http import posted_id
@@ -33,7 +36,7 @@ from twinning.common.uploads import UploadRefused
 from twinning.consent.models import Use
 from twinning.consent.queries import pupils_without_consent
 from twinning.meetings import drawing, ics, queries, rules, services
-from twinning.meetings.calendars import default_date_calendar, festivals_kept, holiday_names
+from twinning.meetings.calendars import chosen_date_calendars, default_date_calendar, festivals_kept, holiday_names
 from twinning.meetings.dates import other_date
 from twinning.meetings.engine import CalendarError
 from twinning.meetings.forms import (
@@ -71,7 +74,7 @@ def _date_calendars(schools) -> list[str]:
 
     A school that saved its choice gets it (Gregorian only included); others get their country's usual one.
     """
-    chosen = dict(CalendarSettings.objects.filter(school__in=schools).values_list("school_id", "date_calendar"))
+    chosen = chosen_date_calendars([school.pk for school in schools])
     out = []
     for school in schools:
         calendar = chosen[school.pk] if school.pk in chosen else default_date_calendar(school)
@@ -114,17 +117,44 @@ BADGES = {
 
 def meeting_rows(meetings, twinning) -> str:
     """`meetings/_meeting_row.html` for each meeting, written in Python: the page lists a year of meetings,
-    and an include per meeting cost more than the rest of the list (a test compares the two)."""
+    and an include per meeting cost more than the rest of the list (a test compares the two). What is
+    translated (a status's label, a weekday's and a month's name, a time of day) is written once a list,
+    not once a meeting."""
     rows = []
+    labels: dict[str, str] = {}
+    weekdays: dict[int, str] = {}
+    months: dict[int, str] = {}
+    times: dict[tuple, str] = {}
+
+    def day_text(local: datetime) -> str:
+        # The date filter's "D j M Y": the weekday's and the month's short names, the day and the year's 4 digits.
+        weekday, month = local.weekday(), local.month
+        if weekday not in weekdays:
+            weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
+        if month not in months:
+            months[month] = MONTHS_3[month].title()
+        return f"{weekdays[weekday]} {local.day} {months[month]} {local.year:04d}"
+
+    def clock_text(local: datetime) -> str:
+        # clock() of the same local time (its zone's offset and name, should a time format show them) is the same.
+        key = (local.time(), local.utcoffset(), local.tzname())
+        text = times.get(key)
+        if text is None:
+            text = times[key] = conditional_escape(clock(local))
+        return text
+
     for m in meetings:
-        url = reverse("meetings:detail", args=[twinning.pk, m.pk])
+        url = address("meetings:detail", twinning.pk, m.pk)
+        label = labels.get(m.status)
+        if label is None:
+            label = labels[m.status] = conditional_escape(m.get_status_display())
+        starts, ends = template_localtime(m.starts_at), template_localtime(m.ends_at)
         rows.append(
             f'<li data-testid="meeting" class="meeting-item">\n'
             f'  <a href="{conditional_escape(url)}" dir="auto">{conditional_escape(m.title)}</a>\n'
-            f"  · {conditional_escape(date_filter(template_localtime(m.starts_at), 'D j M Y'))}, "
-            f'<span class="ltr">{conditional_escape(clock(m.starts_at))}–'
-            f"{conditional_escape(clock(m.ends_at))}</span>\n"
-            f'  <span class="badge{BADGES.get(m.status, "")}">{conditional_escape(m.get_status_display())}</span>\n'
+            f"  · {conditional_escape(day_text(starts))}, "
+            f'<span class="ltr">{clock_text(starts)}–{clock_text(ends)}</span>\n'
+            f'  <span class="badge{BADGES.get(m.status, "")}">{label}</span>\n'
             f"</li>\n"
         )
     # Every value above went through the templates' own escaping.
@@ -177,13 +207,12 @@ def twinning_meetings(request, pk: int):
                 whole, year_first, year_last, zone, first_weekday=days[0].isoweekday(), today=today, propose=can_plan
             )
     form = MeetingForm(request.POST or None, initial=_initial_from(request.GET.get("at")))
-    member_school = rules.school_of_member(twinning)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.propose_meeting(
                 twinning=twinning,
                 by=request.user,
-                school=member_school,
+                school=rules.school_of_member(twinning),
                 title=form.cleaned_data["title"],
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],
@@ -196,7 +225,7 @@ def twinning_meetings(request, pk: int):
         else:
             messages.success(request, _("The meeting is proposed; the partners are asked to accept it."))
             return redirect("meetings:detail", pk=twinning.pk, meeting_pk=meeting.pk)
-    all_meetings = list(queries.meetings_of(twinning))
+    all_meetings = queries.meeting_list_of(twinning)
     now = timezone.now()
     calendars = _date_calendars(schools)
     upcoming = [m for m in all_meetings if m.open and m.ends_at >= now]
@@ -221,6 +250,7 @@ def twinning_meetings(request, pk: int):
             "why_none": why_none,
             "error": error,
             "form": form,
+            "proposal_fields": _proposal_fields(form) if can_plan else "",
             "can_plan": can_plan,
             "viewer_zone": str(zone),
             "year_label": school_year_label(year),
@@ -256,6 +286,28 @@ def _year_at_a_glance(whole, first: date, last: date, zone, *, first_weekday: in
         html = render_to_string("meetings/_year.html", {"heat": heat, "propose": propose})
         cache.set(key, html, YEAR_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308  # nosec B308, B703  # our own template's output, every value escaped there
+
+
+def _proposal_fields(form: MeetingForm) -> str:
+    """The proposal form's fields. An empty form's (nothing typed, no time chosen) are the same for every reader of
+    a language, so they are written once per language and kept; a form holding what someone typed or chose is
+    written each time."""
+    if not form.is_bound and not form.initial:
+        return _empty_proposal_fields(current_language())
+    return render_to_string("meetings/_proposal_fields.html", {"form": form})
+
+
+@lru_cache(maxsize=16)
+def _empty_proposal_fields(language: str) -> str:
+    # Written with `language` active (the caller's, its key); Django's form rendering is a large part of the page.
+    return render_to_string("meetings/_proposal_fields.html", {"form": MeetingForm()})
+
+
+def _forget_written_fields(*, setting, **kwargs) -> None:
+    _empty_proposal_fields.cache_clear()  # a test changed the languages, templates or form renderer
+
+
+setting_changed.connect(_forget_written_fields)
 
 
 def _window_row(window, schools, calendars) -> dict:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from twinning.common.models import Notification
-from twinning.common.prepared import PreparedRead
+from twinning.common.prepared import PreparedRead, PreparedReadOfMany
 from twinning.twinnings.models import Membership, Twinning
 from twinning.workspace import services as workspace
 from twinning.workspace.models import Event, Thread
@@ -123,3 +123,20 @@ def test_values_fixed_in_the_queryset_stay_in_the_sql(cast, two_twinnings):
         lambda twinning_id: Event.objects.filter(twinning_id=twinning_id, at__gt=since).values_list("pk")
     )
     assert later.flat(twinning.pk) == []
+
+
+SCHOOLS_THREADS = PreparedReadOfMany(
+    lambda *ids: Thread.objects.filter(twinning_id__in=ids).order_by("pk").values_list("twinning_id", "title"), up_to=2
+)
+SCHOOLS_THREAD_OBJECTS = PreparedReadOfMany(lambda *ids: Thread.objects.filter(twinning_id__in=ids).order_by("pk"))
+
+
+def test_a_read_of_many_ids_answers_as_its_queryset_for_any_number_of_them(two_twinnings):
+    ours, theirs = (t.pk for t in two_twinnings)
+    for ids in ([ours], [theirs], [ours, theirs], [theirs, ours, 10**9], [ours, ours]):
+        assert SCHOOLS_THREADS.rows(ids) == list(SCHOOLS_THREADS.build(*ids)), ids
+        assert [t.pk for t in SCHOOLS_THREAD_OBJECTS.objects(ids)] == [t.pk for t in SCHOOLS_THREAD_OBJECTS.build(*ids)]
+    assert [title for _t, title in SCHOOLS_THREADS.rows([theirs, ours])] == ["Ours 0", "Ours 1", "Ours 2", "Theirs"]
+    # Compiled once for each number of ids up to the limit; three ids were read through the queryset itself.
+    assert sorted(SCHOOLS_THREADS._reads) == [1, 2]
+    assert SCHOOLS_THREADS.rows([]) == []
