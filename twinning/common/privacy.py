@@ -503,9 +503,7 @@ def erase_people(*, people: list[Person], by, reason: str = "") -> list[tuple[Pe
                 action="privacy.pupil_erased" if person.pupil is not None else "privacy.account_closed",
                 target=None,
                 reason=reason,
-                rows={
-                    model: count for model, per_user in counts.items() if (count := per_user.get(person.user.pk, 0))
-                },
+                rows={model: count for model, per_user in counts.items() if (count := per_user.get(person.user.pk, 0))},
             )
     return refused
 
