@@ -372,28 +372,6 @@ def remove_files(names: Iterable[str]) -> None:
         transaction.on_commit(remove)
 
 
-def _anonymise(entry: PersonalData, person: Person) -> None:
-    model = entry.model_class
-    for lookup in entry.subject:
-        if "__" in lookup:
-            raise ImproperlyConfigured(f"{entry.model}: only a direct link to the person can be emptied ({lookup}).")
-        blanked = dict.fromkeys(entry.derived, "")
-        model._default_manager.filter(**{lookup: person.user}).update(**{lookup: None, **blanked, **entry.replace})
-
-
-def erase_entry(entry: PersonalData, person: Person) -> None:
-    manager = entry.model_class._default_manager
-    for link in entry.links:
-        manager.filter(**{link: person.user}).update(**{link: None})
-    if entry.erase_with is not None:
-        entry.erase_with(person)
-        return
-    if entry.erase is Erase.DELETE:
-        delete_rows(rows_of(entry, person))
-    elif entry.erase is Erase.ANONYMISE:
-        _anonymise(entry, person)
-
-
 def erasure_summary(person: Person) -> list[tuple[str, int, Erase]]:
     """What erasing the person would do: (kind of row, how many, delete or anonymise), for the
     confirmation page; kinds with nothing of theirs are left out."""
@@ -412,36 +390,134 @@ def _erasure_order(entry: PersonalData) -> tuple[bool, int]:
     return entry.model == settings.AUTH_USER_MODEL, -order.get(entry.app_label, 999)
 
 
-def erase_person(*, person: Person, by, reason: str = "") -> None:
-    """Remove a person as the register says, in one transaction; refused (ServiceError with the reasons)
-    when a registered rule refuses. Files go once it commits. The audit entry keeps that someone was
-    erased, by whom, and how many of each kind of row, never who."""
+def _rows_of_people(entry: PersonalData, users: list[Any]) -> QuerySet:
+    """The rows of one entry that belong to any of these accounts (by primary key)."""
+    manager = entry.model_class._default_manager
+    condition = reduce(or_, (Q(**{f"{lookup}__in": users}) for lookup in entry.subject))
+    return manager.filter(condition).distinct()
+
+
+def _counted(entry: PersonalData) -> bool:
+    return bool(entry.subject) and entry.erase is not Erase.KEEP and entry.model != settings.AUTH_USER_MODEL
+
+
+def _rows_by_person(entry: PersonalData, users: list[Any]) -> dict[Any, int] | dict[Any, set[Any]]:
+    """Each account's rows of the entry: how many (one grouped query), or which (their keys, one query
+    per lookup) when a row can be found twice, by two lookups or for two people whose erasure deletes it."""
+    manager = entry.model_class._default_manager
+    if len(entry.subject) == 1 and entry.erase is not Erase.DELETE:
+        lookup = entry.subject[0]
+        grouped = (
+            manager.filter(**{f"{lookup}__in": users})
+            .order_by()
+            .values(lookup)
+            .annotate(rows=models.Count("pk", distinct=True))
+            .values_list(lookup, "rows")
+        )
+        return dict(grouped)
+    mine: dict[Any, set[Any]] = {}
+    for lookup in entry.subject:
+        pairs = manager.filter(**{f"{lookup}__in": users}).order_by().values_list(lookup, "pk").distinct()
+        for user, row in pairs:
+            mine.setdefault(user, set()).add(row)
+    return mine
+
+
+def _counts_in_turn(entry: PersonalData, found: dict[Any, Any], users: list[Any]) -> dict[Any, int]:
+    """How many rows of the entry `erase_person` would count for each of these people erased in turn:
+    a row that is several people's and goes with the first of them (DELETE) is counted for that first
+    person only, as the next one's count no longer finds it; a row anonymised stays to be counted."""
+    if entry.erase is not Erase.DELETE or not all(isinstance(rows, set) for rows in found.values()):
+        return {user: len(rows) if isinstance(rows, set) else rows for user, rows in found.items()}
+    taken: set[Any] = set()
+    counts = {}
+    for user in users:
+        rows = found.get(user, set()) - taken
+        taken |= rows
+        counts[user] = len(rows)
+    return counts
+
+
+def _erase_entry_of_people(entry: PersonalData, people: list[Person]) -> None:
+    """`erase_entry` for many people: one statement per link, lookup or deletion, not one per person;
+    an entry's own `erase_with` still runs per person."""
+    manager = entry.model_class._default_manager
+    users = [person.user.pk for person in people]
+    for link in entry.links:
+        manager.filter(**{f"{link}__in": users}).update(**{link: None})
+    if entry.erase_with is not None:
+        for person in people:
+            entry.erase_with(person)
+        return
+    if not entry.subject:
+        return
+    if entry.erase is Erase.DELETE:
+        delete_rows(_rows_of_people(entry, users))
+    elif entry.erase is Erase.ANONYMISE:
+        blanked = dict.fromkeys(entry.derived, "")
+        for lookup in entry.subject:
+            if "__" in lookup:
+                raise ImproperlyConfigured(
+                    f"{entry.model}: only a direct link to the person can be emptied ({lookup})."
+                )
+            manager.filter(**{f"{lookup}__in": users}).update(**{lookup: None, **blanked, **entry.replace})
+
+
+def erase_people(*, people: list[Person], by, reason: str = "") -> list[tuple[Person, list[str]]]:
+    """Remove many people as the register says, with the result of `erase_person` for each in turn,
+    in one transaction and with one statement (or a few) per register entry rather than per person.
+
+    Each person is first checked by the registered refusals, and their before-steps run, one after
+    the other (a teacher's hand-over can make the next teacher the only contact, and so refused). A
+    refused person is left as they are and returned with the reasons: [(person, reasons)]. Then every
+    entry is applied to all the others at once, top layers first, the accounts last; files go once the
+    transaction commits. Each person gets their own audit entry: that someone was erased, by whom, and
+    how many of each kind of row were theirs, never who."""
     # Imported here: audit imports the models, which are not ready when this module loads.
     from twinning.common import audit
 
+    refused: list[tuple[Person, list[str]]] = []
+    with transaction.atomic():
+        counted = [entry for entry in entries() if _counted(entry)]
+        found = {entry.model: _rows_by_person(entry, [person.user.pk for person in people]) for entry in counted}
+        erased: list[Person] = []
+        for person in people:
+            reasons = erasure_refusals(person)
+            if reasons:
+                refused.append((person, reasons))
+                continue
+            for step in _before:
+                step(person, by)
+            erased.append(person)
+        if not erased:
+            return refused
+        # Top layers first: their rows point at the lower apps' rows (a photo at the pupils in it),
+        # which must still be there to find them by. The accounts themselves go last.
+        users = [person.user.pk for person in erased]
+        counts = {entry.model: _counts_in_turn(entry, found[entry.model], users) for entry in counted}
+        for entry in sorted(entries(), key=_erasure_order):
+            _erase_entry_of_people(entry, erased)
+        for person in erased:
+            audit.record(
+                actor=by if by is not None and by.pk != person.user.pk else None,
+                action="privacy.pupil_erased" if person.pupil is not None else "privacy.account_closed",
+                target=None,
+                reason=reason,
+                rows={model: count for model, per_user in counts.items() if (count := per_user.get(person.user.pk, 0))},
+            )
+    return refused
+
+
+def erase_person(*, person: Person, by, reason: str = "") -> None:
+    """Remove a person as the register says, in one transaction; refused (ServiceError with the reasons)
+    when a registered rule refuses. Files go once it commits. The audit entry keeps that someone was
+    erased, by whom, and how many of each kind of row, never who. (`erase_people` of one.)"""
     refusals = erasure_refusals(person)
     if refusals:
         raise ServiceError(" ".join(refusals))
-    pupil = person.pupil is not None
-    with transaction.atomic():
-        counts = {
-            entry.model: rows_of(entry, person).count()
-            for entry in entries()
-            if entry.subject and entry.erase is not Erase.KEEP and entry.model != settings.AUTH_USER_MODEL
-        }
-        for step in _before:
-            step(person, by)
-        # Top layers first: their rows point at the lower apps' rows (a photo at the pupils in it),
-        # which must still be there to find them by. The account itself goes last.
-        for entry in sorted(entries(), key=_erasure_order):
-            erase_entry(entry, person)
-        audit.record(
-            actor=by if by is not None and by.pk != person.user.pk else None,
-            action="privacy.pupil_erased" if pupil else "privacy.account_closed",
-            target=None,
-            reason=reason,
-            rows={model: count for model, count in counts.items() if count},
-        )
+    refused = erase_people(people=[person], by=by, reason=reason)
+    if refused:
+        raise ServiceError(" ".join(refused[0][1]))
 
 
 # --- Export ---------------------------------------------------------------------------------------
