@@ -123,3 +123,48 @@ def test_values_fixed_in_the_queryset_stay_in_the_sql(cast, two_twinnings):
         lambda twinning_id: Event.objects.filter(twinning_id=twinning_id, at__gt=since).values_list("pk")
     )
     assert later.flat(twinning.pk) == []
+
+
+EVENTS_OF = PreparedRead(
+    lambda kind_of, twinning_ids: (
+        Event.objects.filter(twinning_id__in=twinning_ids)
+        .exclude(pk__in=twinning_ids)
+        .filter(twinning__pk__gte=kind_of)
+        .order_by("pk")
+        .values_list("pk", "twinning_id", "at")
+    ),
+    arity=2,
+)
+MEMBERSHIPS_OF = PreparedRead(
+    lambda twinning_ids: Membership.objects.filter(twinning_id__in=twinning_ids).select_related("school").order_by("pk")
+)
+
+
+def test_a_list_of_ids_reads_as_the_querysets_in_filter_does(two_twinnings):
+    ours, theirs = (t.pk for t in two_twinnings)
+    for ids in ([ours], [theirs], [ours, theirs], [theirs, ours, ours], (ours, 2**70), [ours, theirs + 1000]):
+        assert EVENTS_OF.rows(0, ids) == list(EVENTS_OF.build(0, [n for n in ids if n < 2**63]))
+        assert EVENTS_OF.rows(theirs, ids) == list(EVENTS_OF.build(theirs, [n for n in ids if n < 2**63]))
+        assert [m.pk for m in MEMBERSHIPS_OF.objects(list(ids))] == [
+            m.pk for m in MEMBERSHIPS_OF.build([n for n in ids if n < 2**63])
+        ]
+    assert {row[1] for row in EVENTS_OF.rows(0, [ours, theirs])} == {ours, theirs}
+    assert timezone.is_aware(EVENTS_OF.rows(0, [ours])[0][2])
+    with CaptureQueriesContext(connection) as joined:
+        found = [(m.pk, m.school and m.school.name) for m in MEMBERSHIPS_OF.objects([ours])]
+    assert found == [(m.pk, m.school and m.school.name) for m in Membership.objects.filter(twinning_id=ours)]
+    assert any(name for _pk, name in found)
+    assert len(joined) == 1
+
+
+def test_an_empty_list_reads_nothing_without_a_query(two_twinnings):
+    with CaptureQueriesContext(connection) as captured:
+        assert EVENTS_OF.rows(0, []) == [] == list(EVENTS_OF.build(0, []))
+        assert MEMBERSHIPS_OF.objects([]) == []
+    assert len(captured) == 0
+
+
+@pytest.mark.parametrize("wrong", [["5"], [1.0], [None], [True], list(range(101))])
+def test_lists_hold_a_few_whole_numbers(db, wrong):
+    with pytest.raises(TypeError):
+        MEMBERSHIPS_OF.objects(wrong)
