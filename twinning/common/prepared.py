@@ -18,6 +18,13 @@ ids, so a read is compiled once per length of its lists; an empty list reads not
 
     PROFILES = PreparedRead(lambda pks: TwinningProfile.objects.filter(pk__in=pks).values_list("pk", "capacity"))
     rows = PROFILES.rows([3, 5, 8])
+
+A value that is not an id but takes only a few values while the site runs (a school year, which a small
+integer column holds and no marker fits) is given after the ids, as one of `values` last arguments: the
+read is compiled once for each value it is given, the value written into it as the queryset has it.
+
+    OF_YEAR = PreparedRead(lambda school, year: Profile.objects.filter(school_id=school, year=year), values=1)
+    OF_YEAR.objects(school.pk, 2026)
 Everything else in the queryset (a status, a limit) is fixed when it is built. The database is chosen
 by the routers on every call, as the queryset would (the replica where a request may read from it),
 and each connection has its own compiled copy.
@@ -78,18 +85,23 @@ def _object_maker(compiler, alias: str) -> Callable[[list[tuple]], list]:
 
 
 class PreparedRead:
-    """A read built by `build(*ids)` (a queryset: of objects, or `values()`/`values_list()`), compiled
-    once per connection and run with new ids (`objects`, `rows`, `dicts`, `flat`, `value`)."""
+    """A read built by `build(*ids, *values)` (a queryset: of objects, or `values()`/`values_list()`),
+    compiled once per connection (and per value of its `values` last arguments) and run with new ids
+    (`objects`, `rows`, `dicts`, `flat`, `value`)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, arity: int = 1):
+    def __init__(self, build: Callable[..., QuerySet], *, arity: int = 1, values: int = 0):
         self.build = build
         self.arity = arity
+        self.values = values
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._model = None  # known once first built: a module may define its reads before the models are ready
 
-    def _model_of(self, shape: tuple[int | None, ...]):
+    def _built(self, shape: tuple[int | None, ...], values: tuple) -> QuerySet:
+        return self.build(*(list(m) if isinstance(m, tuple) else m for m in self._marks(shape)), *values)
+
+    def _model_of(self, shape: tuple[int | None, ...], values: tuple):
         if self._model is None:
-            self._model = self.build(*(list(m) if isinstance(m, tuple) else m for m in self._marks(shape))).model
+            self._model = self._built(shape, values).model
         return self._model
 
     def _marks(self, shape: tuple[int | None, ...] | None = None) -> tuple:
@@ -106,7 +118,7 @@ class PreparedRead:
                 n += length
         return tuple(marks)
 
-    def _compile(self, alias: str, shape: tuple[int | None, ...]) -> _Compiled:
+    def _compile(self, alias: str, shape: tuple[int | None, ...], values: tuple) -> _Compiled:
         marks = self._marks(shape)
         where: dict[int, tuple[int, int | None]] = {}
         for position, mark in enumerate(marks):
@@ -114,7 +126,7 @@ class PreparedRead:
                 where.update({m: (position, place) for place, m in enumerate(mark)})
             else:
                 where[mark] = (position, None)
-        queryset = self.build(*(list(m) if isinstance(m, tuple) else m for m in marks)).using(alias)
+        queryset = self._built(shape, values).using(alias)
         if queryset._prefetch_related_lookups:
             raise ValueError("A prepared read runs one statement: prefetch_related is not for it.")
         query = queryset.query
@@ -123,6 +135,12 @@ class PreparedRead:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
+            if 0 not in shape:
+                raise ValueError(
+                    f"A prepared read of {query.model.__name__} has ids that do not reach its SQL (a column too small "
+                    "for the markers?): give such a value as one of its `values`."
+                ) from None
+            # An empty list: the ORM reads nothing.
             nothing = (lambda rows: []) if queryset._iterable_class is ModelIterable else None
             return _Compiled(sql=None, slots=[], names=names, converters=[], make_objects=nothing)
         slots = [(*where[p], None) if isinstance(p, int) and p in where else (None, None, p) for p in params]
@@ -140,23 +158,24 @@ class PreparedRead:
             make_objects=_object_maker(compiler, alias) if queryset._iterable_class is ModelIterable else None,
         )
 
-    def _compiled_for(self, alias: str, shape: tuple[int | None, ...]) -> tuple[_Compiled, Any]:
+    def _compiled_for(self, alias: str, shape: tuple[int | None, ...], values: tuple) -> tuple[_Compiled, Any]:
         connection = connections[alias]
         shapes = self._compiled.get(connection)
         if shapes is None:
             shapes = self._compiled[connection] = {}
-        compiled = shapes.get(shape)
+        compiled = shapes.get((shape, values))
         if compiled is None:
-            compiled = shapes[shape] = self._compile(alias, shape)
+            compiled = shapes[shape, values] = self._compile(alias, shape, values)
         return compiled, connection
 
     @staticmethod
     def _whole(n: Any) -> bool:
         return isinstance(n, int) and not isinstance(n, bool)
 
-    def _execute(self, ids: tuple) -> tuple[_Compiled, list[tuple]]:
-        if len(ids) != self.arity:
-            raise TypeError(f"A prepared read of {self.arity} ids was given {len(ids)}.")
+    def _execute(self, given: tuple) -> tuple[_Compiled, list[tuple]]:
+        if len(given) != self.arity + self.values:
+            raise TypeError(f"A prepared read of {self.arity} ids and {self.values} values was given {len(given)}.")
+        ids, values = given[: self.arity], given[self.arity :]
         args: list = []
         for n in ids:
             if isinstance(n, list | tuple):
@@ -169,7 +188,7 @@ class PreparedRead:
             else:
                 raise TypeError(f"A prepared read takes whole numbers (ids), not {ids!r}.")
         shape = tuple(len(n) if isinstance(n, list) else None for n in args)
-        compiled, connection = self._compiled_for(router.db_for_read(self._model_of(shape)), shape)
+        compiled, connection = self._compiled_for(router.db_for_read(self._model_of(shape, values)), shape, values)
         if compiled.sql is None or any(type(n) is int and not -_LARGEST <= n <= _LARGEST for n in args):
             return compiled, []
         params = [

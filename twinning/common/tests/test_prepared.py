@@ -168,3 +168,26 @@ def test_an_empty_list_reads_nothing_without_a_query(two_twinnings):
 def test_lists_hold_a_few_whole_numbers(db, wrong):
     with pytest.raises(TypeError):
         MEMBERSHIPS_OF.objects(wrong)
+
+
+OF_YEAR = PreparedRead(
+    lambda user_id, year: Membership.objects.filter(user_id=user_id, twinning__school_year=year).values_list("pk"),
+    values=1,
+)
+
+
+def test_a_value_is_compiled_into_the_read_once_for_each_value(cast, two_twinnings):
+    user = cast.teacher_b.user
+    for year in (2025, 2026, 2027, 2026):
+        assert OF_YEAR.flat(user.pk, year) == list(OF_YEAR.build(user.pk, year).values_list("pk", flat=True))
+    assert OF_YEAR.flat(user.pk, 2026) != []
+    with pytest.raises(TypeError):
+        OF_YEAR.flat(user.pk)
+
+
+def test_an_id_for_a_column_too_small_for_the_markers_is_an_error_not_a_wrong_answer(db):
+    small = PreparedRead(
+        lambda user_id, year: Membership.objects.filter(user_id=user_id, twinning__school_year=year), arity=2
+    )
+    with pytest.raises(ValueError, match="values"):
+        small.objects(1, 2026)
