@@ -21,15 +21,17 @@ from twinning.matching.explain import Explainer, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
-    engine_profiles,
+    engine_profiles_of,
     filters_within_rules,
     pair_score,
     profiles_by_pk,
+    programmes_of_school,
     rooms_in_run,
     schools_bound_elsewhere,
     schools_settled_with,
     schools_sharing_no_programme,
     search_index,
+    search_profile_of,
     search_programme_of,
     shown_profiles,
     with_room,
@@ -84,17 +86,12 @@ def search(request):
     if school_id is None:
         raise Http404
     year = current_school_year()
-    own = (
-        TwinningProfile.objects.filter(school_id=school_id, school_year=year)
-        .select_related("school")
-        .only("pk", "school_id", "school_year", "programme_id", "school__name")
-        .first()
-    )
+    own = search_profile_of(school_id, year)
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
     # Partners are found within one of the school's programmes: the one chosen, else the profile's own.
-    programmes = list(own.school.programmes.all())
+    programmes = programmes_of_school(school_id)
     form = SearchForm(request.GET or None, programmes=programmes)
     default = search_programme_of(own, programmes)
     if not form.is_bound and default is not None:
@@ -103,7 +100,7 @@ def search(request):
     when = datetime.now(UTC)
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        query = engine_profiles(TwinningProfile.objects.filter(pk=own.pk))[0]
+        query = engine_profiles_of([own.pk])[0]
         filters = Filters(
             countries=frozenset([data["country"].code]) if data.get("country") else frozenset(),
             age_from=data.get("age"),
