@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,6 +37,7 @@ from twinning.matching.queries import (
     shown_profiles,
     with_room,
 )
+from twinning.matching.results import ResultWriter
 from twinning.schools.models import School
 from twinning.schools.queries import responsiveness_of
 from twinning.schools.rules import programmes_ruled_by, teaching_school_id
@@ -155,6 +157,11 @@ def search(request):
     request_form = RequestForm()
     # Every result's request form has the same empty message box: drawn once, not once per result.
     message_field = render_to_string("common/field.html", {"field": request_form["message"]}) if results else ""
+    if results:
+        # Twenty cards written in Python, as `matching/_result.html` writes them (see `results`).
+        writer = ResultWriter(csrf_token=get_token(request), message_field=message_field)
+        for result in results:
+            result["html"] = writer.html(result)
     return render(
         request,
         "matching/search.html",
