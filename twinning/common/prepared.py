@@ -212,23 +212,23 @@ class PreparedRead:
             values[position] = value
         return tuple(values)
 
-    def objects(self, *ids: int) -> list:
+    def objects(self, *ids: Any) -> list:
         compiled, found = self._execute(ids)
         if compiled.make_objects is None:
             raise TypeError("This prepared read gives values, not objects.")
         return compiled.make_objects(found)
 
-    def rows(self, *ids: int) -> list[tuple]:
+    def rows(self, *ids: Any) -> list[tuple]:
         return self._execute(ids)[1]
 
-    def dicts(self, *ids: int) -> list[dict[str, Any]]:
+    def dicts(self, *ids: Any) -> list[dict[str, Any]]:
         compiled, found = self._execute(ids)
         return [dict(zip(compiled.names, row, strict=True)) for row in found]
 
-    def flat(self, *ids: int) -> list[Any]:
+    def flat(self, *ids: Any) -> list[Any]:
         return [row[0] for row in self._execute(ids)[1]]
 
-    def value(self, *ids: int, default: Any = None) -> Any:
+    def value(self, *ids: Any, default: Any = None) -> Any:
         """The first column of the first row, or `default` when there is none."""
         found = self._execute(ids)[1]
         return found[0][0] if found else default

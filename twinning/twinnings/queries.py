@@ -1,6 +1,7 @@
 """Reads for twinnings."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from twinning.common.prepared import PreparedRead
 from twinning.twinnings.models import Twinning, TwinningSchool
@@ -27,6 +28,7 @@ def twinned_school_pairs(school_year: int, *, school_id: int | None = None) -> l
     """Every two schools that share a twinning of the school year (whatever became of it or of them),
     only those with `school_id` when it is given: they are never proposed to each other again that year.
     Two queries at most, whatever the number of twinnings."""
+    rows: Iterable[tuple[int, int]]
     if school_id is None:
         rows = TwinningSchool.objects.filter(twinning__school_year=school_year).values_list("twinning_id", "school_id")
     else:
