@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.template.loader import render_to_string
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -107,6 +108,34 @@ class PlainSelect(forms.Select):
         parts.append("\n</select>")  # the renderer strips the template's last line break
         # Every value above went through the same escaping as the templates' {{ }}.
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+
+
+def field_html(field: forms.BoundField) -> SafeString:
+    """``common/field.html`` for `field`, written in Python when it is drawn as a label and its input (a
+    drop-down list, a text box): a search's filters are five of them on every view, and the template's
+    include cost more than the fields themselves. A group of choices or a translated text is drawn by the
+    template (a test holds the two equal)."""
+    widget = field.field.widget
+    if (
+        getattr(widget, "input_type", None) in ("checkbox", "radio")
+        or getattr(widget, "translated", False)
+        or (getattr(widget, "grouped", False))
+    ):
+        return render_to_string("common/field.html", {"field": field})
+    errors = field.errors
+    help_text = ""
+    if field.help_text:
+        help_text = f'<p class="help" id="{_shown(field.auto_id)}_helptext">{_shown(field.help_text)}</p>'
+
+    shown_errors = ""
+    if errors:
+        each = "".join(f'<p class="error">{_shown(error)}</p>' for error in errors)
+        shown_errors = f'<div id="{_shown(field.auto_id)}_error">{each}</div>'
+    # Every value went through the templates' own escaping (the label and the input are Django's safe markup).
+    return mark_safe(  # noqa: S308  # nosec B308, B703
+        f'<div class="field{" field-error" if errors else ""}">\n  \n    {_shown(field.label_tag())}\n'
+        f"    {_shown(field)}\n  \n  {help_text}\n  {shown_errors}\n</div>\n"
+    )
 
 
 class LocalizedModelChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ from statistics import median
 from django.db.models import DateTimeField, F, IntegerField, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from twinning.common.prepared import MAX_LIST, PreparedRead
 from twinning.coordination.models import GuidanceEntry, TwinningHealth
 from twinning.twinnings.models import Twinning, TwinningSchool
 from twinning.twinnings.rules import twinnings_overseen_by
@@ -69,14 +70,25 @@ def guidance_of(twinning: Twinning) -> QuerySet[GuidanceEntry]:
     return GuidanceEntry.objects.filter(twinning=twinning).select_related("author")
 
 
+# Read for a partner search's results on every search: compiled once per length of the list (common.prepared).
+_HEALTH_OF = PreparedRead(
+    lambda school_ids: (
+        TwinningHealth.objects.filter(twinning__schools__school_id__in=school_ids)
+        .distinct()
+        .values_list("answer_hours", "last_activity")
+    )
+)
+
+
 def responsiveness_of(school_ids) -> dict[int, tuple[float | None, datetime | None]]:
     """For each school, from the stored health of its twinnings: the median of the times it took to
     answer its partners (hours; None when it has not answered yet) and when it was last active."""
     wanted = {int(pk) for pk in school_ids}
     hours: dict[int, list[float]] = defaultdict(list)
     last: dict[int, datetime] = {}
-    rows = TwinningHealth.objects.filter(twinning__schools__school_id__in=wanted).distinct()
-    for answer_hours, last_activity in rows.values_list("answer_hours", "last_activity"):
+    ids = sorted(wanted)
+    rows = _HEALTH_OF.rows(ids) if len(ids) <= MAX_LIST else _HEALTH_OF.build(ids)
+    for answer_hours, last_activity in rows:
         for key, value in (answer_hours or {}).items():
             if int(key) in wanted:
                 hours[int(key)].append(value)

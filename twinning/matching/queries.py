@@ -12,11 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from twinning.common.jobs import enqueue
+from twinning.common.prepared import MAX_LIST, PreparedRead
 from twinning.common.school_year import current_school_year
 from twinning.matching.engine import Profile, Rules, SearchIndex, score_pair
 from twinning.matching.engine.profiles import DEFAULT_RULES
@@ -63,28 +64,47 @@ def _parts_sql(alias: str, n: int) -> str:
     return " UNION ALL ".join(selects)
 
 
+ENGINE_COLUMNS = (
+    "pk",
+    "school_id",
+    "school__country_id",
+    "school__name",
+    "age_from",
+    "age_to",
+    "time_zone",
+    "school_week",
+    "day_start",
+    "day_end",
+    "class_size",
+    "capacity",
+    "vision_vector",
+)
+
+
 def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int] | None = None) -> list[Profile]:
     """The engine's view of these profiles, in a fixed number of queries whatever their count.
 
     `taken` is the number of partners each profile already has; capacity is what remains.
     """
-    rows = list(
-        profiles.order_by("pk").values_list(
-            "pk",
-            "school_id",
-            "school__country_id",
-            "school__name",
-            "age_from",
-            "age_to",
-            "time_zone",
-            "school_week",
-            "day_start",
-            "day_end",
-            "class_size",
-            "capacity",
-            "vision_vector",
-        )
-    )
+    rows = list(profiles.order_by("pk").values_list(*ENGINE_COLUMNS))
+    return _as_engine_profiles(rows, profiles.db, taken or {})
+
+
+# A search reads the engine's view of its own profile and of its results on every request: compiled once
+# (common.prepared).
+_ENGINE_ROWS = PreparedRead(
+    lambda pks: TwinningProfile.objects.filter(pk__in=pks).order_by("pk").values_list(*ENGINE_COLUMNS)
+)
+
+
+def engine_profiles_of(pks: list[int]) -> list[Profile]:
+    """`engine_profiles` of the profiles with these keys (a read compiled once for a page's worth)."""
+    if len(pks) > MAX_LIST:
+        return engine_profiles(TwinningProfile.objects.filter(pk__in=pks))
+    return _as_engine_profiles(_ENGINE_ROWS.rows(pks), router.db_for_read(TwinningProfile), {})
+
+
+def _as_engine_profiles(rows: list[tuple], alias: str, taken: dict[int, int]) -> list[Profile]:
     ids = [row[0] for row in rows]
     languages: dict[int, dict[str, int]] = defaultdict(dict)
     objectives: dict[int, set[str]] = defaultdict(set)
@@ -94,16 +114,15 @@ def engine_profiles(profiles: QuerySet[TwinningProfile], *, taken: dict[int, int
     # Each profile's languages and its four lists of codes, in one statement written once (compiling
     # five querysets cost more than running them): rows of (profile, list, code, level).
     targets = (objectives, themes, wanted, excluded)
-    with connections[profiles.db].cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         for chunk_start in range(0, len(ids), PARTS_CHUNK):
             chunk = ids[chunk_start : chunk_start + PARTS_CHUNK]
-            cursor.execute(_parts_sql(profiles.db, len(chunk)), chunk * 5)
+            cursor.execute(_parts_sql(alias, len(chunk)), chunk * 5)
             for pid, part, code, level in cursor.fetchall():
                 if part < 0:
                     languages[pid][code] = level
                 else:
                     targets[part][pid].add(code)
-    taken = taken or {}
     return [
         Profile(
             key=str(pk),
@@ -179,13 +198,20 @@ def settled_school_pairs(school_year: int) -> set[tuple[str, str]]:
     return pairs | {(b, a) for a, b in pairs}
 
 
-def schools_settled_with(school_id: int, school_year: int) -> frozenset[str]:
-    """The schools this school may not be proposed to again this year (see `settled_school_pairs`)."""
-    rows: list[tuple[int, int]] = list(
+# Read on every search: compiled once (common.prepared).
+_SETTLED_WITH = PreparedRead(
+    lambda school_id, school_year: (
         _settled_proposals(school_year)
         .filter(Q(left__school_id=school_id) | Q(right__school_id=school_id))
         .values_list("left__school_id", "right__school_id")
-    )
+    ),
+    values=1,
+)
+
+
+def schools_settled_with(school_id: int, school_year: int) -> frozenset[str]:
+    """The schools this school may not be proposed to again this year (see `settled_school_pairs`)."""
+    rows: list[tuple[int, int]] = _SETTLED_WITH.rows(school_id, school_year)
     for source in _settled_sources:
         rows += list(source(school_year, school_id=school_id))
     return frozenset(str(x) for pair in rows for x in pair if x != school_id)
@@ -226,6 +252,30 @@ def programmes_by_school(school_ids) -> defaultdict[int, set[int]]:
     ):
         found[school].add(programme)
     return found
+
+
+# A search's own profile and its school's programmes, read on every search: compiled once (common.prepared). One
+# profile at most (one a school and year): a slice, not first(), which would order by the key.
+_SEARCH_PROFILE = PreparedRead(
+    lambda school_id, school_year: (
+        TwinningProfile.objects.filter(school_id=school_id, school_year=school_year)
+        .select_related("school")
+        .only("pk", "school_id", "school_year", "programme_id", "school__name")[:1]
+    ),
+    values=1,
+)
+_PROGRAMMES_OF = PreparedRead(lambda school_id: Programme.objects.filter(schools__id=school_id))
+
+
+def search_profile_of(school_id: int, school_year: int) -> TwinningProfile | None:
+    """The school's profile of the year, as a search starts from it (its school's name with it), or None."""
+    found = _SEARCH_PROFILE.objects(school_id, school_year)
+    return found[0] if found else None
+
+
+def programmes_of_school(school_id: int) -> list[Programme]:
+    """The programmes the school is a member of, as `school.programmes.all()` lists them."""
+    return _PROGRAMMES_OF.objects(school_id)
 
 
 def search_programme_of(profile: TwinningProfile, programmes: list[Programme]) -> Programme | None:
@@ -380,7 +430,7 @@ def profiles_of(keys: list[str]) -> dict[str, Profile]:
     """The engine's view of the profiles with these keys, by key (a fixed number of queries)."""
     if not keys:
         return {}
-    return {p.key: p for p in engine_profiles(TwinningProfile.objects.filter(pk__in=[int(k) for k in keys]))}
+    return {p.key: p for p in engine_profiles_of([int(k) for k in keys])}
 
 
 _index_lock = threading.Lock()
@@ -485,15 +535,10 @@ def still_open(pks: list[int], school_year: int) -> set[int]:
     return {pk for pk, capacity in rows.items() if taken[pk] < capacity}
 
 
-def shown_profiles(
-    pks: list[int], school_year: int, *, mine: set[int]
-) -> tuple[dict[int, TwinningProfile], frozenset[str]]:
-    """What a search shows of these profiles, and which of their schools are bound elsewhere.
-
-    Those looking this year at a validated school (`open_profiles`), by primary key, with their
-    school's name and country and their vision (not their vectors); and, of their schools, those
-    `schools_bound_elsewhere(among=…)` names for a school of the programmes `mine`. Two queries."""
-    rows = (
+# What a search shows of its results and whether they still have room, read on every search: compiled once
+# per length of the list (common.prepared).
+_SHOWN = PreparedRead(
+    lambda pks: (
         TwinningProfile.objects.filter(pk__in=pks)
         .select_related("school__country")
         .only(
@@ -509,14 +554,39 @@ def shown_profiles(
             "school__country__names",
         )
     )
+)
+_MEMBERSHIPS = PreparedRead(
+    lambda school_ids: School.programmes.through.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "programme_id"
+    )
+)
+_ACCEPTED = PreparedRead(
+    lambda pks: (
+        Proposal.objects.filter(status=Proposal.Status.ACCEPTED)
+        .filter(Q(left_id__in=pks) | Q(right_id__in=pks))
+        .values_list("left_id", "right_id")
+    )
+)
+
+
+def shown_profiles(
+    pks: list[int], school_year: int, *, mine: set[int]
+) -> tuple[dict[int, TwinningProfile], frozenset[str]]:
+    """What a search shows of these profiles, and which of their schools are bound elsewhere.
+
+    Those looking this year at a validated school (`open_profiles`), by primary key, with their
+    school's name and country and their vision (not their vectors); and, of their schools, those
+    `schools_bound_elsewhere(among=…)` names for a school of the programmes `mine`. Two queries."""
+    rows = _SHOWN.objects(pks) if len(pks) <= MAX_LIST else list(_SHOWN.build(pks))
     found = {
         p.pk: p
         for p in rows
         if p.school_year == school_year and p.looking and p.school.status == ValidationStatus.VALIDATED
     }
     programmes: dict[int, set[int]] = defaultdict(set)
-    members = School.programmes.through.objects.filter(school_id__in=[p.school_id for p in found.values()])
-    for school, programme in members.values_list("school_id", "programme_id"):
+    schools = [p.school_id for p in found.values()]
+    members = _MEMBERSHIPS.rows(schools) if len(schools) <= MAX_LIST else list(_MEMBERSHIPS.build(schools))
+    for school, programme in members:
         programmes[school].add(programme)
     bound = set()
     for profile in found.values():
@@ -532,9 +602,8 @@ def shown_profiles(
 def with_room(profiles: dict[int, TwinningProfile]) -> dict[int, TwinningProfile]:
     """Those of these profiles that still have room for another partner (as `still_open`)."""
     pks = list(profiles)
-    accepted = Proposal.objects.filter(status=Proposal.Status.ACCEPTED).filter(Q(left_id__in=pks) | Q(right_id__in=pks))
     taken: dict[int, int] = defaultdict(int)
-    for left, right in accepted.values_list("left_id", "right_id"):
+    for left, right in _ACCEPTED.rows(pks) if len(pks) <= MAX_LIST else _ACCEPTED.build(pks):
         taken[left] += 1
         taken[right] += 1
     return {pk: profile for pk, profile in profiles.items() if taken[pk] < profile.capacity}

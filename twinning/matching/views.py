@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,19 +22,22 @@ from twinning.matching.explain import Explainer, refusal_label, refusal_summary
 from twinning.matching.forms import AnswerForm, CohortForm, RequestForm, SearchForm, TwinningProfileForm
 from twinning.matching.models import CohortPair, CohortRule, CohortRun, Proposal, TwinningProfile
 from twinning.matching.queries import (
-    engine_profiles,
+    engine_profiles_of,
     filters_within_rules,
     pair_score,
     profiles_by_pk,
+    programmes_of_school,
     rooms_in_run,
     schools_bound_elsewhere,
     schools_settled_with,
     schools_sharing_no_programme,
     search_index,
+    search_profile_of,
     search_programme_of,
     shown_profiles,
     with_room,
 )
+from twinning.matching.results import ResultWriter
 from twinning.schools.models import School
 from twinning.schools.queries import responsiveness_of
 from twinning.schools.rules import programmes_ruled_by, teaching_school_id
@@ -84,17 +88,12 @@ def search(request):
     if school_id is None:
         raise Http404
     year = current_school_year()
-    own = (
-        TwinningProfile.objects.filter(school_id=school_id, school_year=year)
-        .select_related("school")
-        .only("pk", "school_id", "school_year", "programme_id", "school__name")
-        .first()
-    )
+    own = search_profile_of(school_id, year)
     if own is None:
         messages.info(request, _("Tell partners what you are looking for first: your twinning profile."))
         return redirect("matching:profile")
     # Partners are found within one of the school's programmes: the one chosen, else the profile's own.
-    programmes = list(own.school.programmes.all())
+    programmes = programmes_of_school(school_id)
     form = SearchForm(request.GET or None, programmes=programmes)
     default = search_programme_of(own, programmes)
     if not form.is_bound and default is not None:
@@ -103,7 +102,7 @@ def search(request):
     when = datetime.now(UTC)
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        query = engine_profiles(TwinningProfile.objects.filter(pk=own.pk))[0]
+        query = engine_profiles_of([own.pk])[0]
         filters = Filters(
             countries=frozenset([data["country"].code]) if data.get("country") else frozenset(),
             age_from=data.get("age"),
@@ -158,6 +157,11 @@ def search(request):
     request_form = RequestForm()
     # Every result's request form has the same empty message box: drawn once, not once per result.
     message_field = render_to_string("common/field.html", {"field": request_form["message"]}) if results else ""
+    if results:
+        # Twenty cards written in Python, as `matching/_result.html` writes them (see `results`).
+        writer = ResultWriter(csrf_token=get_token(request), message_field=message_field)
+        for result in results:
+            result["html"] = writer.html(result)
     return render(
         request,
         "matching/search.html",

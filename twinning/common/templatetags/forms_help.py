@@ -2,6 +2,9 @@
 
 from django import template
 from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+from twinning.common.forms import field_html
 
 register = template.Library()
 
@@ -15,3 +18,10 @@ def input_id(field: BoundField) -> str:
     if subwidgets and subwidgets[0].id_for_label:
         return subwidgets[0].id_for_label
     return field.auto_id or field.html_name
+
+
+@register.simple_tag
+def field(bound: BoundField) -> SafeString:
+    """``{% field form.name %}``: ``common/field.html`` for the field, written in Python where it can be
+    (`common.forms.field_html`)."""
+    return field_html(bound)

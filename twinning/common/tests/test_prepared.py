@@ -140,3 +140,71 @@ def test_a_read_of_many_ids_answers_as_its_queryset_for_any_number_of_them(two_t
     # Compiled once for each number of ids up to the limit; three ids were read through the queryset itself.
     assert sorted(SCHOOLS_THREADS._reads) == [1, 2]
     assert SCHOOLS_THREADS.rows([]) == []
+
+
+EVENTS_OF = PreparedRead(
+    lambda kind_of, twinning_ids: (
+        Event.objects.filter(twinning_id__in=twinning_ids)
+        .exclude(pk__in=twinning_ids)
+        .filter(twinning__pk__gte=kind_of)
+        .order_by("pk")
+        .values_list("pk", "twinning_id", "at")
+    ),
+    arity=2,
+)
+MEMBERSHIPS_OF = PreparedRead(
+    lambda twinning_ids: Membership.objects.filter(twinning_id__in=twinning_ids).select_related("school").order_by("pk")
+)
+
+
+def test_a_list_of_ids_reads_as_the_querysets_in_filter_does(two_twinnings):
+    ours, theirs = (t.pk for t in two_twinnings)
+    for ids in ([ours], [theirs], [ours, theirs], [theirs, ours, ours], (ours, 2**70), [ours, theirs + 1000]):
+        assert EVENTS_OF.rows(0, ids) == list(EVENTS_OF.build(0, [n for n in ids if n < 2**63]))
+        assert EVENTS_OF.rows(theirs, ids) == list(EVENTS_OF.build(theirs, [n for n in ids if n < 2**63]))
+        assert [m.pk for m in MEMBERSHIPS_OF.objects(list(ids))] == [
+            m.pk for m in MEMBERSHIPS_OF.build([n for n in ids if n < 2**63])
+        ]
+    assert {row[1] for row in EVENTS_OF.rows(0, [ours, theirs])} == {ours, theirs}
+    assert timezone.is_aware(EVENTS_OF.rows(0, [ours])[0][2])
+    with CaptureQueriesContext(connection) as joined:
+        found = [(m.pk, m.school and m.school.name) for m in MEMBERSHIPS_OF.objects([ours])]
+    assert found == [(m.pk, m.school and m.school.name) for m in Membership.objects.filter(twinning_id=ours)]
+    assert any(name for _pk, name in found)
+    assert len(joined) == 1
+
+
+def test_an_empty_list_reads_nothing_without_a_query(two_twinnings):
+    with CaptureQueriesContext(connection) as captured:
+        assert EVENTS_OF.rows(0, []) == [] == list(EVENTS_OF.build(0, []))
+        assert MEMBERSHIPS_OF.objects([]) == []
+    assert len(captured) == 0
+
+
+@pytest.mark.parametrize("wrong", [["5"], [1.0], [None], [True], list(range(101))])
+def test_lists_hold_a_few_whole_numbers(db, wrong):
+    with pytest.raises(TypeError):
+        MEMBERSHIPS_OF.objects(wrong)
+
+
+OF_YEAR = PreparedRead(
+    lambda user_id, year: Membership.objects.filter(user_id=user_id, twinning__school_year=year).values_list("pk"),
+    values=1,
+)
+
+
+def test_a_value_is_compiled_into_the_read_once_for_each_value(cast, two_twinnings):
+    user = cast.teacher_b.user
+    for year in (2025, 2026, 2027, 2026):
+        assert OF_YEAR.flat(user.pk, year) == list(OF_YEAR.build(user.pk, year).values_list("pk", flat=True))
+    assert OF_YEAR.flat(user.pk, 2026) != []
+    with pytest.raises(TypeError):
+        OF_YEAR.flat(user.pk)
+
+
+def test_an_id_for_a_column_too_small_for_the_markers_is_an_error_not_a_wrong_answer(db):
+    small = PreparedRead(
+        lambda user_id, year: Membership.objects.filter(user_id=user_id, twinning__school_year=year), arity=2
+    )
+    with pytest.raises(ValueError, match="values"):
+        small.objects(1, 2026)

@@ -109,8 +109,15 @@ class Profile:
 
 @lru_cache(maxsize=1024)
 def utc_offset_minutes(time_zone: str, when: datetime) -> int:
-    offset = when.astimezone(ZoneInfo(time_zone)).utcoffset()
+    offset = when.astimezone(_zone(time_zone)).utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """The zone of this name, kept: `ZoneInfo` keeps only the last few strongly, and a search scores schools
+    in dozens of zones at an instant of its own (so `utc_offset_minutes` is asked anew each time)."""
+    return ZoneInfo(name)
 
 
 def class_size_band(size: int | None) -> int | None:

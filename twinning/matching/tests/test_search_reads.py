@@ -13,6 +13,7 @@ from twinning.common.school_year import current_school_year
 from twinning.matching.models import ProfileLanguage, Proposal, TwinningProfile
 from twinning.matching.queries import (
     engine_profiles,
+    engine_profiles_of,
     schools_bound_elsewhere,
     shown_profiles,
     still_open,
@@ -59,6 +60,10 @@ def test_engine_profiles_read_in_one_statement_what_each_relation_holds(cast, se
     with CaptureQueriesContext(connection) as queries:
         found = engine_profiles(TwinningProfile.objects.filter(pk__in=created))
     assert len(queries) == 2  # the profiles, and all their lists at once
+
+    # The search's read of a page's worth, compiled once, answers alike (and for a list of any length).
+    assert engine_profiles_of(created) == found == engine_profiles_of(list(reversed(created)))
+    assert engine_profiles_of(created[:1]) == found[:1] and engine_profiles_of([]) == []
 
     languages, lists = _plain_parts(created)
     assert [p.key for p in found] == [str(pk) for pk in sorted(created)]
