@@ -160,6 +160,17 @@ def remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+class StatementCounter:
+    """Counts the SQL statements a piece of work sends: `with connection.execute_wrapper(counter): ...`."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
 def signed_in(user):
     """A test client signed in as `user`, second factor passed, as a person who has just signed in."""
     from twinning import testing

@@ -61,17 +61,8 @@ EVENTS = [
 ]
 
 
-class Counter:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
-
-
 def measured(work):
-    counter = Counter()
+    counter = _setup.StatementCounter()
     start = time.perf_counter()
     with connection.execute_wrapper(counter):
         result = work()

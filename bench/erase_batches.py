@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import _setup  # noqa: E402
+
 DATABASE = os.environ.get("BENCH_ERASE_DB", "")
 if not DATABASE:
     sys.exit("BENCH_ERASE_DB: the URL of a generated network this bench may erase pupils from")
@@ -42,15 +44,6 @@ from twinning.retention.services import BATCH  # noqa: E402
 
 ONE = int(os.environ.get("BENCH_ONE", 100))
 BATCHED = int(os.environ.get("BENCH_BATCHED", 1000))
-
-
-class Counter:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
 
 
 def people(pks: list[int]) -> list[privacy.Person]:
@@ -76,7 +69,7 @@ def in_batches(pks: list[int]) -> int:
 
 
 def measured(work, pks: list[int]) -> tuple[float, int, int]:
-    counter = Counter()
+    counter = _setup.StatementCounter()
     start = time.perf_counter()
     with connection.execute_wrapper(counter):
         refused = work(pks)

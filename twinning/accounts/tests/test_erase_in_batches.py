@@ -2,7 +2,6 @@
 erasing them one after the other (`erase_person`) leaves: every table's rows and the files removed, a
 refused pupil kept; and its statements do not grow with the pupils beyond each person's own steps."""
 
-import io
 import json
 
 import pytest
@@ -14,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
-from PIL import Image
 
 from twinning import testing
 from twinning.accounts import pupils as pupil_service
 from twinning.accounts.models import Pupil, User
+from twinning.accounts.tests.photos import png, upload
 from twinning.common import privacy
 from twinning.common.errors import ServiceError
 from twinning.common.models import AuditEntry, DataExport, Email, Notification
@@ -30,18 +29,6 @@ from twinning.workspace.models import MediaItem, Post
 pytestmark = pytest.mark.django_db
 
 NAMES = ["Maya K.", "Noa L.", "Yosef M.", "Sara A.", "Adam B.", "Lina C.", "Omer D.", "Dana E."]
-
-
-def _png(colour=(200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 12), colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def _upload(twinning, by, *, title, pupils=()):
-    return workspace.upload_media(
-        twinning=twinning, by=by, upload=SimpleUploadedFile("photo.png", _png()), title=title, pupils=pupils
-    )
 
 
 def _class_of(client, cast, twinning, names: list[str]) -> list[Pupil]:
@@ -72,7 +59,7 @@ def varied_class(client, cast, twinning, media_root, django_capture_on_commit_ca
         if n % 3 == 0:
             workspace.start_thread(twinning=twinning, by=pupil.user, title=f"Football {n}", body="Who plays?")
         if n % 3 == 1:
-            drawing = _upload(twinning, pupil.user, title=f"Drawing {n}")
+            drawing = upload(twinning, pupil.user, title=f"Drawing {n}")
             workspace.moderate(item=drawing, by=teacher, approve=True)
         if n % 2 == 1:
             consent.send_consent_link(pupil=pupil, by=teacher, email=f"family{n}@example.org", language="he")
@@ -82,7 +69,7 @@ def varied_class(client, cast, twinning, media_root, django_capture_on_commit_ca
                 by=teacher,
                 answers={use: n < 5 or (n + i) % 2 == 0 for i, use in enumerate(Use.values)},
                 language="ar" if n % 2 else "he",
-                scan=SimpleUploadedFile("signed-form.png", _png((20, 20, 200 - n))),
+                scan=SimpleUploadedFile("signed-form.png", png((20, 20, 200 - n))),
             )
         if n in (0, 3, 5):
             pupil.refresh_from_db()
@@ -107,9 +94,9 @@ def varied_class(client, cast, twinning, media_root, django_capture_on_commit_ca
                 action_flag=ADDITION,
             )
     # Class photos: several pupils in each, one pupil in two (a row of several people, deleted once).
-    _upload(twinning, teacher, title="Class photo", pupils=pupils[:3])
-    _upload(twinning, teacher, title="Trip", pupils=pupils[2:5])
-    _upload(twinning, teacher, title="The school garden")
+    upload(twinning, teacher, title="Class photo", pupils=pupils[:3])
+    upload(twinning, teacher, title="Trip", pupils=pupils[2:5])
+    upload(twinning, teacher, title="The school garden")
     for pupil in pupils[:2]:
         signed_in = testing.Client()
         signed_in.force_login(pupil.user)
@@ -215,7 +202,7 @@ def _statements(client, cast, twinning, names: list[str]) -> int:
         consent.send_consent_link(pupil=pupil, by=teacher, email="family@example.org", language="he")
         consent.record_paper_answers(pupil=pupil, by=teacher, answers=dict.fromkeys(Use.values, True), language="he")
     pupils = list(Pupil.objects.filter(pk__in=[p.pk for p in pupils]))
-    _upload(twinning, teacher, title="Class photo", pupils=pupils)
+    upload(twinning, teacher, title="Class photo", pupils=pupils)
     people = [privacy.person_for(pupil.user) for pupil in pupils]
     with CaptureQueriesContext(connection) as queries:
         assert privacy.erase_people(people=people, by=teacher) == []

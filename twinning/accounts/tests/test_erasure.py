@@ -1,7 +1,6 @@
 """Removing a pupil, and closing one's own account, as the privacy register says: nothing that names
 the person is left in any table, file or cache entry, and the partner school sees nothing of them."""
 
-import io
 import json
 import pickle
 
@@ -12,11 +11,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from PIL import Image
 
 from twinning import testing
 from twinning.accounts import pupils as pupil_service
 from twinning.accounts.models import Pupil, User
+from twinning.accounts.tests.photos import png, upload
 from twinning.common import privacy
 from twinning.common.models import AuditEntry, DataExport, Email, Notification
 from twinning.common.uploads.tests.corpus import stored_files
@@ -33,18 +32,6 @@ FULL_NAME = "Mayaleh Katzenberg"
 PARENT_EMAIL = "ruti.katzenberg@example.org"
 
 
-def _png(colour=(200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 12), colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def _upload(twinning, by, *, title, pupils=()):
-    return workspace.upload_media(
-        twinning=twinning, by=by, upload=SimpleUploadedFile("photo.png", _png()), title=title, pupils=pupils
-    )
-
-
 @pytest.fixture
 def maya_everywhere(client, cast, twinning, pupils, media_root):
     """Maya (school A) with her full name shown, who wrote, uploaded, appears in a photo, was quoted,
@@ -57,7 +44,7 @@ def maya_everywhere(client, cast, twinning, pupils, media_root):
         by=cast.teacher_a.user,
         answers=dict.fromkeys(Use.values, True),
         language="he",
-        scan=SimpleUploadedFile("signed-form.png", _png((20, 20, 200))),
+        scan=SimpleUploadedFile("signed-form.png", png((20, 20, 200))),
     )
     # Her full name is kept now that her family agreed to show it.
     pupil_service.set_names(pupil=maya, by=cast.teacher_a.user, display_name=maya.display_name, full_name=FULL_NAME)
@@ -72,10 +59,10 @@ def maya_everywhere(client, cast, twinning, pupils, media_root):
     workspace.moderate(item=hers, by=cast.teacher_a.user, approve=True)  # pupils' posts wait for a teacher
     workspace.reply(thread=thread, by=cast.teacher_b.user, body="Lovely!", quote=hers)
     own_thread = workspace.start_thread(twinning=twinning, by=maya.user, title="Football", body="Who plays?")
-    uploaded = _upload(twinning, maya.user, title="My drawing")
+    uploaded = upload(twinning, maya.user, title="My drawing")
     workspace.moderate(item=uploaded, by=cast.teacher_a.user, approve=True)
-    tagged = _upload(twinning, cast.teacher_a.user, title="Class photo", pupils=[maya])
-    other = _upload(twinning, cast.teacher_a.user, title="The school garden")
+    tagged = upload(twinning, cast.teacher_a.user, title="Class photo", pupils=[maya])
+    other = upload(twinning, cast.teacher_a.user, title="The school garden")
     Notification.objects.create(
         recipient=cast.teacher_b.user, kind="workspace_post_held", params={"name": maya.display_name}
     )
