@@ -87,3 +87,14 @@ def test_audit_log_admin_filters_by_an_action_the_log_holds(client, cast, small_
 def test_audit_log_admin_is_the_administrators_alone(client, cast):
     assert as_(client, cast.nso_il).get(URL).status_code == 302  # to the admin's sign-in
     assert recorded_actions() == sorted(set(AuditEntry.objects.values_list("action", flat=True)))
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "", "%00", "1" * 500])
+def test_audit_log_admin_a_forged_cursor_shows_the_first_page(client, cast, small_pages, cursor):
+    entries = log(5)
+    admin = as_(client, cast.admin)
+
+    for side in ("after", "before"):
+        page = admin.get(URL, {side: cursor})
+        assert page.status_code == 200
+        assert [row.pk for row in page.context["cl"].result_list] == [entry.pk for entry in entries[:3]]
